@@ -1,0 +1,104 @@
+"""Campaigns and awards, materialised from their specification; the laureate registry."""
+
+from functools import cached_property
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiangxuan.core.models import BaseModel
+
+from .enums import CampaignState
+from .spec import CampaignSpec
+
+
+class Campaign(BaseModel):
+    """One edition of a campaign. ``spec`` holds the validated specification (JSON);
+    the columns beside it are copies kept for queries and never edited directly."""
+
+    code = models.SlugField(_("代码"), max_length=60, unique=True)
+    series = models.SlugField(_("系列"), max_length=60)
+    title = models.CharField(_("名称"), max_length=200)
+    edition = models.CharField(_("届次"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    state = models.CharField(
+        _("状态"), max_length=20, choices=CampaignState.choices, default=CampaignState.DRAFT
+    )
+    organizer_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("主办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organized_campaigns",
+    )
+    submission_opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
+    submission_closes_at = models.DateTimeField(_("申报截止"), null=True, blank=True)
+    spec = models.JSONField(_("活动规范"))
+    spec_yaml = models.TextField(_("活动规范（YAML）"))
+    spec_digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("评选活动")
+        verbose_name_plural = _("评选活动")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @cached_property
+    def specification(self) -> CampaignSpec:
+        """The parsed specification (validated when it was loaded)."""
+        return CampaignSpec.model_validate(self.spec)
+
+
+class Award(BaseModel):
+    """An award of a campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="awards")
+    code = models.SlugField(_("代码"), max_length=60)
+    series = models.SlugField(_("称号系列"), max_length=60)
+    name = models.CharField(_("名称"), max_length=100)
+    count = models.PositiveIntegerField(_("表彰名额"), null=True, blank=True)
+    count_is_maximum = models.BooleanField(_("名额为上限"), default=False)
+    prize_yuan = models.PositiveIntegerField(_("奖金（元）"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("奖项")
+        verbose_name_plural = _("奖项")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="award_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def spec(self):
+        """This award's part of the campaign specification."""
+        return self.campaign.specification.award(self.code)
+
+
+class Laureate(BaseModel):
+    """Someone who holds a title of a series (历届获得者). Eligibility reads it to exclude
+    previous winners of the same award (seed 000 二; seed 001 一(一); seed 003 一(一))."""
+
+    series = models.SlugField(_("称号系列"), max_length=60, db_index=True)
+    title = models.CharField(_("称号"), max_length=100)
+    name = models.CharField(_("姓名"), max_length=60)
+    id_index = models.CharField(max_length=64, db_index=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="laureates"
+    )
+
+    class Meta:
+        verbose_name = _("历届获得者")
+        verbose_name_plural = _("历届获得者")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "id_index"], name="laureate_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title} {self.name}"

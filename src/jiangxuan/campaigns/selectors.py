@@ -1,0 +1,126 @@
+"""Reads about campaigns: which a user may see, open windows, deadlines, quotas."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of
+
+from .enums import CampaignState
+from .models import Award, Campaign
+from .spec import CampaignSpec, UnitCategory
+
+OFFICE_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP, Role.FINANCE}
+
+
+def office_campaign_ids(user: User, roles: set[str] | None = None) -> set[int]:
+    """Campaigns the user runs as office, leading group or finance (or ``roles``).
+
+    A membership tied to a campaign covers that campaign; an untied one covers every
+    campaign organized by the member's unit.
+    """
+    wanted = roles or OFFICE_ROLES
+    ids: set[int] = set()
+    untied_units = []
+    for m in memberships_of(user):
+        if m.role not in wanted:
+            continue
+        if m.campaign_id:
+            ids.add(m.campaign_id)
+        else:
+            untied_units.append(m.org_unit_id)
+    if untied_units:
+        ids |= set(
+            Campaign.objects.filter(organizer_unit_id__in=untied_units).values_list("id", flat=True)
+        )
+    return ids
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """Published campaigns for everyone signed in with a role; drafts for their office."""
+    if not memberships_of(user):
+        return Campaign.objects.none()
+    return (
+        Campaign.objects.filter(
+            Q(state__in=[CampaignState.PUBLISHED, CampaignState.CLOSED])
+            | Q(id__in=office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
+        )
+        .prefetch_related("awards")
+        .order_by("-year", "title")
+    )
+
+
+def awards_of(campaign: Campaign) -> list[Award]:
+    """The campaign's awards in the specification's order."""
+    return list(campaign.awards.order_by("position"))
+
+
+def unit_matches(unit: OrgUnit, category: UnitCategory) -> bool:
+    """Whether ``unit`` belongs to a nominating-unit category of the specification."""
+    match = category.match
+    if match.orgs and unit.code not in match.orgs:
+        return False
+    if match.kinds and unit.kind not in match.kinds:
+        return False
+    if match.levels and unit.level not in match.levels:
+        return False
+    if match.governs_region is not None and unit.governs_region != match.governs_region:
+        return False
+    return not (
+        match.ownership and not any(word in unit.ownership_type for word in match.ownership)
+    )
+
+
+def category_of(unit: OrgUnit, spec: CampaignSpec) -> UnitCategory | None:
+    """The first nominating-unit category ``unit`` belongs to, or None."""
+    for category in spec.unit_categories:
+        if unit_matches(unit, category):
+            return category
+    return None
+
+
+def nominating_unit_for(workplace: OrgUnit, spec: CampaignSpec) -> OrgUnit | None:
+    """The nominating unit a workplace's nominations go through: the nearest of the
+    workplace itself and its ancestors (and the area bodies governing them) that belongs
+    to one of the specification's categories. Without categories, the workplace itself."""
+    if not spec.unit_categories:
+        return workplace
+    for node in [workplace, *reversed(workplace.get_ancestors())]:
+        if category_of(node, spec):
+            return node
+        if node.kind == "region":
+            for body in node.get_children().filter(governs_region=True):
+                if category_of(body, spec):
+                    return body
+    return None
+
+
+def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
+    """The earliest deadline applying to a unit: the campaign's closing time or an internal
+    deadline set by an ancestor-or-self body (seed 000: 省直机关工会, 2021-12-03 16:00).
+
+    Returns an aware datetime (Asia/Shanghai in the specification) or None.
+    """
+    spec = campaign.specification
+    candidates = [spec.timeline.submission.closes_at] if spec.timeline.submission.closes_at else []
+    if unit is not None and spec.timeline.internal_deadlines:
+        lineage = {unit.code} | {a.code for a in unit.get_ancestors()}
+        lineage |= {jurisdiction_of(unit).code}
+        candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in lineage]
+    return min(candidates) if candidates else None
+
+
+def window_state(campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None) -> str:
+    """"early", "open" or "closed" for submissions from ``unit`` at server time ``now``."""
+    now = now or timezone.now()
+    submission = campaign.specification.timeline.submission
+    if submission.refuse_early and submission.opens_at and now < submission.opens_at:
+        return "early"
+    deadline = deadline_for(campaign, unit)
+    # Second precision: a deadline of 23:59:59 accepts 23:59:59.9 and refuses 00:00:00.
+    if deadline is not None and now.replace(microsecond=0) > deadline:
+        return "closed"
+    return "open"

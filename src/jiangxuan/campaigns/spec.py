@@ -1,0 +1,835 @@
+"""The campaign specification: a YAML file that defines one campaign completely.
+
+A specification says who organizes the campaign, its awards and their eligibility rules,
+the timeline, quotas, the review chain, the nomination form, the materials checklist and
+the documents it produces. The platform runs a campaign from this data alone; a new
+city's campaign needs a new file, not new code (DEVELOPERS.md). ``specs/`` holds the five
+seed campaigns; docs/user/campaign-spec.md explains every field with seed 001 as the
+worked example.
+
+Validation uses pydantic; :func:`parse_spec` turns its errors into Chinese messages that
+name the file, the path to the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .enums import (
+    ContestLevel,
+    ExpertMethod,
+    HonourLevel,
+    Medal,
+    NoticeDayUnit,
+    ProfessionalTitle,
+    Signer,
+    SkillLevel,
+    StepKind,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,59}$")]
+
+
+class Spec(BaseModel):
+    """Base for every part: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+
+
+Moment = Annotated[dt.datetime, Field(description="日期时间；未写时区时按北京时间（Asia/Shanghai）")]
+
+
+# ---------------------------------------------------------------------------- organizers
+
+
+class Organizer(Spec):
+    """A body that issues the notice (主办单位)."""
+
+    name: str
+    kind: Literal["union", "hr_bureau", "government", "department"]
+    org: str | None = Field(None, description="组织树中该单位的代码")
+
+
+class Contact(Spec):
+    """联系方式 printed in the notice."""
+
+    office: str = ""
+    person: str = ""
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+    postal_code: str = ""
+
+
+class LeadingGroupMember(Spec):
+    """领导小组或办公室成员 (seed 000 附件1; seed 004 五)."""
+
+    name: str
+    title: str
+    role: Literal["leader", "deputy", "member", "office_director", "office_member"]
+
+
+class SourceDocument(Spec):
+    """The notice a campaign comes from, and any notice forwarding it."""
+
+    issuer: str
+    number: str = ""
+    date: dt.date
+    title: str = ""
+
+
+# ---------------------------------------------------------------------------- honours
+
+
+class HonourEntry(Spec):
+    """One honour of the campaign's catalogue, referenced by rules and offered in the form."""
+
+    code: Code
+    name: str
+    level: HonourLevel
+    category: Literal["skill", "model_worker", "allowance", "science", "craftsman", "other"]
+
+
+class HonourRef(Spec):
+    """A reference to a catalogue honour, optionally at a minimum level or above."""
+
+    code: Code
+    min_level: HonourLevel | None = None
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+class RuleBase(Spec):
+    """Common fields of every hard eligibility rule.
+
+    ``source`` is the notice clause (e.g. "三(一)"); ``label`` is what reviewers read.
+    """
+
+    code: Code
+    label: str
+    source: str
+
+
+class MinSkillLevel(RuleBase):
+    rule: Literal["min_skill_level"]
+    level: SkillLevel
+
+
+class MinProfessionalTitle(RuleBase):
+    rule: Literal["min_professional_title"]
+    level: ProfessionalTitle
+    categories: list[str] = Field(
+        default_factory=list, description="职称系列须属其一（空表示不限）"
+    )
+
+
+class HonoursAnyOf(RuleBase):
+    """At least ``min_count`` of the listed honours (seed 000 三3: 至少一项)."""
+
+    rule: Literal["honours_any_of"]
+    honours: list[HonourRef] = Field(min_length=1)
+    min_count: int = Field(1, ge=1)
+
+
+class HonourMinLevel(RuleBase):
+    """Any honour at ``level`` or above in the given categories (seed 003 一(二)5)."""
+
+    rule: Literal["honour_min_level"]
+    level: HonourLevel
+    categories: list[str] = Field(default_factory=list)
+
+
+class ContestPlacing(Spec):
+    """A contest result that qualifies: rank at most ``max_rank`` or medal at least ``min_medal``."""
+
+    level: ContestLevel
+    max_rank: int | None = Field(None, ge=1)
+    min_medal: Medal | None = None
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> ContestPlacing:
+        if self.max_rank is None and self.min_medal is None:
+            raise ValueError("须给出 max_rank（名次）或 min_medal（奖牌）之一")
+        return self
+
+
+class ContestRank(RuleBase):
+    """A qualifying contest result (seed 004 二(五); seed 001 二(一)5)."""
+
+    rule: Literal["contest_rank"]
+    placings: list[ContestPlacing] = Field(min_length=1)
+
+
+class NotRetired(RuleBase):
+    rule: Literal["not_retired"]
+
+
+class NotUnitLeader(RuleBase):
+    rule: Literal["not_unit_leader"]
+
+
+class NotPreviousWinner(RuleBase):
+    """Not already holding the title of ``series`` (default: this award's series)."""
+
+    rule: Literal["not_previous_winner"]
+    series: str | None = None
+
+
+class NativeOrYearsInRegion(RuleBase):
+    """Natives of the region pass; others need ``years`` working there (seed 000 一)."""
+
+    rule: Literal["native_or_years_in_region"]
+    region_name: str
+    division_prefix: str = Field(pattern=r"^\d{2,6}$")
+    years: int = Field(ge=1)
+
+
+class Judged(RuleBase):
+    """A condition people judge; the nominee claims it and reviewers confirm with evidence."""
+
+    rule: Literal["judged"]
+
+
+class AnyOf(RuleBase):
+    """At least one of the items holds (具备以下条件之一)."""
+
+    rule: Literal["any_of"]
+    items: list[Rule] = Field(min_length=1)
+
+
+class AllOf(RuleBase):
+    """All items hold (e.g. one of list A *and* one of list B)."""
+
+    rule: Literal["all_of"]
+    items: list[Rule] = Field(min_length=1)
+
+
+Rule = Annotated[
+    MinSkillLevel
+    | MinProfessionalTitle
+    | HonoursAnyOf
+    | HonourMinLevel
+    | ContestRank
+    | NotRetired
+    | NotUnitLeader
+    | NotPreviousWinner
+    | NativeOrYearsInRegion
+    | Judged
+    | AnyOf
+    | AllOf,
+    Field(discriminator="rule"),
+]
+AnyOf.model_rebuild()
+AllOf.model_rebuild()
+
+
+class Quality(Spec):
+    """A quality people judge (政治立场坚定 ...), listed for reviewers, not checked."""
+
+    code: Code
+    text: str
+    source: str
+
+
+# ---------------------------------------------------------------------------- awards
+
+
+class Award(Spec):
+    """An award (奖项/称号) and who may get it."""
+
+    code: Code
+    name: str
+    series: Code = Field(description="跨届不变的称号代码，用于“已获该称号者不再参评”")
+    count: int | None = Field(None, ge=1, description="表彰名额；None 表示不定")
+    count_is_maximum: bool = Field(False, description="名额为上限（“不超过”）")
+    prize_yuan: int | None = Field(None, ge=0)
+    given: list[Literal["certificate", "medal", "trophy", "cash", "title"]] = Field(
+        default_factory=list
+    )
+    finalist_award: str | None = Field(None, description="入围奖名称（seed 002 六）")
+    eligibility: list[Rule] = Field(default_factory=list)
+    qualities: list[Quality] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- timeline
+
+
+class Phase(Spec):
+    """A named phase of the timeline (动员部署, 申报推荐 ...)."""
+
+    code: Code
+    name: str
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class SubmissionWindow(Spec):
+    """When nominations reach the campaign office (server time, Asia/Shanghai).
+
+    ``refuse_early`` refuses submissions before ``opens_at`` (seed 001 六: 提前或逾期均不予受理).
+    """
+
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
+    refuse_early: bool = False
+
+    _aware_open = field_validator("opens_at", "closes_at")(
+        lambda cls, v: _aware(v) if v else v  # noqa: ARG005
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SubmissionWindow:
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValueError("opens_at 须早于 closes_at")
+        return self
+
+
+class InternalDeadline(Spec):
+    """An earlier deadline an intermediate body sets for its subtree (seed 000 转发通知)."""
+
+    org: str = Field(description="设定截止时间的单位代码")
+    closes_at: Moment
+    issued_by: str
+    source: str = ""
+
+    _aware_close = field_validator("closes_at")(lambda cls, v: _aware(v))  # noqa: ARG005
+
+
+class Timeline(Spec):
+    phases: list[Phase] = Field(default_factory=list)
+    submission: SubmissionWindow = SubmissionWindow()
+    internal_deadlines: list[InternalDeadline] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- units, quotas
+
+
+class UnitMatch(Spec):
+    """Which organizations belong to a nominating-unit category."""
+
+    kinds: list[str] = Field(default_factory=list)
+    levels: list[str] = Field(default_factory=list)
+    ownership: list[str] = Field(default_factory=list, description="单位性质包含其一")
+    orgs: list[str] = Field(default_factory=list, description="列举的单位代码")
+    governs_region: bool | None = None
+
+
+class UnitCategory(Spec):
+    """A category of nominating units (各县（市）区人社部门, 驻长国有企业 ...)."""
+
+    code: Code
+    name: str
+    match: UnitMatch
+    direct: bool = Field(False, description="直接向活动办公室报送，不经中间层级")
+
+
+class Quota(Spec):
+    """How many nominations each unit of a category may forward, per award or in total."""
+
+    category: str
+    award: str | None = Field(None, description="奖项代码；空表示各奖项合计")
+    min: int = Field(0, ge=0)
+    max: int | None = Field(None, ge=0)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Quota:
+        if self.max is not None and self.min > self.max:
+            raise ValueError("min 不得大于 max")
+        return self
+
+
+class Channel(Spec):
+    """A way nominations start: unit nomination, social organization, self-nomination."""
+
+    code: Code
+    name: str
+    kind: Literal["unit", "social_org", "self"]
+
+
+# ---------------------------------------------------------------------------- review chain
+
+
+class PublicNoticeRule(Spec):
+    """A public notice (公示) required at a level or as a step."""
+
+    name: str
+    days: int = Field(ge=1)
+    day_unit: NoticeDayUnit = NoticeDayUnit.WORKING
+    at_least: bool = Field(False, description="“不少于”N 日")
+    where: str = ""
+
+
+class BackgroundCheckRule(Spec):
+    """A department's opinion required on every nominee (征求意见)."""
+
+    department: str
+    question: str
+    form_title: str = ""
+
+
+class ReviewLevel(Spec):
+    """One level of the level-by-level review: who signs, notice, ranking."""
+
+    code: Code
+    name: str
+    level: Literal["workplace", "nominating_unit", "county", "city", "province"]
+    signers: list[Signer] = Field(min_length=1)
+    seal_labels: list[str] = Field(
+        default_factory=list, description="表上该级意见栏的标签（按表中顺序）"
+    )
+    notice: PublicNoticeRule | None = None
+    background_check: BackgroundCheckRule | None = None
+    ranks: bool = Field(False, description="本级须对推荐对象排序")
+    collective_decision: bool = Field(False, description="须领导班子集体研究")
+    skipped_by_direct: bool = Field(False, description="直报单位跳过本级")
+
+
+class Step(Spec):
+    """A step after the chain (资格审核, 网络投票, 专家评审, 审定, 社会公示, 表彰决定 ...)."""
+
+    kind: StepKind
+    name: str
+    by: str = ""
+    method: ExpertMethod | None = None
+    shortlist_min: int | None = Field(None, ge=1)
+    shortlist_max: int | None = Field(None, ge=1)
+    criteria: list[str] = Field(default_factory=list)
+    notice: PublicNoticeRule | None = None
+    background_check: BackgroundCheckRule | None = None
+    weight_note: str = ""
+    source: str = ""
+
+
+class ReviewChain(Spec):
+    levels: list[ReviewLevel] = Field(min_length=1)
+    steps: list[Step] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- form
+
+FieldType = Literal[
+    "text",
+    "textarea",
+    "date",
+    "year_month",
+    "integer",
+    "choice",
+    "multichoice",
+    "boolean",
+    "id_number",
+    "phone",
+    "landline",
+    "email",
+    "bank_account",
+    "photo",
+    "video",
+    "table",
+    "group",
+    "honours",
+    "contests",
+    "patents",
+    "work_history",
+]
+
+#: Keys of the common core, stored as columns on the nomination; anything else is a
+#: campaign field stored in ``extra``.
+CORE_FIELDS: dict[str, str] = {
+    "name": "text",
+    "sex": "choice",
+    "birth_date": "date",
+    "ethnic_group": "text",
+    "native_place": "text",
+    "political_status": "choice",
+    "education": "choice",
+    "phone": "phone",
+    "landline": "landline",
+    "email": "email",
+    "id_number": "id_number",
+    "bank_account": "bank_account",
+    "address": "text",
+    "postal_code": "text",
+    "workplace_name": "text",
+    "ownership_type": "text",
+    "industry": "text",
+    "post": "text",
+    "occupation": "text",
+    "skill_level": "choice",
+    "professional_title": "choice",
+    "professional_title_category": "text",
+    "identity": "choice",
+    "work_start_date": "year_month",
+    "occupation_start_date": "year_month",
+    "years_of_work": "integer",
+    "years_in_region": "integer",
+    "is_retired": "boolean",
+    "is_unit_leader": "boolean",
+    "workplace_contact": "text",
+    "workplace_contact_phone": "phone",
+    "work_history": "work_history",
+    "honours": "honours",
+    "patents": "patents",
+    "contests": "contests",
+    "achievement_summary": "textarea",
+    "achievement_narrative": "textarea",
+    "photo": "photo",
+    "claimed_conditions": "multichoice",
+}
+
+
+class Column(Spec):
+    key: Code
+    label: str
+    type: Literal["text", "textarea", "date", "year_month", "integer", "choice"] = "text"
+    choices: list[str] = Field(default_factory=list)
+    max_chars: int | None = Field(None, ge=1)
+
+
+class FormField(Spec):
+    """One field of the nomination form, in the official form's order.
+
+    Core keys (:data:`CORE_FIELDS`) keep their storage and validation; the label is the
+    campaign's own. ``max_chars`` counts characters as written (一个汉字计一个字).
+    """
+
+    key: Code
+    label: str
+    type: FieldType | None = None
+    required: bool = False
+    max_chars: int | None = Field(None, ge=1)
+    approx_chars: int | None = Field(None, ge=1, description="“N 字左右”：提示，不强制")
+    choices: list[str] = Field(default_factory=list)
+    help: str = ""
+    columns: list[Column] = Field(default_factory=list, description="table 的列")
+    fields: list[FormField] = Field(default_factory=list, description="group 的子项")
+    publishable: bool = Field(False, description="可在公示中公开（须本人同意）")
+    evidence_required: bool = Field(False, description="须附证明材料")
+
+    @property
+    def effective_type(self) -> str:
+        return self.type or CORE_FIELDS.get(self.key, "text")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FormField:
+        kind = self.effective_type
+        if self.key in CORE_FIELDS and self.type and self.type != CORE_FIELDS[self.key]:
+            raise ValueError(f"核心字段 {self.key} 的类型固定为 {CORE_FIELDS[self.key]}")
+        if kind in ("choice", "multichoice") and not self.choices and self.key not in CORE_FIELDS:
+            raise ValueError("choice/multichoice 字段须列出 choices")
+        if kind == "table" and not self.columns:
+            raise ValueError("table 字段须列出 columns")
+        if kind == "group" and not self.fields:
+            raise ValueError("group 字段须列出子项 fields")
+        return self
+
+
+FormField.model_rebuild()
+
+
+class FormSection(Spec):
+    title: str
+    fields: list[FormField] = Field(min_length=1)
+
+
+class NominationForm(Spec):
+    """The official nomination form (推荐审批表 / 推荐表 / 申报表)."""
+
+    title: str
+    subtitle: str = ""
+    paper: Literal["A4", "A3"] = "A4"
+    copies: int = Field(1, ge=1)
+    sections: list[FormSection] = Field(min_length=1)
+    notes: list[str] = Field(default_factory=list)
+    extra_opinion_boxes: list[str] = Field(
+        default_factory=list, description="链外的意见栏（如 各有关部门、单位意见）"
+    )
+
+    def all_fields(self) -> list[FormField]:
+        """Top-level fields in form order."""
+        return [f for section in self.sections for f in section.fields]
+
+
+# ---------------------------------------------------------------------------- materials, documents
+
+
+class Material(Spec):
+    """An item of the materials checklist (材料目录), in its order."""
+
+    code: Code
+    name: str
+    copies: int | None = Field(None, ge=1)
+    electronic: bool = False
+    per: Literal["nomination", "unit"] = "nomination"
+    max_chars: int | None = None
+    upload: bool = Field(True, description="可在平台上传")
+    required: bool = True
+    note: str = ""
+
+
+class SummaryColumn(Spec):
+    key: str
+    label: str
+    max_chars: int | None = None
+
+
+class SummarySheet(Spec):
+    """The summary sheet (汇总表) with the notice's columns."""
+
+    title: str
+    columns: list[SummaryColumn] = Field(min_length=1)
+    group_by_award: bool = False
+    footer: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+DocumentKind = Literal[
+    "nomination_form",
+    "summary_sheet",
+    "materials_checklist",
+    "dossier_cover",
+    "background_check_form",
+    "nomination_letter",
+    "innovation_list",
+    "patent_list",
+    "performance_sheet",
+    "decision",
+    "certificate",
+]
+
+
+class DocumentSpec(Spec):
+    code: Code
+    kind: DocumentKind
+    title: str
+    formats: list[Literal["docx", "pdf", "xlsx"]] = Field(min_length=1)
+
+
+class PublicationRules(Spec):
+    """What a public notice may show (only with the nominee's consent)."""
+
+    fields: list[str] = Field(
+        default_factory=lambda: ["name", "sex", "workplace_name", "post", "occupation"]
+    )
+
+
+# ---------------------------------------------------------------------------- campaign
+
+
+class CampaignSpec(Spec):
+    """A whole campaign."""
+
+    spec_version: Literal[1] = 1
+    code: Code
+    series: Code
+    title: str
+    short_title: str = ""
+    edition: str = Field(description="届/批，如 第四届、首批、2021年")
+    year: int = Field(ge=2000, le=2100)
+    region: str
+    organizers: list[Organizer] = Field(min_length=1)
+    source: SourceDocument
+    forwarded_by: list[SourceDocument] = Field(default_factory=list)
+    scope: str
+    exclusions: list[str] = Field(default_factory=list)
+    one_award_per_person: bool = True
+    awards: list[Award] = Field(min_length=1)
+    honours: list[HonourEntry] = Field(default_factory=list)
+    timeline: Timeline = Timeline()
+    unit_categories: list[UnitCategory] = Field(default_factory=list)
+    quotas: list[Quota] = Field(default_factory=list)
+    quota_note: str = ""
+    channels: list[Channel] = Field(min_length=1)
+    review_chain: ReviewChain
+    form: NominationForm
+    materials: list[Material] = Field(default_factory=list)
+    summary_sheet: SummarySheet
+    documents: list[DocumentSpec] = Field(default_factory=list)
+    publication: PublicationRules = PublicationRules()
+    leading_group: list[LeadingGroupMember] = Field(default_factory=list)
+    contact: Contact = Contact()
+    discipline: str = ""
+
+    @model_validator(mode="after")
+    def _references(self) -> CampaignSpec:
+        award_codes = [a.code for a in self.awards]
+        _unique(award_codes, "awards")
+        honour_codes = {h.code for h in self.honours}
+        _unique([h.code for h in self.honours], "honours")
+        category_codes = {c.code for c in self.unit_categories}
+        for award in self.awards:
+            for ref in _honour_refs(award.eligibility):
+                if ref not in honour_codes:
+                    raise ValueError(f"奖项 {award.code} 的规则引用了未定义的荣誉 {ref}")
+        for quota in self.quotas:
+            if quota.category not in category_codes:
+                raise ValueError(f"名额引用了未定义的推荐单位类别 {quota.category}")
+            if quota.award and quota.award not in award_codes:
+                raise ValueError(f"名额引用了未定义的奖项 {quota.award}")
+        keys = [f.key for f in self.form.all_fields()]
+        _unique(keys, "form")
+        for col in self.summary_sheet.columns:
+            if col.key not in SUMMARY_KEYS and col.key not in keys:
+                raise ValueError(f"汇总表列 {col.key} 既不是表单字段也不是内置列")
+        return self
+
+    def award(self, code: str) -> Award:
+        """The award with ``code``; raises KeyError."""
+        for award in self.awards:
+            if award.code == code:
+                return award
+        raise KeyError(code)
+
+
+#: Summary-sheet columns computed by the platform rather than typed in the form.
+SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", "seq"}
+
+
+def _unique(values: list[str], where: str) -> None:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"{where} 中的代码 {value} 重复")
+        seen.add(value)
+
+
+def _honour_refs(rules: list[Any]) -> list[str]:
+    refs: list[str] = []
+    for rule in rules:
+        if isinstance(rule, HonoursAnyOf):
+            refs += [h.code for h in rule.honours]
+        elif isinstance(rule, AnyOf | AllOf):
+            refs += _honour_refs(rule.items)
+    return refs
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+class SpecError(Exception):
+    """A specification failed to parse or validate; ``messages`` are in Chinese."""
+
+    def __init__(self, source: str, messages: list[str]):
+        self.source = source
+        self.messages = messages
+        super().__init__("\n".join(f"{source}: {m}" for m in messages))
+
+
+_ERROR_TEXT = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的字段（拼写错误？）",
+    "string_type": "应为文字",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "datetime_type": "应为日期时间（YYYY-MM-DD HH:MM）",
+    "datetime_parsing": "应为日期时间（YYYY-MM-DD HH:MM）",
+    "datetime_from_date_parsing": "应为日期时间（YYYY-MM-DD HH:MM）",
+    "string_pattern_mismatch": "格式不对（代码只用小写字母、数字、- 和 _，以字母开头）",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "too_short": "条目太少",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "union_tag_invalid": "rule 取值不在允许范围内",
+    "union_tag_not_found": "缺少 rule（规则类型）",
+    "value_error": "取值有误",
+}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif item in {
+            "min_skill_level",
+            "min_professional_title",
+            "honours_any_of",
+            "honour_min_level",
+            "contest_rank",
+            "not_retired",
+            "not_unit_leader",
+            "not_previous_winner",
+            "native_or_years_in_region",
+            "judged",
+            "any_of",
+            "all_of",
+        }:
+            continue  # the discriminator's branch name adds nothing for the reader
+        else:
+            parts.append(("." if parts else "") + str(item))
+    return "".join(parts) or "（根）"
+
+
+def _message(error: dict[str, Any]) -> str:
+    text = _ERROR_TEXT.get(error["type"], "取值有误")
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in ctx:
+        text = str(ctx["error"])
+    elif error["type"] in ("literal_error", "enum") and "expected" in ctx:
+        text += f"，可选：{ctx['expected']}"
+    elif error["type"] in ("greater_than_equal", "less_than_equal") and ctx:
+        text += f"（界限 {next(iter(ctx.values()))}）"
+    return f"{_path(error['loc'])}：{text}"
+
+
+def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
+    """Parse and validate a specification's YAML text.
+
+    Args:
+        text: YAML text.
+        source: file name for messages.
+    Returns:
+        The validated specification.
+    Raises:
+        SpecError: with one Chinese message per problem, each naming the field's path.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
+        raise SpecError(source, [f"YAML 语法错误 {where}：{getattr(exc, 'problem', exc)}"]) from exc
+    if not isinstance(data, dict):
+        raise SpecError(source, ["文件内容应为一个映射（键: 值）"])
+    try:
+        return CampaignSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(source, [_message(e) for e in exc.errors()]) from exc
+
+
+def load_spec_file(path: str | Path) -> CampaignSpec:
+    """Read and validate a specification file; raises :class:`SpecError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(str(path), [f"无法读取文件：{exc.strerror}"]) from exc
+    return parse_spec(text, str(path))
+
+
+def chars(text: str | None) -> int:
+    """Character count as the notices count it: every character (汉字, letter, digit)
+    counts one; whitespace does not."""
+    return len(re.sub(r"\s", "", text or ""))

@@ -1,0 +1,44 @@
+"""Object permissions on nominations (the ``rules`` package).
+
+Every predicate takes (user, nomination). Views and the API fetch objects through
+``nominations_visible_to`` first, so these decide what a user may *do* to a visible one.
+"""
+
+import rules
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.selectors import path_in_scope, scope_paths
+from jiangxuan.campaigns.selectors import office_campaign_ids
+
+from .enums import NominationState
+
+
+@rules.predicate
+def is_campaign_office(user, nomination) -> bool:
+    return nomination.campaign_id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+
+
+@rules.predicate
+def is_unit_clerk(user, nomination) -> bool:
+    paths = scope_paths(user, {Role.CLERK})
+    units = [u for u in (nomination.workplace, nomination.nominating_unit) if u is not None]
+    return nomination.created_by_id == user.id or any(
+        path_in_scope(u.path, paths) for u in units
+    )
+
+
+@rules.predicate
+def is_editable(user, nomination) -> bool:
+    return nomination.state in NominationState.EDITABLE
+
+
+@rules.predicate
+def is_draft(user, nomination) -> bool:
+    return nomination.state == NominationState.DRAFT
+
+
+rules.add_perm("nominations.change_nomination", is_unit_clerk & is_editable)
+rules.add_perm("nominations.submit_nomination", is_unit_clerk & is_editable)
+rules.add_perm("nominations.delete_nomination", is_unit_clerk & is_draft)
+rules.add_perm("nominations.override_eligibility", is_campaign_office)
+rules.add_perm("nominations.view_personal_data", is_unit_clerk | is_campaign_office)

@@ -1,0 +1,63 @@
+"""Reads about nominations; every list and object fetch in views and the API goes through
+:func:`nominations_visible_to` (STYLE 8.4), so out-of-scope objects answer 404."""
+
+from django.db.models import Q, QuerySet
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import User
+from jiangxuan.accounts.selectors import memberships_of, scope_paths
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import office_campaign_ids
+
+from .enums import NominationState
+from .models import Nomination
+
+UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
+
+
+def nominations_visible_to(user: User) -> QuerySet[Nomination]:
+    """Nominations the user may see.
+
+    - campaign office, leading group, finance: every nomination of their campaigns;
+    - clerks and reviewers: nominations whose workplace or nominating unit lies in their
+      jurisdiction (a clerk sees only her unit's subtree);
+    - anyone: nominations they created;
+    - platform admins and auditors: none (三权分立: they administer, they do not read).
+    """
+    if not memberships_of(user):
+        return Nomination.objects.none()
+    condition = Q(created_by=user)
+    campaign_ids = office_campaign_ids(user)
+    if campaign_ids:
+        condition |= Q(campaign_id__in=campaign_ids)
+    for path in scope_paths(user, UNIT_ROLES):
+        condition |= Q(workplace__path__startswith=path) | Q(
+            nominating_unit__path__startswith=path
+        )
+    return Nomination.objects.filter(condition).select_related(
+        "campaign", "award", "nominating_unit", "workplace"
+    )
+
+
+def nomination_for(user: User, pk: int) -> Nomination | None:
+    """One nomination if visible to ``user``, else None (callers answer 404)."""
+    return nominations_visible_to(user).filter(pk=pk).first()
+
+
+def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:
+    """Nominations of ``campaign`` that still count (not withdrawn, rejected, revoked)."""
+    return Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
+
+
+def summary_sheet_rows(campaign: Campaign, *, unit_ids: list[int] | None = None) -> list[Nomination]:
+    """Submitted nominations for the summary sheet (汇总表), ordered by nominating unit,
+    award, then the unit's rank (排序) and submission time."""
+    qs = (
+        Nomination.objects.filter(campaign=campaign)
+        .exclude(state__in=[NominationState.DRAFT, *NominationState.FINAL])
+        .select_related("award", "nominating_unit", "workplace")
+        .order_by("nominating_unit__path", "award__position", "rank", "submitted_at", "id")
+    )
+    if unit_ids is not None:
+        qs = qs.filter(nominating_unit_id__in=unit_ids)
+    return list(qs)

@@ -1,0 +1,14 @@
+"""Root URL configuration: one include per domain app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jiangxuan.core.urls")),
+    path("accounts/", include("jiangxuan.accounts.urls")),
+    path("campaigns/", include("jiangxuan.campaigns.urls")),
+    path("nominations/", include("jiangxuan.nominations.urls")),
+    path("documents/", include("jiangxuan.documents.urls")),
+    path("api/v1/", include("jiangxuan.api.urls")),
+    path("admin/", admin.site.urls),
+]
