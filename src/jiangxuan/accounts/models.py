@@ -124,5 +124,3 @@ class ApiToken(BaseModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
-
-

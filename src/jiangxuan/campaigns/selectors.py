@@ -114,7 +114,7 @@ def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None
 
 
 def window_state(campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None) -> str:
-    """"early", "open" or "closed" for submissions from ``unit`` at server time ``now``."""
+    """ "early", "open" or "closed" for submissions from ``unit`` at server time ``now``."""
     now = now or timezone.now()
     submission = campaign.specification.timeline.submission
     if submission.refuse_early and submission.opens_at and now < submission.opens_at:

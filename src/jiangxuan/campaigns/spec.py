@@ -48,7 +48,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
 
 
-Moment = Annotated[dt.datetime, Field(description="日期时间；未写时区时按北京时间（Asia/Shanghai）")]
+Moment = Annotated[dt.datetime, Field(description="日期时间；未写时区时按北京时间")]
 
 
 # ---------------------------------------------------------------------------- organizers
@@ -86,7 +86,7 @@ class SourceDocument(Spec):
 
     issuer: str
     number: str = ""
-    date: dt.date
+    date: dt.date | None = Field(None, description="发文日期；文件未载明时留空（seed 001, 002）")
     title: str = ""
 
 
@@ -153,7 +153,7 @@ class HonourMinLevel(RuleBase):
 
 
 class ContestPlacing(Spec):
-    """A contest result that qualifies: rank at most ``max_rank`` or medal at least ``min_medal``."""
+    """A qualifying contest result: rank at most ``max_rank`` or medal ``min_medal`` or better."""
 
     level: ContestLevel
     max_rank: int | None = Field(None, ge=1)
@@ -286,9 +286,7 @@ class SubmissionWindow(Spec):
     closes_at: Moment | None = None
     refuse_early: bool = False
 
-    _aware_open = field_validator("opens_at", "closes_at")(
-        lambda cls, v: _aware(v) if v else v  # noqa: ARG005
-    )
+    _aware_open = field_validator("opens_at", "closes_at")(lambda cls, v: _aware(v) if v else v)
 
     @model_validator(mode="after")
     def _ordered(self) -> SubmissionWindow:
@@ -305,7 +303,7 @@ class InternalDeadline(Spec):
     issued_by: str
     source: str = ""
 
-    _aware_close = field_validator("closes_at")(lambda cls, v: _aware(v))  # noqa: ARG005
+    _aware_close = field_validator("closes_at")(lambda cls, v: _aware(v))
 
 
 class Timeline(Spec):
@@ -540,8 +538,12 @@ FormField.model_rebuild()
 
 
 class FormSection(Spec):
+    """A section of the form. ``printed: false`` marks data the platform collects for its
+    checks (e.g. 身份证号码 for "已获称号者不再参评") that the official form has no row for."""
+
     title: str
     fields: list[FormField] = Field(min_length=1)
+    printed: bool = Field(True, description="印在官方表格上")
 
 
 class NominationForm(Spec):

@@ -19,7 +19,7 @@ from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 
-#: Source IP of the current request, set by :class:`jiangxuan.core.middleware.RequestContextMiddleware`.
+#: Source IP of the current request, set by the session middleware for each request.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
 
 

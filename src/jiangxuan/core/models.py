@@ -48,7 +48,8 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S%z} {self.action} {self.object_type}#{self.object_id}"
+        when = f"{self.occurred_at:%Y-%m-%d %H:%M:%S%z}"
+        return f"{when} {self.action} {self.object_type}#{self.object_id}"
 
 
 class AuditHead(models.Model):
@@ -58,3 +59,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return self.last_hash

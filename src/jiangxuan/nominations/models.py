@@ -115,7 +115,9 @@ class Nomination(BaseModel):
                 fields=["campaign", "id_index"],
                 condition=Q(state__in=NominationState.LIVE) & ~Q(id_index=""),
                 name="one_live_nomination_per_person",
-                violation_error_message=_("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"),
+                violation_error_message=_(
+                    "此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"
+                ),
             ),
         ]
         indexes = [models.Index(fields=["campaign", "nominating_unit", "state"])]

@@ -22,9 +22,7 @@ def is_campaign_office(user, nomination) -> bool:
 def is_unit_clerk(user, nomination) -> bool:
     paths = scope_paths(user, {Role.CLERK})
     units = [u for u in (nomination.workplace, nomination.nominating_unit) if u is not None]
-    return nomination.created_by_id == user.id or any(
-        path_in_scope(u.path, paths) for u in units
-    )
+    return nomination.created_by_id == user.id or any(path_in_scope(u.path, paths) for u in units)
 
 
 @rules.predicate
@@ -40,5 +38,6 @@ def is_draft(user, nomination) -> bool:
 rules.add_perm("nominations.change_nomination", is_unit_clerk & is_editable)
 rules.add_perm("nominations.submit_nomination", is_unit_clerk & is_editable)
 rules.add_perm("nominations.delete_nomination", is_unit_clerk & is_draft)
+rules.add_perm("nominations.withdraw_nomination", is_unit_clerk)
 rules.add_perm("nominations.override_eligibility", is_campaign_office)
 rules.add_perm("nominations.view_personal_data", is_unit_clerk | is_campaign_office)

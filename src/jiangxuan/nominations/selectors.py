@@ -31,9 +31,7 @@ def nominations_visible_to(user: User) -> QuerySet[Nomination]:
     if campaign_ids:
         condition |= Q(campaign_id__in=campaign_ids)
     for path in scope_paths(user, UNIT_ROLES):
-        condition |= Q(workplace__path__startswith=path) | Q(
-            nominating_unit__path__startswith=path
-        )
+        condition |= Q(workplace__path__startswith=path) | Q(nominating_unit__path__startswith=path)
     return Nomination.objects.filter(condition).select_related(
         "campaign", "award", "nominating_unit", "workplace"
     )
@@ -49,7 +47,9 @@ def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:
     return Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
 
 
-def summary_sheet_rows(campaign: Campaign, *, unit_ids: list[int] | None = None) -> list[Nomination]:
+def summary_sheet_rows(
+    campaign: Campaign, *, unit_ids: list[int] | None = None
+) -> list[Nomination]:
     """Submitted nominations for the summary sheet (汇总表), ordered by nominating unit,
     award, then the unit's rank (排序) and submission time."""
     qs = (

@@ -1,0 +1,299 @@
+"""The eligibility engine: a nomination against its award's hard rules.
+
+Each rule of the specification (campaigns.spec, ``Award.eligibility``) gives one result:
+passed, failed, or needs evidence (data missing, or a condition people judge), with the
+reason in Chinese and the notice clause it comes from. ``any_of``/``all_of`` combine their
+items' results; a judged condition the nominee claims needs evidence, one not claimed
+fails. The overall status is failed when any top-level rule fails and is not overridden
+by the campaign office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import (
+    HonourLevel,
+    Medal,
+    ProfessionalTitle,
+    RuleStatus,
+    SkillLevel,
+)
+from jiangxuan.campaigns.models import Laureate
+
+PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
+
+
+@dataclass
+class RuleResult:
+    """One rule's outcome; ``items`` holds the results of an any_of/all_of's members."""
+
+    code: str
+    label: str
+    source: str
+    status: str
+    reason: str
+    overridden: bool = False
+    items: list[RuleResult] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _label(choices: type, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _honour_level(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry]) -> str:
+    if entry.get("level"):
+        return entry["level"]
+    known = catalogue.get(entry.get("code", ""))
+    return known.level if known else ""
+
+
+def _honour_category(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry]) -> str:
+    known = catalogue.get(entry.get("code", ""))
+    return known.category if known else entry.get("category", "")
+
+
+class Evaluator:
+    """Evaluates rules for one nomination; construct once per evaluation."""
+
+    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec, award_spec: s.Award):
+        self.n = nomination
+        self.spec = campaign_spec
+        self.award = award_spec
+        self.catalogue = {h.code: h for h in campaign_spec.honours}
+
+    def result(self, rule: Any, status: str, reason: str, items=None) -> RuleResult:
+        return RuleResult(rule.code, rule.label, rule.source, status, reason, items=items or [])
+
+    def evaluate(self, rule: Any) -> RuleResult:
+        return getattr(self, f"rule_{rule.rule}")(rule)
+
+    def rule_min_skill_level(self, rule: s.MinSkillLevel) -> RuleResult:
+        have = self.n.skill_level
+        need = _label(SkillLevel, rule.level)
+        if not have:
+            return self.result(
+                rule, NEEDS, _("未填写技能等级；须达到%(need)s及以上。") % {"need": need}
+            )
+        if SkillLevel.rank(have) >= SkillLevel.rank(rule.level):
+            return self.result(
+                rule, PASSED, _("技能等级为%(have)s。") % {"have": _label(SkillLevel, have)}
+            )
+        return self.result(
+            rule,
+            FAILED,
+            _("技能等级为%(have)s，须达到%(need)s及以上。")
+            % {"have": _label(SkillLevel, have), "need": need},
+        )
+
+    def rule_min_professional_title(self, rule: s.MinProfessionalTitle) -> RuleResult:
+        have = self.n.professional_title
+        need = _label(ProfessionalTitle, rule.level)
+        if not have:
+            return self.result(rule, NEEDS, _("未填写职称；须为%(need)s及以上。") % {"need": need})
+        if ProfessionalTitle.rank(have) < ProfessionalTitle.rank(rule.level):
+            return self.result(
+                rule,
+                FAILED,
+                _("职称为%(have)s，须为%(need)s及以上。")
+                % {"have": _label(ProfessionalTitle, have), "need": need},
+            )
+        category = self.n.professional_title_category
+        if rule.categories and category not in rule.categories:
+            return self.result(
+                rule,
+                FAILED,
+                _("职称系列“%(have)s”不在%(allowed)s之列。")
+                % {"have": category or _("未填写"), "allowed": "、".join(rule.categories)},
+            )
+        return self.result(
+            rule, PASSED, _("职称为%(have)s。") % {"have": _label(ProfessionalTitle, have)}
+        )
+
+    def _honour_matches(self, entry: dict[str, Any], ref: s.HonourRef) -> bool:
+        if entry.get("code") != ref.code:
+            return False
+        if ref.min_level is None:
+            return True
+        return HonourLevel.rank(_honour_level(entry, self.catalogue)) >= HonourLevel.rank(
+            ref.min_level
+        )
+
+    def _ref_name(self, ref: s.HonourRef) -> str:
+        name = self.catalogue[ref.code].name
+        if ref.min_level:
+            name += _("（%(level)s及以上）") % {"level": _label(HonourLevel, ref.min_level)}
+        return name
+
+    def rule_honours_any_of(self, rule: s.HonoursAnyOf) -> RuleResult:
+        honours = self.n.honours or []
+        found = [
+            self._ref_name(ref)
+            for ref in rule.honours
+            if any(self._honour_matches(entry, ref) for entry in honours)
+        ]
+        if len(found) >= rule.min_count:
+            return self.result(rule, PASSED, _("已获：%(found)s。") % {"found": "、".join(found)})
+        wanted = "、".join(self._ref_name(ref) for ref in rule.honours)
+        return self.result(
+            rule,
+            FAILED,
+            _("须至少获得以下荣誉中的%(n)d项：%(wanted)s。")
+            % {"n": rule.min_count, "wanted": wanted},
+        )
+
+    def rule_honour_min_level(self, rule: s.HonourMinLevel) -> RuleResult:
+        need = HonourLevel.rank(rule.level)
+        for entry in self.n.honours or []:
+            level_ok = HonourLevel.rank(_honour_level(entry, self.catalogue)) >= need
+            category = _honour_category(entry, self.catalogue)
+            if level_ok and (not rule.categories or category in rule.categories):
+                return self.result(
+                    rule, PASSED, _("已获：%(name)s。") % {"name": entry.get("name", "")}
+                )
+        return self.result(
+            rule,
+            FAILED,
+            _("须具有%(level)s及以上的奖项或称号。") % {"level": _label(HonourLevel, rule.level)},
+        )
+
+    def rule_contest_rank(self, rule: s.ContestRank) -> RuleResult:
+        for entry in self.n.contests or []:
+            for placing in rule.placings:
+                if entry.get("level") != placing.level:
+                    continue
+                rank = entry.get("rank")
+                if placing.max_rank and isinstance(rank, int) and 0 < rank <= placing.max_rank:
+                    return self.result(
+                        rule,
+                        PASSED,
+                        _("%(name)s第%(rank)d名。") % {"name": entry.get("name", ""), "rank": rank},
+                    )
+                medal = entry.get("medal") or ""
+                if placing.min_medal and Medal.rank(medal) >= Medal.rank(placing.min_medal):
+                    return self.result(
+                        rule,
+                        PASSED,
+                        _("%(name)s%(medal)s。")
+                        % {"name": entry.get("name", ""), "medal": _label(Medal, medal)},
+                    )
+        return self.result(rule, FAILED, _("未填写符合条件的竞赛名次。"))
+
+    def _flag(self, rule: Any, value: bool | None, failed_text: str) -> RuleResult:
+        if value is None:
+            return self.result(rule, NEEDS, _("请说明：%(label)s。") % {"label": rule.label})
+        if value:
+            return self.result(rule, FAILED, failed_text)
+        return self.result(rule, PASSED, _("符合。"))
+
+    def rule_not_retired(self, rule: s.NotRetired) -> RuleResult:
+        return self._flag(rule, self.n.is_retired, _("退休人员不得参加评选。"))
+
+    def rule_not_unit_leader(self, rule: s.NotUnitLeader) -> RuleResult:
+        return self._flag(rule, self.n.is_unit_leader, _("现任企事业单位负责人不得参加评选。"))
+
+    def rule_not_previous_winner(self, rule: s.NotPreviousWinner) -> RuleResult:
+        series = rule.series or self.award.series
+        if not self.n.id_index:
+            return self.result(rule, NEEDS, _("填写身份证号码后核对历届获得者名单。"))
+        laureate = Laureate.objects.filter(series=series, id_index=self.n.id_index).first()
+        if laureate:
+            return self.result(
+                rule,
+                FAILED,
+                _("已于%(year)d年获得“%(title)s”称号，不再重复参评。")
+                % {"year": laureate.year, "title": laureate.title},
+            )
+        return self.result(rule, PASSED, _("历届获得者名单中无此人。"))
+
+    def rule_native_or_years_in_region(self, rule: s.NativeOrYearsInRegion) -> RuleResult:
+        native_place = self.n.native_place or ""
+        if native_place:
+            native = rule.region_name in native_place
+        elif self.n.id_number:
+            native = self.n.id_number.startswith(rule.division_prefix)
+        else:
+            return self.result(rule, NEEDS, _("请填写籍贯。"))
+        if native:
+            return self.result(rule, PASSED, _("%(region)s籍。") % {"region": rule.region_name})
+        years = self.n.years_in_region
+        if years is None:
+            return self.result(
+                rule,
+                NEEDS,
+                _("非%(region)s籍，请填写在%(region)s工作的年限（须%(n)d年以上）。")
+                % {"region": rule.region_name, "n": rule.years},
+            )
+        if years >= rule.years:
+            return self.result(
+                rule,
+                PASSED,
+                _("在%(region)s工作%(y)d年。") % {"region": rule.region_name, "y": years},
+            )
+        return self.result(
+            rule,
+            FAILED,
+            _("非%(region)s籍，在%(region)s工作%(y)d年，须%(n)d年以上。")
+            % {"region": rule.region_name, "y": years, "n": rule.years},
+        )
+
+    def rule_judged(self, rule: s.Judged) -> RuleResult:
+        if rule.code in (self.n.claimed_conditions or []):
+            return self.result(rule, NEEDS, _("已申报，待评审核实证明材料。"))
+        return self.result(rule, FAILED, _("未申报此项。"))
+
+    def rule_any_of(self, rule: s.AnyOf) -> RuleResult:
+        items = [self.evaluate(item) for item in rule.items]
+        statuses = {item.status for item in items}
+        if PASSED in statuses:
+            return self.result(rule, PASSED, _("满足其中一项。"), items)
+        if NEEDS in statuses:
+            return self.result(rule, NEEDS, _("所申报条件待核实。"), items)
+        return self.result(rule, FAILED, _("以下条件均不满足，须具备其中之一。"), items)
+
+    def rule_all_of(self, rule: s.AllOf) -> RuleResult:
+        items = [self.evaluate(item) for item in rule.items]
+        statuses = {item.status for item in items}
+        if FAILED in statuses:
+            return self.result(rule, FAILED, _("须同时满足以下各项。"), items)
+        if NEEDS in statuses:
+            return self.result(rule, NEEDS, _("部分条件待核实。"), items)
+        return self.result(rule, PASSED, _("各项均满足。"), items)
+
+
+def evaluate_rules(
+    nomination: Any,
+    campaign_spec: s.CampaignSpec,
+    award_spec: s.Award,
+    *,
+    overridden: set[str] | frozenset[str] = frozenset(),
+) -> tuple[str, list[RuleResult]]:
+    """Evaluate an award's hard rules for a nomination.
+
+    Args:
+        nomination: a Nomination (read only: its fields and ``id_index``).
+        campaign_spec, award_spec: from the campaign's specification.
+        overridden: codes of top-level rules the campaign office let through.
+    Returns:
+        (overall status, one result per top-level rule). Overall is ``failed`` if any
+        non-overridden rule failed, else ``needs_evidence`` if any needs evidence, else
+        ``passed``.
+    """
+    evaluator = Evaluator(nomination, campaign_spec, award_spec)
+    results = [evaluator.evaluate(rule) for rule in award_spec.eligibility]
+    for result in results:
+        if result.code in overridden and result.status == FAILED:
+            result.overridden = True
+    statuses = {r.status for r in results if not r.overridden}
+    if FAILED in statuses:
+        return FAILED, results
+    if NEEDS in statuses:
+        return NEEDS, results
+    return PASSED, results

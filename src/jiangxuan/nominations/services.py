@@ -1,0 +1,507 @@
+"""Writes to nominations: create, save a draft, evidence, submit, withdraw, override,
+and a nominating unit's ranked list. Each function runs in one transaction and writes an
+audit entry; state changes go through :func:`workflow.transition`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of, path_in_scope
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import CampaignState, RuleStatus
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.selectors import (
+    category_of,
+    deadline_for,
+    nominating_unit_for,
+    window_state,
+)
+from jiangxuan.core.audit import record_audit
+
+from . import validators
+from .eligibility import evaluate_rules
+from .enums import NominationAction
+from .models import EligibilityOverride, Evidence, Nomination
+from .workflow import NominationError, transition
+
+PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
+#: States that count against a unit's quota: submitted and beyond, still live.
+QUOTA_STATES = ("submitted", "in_review", "approved")
+
+
+# --------------------------------------------------------------------------- create
+
+
+def _clerk_units(actor: User) -> list[OrgUnit]:
+    return [m.org_unit for m in memberships_of(actor) if m.role == Role.CLERK]
+
+
+@transaction.atomic
+def create_nomination(
+    *,
+    campaign: Campaign,
+    award: Award,
+    actor: User,
+    workplace: OrgUnit | None = None,
+    channel: str | None = None,
+) -> Nomination:
+    """Start a draft nomination for ``award``.
+
+    The workplace defaults to the clerk's own unit; the nominating unit is the nearest
+    unit of the specification's categories above the workplace (campaigns.selectors
+    .nominating_unit_for), or the clerk's unit when it is itself a nominating unit.
+
+    Raises:
+        NominationError: the campaign is not open for nominations, the award is not the
+            campaign's, or no nominating unit covers the workplace.
+        PermissionDenied: the actor is not a clerk whose jurisdiction holds the workplace.
+    """
+    spec = campaign.specification
+    if campaign.state != CampaignState.PUBLISHED:
+        raise NominationError(_("该评选活动尚未发布或已结束，不能新建推荐。"))
+    if award.campaign_id != campaign.id:
+        raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
+    units = _clerk_units(actor)
+    if not units:
+        raise PermissionDenied(_("只有推荐单位经办人可以新建推荐。"))
+    home = units[0]
+    workplace = workplace or home
+    paths = [jurisdiction_of(u).path for u in units]
+    if not path_in_scope(workplace.path, paths):
+        raise PermissionDenied(_("所选单位不在您的管辖范围内。"))
+    nominating_unit = next((u for u in units if category_of(u, spec)), None)
+    if nominating_unit is None or not path_in_scope(
+        workplace.path, [jurisdiction_of(nominating_unit).path]
+    ):
+        nominating_unit = nominating_unit_for(workplace, spec)
+    if nominating_unit is None:
+        raise NominationError(
+            _("“%(unit)s”不属于本活动的任何推荐单位类别，请联系上级单位。")
+            % {"unit": workplace.name}
+        )
+    channels = [c.code for c in spec.channels]
+    channel = channel or channels[0]
+    if channel not in channels:
+        raise NominationError(_("推荐渠道无效。"), field="channel")
+    nomination = Nomination.objects.create(
+        campaign=campaign,
+        award=award,
+        channel=channel,
+        workplace=workplace,
+        nominating_unit=nominating_unit,
+        workplace_name=workplace.name if workplace.level == "workplace" else "",
+        ownership_type=workplace.ownership_type,
+        created_by=actor,
+        level=spec.review_chain.levels[0].code,
+    )
+    evaluate_eligibility(nomination)
+    record_audit(
+        actor=actor,
+        action="nomination.create",
+        obj=nomination,
+        role=Role.CLERK,
+        after={"campaign": campaign.code, "award": award.code, "unit": nominating_unit.code},
+    )
+    return nomination
+
+
+# --------------------------------------------------------------------------- drafts
+
+
+def evaluate_eligibility(nomination: Nomination, *, save: bool = True) -> str:
+    """Screen a nomination against its award's hard rules and store the results.
+
+    Returns the overall status (passed / failed / needs_evidence). Overridden rules count
+    as passed but stay marked in the results.
+    """
+    campaign_spec = nomination.campaign.specification
+    overridden = set(nomination.eligibility_overrides.values_list("rule_code", flat=True))
+    status, results = evaluate_rules(
+        nomination, campaign_spec, campaign_spec.award(nomination.award.code), overridden=overridden
+    )
+    nomination.eligibility = [r.as_dict() for r in results]
+    nomination.eligibility_status = status
+    if save:
+        nomination.save(update_fields=["eligibility", "eligibility_status", "updated_at"])
+    return status
+
+
+def _ensure_editable(nomination: Nomination, actor: User) -> None:
+    if not nomination.is_editable:
+        raise NominationError(
+            _("当前状态为“%(state)s”，不能修改。") % {"state": nomination.get_state_display()},
+            code="conflict",
+        )
+    if not actor.has_perm("nominations.change_nomination", nomination):
+        raise PermissionDenied(_("您无权修改此推荐。"))
+
+
+@transaction.atomic
+def save_nomination(
+    nomination: Nomination,
+    *,
+    actor: User,
+    core: dict[str, Any],
+    extra: dict[str, Any],
+    award: Award | None = None,
+    publication_consent: bool | None = None,
+) -> Nomination:
+    """Save form values (already validated by ``NominationForm``) into a draft.
+
+    ``core`` holds column values, ``extra`` the campaign fields (merged into existing
+    ones). Re-screens eligibility. The audit entry names the changed fields; personal
+    values are not written to it.
+
+    Raises:
+        NominationError: not editable, or the ID number already holds a live nomination
+            in this campaign (one award per person per campaign, seed 001 三(二)3).
+        PermissionDenied: the actor may not edit this nomination.
+    """
+    _ensure_editable(nomination, actor)
+    before = {}
+    changed = []
+    for name, value in core.items():
+        if name not in s.CORE_FIELDS or name in ("photo",):
+            continue
+        old = getattr(nomination, name)
+        if old != value:
+            before[name] = "***" if name in PERSONAL_FIELDS else str(old)
+            changed.append(name)
+            setattr(nomination, name, value)
+    if extra:
+        merged = {**(nomination.extra or {}), **extra}
+        if merged != nomination.extra:
+            changed.append("extra")
+            nomination.extra = merged
+    if award is not None and award.id != nomination.award_id:
+        if award.campaign_id != nomination.campaign_id:
+            raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
+        before["award"] = nomination.award.code
+        nomination.award = award
+        changed.append("award")
+    if publication_consent is not None and publication_consent != nomination.publication_consent:
+        nomination.publication_consent = publication_consent
+        changed.append("publication_consent")
+    evaluate_eligibility(nomination, save=False)
+    try:
+        with transaction.atomic():
+            nomination.save()
+    except IntegrityError as exc:
+        raise NominationError(
+            _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"), field="id_number"
+        ) from exc
+    record_audit(
+        actor=actor,
+        action="nomination.save",
+        obj=nomination,
+        role=Role.CLERK,
+        before=before,
+        after={"changed": changed, "eligibility": nomination.eligibility_status},
+    )
+    return nomination
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@transaction.atomic
+def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: Any) -> Evidence:
+    """Store an uploaded evidence file for a checklist item.
+
+    The bytes are sniffed and checked (validators.check_upload); images are re-encoded
+    without metadata. Stored through Django's storage API under a random name.
+
+    Raises:
+        NominationError: unknown checklist item, or the file is refused (message says why).
+    """
+    _ensure_editable(nomination, actor)
+    spec = nomination.campaign.specification
+    allowed = {m.code for m in spec.materials if m.upload} | {"photo", "video", "other"}
+    if material not in allowed:
+        raise NominationError(_("材料项无效，请从材料目录中选择。"), field="material")
+    try:
+        checked = validators.check_upload(upload, video=(material == "video"))
+    except ValidationError as exc:
+        raise NominationError(exc.messages[0], field="file") from exc
+    digest = hashlib.sha256(checked.data).hexdigest()
+    original = (getattr(upload, "name", "") or "file")[-200:]
+    evidence = Evidence(
+        nomination=nomination,
+        material=material,
+        original_name=original,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"{digest[:32]}.{checked.extension}", ContentFile(checked.data), save=False)
+    # A failed insert must not leave the file behind.
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    record_audit(
+        actor=actor,
+        action="evidence.add",
+        obj=nomination,
+        role=Role.CLERK,
+        after={"evidence": evidence.pk, "material": material, "type": checked.content_type},
+    )
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, actor: User) -> None:
+    """Remove an evidence file from an editable nomination (file deleted after commit)."""
+    nomination = evidence.nomination
+    _ensure_editable(nomination, actor)
+    name = evidence.file.name
+    storage = evidence.file.storage
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    record_audit(
+        actor=actor,
+        action="evidence.delete",
+        obj=nomination,
+        role=Role.CLERK,
+        before={"evidence": name},
+    )
+
+
+# --------------------------------------------------------------------------- submission
+
+
+def missing_fields(nomination: Nomination) -> list[str]:
+    """Labels of required form fields that are still empty."""
+    missing = []
+    for f in nomination.campaign.specification.form.all_fields():
+        if not f.required:
+            continue
+        kind = f.effective_type
+        if kind in ("photo", "video"):
+            if not nomination.evidence.filter(material=kind).exists():
+                missing.append(f.label)
+            continue
+        value = (
+            getattr(nomination, f.key)
+            if f.key in s.CORE_FIELDS
+            else (nomination.extra or {}).get(f.key)
+        )
+        if value in (None, "", [], {}) or (isinstance(value, dict) and not any(value.values())):
+            missing.append(f.label)
+    return missing
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """How a unit's quota stands for one award (or all awards when ``award`` is None)."""
+
+    category: str
+    category_name: str
+    award: str | None
+    used: int
+    minimum: int
+    maximum: int | None
+
+    @property
+    def full(self) -> bool:
+        return self.maximum is not None and self.used >= self.maximum
+
+
+def quota_usage(campaign: Campaign, unit: OrgUnit, award: Award | None = None) -> list[QuotaUsage]:
+    """The quotas applying to ``unit`` (for ``award`` and across awards) and their use.
+
+    Counts nominations submitted and beyond that are still live. Source: the
+    specification's ``quotas`` (seed 000 四: 5-10; seed 001 附件1; seed 002 三).
+    """
+    spec = campaign.specification
+    category = category_of(unit, spec)
+    if category is None:
+        return []
+    usages = []
+    for quota in spec.quotas:
+        if quota.category != category.code:
+            continue
+        if award is not None and quota.award not in (None, award.code):
+            continue
+        qs = Nomination.objects.filter(
+            campaign=campaign, nominating_unit=unit, state__in=QUOTA_STATES
+        )
+        if quota.award:
+            qs = qs.filter(award__code=quota.award)
+        usages.append(
+            QuotaUsage(category.code, category.name, quota.award, qs.count(), quota.min, quota.max)
+        )
+    return usages
+
+
+def _check_window(nomination: Nomination, now: dt.datetime) -> None:
+    unit = nomination.nominating_unit or nomination.workplace
+    state = window_state(nomination.campaign, unit, now)
+    submission = nomination.campaign.specification.timeline.submission
+    if state == "early":
+        raise NominationError(
+            _("申报尚未开始：受理时间自 %(at)s 起，提前报送不予受理。")
+            % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
+            code="window",
+        )
+    if state == "closed":
+        deadline = deadline_for(nomination.campaign, unit)
+        raise NominationError(
+            _("申报已于 %(at)s 截止，逾期不予受理。草稿已保存。")
+            % {"at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            code="window",
+        )
+
+
+@transaction.atomic
+def submit_nomination(
+    nomination: Nomination, *, actor: User, now: dt.datetime | None = None
+) -> Nomination:
+    """Submit a draft (or a returned nomination) to its nominating unit's list.
+
+    Checks, in order: the submission window by server time (Asia/Shanghai; refuses early
+    submissions where the specification says so, seed 001 六, and submissions after the
+    campaign's or an ancestor body's internal deadline, seed 000), required fields,
+    eligibility (a failed hard rule blocks unless overridden), and the unit's quota
+    maximum (locking the unit row so concurrent submissions cannot exceed it).
+
+    Raises:
+        NominationError: with a Chinese message saying what to fix; nothing changes.
+        InvalidTransition: the nomination is not in a submittable state.
+        PermissionDenied: the actor may not submit it.
+    """
+    now = now or timezone.now()
+    _check_window(nomination, now)
+    missing = missing_fields(nomination)
+    if missing:
+        raise NominationError(
+            _("以下必填项尚未填写：%(fields)s。") % {"fields": "、".join(missing)},
+            code="incomplete",
+        )
+    if evaluate_eligibility(nomination) == RuleStatus.FAILED:
+        failed = [
+            r["label"]
+            for r in nomination.eligibility
+            if r["status"] == RuleStatus.FAILED and not r["overridden"]
+        ]
+        raise NominationError(
+            _("不符合以下评选条件，不能提交：%(rules)s。如有特殊情况，请联系活动办公室特批。")
+            % {"rules": "；".join(failed)},
+            code="ineligible",
+        )
+    unit = nomination.nominating_unit
+    if unit is not None:
+        OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        for usage in quota_usage(nomination.campaign, unit, nomination.award):
+            if usage.full:
+                raise NominationError(
+                    _("%(unit)s的推荐名额已满（%(used)d/%(max)d），不能再提交。")
+                    % {"unit": unit.name, "used": usage.used, "max": usage.maximum},
+                    code="quota",
+                )
+    return transition(nomination, NominationAction.SUBMIT, actor=actor, role=Role.CLERK)
+
+
+def withdraw_nomination(nomination: Nomination, *, actor: User, reason: str) -> Nomination:
+    """Withdraw a nomination (recorded with the reason); it stops counting everywhere."""
+    if not reason.strip():
+        raise NominationError(_("请填写撤回原因。"), field="reason")
+    return transition(
+        nomination, NominationAction.WITHDRAW, actor=actor, opinion=reason, role=Role.CLERK
+    )
+
+
+@transaction.atomic
+def override_eligibility(
+    nomination: Nomination, *, actor: User, rule_code: str, reason: str
+) -> EligibilityOverride:
+    """Let a nomination through a failed hard rule, with a recorded reason.
+
+    Raises:
+        PermissionDenied: only the campaign office may override.
+        NominationError: no reason, or the rule is not one of the award's failed rules.
+    """
+    if not actor.has_perm("nominations.override_eligibility", nomination):
+        raise PermissionDenied(_("只有活动办公室可以特批。"))
+    if not reason.strip():
+        raise NominationError(_("请填写特批理由。"), field="reason")
+    codes = {r["code"] for r in nomination.eligibility if r["status"] == RuleStatus.FAILED}
+    if rule_code not in codes:
+        raise NominationError(_("该规则没有不符合的结果，无需特批。"), field="rule_code")
+    override = EligibilityOverride.objects.create(
+        nomination=nomination, rule_code=rule_code, reason=reason.strip(), decided_by=actor
+    )
+    evaluate_eligibility(nomination)
+    record_audit(
+        actor=actor,
+        action="nomination.override_eligibility",
+        obj=nomination,
+        role=Role.CAMPAIGN_OFFICE,
+        after={"rule": rule_code, "reason": reason.strip()},
+    )
+    return override
+
+
+@transaction.atomic
+def rank_unit_nominations(
+    campaign: Campaign, unit: OrgUnit, *, actor: User, award: Award, order: list[int]
+) -> list[Nomination]:
+    """Confirm a nominating unit's ranked list for one award (排序, for the summary sheet).
+
+    ``order`` lists every submitted nomination of the unit for the award, best first.
+    The unit's quota minimum and maximum must hold (seed 000 四: 5-10 per city).
+
+    Raises:
+        NominationError: the list is incomplete or has foreign ids, or the count is below
+            the minimum or above the maximum.
+    """
+    if not path_in_scope(unit.path, [jurisdiction_of(u).path for u in _clerk_units(actor)]):
+        raise PermissionDenied(_("只有本推荐单位的经办人可以排序。"))
+    current = list(
+        Nomination.objects.select_for_update().filter(
+            campaign=campaign, nominating_unit=unit, award=award, state__in=QUOTA_STATES
+        )
+    )
+    by_id = {n.pk: n for n in current}
+    if sorted(order) != sorted(by_id):
+        raise NominationError(
+            _("排序须包含本单位该奖项已提交的全部推荐，且不能重复。"), field="order"
+        )
+    for usage in quota_usage(campaign, unit, award):
+        if usage.used < usage.minimum:
+            raise NominationError(
+                _("%(unit)s须至少推荐%(min)d名，目前%(used)d名。")
+                % {"unit": unit.name, "min": usage.minimum, "used": usage.used},
+                code="quota",
+            )
+        if usage.maximum is not None and usage.used > usage.maximum:
+            raise NominationError(
+                _("%(unit)s至多推荐%(max)d名，目前%(used)d名。")
+                % {"unit": unit.name, "max": usage.maximum, "used": usage.used},
+                code="quota",
+            )
+    for rank, pk in enumerate(order, start=1):
+        by_id[pk].rank = rank
+        by_id[pk].save(update_fields=["rank", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="nomination.rank",
+        object_type="accounts.orgunit",
+        object_id=str(unit.pk),
+        after={"campaign": campaign.code, "award": award.code, "order": order},
+    )
+    return [by_id[pk] for pk in order]

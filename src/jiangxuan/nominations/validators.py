@@ -1,0 +1,175 @@
+"""Field validators for nominations: ID numbers, phones, bank accounts, evidence files.
+
+Every error message is Chinese and says what to fix.
+"""
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+BANK_RE = re.compile(r"^\d{10,30}$")
+
+
+def validate_id_number(value: str) -> str:
+    """Validate a resident ID number (GB 11643, check digit, birth date, area code).
+
+    Returns the compact form (upper-case X). Raises ValidationError in Chinese.
+    """
+    text = "".join(value.split())
+    try:
+        return ric.validate(text)
+    except stdnum_errors.InvalidLength as exc:
+        raise ValidationError(_("身份证号码应为18位，当前为%(n)d位。") % {"n": len(text)}) from exc
+    except stdnum_errors.InvalidChecksum as exc:
+        raise ValidationError(_("身份证号码校验位不正确，请核对最后一位。")) from exc
+    except stdnum_errors.InvalidComponent as exc:
+        raise ValidationError(_("身份证号码中的出生日期或地区码无效，请核对。")) from exc
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(_("身份证号码格式不正确，应为17位数字加1位数字或X。")) from exc
+
+
+def id_number_facts(value: str) -> tuple[dt.date, str]:
+    """Birth date and sex ("男"/"女", from the 17th digit) of a valid ID number."""
+    return ric.get_birth_date(value), "男" if int(value[16]) % 2 else "女"
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years of age on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def validate_mobile(value: str) -> str:
+    """A mainland mobile number, 11 digits starting with 1[3-9]; returns it compacted."""
+    text = re.sub(r"[\s-]", "", value)
+    if text.startswith("+86"):
+        text = text[3:]
+    if not MOBILE_RE.match(text):
+        raise ValidationError(_("手机号码应为以1开头的11位数字。"))
+    return text
+
+
+def validate_landline(value: str) -> str:
+    """A landline with area code, e.g. 0431-88522559."""
+    text = value.strip().replace(" ", "")
+    if not LANDLINE_RE.match(text):
+        raise ValidationError(_("座机号码应带区号，如 0431-88522559。"))
+    return text
+
+
+def validate_bank_account(value: str) -> str:
+    """A bank account number: 10 to 30 digits (spaces allowed when typing)."""
+    text = re.sub(r"\s", "", value)
+    if not BANK_RE.match(text):
+        raise ValidationError(_("银行账号应为10至30位数字。"))
+    return text
+
+
+# --------------------------------------------------------------------------- uploads
+
+IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
+DOCUMENT_TYPES = {"application/pdf"}
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+VIDEO_TYPES = {"video/mp4", "video/quicktime"}
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
+MARKUP_RE = re.compile(rb"<\s*(html|script|svg|iframe|body|!doctype)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An accepted upload: sniffed type, bytes to store (images re-encoded), extension."""
+
+    content_type: str
+    data: bytes
+    extension: str
+
+
+def _read_capped(upload, cap: int) -> bytes:
+    if upload.size is not None and upload.size > cap:
+        raise ValidationError(
+            _("文件过大（%(size).1f MB），上限为 %(cap).0f MB。")
+            % {"size": upload.size / 1048576, "cap": cap / 1048576}
+        )
+    data = upload.read(cap + 1)
+    if len(data) > cap:
+        raise ValidationError(_("文件过大，上限为 %(cap).0f MB。") % {"cap": cap / 1048576})
+    return data
+
+
+def _reencode_image(data: bytes, fmt: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ValidationError(
+                    _("图片像素过多（%(w)d×%(h)d），请缩小后再上传。") % {"w": width, "h": height}
+                )
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            out = io.BytesIO()
+            # Saving a fresh copy drops EXIF (GPS, device) and any bytes appended after the
+            # image data, such as an HTML payload of a polyglot file.
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.save(out, format=fmt)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+        raise ValidationError(_("图片文件已损坏或不是真正的图片，请重新导出后上传。")) from exc
+
+
+def _check_docx(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValidationError(_("这不是有效的 Word 文档（.docx），请用 Word 另存后上传。")) from exc
+    if "word/document.xml" not in names:
+        raise ValidationError(_("这不是有效的 Word 文档（.docx），请用 Word 另存后上传。"))
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise ValidationError(_("Word 文档解压后过大，请删减图片后上传。"))
+
+
+def check_upload(upload, *, video: bool = False) -> CheckedFile:
+    """Sniff and check an uploaded evidence file.
+
+    Accepts JPEG/PNG images (re-encoded without metadata), PDF, DOCX, and MP4/MOV when
+    ``video`` is true. The browser's type and the file name are ignored: the bytes decide
+    (SECURITY.md checks 15-16; ASVS 5.2.2).
+
+    Raises:
+        ValidationError: in Chinese, saying what is wrong with the file.
+    """
+    cap = settings.JX_VIDEO_MAX_BYTES if video else settings.JX_EVIDENCE_MAX_BYTES
+    data = _read_capped(upload, cap)
+    if not data:
+        raise ValidationError(_("文件是空的。"))
+    kind = filetype.guess(data)
+    mime = kind.mime if kind else ""
+    if mime in IMAGE_TYPES:
+        return CheckedFile(mime, _reencode_image(data, IMAGE_TYPES[mime]), kind.extension)
+    if video:
+        if mime in VIDEO_TYPES:
+            return CheckedFile(mime, data, kind.extension)
+        raise ValidationError(_("视频须为 MP4 或 MOV 格式。"))
+    if mime in DOCUMENT_TYPES:
+        if MARKUP_RE.search(data[:4096]):
+            raise ValidationError(_("PDF 文件内容异常，请重新导出后上传。"))
+        return CheckedFile(mime, data, "pdf")
+    if mime in (DOCX_TYPE, "application/zip"):
+        _check_docx(data)
+        return CheckedFile(DOCX_TYPE, data, "docx")
+    raise ValidationError(_("只接受 JPG、PNG 图片、PDF 或 Word（.docx）文件。"))

@@ -1,0 +1,117 @@
+"""The nomination state machine: the only code that writes ``Nomination.state``.
+
+``TRANSITIONS`` is the whole table; anything not in it is refused. The review chain
+(levels, signing bodies) moves ``Nomination.level`` separately and calls
+:func:`transition` for the state changes it causes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiangxuan.core.audit import record_audit
+
+from .enums import NominationAction as A
+from .enums import NominationState as S
+from .models import Nomination
+
+
+class NominationError(Exception):
+    """A nomination service refused a request; ``message`` is Chinese and says why."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class InvalidTransition(NominationError):
+    """The action is not allowed in the nomination's current state (HTTP 409)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="conflict")
+
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.RETURNED, A.SUBMIT): S.SUBMITTED,
+    (S.DRAFT, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.RETURNED, A.WITHDRAW): S.WITHDRAWN,
+    (S.SUBMITTED, A.START_REVIEW): S.IN_REVIEW,
+    (S.SUBMITTED, A.RETURN): S.RETURNED,
+    (S.IN_REVIEW, A.RETURN): S.RETURNED,
+    (S.IN_REVIEW, A.APPROVE): S.APPROVED,
+    (S.SUBMITTED, A.REJECT): S.REJECTED,
+    (S.IN_REVIEW, A.REJECT): S.REJECTED,
+    (S.SUBMITTED, A.REVOKE): S.REVOKED,
+    (S.IN_REVIEW, A.REVOKE): S.REVOKED,
+    (S.APPROVED, A.REVOKE): S.REVOKED,
+}
+
+
+def allowed_actions(state: str) -> list[str]:
+    """Actions the table allows from ``state`` (permissions aside)."""
+    return [action for (source, action) in TRANSITIONS if source == state]
+
+
+@transaction.atomic
+def transition(
+    nomination: Nomination,
+    action: str,
+    *,
+    actor: Any,
+    opinion: str = "",
+    role: str = "",
+    changes: dict[str, Any] | None = None,
+) -> Nomination:
+    """Move a nomination along ``TRANSITIONS``.
+
+    In order: locks the row (``select_for_update``), looks up ``(state, action)``, checks
+    ``actor.has_perm("nominations.<action>_nomination", nomination)``, saves the new state
+    (and ``changes``, other fields the caller sets with it) and writes the audit entry in
+    the same transaction. ``nomination`` is refreshed in place.
+
+    Raises:
+        InvalidTransition: the action is not allowed from the current state.
+        PermissionDenied: the actor may not take the action on this nomination.
+    """
+    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    target = TRANSITIONS.get((locked.state, action))
+    if target is None:
+        raise InvalidTransition(
+            _("当前状态为“%(state)s”，不能%(action)s。")
+            % {"state": S(locked.state).label, "action": A(action).label}
+        )
+    if actor is not None and not actor.has_perm(f"nominations.{action}_nomination", locked):
+        raise PermissionDenied(_("您无权对此推荐执行“%(action)s”。") % {"action": A(action).label})
+    before = locked.state
+    locked.state = target
+    fields = {"state", "updated_at"}
+    if action == A.SUBMIT:
+        locked.submitted_at = timezone.now()
+        fields.add("submitted_at")
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+        fields.add(name)
+    locked.save(update_fields=fields)
+    record_audit(
+        actor=actor,
+        action=f"nomination.{action}",
+        obj=locked,
+        role=role,
+        before={"state": before},
+        after={
+            "state": target,
+            "opinion": opinion,
+            **{k: str(v) for k, v in (changes or {}).items()},
+        },
+    )
+    nomination.refresh_from_db()
+    return nomination
