@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jiangxuan.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiangxuan.accounts.security.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiangxuan.core.middleware.NoStoreMiddleware",
@@ -139,9 +140,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+# New hashes use the first hasher; older ones are re-hashed at their owner's next login.
+# Argon2id by default (ASVS 11.4.2); JX_PASSWORD_HASHER=pbkdf2_sm3 for 密评 (GB/T 39786 8.4 a).
+_PASSWORD_HASHERS = {
+    "argon2": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "pbkdf2_sm3": "jiangxuan.accounts.hashers.PBKDF2SM3PasswordHasher",
+    "pbkdf2_sha256": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+}
+_PREFERRED_HASHER = os.environ.get("JX_PASSWORD_HASHER", "argon2")
+PASSWORD_HASHERS = [_PASSWORD_HASHERS[_PREFERRED_HASHER]] + [
+    path for name, path in _PASSWORD_HASHERS.items() if name != _PREFERRED_HASHER
 ]
 # 等保 身份鉴别 a: length, not common, not all digits, several character classes.
 AUTH_PASSWORD_VALIDATORS = [
@@ -154,6 +162,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "jiangxuan.accounts.validators.CharacterClassValidator"},
 ]
+# Forced periodic change: 0 (off) follows ASVS 6.2.10; 等保 身份鉴别 a deployments set 90.
+JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 
 # django-axes: lock the username, not the IP, so one NAT'd office is not locked out.
 AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
@@ -163,6 +173,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # office address is not locked out. IP bursts are handled by rate limits instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lock, not from the latest refused try, so the lock-out page's
+# "try again later" holds for a user who retries while locked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -191,7 +204,9 @@ if not DEBUG:
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # Nonce-only scripts (ASVS 3.4.3): a <script> runs only with nonce="{{ csp_nonce }}"
+    # ({% htmx_script %} adds it); 'strict-dynamic' lets those load their own modules.
+    "script-src": [CSP.NONCE, CSP.STRICT_DYNAMIC],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
@@ -227,7 +242,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-EMAIL_BACKEND = os.environ.get("JX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "JX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("JX_FROM_EMAIL", "jiangxuan@localhost")
 
 # WeasyPrint and LibreOffice find CJK fonts through fontconfig; this is the family order.

@@ -30,7 +30,7 @@ def memberships_of(user: User) -> list[Membership]:
 def jurisdiction_of(unit: OrgUnit) -> OrgUnit:
     """The subtree root a member of ``unit`` oversees."""
     if unit.governs_region:
-        parent = unit.get_parent()
+        parent = OrgUnit.objects.get_parent(unit)
         if parent is not None:
             return parent
     return unit

@@ -213,10 +213,10 @@ def load_org_tree(path: str | Path) -> int:
             flush()
         if unit is None:
             if node.parent is None:
-                unit = OrgUnit.add_root(code=node.code, **values)
+                unit = OrgUnit.objects.add_root({"code": node.code, **values})
             else:
-                unit = OrgUnit.objects.get(pk=existing[node.parent].pk).add_child(
-                    code=node.code, **values
+                unit = OrgUnit.objects.add_child(
+                    OrgUnit.objects.get(pk=existing[node.parent].pk), {"code": node.code, **values}
                 )
             existing[node.code] = unit
             pending[node.code] = []
@@ -235,9 +235,10 @@ def load_org_tree(path: str | Path) -> int:
             flush()
             fresh = OrgUnit.objects.get(pk=unit.pk)
             if node.parent is None:
-                fresh.move(OrgUnit.get_first_root_node(), pos="sorted-sibling")
+                target, pos = OrgUnit.objects.get_first_root_node(), "sorted-sibling"
             else:
-                fresh.move(OrgUnit.objects.get(code=node.parent), pos="sorted-child")
+                target, pos = OrgUnit.objects.get(code=node.parent), "sorted-child"
+            OrgUnit.objects.move(fresh, target, pos)
             flush()  # paths moved: re-read them
             changed.append("parent")
         if changed:

@@ -1,5 +1,69 @@
-"""The JSON API: one NinjaAPI, routers from each domain app."""
+"""The JSON API: one NinjaAPI, routers from each domain app, mounted at /api/v1/.
 
+The API is the stable interface (Zulip): a change that breaks clients gets a new version
+prefix. Authentication is a bearer token (``jiangxuan apitoken``) or the web session with
+CSRF (api.auth); errors share one shape (api.errors). The OpenAPI schema is at
+/api/v1/openapi.json and the browsable docs at /api/v1/docs.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.operation import Operation
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
-api = NinjaAPI(title="匠选 Jiangxuan API", version="1", urls_namespace="api")
+from jiangxuan.accounts.api import router as accounts_router
+from jiangxuan.campaigns.api import router as campaigns_router
+from jiangxuan.nominations.api import install_nomination_error_handler
+from jiangxuan.nominations.api import router as nominations_router
+
+from .auth import SessionAuth, TokenAuth
+from .errors import install_error_handlers
+
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Aware datetimes in Asia/Shanghai (``+08:00``), the time the notices are written in."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class Renderer(JSONRenderer):
+    """JSON with Chinese characters as they are (UTF-8), not ``\\uXXXX`` escapes."""
+
+    encoder_class = LocalTimeEncoder
+    json_dumps_params = {"ensure_ascii": False}
+
+
+class JiangxuanAPI(NinjaAPI):
+    """NinjaAPI with operation ids equal to the endpoint functions' names."""
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+
+api = JiangxuanAPI(
+    title="匠选 Jiangxuan API",
+    version="1",
+    description=(
+        "工匠评选表彰平台的 JSON 接口。认证：请求头 `Authorization: Bearer jx_…`"
+        "（令牌由管理员用 `jiangxuan apitoken 用户名` 签发），或网页登录会话"
+        "（修改类请求须带 `X-CSRFToken` 头）。错误统一返回 "
+        '`{"detail": "中文说明", "code": "…", "errors": {"字段": ["…"]}}`。'
+        "个人信息默认脱敏，`?unmasked=1` 查看完整信息须有权限并记入审计。"
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    renderer=Renderer(),
+)
+install_error_handlers(api)
+install_nomination_error_handler(api)
+
+api.add_router("", accounts_router)
+api.add_router("", campaigns_router)
+api.add_router("", nominations_router)

@@ -88,11 +88,11 @@ def nominating_unit_for(workplace: OrgUnit, spec: CampaignSpec) -> OrgUnit | Non
     to one of the specification's categories. Without categories, the workplace itself."""
     if not spec.unit_categories:
         return workplace
-    for node in [workplace, *reversed(workplace.get_ancestors())]:
+    for node in [workplace, *reversed(OrgUnit.objects.get_ancestors(workplace))]:
         if category_of(node, spec):
             return node
         if node.kind == "region":
-            for body in node.get_children().filter(governs_region=True):
+            for body in OrgUnit.objects.get_children(node).filter(governs_region=True):
                 if category_of(body, spec):
                     return body
     return None
@@ -107,7 +107,7 @@ def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None
     spec = campaign.specification
     candidates = [spec.timeline.submission.closes_at] if spec.timeline.submission.closes_at else []
     if unit is not None and spec.timeline.internal_deadlines:
-        lineage = {unit.code} | {a.code for a in unit.get_ancestors()}
+        lineage = {unit.code} | {a.code for a in OrgUnit.objects.get_ancestors(unit)}
         lineage |= {jurisdiction_of(unit).code}
         candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in lineage]
     return min(candidates) if candidates else None

@@ -666,25 +666,34 @@ class CampaignSpec(Spec):
 
     @model_validator(mode="after")
     def _references(self) -> CampaignSpec:
+        # Cross-references are checked together and each problem names its own path, so
+        # one run of checkcampaign lists them all (parse_spec splits the lines).
+        problems: list[str] = []
         award_codes = [a.code for a in self.awards]
-        _unique(award_codes, "awards")
+        problems += _duplicates(award_codes, "awards")
+        problems += _duplicates([h.code for h in self.honours], "honours")
         honour_codes = {h.code for h in self.honours}
-        _unique([h.code for h in self.honours], "honours")
         category_codes = {c.code for c in self.unit_categories}
-        for award in self.awards:
-            for ref in _honour_refs(award.eligibility):
+        for i, award in enumerate(self.awards):
+            for where, ref in _honour_refs(award.eligibility, f"awards[{i}].eligibility"):
                 if ref not in honour_codes:
-                    raise ValueError(f"奖项 {award.code} 的规则引用了未定义的荣誉 {ref}")
-        for quota in self.quotas:
+                    problems.append(f"{where}：奖项 {award.code} 的规则引用了未定义的荣誉 {ref}")
+        for i, quota in enumerate(self.quotas):
             if quota.category not in category_codes:
-                raise ValueError(f"名额引用了未定义的推荐单位类别 {quota.category}")
+                problems.append(
+                    f"quotas[{i}].category：名额引用了未定义的推荐单位类别 {quota.category}"
+                )
             if quota.award and quota.award not in award_codes:
-                raise ValueError(f"名额引用了未定义的奖项 {quota.award}")
+                problems.append(f"quotas[{i}].award：名额引用了未定义的奖项 {quota.award}")
         keys = [f.key for f in self.form.all_fields()]
-        _unique(keys, "form")
-        for col in self.summary_sheet.columns:
+        problems += _duplicates(keys, "form")
+        for i, col in enumerate(self.summary_sheet.columns):
             if col.key not in SUMMARY_KEYS and col.key not in keys:
-                raise ValueError(f"汇总表列 {col.key} 既不是表单字段也不是内置列")
+                problems.append(
+                    f"summary_sheet.columns[{i}].key：汇总表列 {col.key} 既不是表单字段也不是内置列"
+                )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     def award(self, code: str) -> Award:
@@ -699,21 +708,26 @@ class CampaignSpec(Spec):
 SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", "seq"}
 
 
-def _unique(values: list[str], where: str) -> None:
-    seen = set()
+def _duplicates(values: list[str], where: str) -> list[str]:
+    seen: set[str] = set()
+    problems = []
     for value in values:
         if value in seen:
-            raise ValueError(f"{where} 中的代码 {value} 重复")
+            problems.append(f"{where}：代码 {value} 重复")
         seen.add(value)
+    return problems
 
 
-def _honour_refs(rules: list[Any]) -> list[str]:
-    refs: list[str] = []
-    for rule in rules:
+def _honour_refs(rules: list[Any], where: str) -> list[tuple[str, str]]:
+    """(path, honour code) of every honour reference in ``rules``, nested ones included."""
+    refs: list[tuple[str, str]] = []
+    for i, rule in enumerate(rules):
         if isinstance(rule, HonoursAnyOf):
-            refs += [h.code for h in rule.honours]
+            refs += [
+                (f"{where}[{i}].honours[{j}].code", h.code) for j, h in enumerate(rule.honours)
+            ]
         elif isinstance(rule, AnyOf | AllOf):
-            refs += _honour_refs(rule.items)
+            refs += _honour_refs(rule.items, f"{where}[{i}].items")
     return refs
 
 
@@ -789,6 +803,8 @@ def _message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in ctx:
         text = str(ctx["error"])
+        if not error["loc"]:
+            return text  # cross-reference problems carry their own paths
     elif error["type"] in ("literal_error", "enum") and "expected" in ctx:
         text += f"，可选：{ctx['expected']}"
     elif error["type"] in ("greater_than_equal", "less_than_equal") and ctx:
@@ -818,7 +834,8 @@ def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
     try:
         return CampaignSpec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError(source, [_message(e) for e in exc.errors()]) from exc
+        messages = [line for e in exc.errors() for line in _message(e).split("\n")]
+        raise SpecError(source, messages) from exc
 
 
 def load_spec_file(path: str | Path) -> CampaignSpec:

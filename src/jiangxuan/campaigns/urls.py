@@ -4,4 +4,8 @@ from . import views
 
 app_name = "campaigns"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("<slug:code>/", views.campaign_detail, name="detail"),
+    path("<slug:code>/spec/", views.campaign_edit_spec, name="edit_spec"),
+]

@@ -1,1 +1,104 @@
-"""Views."""
+"""Campaign pages: the list, a campaign's detail, and the office's specification editor.
+
+Thin views: objects come from ``campaigns_visible_to`` (404 otherwise); writes go
+through ``services.update_campaign_spec``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.accounts.selectors import memberships_of
+
+from .models import Campaign
+from .selectors import (
+    awards_of,
+    campaigns_visible_to,
+    deadline_for,
+    nominating_unit_for,
+    window_state,
+)
+from .services import update_campaign_spec
+from .spec import SpecError
+
+
+def _campaign_or_404(user: User, code: str) -> Campaign:
+    campaign = campaigns_visible_to(user).filter(code=code).first()
+    if campaign is None:
+        raise Http404(_("没有找到该评选活动。"))
+    return campaign
+
+
+def _clerk_unit(user: User) -> OrgUnit | None:
+    """The unit the user nominates from (first clerk membership), if any."""
+    return next((m.org_unit for m in memberships_of(user) if m.role == Role.CLERK), None)
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    """Campaigns the user may see, newest first."""
+    campaigns = list(campaigns_visible_to(request.user))
+    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A campaign's rules, timeline, quotas and review chain as the user's unit sees them."""
+    # Imported here: nominations sits above campaigns in the app layering.
+    from jiangxuan.nominations.services import quota_usage
+
+    campaign = _campaign_or_404(request.user, code)
+    spec = campaign.specification
+    unit = _clerk_unit(request.user)
+    nominating_unit = nominating_unit_for(unit, spec) if unit is not None else None
+    awards = awards_of(campaign)
+    context = {
+        "campaign": campaign,
+        "spec": spec,
+        "awards": [(award, spec.award(award.code)) for award in awards],
+        "unit": unit,
+        "nominating_unit": nominating_unit,
+        "window": window_state(campaign, nominating_unit or unit),
+        "deadline": deadline_for(campaign, nominating_unit or unit),
+        "quotas": quota_usage(campaign, nominating_unit) if nominating_unit else [],
+        "award_names": {award.code: award.name for award in awards},
+        "can_nominate": unit is not None and campaign.state == "published",
+        "can_edit_spec": request.user.has_perm("campaigns.change_campaign", campaign),
+    }
+    return render(request, "campaigns/campaign_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit_spec(request: HttpRequest, code: str) -> HttpResponse:
+    """The campaign office edits the specification's YAML; errors are listed above it."""
+    campaign = _campaign_or_404(request.user, code)
+    if not request.user.has_perm("campaigns.change_campaign", campaign):
+        return render(
+            request,
+            "core/forbidden.html",
+            {"message": _("只有本活动的领导小组办公室可以修改活动规范。")},
+            status=403,
+        )
+    text = campaign.spec_yaml
+    errors: list[str] = []
+    if request.method == "POST":
+        text = request.POST.get("spec_yaml", "")
+        try:
+            update_campaign_spec(campaign, text, actor=request.user)
+        except SpecError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("活动规范已保存。"))
+            return redirect("campaigns:detail", code=campaign.code)
+    return render(
+        request,
+        "campaigns/campaign_edit_spec.html",
+        {"campaign": campaign, "spec_yaml": text, "errors": errors},
+        status=400 if errors else 200,
+    )

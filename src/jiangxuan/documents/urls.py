@@ -4,4 +4,8 @@ from . import views
 
 app_name = "documents"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("nominations/<int:pk>/form.docx", views.nomination_docx, name="nomination_docx"),
+    path("nominations/<int:pk>/form.pdf", views.nomination_pdf, name="nomination_pdf"),
+    path("campaigns/<slug:code>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+]

@@ -10,6 +10,7 @@ by the campaign office.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,8 +25,10 @@ from jiangxuan.campaigns.enums import (
     SkillLevel,
 )
 from jiangxuan.campaigns.models import Laureate
+from jiangxuan.core.crypto import blind_index
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
+REGION_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
 
 
 @dataclass
@@ -201,9 +204,10 @@ class Evaluator:
 
     def rule_not_previous_winner(self, rule: s.NotPreviousWinner) -> RuleResult:
         series = rule.series or self.award.series
-        if not self.n.id_index:
+        if not self.n.id_number:
             return self.result(rule, NEEDS, _("填写身份证号码后核对历届获得者名单。"))
-        laureate = Laureate.objects.filter(series=series, id_index=self.n.id_index).first()
+        index = blind_index(self.n.id_number)
+        laureate = Laureate.objects.filter(series=series, id_index=index).first()
         if laureate:
             return self.result(
                 rule,
@@ -216,7 +220,8 @@ class Evaluator:
     def rule_native_or_years_in_region(self, rule: s.NativeOrYearsInRegion) -> RuleResult:
         native_place = self.n.native_place or ""
         if native_place:
-            native = rule.region_name in native_place
+            # 籍贯 is written "吉林长春" as often as "吉林省长春市": compare the short name.
+            native = REGION_SUFFIX.sub("", rule.region_name) in native_place
         elif self.n.id_number:
             native = self.n.id_number.startswith(rule.division_prefix)
         else:

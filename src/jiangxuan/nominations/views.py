@@ -1,1 +1,473 @@
-"""Views."""
+"""Nomination pages: list, create, the official form (edit with htmx autosave), evidence,
+submit, withdraw, eligibility overrides and the read-only detail.
+
+Views stay thin: every object comes from ``nomination_for`` / ``campaigns_visible_to``
+(404 otherwise), every write is one call to ``services``. A service's NominationError is
+shown on the page in Chinese; PermissionDenied for a visible object answers a Chinese 403.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import User
+from jiangxuan.accounts.selectors import units_in_scope
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
+
+from . import services
+from .enums import NominationAction, NominationState
+from .forms import ROW_COLUMNS, LayoutItem, NominationForm
+from .history import nomination_history
+from .models import Nomination
+from .selectors import nomination_for, nominations_visible_to
+from .workflow import TRANSITIONS, NominationError
+
+EXTRA_MATERIALS = {"photo", "video"}
+CLAIMS = "claimed_conditions"
+
+
+class EditForm(NominationForm):
+    """The campaign's form plus the claim of judged conditions (申报依据) when the
+    specification's form has no ``claimed_conditions`` field but the award has judged
+    rules: without a claim such a rule can only fail (eligibility.rule_judged), e.g.
+    seed 001 二(二)1-4, which the seed forms do not list.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = self._judged_choices()
+        self.adds_claims = CLAIMS not in self.fields and bool(choices)
+        if self.adds_claims:
+            self.fields[CLAIMS] = forms.MultipleChoiceField(
+                label=_("申报依据（勾选本人具备的条件）"),
+                choices=choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_("所勾选的条件由评审核实，请在佐证材料中上传支撑材料。"),
+            )
+            if self.nomination is not None:
+                self.initial[CLAIMS] = list(self.nomination.claimed_conditions or [])
+
+    def nomination_values(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        core, extra = super().nomination_values()
+        if self.adds_claims and CLAIMS not in self.errors:
+            core[CLAIMS] = list(self.cleaned_data.get(CLAIMS) or [])
+        return core, extra
+
+    def layout(self) -> list[tuple[str, list[LayoutItem]]]:
+        sections = super().layout()
+        if self.adds_claims:
+            field = s.FormField(key=CLAIMS, label=str(self.fields[CLAIMS].label))
+            item = LayoutItem(spec=field, kind="multichoice", bound=self[CLAIMS])
+            sections.append((_("申报依据"), [item]))
+        return sections
+
+
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or _("您没有权限执行此操作。")
+    return render(request, "core/forbidden.html", {"message": message}, status=403)
+
+
+def _nomination_or_404(user: User, pk: int) -> Nomination:
+    nomination = nomination_for(user, pk)
+    if nomination is None:
+        raise Http404(_("没有找到该推荐。"))
+    return nomination
+
+
+def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> EditForm:
+    return EditForm(
+        nomination.campaign, nomination.award, data, nomination=nomination, extra_rows=extra_rows
+    )
+
+
+def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) -> EditForm:
+    """Validate the posted form and save its valid fields into the draft.
+
+    Returns the bound form (its errors include a refusal from the service). Re-rendered
+    forms use ``extra_rows=0`` because the posted data already carries the blank rows.
+    """
+    form = _form(nomination, data, extra_rows=0)
+    form.is_valid()
+    core, extra = form.nomination_values()
+    try:
+        services.save_nomination(
+            nomination,
+            actor=request.user,
+            core=core,
+            extra=extra,
+            publication_consent=data.get("publication_consent") == "on",
+        )
+    except NominationError as exc:
+        nomination.refresh_from_db()
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return form
+
+
+def _materials(nomination: Nomination) -> list[dict[str, Any]]:
+    """The checklist items a file can be uploaded for, with the files already uploaded."""
+    spec = nomination.campaign.specification
+    files: dict[str, list] = {}
+    for evidence in nomination.evidence.all():
+        files.setdefault(evidence.material, []).append(evidence)
+    items = [
+        {"code": f.effective_type, "name": f.label, "required": f.required, "note": f.help}
+        for f in spec.form.all_fields()
+        if f.effective_type in EXTRA_MATERIALS
+    ]
+    items += [
+        {"code": m.code, "name": m.name, "required": m.required, "note": m.note}
+        for m in spec.materials
+        if m.upload
+    ]
+    items.append({"code": "other", "name": _("其他佐证材料"), "required": False, "note": ""})
+    for item in items:
+        item["files"] = files.get(item["code"], [])
+    return items
+
+
+def _can(user: User, action: str, nomination: Nomination) -> bool:
+    return user.has_perm(f"nominations.{action}_nomination", nomination)
+
+
+def _edit_context(
+    request: HttpRequest, nomination: Nomination, form: EditForm, **extra: Any
+) -> dict[str, Any]:
+    consent = nomination.publication_consent
+    if form.is_bound:
+        consent = form.data.get("publication_consent") == "on"
+    return {
+        "nomination": nomination,
+        "campaign": nomination.campaign,
+        "form": form,
+        "sections": form.layout(),
+        "materials": _materials(nomination),
+        "consent": consent,
+        "can_override": _can(request.user, "override_eligibility", nomination),
+        "can_withdraw": (nomination.state, NominationAction.WITHDRAW) in TRANSITIONS
+        and _can(request.user, "withdraw", nomination),
+        "missing": services.missing_fields(nomination),
+        **extra,
+    }
+
+
+def _render_edit(
+    request: HttpRequest, nomination: Nomination, form: EditForm, status: int = 200, **extra
+) -> HttpResponse:
+    context = _edit_context(request, nomination, form, **extra)
+    return render(request, "nominations/nomination_edit.html", context, status=status)
+
+
+# --------------------------------------------------------------------------- list, create
+
+
+@login_required
+@require_GET
+def nomination_list(request: HttpRequest) -> HttpResponse:
+    """Nominations the user may see, filtered by campaign and state (no personal data)."""
+    nominations = nominations_visible_to(request.user).order_by("-updated_at", "-id")
+    campaign_code = request.GET.get("campaign", "")
+    state = request.GET.get("state", "")
+    if campaign_code:
+        nominations = nominations.filter(campaign__code=campaign_code)
+    if state in NominationState.values:
+        nominations = nominations.filter(state=state)
+    page = Paginator(nominations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "nominations/nomination_list.html",
+        {
+            "page": page,
+            "campaigns": campaigns_visible_to(request.user),
+            "states": NominationState.choices,
+            "selected_campaign": campaign_code,
+            "selected_state": state,
+        },
+    )
+
+
+@login_required
+def nomination_create(request: HttpRequest) -> HttpResponse:
+    """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
+    params = request.POST if request.method == "POST" else request.GET
+    campaigns = campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED)
+    campaign = campaigns.filter(code=params.get("campaign", "")).first()
+    awards = awards_of(campaign) if campaign else []
+    workplaces = list(units_in_scope(request.user, {Role.CLERK}).exclude(kind="region"))
+    error = ""
+    if request.method == "POST":
+        award = next((a for a in awards if a.code == request.POST.get("award")), None)
+        workplace_id = request.POST.get("workplace", "")
+        workplace = next((u for u in workplaces if str(u.pk) == workplace_id), None)
+        if campaign is None or award is None:
+            error = _("请选择评选活动和奖项。")
+        elif workplace_id and workplace is None:
+            error = _("所选单位不在您的管辖范围内。")
+        else:
+            try:
+                nomination = services.create_nomination(
+                    campaign=campaign, award=award, actor=request.user, workplace=workplace
+                )
+            except NominationError as exc:
+                error = exc.message
+            except PermissionDenied as exc:
+                return _forbidden(request, exc)
+            else:
+                messages.success(request, _("推荐已创建，请填写推荐表。"))
+                return redirect("nominations:edit", pk=nomination.pk)
+    return render(
+        request,
+        "nominations/nomination_create.html",
+        {
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "awards": awards,
+            "workplaces": workplaces if len(workplaces) > 1 else [],
+            "selected_award": params.get("award", ""),
+            "selected_workplace": params.get("workplace", ""),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------- edit, autosave
+
+
+@login_required
+def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The official form. POST saves the draft (``add_row=<key>`` also adds a blank row
+    to that list); invalid fields are not saved and are shown with their errors."""
+    nomination = _nomination_or_404(request.user, pk)
+    if not (nomination.is_editable and _can(request.user, "change", nomination)):
+        return redirect("nominations:detail", pk=nomination.pk)
+    if request.method != "POST":
+        return _render_edit(request, nomination, _form(nomination))
+    data = request.POST.copy()
+    add_row = data.get("add_row", "")
+    list_keys = {
+        f.key
+        for f in nomination.campaign.specification.form.all_fields()
+        if f.effective_type in ROW_COLUMNS or f.effective_type == "table"
+    }
+    if add_row in list_keys:
+        prefix = f"{add_row}__"
+        rows = [
+            int(name[len(prefix) :].split("__")[0])
+            for name in data
+            if name.startswith(prefix) and name[len(prefix) :].split("__")[0].isdigit()
+        ]
+        # A blank cell at the next index makes the form offer one more row for this list.
+        data[f"{add_row}__{max(rows, default=-1) + 1}__new"] = ""
+    try:
+        form = _save_posted(request, nomination, data)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    if form.errors:
+        return _render_edit(request, nomination, form, form_invalid=True)
+    if add_row in list_keys:
+        return _render_edit(request, nomination, form)
+    messages.success(request, _("草稿已保存。"))
+    return redirect("nominations:edit", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx autosave: saves the valid fields; answers the status line, the eligibility
+    panel and each field's errors (out-of-band swaps)."""
+    nomination = _nomination_or_404(request.user, pk)
+    if not nomination.is_editable:
+        return render(
+            request,
+            "nominations/nomination_edit.html#autosave_refused",
+            {
+                "message": _("当前状态为“%(state)s”，不能修改。")
+                % {"state": nomination.get_state_display()}
+            },
+        )
+    try:
+        form = _save_posted(request, nomination, request.POST)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    context = _edit_context(request, nomination, form, saved_at=timezone.localtime())
+    return render(request, "nominations/nomination_edit.html#autosave_response", context)
+
+
+# --------------------------------------------------------------------------- submit, withdraw
+
+
+@login_required
+@require_POST
+def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save what the form holds, then submit; refusals keep the draft and say why."""
+    nomination = _nomination_or_404(request.user, pk)
+    try:
+        if "form_present" in request.POST and nomination.is_editable:
+            form = _save_posted(request, nomination, request.POST)
+            if form.errors:
+                return _render_edit(
+                    request,
+                    nomination,
+                    form,
+                    submit_error=_("推荐表中有填写错误，请先改正标红的项目再提交。"),
+                )
+        services.submit_nomination(nomination, actor=request.user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except NominationError as exc:
+        if nomination.is_editable and _can(request.user, "change", nomination):
+            nomination.refresh_from_db()
+            return _render_edit(
+                request,
+                nomination,
+                _form(nomination, request.POST, extra_rows=0)
+                if "form_present" in request.POST
+                else _form(nomination),
+                submit_error=exc.message,
+            )
+        messages.error(request, exc.message)
+        return redirect("nominations:detail", pk=nomination.pk)
+    messages.success(request, _("推荐已提交。"))
+    return redirect("nominations:detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw with a reason (recorded in the history)."""
+    nomination = _nomination_or_404(request.user, pk)
+    try:
+        services.withdraw_nomination(
+            nomination, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except NominationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("推荐已撤回。"))
+    return redirect("nominations:detail", pk=nomination.pk)
+
+
+@login_required
+@require_POST
+def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign office lets a nomination through one failed rule (reason required)."""
+    nomination = _nomination_or_404(request.user, pk)
+    try:
+        services.override_eligibility(
+            nomination,
+            actor=request.user,
+            rule_code=request.POST.get("rule_code", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except NominationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已特批该项条件。"))
+    return redirect("nominations:detail", pk=nomination.pk)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@login_required
+@require_POST
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload one file for a checklist item; a refused file is reported next to it."""
+    nomination = _nomination_or_404(request.user, pk)
+    material = request.POST.get("material", "")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise NominationError(_("请选择要上传的文件。"), field="file")
+        services.add_evidence(nomination, actor=request.user, material=material, upload=upload)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except NominationError as exc:
+        if not (nomination.is_editable and _can(request.user, "change", nomination)):
+            messages.error(request, exc.message)
+            return redirect("nominations:detail", pk=nomination.pk)
+        return _render_edit(
+            request,
+            nomination,
+            _form(nomination),
+            status=400,
+            evidence_error={"material": material, "message": exc.message},
+        )
+    messages.success(request, _("材料“%(name)s”已上传。") % {"name": upload.name})
+    return redirect(reverse("nominations:edit", args=[nomination.pk]) + "#evidence")
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    """Stream an evidence file as an attachment to someone who can see the nomination."""
+    nomination = _nomination_or_404(request.user, pk)
+    evidence = nomination.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404(_("没有找到该材料。"))
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """Delete an evidence file from an editable nomination."""
+    nomination = _nomination_or_404(request.user, pk)
+    evidence = nomination.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404(_("没有找到该材料。"))
+    try:
+        services.delete_evidence(evidence, actor=request.user)
+    except PermissionDenied as exc:
+        return _forbidden(request, exc)
+    except NominationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("材料已删除。"))
+    return redirect(reverse("nominations:edit", args=[nomination.pk]) + "#evidence")
+
+
+# --------------------------------------------------------------------------- detail
+
+
+@login_required
+@require_GET
+def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A read-only view: the form's values (masked without need to know), evidence,
+    eligibility, documents and history."""
+    nomination = _nomination_or_404(request.user, pk)
+    form = _form(nomination, extra_rows=0)
+    context = _edit_context(request, nomination, form)
+    context.update(
+        {
+            "can_edit": nomination.is_editable and _can(request.user, "change", nomination),
+            "can_view_personal": request.user.has_perm(
+                "nominations.view_personal_data", nomination
+            ),
+            "history": nomination_history(nomination),
+        }
+    )
+    return render(request, "nominations/nomination_detail.html", context)

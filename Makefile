@@ -1,0 +1,59 @@
+# Jiangxuan (匠选). On a fresh Debian 12 machine:
+#   make demo   install what is needed, load the five seed campaigns and sample data, and
+#               serve them on http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)
+#   make test   install what is needed, then run every check CI runs
+# The work is done by scripts/*.sh; docs/testing.md and docs/admin/install.md explain it.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv keeps its download cache inside the project (git-ignored), not in ~/.cache.
+export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
+
+# Debian packages: CJK fonts and HarfBuzz subsetting for WeasyPrint's PDFs, gettext for the
+# translations; the tests also need poppler-utils (PDF checks) and Chromium (browser tests).
+DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
+TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
+
+.PHONY: help venv demo run migrate test lint clean distclean
+
+help:
+	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
+	@echo "make run        migrate and serve the existing data (JX_ADDR=host:port)"
+	@echo "make migrate    apply database migrations"
+	@echo "make test       every check CI runs: lint, pytest on PostgreSQL, demo smoke test"
+	@echo "                (PYTEST_ARGS='src/jiangxuan/nominations -k quota' narrows pytest)"
+	@echo "make lint       ruff, makemigrations --check and the tools/ checks"
+	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
+	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
+	@echo "make distclean  clean, then delete .venv, .tools and var/ (the demo database)"
+
+venv:
+	@scripts/ensure-venv.sh
+
+demo:
+	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES)
+	@scripts/ensure-venv.sh
+	@scripts/serve.sh demo
+
+run: venv
+	@scripts/serve.sh run
+
+migrate: venv
+	.venv/bin/jiangxuan migrate
+
+test:
+	@scripts/ensure-system-packages.sh --postgres $(TEST_PACKAGES)
+	@scripts/ensure-venv.sh
+	@scripts/test.sh all
+
+lint: venv
+	@scripts/test.sh lint
+
+clean:
+	rm -rf .tools/apt.log .pytest_cache .ruff_cache var/static var/test-media var/test.sqlite3
+	find src tools -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf .venv .tools var

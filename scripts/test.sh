@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Usage: scripts/test.sh lint|all   (make lint / make test; run make venv first)
+#   lint: ruff check, ruff format --check, makemigrations --check, every tools/check_*.py
+#   all:  lint, then pytest on PostgreSQL (browser tests included), then a smoke run of
+#         `jiangxuan demo --no-serve` and the task worker on a fresh SQLite database.
+# Every stage runs even after one failed, so one CI run shows every problem. The exit status
+# is pytest's when pytest failed, else 1 when any stage failed, else 0.
+# PYTEST_ARGS (e.g. "src/jiangxuan/nominations -k quota") is passed on to pytest.
+set -uo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+cd "$JX_ROOT" || exit 1
+
+mode=${1:-all}
+case $mode in lint | all) ;; *) die "usage: scripts/test.sh lint|all" ;; esac
+bin=$JX_ROOT/.venv/bin
+[ -x "$bin/jiangxuan" ] || die ".venv is missing or incomplete: run 'make venv' (or make test) first."
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/jx-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+results=()
+failed=0
+pytest_status=0
+
+# stage NAME COMMAND...: runs COMMAND and records its status and time.
+stage() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  say "$name"
+  "$@" || status=$?
+  if [ "$status" = 0 ]; then
+    results+=("$(printf 'ok      %4d s  %s' $((SECONDS - start)) "$name")")
+  else
+    results+=("$(printf 'FAILED  %4d s  %s (exit %d)' $((SECONDS - start)) "$name" "$status")")
+    failed=1
+  fi
+  return "$status"
+}
+
+# Commands that read settings get a throwaway JX_VAR_DIR and the default (SQLite) database,
+# so a check never writes into var/ or into a database named in the caller's environment.
+sqlite_env() { env -u DATABASE_URL JX_VAR_DIR="$tmp/var-$1" "${@:2}"; }
+
+repo_checks() {
+  local check status=0
+  for check in tools/check_*.py; do
+    "$bin/python" "$check" || status=1
+  done
+  return "$status"
+}
+
+compile_messages() {
+  sqlite_env messages "$bin/jiangxuan" compilemessages --ignore .venv --ignore .tools \
+    --ignore node_modules --verbosity 0
+}
+
+run_pytest() {
+  local home=$tmp/home status=0
+  mkdir -p "$home"
+  # Chromium writes crash reports and caches under HOME even with a temporary profile.
+  # shellcheck disable=SC2086 # PYTEST_ARGS is a list of words on purpose
+  HOME=$home XDG_CONFIG_HOME=$home/.config XDG_CACHE_HOME=$home/.cache \
+    JX_VAR_DIR=$tmp/var-pytest scripts/with-postgres.sh "$bin/pytest" ${PYTEST_ARGS:-} || status=$?
+  if [ "$status" = 5 ]; then
+    warn "pytest collected no tests (exit 5); not counted as a failure."
+    return 0
+  fi
+  pytest_status=$status
+  return "$status"
+}
+
+smoke_demo() {
+  local count
+  sqlite_env demo "$bin/jiangxuan" migrate --noinput --verbosity 0 &&
+    sqlite_env demo timeout 600 "$bin/jiangxuan" demo --no-serve &&
+    sqlite_env demo timeout 300 "$bin/jiangxuan" db_worker --batch --no-startup-delay --no-reload &&
+    count=$(sqlite_env demo "$bin/jiangxuan" shell --no-imports --command \
+      'from jiangxuan.campaigns.models import Campaign; print(Campaign.objects.count())') || return 1
+  if [ "$count" != 5 ]; then
+    printf 'error: the demo database holds %s campaigns, expected the 5 seed campaigns.\n' "$count" >&2
+    return 1
+  fi
+}
+
+stage "ruff check" "$bin/ruff" check src tools
+stage "ruff format --check" "$bin/ruff" format --check src tools
+stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
+stage "tools/check_*.py" repo_checks
+if [ "$mode" = all ]; then
+  if [ -d locale ]; then
+    stage "compilemessages" compile_messages
+  fi
+  stage "pytest (PostgreSQL, browser tests in /usr/bin/chromium)" run_pytest
+  stage "demo smoke test (fresh SQLite)" smoke_demo
+fi
+
+printf '\n%s summary\n' "$mode" >&2
+printf '  %s\n' "${results[@]}" >&2
+if [ "$pytest_status" != 0 ]; then
+  exit "$pytest_status"
+fi
+exit "$failed"

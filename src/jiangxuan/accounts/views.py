@@ -1,0 +1,58 @@
+"""Sign-in, password change and "log out everywhere": thin views over accounts.security."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .security import (
+    NewPasswordChangeForm,
+    PasswordConfirmForm,
+    change_password,
+    end_other_sessions,
+    password_expired,
+    record_login,
+)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login (django-axes counts failures per username) plus a login audit entry."""
+
+    template_name = "accounts/login.html"
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        record_login(form.get_user())
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the signed-in user's password; also the page an expired password leads to."""
+
+    template_name = "accounts/password_change.html"
+    form_class = NewPasswordChangeForm
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(expired=password_expired(self.request.user), **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        change_password(self.request, new_password=form.cleaned_data["new_password1"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def logout_all(request: HttpRequest) -> HttpResponse:
+    """Confirm with the current password, then end all of the user's other sessions."""
+    form = PasswordConfirmForm(request.POST or None)
+    if form.is_valid():
+        if end_other_sessions(request, password=form.cleaned_data["password"]):
+            messages.success(request, _("已退出其他所有设备上的登录。"))
+            return redirect("accounts:logout_all")
+        form.add_error("password", _("密码不正确。"))
+    return render(request, "accounts/logout_all.html", {"form": form})

@@ -1,0 +1,142 @@
+"""Specification errors name the file and the field's path and say in Chinese what is wrong."""
+
+import copy
+import functools
+
+import pytest
+import yaml
+
+from jiangxuan.campaigns.spec import SpecError, load_spec_file, parse_spec
+from jiangxuan.conftest import SEED_NUMBERS, seed_spec_path
+
+SOURCE = "specs/broken.yaml"
+
+
+@functools.cache
+def _base() -> dict:
+    return yaml.safe_load(seed_spec_path("003").read_text(encoding="utf-8"))
+
+
+def _errors(mutate) -> list[str]:
+    data = copy.deepcopy(_base())
+    mutate(data)
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec(yaml.safe_dump(data, allow_unicode=True), SOURCE)
+    assert excinfo.value.source == SOURCE
+    assert all(line.startswith(f"{SOURCE}: ") for line in str(excinfo.value).splitlines())
+    return excinfo.value.messages
+
+
+@pytest.mark.parametrize("number", SEED_NUMBERS)
+def test_seed_spec_files_validate(number):
+    spec = load_spec_file(seed_spec_path(number))
+    assert spec.code.endswith(("-2018", "-2021", "-2022", "-2023"))
+    assert str(spec.year) in spec.code
+
+
+def test_spec_unknown_key_is_named():
+    assert _errors(lambda d: d["awards"][0].update(colour="red")) == [
+        "awards[0].colour：不认识的字段（拼写错误？）"
+    ]
+
+
+def test_spec_missing_field_is_named():
+    assert _errors(lambda d: d.pop("title")) == ["title：缺少必填项"]
+
+
+def test_spec_missing_nested_field_is_named():
+    assert _errors(lambda d: d["review_chain"]["levels"][1].pop("signers")) == [
+        "review_chain.levels[1].signers：缺少必填项"
+    ]
+
+
+def test_spec_bad_date_is_named():
+    assert _errors(lambda d: d["source"].update(date="2023-13-45")) == [
+        "source.date：应为日期（YYYY-MM-DD）"
+    ]
+
+
+def test_spec_bad_datetime_is_named():
+    assert _errors(lambda d: d["timeline"]["submission"].update(closes_at="6月29日")) == [
+        "timeline.submission.closes_at：应为日期时间（YYYY-MM-DD HH:MM）"
+    ]
+
+
+def test_spec_bad_rule_type_is_named():
+    assert _errors(lambda d: d["awards"][0]["eligibility"][0].update(rule="magic")) == [
+        "awards[0].eligibility[0]：rule 取值不在允许范围内"
+    ]
+
+
+def test_spec_undefined_honour_reference_names_its_path():
+    nested = {
+        "code": "extra",
+        "label": "任一",
+        "source": "一",
+        "rule": "any_of",
+        "items": [
+            {
+                "code": "inner",
+                "label": "荣誉",
+                "source": "一",
+                "rule": "honours_any_of",
+                "honours": [{"code": "no_such_honour"}],
+            }
+        ],
+    }
+    assert _errors(lambda d: d["awards"][0]["eligibility"].append(nested)) == [
+        "awards[0].eligibility[3].items[0].honours[0].code："
+        "奖项 weihai-gongjiang 的规则引用了未定义的荣誉 no_such_honour"
+    ]
+
+
+def test_spec_quota_min_above_max_is_refused():
+    quota = {"category": "districts", "min": 3, "max": 1}
+    assert _errors(lambda d: d["quotas"].append(quota)) == ["quotas[0]：min 不得大于 max"]
+
+
+def test_spec_quota_with_unknown_category_is_refused():
+    assert _errors(lambda d: d["quotas"].append({"category": "nowhere"})) == [
+        "quotas[0].category：名额引用了未定义的推荐单位类别 nowhere"
+    ]
+
+
+def test_spec_reports_every_problem_at_once():
+    def mutate(data):
+        data["awards"][0].update(colour="red")
+        data.pop("scope")
+
+    assert sorted(_errors(mutate)) == sorted(
+        ["awards[0].colour：不认识的字段（拼写错误？）", "scope：缺少必填项"]
+    )
+
+
+def test_spec_window_must_open_before_it_closes():
+    def mutate(data):
+        data["timeline"]["submission"]["opens_at"] = data["timeline"]["submission"]["closes_at"]
+
+    assert _errors(mutate) == ["timeline.submission：opens_at 须早于 closes_at"]
+
+
+def test_spec_yaml_syntax_error_gives_line_and_column():
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec("code: x\ntitle: [未闭合\n", SOURCE)
+    (message,) = excinfo.value.messages
+    assert message.startswith("YAML 语法错误 第 3 行第 1 列")
+
+
+def test_spec_file_that_cannot_be_read(tmp_path):
+    missing = tmp_path / "none.yaml"
+    with pytest.raises(SpecError) as excinfo:
+        load_spec_file(missing)
+    assert excinfo.value.source == str(missing)
+    assert excinfo.value.messages[0].startswith("无法读取文件")
+
+
+def test_spec_core_field_type_cannot_change():
+    def mutate(data):
+        data["form"]["sections"][0]["fields"][0]["type"] = "integer"
+
+    assert _errors(mutate) == [
+        "form.sections[0].fields[0]：核心字段 name 的类型固定为 text"
+    ]

@@ -1,0 +1,607 @@
+"""The demo: seed campaigns, a practice campaign open now, demo accounts, sample nominations.
+
+:func:`build_demo` is what ``jiangxuan demo`` runs. It is idempotent and never deletes:
+org trees and campaign specifications are upserted by code; accounts and memberships are
+created only when missing (an existing account keeps its password); a campaign that
+already holds sample nominations gets no new ones.
+
+The five seed campaigns are loaded exactly as their specifications say, with their real
+(historical) dates. So that visitors can try nominating, a *practice copy* of seed 001 is
+added under its own code and a title marked 【演示】, with its submission window open from
+today for 60 days; the YAML stored with it says so in its header.
+
+Sample nominations go through the same services as a clerk's (create, save, evidence,
+submit, rank); for historical windows submission is made at a moment inside the window.
+They carry ``is_sample=True`` and their texts start with 【示例数据】.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import Membership, OrgUnit, User
+from jiangxuan.accounts.selectors import jurisdiction_of, path_in_scope
+from jiangxuan.accounts.services import load_org_tree
+from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.selectors import category_of, deadline_for, window_state
+from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.nominations import services as nomination_services
+from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.workflow import NominationError
+
+from .samples import SampleGenerator, SamplePerson, failures_for
+
+#: One password for every demo account. It is public (printed and documented): demo only.
+DEMO_PASSWORD = "Jiangxuan-Demo-2026!"  # noqa: S105 (public by design, demo accounts only)
+SPECS_DIR = Path(settings.BASE_DIR).parent.parent / "specs"
+
+PRACTICE_SOURCE = "001"
+PRACTICE_CODE = "demo-changchun-practice"
+PRACTICE_TITLE = "【演示】第三届长春技能大奖和长春技术能手（练习）"
+PRACTICE_DAYS = 60
+
+#: Readable account-name prefixes for the seed campaigns' offices.
+OFFICE_PREFIX = {
+    "jilin-gongjiang-2021": "jilin",
+    "changchun-jineng-2022": "changchun",
+    "jiaozuo-gongjiang-2018": "jiaozuo",
+    "weihai-gongjiang-2023": "weihai",
+    "harbin-dagongjiang-2021": "harbin",
+    PRACTICE_CODE: "practice",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo account: one membership (``campaign`` None means every campaign)."""
+
+    username: str
+    display_name: str
+    role: str
+    org: str
+    campaign: str | None = None
+    superuser: bool = False
+
+
+#: Accounts not tied to one campaign's office. Clerks are untied, so one clerk serves
+#: every campaign whose nominating-unit categories include their unit.
+STANDING_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "平台管理员（演示）", Role.PLATFORM_ADMIN, "jilin", superuser=True),
+    DemoAccount("changchun_chaoyang_clerk", "朝阳区人社局经办人", Role.CLERK, "cc-chaoyang-hrss"),
+    DemoAccount("changchun_nanguan_clerk", "南关区人社局经办人", Role.CLERK, "cc-nanguan-hrss"),
+    DemoAccount("faw_clerk", "一汽集团经办人", Role.CLERK, "cc-faw"),
+    DemoAccount("school_clerk", "吉林工程技师学院经办人", Role.CLERK, "cc-jlgc-technician-college"),
+    DemoAccount("changchun_union_clerk", "长春市总工会经办人", Role.CLERK, "cc-union"),
+    DemoAccount("jilin_organs_clerk", "省直机关工会经办人", Role.CLERK, "jl-szjg-union"),
+    DemoAccount("jiaozuo_jiefang_clerk", "解放区总工会经办人", Role.CLERK, "jz-jiefang-union"),
+    DemoAccount("jiaomei_clerk", "焦煤集团工会经办人", Role.CLERK, "jz-jiaomei-union"),
+    DemoAccount("weihai_huancui_clerk", "环翠区总工会经办人", Role.CLERK, "wh-huancui-union"),
+    DemoAccount("weihai_wendeng_clerk", "文登区人社局经办人", Role.CLERK, "wh-wendeng-hrss"),
+    DemoAccount("harbin_pingfang_clerk", "平房区总工会经办人", Role.CLERK, "hrb-pingfang-union"),
+    DemoAccount("harbin_machinery_clerk", "机械冶金工会经办人", Role.CLERK, "hrb-machinery-union"),
+    DemoAccount("changchun_reviewer", "长春市人社局审核人", Role.REVIEWER, "cc-hrss"),
+    DemoAccount("changchun_expert", "评审专家（演示）", Role.EXPERT, "cc-hrss", PRACTICE_CODE),
+    DemoAccount(
+        "changchun_leader", "领导小组成员（演示）", Role.LEADING_GROUP, "cc-hrss", PRACTICE_CODE
+    ),
+    DemoAccount("auditor", "审计员（演示）", Role.AUDITOR, "jilin"),
+)
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    """One line of the accounts table the command prints."""
+
+    username: str
+    role: str
+    unit: str
+    campaign: str
+
+
+@dataclass
+class DemoSummary:
+    """What :func:`build_demo` did, for the command to print."""
+
+    password: str
+    accounts: list[AccountRow] = field(default_factory=list)
+    campaigns: list[tuple[str, str, str]] = field(default_factory=list)  # code, title, window
+    users_created: int = 0
+    nominations_created: int = 0
+    nominations_submitted: int = 0
+    lists_ranked: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_demo(
+    *, seed: int = 2026, stdout: TextIO | None = None, specs_dir: Path | None = None
+) -> DemoSummary:
+    """Load the demo data into the current database (idempotent; never deletes).
+
+    Args:
+        seed: seeds the sample people (same seed, same people).
+        stdout: where progress lines go (Chinese); None for silence.
+        specs_dir: the folder of the seed specifications (default: the repository's
+            ``specs/``, with org trees in ``specs/orgs/``).
+    Returns:
+        A :class:`DemoSummary`: the accounts with the shared password, the campaigns and
+        counts of what was created.
+    Raises:
+        jiangxuan.accounts.services.OrgTreeError, jiangxuan.campaigns.spec.SpecError: a
+            specification file is invalid.
+        django.core.exceptions.ValidationError: :data:`DEMO_PASSWORD` fails the
+            password validators of the settings.
+    """
+    specs_dir = specs_dir or SPECS_DIR
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text + "\n")
+
+    summary = DemoSummary(password=DEMO_PASSWORD)
+    for path in sorted((specs_dir / "orgs").glob("*.yaml")):
+        count = load_org_tree(path)
+        say(f"组织树 {path.name}：{count} 个单位")
+    campaigns = [_load(path) for path in sorted(specs_dir.glob("[0-9][0-9][0-9]-*.yaml"))]
+    source = next(specs_dir.glob(f"{PRACTICE_SOURCE}-*.yaml"))
+    campaigns.append(_load_practice(source, timezone.localdate()))
+    for campaign in campaigns:
+        say(f"评选活动 {campaign.title}（{campaign.code}）")
+    _accounts(campaigns, summary)
+    say(f"演示账号：新建 {summary.users_created} 个")
+    clerks = {
+        a.username: User.objects.get(username=a.username)
+        for a in STANDING_ACCOUNTS
+        if a.role == Role.CLERK
+    }
+    for index, campaign in enumerate(campaigns):
+        if Nomination.objects.filter(campaign=campaign, is_sample=True).exists():
+            say(f"{campaign.title}：已有示例推荐，跳过")
+            continue
+        _sample_nominations(campaign, clerks, seed + index, summary)
+        say(f"{campaign.title}：示例推荐已生成")
+    now = timezone.now()
+    for campaign in campaigns:
+        state = window_state(campaign, None, now)
+        summary.campaigns.append((campaign.code, campaign.title, state))
+    return summary
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def _load(path: Path) -> Campaign:
+    """Upsert a specification; a new campaign is published, an existing one keeps its state."""
+    code = yaml.safe_load(path.read_text(encoding="utf-8"))["code"]
+    exists = Campaign.objects.filter(code=code).exists()
+    return load_campaign(path, state=None if exists else CampaignState.PUBLISHED)
+
+
+def practice_spec_text(source_text: str, today: dt.date) -> str:
+    """The practice copy of a seed specification: new code and title, the submission window
+    open from ``today`` 00:00 for :data:`PRACTICE_DAYS` days (Asia/Shanghai), every other
+    dated phase shifted by the same number of days, ``year`` set to today's year.
+
+    Returns the YAML text with a header saying what was changed and why.
+    """
+    data = yaml.safe_load(source_text)
+    original_code = data["code"]
+    submission = data.setdefault("timeline", {}).setdefault("submission", {})
+    old_open = submission.get("opens_at") or submission.get("closes_at")
+    old_start = old_open.date() if isinstance(old_open, dt.datetime) else today
+    shift = today - old_start
+    new_close = today + dt.timedelta(days=PRACTICE_DAYS)
+    old_window = (
+        _as_date(submission.get("opens_at")),
+        _as_date(submission.get("closes_at")),
+    )
+    for phase in data["timeline"].get("phases", []):
+        if (phase.get("starts_on"), phase.get("ends_on")) == old_window:
+            phase["starts_on"], phase["ends_on"] = today, new_close
+            continue
+        for key in ("starts_on", "ends_on"):
+            if isinstance(phase.get(key), dt.date):
+                phase[key] = phase[key] + shift
+    for deadline in data["timeline"].get("internal_deadlines", []):
+        deadline["closes_at"] = deadline["closes_at"] + shift
+    submission["opens_at"] = dt.datetime.combine(today, dt.time(0, 0))
+    submission["closes_at"] = dt.datetime.combine(new_close, dt.time(23, 59, 59))
+    data["code"] = PRACTICE_CODE
+    data["title"] = PRACTICE_TITLE
+    data["short_title"] = "【演示】" + (data.get("short_title") or data["title"])
+    data["year"] = today.year
+    header = (
+        f"# 演示用练习活动：由 {original_code} 复制，仅修改了 code、title、short_title、year，\n"
+        f"# 并把申报受理时间改为 {today} 起 {PRACTICE_DAYS} 天，"
+        f"其余阶段日期顺延 {shift.days} 天，\n"
+        "# 以便在演示中试填、提交推荐。原活动按原规范（历史日期）保留，不受影响。\n"
+    )
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _load_practice(source: Path, today: dt.date) -> Campaign:
+    text = practice_spec_text(source.read_text(encoding="utf-8"), today)
+    exists = Campaign.objects.filter(code=PRACTICE_CODE).exists()
+    return load_campaign(
+        text,
+        source=f"{PRACTICE_CODE}.yaml",
+        state=None if exists else CampaignState.PUBLISHED,
+    )
+
+
+# --------------------------------------------------------------------------- accounts
+
+
+def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> None:
+    wanted = list(STANDING_ACCOUNTS)
+    for campaign in campaigns:
+        if campaign.organizer_unit is None:
+            continue
+        prefix = OFFICE_PREFIX.get(campaign.code, campaign.code.replace("-", "_"))
+        wanted.insert(
+            1 + len([w for w in wanted if w.role == Role.CAMPAIGN_OFFICE]),
+            DemoAccount(
+                f"{prefix}_office",
+                f"{campaign.specification.short_title or campaign.title}办公室",
+                Role.CAMPAIGN_OFFICE,
+                campaign.organizer_unit.code,
+                campaign.code,
+            ),
+        )
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={a.org for a in wanted})}
+    by_code = {c.code: c for c in campaigns}
+    for account in wanted:
+        unit = units.get(account.org)
+        if unit is None:
+            summary.notes.append(f"组织树中没有 {account.org}，未创建账号 {account.username}")
+            continue
+        user = _ensure_user(account, summary)
+        campaign = by_code.get(account.campaign) if account.campaign else None
+        Membership.objects.get_or_create(
+            user=user, org_unit=unit, role=account.role, campaign=campaign
+        )
+        summary.accounts.append(
+            AccountRow(
+                account.username,
+                str(Role(account.role).label),
+                unit.name,
+                campaign.title if campaign else "不限活动",
+            )
+        )
+
+
+def _ensure_user(account: DemoAccount, summary: DemoSummary) -> User:
+    user = User.objects.filter(username=account.username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=account.username,
+        display_name=account.display_name,
+        is_staff=account.superuser,
+        is_superuser=account.superuser,
+    )
+    validate_password(DEMO_PASSWORD, user)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    summary.users_created += 1
+    return user
+
+
+# --------------------------------------------------------------------------- nominations
+
+
+@dataclass
+class _Slot:
+    clerk: User
+    workplaces: list[OrgUnit]
+
+
+def _slots(campaign: Campaign, clerks: dict[str, User]) -> list[_Slot]:
+    """Clerks whose unit is one of the campaign's nominating units inside the organizer's
+    region, with the workplaces they may nominate from."""
+    spec = campaign.specification
+    region = jurisdiction_of(campaign.organizer_unit).path if campaign.organizer_unit else ""
+    slots = []
+    for clerk in clerks.values():
+        unit = Membership.objects.get(user=clerk, role=Role.CLERK).org_unit
+        if not unit.path.startswith(region) or category_of(unit, spec) is None:
+            continue
+        scope = jurisdiction_of(unit)
+        workplaces = list(
+            OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
+        )
+        if not workplaces and unit.kind in ("enterprise", "school", "institution"):
+            workplaces = [unit]
+        if workplaces:
+            slots.append(_Slot(User.objects.get(pk=clerk.pk), workplaces))
+    return slots
+
+
+def _submit_moment(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
+    """A moment inside the unit's submission window: a day before its deadline (the
+    campaign's, or an earlier internal one); None (now) when the deadline is ahead."""
+    deadline = deadline_for(campaign, unit)
+    if deadline is None or deadline > timezone.now():
+        return None
+    moment = deadline - dt.timedelta(days=1)
+    opens = campaign.specification.timeline.submission.opens_at
+    if opens is not None and moment < opens:
+        moment = opens + (deadline - opens) / 2
+    return moment
+
+
+def _sample_nominations(
+    campaign: Campaign, clerks: dict[str, User], seed: int, summary: DemoSummary
+) -> None:
+    """3-8 sample nominations: eligible ones (submitted where the workflow allows, then
+    ranked per unit) and failing ones (left as drafts), spread over units and awards."""
+    slots = _slots(campaign, clerks)
+    if not slots:
+        summary.notes.append(f"{campaign.title}：没有可用的推荐单位经办人，未生成示例推荐")
+        return
+    spec = campaign.specification
+    awards = list(campaign.awards.order_by("position"))
+    form_keys = {f.key for f in spec.form.all_fields()}
+    minimum = max((q.min for q in spec.quotas), default=0)
+    eligible = max(4, minimum)
+    on = campaign.submission_closes_at or timezone.now()
+    gen = SampleGenerator(seed, on=timezone.localdate(on) if on else None)
+    prefix = _division_prefix(campaign)
+    plan: list[tuple[_Slot, Award, str | None]] = []
+    for i in range(eligible):
+        # A quota minimum (seed 000 四: 5 per unit) is met by filling the first unit.
+        slot = slots[0] if minimum else slots[i % len(slots)]
+        plan.append((slot, awards[i % len(awards)], None))
+    failing = 0
+    for i, award in enumerate(awards * 2):
+        modes = [m for m in failures_for(spec.award(award.code)) if _field_of(m) in form_keys]
+        if modes and failing < 2:
+            plan.append((slots[(i + 1) % len(slots)], award, modes[failing % len(modes)]))
+            failing += 1
+    if not failing:
+        summary.notes.append(f"{campaign.title}：表单中没有可演示不符合条件的字段")
+    created: list[tuple[Nomination, _Slot, bool]] = []
+    for n, (slot, award, failure) in enumerate(plan):
+        workplace = slot.workplaces[n % len(slot.workplaces)]
+        person = gen.person(
+            division_prefix=prefix,
+            workplace_name=workplace.name,
+            campaign_spec=spec,
+            award=spec.award(award.code),
+            failure=failure,
+        )
+        nomination = _create(campaign, award, slot.clerk, workplace, person, summary)
+        if nomination is not None:
+            created.append((nomination, slot, failure is None))
+    certificates = 0
+    for nomination, slot, ok in created:
+        if ok and certificates < 2 and _attach_certificate(nomination, slot.clerk, summary):
+            certificates += 1
+    for nomination, slot, ok in created:
+        if ok:
+            _submit(nomination, slot.clerk, summary)
+    _rank(campaign, created, summary)
+
+
+def _field_of(failure: str) -> str:
+    return {"retired": "is_retired", "unit_leader": "is_unit_leader"}.get(failure, failure)
+
+
+def _division_prefix(campaign: Campaign) -> str:
+    unit = campaign.organizer_unit
+    while unit is not None and not unit.division_code:
+        unit = unit.get_parent()
+    code = unit.division_code if unit else ""
+    return code[:4] if code[2:4] != "00" else code[:2]
+
+
+def _create(
+    campaign: Campaign,
+    award: Award,
+    clerk: User,
+    workplace: OrgUnit,
+    person: SamplePerson,
+    summary: DemoSummary,
+) -> Nomination | None:
+    try:
+        with transaction.atomic():
+            nomination = nomination_services.create_nomination(
+                campaign=campaign, award=award, actor=clerk, workplace=workplace
+            )
+            # The services have no sample flag: it marks demo data, set once at creation.
+            Nomination.objects.filter(pk=nomination.pk).update(is_sample=True)
+            nomination.is_sample = True
+            core, extra = person.values_for(
+                campaign.specification,
+                award_name=award.name,
+                nominating_unit_name=nomination.nominating_unit.name
+                if nomination.nominating_unit
+                else "",
+                on=timezone.localdate(campaign.submission_closes_at or timezone.now()),
+            )
+            nomination_services.save_nomination(
+                nomination, actor=clerk, core=core, extra=extra, publication_consent=True
+            )
+            if _needs_photo(campaign):
+                nomination_services.add_evidence(
+                    nomination, actor=clerk, material="photo", upload=_photo_upload(person)
+                )
+    except (NominationError, PermissionDenied) as exc:
+        summary.notes.append(f"{campaign.title}：{person.name} 未能创建（{exc}）")
+        return None
+    summary.nominations_created += 1
+    return nomination
+
+
+def _needs_photo(campaign: Campaign) -> bool:
+    return any(
+        f.effective_type == "photo" and f.required for f in campaign.specification.form.all_fields()
+    )
+
+
+def _attach_certificate(nomination: Nomination, clerk: User, summary: DemoSummary) -> bool:
+    spec = nomination.campaign.specification
+    uploadable = [m for m in spec.materials if m.upload and m.per == "nomination"]
+    preferred = [
+        m for m in uploadable if any(w in m.code for w in ("honour", "certificate", "evidence"))
+    ]
+    material = (preferred or uploadable or [None])[0]
+    if material is None:
+        return False
+    honour = nomination.honours[0]["name"] if nomination.honours else "先进生产者"
+    try:
+        nomination_services.add_evidence(
+            nomination,
+            actor=clerk,
+            material=material.code,
+            upload=_certificate_upload(nomination.name, honour, nomination.workplace_name),
+        )
+    except NominationError as exc:
+        summary.notes.append(f"{nomination.campaign.title}：证书图片未能上传（{exc}）")
+        return False
+    return True
+
+
+def _submit(nomination: Nomination, clerk: User, summary: DemoSummary) -> None:
+    campaign = nomination.campaign
+    moment = _submit_moment(campaign, nomination.nominating_unit)
+    try:
+        with transaction.atomic():
+            nomination_services.submit_nomination(nomination, actor=clerk, now=moment)
+    except (NominationError, PermissionDenied) as exc:
+        message = getattr(exc, "message", str(exc))
+        summary.notes.append(f"{campaign.title}：{nomination.name} 保留为草稿（{message}）")
+        return
+    summary.nominations_submitted += 1
+
+
+def _rank(
+    campaign: Campaign, created: list[tuple[Nomination, _Slot, bool]], summary: DemoSummary
+) -> None:
+    groups: dict[tuple[int, int], tuple[OrgUnit, Award, User]] = {}
+    for nomination, slot, _ok in created:
+        unit = nomination.nominating_unit
+        if unit is None:
+            continue
+        clerk_unit = Membership.objects.get(user=slot.clerk, role=Role.CLERK).org_unit
+        if path_in_scope(unit.path, [jurisdiction_of(clerk_unit).path]):
+            groups.setdefault((unit.pk, nomination.award_id), (unit, nomination.award, slot.clerk))
+    for unit, award, clerk in groups.values():
+        order = list(
+            Nomination.objects.filter(
+                campaign=campaign,
+                nominating_unit=unit,
+                award=award,
+                state__in=nomination_services.QUOTA_STATES,
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not order:
+            continue
+        try:
+            with transaction.atomic():
+                nomination_services.rank_unit_nominations(
+                    campaign, unit, actor=clerk, award=award, order=order
+                )
+        except (NominationError, PermissionDenied) as exc:
+            message = getattr(exc, "message", str(exc))
+            summary.notes.append(f"{campaign.title}：{unit.name}未排序（{message}）")
+            continue
+        summary.lists_ranked += 1
+
+
+# --------------------------------------------------------------------------- images
+
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | None:
+    for path in FONT_FILES:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    return None
+
+
+def _png(image: Image.Image, name: str) -> SimpleUploadedFile:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def _certificate_upload(name: str, honour: str, workplace: str) -> SimpleUploadedFile:
+    """A sample certificate scan (PNG): Chinese text with a CJK font, else plain English."""
+    image = Image.new("RGB", (900, 620), (253, 246, 227))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 879, 599), outline=(176, 32, 32), width=8)
+    draw.rectangle((40, 40, 859, 579), outline=(196, 160, 64), width=2)
+    title, body, small = _font(64), _font(30), _font(22)
+    if title and body and small:
+        draw.text((450, 130), "荣 誉 证 书", font=title, fill=(176, 32, 32), anchor="mm")
+        draw.text((450, 250), f"{name} 同志：", font=body, fill=(40, 40, 40), anchor="mm")
+        draw.text((450, 320), f"荣获“{honour}”称号。", font=body, fill=(40, 40, 40), anchor="mm")
+        draw.text((450, 390), workplace, font=small, fill=(80, 80, 80), anchor="mm")
+        draw.text(
+            (450, 520),
+            "【示例数据】仅供演示，非真实证书",
+            font=small,
+            fill=(176, 32, 32),
+            anchor="mm",
+        )
+        draw.ellipse((640, 420, 780, 560), outline=(200, 30, 30), width=5)
+    else:
+        draw.text((380, 200), "SAMPLE CERTIFICATE", fill=(176, 32, 32))
+        draw.text((380, 260), "Demo data - not a real certificate", fill=(40, 40, 40))
+    return _png(image, "sample-certificate.png")
+
+
+def _photo_upload(person: SamplePerson) -> SimpleUploadedFile:
+    """A placeholder ID photo (PNG, 295×413 like a 1-inch photo): a silhouette, marked
+    as a sample."""
+    image = Image.new("RGB", (295, 413), (67, 142, 219))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((92, 70, 203, 200), fill=(238, 238, 238))
+    draw.ellipse((37, 210, 258, 460), fill=(238, 238, 238))
+    font = _font(26)
+    if font:
+        draw.text((147, 380), "示例照片", font=font, fill=(67, 67, 67), anchor="mm")
+    else:
+        draw.text((110, 380), "SAMPLE", fill=(67, 67, 67))
+    return _png(image, f"sample-photo-{person.sex}.png")
+
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "PRACTICE_CODE",
+    "PRACTICE_TITLE",
+    "AccountRow",
+    "DemoSummary",
+    "build_demo",
+    "practice_spec_text",
+]

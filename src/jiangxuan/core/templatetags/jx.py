@@ -1,0 +1,104 @@
+"""Template helpers for the web UI: masking, status badges, labels of spec values, and
+read-only display of nomination form fields."""
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils.translation import gettext as _
+
+from jiangxuan.campaigns.enums import (
+    CampaignState,
+    NoticeDayUnit,
+    RuleStatus,
+    Signer,
+    StepKind,
+)
+from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.nominations.enums import NominationState
+
+register = template.Library()
+
+#: Form keys holding personal data, and how each is masked.
+PERSONAL_KINDS = {
+    "id_number": PersonalDataKind.ID_NUMBER,
+    "phone": PersonalDataKind.PHONE,
+    "workplace_contact_phone": PersonalDataKind.PHONE,
+    "bank_account": PersonalDataKind.BANK_ACCOUNT,
+}
+
+_BADGE_CLASSES = {
+    RuleStatus.PASSED: "ok",
+    RuleStatus.FAILED: "bad",
+    RuleStatus.NEEDS_EVIDENCE: "warn",
+    NominationState.DRAFT: "muted",
+    NominationState.SUBMITTED: "info",
+    NominationState.IN_REVIEW: "info",
+    NominationState.RETURNED: "warn",
+    NominationState.APPROVED: "ok",
+    NominationState.REJECTED: "bad",
+    NominationState.WITHDRAWN: "muted",
+    NominationState.REVOKED: "bad",
+}
+
+_LABELS: dict[str, type] = {
+    "rule_status": RuleStatus,
+    "nomination_state": NominationState,
+    "campaign_state": CampaignState,
+    "signer": Signer,
+    "step_kind": StepKind,
+    "day_unit": NoticeDayUnit,
+}
+
+
+@register.filter
+def masked(value: str | None, kind: str) -> str:
+    """``{{ n.id_number|masked:"id_number" }}``: the value masked by core.masking."""
+    return mask(value, PersonalDataKind(kind))
+
+
+@register.filter
+def label_of(value: str | None, vocabulary: str) -> str:
+    """The translated label of an enum value, e.g. ``{{ s|label_of:"signer" }}``."""
+    choices = _LABELS[vocabulary]
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+@register.inclusion_tag("core/partials/badge.html")
+def status_badge(value: str | None, vocabulary: str = "nomination_state") -> dict[str, str]:
+    """A coloured badge for a nomination state or an eligibility status."""
+    return {
+        "text": label_of(value, vocabulary) if value else _("未评估"),
+        "tone": _BADGE_CLASSES.get(value or "", "muted"),
+    }
+
+
+def _choice_label(field: Any, value: Any) -> str:
+    for key, label in getattr(field, "choices", []):
+        if str(key) == str(value):
+            return str(label)
+    return str(value)
+
+
+@register.simple_tag
+def field_display(bound: BoundField, can_view_personal: bool = True) -> str:
+    """A bound field's current value as text for read-only pages.
+
+    Choice values show their labels; personal data is masked unless the viewer may see
+    it (``nominations.view_personal_data``).
+    """
+    value = bound.field.prepare_value(bound.value())
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(_choice_label(bound.field, item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if getattr(bound.field, "choices", None):
+        return _choice_label(bound.field, value)
+    text = str(value)
+    kind = PERSONAL_KINDS.get(bound.name)
+    if kind is not None and not can_view_personal:
+        return mask(text, kind)
+    return text

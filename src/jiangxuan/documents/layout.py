@@ -1,0 +1,594 @@
+"""What the official documents show, prepared once for every output format.
+
+:func:`form_rows` lays a nomination out on its campaign's official form as a grid of
+cells (label, value, sub-table, photo box, opinion/seal box) with column and row spans;
+the DOCX and the PDF renderers draw the same grid. :func:`summary_value` gives one cell of
+the summary sheet (汇总表). Personal data is masked here (core.masking) unless the caller
+says the viewer may see it, so no renderer can forget to.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from jiangxuan.campaigns.enums import (
+    ContestLevel,
+    HonourLevel,
+    Medal,
+    ProfessionalTitle,
+    SkillLevel,
+    StepKind,
+)
+from jiangxuan.campaigns.spec import CORE_FIELDS, CampaignSpec, FormField
+from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.nominations.enums import Education, Identity, PoliticalStatus, Sex
+from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.validators import age_on
+
+#: Columns of the form grid. 12 divides evenly into 2, 3, 4 and 6 sub-table columns.
+GRID = 12
+LABEL_SPAN = 2
+VALUE_SPAN = 2
+#: Rows the photo box spans at most (the paper forms put it beside the first rows).
+PHOTO_ROWS = 4
+
+CHECKED, UNCHECKED = "☑", "□"
+
+MASKED_TYPES = {
+    "id_number": PersonalDataKind.ID_NUMBER,
+    "phone": PersonalDataKind.PHONE,
+    "landline": PersonalDataKind.PHONE,
+    "bank_account": PersonalDataKind.BANK_ACCOUNT,
+}
+LIST_TYPES = {"table", "work_history", "honours", "patents", "contests"}
+SHORT_TYPES = {"text", "date", "year_month", "integer", "phone", "landline", "boolean", "video"}
+#: Core text fields that need a whole row on every paper form.
+WIDE_KEYS = {"workplace_name", "address", "email", "id_number", "bank_account", "industry"}
+#: A choice whose options fit in a short value cell (e.g. ☑男 □女).
+SHORT_CHOICE_CHARS = 8
+
+CORE_CHOICES: dict[str, type] = {
+    "sex": Sex,
+    "political_status": PoliticalStatus,
+    "education": Education,
+    "skill_level": SkillLevel,
+    "professional_title": ProfessionalTitle,
+    "identity": Identity,
+}
+#: Enum labels for values inside list rows (honours, contests).
+ROW_VALUE_CHOICES: dict[str, type] = {"medal": Medal}
+ROW_LEVEL_CHOICES: dict[str, type] = {"honours": HonourLevel, "contests": ContestLevel}
+
+#: Labels for row keys of list fields whose specification names no columns.
+ROW_KEY_LABELS = {
+    "period": "起止时间",
+    "start": "起始时间",
+    "end": "截止时间",
+    "date": "时间",
+    "year": "年份",
+    "name": "名称",
+    "title": "名称",
+    "workplace": "单位",
+    "unit": "单位",
+    "org": "单位",
+    "post": "职务",
+    "level": "级别",
+    "issuer": "授予单位",
+    "number": "编号",
+    "kind": "类别",
+    "rank": "名次",
+    "medal": "奖项",
+    "witness": "证明人",
+    "evidence": "证明人或证明材料",
+    "note": "备注",
+}
+
+
+@dataclass
+class Cell:
+    """One cell of the form grid.
+
+    ``kind`` is one of ``label``, ``value``, ``heading``, ``column`` (a sub-table's column
+    head), ``photo`` and ``seal``; ``tall`` asks for room to write (long text, seals).
+    """
+
+    kind: str
+    text: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    tall: bool = False
+    image: bytes | None = None
+
+    @property
+    def image_data_uri(self) -> str:
+        """The photo as a data: URI for the HTML renderer ("" without a photo)."""
+        if not self.image:
+            return ""
+        mime = "image/png" if self.image.startswith(b"\x89PNG") else "image/jpeg"
+        return f"data:{mime};base64,{base64.b64encode(self.image).decode()}"
+
+
+@dataclass
+class FormLayout:
+    """A nomination laid out on its campaign's form: title, grid rows, notes."""
+
+    title: str
+    subtitle: str
+    paper: str
+    rows: list[list[Cell]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    grid: int = GRID
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value:
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%Y-%m", "%Y/%m/%d", "%Y/%m", "%Y.%m.%d", "%Y.%m"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    return None
+
+
+def format_date(value: Any, *, month_only: bool = False) -> str:
+    """A date as the paper forms write it: ``1980年5月12日`` or ``1980年5月``.
+
+    Accepts a date, a datetime or an ISO-like string; other strings come back unchanged.
+    """
+    day = _as_date(value)
+    if day is None:
+        return "" if value in (None, "") else str(value)
+    if month_only:
+        return _("%(y)d年%(m)d月") % {"y": day.year, "m": day.month}
+    return _("%(y)d年%(m)d月%(d)d日") % {"y": day.year, "m": day.month, "d": day.day}
+
+
+def _strip_note(label: str) -> str:
+    # "技师（二级）" matches a form's option "技师".
+    return re.sub(r"（[^）]*）|\([^)]*\)", "", label).strip()
+
+
+def _choice_label(key: str, value: Any) -> str:
+    choices = CORE_CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    return "" if value is None else str(value)
+
+
+def _options(form_field: FormField, selected: list[str]) -> list[str]:
+    if form_field.choices:
+        return list(form_field.choices)
+    choices = CORE_CHOICES.get(form_field.key)
+    if choices is None:
+        return selected
+    # "无" is a value, not an option the paper forms print; keep it only when chosen.
+    return [str(label) for value, label in choices.choices if value != "none" or value in selected]
+
+
+def _is_selected(option: str, selected_labels: list[str]) -> bool:
+    return any(
+        option == label or _strip_note(option) == _strip_note(label) for label in selected_labels
+    )
+
+
+def format_choices(form_field: FormField, value: Any) -> str:
+    """All options of a choice field with ☑ on the chosen ones and □ on the others, as the
+    paper forms print them (``□高级技师 ☑技师 …``)."""
+    kind = form_field.effective_type
+    if kind == "boolean":
+        return "  ".join(
+            f"{CHECKED if value is flag else UNCHECKED}{text}"
+            for flag, text in ((True, _("是")), (False, _("否")))
+        )
+    values = value if isinstance(value, list) else ([] if value in (None, "") else [value])
+    labels = [_choice_label(form_field.key, v) for v in values]
+    options = _options(form_field, [str(v) for v in values])
+    return "  ".join(
+        f"{CHECKED if _is_selected(option, labels) else UNCHECKED}{option}" for option in options
+    )
+
+
+def raw_value(nomination: Nomination, key: str, *, group: str | None = None) -> Any:
+    """The stored value of a form field: a column for core keys, else ``extra[key]``
+    (or ``extra[group][key]`` for a sub-field of a group stored as a mapping)."""
+    if key in CORE_FIELDS:
+        return getattr(nomination, key, None)
+    extra = nomination.extra or {}
+    if group is not None and isinstance(extra.get(group), dict):
+        return extra[group].get(key)
+    return extra.get(key)
+
+
+def format_value(kind: str, value: Any, *, unmasked: bool) -> str:
+    """A scalar value as text; personal data masked unless ``unmasked``."""
+    if value is None or value == "":
+        return ""
+    if kind in MASKED_TYPES:
+        text = str(value)
+        return text if unmasked else mask(text, MASKED_TYPES[kind])
+    if kind == "date":
+        return format_date(value)
+    if kind == "year_month":
+        return format_date(value, month_only=True)
+    if isinstance(value, list):
+        return "；".join(str(item) for item in value)
+    return str(value)
+
+
+def is_award_choice(form_field: FormField, spec: CampaignSpec) -> bool:
+    """Whether a choice field offers the campaign's awards (seed 001 封面: 推荐类别
+    □长春技能大奖 □长春技术能手): its answer is the nomination's award."""
+    return form_field.effective_type == "choice" and set(form_field.choices) == {
+        a.name for a in spec.awards
+    }
+
+
+def field_text(nomination: Nomination, form_field: FormField, *, unmasked: bool, group=None) -> str:
+    """The text a scalar form field shows for ``nomination``."""
+    value = raw_value(nomination, form_field.key, group=group)
+    kind = form_field.effective_type
+    if value in (None, "") and is_award_choice(form_field, nomination.campaign.specification):
+        value = nomination.award.name
+    if kind in ("choice", "multichoice", "boolean"):
+        return format_choices(form_field, value)
+    return format_value(kind, value, unmasked=unmasked)
+
+
+def list_columns(form_field: FormField, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(key, label) of a list field's columns: the specification's, else the keys found in
+    its rows in first-seen order (``code`` is dropped beside ``name``)."""
+    if form_field.columns:
+        return [(c.key, c.label) for c in form_field.columns]
+    keys: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in keys:
+                keys.append(key)
+    if "name" in keys and "code" in keys:
+        keys.remove("code")
+    return [(key, ROW_KEY_LABELS.get(key, key)) for key in keys]
+
+
+def row_cell_text(list_kind: str, key: str, value: Any) -> str:
+    """One value of a list row, with enum codes (level, medal) shown as their labels."""
+    choices = ROW_VALUE_CHOICES.get(key) or (
+        ROW_LEVEL_CHOICES.get(list_kind) if key == "level" else None
+    )
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if key in ("date", "start", "end"):
+        return format_date(value, month_only=True)
+    return "" if value is None else str(value)
+
+
+def list_rows(nomination: Nomination, form_field: FormField, *, group=None) -> list[dict]:
+    """The rows of a list field (a list of mappings; anything else gives no rows)."""
+    value = raw_value(nomination, form_field.key, group=group)
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+# --------------------------------------------------------------------------- form grid
+
+
+def _spans(count: int, width: int) -> list[int]:
+    base, extra = divmod(width, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _classify(form_field: FormField) -> str:
+    kind = form_field.effective_type
+    if kind in LIST_TYPES:
+        return "list"
+    if kind == "group":
+        return "group"
+    if kind == "textarea":
+        return "long"
+    if kind in ("choice", "multichoice", "boolean"):
+        text = format_choices(form_field, None)
+        return "short" if len(text) <= SHORT_CHOICE_CHARS else "wide"
+    if (
+        kind in SHORT_TYPES
+        and form_field.key not in WIDE_KEYS
+        and (form_field.max_chars or 0) <= 20
+    ):
+        return "short"
+    return "wide"
+
+
+class _Packer:
+    """Lays fields out row by row: short fields two or three to a row (label + value),
+    wide and long fields across the row, lists and groups as blocks with a label spanning
+    their rows. While ``photo_rows`` is open, rows leave the last two columns free."""
+
+    def __init__(self, nomination: Nomination, *, unmasked: bool, group: str | None = None):
+        self.nomination = nomination
+        self.unmasked = unmasked
+        self.group = group
+        self.rows: list[list[Cell]] = []
+        self.current: list[Cell] = []
+        self.used = 0
+        self.width = GRID
+        self.photo_open = False
+        self.photo_rows = 0
+
+    def _row_width(self) -> int:
+        return self.width - (VALUE_SPAN if self.photo_open else 0)
+
+    def _emit(self, row: list[Cell]) -> None:
+        self.rows.append(row)
+        if self.photo_open:
+            self.photo_rows += 1
+            if self.photo_rows >= PHOTO_ROWS:
+                self.photo_open = False
+
+    def _flush(self) -> None:
+        if self.current:
+            self.current[-1].colspan += self._row_width() - self.used
+            self._emit(self.current)
+        self.current, self.used = [], 0
+
+    def _close_photo(self) -> None:
+        self._flush()
+        self.photo_open = False
+
+    def add(self, form_field: FormField) -> None:
+        kind = _classify(form_field)
+        label = Cell("label", form_field.label, colspan=LABEL_SPAN)
+        if kind == "short":
+            if self.used + LABEL_SPAN + VALUE_SPAN > self._row_width():
+                self._flush()
+            text = field_text(self.nomination, form_field, unmasked=self.unmasked, group=self.group)
+            self.current += [label, Cell("value", text, colspan=VALUE_SPAN)]
+            self.used += LABEL_SPAN + VALUE_SPAN
+            return
+        if kind == "wide":
+            self._flush()
+            text = field_text(self.nomination, form_field, unmasked=self.unmasked, group=self.group)
+            self._emit([label, Cell("value", text, colspan=self._row_width() - LABEL_SPAN)])
+            return
+        self._close_photo()
+        if kind == "long":
+            text = field_text(self.nomination, form_field, unmasked=self.unmasked, group=self.group)
+            self._emit([label, Cell("value", text, colspan=self.width - LABEL_SPAN, tall=True)])
+        elif kind == "list":
+            self.rows += _list_block(self.nomination, form_field, self.width, group=self.group)
+        else:
+            inner = _Packer(self.nomination, unmasked=self.unmasked, group=form_field.key)
+            inner.width = self.width - LABEL_SPAN
+            for sub in form_field.fields:
+                inner.add(sub)
+            inner.finish()
+            label.rowspan = len(inner.rows)
+            inner.rows[0].insert(0, label)
+            self.rows += inner.rows
+
+    def finish(self) -> None:
+        self._close_photo()
+
+
+def _list_block(
+    nomination: Nomination, form_field: FormField, width: int, *, group
+) -> list[list[Cell]]:
+    """A list field as a sub-table: the label spans the column heads and the data rows
+    (at least one empty row, so the printed form has room to write)."""
+    data = list_rows(nomination, form_field, group=group)
+    columns = [([key], text) for key, text in list_columns(form_field, data)] or [([], "")]
+    inner = width - LABEL_SPAN
+    rows: list[list[Cell]] = []
+    label: Cell | None = None
+    if len(columns) > inner:
+        # Too many columns beside the label: the label takes a row of its own, and columns
+        # beyond the grid share its last column.
+        rows.append([Cell("label", form_field.label, colspan=width)])
+        inner = width
+        if len(columns) > width:
+            rest = columns[width - 1 :]
+            columns = [
+                *columns[: width - 1],
+                ([k for keys, _t in rest for k in keys], "、".join(t for _k, t in rest)),
+            ]
+    else:
+        label = Cell("label", form_field.label, colspan=LABEL_SPAN, rowspan=1 + max(1, len(data)))
+    spans = _spans(len(columns), inner)
+    head = [
+        Cell("column", text, colspan=span)
+        for (_keys, text), span in zip(columns, spans, strict=True)
+    ]
+    rows.append(([label] if label else []) + head)
+    kind = form_field.effective_type
+    for item in data or [{}]:
+        rows.append(
+            [
+                Cell(
+                    "value",
+                    " ".join(filter(None, (row_cell_text(kind, k, item.get(k)) for k in keys))),
+                    colspan=span,
+                )
+                for (keys, _text), span in zip(columns, spans, strict=True)
+            ]
+        )
+    return rows
+
+
+def _photo_cell(nomination: Nomination, label: str, rowspan: int) -> Cell:
+    return Cell("photo", label, colspan=VALUE_SPAN, rowspan=rowspan, image=photo_of(nomination))
+
+
+def photo_of(nomination: Nomination) -> bytes | None:
+    """The nominee's photo for the form, or None: the newest image evidence filed as
+    material ``photo`` (evidence images are re-encoded on upload, so safe to embed)."""
+    evidence = (
+        nomination.evidence.filter(material="photo", content_type__startswith="image/")
+        .order_by("-id")
+        .first()
+    )
+    if evidence is None:
+        return None
+    with evidence.file.open("rb") as handle:
+        return handle.read()
+
+
+def _section_rows(
+    nomination: Nomination, fields: list[FormField], *, unmasked: bool
+) -> list[list[Cell]]:
+    photo = next((f for f in fields if f.effective_type == "photo"), None)
+    packer = _Packer(nomination, unmasked=unmasked)
+    packer.photo_open = photo is not None
+    for form_field in fields:
+        if form_field.effective_type != "photo":
+            packer.add(form_field)
+    packer.finish()
+    rows = packer.rows
+    if photo is not None:
+        if packer.photo_rows:
+            rows[0].append(_photo_cell(nomination, photo.label, packer.photo_rows))
+        else:
+            rows.insert(
+                0,
+                [Cell("value", colspan=GRID - VALUE_SPAN), _photo_cell(nomination, photo.label, 1)],
+            )
+    return rows
+
+
+def _award_row(spec: CampaignSpec, nomination: Nomination) -> list[Cell]:
+    chosen = nomination.award.code if nomination.award_id else ""
+    text = "  ".join(f"{CHECKED if a.code == chosen else UNCHECKED}{a.name}" for a in spec.awards)
+    return [
+        Cell("label", _("推荐类别"), colspan=LABEL_SPAN),
+        Cell("value", text, colspan=GRID - LABEL_SPAN),
+    ]
+
+
+def opinion_labels(spec: CampaignSpec) -> list[str]:
+    """Labels of the form's opinion and seal boxes, in the order printed: the extra boxes
+    (e.g. 各有关部门、单位意见), each review level's seal labels, then a government approval
+    step that no seal label names already."""
+    labels = [*spec.form.extra_opinion_boxes]
+    for level in spec.review_chain.levels:
+        labels += level.seal_labels
+    for step in spec.review_chain.steps:
+        if step.kind != StepKind.GOVERNMENT_APPROVAL:
+            continue
+        names = [n for n in (step.by, step.name) if n]
+        if not any(name in label for name in names for label in labels):
+            labels.append(_("%(name)s意见") % {"name": step.by or step.name})
+    return labels
+
+
+def form_rows(nomination: Nomination, *, unmasked: bool) -> FormLayout:
+    """Lay ``nomination`` out on its campaign's official form.
+
+    Args:
+        nomination: with ``campaign`` and ``award`` loaded (``nomination_for`` does).
+        unmasked: whether the viewer may see ID number, phones and bank account in full
+            (``nominations.view_personal_data``); otherwise they are masked.
+    Returns:
+        The layout: title, subtitle, paper (A4/A3), a 推荐类别 row when the campaign has
+        several awards and the form does not ask for one, grid rows of :class:`Cell` in
+        the order of ``form.sections[].fields[]`` (sections marked ``printed: false``
+        left out), one empty opinion/seal box per label of
+        :func:`opinion_labels` (stamped by hand on paper), and the form's notes.
+    """
+    spec = nomination.campaign.specification
+    form = spec.form
+    layout = FormLayout(
+        title=form.title, subtitle=form.subtitle, paper=form.paper, notes=list(form.notes)
+    )
+    printed = [section for section in form.sections if section.printed]
+    asks_award = any(is_award_choice(f, spec) for s in printed for f in s.fields)
+    if len(spec.awards) > 1 and not asks_award:
+        layout.rows.append(_award_row(spec, nomination))
+    for section in printed:
+        if section.title:
+            layout.rows.append([Cell("heading", section.title, colspan=GRID)])
+        layout.rows += _section_rows(nomination, section.fields, unmasked=unmasked)
+    for label in opinion_labels(spec):
+        layout.rows.append(
+            [
+                Cell("label", label, colspan=LABEL_SPAN),
+                Cell("seal", _("（盖章）"), colspan=GRID - LABEL_SPAN, tall=True),
+            ]
+        )
+    return layout
+
+
+# --------------------------------------------------------------------------- summary sheet
+
+
+def reference_date(spec: CampaignSpec) -> dt.date:
+    """The day ages are counted on: the submission deadline of the campaign (Asia/Shanghai),
+    else its opening, else 31 December of the campaign year."""
+    submission = spec.timeline.submission
+    moment = submission.closes_at or submission.opens_at
+    return moment.date() if moment else dt.date(spec.year, 12, 31)
+
+
+def _form_field(spec: CampaignSpec, key: str) -> FormField | None:
+    for form_field in spec.form.all_fields():
+        if form_field.key == key:
+            return form_field
+        for sub in form_field.fields:
+            if sub.key == key:
+                return sub
+    return None
+
+
+def summary_value(
+    nomination: Nomination, key: str, *, spec: CampaignSpec, seq: int, unmasked: bool
+) -> str | int:
+    """One cell of the summary sheet for ``nomination`` and column ``key``.
+
+    Computed keys (campaigns.spec.SUMMARY_KEYS): ``rank`` (the nominating unit's 排序),
+    ``seq`` (running number, given), ``award``, ``age`` (full years on
+    :func:`reference_date`), ``skill_level_label`` (技能等级 and/or 职称), and
+    ``nominating_unit``. Other keys are form fields, formatted and masked as on the form;
+    list fields are joined with "；".
+    """
+    if key == "seq":
+        return seq
+    if key == "rank":
+        return nomination.rank if nomination.rank is not None else ""
+    if key == "award":
+        return nomination.award.name
+    if key == "age":
+        birth = nomination.birth_date
+        return age_on(birth, reference_date(spec)) if birth else ""
+    if key == "skill_level_label":
+        parts = [
+            _choice_label(k, getattr(nomination, k))
+            for k in ("skill_level", "professional_title")
+            if getattr(nomination, k) not in ("", None, "none")
+        ]
+        return "、".join(parts)
+    if key == "nominating_unit":
+        return nomination.nominating_unit.name if nomination.nominating_unit_id else ""
+    form_field = _form_field(spec, key) or FormField(key=key, label=key)
+    kind = form_field.effective_type
+    if kind in LIST_TYPES:
+        rows = list_rows(nomination, form_field)
+        columns = list_columns(form_field, rows)
+        return "；".join(
+            " ".join(filter(None, (row_cell_text(kind, k, row.get(k)) for k, _label in columns)))
+            for row in rows
+        )
+    value = raw_value(nomination, key)
+    if kind in ("choice", "multichoice"):
+        values = value if isinstance(value, list) else [value]
+        return "、".join(_choice_label(key, v) for v in values if v not in (None, ""))
+    if kind == "boolean":
+        return "" if value is None else (_("是") if value else _("否"))
+    return format_value(kind, value, unmasked=unmasked)

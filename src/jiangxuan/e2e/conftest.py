@@ -1,0 +1,73 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against ``live_server``.
+
+Never run ``playwright install`` (STACK-NOTES 6): the browser is /usr/bin/chromium.
+Chromium writes crash reports and caches under HOME even with a temporary profile, so
+HOME and the XDG directories point at a temporary directory for the session.
+"""
+
+import os
+import tempfile
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# The Playwright sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_home():
+    """A throwaway HOME for Chromium's crash reports, dconf and caches."""
+    with tempfile.TemporaryDirectory(prefix="jx-chromium-") as home:
+        saved = {k: os.environ.get(k) for k in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+        os.environ["HOME"] = home
+        os.environ["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
+        os.environ["XDG_CACHE_HOME"] = os.path.join(home, ".cache")
+        yield home
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, browser_home):
+    """Launch Debian's Chromium instead of a Playwright-downloaded browser."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "env": {**os.environ, "HOME": browser_home},
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Downloads are accepted; the UI is Simplified Chinese in Beijing time."""
+    return {
+        **browser_context_args,
+        "accept_downloads": True,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1280, "height": 900},
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """No base URL: tests use ``live_server.url``. Overrides pytest-base-url's fixture,
+    whose definition trips pytest's PytestRemovedIn10Warning (warnings are errors here)."""
+    return None

@@ -1,0 +1,167 @@
+"""A Changchun clerk nominates a 长春技术能手 end to end in a real browser (seed 001)."""
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Page, expect
+from stdnum.cn import ric
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import Membership, User
+from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.conftest import seed_spec_path
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Nomination
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Changchun-Clerk-2026"
+#: Screenshots for a human look (git-ignored var/).
+SCREENSHOT_DIR = Path(__file__).resolve().parents[3] / "var" / "screenshots"
+
+
+def _open_window_spec() -> str:
+    """Seed 001 with its submission window (2022-10-24..26) moved around today: the
+    server's clock cannot be frozen for the live server's thread without also expiring
+    the browser's session cookie."""
+    text = seed_spec_path("001").read_text(encoding="utf-8")
+    now = timezone.localtime()
+    opens = (now - dt.timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S")
+    closes = (now + dt.timedelta(days=7)).strftime("%Y-%m-%d %H:%M:%S")
+    text, opened = re.subn(r"opens_at: 2022-10-24 00:00:00", f"opens_at: {opens}", text)
+    text, closed = re.subn(r"closes_at: 2022-10-26 23:59:59", f"closes_at: {closes}", text)
+    assert (opened, closed) == (1, 1)
+    return text
+
+
+def _id_number() -> str:
+    body = "22010419880612003"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _png(path: Path) -> Path:
+    out = io.BytesIO()
+    Image.new("RGB", (120, 160), (30, 90, 160)).save(out, format="PNG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _autosaved(page: Page) -> None:
+    expect(page.locator("#autosave-status")).to_contain_text("已自动保存", timeout=10_000)
+
+
+def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, tmp_path):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    # Arrange: the campaign open for submissions, a clerk of 朝阳区人社局.
+    campaign = load_campaign(_open_window_spec(), state=CampaignState.PUBLISHED)
+    clerk = User.objects.create_user("cy-clerk", password=PASSWORD, display_name="朝阳区经办人")
+    Membership.objects.create(user=clerk, org_unit=orgs["cc-chaoyang-hrss"], role=Role.CLERK)
+
+    # Sign in through the login page.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "cy-clerk")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
+
+    # Start a 长春技术能手 nomination from the campaign page.
+    page.get_by_role("link", name=campaign.title).click()
+    expect(page.get_by_text("受理中")).to_be_visible()
+    page.get_by_role("link", name="新建推荐").click()
+    page.get_by_label("长春技术能手").check()
+    page.get_by_role("button", name="创建并填写推荐表").click()
+    expect(page.get_by_role("heading", name="长春技能大奖（长春技术能手）候选人推荐表")).to_be_visible()
+    nomination = Nomination.objects.get(created_by=clerk)
+
+    # Fill the official form in Chinese, with 中级工 first.
+    page.select_option("#id_award_category", "长春技术能手")
+    page.fill("#id_name", "张卫东")
+    page.fill("#id_workplace_name", "长春华锐精密机械有限公司")
+    page.fill("#id_id_number", _id_number())
+    page.select_option("#id_sex", "男")
+    page.fill("#id_birth_date", "1988-06-12")
+    page.fill("#id_ethnic_group", "汉族")
+    page.select_option("#id_political_status", "中共党员")
+    page.select_option("#id_education", "大专（高职、技师学院）")
+    page.fill("#id_occupation", "数控车工")
+    page.select_option("#id_skill_level", "intermediate")
+    page.fill("#id_work_start_date", "2008-07")
+    page.fill("#id_occupation_start_date", "2008-07")
+    page.fill("#id_bank_account", "6214830100001234")
+    page.fill("#id_address", "长春市朝阳区红旗街88号")
+    page.fill("#id_phone", "13904318888")
+    page.fill("#id_work_history__0__period", "2008.07—至今")
+    page.fill("#id_work_history__0__workplace", "长春华锐精密机械有限公司")
+    page.fill("#id_work_history__0__witness", "李红")
+    page.select_option("#id_is_unit_leader", "false")
+    page.select_option("#id_is_retired", "false")
+    page.fill("#id_achievement_summary", "长期从事精密零件数控加工，带徒12名，改进夹具3项。")
+    page.locator("#id_achievement_summary").blur()
+    _autosaved(page)
+
+    # The skill-level rule fails and says why, with its clause.
+    panel = page.locator("#eligibility-panel")
+    expect(panel).to_contain_text("技能等级为中级工（四级），须达到高级工（三级）及以上。")
+    expect(panel).to_contain_text("依据：二(二)")
+    expect(panel.locator(".badge").first).to_have_text("不符合")
+
+    # Fix: 高级工, and claim the mentoring condition.
+    page.select_option("#id_skill_level", "senior")
+    page.get_by_label("在本职业（工种）中具备较高技艺，并在培养徒弟、传授技术技能方面作出重要贡献").check()
+    expect(panel).to_contain_text("技能等级为高级工（三级）。", timeout=10_000)
+    expect(panel).to_contain_text("已申报，待评审核实证明材料。")
+    expect(panel.locator(".badge").first).to_have_text("待核实")
+
+    # Evidence: the photo and the skill certificate as PNG scans.
+    photo = _png(tmp_path / "证件照.png")
+    page.set_input_files("#upload-photo", str(photo))
+    page.locator("#upload-photo").locator("xpath=..").get_by_role(
+        "button", name="上传", exact=True
+    ).click()
+    expect(page.get_by_role("link", name="证件照.png")).to_be_visible()
+    scan = _png(tmp_path / "高级工证书.png")
+    page.set_input_files("#upload-skill-certificate", str(scan))
+    page.locator("#upload-skill-certificate").locator("xpath=..").get_by_role(
+        "button", name="上传", exact=True
+    ).click()
+    expect(page.get_by_role("link", name="高级工证书.png")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOT_DIR / "edit.png"), full_page=True)
+
+    # Consent and submit.
+    page.get_by_label("同意在公示中公开姓名、性别、工作单位、岗位/工种及事迹").check()
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("推荐已提交")
+    expect(page.locator("h1 .badge")).to_have_text("已提交")
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.SUBMITTED
+    assert nomination.skill_level == "senior"
+    assert nomination.publication_consent is True
+    assert nomination.evidence.count() == 2
+
+    # Download the nomination form (DOCX, PDF) and the campaign's summary sheet (XLSX).
+    files = {}
+    for label in ("下载推荐表（DOCX）", "下载推荐表（PDF）", "下载汇总表（XLSX）"):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=label).click()
+        download = info.value
+        target = tmp_path / download.suggested_filename
+        download.save_as(target)
+        files[target.suffix] = target
+    assert sorted(files) == [".docx", ".pdf", ".xlsx"]
+    assert all(path.stat().st_size > 1000 for path in files.values())
+    document = docx.Document(str(files[".docx"]))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "张卫东" in text
+    assert files[".pdf"].read_bytes().startswith(b"%PDF")
+    sheet = openpyxl.load_workbook(files[".xlsx"]).active
+    assert "张卫东" in [cell.value for row in sheet.iter_rows() for cell in row]

@@ -1,0 +1,244 @@
+"""Nomination services: window by server time, quotas, one award per person, evidence,
+encryption at rest."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from jiangxuan.nominations import services
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.workflow import NominationError
+
+from .conftest import make_id_number, png_bytes
+
+SH = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SH)
+
+
+@pytest.fixture
+def changchun(seed_campaign):
+    return seed_campaign("001")
+
+
+@pytest.fixture
+def chaoyang_clerk(make_user):
+    return make_user("cc-chaoyang-hrss")
+
+
+@pytest.fixture
+def ready(changchun, chaoyang_clerk, nominate, complete):
+    """An eligible, complete 长春技术能手 draft from 朝阳区人社局."""
+    nomination = nominate(changchun, "jishu-nengshou", chaoyang_clerk, skill_level="senior")
+    nomination = services.save_nomination(
+        nomination, actor=chaoyang_clerk, core={"claimed_conditions": ["mentoring"]}, extra={}
+    )
+    return complete(nomination, chaoyang_clerk)
+
+
+# --------------------------------------------------------------------------- window
+
+
+@pytest.mark.parametrize(
+    ("moment", "accepted"),
+    [
+        (at(2022, 10, 23, 23, 59, 59), False),  # 提前不予受理 (seed 001 六)
+        (at(2022, 10, 24, 0, 0, 0), True),
+        (at(2022, 10, 26, 23, 59, 59), True),
+        (at(2022, 10, 27, 0, 0, 0), False),  # 逾期不予受理
+    ],
+)
+def test_submit_window_by_server_time(ready, chaoyang_clerk, moment, accepted):
+    with time_machine.travel(moment, tick=False):
+        if accepted:
+            services.submit_nomination(ready, actor=chaoyang_clerk)
+        else:
+            with pytest.raises(NominationError) as excinfo:
+                services.submit_nomination(ready, actor=chaoyang_clerk)
+            assert excinfo.value.code == "window"
+            assert ("尚未开始" in excinfo.value.message) == (moment.day == 23)
+    ready.refresh_from_db()
+    assert ready.state == (NominationState.SUBMITTED if accepted else NominationState.DRAFT)
+    assert ready.name == "王建国"  # the draft is kept when refused
+
+
+def test_internal_deadline_of_forwarding_body(seed_campaign, make_user, nominate, complete):
+    """seed 000: 省直机关工会 sets 2021-12-03 16:00 for its units; a city is not bound by it."""
+    campaign = seed_campaign("000")
+    award = campaign.awards.first().code
+    szjg_clerk = make_user("jl-szjg-union")
+    city_clerk = make_user("cc-union")
+    honours = [
+        {"code": c.code, "name": c.name, "level": c.level} for c in campaign.specification.honours
+    ]
+    late = at(2021, 12, 3, 16, 0, 1)
+    provincial = complete(
+        nominate(campaign, award, szjg_clerk, workplace=None, honours=honours), szjg_clerk
+    )
+    city = complete(nominate(campaign, award, city_clerk, honours=honours), city_clerk)
+
+    with time_machine.travel(late, tick=False):
+        with pytest.raises(NominationError) as excinfo:
+            services.submit_nomination(provincial, actor=szjg_clerk)
+        services.submit_nomination(city, actor=city_clerk)
+
+    assert "2021-12-03 16:00" in excinfo.value.message
+    provincial.refresh_from_db()
+    city.refresh_from_db()
+    assert (provincial.state, city.state) == (NominationState.DRAFT, NominationState.SUBMITTED)
+
+
+# --------------------------------------------------------------------------- quotas
+
+
+def test_quota_maximum_refuses_the_fourth(changchun, chaoyang_clerk, nominate, complete, within):
+    """附件1: each county HR bureau may put forward 3 长春技术能手."""
+    results = []
+    with time_machine.travel(within(changchun), tick=False):
+        for _ in range(4):
+            n = nominate(
+                changchun,
+                "jishu-nengshou",
+                chaoyang_clerk,
+                skill_level="senior",
+                id_number=make_id_number(),
+                claimed_conditions=["mentoring"],
+            )
+            n = complete(n, chaoyang_clerk)
+            try:
+                services.submit_nomination(n, actor=chaoyang_clerk)
+                results.append("ok")
+            except NominationError as exc:
+                results.append(exc.code)
+                assert "名额已满（3/3）" in exc.message
+    assert results == ["ok", "ok", "ok", "quota"]
+    assert Nomination.objects.filter(state=NominationState.SUBMITTED).count() == 3
+
+
+def test_quota_minimum_refuses_a_short_ranked_list(seed_campaign, make_user, nominate, complete):
+    """seed 000 四: each city recommends 5-10; a list of 4 cannot be confirmed."""
+    campaign = seed_campaign("000")
+    award = campaign.awards.first()
+    clerk = make_user("cc-union")
+    honours = [
+        {"code": c.code, "name": c.name, "level": c.level} for c in campaign.specification.honours
+    ]
+    submitted = []
+    with time_machine.travel(at(2021, 12, 1, 10), tick=False):
+        for _ in range(4):
+            n = complete(
+                nominate(campaign, award.code, clerk, id_number=make_id_number(), honours=honours),
+                clerk,
+            )
+            submitted.append(services.submit_nomination(n, actor=clerk))
+    unit = submitted[0].nominating_unit
+
+    with pytest.raises(NominationError) as excinfo:
+        services.rank_unit_nominations(
+            campaign, unit, actor=clerk, award=award, order=[n.pk for n in submitted]
+        )
+
+    assert excinfo.value.code == "quota"
+    assert "至少推荐5名" in excinfo.value.message
+    assert [n.rank for n in Nomination.objects.order_by("pk")] == [None] * 4
+
+
+# --------------------------------------------------------------------------- one per person
+
+
+def test_one_award_per_person_per_campaign(changchun, chaoyang_clerk, nominate):
+    """seed 001 三(二)3: 同一候选人不得同时申报长春技能大奖和长春技术能手."""
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    second = services.create_nomination(
+        campaign=changchun,
+        award=changchun.awards.get(code="jineng-dajiang"),
+        actor=chaoyang_clerk,
+    )
+
+    with pytest.raises(NominationError) as excinfo:
+        services.save_nomination(
+            second, actor=chaoyang_clerk, core={"id_number": first.id_number}, extra={}
+        )
+
+    assert excinfo.value.field == "id_number"
+    second.refresh_from_db()
+    assert second.id_number == ""
+
+
+def test_withdrawn_nomination_frees_the_id_number(changchun, chaoyang_clerk, nominate):
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    services.withdraw_nomination(first, actor=chaoyang_clerk, reason="本人放弃")
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number=first.id_number)
+    assert second.id_index == first.id_index
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def test_evidence_png_is_reencoded_and_stored(ready, chaoyang_clerk):
+    upload = SimpleUploadedFile("证书.png", png_bytes(), content_type="image/png")
+    evidence = services.add_evidence(ready, actor=chaoyang_clerk, material="other", upload=upload)
+    assert (evidence.content_type, evidence.original_name) == ("image/png", "证书.png")
+    with evidence.file.open("rb") as stored:
+        assert stored.read().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("证书.jpg", b"<html><script>alert(1)</script></html>", "只接受"),
+        ("扫描件.pdf", b"MZ\x90\x00" + b"\x00" * 200, "只接受"),
+        ("材料.docx", b"PK\x03\x04not really a zip", "Word"),
+        ("空.png", b"", "空"),
+    ],
+)
+def test_evidence_refuses_disguised_files(ready, chaoyang_clerk, name, content, message):
+    before = Evidence.objects.count()
+    with pytest.raises(NominationError) as excinfo:
+        services.add_evidence(
+            ready,
+            actor=chaoyang_clerk,
+            material="other",
+            upload=SimpleUploadedFile(name, content, "image/jpeg"),
+        )
+    assert message in excinfo.value.message
+    assert Evidence.objects.count() == before
+
+
+def test_evidence_refuses_polyglot_png_with_html_tail(ready, chaoyang_clerk):
+    evidence = services.add_evidence(
+        ready,
+        actor=chaoyang_clerk,
+        material="other",
+        upload=SimpleUploadedFile("x.png", png_bytes() + b"<html><script>x</script></html>"),
+    )
+    with evidence.file.open("rb") as stored:
+        assert b"<html" not in stored.read()
+
+
+# --------------------------------------------------------------------------- at rest
+
+
+def test_raw_rows_hold_no_plain_personal_data(ready, chaoyang_clerk):
+    services.save_nomination(
+        ready, actor=chaoyang_clerk, core={"bank_account": "6214830100012345"}, extra={}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM nominations_nomination")
+        raw = " ".join(str(cell) for row in cursor.fetchall() for cell in row)
+
+    assert ready.id_number not in raw
+    assert "13912345678" not in raw
+    assert "6214830100012345" not in raw
+    assert re.search(r"(?<!\d)\d{17}[\dX](?!\d)", raw) is None
+    reloaded = Nomination.objects.get(pk=ready.pk)
+    assert (reloaded.phone, reloaded.bank_account) == ("13912345678", "6214830100012345")
