@@ -169,6 +169,7 @@ JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JX_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "jiangxuan.accounts.security.axes_username"
 # axes.W006 wants the IP in the lock key; SECURITY.md asks to lock by username so a shared
 # office address is not locked out. IP bursts are handled by rate limits instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

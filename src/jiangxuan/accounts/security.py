@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -83,6 +84,30 @@ def record_login(user: User) -> None:
     """Audit a successful sign-in as ``account.login`` with the request's source IP
     (等保 安全审计 b). Failures are recorded by django-axes (AccessAttempt, AccessFailureLog)."""
     record_audit(actor=user, action="account.login", obj=user)
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes counts failures for (``AXES_USERNAME_CALLABLE``).
+
+    Cut to the longest possible username, because axes stores it in a 255-character column
+    and a longer one posted to any login path (the admin's too) was a database error, not a
+    refused login (SECURITY.md check 33).
+    """
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    return username[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's maximum length checked as a field error
+    before authentication (Django only sets the HTML ``maxlength`` attribute)."""
+
+    def __init__(self, request: HttpRequest | None = None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class PasswordConfirmForm(forms.Form):

@@ -9,7 +9,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jiangxuan.core.middleware import start_session_clock
+
 from .security import (
+    LoginForm,
     NewPasswordChangeForm,
     PasswordConfirmForm,
     change_password,
@@ -23,9 +26,12 @@ class LoginView(auth_views.LoginView):
     """Django's login (django-axes counts failures per username) plus a login audit entry."""
 
     template_name = "accounts/login.html"
+    form_class = LoginForm
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
+        # A new sign-in starts a new absolute lifetime, even over a live session.
+        start_session_clock(self.request.session)
         record_login(form.get_user())
         return response
 

@@ -61,7 +61,9 @@ def _organizer_unit(spec: CampaignSpec, source: str) -> OrgUnit | None:
     known = set(
         OrgUnit.objects.filter(code__in={code for _, code in refs}).values_list("code", flat=True)
     )
-    missing = [f"{where}：组织树中没有代码为 {code} 的单位" for where, code in refs if code not in known]
+    missing = [
+        f"{where}：组织树中没有代码为 {code} 的单位" for where, code in refs if code not in known
+    ]
     if missing:
         raise SpecError(source, missing)
     first = next((o.org for o in spec.organizers if o.org), None)

@@ -44,7 +44,7 @@ from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.workflow import NominationError
 
-from .samples import SampleGenerator, SamplePerson, failures_for
+from .samples import SampleGenerator, SamplePerson, failures_for, region_prefix
 
 #: One password for every demo account. It is public (printed and documented): demo only.
 DEMO_PASSWORD = "Jiangxuan-Demo-2026!"  # noqa: S105 (public by design, demo accounts only)
@@ -367,7 +367,7 @@ def _sample_nominations(
     eligible = max(4, minimum)
     on = campaign.submission_closes_at or timezone.now()
     gen = SampleGenerator(seed, on=timezone.localdate(on) if on else None)
-    prefix = _division_prefix(campaign)
+    prefix = region_prefix(campaign.organizer_unit)
     plan: list[tuple[_Slot, Award, str | None]] = []
     for i in range(eligible):
         # A quota minimum (seed 000 四: 5 per unit) is met by filling the first unit.
@@ -406,14 +406,6 @@ def _sample_nominations(
 
 def _field_of(failure: str) -> str:
     return {"retired": "is_retired", "unit_leader": "is_unit_leader"}.get(failure, failure)
-
-
-def _division_prefix(campaign: Campaign) -> str:
-    unit = campaign.organizer_unit
-    while unit is not None and not unit.division_code:
-        unit = unit.get_parent()
-    code = unit.division_code if unit else ""
-    return code[:4] if code[2:4] != "00" else code[:2]
 
 
 def _create(

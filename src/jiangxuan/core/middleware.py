@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
@@ -23,27 +24,30 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def session_timed_out(request: HttpRequest) -> bool:
-    """Whether the signed-in session is past its idle limit or its absolute lifetime.
-
-    The first authenticated request of a session (right after login, whichever view logged
-    in) stamps the start and pins the session's expiry to start + ``SESSION_COOKIE_AGE``, so
-    later writes of the last-seen time extend neither the cookie nor the stored session.
-    Returns True when ``JX_SESSION_IDLE_SECONDS`` passed since the last request or
-    ``SESSION_COOKIE_AGE`` since the start (等保 身份鉴别 b; ASVS 7.3.1-7.3.2).
-    """
-    session = request.session
+def start_session_clock(session: SessionBase) -> None:
+    """Stamp the start of a signed-in session and pin its expiry to start +
+    ``SESSION_COOKIE_AGE``, so later writes (the last-seen time) extend neither the cookie
+    nor the stored session (ASVS 7.3.2). Called at login; the middleware also calls it for
+    a session signed in by another path (the admin's login, ``force_login``)."""
     now = int(time.time())
+    session[STARTED_KEY] = now
+    session[LAST_SEEN_KEY] = now
+    session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+def session_timed_out(session: SessionBase) -> bool:
+    """Whether a signed-in session is past ``JX_SESSION_IDLE_SECONDS`` since its last
+    request or ``SESSION_COOKIE_AGE`` since it started (等保 身份鉴别 b; ASVS 7.3.1-7.3.2).
+    Refreshes the last-seen time (at most once a minute) when it is not."""
     started = session.get(STARTED_KEY)
     if started is None:
-        session[STARTED_KEY] = now
-        session[LAST_SEEN_KEY] = now
-        session.set_expiry(timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        start_session_clock(session)
         return False
+    now = int(time.time())
     last = session.get(LAST_SEEN_KEY, started)
-    if now - last > settings.JX_SESSION_IDLE_SECONDS or now - started >= (
-        settings.SESSION_COOKIE_AGE
-    ):
+    if now - last > settings.JX_SESSION_IDLE_SECONDS:
+        return True
+    if now - started >= settings.SESSION_COOKIE_AGE:
         return True
     # Write at most once a minute, so the session is not rewritten on every click.
     if now - last >= 60:
@@ -62,7 +66,7 @@ class SessionTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = current_ip.set(client_ip(request))
         try:
-            if request.user.is_authenticated and session_timed_out(request):
+            if request.user.is_authenticated and session_timed_out(request.session):
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
@@ -70,7 +74,12 @@ class SessionTimeoutMiddleware:
                 if request.headers.get("HX-Request") == "true":
                     return HttpResponseClientRedirect(response.url)
                 return response
-            return self.get_response(request)
+            response = self.get_response(request)
+            # The request that signed in starts the clock; token-authenticated API calls
+            # carry no signed-in session and get none.
+            if SESSION_KEY in request.session and STARTED_KEY not in request.session:
+                start_session_clock(request.session)
+            return response
         finally:
             current_ip.reset(token)
 

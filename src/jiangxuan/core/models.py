@@ -62,3 +62,37 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class HolidayYear(BaseModel):
+    """A year whose State Council holiday schedule an admin has entered by hand, for years
+    the ``chinesecalendar`` package does not know yet. Days of such a year follow the
+    weekday rule except those listed in :class:`WorkdayOverride`."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据"), max_length=200, help_text=_("如 国办发明电〔2026〕X号"))
+
+    class Meta:
+        verbose_name = _("节假日年度")
+        verbose_name_plural = _("节假日年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkdayOverride(BaseModel):
+    """One day that differs from the weekday rule (a holiday on a weekday, or a make-up
+    workday 调休 on a weekend). Also overrides the package for a known year."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("上班"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '休息'}"

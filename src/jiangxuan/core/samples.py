@@ -117,6 +117,16 @@ def areas_for(prefix: str, year: int) -> list[Area]:
     return [a for a in areas() if a.code.startswith(prefix) and a.valid_in(year)]
 
 
+def region_prefix(unit: Any) -> str:
+    """The GB/T 2260 prefix of an org unit's region ("22" for a province, "2201" for a
+    city), from the nearest ``division_code`` on the unit or its ancestors; "" if none.
+    ``unit`` is an ``accounts.OrgUnit`` (or None)."""
+    while unit is not None and not unit.division_code:
+        unit = unit.get_parent()
+    code = unit.division_code if unit is not None else ""
+    return code[:2] if code[2:4] == "00" else code[:4]
+
+
 def make_id_number(area_code: str, birth_date: dt.date, sequence: int) -> str:
     """A GB 11643 number: area code, birth date, 3-digit sequence (odd last digit for
     men), check digit (``ric.calc_check_digit``)."""
@@ -935,4 +945,5 @@ __all__ = [
     "failures_for",
     "fit",
     "make_id_number",
+    "region_prefix",
 ]

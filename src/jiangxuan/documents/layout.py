@@ -39,6 +39,8 @@ VALUE_SPAN = 2
 PHOTO_ROWS = 4
 
 CHECKED, UNCHECKED = "☑", "□"
+#: Space between two seals in one box (e.g. 人社 and 工会 stamping side by side).
+SEAL_GAP = " " * 16
 
 MASKED_TYPES = {
     "id_number": PersonalDataKind.ID_NUMBER,
@@ -95,7 +97,8 @@ class Cell:
     """One cell of the form grid.
 
     ``kind`` is one of ``label``, ``value``, ``heading``, ``column`` (a sub-table's column
-    head), ``photo`` and ``seal``; ``tall`` asks for room to write (long text, seals).
+    head), ``photo`` and ``seal``; ``tall`` asks for room to write (long text, seals). A
+    seal cell's ``text`` holds its seal marks and ``date_line`` the date to fill in.
     """
 
     kind: str
@@ -104,6 +107,7 @@ class Cell:
     rowspan: int = 1
     tall: bool = False
     image: bytes | None = None
+    date_line: str = ""
 
     @property
     def image_data_uri(self) -> str:
@@ -284,7 +288,9 @@ def list_rows(nomination: Nomination, form_field: FormField, *, group=None) -> l
 # --------------------------------------------------------------------------- form grid
 
 
-def _spans(count: int, width: int) -> list[int]:
+def spans(count: int, width: int) -> list[int]:
+    """Split ``width`` grid columns among ``count`` cells as evenly as possible (the first
+    ones get the remainder)."""
     base, extra = divmod(width, count)
     return [base + (1 if i < extra else 0) for i in range(count)]
 
@@ -403,10 +409,10 @@ def _list_block(
             ]
     else:
         label = Cell("label", form_field.label, colspan=LABEL_SPAN, rowspan=1 + max(1, len(data)))
-    spans = _spans(len(columns), inner)
+    widths = spans(len(columns), inner)
     head = [
         Cell("column", text, colspan=span)
-        for (_keys, text), span in zip(columns, spans, strict=True)
+        for (_keys, text), span in zip(columns, widths, strict=True)
     ]
     rows.append(([label] if label else []) + head)
     kind = form_field.effective_type
@@ -418,7 +424,7 @@ def _list_block(
                     " ".join(filter(None, (row_cell_text(kind, k, item.get(k)) for k in keys))),
                     colspan=span,
                 )
-                for (keys, _text), span in zip(columns, spans, strict=True)
+                for (keys, _text), span in zip(columns, widths, strict=True)
             ]
         )
     return rows
@@ -473,20 +479,40 @@ def _award_row(spec: CampaignSpec, nomination: Nomination) -> list[Cell]:
     ]
 
 
-def opinion_labels(spec: CampaignSpec) -> list[str]:
-    """Labels of the form's opinion and seal boxes, in the order printed: the extra boxes
-    (e.g. 各有关部门、单位意见), each review level's seal labels, then a government approval
-    step that no seal label names already."""
-    labels = [*spec.form.extra_opinion_boxes]
+@dataclass(frozen=True)
+class OpinionBox:
+    """An opinion box of the form: its label and how many bodies stamp it."""
+
+    label: str
+    seals: int = 1
+
+
+def _is_approval_box(label: str) -> bool:
+    return "审批" in label or "审定" in label
+
+
+def opinion_boxes(spec: CampaignSpec) -> list[OpinionBox]:
+    """The form's opinion and seal boxes, in the order printed (seed 000 附件2).
+
+    First the extra boxes (``form.extra_opinion_boxes``, e.g. 各有关部门、单位意见), then
+    each review level's ``seal_labels``, then the extra boxes of the government approval
+    (审批/审定, e.g. 省委审批意见) when the review chain has a government approval step.
+    A level with one label and several signers (市州人社工会审核意见: 人社 and 工会) gets
+    one seal per signer in its box.
+    """
+    has_approval = any(s.kind == StepKind.GOVERNMENT_APPROVAL for s in spec.review_chain.steps)
+    extras = spec.form.extra_opinion_boxes
+    last = [label for label in extras if has_approval and _is_approval_box(label)]
+    boxes = [OpinionBox(label) for label in extras if label not in last]
     for level in spec.review_chain.levels:
-        labels += level.seal_labels
-    for step in spec.review_chain.steps:
-        if step.kind != StepKind.GOVERNMENT_APPROVAL:
-            continue
-        names = [n for n in (step.by, step.name) if n]
-        if not any(name in label for name in names for label in labels):
-            labels.append(_("%(name)s意见") % {"name": step.by or step.name})
-    return labels
+        seals = len(level.signers) if len(level.seal_labels) == 1 else 1
+        boxes += [OpinionBox(label, seals) for label in level.seal_labels]
+    return boxes + [OpinionBox(label) for label in last]
+
+
+def opinion_labels(spec: CampaignSpec) -> list[str]:
+    """Labels of :func:`opinion_boxes`, in order."""
+    return [box.label for box in opinion_boxes(spec)]
 
 
 def form_rows(nomination: Nomination, *, unmasked: bool) -> FormLayout:
@@ -516,11 +542,18 @@ def form_rows(nomination: Nomination, *, unmasked: bool) -> FormLayout:
         if section.title:
             layout.rows.append([Cell("heading", section.title, colspan=GRID)])
         layout.rows += _section_rows(nomination, section.fields, unmasked=unmasked)
-    for label in opinion_labels(spec):
+    seal, date = _("（盖章）"), _("年    月    日")
+    for box in opinion_boxes(spec):
         layout.rows.append(
             [
-                Cell("label", label, colspan=LABEL_SPAN),
-                Cell("seal", _("（盖章）"), colspan=GRID - LABEL_SPAN, tall=True),
+                Cell("label", box.label, colspan=LABEL_SPAN),
+                Cell(
+                    "seal",
+                    SEAL_GAP.join([seal] * box.seals),
+                    colspan=GRID - LABEL_SPAN,
+                    tall=True,
+                    date_line=SEAL_GAP.join([date] * box.seals),
+                ),
             ]
         )
     return layout

@@ -29,7 +29,7 @@ from jiangxuan.core.audit import record_audit
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
-from .layout import Cell, FormLayout, form_rows, summary_value
+from .layout import Cell, FormLayout, form_rows, spans, summary_value
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
@@ -68,7 +68,7 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
     docx_cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     if cell.kind == "seal":
         docx_cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
-        for text in (cell.text, _("年    月    日")):
+        for text in (cell.text, cell.date_line):
             line = docx_cell.add_paragraph(text)
             line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         return
@@ -304,9 +304,18 @@ def render_summary_xlsx(
             )
 
     row += 1
-    for text in [*sheet_spec.footer, *([sheet_spec.note] if sheet_spec.note else [])]:
-        _write_span(sheet, row, 0, last_col, text, line_fmt)
+    if sheet_spec.footer:
+        # The footer items share one line, as on paper (填表人：  填表日期：  联系电话：).
+        footer = sheet_spec.footer
+        if len(footer) > last_col + 1:
+            footer = ["    ".join(footer)]
+        first = 0
+        for text, span in zip(footer, spans(len(footer), last_col + 1), strict=True):
+            _write_span(sheet, row, first, first + span - 1, text, line_fmt)
+            first += span
         row += 1
+    if sheet_spec.note:
+        _write_span(sheet, row, 0, last_col, sheet_spec.note, line_fmt)
 
     sheet.set_landscape()
     sheet.set_paper(9)  # A4

@@ -48,6 +48,12 @@ class EditForm(NominationForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # <input type="date"> only reads ISO dates; the zh-hans input format is Y/m/d.
+            if isinstance(field.widget, forms.DateInput) and not isinstance(
+                field, forms.CharField
+            ):
+                field.widget.format = "%Y-%m-%d"
         choices = self._judged_choices()
         self.adds_claims = CLAIMS not in self.fields and bool(choices)
         if self.adds_claims:

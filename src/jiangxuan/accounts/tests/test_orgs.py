@@ -4,8 +4,8 @@ import pytest
 
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.services import OrgTreeError, load_org_tree, parse_org_file
-from jiangxuan.conftest import ORG_FILES, SEED_NUMBERS, seed_spec_path
 from jiangxuan.campaigns.spec import load_spec_file
+from jiangxuan.conftest import ORG_FILES, SEED_NUMBERS, seed_spec_path
 from jiangxuan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,12 @@ def _parent_code(unit: OrgUnit) -> str | None:
 
 
 def test_org_files_load_a_valid_tree(orgs):
-    assert [p.name for p in ORG_FILES] == ["harbin.yaml", "jiaozuo.yaml", "jilin.yaml", "weihai.yaml"]
+    assert [p.name for p in ORG_FILES] == [
+        "harbin.yaml",
+        "jiaozuo.yaml",
+        "jilin.yaml",
+        "weihai.yaml",
+    ]
     assert len(orgs) == sum(len(parse_org_file(p)) for p in ORG_FILES)
     assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
     assert sorted(u.code for u in OrgUnit.objects.get_root_nodes()) == [
@@ -51,7 +56,10 @@ def test_org_tree_places_changchun_bodies(orgs):
         "changchun",
     )
     assert "国有" in faw.ownership_type
-    assert (orgs["cc-jixie-school"].kind, orgs["cc-jixie-school"].name) == ("school", "长春市机械工业学校")
+    assert (orgs["cc-jixie-school"].kind, orgs["cc-jixie-school"].name) == (
+        "school",
+        "长春市机械工业学校",
+    )
     assert _parent_code(orgs["jl-expressway-group"]) == "jl-szjg-union"
 
 
@@ -154,9 +162,15 @@ orgs:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("orgs:\n  - {code: x1, name: 甲, kind: planet, level: city}\n", "orgs[0]：kind 取值 planet"),
+        (
+            "orgs:\n  - {code: x1, name: 甲, kind: planet, level: city}\n",
+            "orgs[0]：kind 取值 planet",
+        ),
         ("orgs:\n  - {code: x1, name: 甲, kind: union}\n", "orgs[0]：缺少必填项 level"),
-        ("orgs:\n  - {code: x1, name: 甲, kind: union, level: city, colour: red}\n", "不认识的字段 colour"),
+        (
+            "orgs:\n  - {code: x1, name: 甲, kind: union, level: city, colour: red}\n",
+            "不认识的字段 colour",
+        ),
         (
             "orgs:\n  - {code: x1, name: 甲, kind: union, level: city,"
             " children: [{code: x1, name: 乙, kind: union, level: county}]}\n",

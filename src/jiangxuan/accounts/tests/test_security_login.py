@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from axes.models import AccessAttempt
+
 from jiangxuan.accounts.models import User
 from jiangxuan.core.models import AuditEntry
 
@@ -129,7 +131,7 @@ def test_lockout_ends_after_cooloff(client, settings):
     [
         ({"username": "zhangwei"}, "password", "这个字段是必填项。"),
         ({"password": PASSWORD}, "username", "这个字段是必填项。"),
-        ({"username": "张" * 5000, "password": PASSWORD}, "username", "确保该值不超过 150 个字符"),
+        ({"username": "张" * 5000, "password": PASSWORD}, "username", "确保该变量包含不超过 150 字符"),
     ],
     ids=["no-password", "no-username", "oversized-username"],
 )
@@ -144,6 +146,18 @@ def test_login_malformed_input_answers_form_error_in_chinese(client, data, field
     assert message in body
     assert "Traceback" not in body
     assert _signed_in_as(client) is None
+
+
+def test_admin_login_oversized_username_is_refused_not_error(client):
+    """An over-long name reaches django-axes through the admin's own login form; it must be
+    a refused login, not a database error (axes' column holds 255 characters)."""
+    response = client.post(
+        reverse("admin:login"), {"username": "张" * 5000, "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "Traceback" not in response.content.decode()
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [150]
 
 
 def test_login_json_body_is_refused_without_error(client):

@@ -30,7 +30,9 @@ def test_checkcampaign_accepts_every_seed_file():
 def test_checkcampaign_reports_errors_with_path_and_exits_1(tmp_path):
     broken = tmp_path / "broken.yaml"
     text = seed_spec_path("002").read_text(encoding="utf-8")
-    broken.write_text(text.replace("count: 20 ", "count: 二十 ").replace("scope:", "scop:"), "utf-8")
+    broken.write_text(
+        text.replace("count: 20 ", "count: 二十 ").replace("scope:", "scop:"), "utf-8"
+    )
     good = str(seed_spec_path("004"))
     out, err = StringIO(), StringIO()
     with pytest.raises(SystemExit) as excinfo:
@@ -50,7 +52,9 @@ def test_checkcampaign_reports_errors_with_path_and_exits_1(tmp_path):
 def test_loadorgs_command_loads_every_file():
     out, _ = _run("loadorgs", *map(str, ORG_FILES))
     assert len(out.splitlines()) == 4
-    assert OrgUnit.objects.filter(code__in=["jilin", "henan", "shandong", "heilongjiang"]).count() == 4
+    assert (
+        OrgUnit.objects.filter(code__in=["jilin", "henan", "shandong", "heilongjiang"]).count() == 4
+    )
 
 
 @pytest.mark.django_db

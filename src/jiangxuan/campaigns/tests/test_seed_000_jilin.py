@@ -34,7 +34,10 @@ def test_seed_000_campaign_row(campaign, orgs):
 
 def test_seed_000_sources(campaign):
     spec = campaign.specification
-    assert (spec.source.number, spec.source.date) == ("吉人社联〔2021〕187号", dt.date(2021, 11, 25))
+    assert (spec.source.number, spec.source.date) == (
+        "吉人社联〔2021〕187号",
+        dt.date(2021, 11, 25),
+    )
     assert [(f.issuer, f.date) for f in spec.forwarded_by] == [
         ("吉林省直属机关工会工作委员会", dt.date(2021, 11, 26))
     ]

@@ -58,7 +58,11 @@ def test_seed_001_dajiang_rules(campaign):
         ("labour_medal", "city"),
     ]
     (placing,) = items[4].placings
-    assert (placing.level, placing.min_medal, placing.max_rank) == ("national_games", "bronze", None)
+    assert (placing.level, placing.min_medal, placing.max_rank) == (
+        "national_games",
+        "bronze",
+        None,
+    )
 
 
 def test_seed_001_nengshou_rules(campaign):
@@ -154,7 +158,11 @@ def test_seed_001_form_rows_in_official_order(campaign):
     fields = {f.key: f for f in form.all_fields()}
     assert fields["bank_account"].label == "吉林银行一类账户账号"
     assert fields["bank_account"].effective_type == "bank_account"
-    assert [c.label for c in fields["work_history"].columns] == ["起止时间", "在何单位学习、工作", "证明人"]
+    assert [c.label for c in fields["work_history"].columns] == [
+        "起止时间",
+        "在何单位学习、工作",
+        "证明人",
+    ]
     assert [f.label for f in fields["technical_innovation"].fields] == ["内容", "证明人或证明材料"]
     assert fields["award_category"].choices == ["长春技能大奖", "长春技术能手"]
     assert fields["achievement_summary"].max_chars == 300

@@ -30,7 +30,14 @@ def test_seed_002_award_at_most_twenty_with_finalist_award(campaign, orgs):
     (rule,) = spec.eligibility
     assert (rule.rule, rule.level, rule.source) == ("min_skill_level", "senior", "二")
     assert "一般应" in rule.label
-    assert [q.source for q in spec.qualities] == ["二", "二(一)", "二(二)", "二(三)", "二(四)", "二(五)"]
+    assert [q.source for q in spec.qualities] == [
+        "二",
+        "二(一)",
+        "二(二)",
+        "二(三)",
+        "二(四)",
+        "二(五)",
+    ]
 
 
 def test_seed_002_deadline(campaign):
@@ -106,5 +113,9 @@ def test_seed_002_form_materials_documents(campaign):
         "patent_list",
         "performance_sheet",
     ]
-    assert [m.name for m in spec.leading_group if m.role != "member"] == ["张红卫", "杜劲松", "李水"]
+    assert [m.name for m in spec.leading_group if m.role != "member"] == [
+        "张红卫",
+        "杜劲松",
+        "李水",
+    ]
     assert spec.contact.email == "jzghscb@126.com"

@@ -77,10 +77,15 @@ def test_seed_003_procedure(campaign):
 def test_seed_003_form_sections(campaign):
     form = campaign.specification.form
     fields = {f.key: f for f in form.all_fields()}
-    four = ["craftsman_spirit", "skills_and_techniques", "innovation_contribution", "leadership_role"]
-    assert [(fields[k].effective_type, fields[k].approx_chars, fields[k].max_chars) for k in four] == [
-        ("textarea", 100, None)
-    ] * 4
+    four = [
+        "craftsman_spirit",
+        "skills_and_techniques",
+        "innovation_contribution",
+        "leadership_role",
+    ]
+    assert [
+        (fields[k].effective_type, fields[k].approx_chars, fields[k].max_chars) for k in four
+    ] == [("textarea", 100, None)] * 4
     keys = [f.key for f in form.all_fields()]
     assert keys.index("work_history") < keys.index("craftsman_spirit")
     assert keys[keys.index("leadership_role") + 1] == "achievement_narrative"

@@ -96,7 +96,12 @@ def test_seed_004_indicator_groups_on_the_form(campaign):
         "contests",
         "other_honours",
     ]
-    assert [f.label for f in fields["craft_specialty"].fields] == ["一技之长", "绝技高招", "技术专长", "其 他"]
+    assert [f.label for f in fields["craft_specialty"].fields] == [
+        "一技之长",
+        "绝技高招",
+        "技术专长",
+        "其 他",
+    ]
     assert fields["superb_skill"].fields[0].choices == ["国际领先", "国内先进", "国内领先"]
     assert fields["other_honours"].fields[0].choices == [
         "中华技能大奖",
@@ -114,5 +119,9 @@ def test_seed_004_indicator_groups_on_the_form(campaign):
 def test_seed_004_leading_group_and_contact(campaign):
     spec = campaign.specification
     assert [m.name for m in spec.leading_group if m.role == "leader"] == ["黄玉生"]
-    assert [m.name for m in spec.leading_group if m.role == "deputy"] == ["邓宏图", "杨春平", "于兰香"]
+    assert [m.name for m in spec.leading_group if m.role == "deputy"] == [
+        "邓宏图",
+        "杨春平",
+        "于兰香",
+    ]
     assert (spec.contact.postal_code, spec.contact.email) == ("150020", "jsxh88@163.com")

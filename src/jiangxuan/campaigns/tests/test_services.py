@@ -26,7 +26,11 @@ def test_load_campaign_from_text_starts_as_draft(orgs):
     assert campaign.spec["code"] == "weihai-gongjiang-2023"
     assert campaign.specification.timeline.submission.closes_at == campaign.submission_closes_at
     entry = AuditEntry.objects.get(action="campaign.load")
-    assert (entry.actor, entry.object_id, entry.after["source"]) == (None, str(campaign.pk), "<spec>")
+    assert (entry.actor, entry.object_id, entry.after["source"]) == (
+        None,
+        str(campaign.pk),
+        "<spec>",
+    )
     assert verify_audit_chain() is None
 
 
@@ -58,7 +62,9 @@ def test_update_campaign_spec_changes_awards_and_audits(seed_campaign):
     campaign = seed_campaign("001")
     office = get_user_model().objects.create_user("office", password="x")
     before = campaign.spec_digest
-    text = _text("001").replace("count: 10            # 一(二)\n    prize_yuan: 5000", "count: 12\n    prize_yuan: 5000")
+    text = _text("001").replace(
+        "count: 10            # 一(二)\n    prize_yuan: 5000", "count: 12\n    prize_yuan: 5000"
+    )
     updated = update_campaign_spec(campaign, text, actor=office)
     assert Award.objects.get(campaign=updated, code="jishu-nengshou").count == 12
     assert updated.specification.award("jishu-nengshou").count == 12
@@ -117,4 +123,7 @@ def test_dropped_award_with_nominations_is_refused(seed_campaign, orgs):
     assert excinfo.value.messages == [
         "awards：奖项 jishu-nengshou（长春技术能手）已有推荐，不能从活动规范中删除"
     ]
-    assert list(campaign.awards.values_list("code", flat=True)) == ["jineng-dajiang", "jishu-nengshou"]
+    assert list(campaign.awards.values_list("code", flat=True)) == [
+        "jineng-dajiang",
+        "jishu-nengshou",
+    ]

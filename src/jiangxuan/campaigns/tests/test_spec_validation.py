@@ -137,6 +137,4 @@ def test_spec_core_field_type_cannot_change():
     def mutate(data):
         data["form"]["sections"][0]["fields"][0]["type"] = "integer"
 
-    assert _errors(mutate) == [
-        "form.sections[0].fields[0]：核心字段 name 的类型固定为 text"
-    ]
+    assert _errors(mutate) == ["form.sections[0].fields[0]：核心字段 name 的类型固定为 text"]

@@ -97,16 +97,25 @@ def test_form_rows_one_empty_seal_box_per_label(make_nomination, campaign):
 
     layout = form_rows(nomination, unmasked=False)
 
-    seals = cells_of(layout, "seal")
     labels = opinion_labels(campaign.specification)
     assert labels == [
+        "各有关部门、单位意见",
         "本人所在单位推荐意见",
         "县级人社部门推荐意见",
         "市级人社部门推荐意见",
-        "长春市人民政府意见",
+        "市政府审批意见",  # government approval boxes after the chain (seed 000 附件2)
     ]
-    assert [s.text for s in seals] == ["（盖章）"] * len(labels)
     assert [row[0].text for row in layout.rows[-len(labels) :]] == labels
+    seals = [row[1] for row in layout.rows[-len(labels) :]]
+    assert [s.kind for s in seals] == ["seal"] * 5
+    assert [s.text.split() for s in seals] == [
+        ["（盖章）"],
+        ["（盖章）"],
+        ["（盖章）", "（盖章）"],  # one label, two signers (人社 and 工会)
+        ["（盖章）"],
+        ["（盖章）"],
+    ]
+    assert seals[2].date_line.split() == ["年", "月", "日", "年", "月", "日"]
 
 
 def test_form_rows_photo_box_empty_without_photo(make_nomination):

@@ -63,6 +63,18 @@ def test_seed_documents_render(seed_campaign, make_user, number):
     assert [c.value for c in sheet[3]] == [c.label for c in spec.summary_sheet.columns]
 
 
+def test_seed_000_government_approval_boxes_come_last(seed_campaign):
+    assert opinion_labels(seed_campaign("000").specification) == [
+        "各有关部门、单位意见",
+        "所在单位意见",
+        "所在单位工会意见",
+        "市州人社工会审核意见",
+        "省人社厅省总工会审核意见",
+        "省委审批意见",
+        "省政府审批意见",
+    ]
+
+
 def test_seed_001_form_has_award_choice_and_skips_unprinted(seed_campaign, make_user):
     campaign = seed_campaign("001")
     nomination = seed_nomination(campaign, make_user("cc-chaoyang-hrss"), name="韩立新")
@@ -76,5 +88,4 @@ def test_seed_001_form_has_award_choice_and_skips_unprinted(seed_campaign, make_
         "本人所在单位推荐意见",
         "县级人社部门推荐意见",
         "市级人社部门推荐意见",
-        "市委组织部人才办意见",
     ]

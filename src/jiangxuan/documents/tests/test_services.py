@@ -67,7 +67,7 @@ def test_render_nomination_docx_one_seal_box_per_label(make_nomination, campaign
 
     labels = opinion_labels(campaign.specification)
     seals = [text for text in cells if "（盖章）" in text]
-    assert len(seals) == len(labels) == 4
+    assert len(seals) == len(labels) == 5
     assert all("年    月    日" in text for text in seals)
     assert [cells[cells.index(label) + 1] for label in labels] == seals
 

@@ -1,0 +1,74 @@
+"""Working days by the State Council's holiday schedule, make-up workdays (调休) included.
+
+The ``chinesecalendar`` package holds the official schedule for the years it knows and
+raises for others; the admin-editable tables ``HolidayYear`` and ``WorkdayOverride`` cover
+years it does not know yet (the schedule is usually published in November) and correct
+single days. A date in a year known to neither is an error that tells the admin what to
+enter: never a silent Monday-to-Friday guess (STACK-NOTES 2).
+"""
+
+import datetime as dt
+
+import chinese_calendar
+from django.utils.translation import gettext as _
+
+from .models import HolidayYear, WorkdayOverride
+
+
+class UnknownHolidayYear(Exception):
+    """The holiday schedule of ``year`` is unknown; ``message`` says what to enter."""
+
+    def __init__(self, year: int):
+        self.year = year
+        self.message = _(
+            "系统尚未收录%(year)d年的法定节假日和调休安排。请平台管理员在“工作日调整”中"
+            "登记%(year)d年（依据国务院办公厅当年的放假通知），并录入该年所有放假的工作日和"
+            "调休上班的周末；或升级 chinesecalendar 软件包。"
+        ) % {"year": year}
+        super().__init__(self.message)
+
+
+def is_workday(day: dt.date) -> bool:
+    """Whether ``day`` is a working day in mainland China.
+
+    Raises:
+        UnknownHolidayYear: neither the package nor the admin tables know ``day.year``.
+    """
+    override = WorkdayOverride.objects.filter(day=day).values_list("is_workday", flat=True).first()
+    if override is not None:
+        return override
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if HolidayYear.objects.filter(year=day.year).exists():
+            return day.weekday() < 5
+        raise UnknownHolidayYear(day.year) from None
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The last day of a period of ``count`` working days beginning on ``start``.
+
+    ``start`` counts when it is a working day (a 5-working-day notice starting on
+    2021-09-30 ends on 2021-10-12).
+
+    Raises:
+        ValueError: ``count`` < 1.
+        UnknownHolidayYear: a day in the period lies in an unknown year.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    day = start
+    remaining = count
+    while True:
+        if is_workday(day):
+            remaining -= 1
+            if remaining == 0:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def add_calendar_days(start: dt.date, count: int) -> dt.date:
+    """The last day of a period of ``count`` calendar days beginning on ``start``."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    return start + dt.timedelta(days=count - 1)

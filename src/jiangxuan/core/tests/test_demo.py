@@ -1,0 +1,123 @@
+"""``jiangxuan demo``: seed campaigns, the practice copy, accounts, sample nominations."""
+
+import datetime as dt
+import io
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.utils import timezone
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import Membership, User
+from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import window_state
+from jiangxuan.campaigns.spec import parse_spec
+from jiangxuan.conftest import seed_spec_path
+from jiangxuan.core.demo import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, practice_spec_text
+from jiangxuan.core.samples import SAMPLE_MARK
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Evidence, Nomination
+
+SEED_CODES = {
+    "jilin-gongjiang-2021",
+    "changchun-jineng-2022",
+    "jiaozuo-gongjiang-2018",
+    "weihai-gongjiang-2023",
+    "harbin-dagongjiang-2021",
+}
+
+
+def _run_demo() -> str:
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--seed", "7", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "campaigns": Campaign.objects.count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "nominations": Nomination.objects.count(),
+        "evidence": Evidence.objects.count(),
+    }
+
+
+def test_demo_command_builds_campaigns_accounts_and_samples(db):
+    output = _run_demo()
+
+    assert set(Campaign.objects.values_list("code", flat=True)) == SEED_CODES | {PRACTICE_CODE}
+    assert set(Campaign.objects.values_list("state", flat=True)) == {CampaignState.PUBLISHED}
+    practice = Campaign.objects.get(code=PRACTICE_CODE)
+    assert practice.title == PRACTICE_TITLE
+    assert window_state(practice, None) == "open"
+    assert window_state(Campaign.objects.get(code="changchun-jineng-2022"), None) == "closed"
+    for campaign in Campaign.objects.all():
+        samples = Nomination.objects.filter(campaign=campaign)
+        assert 3 <= samples.count() <= 8, campaign.code
+        assert set(samples.values_list("is_sample", flat=True)) == {True}
+        statuses = set(samples.values_list("eligibility_status", flat=True))
+        assert "failed" in statuses, campaign.code
+        assert statuses - {"failed"}, campaign.code
+        for nomination in samples:
+            texts = [nomination.achievement_summary, nomination.achievement_narrative]
+            assert all(t.startswith(SAMPLE_MARK) for t in texts if t), nomination.pk
+    submitted = Nomination.objects.filter(state=NominationState.SUBMITTED)
+    assert submitted.filter(campaign__code="changchun-jineng-2022").count() >= 2
+    assert submitted.exclude(rank=None).count() == submitted.count()
+    assert not submitted.filter(eligibility_status="failed").exists()
+    assert Evidence.objects.filter(material="photo").exists()
+    assert Evidence.objects.exclude(material="photo").exists()
+    office = User.objects.get(username="changchun_office")
+    assert office.check_password(DEMO_PASSWORD)
+    assert list(office.memberships.values_list("role", "campaign__code")) == [
+        (Role.CAMPAIGN_OFFICE, "changchun-jineng-2022")
+    ]
+    clerk = Membership.objects.get(user__username="changchun_chaoyang_clerk")
+    assert (clerk.role, clerk.org_unit.code, clerk.campaign) == (
+        Role.CLERK,
+        "cc-chaoyang-hrss",
+        None,
+    )
+    assert User.objects.get(username="admin").is_superuser
+    for role in (Role.REVIEWER, Role.EXPERT, Role.LEADING_GROUP, Role.AUDITOR):
+        assert Membership.objects.filter(role=role).exists(), role
+    assert "changchun_chaoyang_clerk" in output
+    assert "faw_clerk" in output
+    assert DEMO_PASSWORD in output
+    assert "http://127.0.0.1:8000/accounts/login/" in output
+
+
+def test_demo_command_second_run_duplicates_nothing(db):
+    _run_demo()
+    before = _counts()
+
+    output = _run_demo()
+
+    assert _counts() == before
+    assert "已有示例推荐，跳过" in output
+    assert "新建 0 个" in output
+
+
+def test_practice_spec_text_opens_window_today_and_keeps_the_rest():
+    source = seed_spec_path("001").read_text(encoding="utf-8")
+    today = dt.date(2026, 11, 23)
+
+    text = practice_spec_text(source, today)
+    spec = parse_spec(text, "practice.yaml")
+    original = parse_spec(source, "001.yaml")
+
+    assert text.startswith("# 演示用练习活动")
+    assert (spec.code, spec.title, spec.year) == (PRACTICE_CODE, PRACTICE_TITLE, 2026)
+    window = spec.timeline.submission
+    assert timezone.localtime(window.opens_at).date() == today
+    assert timezone.localtime(window.closes_at).date() == today + dt.timedelta(days=60)
+    assert window.refuse_early == original.timeline.submission.refuse_early
+    assert spec.awards == original.awards
+    assert spec.form == original.form
+    assert spec.quotas == original.quotas
+
+
+def test_demo_password_passes_the_password_validators(db):
+    validate_password(DEMO_PASSWORD, User(username="changchun_chaoyang_clerk"))
