@@ -23,7 +23,7 @@ help:
 	@echo "make run        migrate and serve the existing data (JX_ADDR=host:port)"
 	@echo "make migrate    apply database migrations"
 	@echo "make test       every check CI runs: lint, pytest on PostgreSQL, demo smoke test"
-	@echo "                (PYTEST_ARGS='src/jiangxuan/nominations -k quota' narrows pytest)"
+	@echo "                (PYTEST_ADDOPTS=\"src/jiangxuan/nominations -m 'not e2e'\" narrows pytest)"
 	@echo "make lint       ruff, makemigrations --check and the tools/ checks"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"

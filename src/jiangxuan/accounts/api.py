@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from jiangxuan.api.common import ALL_ROLES, UnitRef, unit_ref
 
@@ -25,7 +25,7 @@ class OrgUnitOut(Schema):
     division_code: str
     governs_region: bool
     depth: int
-    parent: str | None
+    parent: str | None = Field(description="上级组织代码；上级不在本人管辖范围内时为 null")
 
 
 class MembershipOut(Schema):
@@ -44,14 +44,9 @@ class MeOut(Schema):
 
 
 def _parent_code(unit: OrgUnit, codes_by_path: dict[str, str]) -> str | None:
-    if unit.depth == 1:
-        return None
-    parent_path = unit.path[: -OrgUnit.steplen]
-    if parent_path in codes_by_path:
-        return codes_by_path[parent_path]
-    # The root of a jurisdiction: its parent lies outside the listed subtree.
-    parent = unit.get_parent()
-    return parent.code if parent is not None else None
+    """The parent's code when the parent is listed too; a root of the user's scope has
+    None, so the answer is a forest of the jurisdictions and tells nothing outside them."""
+    return codes_by_path.get(unit.path[: -OrgUnit.steplen]) if unit.depth > 1 else None
 
 
 @router.get("/organizations", response=list[OrgUnitOut], summary="组织列表", tags=["组织机构"])

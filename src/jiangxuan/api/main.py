@@ -2,8 +2,9 @@
 
 The API is the stable interface (Zulip): a change that breaks clients gets a new version
 prefix. Authentication is a bearer token (``jiangxuan apitoken``) or the web session with
-CSRF (api.auth); errors share one shape (api.errors). The OpenAPI schema is at
-/api/v1/openapi.json and the browsable docs at /api/v1/docs.
+CSRF (api.auth); errors share one shape (api.errors). The OpenAPI schema is public at
+/api/v1/openapi.json. ninja's docs page is off: it loads Swagger from a CDN with inline
+scripts, which neither the network nor the nonce-only CSP allows.
 """
 
 import datetime as dt
@@ -58,6 +59,7 @@ api = JiangxuanAPI(
         "个人信息默认脱敏，`?unmasked=1` 查看完整信息须有权限并记入审计。"
     ),
     urls_namespace="api",
+    docs_url=None,
     auth=[TokenAuth(), SessionAuth()],
     renderer=Renderer(),
 )

@@ -212,7 +212,7 @@ TRADES: tuple[Trade, ...] = (
         "乙烯裂解装置运行操作",
         ("裂解炉结焦周期短", "DCS 报警过多", "开停车过程能耗高"),
         ("裂解炉烧焦优化操作法", "DCS 报警分级处置方案", "装置平稳开车操作卡"),
-        "装置综合能耗",
+        "装置运行效率",
         "化工总控工",
     ),
     Trade(
@@ -262,6 +262,26 @@ TRADES: tuple[Trade, ...] = (
         "设备完好率",
         "机床装调维修工",
     ),
+)
+
+#: Occupations that fit a workplace, by words in its name (first match wins).
+TRADE_HINTS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("汽车维修",), ("汽车装调工",)),
+    (("汽车", "一汽", "轨道客车", "车辆"), ("汽车装调工", "焊接机器人操作工", "数控车床操作工")),
+    (("医院", "农业科学院", "高速公路", "地铁", "水务", "热力"), ("电工", "焊工")),
+    (("电厂", "供电", "电力"), ("电力线路运检工", "电工")),
+    (("化纤", "化工", "制药", "纸业", "氟"), ("化工总控工", "电工")),
+    (("煤", "矿"), ("电工", "钳工", "焊工")),
+    (("建设", "城建", "建筑", "勘测"), ("砌筑工", "焊工")),
+    (("船", "海洋重工", "锅炉"), ("焊工",)),
+    (("数控",), ("机床装调维修工", "数控车床操作工")),
+    (("食品", "餐饮", "酒店", "饭店"), ("中式烹调师",)),
+    (("学校", "学院"), ("数控车床操作工", "车工", "钳工", "焊工", "电工")),
+    (
+        ("机械", "精密", "量具", "工具", "渔具", "轮胎", "卷烟", "制造"),
+        ("车工", "钳工", "数控车床操作工", "机床装调维修工"),
+    ),
+    (("公共交通", "公交", "公共汽车"), ("汽车装调工", "电工")),
 )
 
 #: Cuisines by province code, for 中式烹调师 (the region's own cooking).
@@ -403,27 +423,41 @@ class SamplePerson:
                     if isinstance(value, str) and f.max_chars:
                         value = fit(value, f.max_chars)
                     core[f.key] = value
-            else:
+            elif f.effective_type not in ("photo", "video"):  # uploaded as evidence
                 extra[f.key] = self._extra_value(f, context)
         if self.claimed_conditions:
             core["claimed_conditions"] = list(self.claimed_conditions)
         return core, extra
 
-    def _extra_value(self, f: s.FormField, context: dict[str, Any]) -> Any:
+    def _extra_value(self, f: s.FormField, context: dict[str, Any], parent: str = "") -> Any:
         kind = f.effective_type
-        label = f.label
+        # A group's sub-fields are labelled 内容/证明人; the group's label says what about.
+        label = parent + f.label
         if kind == "group":
-            return {sub.key: self._extra_value(sub, context) for sub in f.fields}
+            return {sub.key: self._extra_value(sub, context, f.label) for sub in f.fields}
         if kind == "table":
             return [{c.key: self._cell(c) for c in f.columns}]
         if kind == "choice":
             named = [c for c in f.choices if context["award"] and c == context["award"]]
             return (named or f.choices or [""])[0]
         if kind == "multichoice":
+            held = {h["name"] for h in self.honours}
+            matching = [c for c in f.choices if c in held]
+            if matching or any(word in label for word in ("荣誉", "称号")):
+                return matching
             return f.choices[:1]
         if kind == "boolean":
+            if "专利" in label:
+                return bool(self.patents)
             return "劳动模范" in label and any(h["code"] == "model_worker" for h in self.honours)
         if kind == "integer":
+            for word, patent_kind in (
+                ("发明", "invention"),
+                ("实用新型", "utility"),
+                ("外观", "design"),
+            ):
+                if word in f.label:
+                    return sum(p["kind"] == patent_kind for p in self.patents)
             return self.years_of_work
         if kind in ("date", "year_month"):
             if any(word in label for word in ("填表", "填报", "日期")):
@@ -437,9 +471,14 @@ class SamplePerson:
             return self.landline
         if kind == "textarea":
             return fit(self.topic_text(label), f.max_chars or 600)
+        if "其他" in f.label:
+            return ""
         if context["unit"] and any(word in label for word in ("推荐单位", "工会")):
             return context["unit"]
-        return fit(_guess_text(label, self), f.max_chars or 60)
+        guess = _guess_text(label, self)
+        if guess is None:
+            guess = self.topic_text(label)
+        return fit(guess, f.max_chars or 100)
 
     def _cell(self, column: s.Column) -> Any:
         if column.type == "choice":
@@ -448,7 +487,8 @@ class SamplePerson:
             return 1
         if column.type in ("date", "year_month"):
             return self.work_start_date.isoformat()
-        return fit(_guess_text(column.label, self), column.max_chars or 60)
+        guess = _guess_text(column.label, self) or self.topic_text(column.label)
+        return fit(guess, column.max_chars or 100)
 
     def topic_text(self, label: str) -> str:
         """The paragraph of the sample's topics (``topics``) that a field's label asks
@@ -466,8 +506,8 @@ class SamplePerson:
         return self.achievement_summary
 
 
-def _guess_text(label: str, person: SamplePerson) -> str:
-    """A plausible value for a campaign's own text field from its label."""
+def _guess_text(label: str, person: SamplePerson) -> str | None:
+    """A plausible value for a campaign's own text field from its label, or None."""
     for words, value in (
         (("证明人", "证明材料"), f"{person.workplace_contact}（{person.workplace_name}人事部门）"),
         (("单位", "企业"), person.workplace_name),
@@ -480,7 +520,7 @@ def _guess_text(label: str, person: SamplePerson) -> str:
     ):
         if any(word in label for word in words):
             return value
-    return SAMPLE_MARK + person.name
+    return None
 
 
 def fit(text: str, limit: int) -> str:
@@ -504,8 +544,8 @@ class SampleGenerator:
 
     Args:
         seed: the same seed gives the same people in the same order.
-        on: the reference date for ages (default today, Asia/Shanghai is not needed for
-            a date this coarse); the demo passes the campaign's year.
+        on: the reference date for ages, years of work and honours' years (default:
+            today); the demo passes the campaign's closing date.
     """
 
     def __init__(self, seed: int = 2026, *, on: dt.date | None = None):
@@ -573,6 +613,7 @@ class SampleGenerator:
         award: s.Award | None = None,
         failure: str | None = None,
         sex: str | None = None,
+        occupation: str | None = None,
     ) -> SamplePerson:
         """The next sample person.
 
@@ -580,15 +621,17 @@ class SampleGenerator:
             division_prefix: GB/T 2260 prefix of the region the person is from and works
                 in ("22" 吉林省, "2201" 长春市); empty for anywhere.
             workplace_name: the employer's name (default: a Faker company).
-            campaign_spec: gives the honours catalogue (``honours``) and the region.
+            campaign_spec: gives the honours catalogue (``honours``).
             award: shape the person to meet this award's hard rules.
             failure: with ``award``, then break one rule: one of :data:`FAILURES`
                 (use :func:`failures_for` to see which the award has).
             sex: "男" or "女" (default: random, about three men in four).
+            occupation: one of :data:`TRADES` (default: one that fits the workplace's
+                name, see :data:`TRADE_HINTS`, else any).
         Returns:
             A :class:`SamplePerson`; its texts start with :data:`SAMPLE_MARK`.
         Raises:
-            ValueError: an unknown ``failure``.
+            ValueError: an unknown ``failure`` or ``occupation``.
         """
         if failure is not None and failure not in FAILURES:
             raise ValueError(f"unknown failure {failure!r}; expected one of {FAILURES}")
@@ -598,7 +641,7 @@ class SampleGenerator:
         id_number, area = self.id_number(sex, birth, division_prefix)
         name = self.faker.last_name() + rng.choice(GIVEN_NAMES[sex])
         age = _age(birth, self.on)
-        trade = rng.choice(TRADES)
+        trade = self._trade(occupation, workplace_name)
         province_code = area.code[:2]
         work_start = dt.date(birth.year + rng.randint(18, 22), rng.choice((7, 8, 9)), 1)
         years = max(1, self.on.year - work_start.year)
@@ -616,7 +659,10 @@ class SampleGenerator:
             if rng.random() < 0.85
             else rng.choice(ETHNIC_GROUPS.get(province_code, ("回族", "满族")))
         )
-        city4 = area.code[:4]
+        # Home (address, phone area, postcode) is in the region's city, or its capital.
+        home_prefix = division_prefix if len(division_prefix) >= 4 else division_prefix + "01"
+        home = rng.choice(areas_for(home_prefix, self.on.year) or areas_for("2201", self.on.year))
+        city4 = home.code[:4]
         landline = LANDLINE_PREFIX.get(city4) or LANDLINE_PREFIX.get(city4[:2], "010")
         postal = POSTAL_PREFIX.get(city4) or POSTAL_PREFIX.get(city4[:2], "1000")
         person = SamplePerson(
@@ -632,7 +678,7 @@ class SampleGenerator:
             landline=f"{landline}-8{rng.randint(0, 9_999_999):07d}",
             email=self.faker.free_email(),
             bank_account=self.bank_account(),
-            address=f"{area.province}{area.prefecture}{area.county}{self.faker.street_name()}"
+            address=f"{home.province}{home.prefecture}{home.county}{self.faker.street_name()}"
             f"{rng.randint(1, 999)}号",
             postal_code=f"{postal}{rng.randint(0, 99):02d}",
             workplace_name=workplace,
@@ -667,6 +713,19 @@ class SampleGenerator:
         person.achievement_narrative = self._narrative(person, trade, area)
         person.topics = self._topics(person, trade, area)
         return person
+
+    def _trade(self, occupation: str | None, workplace_name: str) -> Trade:
+        by_name = {trade.occupation: trade for trade in TRADES}
+        if occupation:
+            if occupation not in by_name:
+                raise ValueError(
+                    f"unknown occupation {occupation!r}; expected one of {list(by_name)}"
+                )
+            return by_name[occupation]
+        for words, occupations in TRADE_HINTS:
+            if any(word in workplace_name for word in words):
+                return by_name[self.rng.choice(occupations)]
+        return self.rng.choice(TRADES)
 
     # -- lists
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ from jiangxuan.core.masking import PersonalDataKind, mask
 from jiangxuan.nominations.enums import Education, Identity, PoliticalStatus, Sex
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.validators import age_on
+
+logger = logging.getLogger(__name__)
 
 #: Columns of the form grid. 12 divides evenly into 2, 3, 4 and 6 sub-table columns.
 GRID = 12
@@ -444,8 +447,13 @@ def photo_of(nomination: Nomination) -> bytes | None:
     )
     if evidence is None:
         return None
-    with evidence.file.open("rb") as handle:
-        return handle.read()
+    try:
+        with evidence.file.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        # A lost file must not block the form: the box stays empty for a glued-in photo.
+        logger.warning("photo file of evidence %s cannot be read", evidence.id)
+        return None
 
 
 def _section_rows(

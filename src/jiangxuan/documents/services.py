@@ -38,7 +38,10 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Page size (width, height) in mm and the side margin the form's grid sits between.
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
 SIDE_MARGIN_MM = 20
-TALL_ROW_MM = {"value": 45, "seal": 38}
+ROW_MM = 8
+#: Fits the two-column photo cell inside its margins (a wider picture covers the border).
+PHOTO_WIDTH_MM = 22
+TALL_ROW_MM = {"value": 40, "seal": 32}
 #: What the template's ``{{ form_grid }}`` renders to; the grid table replaces it.
 GRID_ANCHOR = "[[form-grid]]"
 
@@ -74,7 +77,7 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
         return
     if cell.kind == "photo" and cell.image:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.add_run().add_picture(io.BytesIO(cell.image), width=Mm(25))
+        paragraph.add_run().add_picture(io.BytesIO(cell.image), width=Mm(PHOTO_WIDTH_MM))
         return
     if cell.kind in ("label", "column", "photo"):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -98,6 +101,9 @@ def _docx_grid(document, anchor, layout: FormLayout) -> None:
     column_width = Mm(width_mm / layout.grid)
     for column in table.columns:
         column.width = column_width
+    for docx_row in table.rows:
+        docx_row.height = Mm(ROW_MM)
+        docx_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     # Fetch every cell once before merging: table.cell() rebuilds the whole cell list on
     # each call (quadratic), and merges keep each region's top-left element in place.
     grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
@@ -110,9 +116,7 @@ def _docx_grid(document, anchor, layout: FormLayout) -> None:
             target = target.merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
         _docx_cell(target, cell)
         if cell.tall:
-            row = table.rows[r]
-            row.height = Mm(TALL_ROW_MM.get(cell.kind, TALL_ROW_MM["value"]))
-            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            table.rows[r].height = Mm(TALL_ROW_MM.get(cell.kind, TALL_ROW_MM["value"]))
 
 
 def render_nomination_docx(nomination: Nomination, *, unmasked: bool) -> bytes:

@@ -23,7 +23,7 @@ from jiangxuan.nominations.models import Nomination
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Changchun-Clerk-2026"
+PASSWORD = "Changchun-Clerk-2026"  # noqa: S105 - a throwaway test user
 #: Screenshots for a human look (git-ignored var/).
 SCREENSHOT_DIR = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 
@@ -75,10 +75,13 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     # Start a 长春技术能手 nomination from the campaign page.
     page.get_by_role("link", name=campaign.title).click()
     expect(page.get_by_text("受理中")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOT_DIR / "campaign.png"), full_page=True)
     page.get_by_role("link", name="新建推荐").click()
     page.get_by_label("长春技术能手").check()
     page.get_by_role("button", name="创建并填写推荐表").click()
-    expect(page.get_by_role("heading", name="长春技能大奖（长春技术能手）候选人推荐表")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="长春技能大奖（长春技术能手）候选人推荐表")
+    ).to_be_visible()
     nomination = Nomination.objects.get(created_by=clerk)
 
     # Fill the official form in Chinese, with 中级工 first.
@@ -93,13 +96,14 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     page.select_option("#id_education", "大专（高职、技师学院）")
     page.fill("#id_occupation", "数控车工")
     page.select_option("#id_skill_level", "intermediate")
+    page.select_option("#id_professional_title", "none")
     page.fill("#id_work_start_date", "2008-07")
     page.fill("#id_occupation_start_date", "2008-07")
     page.fill("#id_bank_account", "6214830100001234")
     page.fill("#id_address", "长春市朝阳区红旗街88号")
     page.fill("#id_phone", "13904318888")
     page.fill("#id_work_history__0__period", "2008.07—至今")
-    page.fill("#id_work_history__0__workplace", "长春华锐精密机械有限公司")
+    page.fill("#id_work_history__0__place", "长春华锐精密机械有限公司")
     page.fill("#id_work_history__0__witness", "李红")
     page.select_option("#id_is_unit_leader", "false")
     page.select_option("#id_is_retired", "false")
@@ -110,15 +114,22 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     # The skill-level rule fails and says why, with its clause.
     panel = page.locator("#eligibility-panel")
     expect(panel).to_contain_text("技能等级为中级工（四级），须达到高级工（三级）及以上。")
-    expect(panel).to_contain_text("依据：二(二)")
-    expect(panel.locator(".badge").first).to_have_text("不符合")
+    skill_rule = panel.locator(
+        "li.rule", has_text="高级工及以上职业资格（或职业技能等级），或"
+    ).first
+    expect(skill_rule.locator(".rule-head .badge").first).to_have_text("不符合")
+    expect(skill_rule).to_contain_text("依据：二(二)")
+    expect(panel.locator("h2 .badge")).to_have_text("不符合")
 
     # Fix: 高级工, and claim the mentoring condition.
     page.select_option("#id_skill_level", "senior")
-    page.get_by_label("在本职业（工种）中具备较高技艺，并在培养徒弟、传授技术技能方面作出重要贡献").check()
+    page.get_by_label(
+        "在本职业（工种）中具备较高技艺，并在培养徒弟、传授技术技能方面作出重要贡献"
+    ).check()
     expect(panel).to_contain_text("技能等级为高级工（三级）。", timeout=10_000)
     expect(panel).to_contain_text("已申报，待评审核实证明材料。")
-    expect(panel.locator(".badge").first).to_have_text("待核实")
+    expect(skill_rule.locator(".rule-head .badge").first).to_have_text("符合")
+    expect(panel.locator("h2 .badge")).to_have_text("待核实")
 
     # Evidence: the photo and the skill certificate as PNG scans.
     photo = _png(tmp_path / "证件照.png")
@@ -134,12 +145,16 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     ).click()
     expect(page.get_by_role("link", name="高级工证书.png")).to_be_visible()
     page.screenshot(path=str(SCREENSHOT_DIR / "edit.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SCREENSHOT_DIR / "edit-mobile.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Consent and submit.
     page.get_by_label("同意在公示中公开姓名、性别、工作单位、岗位/工种及事迹").check()
     page.get_by_role("button", name="提交", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("推荐已提交")
     expect(page.locator("h1 .badge")).to_have_text("已提交")
+    page.screenshot(path=str(SCREENSHOT_DIR / "detail.png"), full_page=True)
     nomination.refresh_from_db()
     assert nomination.state == NominationState.SUBMITTED
     assert nomination.skill_level == "senior"

@@ -221,7 +221,11 @@ class NominationForm(forms.Form):
         self.fields[f.key] = self._simple(f, kind)
 
     def _columns(self, f: s.FormField) -> list[tuple[str, Any, str, list]]:
-        if f.effective_type == "table":
+        # Honours and contests keep fixed keys because eligibility rules read them; other
+        # lists take the official form's own columns when the specification gives them.
+        if f.effective_type == "table" or (
+            f.columns and f.effective_type not in ("honours", "contests")
+        ):
             return [
                 (c.key, c.label, c.type, BLANK + [(x, x) for x in c.choices]) for c in f.columns
             ]

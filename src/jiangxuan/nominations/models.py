@@ -49,6 +49,8 @@ class Nomination(BaseModel):
         _("状态"), max_length=20, choices=NominationState.choices, default=NominationState.DRAFT
     )
     level = models.CharField(_("当前层级"), max_length=60, blank=True)
+    level_ready = models.BooleanField(_("本级已审核通过"), default=False)
+    review_round = models.PositiveSmallIntegerField(_("审核轮次"), default=1)
     rank = models.PositiveSmallIntegerField(_("排序"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False)
@@ -187,3 +189,81 @@ class EligibilityOverride(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.nomination_id}:{self.rule_code}"
+
+
+class Decision(models.TextChoices):
+    """A signing body's opinion at a review level."""
+
+    APPROVE = "approve", _("同意推荐")
+    RETURN = "return", _("退回修改")
+    REJECT = "reject", _("不予推荐")
+
+
+class SignOff(BaseModel):
+    """One body's opinion (意见/盖章) on a nomination at a review level, in a review round.
+
+    A level forwards a nomination only when every body the chain names there approved it
+    in the current round (seed 000 附件2; seed 003 附件: 盖章 ×2).
+    """
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="sign_offs")
+    level = models.CharField(_("层级"), max_length=60)
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    signer = models.CharField(_("签署方"), max_length=30)
+    body = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("签署单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("意见"), max_length=10, choices=Decision.choices)
+    opinion = models.TextField(_("意见内容"), blank=True)
+    scan = models.FileField(_("盖章页扫描件"), upload_to="signoffs/%Y/%m/", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+        ordering = ["nomination", "round", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "level", "round", "signer"],
+                name="one_opinion_per_signer_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} {self.level} {self.signer} {self.decision}"
+
+
+class Forwarding(BaseModel):
+    """A nomination forwarded by a level's body to the next level, with its rank (排序)."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="forwardings")
+    level = models.CharField(_("层级"), max_length=60)
+    body = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("排序"))
+    quota_unit = models.ForeignKey(
+        "accounts.OrgUnit",
+        verbose_name=_("计入名额的推荐单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("在推荐单位签署的层级报送时，计入该推荐单位的名额"),
+    )
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("逐级报送")
+        verbose_name_plural = _("逐级报送")
+        ordering = ["level", "body", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "level"], name="forwarded_once_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} {self.level} #{self.rank}"

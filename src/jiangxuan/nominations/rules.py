@@ -10,6 +10,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.selectors import path_in_scope, scope_paths
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
+from .chain import signers_for_user
 from .enums import NominationState
 
 
@@ -41,3 +42,15 @@ rules.add_perm("nominations.delete_nomination", is_unit_clerk & is_draft)
 rules.add_perm("nominations.withdraw_nomination", is_unit_clerk)
 rules.add_perm("nominations.override_eligibility", is_campaign_office)
 rules.add_perm("nominations.view_personal_data", is_unit_clerk | is_campaign_office)
+
+
+@rules.predicate
+def can_sign_current_level(user, nomination) -> bool:
+    return bool(signers_for_user(nomination, user))
+
+
+rules.add_perm("nominations.start_review_nomination", can_sign_current_level)
+rules.add_perm("nominations.return_nomination", can_sign_current_level)
+rules.add_perm("nominations.reject_nomination", can_sign_current_level)
+rules.add_perm("nominations.approve_nomination", can_sign_current_level)
+rules.add_perm("nominations.revoke_nomination", is_campaign_office)

@@ -32,13 +32,11 @@ from jiangxuan.core.audit import record_audit
 
 from . import validators
 from .eligibility import evaluate_rules
-from .enums import NominationAction
-from .models import EligibilityOverride, Evidence, Nomination
+from .enums import NominationAction, NominationState
+from .models import EligibilityOverride, Evidence, Forwarding, Nomination
 from .workflow import NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
-#: States that count against a unit's quota: submitted and beyond, still live.
-QUOTA_STATES = ("submitted", "in_review", "approved")
 
 
 # --------------------------------------------------------------------------- create
@@ -324,8 +322,9 @@ class QuotaUsage:
 def quota_usage(campaign: Campaign, unit: OrgUnit, award: Award | None = None) -> list[QuotaUsage]:
     """The quotas applying to ``unit`` (for ``award`` and across awards) and their use.
 
-    Counts nominations submitted and beyond that are still live. Source: the
-    specification's ``quotas`` (seed 000 四: 5-10; seed 001 附件1; seed 002 三).
+    Counts the unit's live nominations it has forwarded at the level where it signs
+    (review.forward_nominations). Source: the specification's ``quotas`` (seed 000 四:
+    5-10; seed 001 附件1; seed 002 三).
     """
     spec = campaign.specification
     category = category_of(unit, spec)
@@ -337,11 +336,13 @@ def quota_usage(campaign: Campaign, unit: OrgUnit, award: Award | None = None) -
             continue
         if award is not None and quota.award not in (None, award.code):
             continue
-        qs = Nomination.objects.filter(
-            campaign=campaign, nominating_unit=unit, state__in=QUOTA_STATES
+        qs = Forwarding.objects.filter(
+            nomination__campaign=campaign,
+            quota_unit=unit,
+            nomination__state__in=NominationState.LIVE,
         )
         if quota.award:
-            qs = qs.filter(award__code=quota.award)
+            qs = qs.filter(nomination__award__code=quota.award)
         usages.append(
             QuotaUsage(category.code, category.name, quota.award, qs.count(), quota.min, quota.max)
         )
@@ -375,9 +376,10 @@ def submit_nomination(
 
     Checks, in order: the submission window by server time (Asia/Shanghai; refuses early
     submissions where the specification says so, seed 001 六, and submissions after the
-    campaign's or an ancestor body's internal deadline, seed 000), required fields,
-    eligibility (a failed hard rule blocks unless overridden), and the unit's quota
-    maximum (locking the unit row so concurrent submissions cannot exceed it).
+    campaign's or an ancestor body's internal deadline, seed 000), required fields, and
+    eligibility (a failed hard rule blocks unless overridden). Quotas apply when a
+    nominating unit forwards its ranked list (review.forward_nominations), not here: a
+    unit may receive more candidates than it may put forward.
 
     Raises:
         NominationError: with a Chinese message saying what to fix; nothing changes.
@@ -403,17 +405,13 @@ def submit_nomination(
             % {"rules": "；".join(failed)},
             code="ineligible",
         )
-    unit = nomination.nominating_unit
-    if unit is not None:
-        OrgUnit.objects.select_for_update().filter(pk=unit.pk).first()
-        for usage in quota_usage(nomination.campaign, unit, nomination.award):
-            if usage.full:
-                raise NominationError(
-                    _("%(unit)s的推荐名额已满（%(used)d/%(max)d），不能再提交。")
-                    % {"unit": unit.name, "used": usage.used, "max": usage.maximum},
-                    code="quota",
-                )
-    return transition(nomination, NominationAction.SUBMIT, actor=actor, role=Role.CLERK)
+    # A returned nomination comes back to the level that returned it, in a new round.
+    changes = (
+        {"review_round": nomination.review_round + 1} if nomination.state == "returned" else {}
+    )
+    return transition(
+        nomination, NominationAction.SUBMIT, actor=actor, role=Role.CLERK, changes=changes
+    )
 
 
 def withdraw_nomination(nomination: Nomination, *, actor: User, reason: str) -> Nomination:
@@ -454,54 +452,3 @@ def override_eligibility(
         after={"rule": rule_code, "reason": reason.strip()},
     )
     return override
-
-
-@transaction.atomic
-def rank_unit_nominations(
-    campaign: Campaign, unit: OrgUnit, *, actor: User, award: Award, order: list[int]
-) -> list[Nomination]:
-    """Confirm a nominating unit's ranked list for one award (排序, for the summary sheet).
-
-    ``order`` lists every submitted nomination of the unit for the award, best first.
-    The unit's quota minimum and maximum must hold (seed 000 四: 5-10 per city).
-
-    Raises:
-        NominationError: the list is incomplete or has foreign ids, or the count is below
-            the minimum or above the maximum.
-    """
-    if not path_in_scope(unit.path, [jurisdiction_of(u).path for u in _clerk_units(actor)]):
-        raise PermissionDenied(_("只有本推荐单位的经办人可以排序。"))
-    current = list(
-        Nomination.objects.select_for_update().filter(
-            campaign=campaign, nominating_unit=unit, award=award, state__in=QUOTA_STATES
-        )
-    )
-    by_id = {n.pk: n for n in current}
-    if sorted(order) != sorted(by_id):
-        raise NominationError(
-            _("排序须包含本单位该奖项已提交的全部推荐，且不能重复。"), field="order"
-        )
-    for usage in quota_usage(campaign, unit, award):
-        if usage.used < usage.minimum:
-            raise NominationError(
-                _("%(unit)s须至少推荐%(min)d名，目前%(used)d名。")
-                % {"unit": unit.name, "min": usage.minimum, "used": usage.used},
-                code="quota",
-            )
-        if usage.maximum is not None and usage.used > usage.maximum:
-            raise NominationError(
-                _("%(unit)s至多推荐%(max)d名，目前%(used)d名。")
-                % {"unit": unit.name, "max": usage.maximum, "used": usage.used},
-                code="quota",
-            )
-    for rank, pk in enumerate(order, start=1):
-        by_id[pk].rank = rank
-        by_id[pk].save(update_fields=["rank", "updated_at"])
-    record_audit(
-        actor=actor,
-        action="nomination.rank",
-        object_type="accounts.orgunit",
-        object_id=str(unit.pk),
-        after={"campaign": campaign.code, "award": award.code, "order": order},
-    )
-    return [by_id[pk] for pk in order]

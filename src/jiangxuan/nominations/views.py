@@ -50,9 +50,7 @@ class EditForm(NominationForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             # <input type="date"> only reads ISO dates; the zh-hans input format is Y/m/d.
-            if isinstance(field.widget, forms.DateInput) and not isinstance(
-                field, forms.CharField
-            ):
+            if isinstance(field.widget, forms.DateInput) and not isinstance(field, forms.CharField):
                 field.widget.format = "%Y-%m-%d"
         choices = self._judged_choices()
         self.adds_claims = CLAIMS not in self.fields and bool(choices)
@@ -162,7 +160,7 @@ def _edit_context(
         "sections": form.layout(),
         "materials": _materials(nomination),
         "consent": consent,
-        "can_override": _can(request.user, "override_eligibility", nomination),
+        "can_override": request.user.has_perm("nominations.override_eligibility", nomination),
         "can_withdraw": (nomination.state, NominationAction.WITHDRAW) in TRANSITIONS
         and _can(request.user, "withdraw", nomination),
         "missing": services.missing_fields(nomination),

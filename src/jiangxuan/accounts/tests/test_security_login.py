@@ -4,6 +4,7 @@ Every login goes through the login view: django-axes refuses ``Client.login()`` 
 request), so tests post the form or use ``force_login``.
 """
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -172,3 +173,23 @@ def test_login_json_body_is_refused_without_error(client):
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"username", "password"}
     assert _signed_in_as(client) is None
+
+
+@time_machine.travel(START, tick=False)
+def test_login_logs_contain_no_password_id_number_or_session_key(client, caplog):
+    """People type their ID number into the username box; neither it, the password nor
+    the session key may reach the logs (SECURITY.md check 22)."""
+    _user()
+    id_number = "11010519491231002X"
+    caplog.set_level(logging.DEBUG)
+
+    for _ in range(6):
+        _login(client, id_number, "Mima-110105194912310021")
+    _login(client, "zhangwei", "wrong-" + PASSWORD)
+    _login(client, "zhangwei", PASSWORD)
+    session_key = client.cookies["sessionid"].value
+
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert "AXES" in logged
+    for secret in (id_number, "110105194912310021", PASSWORD, session_key):
+        assert secret not in logged

@@ -161,7 +161,7 @@ def filled_fields(**overrides) -> dict:
         "address": "长春市朝阳区西民主大街1号",
         "phone": "13912345678",
         "work_history": [
-            {"period": "2005.07-至今", "workplace": "长春华锐精密机械有限公司", "witness": "李明"}
+            {"period": "2005.07-至今", "place": "长春华锐精密机械有限公司", "witness": "李明"}
         ],
         "honours": [{"code": "model_worker", "year": 2019}],
         "is_unit_leader": False,

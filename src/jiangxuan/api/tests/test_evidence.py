@@ -77,3 +77,16 @@ def test_upload_download_delete_evidence(draft, clerk, api_as, django_capture_on
     assert deleted.status_code == 204
     assert Evidence.objects.count() == 0
     assert client.get(f"/nominations/{draft}/evidence/{body['id']}").status_code == 404
+
+
+def test_upload_over_size_cap_400_nothing_stored(draft, clerk, api_as, settings):
+    settings.JX_EVIDENCE_MAX_BYTES = 100
+    before = _stored_files()
+    big = SimpleUploadedFile("大.pdf", b"%PDF-1.4\n" + b"0" * 500, "application/pdf")
+
+    response = api_as(clerk).upload(f"/nominations/{draft}/evidence", material="id-card", file=big)
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("文件过大")
+    assert Evidence.objects.count() == 0
+    assert _stored_files() == before

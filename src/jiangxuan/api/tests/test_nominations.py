@@ -383,7 +383,13 @@ def test_eligibility_results_and_office_override(draft, clerk, office, api_as):
         "failed",
         "不符合",
     )
-    assert [item["code"] for item in by_code["one-of-five"]["items"]][0] == "model-worker-or-medal"
+    assert [(i["code"], i["status"]) for i in by_code["one-of-five"]["items"]] == [
+        ("model-worker-or-medal", "passed"),
+        ("innovation", "failed"),
+        ("unique-skill-mentoring", "failed"),
+        ("advanced-technology", "failed"),
+        ("national-games-bronze", "failed"),
+    ]
 
     by_clerk = client.post(
         f"/nominations/{draft}/eligibility/overrides",

@@ -119,6 +119,19 @@ def test_fit_cuts_at_sentence_end():
     assert fit("没有句号的长文字", 4) == "没有句号"
 
 
+def test_samples_occupation_fits_the_workplace():
+    gen = SampleGenerator(16, on=ON)
+
+    occupations = {
+        gen.person(workplace_name="中国第一汽车集团有限公司").occupation for _ in range(20)
+    }
+
+    assert occupations <= {"汽车装调工", "焊接机器人操作工", "数控车床操作工"}
+    assert gen.person(occupation="砌筑工").industry == "建筑业"
+    with pytest.raises(ValueError, match="unknown occupation"):
+        gen.person(occupation="宇航员")
+
+
 def test_person_unknown_failure_raises():
     with pytest.raises(ValueError, match="unknown failure"):
         SampleGenerator(1).person(failure="too_tall")
@@ -157,3 +170,20 @@ def test_values_for_fits_character_limits_and_names_the_award(seed_campaign):
     assert set(core) <= {f.key for f in spec.form.all_fields()} | {"claimed_conditions"}
     assert core["id_number"] == person.id_number
     assert extra["technical_innovation"]["content"].startswith(SAMPLE_MARK)
+
+
+def test_nomination_factory_fills_valid_core_fields_and_keeps_overrides(seed_campaign):
+    campaign = seed_campaign("001")
+
+    nomination = NominationFactory(campaign=campaign, name="王建国")
+    built = NominationFactory.build(campaign=campaign, sample_seed=99)
+
+    assert nomination.name == "王建国"
+    assert nomination.state == "draft"
+    assert nomination.award.code == "jineng-dajiang"
+    assert ric.is_valid(nomination.id_number)
+    assert nomination.id_index  # the blind index follows the ID number
+    assert nomination.extra["award_category"] == "长春技能大奖"
+    assert built.pk is None
+    assert ric.is_valid(built.id_number)
+    assert built.id_number == NominationFactory.build(campaign=campaign, sample_seed=99).id_number

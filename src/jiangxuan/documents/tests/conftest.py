@@ -1,10 +1,13 @@
 """Fixtures for the documents tests: a seed-001-shaped campaign, nominations, users."""
 
 import datetime as dt
+import io
 import itertools
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
 from stdnum.cn import ric
 
 from jiangxuan.accounts.enums import Role
@@ -12,7 +15,7 @@ from jiangxuan.accounts.models import Membership, User
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.nominations.enums import NominationState
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.models import Evidence, Nomination
 
 SPEC = Path(__file__).resolve().parent / "data" / "form_campaign.yaml"
 _serial = itertools.count(201)
@@ -111,3 +114,27 @@ def make_nomination(campaign, orgs, make_user):
         )
 
     return make
+
+
+@pytest.fixture
+def add_photo():
+    """``add_photo(nomination)`` files a small PNG as its ``photo`` evidence; returns the
+    PNG bytes."""
+
+    def add(nomination: Nomination) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (30, 40), "steelblue").save(buffer, format="PNG")
+        data = buffer.getvalue()
+        Evidence.objects.create(
+            nomination=nomination,
+            material="photo",
+            file=ContentFile(data, name="photo.png"),
+            original_name="photo.png",
+            content_type="image/png",
+            size=len(data),
+            sha256="0" * 64,
+            uploaded_by=nomination.created_by,
+        )
+        return data
+
+    return add

@@ -1,11 +1,6 @@
-import io
-
 import pytest
-from django.core.files.base import ContentFile
-from PIL import Image
 
 from jiangxuan.documents.layout import form_rows, opinion_labels, reference_date, summary_value
-from jiangxuan.nominations.models import Evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -126,25 +121,25 @@ def test_form_rows_photo_box_empty_without_photo(make_nomination):
     assert (photo.text, photo.image, photo.rowspan) == ("照片", None, 4)
 
 
-def test_form_rows_photo_box_embeds_photo_evidence(make_nomination):
+def test_form_rows_photo_box_embeds_photo_evidence(make_nomination, add_photo):
     nomination = make_nomination()
-    buffer = io.BytesIO()
-    Image.new("RGB", (30, 40), "white").save(buffer, format="PNG")
-    Evidence.objects.create(
-        nomination=nomination,
-        material="photo",
-        file=ContentFile(buffer.getvalue(), name="photo.png"),
-        original_name="photo.png",
-        content_type="image/png",
-        size=len(buffer.getvalue()),
-        sha256="0" * 64,
-        uploaded_by=nomination.created_by,
-    )
+    data = add_photo(nomination)
 
     (photo,) = cells_of(form_rows(nomination, unmasked=False), "photo")
 
-    assert photo.image == buffer.getvalue()
+    assert photo.image == data
     assert photo.image_data_uri.startswith("data:image/png;base64,")
+
+
+def test_form_rows_photo_box_empty_when_file_lost(make_nomination, add_photo):
+    nomination = make_nomination()
+    add_photo(nomination)
+    evidence = nomination.evidence.get()
+    evidence.file.storage.delete(evidence.file.name)
+
+    (photo,) = cells_of(form_rows(nomination, unmasked=False), "photo")
+
+    assert photo.image is None
 
 
 def test_summary_value_computed_keys(make_nomination, campaign):

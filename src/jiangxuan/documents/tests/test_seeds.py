@@ -63,6 +63,16 @@ def test_seed_documents_render(seed_campaign, make_user, number):
     assert [c.value for c in sheet[3]] == [c.label for c in spec.summary_sheet.columns]
 
 
+def test_seed_001_summary_footer_shares_one_line(seed_campaign, make_user):
+    campaign = seed_campaign("001")
+    nomination = seed_nomination(campaign, make_user("cc-chaoyang-hrss"), name="韩立新")
+
+    sheet = xlsx_sheet(render_summary_xlsx(campaign, [nomination], unmasked_ids=set()))
+
+    assert [c.value for c in sheet[6] if c.value] == ["填表人：", "填表日期：", "联系电话："]
+    assert sheet["A7"].value == campaign.specification.summary_sheet.note
+
+
 def test_seed_000_government_approval_boxes_come_last(seed_campaign):
     assert opinion_labels(seed_campaign("000").specification) == [
         "各有关部门、单位意见",

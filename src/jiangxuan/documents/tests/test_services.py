@@ -84,6 +84,16 @@ def test_render_nomination_docx_masked_has_no_id_or_mobile(make_nomination):
     assert MOBILE_RE.findall(unmasked) == ["13812345678"]
 
 
+def test_render_nomination_docx_embeds_photo(make_nomination, add_photo):
+    nomination = make_nomination()
+    add_photo(nomination)
+
+    document = docx.Document(io.BytesIO(render_nomination_docx(nomination, unmasked=False)))
+
+    assert len(document.inline_shapes) == 1
+    assert round(document.inline_shapes[0].width.mm) == 22
+
+
 def test_render_nomination_docx_a3_paper(make_nomination, campaign):
     spec = campaign.specification.model_dump(mode="json")
     spec["form"]["paper"] = "A3"

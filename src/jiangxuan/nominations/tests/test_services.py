@@ -100,9 +100,11 @@ def test_internal_deadline_of_forwarding_body(seed_campaign, make_user, nominate
 # --------------------------------------------------------------------------- quotas
 
 
-def test_quota_maximum_refuses_the_fourth(changchun, chaoyang_clerk, nominate, complete, within):
-    """附件1: each county HR bureau may put forward 3 长春技术能手."""
-    results = []
+def test_submission_is_not_limited_by_the_quota(
+    changchun, chaoyang_clerk, nominate, complete, within
+):
+    """A unit may receive more candidates than its quota; the quota binds what it forwards
+    (test_review.test_forwarding_respects_the_quota_and_ranks)."""
     with time_machine.travel(within(changchun), tick=False):
         for _ in range(4):
             n = nominate(
@@ -111,45 +113,51 @@ def test_quota_maximum_refuses_the_fourth(changchun, chaoyang_clerk, nominate, c
                 chaoyang_clerk,
                 skill_level="senior",
                 id_number=make_id_number(),
-                claimed_conditions=["mentoring"],
             )
-            n = complete(n, chaoyang_clerk)
-            try:
-                services.submit_nomination(n, actor=chaoyang_clerk)
-                results.append("ok")
-            except NominationError as exc:
-                results.append(exc.code)
-                assert "名额已满（3/3）" in exc.message
-    assert results == ["ok", "ok", "ok", "quota"]
-    assert Nomination.objects.filter(state=NominationState.SUBMITTED).count() == 3
+            services.submit_nomination(complete(n, chaoyang_clerk), actor=chaoyang_clerk)
+    assert Nomination.objects.filter(state=NominationState.SUBMITTED).count() == 4
 
 
-def test_quota_minimum_refuses_a_short_ranked_list(seed_campaign, make_user, nominate, complete):
-    """seed 000 四: each city recommends 5-10; a list of 4 cannot be confirmed."""
+def test_quota_minimum_refuses_a_short_list(seed_campaign, make_user, nominate, complete, orgs):
+    """seed 000 四: each city recommends 5-10; a city cannot forward only 4."""
+    from jiangxuan.accounts.enums import Role
+    from jiangxuan.nominations import review
+    from jiangxuan.nominations.models import Decision
+
     campaign = seed_campaign("000")
-    award = campaign.awards.first()
-    clerk = make_user("cc-union")
+    clerk = make_user("cc-huarui-machinery")
+    workplace = make_user("cc-huarui-machinery", Role.REVIEWER)
+    union = make_user("cc-union", Role.REVIEWER)
+    hr = make_user("cc-hrss", Role.REVIEWER)
     honours = [
         {"code": c.code, "name": c.name, "level": c.level} for c in campaign.specification.honours
     ]
-    submitted = []
+    ready = []
     with time_machine.travel(at(2021, 12, 1, 10), tick=False):
         for _ in range(4):
             n = complete(
-                nominate(campaign, award.code, clerk, id_number=make_id_number(), honours=honours),
+                nominate(
+                    campaign, "jilin-gongjiang", clerk, id_number=make_id_number(), honours=honours
+                ),
                 clerk,
             )
-            submitted.append(services.submit_nomination(n, actor=clerk))
-    unit = submitted[0].nominating_unit
+            services.submit_nomination(n, actor=clerk)
+            review.sign_off(n, actor=workplace, signer="workplace", decision=Decision.APPROVE)
+            review.forward_nominations(
+                campaign, level="workplace", body=n.workplace, actor=workplace, order=[n.pk]
+            )
+            review.sign_off(n, actor=union, signer="union", decision=Decision.APPROVE)
+            review.sign_off(n, actor=hr, signer="hr_bureau", decision=Decision.APPROVE)
+            ready.append(n)
 
     with pytest.raises(NominationError) as excinfo:
-        services.rank_unit_nominations(
-            campaign, unit, actor=clerk, award=award, order=[n.pk for n in submitted]
+        review.forward_nominations(
+            campaign, level="city", body=orgs["cc-union"], actor=union, order=[n.pk for n in ready]
         )
 
     assert excinfo.value.code == "quota"
     assert "至少推荐5名" in excinfo.value.message
-    assert [n.rank for n in Nomination.objects.order_by("pk")] == [None] * 4
+    assert Nomination.objects.filter(level="province").count() == 0
 
 
 # --------------------------------------------------------------------------- one per person

@@ -1,0 +1,240 @@
+"""The level-by-level review (逐级审核): opinions of the signing bodies and forwarding.
+
+At each level of the nomination's chain (see :mod:`.chain`) every named body records an
+opinion: approve, return for revision (with reasons; the clerk's draft stays intact), or
+reject. When all have approved in the current round, the level's body forwards its
+nominations, ranked (排序), to the next level within its quota; after the last level the
+nomination is approved and handed over to expert review.
+
+Sources: seed 000 四1-2 and 附件2; seed 001 三(一)2-3 and 附件2; seed 002 四(一); seed 003
+二(二)1 and 附件; seed 004 三(二).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import category_of
+from jiangxuan.core.audit import record_audit
+
+from .chain import (
+    bodies_at,
+    level_named,
+    next_level,
+    required_bodies,
+    signers_for_user,
+    signing_units,
+)
+from .enums import NominationAction, NominationState
+from .models import Decision, Forwarding, Nomination, SignOff
+from .workflow import InvalidTransition, NominationError, transition
+
+
+@transaction.atomic
+def sign_off(
+    nomination: Nomination,
+    *,
+    actor: User,
+    signer: str,
+    decision: str,
+    opinion: str = "",
+    scan: Any = None,
+) -> SignOff:
+    """Record one body's opinion at the nomination's current level.
+
+    Args:
+        signer: which of the level's signers the actor signs for (e.g. "union").
+        decision: ``Decision`` value; return and reject need an ``opinion``.
+        scan: optional upload of the stamped paper page.
+    Raises:
+        InvalidTransition: the nomination is not under review at a level, the level is
+            already complete, or this body already gave its opinion in this round.
+        PermissionDenied: the actor may not sign for that body at this level.
+        NominationError: a return or rejection without reasons.
+    """
+    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if locked.state not in (NominationState.SUBMITTED, NominationState.IN_REVIEW):
+        raise InvalidTransition(
+            _("当前状态为“%(state)s”，不能签署审核意见。") % {"state": locked.get_state_display()}
+        )
+    level = level_named(locked, locked.level)
+    if locked.level_ready or level is None:
+        raise InvalidTransition(_("本级审核已完成，等待报送上一级。"))
+    allowed = dict(signers_for_user(locked, actor))
+    if signer not in allowed:
+        raise PermissionDenied(_("您不能代表该单位在“%(level)s”签署意见。") % {"level": level.name})
+    if SignOff.objects.filter(
+        nomination=locked, level=level.code, round=locked.review_round, body=allowed[signer]
+    ).exists():
+        raise InvalidTransition(_("%(body)s已在本轮签署意见。") % {"body": allowed[signer].name})
+    if decision != Decision.APPROVE and not opinion.strip():
+        raise NominationError(_("退回或不予推荐须填写理由。"), field="opinion")
+    entry = SignOff(
+        nomination=locked,
+        level=level.code,
+        round=locked.review_round,
+        signer=signer,
+        body=allowed[signer],
+        decision=decision,
+        opinion=opinion.strip(),
+        decided_by=actor,
+    )
+    if scan is not None:
+        entry.scan.save(getattr(scan, "name", "scan.pdf"), scan, save=False)
+    entry.save()
+    role = Role.REVIEWER
+    if decision == Decision.RETURN:
+        transition(locked, NominationAction.RETURN, actor=actor, opinion=opinion, role=role)
+    elif decision == Decision.REJECT:
+        transition(locked, NominationAction.REJECT, actor=actor, opinion=opinion, role=role)
+    else:
+        if locked.state == NominationState.SUBMITTED:
+            transition(locked, NominationAction.START_REVIEW, actor=actor, role=role)
+        approved = set(
+            SignOff.objects.filter(
+                nomination=locked,
+                level=level.code,
+                round=locked.review_round,
+                decision=Decision.APPROVE,
+            ).values_list("body_id", flat=True)
+        )
+        if approved >= required_bodies(locked, level):
+            locked.level_ready = True
+            locked.save(update_fields=["level_ready", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="nomination.sign_off",
+        obj=locked,
+        role=role,
+        after={
+            "level": level.code,
+            "signer": signer,
+            "body": allowed[signer].code,
+            "decision": decision,
+            "opinion": opinion.strip(),
+        },
+    )
+    nomination.refresh_from_db()
+    return entry
+
+
+def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> None:
+    """Apply each nominating unit's quota at the level where that unit signs: what it has
+    forwarded there plus this batch must lie within [min, max] per award (or in total)."""
+    spec = campaign.specification
+    units = {
+        n.nominating_unit
+        for n in batch
+        if n.nominating_unit is not None
+        and n.nominating_unit in [b for _sg, b in bodies_at(n, level_named(n, level))]
+    }
+    for unit in units:
+        category = category_of(unit, spec)
+        if category is None:
+            continue
+        OrgUnit.objects.select_for_update().get(pk=unit.pk)
+        for quota in (q for q in spec.quotas if q.category == category.code):
+            mine = [n for n in batch if n.nominating_unit_id == unit.id]
+            earlier = Forwarding.objects.filter(
+                nomination__campaign=campaign,
+                quota_unit=unit,
+                nomination__state__in=NominationState.LIVE,
+            )
+            if quota.award:
+                mine = [n for n in mine if n.award.code == quota.award]
+                earlier = earlier.filter(nomination__award__code=quota.award)
+            if not mine:
+                continue
+            count = earlier.count() + len(mine)
+            if quota.max is not None and count > quota.max:
+                raise NominationError(
+                    _("%(unit)s至多推荐%(max)d名，本次报送后将为%(count)d名。")
+                    % {"unit": unit.name, "max": quota.max, "count": count},
+                    code="quota",
+                )
+            if count < quota.min:
+                raise NominationError(
+                    _("%(unit)s须至少推荐%(min)d名，本次报送后仅%(count)d名。")
+                    % {"unit": unit.name, "min": quota.min, "count": count},
+                    code="quota",
+                )
+
+
+@transaction.atomic
+def forward_nominations(
+    campaign: Campaign, *, level: str, body: OrgUnit, actor: User, order: list[int]
+) -> list[Nomination]:
+    """Forward ranked nominations that completed ``level`` to the next level.
+
+    ``order`` lists the nominations best first; their ranks continue after what the body
+    already forwarded at this level. The body's quota (by the specification's unit
+    categories; seed 000 四: 5-10 per city; seed 001 附件1) holds across all its forwards,
+    also under concurrency: the body's row is locked first.
+
+    Raises:
+        PermissionDenied: the actor does not act for ``body``.
+        NominationError: a nomination is not ready at this level for this body, or the
+            quota maximum would be exceeded, or the minimum not reached.
+    """
+    if body.id not in signing_units(actor):
+        raise PermissionDenied(_("您不能代表%(body)s报送。") % {"body": body.name})
+    if not order or len(set(order)) != len(order):
+        raise NominationError(_("请选择要报送的推荐并排好顺序，不能重复。"), field="order")
+    OrgUnit.objects.select_for_update().get(pk=body.pk)
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.select_for_update(of=("self",))
+        .filter(pk__in=order, campaign=campaign)
+        .select_related("award", "campaign", "nominating_unit", "workplace")
+    }
+    batch = [nominations.get(pk) for pk in order]
+    for n in batch:
+        if n is None:
+            raise NominationError(_("所选推荐不存在或不属于本活动。"), field="order")
+        level_spec = level_named(n, level)
+        ready = n.state == NominationState.IN_REVIEW and n.level == level and n.level_ready
+        if level_spec is None or not ready:
+            raise NominationError(
+                _("“%(name)s”尚未通过本级审核，不能报送。") % {"name": n.name}, code="conflict"
+            )
+        if body not in [b for _sg, b in bodies_at(n, level_spec)]:
+            raise NominationError(
+                _("“%(name)s”不由%(body)s报送。") % {"name": n.name, "body": body.name}
+            )
+    _check_quotas(campaign, level, batch)
+    done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
+    start = done.count()
+    for offset, n in enumerate(batch, start=1):
+        signs_here = n.nominating_unit in [b for _sg, b in bodies_at(n, level_named(n, level))]
+        Forwarding.objects.create(
+            nomination=n,
+            level=level,
+            body=body,
+            rank=start + offset,
+            quota_unit=n.nominating_unit if signs_here else None,
+            forwarded_by=actor,
+        )
+        following = next_level(n, level)
+        n.rank = start + offset
+        n.level_ready = False
+        if following is None:
+            n.save(update_fields=["rank", "level_ready", "updated_at"])
+            transition(n, NominationAction.APPROVE, actor=actor, role=Role.REVIEWER)
+        else:
+            n.level = following.code
+            n.save(update_fields=["rank", "level", "level_ready", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="nomination.forward",
+        object_type="accounts.orgunit",
+        object_id=str(body.pk),
+        after={"campaign": campaign.code, "level": level, "order": order},
+    )
+    return [Nomination.objects.get(pk=pk) for pk in order]

@@ -1,0 +1,300 @@
+"""Reads about public notices, objections, background checks and penalties.
+
+Office pages fetch every object through the ``*_for_office`` selectors (another campaign's
+object is None, so the view answers 404); public pages through :func:`published_notice`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import Membership, OrgUnit, User
+from jiangxuan.accounts.selectors import jurisdiction_of
+from jiangxuan.campaigns.enums import NoticeDayUnit
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.campaigns.spec import BackgroundCheckRule, CampaignSpec, PublicNoticeRule
+from jiangxuan.core.calendar import add_calendar_days, add_working_days
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Nomination
+
+from .enums import NoticeState, ObjectionState, PenaltyKind
+from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
+
+#: The only nomination fields a public notice may show (SECURITY.md check 21; PIPL §25).
+PUBLISHED_FIELDS = ("name", "sex", "workplace_name", "post", "occupation", "achievement_summary")
+OFFICE_ROLE = {Role.CAMPAIGN_OFFICE}
+
+
+# --------------------------------------------------------------------------- stages
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A place in a campaign's chain: a review level (``key`` = its code) or a step
+    (``key`` = its kind, ``kind-2`` for a second step of the same kind)."""
+
+    key: str
+    name: str
+    is_level: bool
+    notice: PublicNoticeRule | None
+    background_check: BackgroundCheckRule | None
+
+
+def stages_of(spec: CampaignSpec) -> list[Stage]:
+    """Every level and step of the specification's chain, in order."""
+    stages = [
+        Stage(level.code, level.name, True, level.notice, level.background_check)
+        for level in spec.review_chain.levels
+    ]
+    seen: dict[str, int] = {}
+    for step in spec.review_chain.steps:
+        seen[step.kind] = seen.get(step.kind, 0) + 1
+        key = step.kind if seen[step.kind] == 1 else f"{step.kind}-{seen[step.kind]}"
+        stages.append(Stage(key, step.name, False, step.notice, step.background_check))
+    return stages
+
+
+def notice_stages(campaign: Campaign) -> list[Stage]:
+    """Stages whose specification requires a public notice."""
+    return [stage for stage in stages_of(campaign.specification) if stage.notice]
+
+
+def background_check_stages(campaign: Campaign) -> list[Stage]:
+    """Stages whose specification requires a department's opinion (征求意见)."""
+    return [stage for stage in stages_of(campaign.specification) if stage.background_check]
+
+
+def stage_named(campaign: Campaign, key: str) -> Stage | None:
+    """The stage with ``key`` in the campaign's chain, or None."""
+    return next((s for s in stages_of(campaign.specification) if s.key == key), None)
+
+
+def notice_end_date(rule: PublicNoticeRule, starts_on: dt.date) -> dt.date:
+    """The last day of a notice under ``rule`` starting on ``starts_on`` (the start day
+    counts when it is a working day; seed 000 四1, 四5: 5 个工作日; seed 003 二(二)6: 5 天).
+
+    Raises:
+        UnknownHolidayYear: a day of the period lies in a year the calendar does not know.
+    """
+    if rule.day_unit == NoticeDayUnit.CALENDAR:
+        return add_calendar_days(starts_on, rule.days)
+    return add_working_days(starts_on, rule.days)
+
+
+# --------------------------------------------------------------------------- office reads
+
+
+def office_campaigns(user: User) -> QuerySet[Campaign]:
+    """Campaigns whose notices the user runs (campaign office role)."""
+    return Campaign.objects.filter(id__in=office_campaign_ids(user, OFFICE_ROLE))
+
+
+def campaign_for_office(user: User, code: str) -> Campaign | None:
+    """The campaign with ``code`` if the user is its office, else None."""
+    return office_campaigns(user).filter(code=code).first()
+
+
+def notices_of(campaign: Campaign) -> list[PublicNotice]:
+    """The campaign's notices, newest first, with entry and open-objection counts."""
+    return list(
+        PublicNotice.objects.filter(campaign=campaign)
+        .select_related("body")
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            open_objections=Count(
+                "objections",
+                filter=Q(objections__state__in=ObjectionState.UNRESOLVED),
+                distinct=True,
+            ),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def notice_for_office(user: User, pk: int) -> PublicNotice | None:
+    """A notice of one of the user's campaigns, else None."""
+    return (
+        PublicNotice.objects.filter(pk=pk, campaign_id__in=office_campaign_ids(user, OFFICE_ROLE))
+        .select_related("campaign", "body")
+        .first()
+    )
+
+
+def objection_for_office(user: User, pk: int) -> Objection | None:
+    """An objection to a notice of one of the user's campaigns, else None."""
+    return (
+        Objection.objects.filter(
+            pk=pk, notice__campaign_id__in=office_campaign_ids(user, OFFICE_ROLE)
+        )
+        .select_related(
+            "notice__campaign", "nomination__workplace", "nomination__nominating_unit", "assigned_to"
+        )
+        .first()
+    )
+
+
+def objections_of(notice: PublicNotice) -> list[Objection]:
+    """The notice's objections in filing order, with the nominee and assignee."""
+    return list(
+        notice.objections.select_related("nomination", "assigned_to", "answered_by").order_by(
+            "created_at", "id"
+        )
+    )
+
+
+def entries_of(notice: PublicNotice) -> list[NoticeEntry]:
+    """The notice's entries in order, with their nominations (for the office's view)."""
+    return list(notice.entries.select_related("nomination").order_by("position"))
+
+
+def notice_candidates(campaign: Campaign, body: OrgUnit | None = None) -> QuerySet[Nomination]:
+    """Nominations that may go on a notice: submitted and still live, within ``body``'s
+    jurisdiction when given."""
+    qs = Nomination.objects.filter(
+        campaign=campaign,
+        state__in=[s for s in NominationState.LIVE if s != NominationState.DRAFT],
+    )
+    if body is not None:
+        root = jurisdiction_of(body).path
+        qs = qs.filter(Q(workplace__path__startswith=root) | Q(nominating_unit__path__startswith=root))
+    return qs.select_related("award", "nominating_unit").order_by(
+        "nominating_unit__path", "award__position", "rank", "id"
+    )
+
+
+def notice_bodies(campaign: Campaign) -> QuerySet[OrgUnit]:
+    """Units that may hold a notice: the organizer and the nominating units and
+    workplaces of the campaign's live nominations."""
+    live = Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
+    return OrgUnit.objects.filter(
+        Q(pk=campaign.organizer_unit_id)
+        | Q(pk__in=live.values("nominating_unit"))
+        | Q(pk__in=live.values("workplace"))
+    ).order_by("path")
+
+
+def background_checks_of(campaign: Campaign) -> list[BackgroundCheck]:
+    """The campaign's background checks, with their nominations."""
+    return list(
+        BackgroundCheck.objects.filter(nomination__campaign=campaign)
+        .select_related("nomination", "department", "answered_by")
+        .order_by("stage", "nomination__nominating_unit__path", "nomination_id", "id")
+    )
+
+
+def background_check_for_office(user: User, pk: int) -> BackgroundCheck | None:
+    """A background check of one of the user's campaigns, else None."""
+    return (
+        BackgroundCheck.objects.filter(
+            pk=pk, nomination__campaign_id__in=office_campaign_ids(user, OFFICE_ROLE)
+        )
+        .select_related("nomination__campaign", "nomination__workplace", "department")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- public reads
+
+
+def published_notices() -> list[PublicNotice]:
+    """Running notices for the public index, newest first."""
+    return list(
+        PublicNotice.objects.filter(state=NoticeState.RUNNING)
+        .select_related("campaign", "body")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def published_notice(pk: int) -> PublicNotice | None:
+    """A notice that is running or closed (drafts are not public), else None."""
+    return (
+        PublicNotice.objects.filter(pk=pk, state__in=NoticeState.PUBLISHED)
+        .select_related("campaign", "body")
+        .first()
+    )
+
+
+def public_entries(notice: PublicNotice) -> list[NoticeEntry]:
+    """Entries still shown on the public page: a nominee whose nomination was revoked,
+    withdrawn or rejected after opening is taken off. Each entry's ``published`` holds
+    only :data:`PUBLISHED_FIELDS`."""
+    return list(
+        notice.entries.exclude(nomination__state__in=NominationState.FINAL).order_by("position")
+    )
+
+
+# --------------------------------------------------------------------------- penalties
+
+
+def _penalties(unit: OrgUnit, series: str, for_campaign: Campaign | None) -> QuerySet:
+    qs = DisciplinaryPenalty.objects.filter(unit=unit, series=series)
+    if for_campaign is None:
+        return qs
+    # "下一届": only the penalties found in the edition just before ``for_campaign``.
+    previous = (
+        Campaign.objects.filter(series=series, year__lt=for_campaign.year)
+        .order_by("-year", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return qs.filter(campaign_id=previous)
+
+
+def penalty_quota_reduction(
+    unit: OrgUnit, series: str, *, for_campaign: Campaign | None = None
+) -> int | None:
+    """How many places ``unit``'s quota loses in ``series`` (seed 001 三(二)4: 扣减相应推荐
+    名额), summed over its penalties; None when it has no quota penalty.
+
+    With ``for_campaign``, only penalties recorded in the edition before that campaign
+    count (the penalty applies to the next edition); without it, every penalty of the
+    series counts.
+    """
+    total = (
+        _penalties(unit, series, for_campaign)
+        .filter(kind=PenaltyKind.REDUCE_QUOTA)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or None
+
+
+def unit_barred(unit: OrgUnit, series: str, *, for_campaign: Campaign | None = None) -> bool:
+    """Whether ``unit`` lost its eligibility to nominate in ``series`` (seed 001 三(二)4:
+    取消推荐单位参加下一届评选的资格). ``for_campaign`` as in
+    :func:`penalty_quota_reduction`."""
+    return (
+        _penalties(unit, series, for_campaign).filter(kind=PenaltyKind.LOSE_NEXT_EDITION).exists()
+    )
+
+
+def penalties_of(campaign: Campaign) -> list[DisciplinaryPenalty]:
+    """Penalties recorded during ``campaign``."""
+    return list(
+        DisciplinaryPenalty.objects.filter(campaign=campaign)
+        .select_related("unit", "nomination")
+        .order_by("created_at", "id")
+    )
+
+
+def assignees_for(objection: Objection) -> QuerySet[User]:
+    """People who may verify ``objection``: the campaign's office, and reviewers whose
+    jurisdiction covers the nominee's workplace or nominating unit."""
+    campaign = objection.notice.campaign
+    ids = set(
+        Membership.objects.filter(role=Role.CAMPAIGN_OFFICE)
+        .filter(Q(campaign=campaign) | Q(campaign__isnull=True, org_unit=campaign.organizer_unit_id))
+        .values_list("user_id", flat=True)
+    )
+    nomination = objection.nomination
+    if nomination is not None:
+        paths = [u.path for u in (nomination.workplace, nomination.nominating_unit) if u]
+        for m in Membership.objects.filter(role=Role.REVIEWER).select_related("org_unit"):
+            root = jurisdiction_of(m.org_unit).path
+            if any(path.startswith(root) for path in paths):
+                ids.add(m.user_id)
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
