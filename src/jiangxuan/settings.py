@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jiangxuan.accounts",
     "jiangxuan.campaigns",
     "jiangxuan.nominations",
+    "jiangxuan.notices",
     "jiangxuan.documents",
     "jiangxuan.api",
 ]

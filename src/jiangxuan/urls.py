@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("jiangxuan.accounts.urls")),
     path("campaigns/", include("jiangxuan.campaigns.urls")),
     path("nominations/", include("jiangxuan.nominations.urls")),
+    path("notices/", include("jiangxuan.notices.urls")),
     path("documents/", include("jiangxuan.documents.urls")),
     path("api/v1/", include("jiangxuan.api.urls")),
     path("admin/", admin.site.urls),

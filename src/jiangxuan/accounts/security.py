@@ -156,5 +156,7 @@ class PasswordExpiryMiddleware:
         if request.path in allowed:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": gettext("密码已过期，请先登录网页修改密码。")}, status=403)
+            return JsonResponse(
+                {"detail": gettext("密码已过期，请先登录网页修改密码。")}, status=403
+            )
         return redirect(change_url)

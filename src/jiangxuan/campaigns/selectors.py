@@ -69,6 +69,11 @@ def unit_matches(unit: OrgUnit, category: UnitCategory) -> bool:
         return False
     if match.governs_region is not None and unit.governs_region != match.governs_region:
         return False
+    if match.within and not any(
+        unit.path.startswith(root.path)
+        for root in OrgUnit.objects.filter(code__in=match.within).only("path")
+    ):
+        return False
     return not (
         match.ownership and not any(word in unit.ownership_type for word in match.ownership)
     )

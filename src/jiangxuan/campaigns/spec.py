@@ -323,6 +323,9 @@ class UnitMatch(Spec):
     ownership: list[str] = Field(default_factory=list, description="单位性质包含其一")
     orgs: list[str] = Field(default_factory=list, description="列举的单位代码")
     governs_region: bool | None = None
+    within: list[str] = Field(
+        default_factory=list, description="只限这些单位（通常是本行政区）之下的单位代码"
+    )
 
 
 class UnitCategory(Spec):

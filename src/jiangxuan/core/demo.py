@@ -10,9 +10,12 @@ The five seed campaigns are loaded exactly as their specifications say, with the
 added under its own code and a title marked 【演示】, with its submission window open from
 today for 60 days; the YAML stored with it says so in its header.
 
-Sample nominations go through the same services as a clerk's (create, save, evidence,
-submit, rank); for historical windows submission is made at a moment inside the window.
-They carry ``is_sample=True`` and their texts start with 【示例数据】.
+Sample nominations go through the same services as a clerk's and a reviewer's (create,
+save, evidence, submit; then sign-off and ranked forwarding up to the level where the
+nominating unit forwards, nominations.review); for historical windows submission is made
+at a moment inside the window. They carry ``is_sample=True`` and their texts start with
+【示例数据】. Bodies that must sign and have no demo account get a reviewer account named
+``<org code>_reviewer``, listed with the others.
 """
 
 from __future__ import annotations
@@ -34,14 +37,16 @@ from PIL import Image, ImageDraw, ImageFont
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
-from jiangxuan.accounts.selectors import jurisdiction_of, path_in_scope
+from jiangxuan.accounts.selectors import jurisdiction_of
 from jiangxuan.accounts.services import load_org_tree
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import category_of, deadline_for, window_state
 from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.nominations import review
 from jiangxuan.nominations import services as nomination_services
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.chain import bodies_at, level_named
+from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
 
 from .samples import SampleGenerator, SamplePerson, failures_for, region_prefix
@@ -123,7 +128,7 @@ class DemoSummary:
     users_created: int = 0
     nominations_created: int = 0
     nominations_submitted: int = 0
-    lists_ranked: int = 0
+    lists_forwarded: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -164,7 +169,7 @@ def build_demo(
     campaigns.append(_load_practice(source, timezone.localdate()))
     for campaign in campaigns:
         say(f"评选活动 {campaign.title}（{campaign.code}）")
-    _accounts(campaigns, summary)
+    names = _accounts(campaigns, summary)
     say(f"演示账号：新建 {summary.users_created} 个")
     clerks = {
         a.username: User.objects.get(username=a.username)
@@ -177,6 +182,7 @@ def build_demo(
             continue
         _sample_nominations(campaign, clerks, seed + index, summary)
         say(f"{campaign.title}：示例推荐已生成")
+    summary.accounts = _account_rows(names)
     now = timezone.now()
     for campaign in campaigns:
         state = window_state(campaign, None, now)
@@ -253,7 +259,9 @@ def _load_practice(source: Path, today: dt.date) -> Campaign:
 # --------------------------------------------------------------------------- accounts
 
 
-def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> None:
+def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> list[str]:
+    """Create the missing demo accounts and memberships; returns the usernames in the
+    order the accounts table lists them."""
     wanted = list(STANDING_ACCOUNTS)
     for campaign in campaigns:
         if campaign.organizer_unit is None:
@@ -281,14 +289,33 @@ def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> None:
         Membership.objects.get_or_create(
             user=user, org_unit=unit, role=account.role, campaign=campaign
         )
-        summary.accounts.append(
-            AccountRow(
-                account.username,
-                str(Role(account.role).label),
-                unit.name,
-                campaign.title if campaign else "不限活动",
-            )
-        )
+    return [account.username for account in wanted]
+
+
+def _account_rows(names: list[str]) -> list[AccountRow]:
+    """The accounts table: ``names`` in order, then the body reviewers the review created."""
+    memberships = list(
+        Membership.objects.filter(role=Role.REVIEWER)
+        .select_related("user", "org_unit")
+        .order_by("user__username")
+    )
+    names = names + [
+        m.user.username
+        for m in memberships
+        if m.user.username == _reviewer_name(m.org_unit) and m.user.username not in names
+    ]
+    rows = []
+    found = Membership.objects.filter(user__username__in=names).select_related(
+        "user", "org_unit", "campaign"
+    )
+    by_name: dict[str, list[Membership]] = {}
+    for membership in found.order_by("id"):
+        by_name.setdefault(membership.user.username, []).append(membership)
+    for name in names:
+        for m in by_name.get(name, []):
+            campaign = m.campaign.title if m.campaign else "不限活动"
+            rows.append(AccountRow(name, str(Role(m.role).label), m.org_unit.name, campaign))
+    return rows
 
 
 def _ensure_user(account: DemoAccount, summary: DemoSummary) -> User:
@@ -355,7 +382,8 @@ def _sample_nominations(
     campaign: Campaign, clerks: dict[str, User], seed: int, summary: DemoSummary
 ) -> None:
     """3-8 sample nominations: eligible ones (submitted where the workflow allows, then
-    ranked per unit) and failing ones (left as drafts), spread over units and awards."""
+    reviewed and forwarded, see :func:`_review`) and failing ones (left as drafts), spread
+    over nominating units and awards."""
     slots = _slots(campaign, clerks)
     if not slots:
         summary.notes.append(f"{campaign.title}：没有可用的推荐单位经办人，未生成示例推荐")
@@ -401,7 +429,7 @@ def _sample_nominations(
     for nomination, slot, ok in created:
         if ok:
             _submit(nomination, slot.clerk, summary)
-    _rank(campaign, created, summary)
+    _review(campaign, [n for n, _slot, ok in created if ok and n.state == "submitted"], summary)
 
 
 def _field_of(failure: str) -> str:
@@ -488,40 +516,110 @@ def _submit(nomination: Nomination, clerk: User, summary: DemoSummary) -> None:
     summary.nominations_submitted += 1
 
 
-def _rank(
-    campaign: Campaign, created: list[tuple[Nomination, _Slot, bool]], summary: DemoSummary
-) -> None:
-    groups: dict[tuple[int, int], tuple[OrgUnit, Award, User]] = {}
-    for nomination, slot, _ok in created:
-        unit = nomination.nominating_unit
-        if unit is None:
-            continue
-        clerk_unit = Membership.objects.get(user=slot.clerk, role=Role.CLERK).org_unit
-        if path_in_scope(unit.path, [jurisdiction_of(clerk_unit).path]):
-            groups.setdefault((unit.pk, nomination.award_id), (unit, nomination.award, slot.clerk))
-    for unit, award, clerk in groups.values():
-        order = list(
-            Nomination.objects.filter(
-                campaign=campaign,
-                nominating_unit=unit,
-                award=award,
-                state__in=nomination_services.QUOTA_STATES,
-            )
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if not order:
-            continue
+def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummary) -> None:
+    """Take submitted samples up the review chain (nominations.review): every body of the
+    current level approves, then one of them forwards its nominations ranked (排序), level
+    after level, until the level where the nominating unit itself forwards (its quota
+    applies there, seed 000 四; seed 001 附件1). The next level is left to the demo users.
+    """
+    pending = list(submitted)
+    for _level in campaign.specification.review_chain.levels:
+        batches: dict[tuple[str, int], list[Nomination]] = {}
+        bodies: dict[int, OrgUnit] = {}
+        for nomination in pending:
+            forwarder = _sign_level(nomination, summary)
+            if forwarder is not None:
+                bodies[forwarder.pk] = forwarder
+                batches.setdefault((nomination.level, forwarder.pk), []).append(nomination)
+        pending = []
+        for (level_code, body_pk), batch in batches.items():
+            body = bodies[body_pk]
+            level = level_named(batch[0], level_code)
+            try:
+                with transaction.atomic():
+                    review.forward_nominations(
+                        campaign,
+                        level=level_code,
+                        body=body,
+                        actor=_reviewer(body, summary),
+                        order=[n.pk for n in batch],
+                    )
+            except (NominationError, PermissionDenied) as exc:
+                message = getattr(exc, "message", str(exc))
+                summary.notes.append(f"{campaign.title}：{body.name}未报送（{message}）")
+                continue
+            summary.lists_forwarded += 1
+            for nomination in batch:
+                signers = [b for _signer, b in bodies_at(nomination, level)]
+                if nomination.nominating_unit not in signers:
+                    nomination.refresh_from_db()
+                    pending.append(nomination)
+        if not pending:
+            return
+
+
+def _sign_level(nomination: Nomination, summary: DemoSummary) -> OrgUnit | None:
+    """Approve ``nomination`` at its current level for every body that signs there; returns
+    the body that forwards it (the level's first), or None when the level is incomplete."""
+    level = level_named(nomination, nomination.level)
+    if level is None:
+        return None
+    signed: set[int] = set()
+    first: OrgUnit | None = None
+    for signer, body in bodies_at(nomination, level):
+        if body is None:
+            summary.notes.append(f"{nomination.name}：组织树中缺少“{level.name}”的签署单位")
+            return None
+        first = first or body
+        if body.pk in signed:
+            continue  # one body named for two signers signs once (chain.required_bodies)
         try:
             with transaction.atomic():
-                nomination_services.rank_unit_nominations(
-                    campaign, unit, actor=clerk, award=award, order=order
+                review.sign_off(
+                    nomination,
+                    actor=_reviewer(body, summary),
+                    signer=signer,
+                    decision=Decision.APPROVE,
+                    opinion="同意推荐。（示例数据）",
                 )
         except (NominationError, PermissionDenied) as exc:
             message = getattr(exc, "message", str(exc))
-            summary.notes.append(f"{campaign.title}：{unit.name}未排序（{message}）")
-            continue
-        summary.lists_ranked += 1
+            summary.notes.append(f"{nomination.name}：{body.name}未能签署（{message}）")
+            return None
+        signed.add(body.pk)
+    nomination.refresh_from_db()
+    return first if nomination.level_ready else None
+
+
+def _reviewer_name(unit: OrgUnit) -> str:
+    return unit.code.replace("-", "_") + "_reviewer"
+
+
+def _reviewer(body: OrgUnit, summary: DemoSummary) -> User:
+    """A demo user who signs for ``body``: its demo clerk or reviewer, else a new reviewer
+    account named after the body's code (listed with the demo accounts)."""
+    existing = (
+        Membership.objects.filter(
+            org_unit=body, role__in=[Role.CLERK, Role.REVIEWER], user__username__in=_demo_names()
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if existing is not None:
+        return User.objects.get(pk=existing.user_id)
+    account = DemoAccount(
+        _reviewer_name(body), f"{body.short_name or body.name}审核人", Role.REVIEWER, body.code
+    )
+    user = _ensure_user(account, summary)
+    Membership.objects.get_or_create(user=user, org_unit=body, role=Role.REVIEWER, campaign=None)
+    return User.objects.get(pk=user.pk)
+
+
+def _demo_names() -> list[str]:
+    names = [a.username for a in STANDING_ACCOUNTS]
+    names += [_reviewer_name(u) for u in OrgUnit.objects.all()]
+    return names
 
 
 # --------------------------------------------------------------------------- images

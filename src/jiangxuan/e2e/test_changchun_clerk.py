@@ -65,6 +65,10 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     clerk = User.objects.create_user("cy-clerk", password=PASSWORD, display_name="朝阳区经办人")
     Membership.objects.create(user=clerk, org_unit=orgs["cc-chaoyang-hrss"], role=Role.CLERK)
 
+    # Any CSP violation (inline script or style) shows up on the console.
+    console_errors = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+
     # Sign in through the login page.
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "cy-clerk")
@@ -160,6 +164,8 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     assert nomination.skill_level == "senior"
     assert nomination.publication_consent is True
     assert nomination.evidence.count() == 2
+
+    assert [e for e in console_errors if "Content Security Policy" in e] == []
 
     # Download the nomination form (DOCX, PDF) and the campaign's summary sheet (XLSX).
     files = {}

@@ -106,7 +106,9 @@ def test_logout_post_without_token_keeps_session(csrf_client, user):
     assert csrf_client.session["_auth_user_id"] == str(user.pk)
 
 
-@pytest.mark.parametrize(("name", "status"), [("accounts:logout", 405), ("accounts:logout_all", 200)])
+@pytest.mark.parametrize(
+    ("name", "status"), [("accounts:logout", 405), ("accounts:logout_all", 200)]
+)
 def test_get_does_not_change_state(csrf_client, user, name, status):
     _signed_in(csrf_client)
     hash_before = User.objects.get(pk=user.pk).password

@@ -9,9 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.urls import reverse
-
 from axes.models import AccessAttempt
+from django.urls import reverse
 
 from jiangxuan.accounts.models import User
 from jiangxuan.core.models import AuditEntry
@@ -55,7 +54,11 @@ def test_login_success_is_audited_with_source_ip(client):
     _login(client, "zhangwei", PASSWORD)
 
     entry = AuditEntry.objects.get(action="account.login")
-    assert (entry.actor_id, entry.object_id, entry.source_ip) == (user.pk, str(user.pk), "127.0.0.1")
+    assert (entry.actor_id, entry.object_id, entry.source_ip) == (
+        user.pk,
+        str(user.pk),
+        "127.0.0.1",
+    )
     assert entry.occurred_at.utcoffset() is not None
 
 
@@ -132,7 +135,11 @@ def test_lockout_ends_after_cooloff(client, settings):
     [
         ({"username": "zhangwei"}, "password", "这个字段是必填项。"),
         ({"password": PASSWORD}, "username", "这个字段是必填项。"),
-        ({"username": "张" * 5000, "password": PASSWORD}, "username", "确保该变量包含不超过 150 字符"),
+        (
+            {"username": "张" * 5000, "password": PASSWORD},
+            "username",
+            "确保该变量包含不超过 150 字符",
+        ),
     ],
     ids=["no-password", "no-username", "oversized-username"],
 )
@@ -152,9 +159,7 @@ def test_login_malformed_input_answers_form_error_in_chinese(client, data, field
 def test_admin_login_oversized_username_is_refused_not_error(client):
     """An over-long name reaches django-axes through the admin's own login form; it must be
     a refused login, not a database error (axes' column holds 255 characters)."""
-    response = client.post(
-        reverse("admin:login"), {"username": "张" * 5000, "password": PASSWORD}
-    )
+    response = client.post(reverse("admin:login"), {"username": "张" * 5000, "password": PASSWORD})
 
     assert response.status_code == 200
     assert "Traceback" not in response.content.decode()

@@ -38,8 +38,15 @@ def _violations(password: str, user: User | None = None) -> set[str]:
         ("20240915310017", {"password_entirely_numeric", "password_too_simple"}),
         ("gongjiangxuanba", {"password_too_simple"}),
         ("GONGJIANG2024", {"password_too_simple"}),
-        ("12345678", {"password_too_short", "password_too_common",
-                      "password_entirely_numeric", "password_too_simple"}),
+        (
+            "12345678",
+            {
+                "password_too_short",
+                "password_too_common",
+                "password_entirely_numeric",
+                "password_too_simple",
+            },
+        ),
     ],
     ids=["short", "common", "all-digits", "one-class", "two-classes", "everything-wrong"],
 )
@@ -102,7 +109,7 @@ def test_new_password_hash_uses_pbkdf2_sm3_when_configured(settings):
 
     user = User.objects.create_user(username="lina", password=PASSWORD)
 
-    algorithm, iterations, salt, digest = user.password.split("$")
+    algorithm, iterations, salt, _digest = user.password.split("$")
     assert (algorithm, int(iterations)) == ("pbkdf2_sm3", PBKDF2SM3PasswordHasher.iterations)
     assert len(salt) >= 22
     assert user.check_password(PASSWORD)
@@ -143,4 +150,3 @@ def test_legacy_hash_is_upgraded_at_next_login(client, settings, legacy, preferr
     assert response.status_code == 302
     assert user.password.startswith(prefix)
     assert user.check_password(PASSWORD)
-

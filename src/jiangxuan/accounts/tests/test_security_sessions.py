@@ -292,6 +292,10 @@ def test_password_change_refuses_current_password_and_weak_ones(client, user):
 
     assert same.context["form"].errors["new_password2"] == ["新密码不能与当前密码相同。"]
     codes = {e.code for e in weak.context["form"].errors.as_data()["new_password2"]}
-    assert codes == {"password_too_short", "password_too_common", "password_entirely_numeric",
-                     "password_too_simple"}
+    assert codes == {
+        "password_too_short",
+        "password_too_common",
+        "password_entirely_numeric",
+        "password_too_simple",
+    }
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)

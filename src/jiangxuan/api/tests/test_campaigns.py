@@ -5,8 +5,6 @@ import pytest
 from jiangxuan.accounts.enums import Role
 from jiangxuan.campaigns.enums import CampaignState
 
-from .conftest import filled_fields, png_bytes
-
 pytestmark = pytest.mark.django_db
 
 
@@ -52,24 +50,25 @@ def test_get_campaign_draft_hidden_from_clerk_404(seed_campaign, clerk, api_as, 
     assert api_as(clerk).get("/campaigns/changchun-jineng-2022").status_code == 404
 
 
-def test_quotas_count_submitted_nominations_of_users_nominating_unit(
-    campaign, clerk, api_as, draft
-):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    client = api_as(clerk)
-    client.patch(f"/nominations/{draft}", {"fields": filled_fields()})
-    photo = SimpleUploadedFile("p.png", png_bytes(), "image/png")
-    client.upload(f"/nominations/{draft}/evidence", material="photo", file=photo)
-    submitted = client.post(f"/nominations/{draft}/submit")
-    assert submitted.status_code == 200, submitted.json()
-
-    body = client.get(f"/campaigns/{campaign.code}/quotas").json()
+def test_quotas_default_to_users_nominating_unit(campaign, clerk, api_as):
+    body = api_as(clerk).get(f"/campaigns/{campaign.code}/quotas").json()
 
     assert body["unit"]["code"] == "cc-chaoyang-hrss"
-    assert [(q["award"], q["used"], q["maximum"], q["full"]) for q in body["quotas"]] == [
-        ("jineng-dajiang", 1, 3, False),
-        ("jishu-nengshou", 0, 3, False),
+    assert [
+        (q["category_name"], q["award"], q["used"], q["maximum"], q["full"]) for q in body["quotas"]
+    ] == [
+        ("各县（市）区人社部门", "jineng-dajiang", 0, 3, False),
+        ("各县（市）区人社部门", "jishu-nengshou", 0, 3, False),
+    ]
+
+
+def test_quotas_of_named_unit_in_scope(campaign, office, api_as):
+    body = api_as(office).get(f"/campaigns/{campaign.code}/quotas", unit="cc-transport").json()
+
+    assert body["unit"]["code"] == "cc-transport"
+    assert [(q["category"], q["award"], q["maximum"]) for q in body["quotas"]] == [
+        ("city-departments", "jineng-dajiang", 2),
+        ("city-departments", "jishu-nengshou", 2),
     ]
 
 

@@ -53,3 +53,16 @@ def test_seed_workplaces_reach_their_nominating_unit(seed_campaign, number):
         found = nominating_unit_for(OrgUnit.objects.get(code=code), spec).code
         allowed = expected if isinstance(expected, set) else {expected}
         assert found in allowed, (code, found)
+
+
+def test_categories_stay_within_the_campaign_region(seed_campaign):
+    """seed 001 附件1 addresses 长春's county HR bureaus only, not 吉林市's."""
+    from jiangxuan.campaigns.selectors import category_of
+
+    spec = seed_campaign("001").specification
+    inside = OrgUnit.objects.get(code="cc-chaoyang-hrss")
+    outside = OrgUnit.objects.get(code="jlc-changyi-hrss")
+
+    assert category_of(inside, spec).code == "county-hrss"
+    assert category_of(outside, spec) is None
+    assert nominating_unit_for(OrgUnit.objects.get(code="jlc-chemical-fiber"), spec) is None

@@ -24,13 +24,25 @@ on_postgres = pytest.mark.skipif(
 def entries() -> list[AuditEntry]:
     actor = User.objects.create_user(username="auditor-test")
     return [
-        record_audit(actor=actor, action="nomination.submit", object_type="nomination",
-                     object_id="1", after={"state": "submitted"}, role="workplace_clerk"),
-        record_audit(actor=None, action="campaign.publish", object_type="campaign",
-                     object_id="7"),
-        record_audit(actor=actor, action="nomination.approve", object_type="nomination",
-                     object_id="1", before={"state": "submitted"}, after={"state": "approved"},
-                     role="county_reviewer", result="ok"),
+        record_audit(
+            actor=actor,
+            action="nomination.submit",
+            object_type="nomination",
+            object_id="1",
+            after={"state": "submitted"},
+            role="workplace_clerk",
+        ),
+        record_audit(actor=None, action="campaign.publish", object_type="campaign", object_id="7"),
+        record_audit(
+            actor=actor,
+            action="nomination.approve",
+            object_type="nomination",
+            object_id="1",
+            before={"state": "submitted"},
+            after={"state": "approved"},
+            role="county_reviewer",
+            result="ok",
+        ),
     ]
 
 
@@ -125,9 +137,12 @@ def test_deleted_last_entry_is_detected_by_the_head(entries):
     ids=["update", "delete"],
 )
 def test_postgres_refuses_update_and_delete(entries, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [entries[1].pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [entries[1].pk])
 
     assert AuditEntry.objects.get(pk=entries[1].pk).action == "campaign.publish"
     assert verify_audit_chain() is None

@@ -17,7 +17,7 @@ from jiangxuan.conftest import seed_spec_path
 from jiangxuan.core.demo import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, practice_spec_text
 from jiangxuan.core.samples import SAMPLE_MARK
 from jiangxuan.nominations.enums import NominationState
-from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 
 SEED_CODES = {
     "jilin-gongjiang-2021",
@@ -63,10 +63,19 @@ def test_demo_command_builds_campaigns_accounts_and_samples(db):
         for nomination in samples:
             texts = [nomination.achievement_summary, nomination.achievement_narrative]
             assert all(t.startswith(SAMPLE_MARK) for t in texts if t), nomination.pk
-    submitted = Nomination.objects.filter(state=NominationState.SUBMITTED)
-    assert submitted.filter(campaign__code="changchun-jineng-2022").count() >= 2
-    assert submitted.exclude(rank=None).count() == submitted.count()
-    assert not submitted.filter(eligibility_status="failed").exists()
+    reviewed = Nomination.objects.filter(state=NominationState.IN_REVIEW)
+    assert reviewed.filter(campaign__code="changchun-jineng-2022").count() >= 2
+    assert reviewed.filter(rank=None).count() == 0
+    assert not reviewed.filter(eligibility_status="failed").exists()
+    chaoyang = reviewed.get(
+        campaign__code="changchun-jineng-2022", nominating_unit__code="cc-chaoyang-hrss"
+    )
+    assert list(
+        Forwarding.objects.filter(nomination=chaoyang)
+        .order_by("id")
+        .values_list("level", "body__code")
+    ) == [("workplace", chaoyang.workplace.code), ("nominating-unit", "cc-chaoyang-hrss")]
+    assert chaoyang.level == "city"  # waiting for the city's reviewer (changchun_reviewer)
     assert Evidence.objects.filter(material="photo").exists()
     assert Evidence.objects.exclude(material="photo").exists()
     office = User.objects.get(username="changchun_office")
@@ -85,6 +94,7 @@ def test_demo_command_builds_campaigns_accounts_and_samples(db):
         assert Membership.objects.filter(role=role).exists(), role
     assert "changchun_chaoyang_clerk" in output
     assert "faw_clerk" in output
+    assert "cc_jdyy_reviewer" in output  # a workplace that signed got a reviewer account
     assert DEMO_PASSWORD in output
     assert "http://127.0.0.1:8000/accounts/login/" in output
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-
 JIANGXUAN = Path(sys.executable).with_name("jiangxuan")
 
 PRINT_SETTINGS = """

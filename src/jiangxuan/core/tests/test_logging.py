@@ -19,7 +19,10 @@ from jiangxuan.core.logging import RedactPersonalData, redact
         ("tel 19912345678, 18812345678", "tel [redacted], [redacted]"),
         ("账号 6222021234567890123 开户行", "账号 [redacted] 开户行"),
         ("卡号 622202123456", "卡号 [redacted]"),
-        ("推荐对象 42 第 3 页 2026-03-02 12345678901", "推荐对象 42 第 3 页 2026-03-02 12345678901"),
+        (
+            "推荐对象 42 第 3 页 2026-03-02 12345678901",
+            "推荐对象 42 第 3 页 2026-03-02 12345678901",
+        ),
         ("", ""),
     ],
     ids=[
@@ -70,7 +73,8 @@ def test_every_configured_handler_redacts():
     handlers = settings.LOGGING["handlers"]
 
     assert handlers
-    assert {name: "redact" in h.get("filters", []) for name, h in handlers.items()} == {
-        name: True for name in handlers
+    redacting = {name: "redact" in h.get("filters", []) for name, h in handlers.items()}
+    assert redacting == dict.fromkeys(handlers, True)
+    assert settings.LOGGING["filters"]["redact"] == {
+        "()": f"{RedactPersonalData.__module__}.RedactPersonalData"
     }
-    assert settings.LOGGING["filters"]["redact"]["()"] == "jiangxuan.core.logging.RedactPersonalData"

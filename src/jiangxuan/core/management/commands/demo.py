@@ -63,7 +63,8 @@ class Command(BaseCommand):
         out("")
         out(
             f"示例推荐：新建 {summary.nominations_created} 条，其中已提交 "
-            f"{summary.nominations_submitted} 条；已排序名单 {summary.lists_ranked} 份。"
+            f"{summary.nominations_submitted} 条（已逐级审核并排序报送 "
+            f"{summary.lists_forwarded} 批，停在下一级待审核）。"
         )
         for note in summary.notes:
             out("  · " + note)
