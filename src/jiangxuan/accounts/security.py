@@ -33,7 +33,8 @@ def password_expired(user: User, *, now: datetime | None = None) -> bool:
     The age counts from ``password_changed_at``, or from ``date_joined`` for a password
     never changed here. ``JX_PASSWORD_MAX_AGE_DAYS = 0`` (the default) turns expiry off:
     ASVS 6.2.10 advises against forced rotation, 等保 身份鉴别 a asks for periodic change,
-    so 等保 deployments set 90 (docs/admin/configuration.md records the deviation).
+    so 等保 deployments set 90 (the deviation belongs beside the variable in
+    docs/admin/install.md).
     """
     max_days = settings.JX_PASSWORD_MAX_AGE_DAYS
     if max_days <= 0:

@@ -182,6 +182,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         return error_response(api, request, 400, "；".join(exc.messages), "invalid")
 
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(
+                api, request, 413, _("请求过大，请减小文件或数据后重试。"), "too_large"
+            )
+        # TooManyFieldsSent, TooManyFilesSent, a malformed multipart body and the like.
+        return error_response(
+            api, request, 400, _("请求格式异常（字段或文件过多，或编码错误）。"), "malformed"
+        )
+
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc, AuthenticationError) or exc.status_code == 401:
             response = error_response(
@@ -196,22 +206,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if exc.status_code == 403 and "CSRF" in exc.message:
             detail = _("CSRF 校验失败：使用登录会话调用时，请在 X-CSRFToken 头中带上 CSRF 令牌。")
             return error_response(api, request, 403, detail, "csrf")
+        if isinstance(exc.__cause__, RequestDataTooBig):
+            return on_suspicious(request, exc.__cause__)
         if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
             detail = _("请求正文不是有效的 JSON，请检查格式（如引号、逗号、括号是否配对）。")
             return error_response(api, request, 400, detail, "malformed")
         if exc.status_code == 429:
             return error_response(api, request, 429, _("请求过于频繁，请稍后再试。"), "throttled")
         return error_response(api, request, exc.status_code, _("请求无法处理。"), "invalid")
-
-    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
-        if isinstance(exc, RequestDataTooBig):
-            return error_response(
-                api, request, 413, _("请求过大，请减小文件或数据后重试。"), "too_large"
-            )
-        # TooManyFieldsSent, TooManyFilesSent, a malformed multipart body and the like.
-        return error_response(
-            api, request, 400, _("请求格式异常（字段或文件过多，或编码错误）。"), "malformed"
-        )
 
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)

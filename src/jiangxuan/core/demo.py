@@ -170,7 +170,6 @@ def build_demo(
     for campaign in campaigns:
         say(f"评选活动 {campaign.title}（{campaign.code}）")
     names = _accounts(campaigns, summary)
-    say(f"演示账号：新建 {summary.users_created} 个")
     clerks = {
         a.username: User.objects.get(username=a.username)
         for a in STANDING_ACCOUNTS
@@ -351,8 +350,9 @@ def _slots(campaign: Campaign, clerks: dict[str, User]) -> list[_Slot]:
     region = jurisdiction_of(campaign.organizer_unit).path if campaign.organizer_unit else ""
     slots = []
     for clerk in clerks.values():
-        unit = Membership.objects.get(user=clerk, role=Role.CLERK).org_unit
-        if not unit.path.startswith(region) or category_of(unit, spec) is None:
+        membership = Membership.objects.filter(user=clerk, role=Role.CLERK).first()
+        unit = membership.org_unit if membership else None
+        if unit is None or not unit.path.startswith(region) or category_of(unit, spec) is None:
             continue
         scope = jurisdiction_of(unit)
         workplaces = list(
@@ -393,8 +393,9 @@ def _sample_nominations(
     form_keys = {f.key for f in spec.form.all_fields()}
     minimum = max((q.min for q in spec.quotas), default=0)
     eligible = max(4, minimum)
-    on = campaign.submission_closes_at or timezone.now()
-    gen = SampleGenerator(seed, on=timezone.localdate(on) if on else None)
+    gen = SampleGenerator(
+        seed, on=timezone.localdate(campaign.submission_closes_at or timezone.now())
+    )
     prefix = region_prefix(campaign.organizer_unit)
     plan: list[tuple[_Slot, Award, str | None]] = []
     for i in range(eligible):

@@ -2,7 +2,8 @@
 
 Never run ``playwright install`` (STACK-NOTES 6): the browser is /usr/bin/chromium.
 Chromium writes crash reports and caches under HOME even with a temporary profile, so
-HOME and the XDG directories point at a temporary directory for the session.
+its HOME and XDG directories point at a temporary directory for the session. The root
+conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which the Playwright sync API needs.
 """
 
 import os
@@ -21,25 +22,12 @@ CHROMIUM_ARGS = [
     "--lang=zh-CN",
 ]
 
-# The Playwright sync API runs an event loop in the test thread; the ORM calls the
-# tests make around it are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser_home():
     """A throwaway HOME for Chromium's crash reports, dconf and caches."""
     with tempfile.TemporaryDirectory(prefix="jx-chromium-") as home:
-        saved = {k: os.environ.get(k) for k in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
-        os.environ["HOME"] = home
-        os.environ["XDG_CONFIG_HOME"] = os.path.join(home, ".config")
-        os.environ["XDG_CACHE_HOME"] = os.path.join(home, ".cache")
         yield home
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +39,12 @@ def browser_type_launch_args(browser_type_launch_args, browser_home):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
-        "env": {**os.environ, "HOME": browser_home},
+        "env": {
+            **os.environ,
+            "HOME": browser_home,
+            "XDG_CONFIG_HOME": os.path.join(browser_home, ".config"),
+            "XDG_CACHE_HOME": os.path.join(browser_home, ".cache"),
+        },
     }
 
 

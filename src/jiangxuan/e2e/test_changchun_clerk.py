@@ -71,6 +71,7 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
 
     # Sign in through the login page.
     page.goto(f"{live_server.url}/accounts/login/")
+    page.screenshot(path=str(SCREENSHOT_DIR / "login.png"))
     page.fill("#id_username", "cy-clerk")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -112,8 +113,16 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     page.select_option("#id_is_unit_leader", "false")
     page.select_option("#id_is_retired", "false")
     page.fill("#id_achievement_summary", "长期从事精密零件数控加工，带徒12名，改进夹具3项。")
-    page.locator("#id_achievement_summary").blur()
+    page.fill("#id_postal_code", "1300")
+    page.locator("#id_postal_code").blur()
     _autosaved(page)
+
+    # An invalid value is not saved; its error shows next to it and the typed text stays.
+    expect(page.locator("#id_postal_code_error")).to_have_text("邮政编码应为6位数字。")
+    expect(page.locator("#id_postal_code")).to_have_value("1300")
+    page.fill("#id_postal_code", "130000")
+    page.locator("#id_postal_code").blur()
+    expect(page.locator("#id_postal_code_error")).to_be_empty(timeout=10_000)
 
     # The skill-level rule fails and says why, with its clause.
     panel = page.locator("#eligibility-panel")

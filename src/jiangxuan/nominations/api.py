@@ -4,9 +4,10 @@ document links, and a unit's quota use.
 Every object is fetched through ``nominations_visible_to`` (via ``nomination_for``), so a
 nomination outside the user's scope answers 404 whatever the action; a visible one the
 user may not act on answers 403 (the services raise PermissionDenied). Edits go through
-:class:`NominationForm`, the form the web pages use, so a value is validated the same
-way in both; the API takes natural JSON (lists of objects, objects for groups) and
-flattens it into the form's ``<key>__<row>__<column>`` names.
+the web pages' form (views.EditForm: NominationForm plus the claim of judged conditions),
+so a value is validated the same way in both; the API takes natural JSON (lists of
+objects, objects for groups) and flattens it into the form's ``<key>__<row>__<column>``
+names.
 
 Personal data (ID number, phones, bank account) is masked unless the user may see it
 (``nominations.view_personal_data``) and asks with ``?unmasked=1``; such a read is
@@ -46,9 +47,10 @@ from jiangxuan.core.masking import PersonalDataKind, mask
 
 from . import services
 from .enums import NominationState
-from .forms import ROW_COLUMNS, NominationForm
+from .forms import ROW_COLUMNS
 from .models import Evidence, Nomination
 from .selectors import nomination_for, nominations_visible_to
+from .views import EditForm
 from .workflow import NominationError
 
 router = Router(tags=["推荐"])
@@ -59,6 +61,8 @@ MASKED_TYPES = {
     "phone": PersonalDataKind.PHONE,
     "bank_account": PersonalDataKind.BANK_ACCOUNT,
 }
+#: The claim of judged conditions (申报依据), a form field even where the spec omits it.
+CLAIMS = "claimed_conditions"
 #: HTTP status for each NominationError code; anything else is a 400.
 NOMINATION_ERROR_STATUS = {"conflict": 409}
 PERMISSIONS = (
@@ -272,6 +276,8 @@ def form_values(nomination: Nomination, *, masked: bool) -> dict[str, Any]:
             if masked:
                 value = _masked(value, kind)
         values[f.key] = value
+    # The web form adds the claim of judged conditions when the spec's form lacks it.
+    values.setdefault(CLAIMS, list(nomination.claimed_conditions or []))
     return values
 
 
@@ -391,7 +397,7 @@ def _error_key(name: str) -> str:
     return key
 
 
-def _current_data(form: NominationForm) -> dict[str, Any]:
+def _current_data(form: EditForm) -> dict[str, Any]:
     """The nomination's stored values under the form's field names, as if posted."""
     data: dict[str, Any] = {}
     for name, field in form.fields.items():
@@ -402,7 +408,7 @@ def _current_data(form: NominationForm) -> dict[str, Any]:
 
 
 def _merge_patch(
-    form: NominationForm, patch: dict[str, Any], current: dict[str, Any]
+    form: EditForm, patch: dict[str, Any], current: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Overlay ``patch`` (natural JSON) on the stored values in the form's flat names.
 
@@ -415,6 +421,13 @@ def _merge_patch(
     spec_fields = {f.key: f for f in form.spec.form.all_fields()}
     for key, value in patch.items():
         f = spec_fields.get(key)
+        if f is None and key == CLAIMS and key in form.fields:
+            converted, error = _scalar(value, "multichoice")
+            if error:
+                errors[key] = [error]
+            else:
+                data[key] = converted
+            continue
         if f is None:
             errors[key] = [_("不是本活动推荐表的字段。")]
             continue
@@ -465,7 +478,7 @@ def _merge_group(
 
 
 def _merge_rows(
-    form: NominationForm,
+    form: EditForm,
     f: s.FormField,
     value: Any,
     data: dict[str, Any],
@@ -598,10 +611,10 @@ def update_nomination(
                 _("该评选活动没有代码为 %(code)s 的奖项。") % {"code": payload.award}
             ]
     campaign = nomination.campaign
-    stored = NominationForm(campaign, award or nomination.award, nomination=nomination)
+    stored = EditForm(campaign, award or nomination.award, nomination=nomination)
     data, merge_errors = _merge_patch(stored, payload.fields, form_values(nomination, masked=True))
     errors.update(merge_errors)
-    form = NominationForm(campaign, award or nomination.award, data, nomination=nomination)
+    form = EditForm(campaign, award or nomination.award, data, nomination=nomination)
     form.is_valid()
     for name, messages in form.errors.items():
         key = "fields" if name == "__all__" else _error_key(name)

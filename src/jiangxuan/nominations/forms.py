@@ -193,10 +193,21 @@ class NominationForm(forms.Form):
         self.spec = campaign.specification
         self.award_spec = self.spec.award(award.code)
         self.nomination = nomination
+        self.form_fields = self.spec.form.all_fields()
+        self.claims_field = None
+        if self._judged_choices() and "claimed_conditions" not in {f.key for f in self.form_fields}:
+            # Judged conditions ("具备以下条件之一") need the nominee's claim; forms that do
+            # not print the claim still collect it, in a section of the platform's own.
+            self.claims_field = s.FormField(
+                key="claimed_conditions",
+                label=_("申报依据（所具备的条件）"),
+                help=_("勾选本人具备的条件，并在“佐证材料”中上传证明，由评审核实。"),
+            )
+            self.form_fields = [*self.form_fields, self.claims_field]
         initial = self._initial_from(nomination) if nomination is not None else {}
         super().__init__(data=data, initial=initial, **kwargs)
         self._row_counts: dict[str, int] = {}
-        for spec_field in self.spec.form.all_fields():
+        for spec_field in self.form_fields:
             self._add(spec_field, extra_rows)
 
     # -- building
@@ -328,7 +339,7 @@ class NominationForm(forms.Form):
     def _initial_from(self, nomination: Any) -> dict[str, Any]:
         initial: dict[str, Any] = {}
         extra = nomination.extra or {}
-        for f in self.spec.form.all_fields():
+        for f in self.form_fields:
             kind = f.effective_type
             if kind == "group":
                 values = extra.get(f.key) or {}
@@ -366,7 +377,7 @@ class NominationForm(forms.Form):
         data = self.cleaned_data
         core: dict[str, Any] = {}
         extra: dict[str, Any] = {}
-        for f in self.spec.form.all_fields():
+        for f in self.form_fields:
             kind = f.effective_type
             if kind in ("photo", "video"):
                 continue
@@ -450,6 +461,11 @@ class NominationForm(forms.Form):
                     item.bound = self[f.key]
                 items.append(item)
             sections.append((section.title, items))
+        if self.claims_field is not None:
+            claims = LayoutItem(
+                spec=self.claims_field, kind="multichoice", bound=self["claimed_conditions"]
+            )
+            sections.append((_("申报依据"), [claims]))
         return sections
 
 

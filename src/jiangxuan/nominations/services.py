@@ -34,7 +34,7 @@ from . import validators
 from .eligibility import evaluate_rules
 from .enums import NominationAction, NominationState
 from .models import EligibilityOverride, Evidence, Forwarding, Nomination
-from .workflow import NominationError, transition
+from .workflow import InvalidTransition, NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
 
@@ -387,6 +387,10 @@ def submit_nomination(
         PermissionDenied: the actor may not submit it.
     """
     now = now or timezone.now()
+    if nomination.state not in NominationState.EDITABLE:
+        raise InvalidTransition(
+            _("当前状态为“%(state)s”，不能提交。") % {"state": nomination.get_state_display()}
+        )
     _check_window(nomination, now)
     missing = missing_fields(nomination)
     if missing:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
-from jiangxuan.accounts.selectors import units_in_scope
+from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
@@ -199,6 +199,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
             "states": NominationState.choices,
             "selected_campaign": campaign_code,
             "selected_state": state,
+            "can_create": has_role(request.user, Role.CLERK),
         },
     )
 

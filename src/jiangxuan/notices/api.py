@@ -133,9 +133,7 @@ def file_notice_objection(request: HttpRequest, notice_id: int, payload: Objecti
             None,
         )
         if entry is None:
-            return _error(
-                400, _("所选推荐对象不在本次公示名单中。"), "invalid", field="nomination"
-            )
+            return _error(400, _("所选推荐对象不在本次公示名单中。"), "invalid", field="nomination")
         nomination = entry.nomination
     try:
         objection = services.file_objection(

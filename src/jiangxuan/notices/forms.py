@@ -118,7 +118,7 @@ class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices)
     penalty_kind = forms.ChoiceField(
         label=_("对推荐单位的处理（查实弄虚作假时）"),
-        choices=[("", "—")] + PenaltyKind.choices,
+        choices=[("", "—"), *PenaltyKind.choices],
         required=False,
     )
     penalty_amount = forms.IntegerField(label=_("扣减名额数"), min_value=1, required=False)

@@ -12,9 +12,7 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 
 @rules.predicate
 def is_campaign_office(user, campaign) -> bool:
-    return campaign is not None and campaign.id in office_campaign_ids(
-        user, {Role.CAMPAIGN_OFFICE}
-    )
+    return campaign is not None and campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
 
 
 rules.add_perm("notices.manage_notices", is_campaign_office)

@@ -132,7 +132,10 @@ def objection_for_office(user: User, pk: int) -> Objection | None:
             pk=pk, notice__campaign_id__in=office_campaign_ids(user, OFFICE_ROLE)
         )
         .select_related(
-            "notice__campaign", "nomination__workplace", "nomination__nominating_unit", "assigned_to"
+            "notice__campaign",
+            "nomination__workplace",
+            "nomination__nominating_unit",
+            "assigned_to",
         )
         .first()
     )
@@ -161,7 +164,9 @@ def notice_candidates(campaign: Campaign, body: OrgUnit | None = None) -> QueryS
     )
     if body is not None:
         root = jurisdiction_of(body).path
-        qs = qs.filter(Q(workplace__path__startswith=root) | Q(nominating_unit__path__startswith=root))
+        qs = qs.filter(
+            Q(workplace__path__startswith=root) | Q(nominating_unit__path__startswith=root)
+        )
     return qs.select_related("award", "nominating_unit").order_by(
         "nominating_unit__path", "award__position", "rank", "id"
     )
@@ -287,7 +292,9 @@ def assignees_for(objection: Objection) -> QuerySet[User]:
     campaign = objection.notice.campaign
     ids = set(
         Membership.objects.filter(role=Role.CAMPAIGN_OFFICE)
-        .filter(Q(campaign=campaign) | Q(campaign__isnull=True, org_unit=campaign.organizer_unit_id))
+        .filter(
+            Q(campaign=campaign) | Q(campaign__isnull=True, org_unit=campaign.organizer_unit_id)
+        )
         .values_list("user_id", flat=True)
     )
     nomination = objection.nomination

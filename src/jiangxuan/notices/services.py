@@ -381,7 +381,7 @@ def file_objection(
 
 def _locked_objection(objection: Objection) -> Objection:
     return (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=("self",))
         .select_related("notice__campaign", "nomination")
         .get(pk=objection.pk)
     )
@@ -454,9 +454,7 @@ def record_finding(
     if not finding:
         raise NoticeError(_("请填写核查情况。"), field="finding")
     if falsified and locked.nomination_id is None:
-        raise NoticeError(
-            _("查实弄虚作假须针对公示名单中的具体推荐对象。"), field="falsified"
-        )
+        raise NoticeError(_("查实弄虚作假须针对公示名单中的具体推荐对象。"), field="falsified")
     before = {"state": locked.state, "falsified": locked.falsified}
     locked.state = ObjectionState.VERIFIED
     locked.finding = finding
@@ -514,11 +512,11 @@ def answer_objection(
         raise NoticeError(_("请选择处理结果。"), field="outcome")
     nomination = locked.nomination
     if outcome != ObjectionOutcome.NO_EFFECT and nomination is None:
-        raise NoticeError(_("该异议未针对具体推荐对象，处理结果只能为“不影响推荐”。"), field="outcome")
-    if locked.falsified and outcome != ObjectionOutcome.NOMINATION_REVOKED:
         raise NoticeError(
-            _("已查实弄虚作假，应撤销推荐资格（不得递补或重报）。"), field="outcome"
+            _("该异议未针对具体推荐对象，处理结果只能为“不影响推荐”。"), field="outcome"
         )
+    if locked.falsified and outcome != ObjectionOutcome.NOMINATION_REVOKED:
+        raise NoticeError(_("已查实弄虚作假，应撤销推荐资格（不得递补或重报）。"), field="outcome")
     penalty = None
     if locked.falsified:
         penalty = _penalty_for(
@@ -706,7 +704,7 @@ def record_background_opinion(
             adverse opinion without text, or a refused scan file.
     """
     locked = (
-        BackgroundCheck.objects.select_for_update()
+        BackgroundCheck.objects.select_for_update(of=("self",))
         .select_related("nomination__campaign")
         .get(pk=check.pk)
     )

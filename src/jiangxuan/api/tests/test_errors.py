@@ -73,3 +73,17 @@ def test_non_numeric_id_422_names_it(clerk, api_as, db):
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"nomination_id": ["应为整数"]}
+
+
+def test_oversized_json_body_413_in_chinese(campaign, clerk, api_as, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = '{"campaign": "' + "x" * 2000 + '", "award": "a"}'
+
+    response = api_as(clerk).raw("post", "/nominations", body, "application/json")
+
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "请求过大，请减小文件或数据后重试。",
+        "code": "too_large",
+        "errors": {},
+    }

@@ -416,3 +416,19 @@ def test_documents_lists_download_links(draft, clerk, campaign, api_as):
         ("nomination_form", "pdf", f"/documents/nominations/{draft}/form.pdf"),
         ("summary_sheet", "xlsx", f"/documents/campaigns/{campaign.code}/summary.xlsx"),
     ]
+
+
+def test_patch_claimed_conditions_like_the_web_form(draft, clerk, api_as):
+    client = api_as(clerk)
+    client.patch(f"/nominations/{draft}", {"award": "jishu-nengshou"})
+
+    bad = client.patch(f"/nominations/{draft}", {"fields": {"claimed_conditions": ["nope"]}})
+    good = client.patch(f"/nominations/{draft}", {"fields": {"claimed_conditions": ["mentoring"]}})
+
+    assert list(bad.json()["errors"]) == ["claimed_conditions"]
+    assert good.json()["errors"] == {}
+    assert good.json()["fields"]["claimed_conditions"] == ["mentoring"]
+    results = {
+        r["code"]: r for r in client.get(f"/nominations/{draft}/eligibility").json()["results"]
+    }
+    assert results["one-of-four"]["status"] == "needs_evidence"

@@ -107,7 +107,7 @@ def test_demo_command_second_run_duplicates_nothing(db):
 
     assert _counts() == before
     assert "已有示例推荐，跳过" in output
-    assert "新建 0 个" in output
+    assert "本次新建 0 个" in output
 
 
 def test_practice_spec_text_opens_window_today_and_keeps_the_rest():

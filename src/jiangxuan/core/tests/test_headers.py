@@ -1,11 +1,12 @@
 """Security headers on every kind of response, Chinese error pages, media not served
 (SECURITY.md checks 13 and 17)."""
 
+import io
 import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import Resolver404, include, path, resolve, reverse
 
@@ -24,10 +25,20 @@ def denied(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied("no access to nomination 42")
 
 
-# The project's URLs plus two views that fail on purpose (used with @pytest.mark.urls).
+def download(request: HttpRequest) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(b"%PDF-1.7"),
+        as_attachment=True,
+        filename="推荐表.pdf",
+        content_type="application/pdf",
+    )
+
+
+# The project's URLs plus a download and two failing views (for @pytest.mark.urls).
 urlpatterns = [
     path("test-boom/", boom),
     path("test-denied/", denied),
+    path("test-download/", download),
     path("", include("jiangxuan.urls")),
 ]
 
@@ -137,6 +148,18 @@ def test_403_page_is_chinese_without_details(client):
     assert response.status_code == 403
     assert "无权访问" in body
     assert "nomination 42" not in body
+    _assert_security_headers(response)
+
+
+@pytest.mark.urls(__name__)
+def test_download_is_no_store_with_headers(client):
+    response = client.get("/test-download/")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E6%8E%A8%E8%8D%90%E8%A1%A8.pdf"
+    )
+    assert response["Cache-Control"] == "no-store"
     _assert_security_headers(response)
 
 

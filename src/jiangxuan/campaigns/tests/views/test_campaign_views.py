@@ -147,3 +147,20 @@ def test_campaign_pages_redirect_anonymous_to_login(client, seed_campaign):
     ]
 
     assert [r.url.split("?")[0] for r in responses] == [reverse("accounts:login")] * 2
+
+
+def test_list_queries_do_not_grow_with_campaigns(
+    client, seed_campaign, member, django_assert_num_queries
+):
+    seed_campaign("001")
+    client.force_login(member("cc-chaoyang-hrss", Role.CLERK))
+    client.get(reverse("campaigns:list"))  # the first request also writes the session
+    with django_assert_num_queries(5):
+        client.get(reverse("campaigns:list"))
+    seed_campaign("000")
+    seed_campaign("002")
+
+    with django_assert_num_queries(5):
+        response = client.get(reverse("campaigns:list"))
+
+    assert len(response.context["campaigns"]) == 3

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         for note in summary.notes:
             out("  · " + note)
         out("")
-        out("演示账号：")
+        out(f"演示账号（本次新建 {summary.users_created} 个）：")
         rows = [[a.username, a.role, a.unit, a.campaign] for a in summary.accounts]
         for line in format_table(["用户名", "角色", "单位", "评选活动"], rows):
             out("  " + line)
