@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("JX_DEBUG", "1")
 
 from .settings import *  # noqa: F403
-from .settings import DATABASES, VAR_DIR
+from .settings import VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -11,5 +11,6 @@ urlpatterns = [
     path("notices/", include("jiangxuan.notices.urls")),
     path("documents/", include("jiangxuan.documents.urls")),
     path("api/v1/", include("jiangxuan.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

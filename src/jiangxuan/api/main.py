@@ -20,6 +20,7 @@ from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
 from jiangxuan.nominations.api import install_nomination_error_handler
 from jiangxuan.nominations.api import router as nominations_router
+from jiangxuan.notices.api import router as notices_router
 
 from .auth import SessionAuth, TokenAuth
 from .errors import install_error_handlers
@@ -69,3 +70,4 @@ install_nomination_error_handler(api)
 api.add_router("", accounts_router)
 api.add_router("", campaigns_router)
 api.add_router("", nominations_router)
+api.add_router("", notices_router)

@@ -29,4 +29,8 @@ class RedactPersonalData(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Exception text (e.g. a validation error quoting an ID number) is formatted
+            # once and cached here; the handlers print the redacted cache.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True

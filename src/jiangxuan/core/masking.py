@@ -16,12 +16,12 @@ class PersonalDataKind(StrEnum):
     BANK_ACCOUNT = "bank_account"
 
 
-def mask(value: str | None, kind: PersonalDataKind) -> str:
+def mask(value: str | None, kind: PersonalDataKind | str) -> str:
     """Mask ``value`` of the given kind; empty input gives an empty string."""
     if not value:
         return ""
     text = "".join(value.split())
-    if kind is PersonalDataKind.BANK_ACCOUNT:
+    if PersonalDataKind(kind) == PersonalDataKind.BANK_ACCOUNT:
         return "**** **** " + text[-4:] if len(text) >= 8 else "*" * len(text)
     keep_head, keep_tail = 3, 4
     if len(text) < keep_head + keep_tail + 3:

@@ -4,7 +4,7 @@ document links, and a unit's quota use.
 Every object is fetched through ``nominations_visible_to`` (via ``nomination_for``), so a
 nomination outside the user's scope answers 404 whatever the action; a visible one the
 user may not act on answers 403 (the services raise PermissionDenied). Edits go through
-the web pages' form (views.EditForm: NominationForm plus the claim of judged conditions),
+the web pages' form (forms.NominationForm, which also collects claims of judged conditions),
 so a value is validated the same way in both; the API takes natural JSON (lists of
 objects, objects for groups) and flattens it into the form's ``<key>__<row>__<column>``
 names.
@@ -47,10 +47,9 @@ from jiangxuan.core.masking import PersonalDataKind, mask
 
 from . import services
 from .enums import NominationState
-from .forms import ROW_COLUMNS
+from .forms import ROW_COLUMNS, NominationForm
 from .models import Evidence, Nomination
 from .selectors import nomination_for, nominations_visible_to
-from .views import EditForm
 from .workflow import NominationError
 
 router = Router(tags=["推荐"])
@@ -397,7 +396,7 @@ def _error_key(name: str) -> str:
     return key
 
 
-def _current_data(form: EditForm) -> dict[str, Any]:
+def _current_data(form: NominationForm) -> dict[str, Any]:
     """The nomination's stored values under the form's field names, as if posted."""
     data: dict[str, Any] = {}
     for name, field in form.fields.items():
@@ -408,7 +407,7 @@ def _current_data(form: EditForm) -> dict[str, Any]:
 
 
 def _merge_patch(
-    form: EditForm, patch: dict[str, Any], current: dict[str, Any]
+    form: NominationForm, patch: dict[str, Any], current: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Overlay ``patch`` (natural JSON) on the stored values in the form's flat names.
 
@@ -478,7 +477,7 @@ def _merge_group(
 
 
 def _merge_rows(
-    form: EditForm,
+    form: NominationForm,
     f: s.FormField,
     value: Any,
     data: dict[str, Any],
@@ -611,10 +610,10 @@ def update_nomination(
                 _("该评选活动没有代码为 %(code)s 的奖项。") % {"code": payload.award}
             ]
     campaign = nomination.campaign
-    stored = EditForm(campaign, award or nomination.award, nomination=nomination)
+    stored = NominationForm(campaign, award or nomination.award, nomination=nomination)
     data, merge_errors = _merge_patch(stored, payload.fields, form_values(nomination, masked=True))
     errors.update(merge_errors)
-    form = EditForm(campaign, award or nomination.award, data, nomination=nomination)
+    form = NominationForm(campaign, award or nomination.award, data, nomination=nomination)
     form.is_valid()
     for name, messages in form.errors.items():
         key = "fields" if name == "__all__" else _error_key(name)

@@ -272,7 +272,9 @@ class NominationForm(forms.Form):
         if kind == "email":
             return forms.EmailField(**common)
         if kind == "date":
-            return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+            # <input type="date"> reads only ISO dates, whatever the locale's format.
+            widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            return forms.DateField(widget=widget, **common)
         if kind == "year_month":
             return YearMonthField(**common)
         if kind == "integer":

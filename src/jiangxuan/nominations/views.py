@@ -8,7 +8,6 @@ shown on the page in Chinese; PermissionDenied for a visible object answers a Ch
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,61 +22,18 @@ from django.views.decorators.http import require_GET, require_POST
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
-from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
 
 from . import services
 from .enums import NominationAction, NominationState
-from .forms import ROW_COLUMNS, LayoutItem, NominationForm
+from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
 from .models import Nomination
 from .selectors import nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
 
 EXTRA_MATERIALS = {"photo", "video"}
-CLAIMS = "claimed_conditions"
-
-
-class EditForm(NominationForm):
-    """The campaign's form plus the claim of judged conditions (申报依据) when the
-    specification's form has no ``claimed_conditions`` field but the award has judged
-    rules: without a claim such a rule can only fail (eligibility.rule_judged), e.g.
-    seed 001 二(二)1-4, which the seed forms do not list.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # <input type="date"> only reads ISO dates; the zh-hans input format is Y/m/d.
-            if isinstance(field.widget, forms.DateInput) and not isinstance(field, forms.CharField):
-                field.widget.format = "%Y-%m-%d"
-        choices = self._judged_choices()
-        self.adds_claims = CLAIMS not in self.fields and bool(choices)
-        if self.adds_claims:
-            self.fields[CLAIMS] = forms.MultipleChoiceField(
-                label=_("申报依据（勾选本人具备的条件）"),
-                choices=choices,
-                widget=forms.CheckboxSelectMultiple,
-                required=False,
-                help_text=_("所勾选的条件由评审核实，请在佐证材料中上传支撑材料。"),
-            )
-            if self.nomination is not None:
-                self.initial[CLAIMS] = list(self.nomination.claimed_conditions or [])
-
-    def nomination_values(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        core, extra = super().nomination_values()
-        if self.adds_claims and CLAIMS not in self.errors:
-            core[CLAIMS] = list(self.cleaned_data.get(CLAIMS) or [])
-        return core, extra
-
-    def layout(self) -> list[tuple[str, list[LayoutItem]]]:
-        sections = super().layout()
-        if self.adds_claims:
-            field = s.FormField(key=CLAIMS, label=str(self.fields[CLAIMS].label))
-            item = LayoutItem(spec=field, kind="multichoice", bound=self[CLAIMS])
-            sections.append((_("申报依据"), [item]))
-        return sections
 
 
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
@@ -92,13 +48,13 @@ def _nomination_or_404(user: User, pk: int) -> Nomination:
     return nomination
 
 
-def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> EditForm:
-    return EditForm(
+def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> NominationForm:
+    return NominationForm(
         nomination.campaign, nomination.award, data, nomination=nomination, extra_rows=extra_rows
     )
 
 
-def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) -> EditForm:
+def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) -> NominationForm:
     """Validate the posted form and save its valid fields into the draft.
 
     Returns the bound form (its errors include a refusal from the service). Re-rendered
@@ -148,7 +104,7 @@ def _can(user: User, action: str, nomination: Nomination) -> bool:
 
 
 def _edit_context(
-    request: HttpRequest, nomination: Nomination, form: EditForm, **extra: Any
+    request: HttpRequest, nomination: Nomination, form: NominationForm, **extra: Any
 ) -> dict[str, Any]:
     consent = nomination.publication_consent
     if form.is_bound:
@@ -169,7 +125,7 @@ def _edit_context(
 
 
 def _render_edit(
-    request: HttpRequest, nomination: Nomination, form: EditForm, status: int = 200, **extra
+    request: HttpRequest, nomination: Nomination, form: NominationForm, status: int = 200, **extra
 ) -> HttpResponse:
     context = _edit_context(request, nomination, form, **extra)
     return render(request, "nominations/nomination_edit.html", context, status=status)

@@ -290,6 +290,7 @@ def notice_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a draft notice."""
     notice = _notice_or_404(request, pk)
     try:
         services.publish_public_notice(notice, actor=request.user)
@@ -305,6 +306,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a notice (refused in Chinese before its end or with open objections)."""
     notice = _notice_or_404(request, pk)
     try:
         services.close_public_notice(notice, actor=request.user)

@@ -22,6 +22,11 @@ ENDPOINTS = {
     ("delete", "/api/v1/nominations/{nomination_id}/evidence/{evidence_id}"),
     ("get", "/api/v1/nominations/{nomination_id}/documents"),
 }
+#: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
+PUBLIC_ENDPOINTS = {
+    ("get", "/api/v1/notices/{notice_id}"),
+    ("post", "/api/v1/notices/{notice_id}/objections"),
+}
 
 
 @pytest.fixture
@@ -35,7 +40,7 @@ def test_openapi_lists_every_endpoint(schema):
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
 
     assert schema["openapi"].startswith("3.")
-    assert operations >= ENDPOINTS
+    assert operations >= ENDPOINTS | PUBLIC_ENDPOINTS
 
 
 def test_openapi_operations_have_clean_ids_chinese_summaries_and_auth(schema):
@@ -79,3 +84,8 @@ def test_openapi_is_public_but_endpoints_are_not(db):
     assert client.get("/api/v1/openapi.json").status_code == 200
     assert client.get("/api/v1/campaigns").status_code == 401
     assert client.get("/api/v1/docs").status_code == 404
+
+
+def test_openapi_public_operations_need_no_auth(schema):
+    for method, path in PUBLIC_ENDPOINTS:
+        assert "security" not in schema["paths"][path][method]

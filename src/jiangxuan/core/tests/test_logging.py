@@ -2,6 +2,7 @@
 
 import io
 import logging
+import sys
 
 import pytest
 from django.conf import settings
@@ -78,3 +79,19 @@ def test_every_configured_handler_redacts():
     assert settings.LOGGING["filters"]["redact"] == {
         "()": f"{RedactPersonalData.__module__}.RedactPersonalData"
     }
+
+
+def test_exception_text_is_redacted():
+    logger = logging.getLogger("jiangxuan.test.redact")
+    record = None
+    try:
+        raise ValueError("bad id 110105194912310029 phone 13912345678")
+    except ValueError:
+        record = logger.makeRecord(
+            logger.name, logging.ERROR, __file__, 1, "failed", None, sys.exc_info()
+        )
+    RedactPersonalData().filter(record)
+    text = logging.Formatter().format(record)
+    assert "110105194912310029" not in text
+    assert "13912345678" not in text
+    assert "[redacted]" in text

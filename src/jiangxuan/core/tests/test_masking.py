@@ -66,3 +66,7 @@ def test_mask_keeps_at_most_seven_characters(kind):
         masked = mask("9" * length, kind)
         assert len(masked) == length
         assert len(masked) - masked.count("*") <= 7
+
+
+def test_mask_accepts_the_kind_as_a_plain_string():
+    assert mask("6214830100000123", "bank_account") == "**** **** 0123"

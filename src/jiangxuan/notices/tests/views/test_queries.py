@@ -9,8 +9,8 @@ from ... import services
 from ..factories import NomineeFactory, ObjectionFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES_PUBLIC = 99
-QUERIES_OFFICE_LIST = 99
+QUERIES_PUBLIC = 2
+QUERIES_OFFICE_LIST = 9
 
 
 def _notice(campaign, office, orgs, size):
