@@ -3,7 +3,7 @@
 Every variable has a default that needs nothing for the demo (SQLite, local files, no
 Redis). Production sets at least SECRET_KEY, JX_FIELD_KEY, DATABASE_URL, REDIS_URL,
 ALLOWED_HOSTS and JX_DEBUG=0. The project's own variables are prefixed ``JX_``; the list
-with their meaning is in docs/admin/configuration.md.
+with their meaning is in docs/admin/install.md.
 """
 
 import os
