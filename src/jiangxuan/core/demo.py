@@ -48,6 +48,7 @@ from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.chain import bodies_at, level_named
 from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
+from jiangxuan.notices import services as notice_services
 
 from .samples import SampleGenerator, SamplePerson, failures_for, region_prefix
 
@@ -536,6 +537,8 @@ def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummar
         for (level_code, body_pk), batch in batches.items():
             body = bodies[body_pk]
             level = level_named(batch[0], level_code)
+            if not _clear_level(campaign, level, body, batch, summary):
+                continue
             try:
                 with transaction.atomic():
                     review.forward_nominations(
@@ -557,6 +560,65 @@ def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummar
                     pending.append(nomination)
         if not pending:
             return
+
+
+def _clear_level(
+    campaign: Campaign, level: Any, body: OrgUnit, batch: list[Nomination], summary: DemoSummary
+) -> bool:
+    """Hold the level's public notice and background check for ``batch`` as the office
+    would (notices.services), starting on the day after submission. A notice still running
+    today stays open, and the batch waits at this level, as it would in reality."""
+    if not (level.notice or level.background_check):
+        return True
+    office = (
+        Membership.objects.filter(campaign=campaign, role=Role.CAMPAIGN_OFFICE)
+        .select_related("user")
+        .first()
+    )
+    if office is None:
+        summary.notes.append(f"{campaign.title}：没有活动办公室账号，{level.name}未公示")
+        return False
+    actor = User.objects.get(pk=office.user_id)
+    submitted = _submit_moment(campaign, batch[0].nominating_unit) or timezone.now()
+    start = timezone.localdate(submitted) + dt.timedelta(days=1)
+    try:
+        with transaction.atomic():
+            if level.background_check:
+                checks = notice_services.request_background_checks(
+                    campaign,
+                    batch,
+                    stage=level.code,
+                    due_on=start + dt.timedelta(days=10),
+                    actor=actor,
+                )
+                for check in checks:
+                    notice_services.record_background_opinion(
+                        check,
+                        actor=actor,
+                        opinion="经查，无违法犯罪记录。（示例数据）",
+                        adverse=False,
+                    )
+            if level.notice:
+                notice = notice_services.open_public_notice(
+                    campaign,
+                    stage=level.code,
+                    body=body,
+                    nominations=batch,
+                    starts_on=start,
+                    actor=actor,
+                )
+                if notice.ends_on >= timezone.localdate():
+                    summary.notes.append(
+                        f"{campaign.title}：{body.name}{level.notice.name}至"
+                        f"{notice.ends_on.isoformat()}"
+                    )
+                    return False
+                notice_services.close_public_notice(notice, actor=actor)
+    except (notice_services.NoticeError, PermissionDenied) as exc:
+        message = getattr(exc, "message", str(exc))
+        summary.notes.append(f"{campaign.title}：{body.name}{level.name}未能公示（{message}）")
+        return False
+    return True
 
 
 def _sign_level(nomination: Nomination, summary: DemoSummary) -> OrgUnit | None:

@@ -267,3 +267,33 @@ class Forwarding(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.nomination_id} {self.level} #{self.rank}"
+
+
+class ClearanceKind(models.TextChoices):
+    """What must be cleared at a level before it may forward a nomination."""
+
+    NOTICE = "notice", _("公示无异议")
+    BACKGROUND_CHECK = "background_check", _("征求意见无问题")
+
+
+class LevelClearance(BaseModel):
+    """A level's public notice closed without objection, or a department's favourable
+    opinion, for one nomination (seed 000 四1: 征求公安部门意见, 公示不少于5个工作日;
+    seed 001 三(一)2-3: 公示无异议的，逐级推荐上报). Written by the notices app."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="clearances")
+    level = models.CharField(_("层级"), max_length=60)
+    kind = models.CharField(_("事项"), max_length=30, choices=ClearanceKind.choices)
+    reference = models.CharField(_("依据"), max_length=100)
+
+    class Meta:
+        verbose_name = _("层级放行")
+        verbose_name_plural = _("层级放行")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nomination", "level", "kind"], name="one_clearance_per_level_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} {self.level} {self.kind}"

@@ -33,7 +33,7 @@ from .chain import (
     signing_units,
 )
 from .enums import NominationAction, NominationState
-from .models import Decision, Forwarding, Nomination, SignOff
+from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
 from .workflow import InvalidTransition, NominationError, transition
 
 
@@ -125,6 +125,27 @@ def sign_off(
     return entry
 
 
+def _check_clearances(nomination: Nomination, level: Any) -> None:
+    """A level with a public notice or a background check forwards only what they cleared."""
+    cleared = set(
+        LevelClearance.objects.filter(nomination=nomination, level=level.code).values_list(
+            "kind", flat=True
+        )
+    )
+    if level.notice and ClearanceKind.NOTICE not in cleared:
+        raise NominationError(
+            _("“%(name)s”的%(notice)s尚未结束或仍有异议未处理，不能报送。")
+            % {"name": nomination.name, "notice": level.notice.name},
+            code="conflict",
+        )
+    if level.background_check and ClearanceKind.BACKGROUND_CHECK not in cleared:
+        raise NominationError(
+            _("“%(name)s”尚未收到%(department)s的意见，不能报送。")
+            % {"name": nomination.name, "department": level.background_check.department},
+            code="conflict",
+        )
+
+
 def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> None:
     """Apply each nominating unit's quota at the level where that unit signs: what it has
     forwarded there plus this batch must lie within [min, max] per award (or in total)."""
@@ -208,6 +229,7 @@ def forward_nominations(
             raise NominationError(
                 _("“%(name)s”不由%(body)s报送。") % {"name": n.name, "body": body.name}
             )
+        _check_clearances(n, level_spec)
     _check_quotas(campaign, level, batch)
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
     start = done.count()

@@ -33,7 +33,7 @@ from jiangxuan.core.audit import record_audit
 from . import validators
 from .eligibility import evaluate_rules
 from .enums import NominationAction, NominationState
-from .models import EligibilityOverride, Evidence, Forwarding, Nomination
+from .models import EligibilityOverride, Evidence, Forwarding, LevelClearance, Nomination
 from .workflow import InvalidTransition, NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
@@ -456,3 +456,23 @@ def override_eligibility(
         after={"rule": rule_code, "reason": reason.strip()},
     )
     return override
+
+
+@transaction.atomic
+def record_clearance(
+    nomination: Nomination, *, level: str, kind: str, reference: str, actor: User | None
+) -> LevelClearance:
+    """Record that ``level``'s public notice or background check cleared the nomination,
+    so that the level may forward it (review.forward_nominations). Idempotent."""
+    clearance, created = LevelClearance.objects.get_or_create(
+        nomination=nomination, level=level, kind=kind, defaults={"reference": reference}
+    )
+    if created:
+        record_audit(
+            actor=actor,
+            action="nomination.clear",
+            obj=nomination,
+            role=Role.CAMPAIGN_OFFICE,
+            after={"level": level, "kind": kind, "reference": reference},
+        )
+    return clearance

@@ -28,8 +28,9 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.nominations.enums import NominationAction, NominationState
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.models import ClearanceKind, Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
+from jiangxuan.nominations.services import record_clearance
 from jiangxuan.nominations.validators import check_upload, validate_landline, validate_mobile
 from jiangxuan.nominations.workflow import InvalidTransition, transition
 
@@ -257,6 +258,19 @@ def close_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
     locked.state = NoticeState.CLOSED
     locked.closed_at = now
     locked.save(update_fields=["state", "closed_at", "updated_at"])
+    stage = stage_named(locked.campaign, locked.stage)
+    if stage is not None and stage.is_level:
+        # 公示无异议: the level may now forward the nominees who stayed live.
+        for entry in locked.entries.select_related("nomination").filter(
+            nomination__state__in=NominationState.LIVE
+        ):
+            record_clearance(
+                entry.nomination,
+                level=stage.key,
+                kind=ClearanceKind.NOTICE,
+                reference=f"notice#{locked.pk}",
+                actor=actor,
+            )
     record_audit(
         actor=actor,
         action="notice.close",
@@ -742,6 +756,15 @@ def record_background_opinion(
                 "推荐当前状态为“%(state)s”，不能按不予推荐处理，请另行处理（如撤销资格）。"
             ) % {"state": NominationState(locked.nomination.state).label}
     locked.save()
+    stage = stage_named(locked.nomination.campaign, locked.stage)
+    if not adverse and stage is not None and stage.is_level:
+        record_clearance(
+            locked.nomination,
+            level=stage.key,
+            kind=ClearanceKind.BACKGROUND_CHECK,
+            reference=f"background_check#{locked.pk}",
+            actor=actor,
+        )
     record_audit(
         actor=actor,
         action="background_check.answer",

@@ -175,3 +175,24 @@ def complete():
         return services.save_nomination(nomination, actor=clerk, core=core, extra=extra)
 
     return fill
+
+
+def clear_level(nomination, actor=None):
+    """Record what the nomination's current level requires before forwarding (its public
+    notice closed, its background check answered), as the notices app does."""
+    from jiangxuan.nominations.chain import level_named
+    from jiangxuan.nominations.models import ClearanceKind
+
+    level = level_named(nomination, nomination.level)
+    kinds = [
+        kind
+        for kind, needed in (
+            (ClearanceKind.NOTICE, level.notice),
+            (ClearanceKind.BACKGROUND_CHECK, level.background_check),
+        )
+        if needed
+    ]
+    for kind in kinds:
+        services.record_clearance(
+            nomination, level=level.code, kind=kind, reference="test", actor=actor
+        )

@@ -14,7 +14,7 @@ from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Forwarding, Nomination
 from jiangxuan.nominations.workflow import InvalidTransition, NominationError
 
-from .conftest import make_id_number
+from .conftest import clear_level, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def submitted(changchun, people, nominate, complete, within, orgs):
 def approve_level(nomination, actor, body, signers):
     for signer in signers:
         review.sign_off(nomination, actor=actor, signer=signer, decision=Decision.APPROVE)
+    clear_level(nomination)
     review.forward_nominations(
         nomination.campaign, level=nomination.level, body=body, actor=actor, order=[nomination.pk]
     )
@@ -165,6 +166,7 @@ def test_city_level_of_jilin_needs_both_union_and_hr_bureau(
     review.sign_off(n, actor=workplace, signer="workplace", decision=Decision.APPROVE)
     n.refresh_from_db()
     assert n.level_ready is True  # a workplace without its own union signs once
+    clear_level(n)
     review.forward_nominations(
         campaign, level="workplace", body=orgs["cc-huarui-machinery"], actor=workplace, order=[n.pk]
     )
@@ -185,6 +187,7 @@ def ready_at_county(count, submitted, people):
         review.sign_off(
             n, actor=people["county"], signer="nominating_unit", decision=Decision.APPROVE
         )
+        clear_level(n)
         noms.append(n)
     return noms
 
@@ -252,3 +255,23 @@ def test_parallel_forwards_never_exceed_the_quota(submitted, people, orgs, chang
         Forwarding.objects.filter(level="nominating-unit").values_list("rank", flat=True)
     ) == [1, 2, 3]
     assert Nomination.objects.filter(level="city").count() == 3
+
+
+def test_a_level_with_a_notice_forwards_only_after_it_cleared(submitted, people, orgs, changchun):
+    """seed 001 三(一)2: 在本单位进行5个工作日的公示。公示无异议的……逐级推荐上报."""
+    n = submitted()
+    review.sign_off(n, actor=people["workplace"], signer="workplace", decision=Decision.APPROVE)
+    body = orgs["cc-huarui-machinery"]
+
+    with pytest.raises(NominationError) as excinfo:
+        review.forward_nominations(
+            changchun, level="workplace", body=body, actor=people["workplace"], order=[n.pk]
+        )
+    assert "本单位公示" in excinfo.value.message
+
+    clear_level(n)
+    review.forward_nominations(
+        changchun, level="workplace", body=body, actor=people["workplace"], order=[n.pk]
+    )
+    n.refresh_from_db()
+    assert n.level == "nominating-unit"

@@ -15,7 +15,7 @@ from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
 from jiangxuan.nominations.workflow import NominationError
 
-from .conftest import make_id_number, png_bytes
+from .conftest import clear_level, make_id_number, png_bytes
 
 SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -143,6 +143,7 @@ def test_quota_minimum_refuses_a_short_list(seed_campaign, make_user, nominate, 
             )
             services.submit_nomination(n, actor=clerk)
             review.sign_off(n, actor=workplace, signer="workplace", decision=Decision.APPROVE)
+            clear_level(n)
             review.forward_nominations(
                 campaign, level="workplace", body=n.workplace, actor=workplace, order=[n.pk]
             )
