@@ -102,3 +102,35 @@ class Laureate(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title} {self.name}"
+
+
+class DeadlineKind(models.TextChoices):
+    """An internal deadline a body sets for its subtree, or the office's extension."""
+
+    INTERNAL = "internal", _("内部截止时间")
+    EXTENSION = "extension", _("延期")
+
+
+class UnitDeadline(BaseModel):
+    """A deadline for one unit's subtree: set by the unit itself (no later than the one
+    above it, seed 000 转发通知: 省直机关工会 12月3日16:00) or an extension the campaign
+    office grants with a reason."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deadlines")
+    org_unit = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=DeadlineKind.choices)
+    closes_at = models.DateTimeField(_("截止时间"))
+    reason = models.TextField(_("理由"), blank=True)
+    set_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("设定人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("单位截止时间")
+        verbose_name_plural = _("单位截止时间")
+        ordering = ["campaign", "closes_at"]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.kind} {self.closes_at:%Y-%m-%d %H:%M}"

@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
-from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of
+from jiangxuan.accounts.selectors import memberships_of
 
 from .enums import CampaignState
-from .models import Award, Campaign
+from .models import Award, Campaign, DeadlineKind, UnitDeadline
 from .spec import CampaignSpec, UnitCategory
 
 OFFICE_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP, Role.FINANCE}
@@ -103,19 +103,39 @@ def nominating_unit_for(workplace: OrgUnit, spec: CampaignSpec) -> OrgUnit | Non
     return None
 
 
-def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
-    """The earliest deadline applying to a unit: the campaign's closing time or an internal
-    deadline set by an ancestor-or-self body (seed 000: 省直机关工会, 2021-12-03 16:00).
+def deadline_setters(unit: OrgUnit) -> list[OrgUnit]:
+    """The unit, its ancestors, and the area bodies (union, HR bureau) governing those
+    areas: every body whose deadline binds submissions from the unit."""
+    ancestors = list(OrgUnit.objects.get_ancestors(unit))
+    condition = Q()
+    for region in (node for node in ancestors if node.kind == "region"):
+        condition |= Q(path__startswith=region.path, depth=region.depth + 1)
+    bodies = list(OrgUnit.objects.filter(condition, governs_region=True)) if condition else []
+    return [unit, *ancestors, *bodies]
 
-    Returns an aware datetime (Asia/Shanghai in the specification) or None.
+
+def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
+    """The deadline binding submissions from ``unit`` (aware; Asia/Shanghai in the
+    specification), or None.
+
+    The earliest of: the campaign's closing time, the specification's internal deadlines
+    of bodies above the unit (seed 000: 省直机关工会, 2021-12-03 16:00), and internal
+    deadlines such bodies set on the platform. An extension the campaign office granted
+    to the unit or a body above it replaces that when later.
     """
     spec = campaign.specification
     candidates = [spec.timeline.submission.closes_at] if spec.timeline.submission.closes_at else []
-    if unit is not None and spec.timeline.internal_deadlines:
-        lineage = {unit.code} | {a.code for a in OrgUnit.objects.get_ancestors(unit)}
-        lineage |= {jurisdiction_of(unit).code}
-        candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in lineage]
-    return min(candidates) if candidates else None
+    extensions = []
+    if unit is not None:
+        setters = deadline_setters(unit)
+        codes = {node.code for node in setters}
+        candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in codes]
+        for row in UnitDeadline.objects.filter(campaign=campaign, org_unit__in=setters):
+            (extensions if row.kind == DeadlineKind.EXTENSION else candidates).append(row.closes_at)
+    deadline = min(candidates) if candidates else None
+    if extensions and (deadline is None or max(extensions) > deadline):
+        return max(extensions)
+    return deadline
 
 
 def window_state(campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None) -> str:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
+from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.audit import record_audit
 
 from .enums import CampaignState
-from .models import Award, Campaign
+from .models import Award, Campaign, DeadlineKind, UnitDeadline
+from .selectors import deadline_for, office_campaign_ids
 from .spec import CampaignSpec, SpecError, parse_spec
 
 
@@ -208,3 +215,92 @@ def update_campaign_spec(campaign: Campaign, yaml_text: str, *, actor) -> Campai
         after={"spec_digest": locked.spec_digest},
     )
     return locked
+
+
+class DeadlineError(Exception):
+    """A deadline change was refused; ``message`` is Chinese and says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _acts_for(actor, unit: OrgUnit) -> bool:
+    return any(m.org_unit_id == unit.id for m in memberships_of(actor))
+
+
+@transaction.atomic
+def set_internal_deadline(
+    campaign: Campaign, unit: OrgUnit, *, closes_at: dt.datetime, actor
+) -> UnitDeadline:
+    """A body sets an earlier deadline for submissions from its subtree.
+
+    It may not be later than the deadline that binds the body itself (its parents' or the
+    campaign's). Times are aware datetimes, compared by server time (Asia/Shanghai).
+
+    Raises:
+        PermissionDenied: the actor is not a member of ``unit``.
+        DeadlineError: later than the deadline binding the body itself.
+    """
+    if not _acts_for(actor, unit):
+        raise PermissionDenied(_("只有本单位人员可以设定本单位的截止时间。"))
+    parent = OrgUnit.objects.get_parent(unit)
+    binding = deadline_for(campaign, parent) if parent is not None else None
+    if binding is not None and closes_at > binding:
+        raise DeadlineError(
+            _("截止时间不得晚于上级规定的 %(at)s。")
+            % {"at": timezone.localtime(binding).strftime("%Y-%m-%d %H:%M")}
+        )
+    row = UnitDeadline.objects.create(
+        campaign=campaign,
+        org_unit=unit,
+        kind=DeadlineKind.INTERNAL,
+        closes_at=closes_at,
+        set_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="campaign.internal_deadline",
+        obj=campaign,
+        after={"unit": unit.code, "closes_at": closes_at.isoformat()},
+    )
+    return row
+
+
+@transaction.atomic
+def extend_deadline(
+    campaign: Campaign, unit: OrgUnit, *, closes_at: dt.datetime, reason: str, actor
+) -> UnitDeadline:
+    """The campaign office extends the deadline for one unit, with a recorded reason.
+
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+        DeadlineError: no reason, or not later than the unit's current deadline.
+    """
+    if campaign.id not in office_campaign_ids(actor, {Role.CAMPAIGN_OFFICE}):
+        raise PermissionDenied(_("只有活动办公室可以延期。"))
+    if not reason.strip():
+        raise DeadlineError(_("请填写延期理由。"))
+    current = deadline_for(campaign, unit)
+    if current is not None and closes_at <= current:
+        raise DeadlineError(
+            _("延期后的截止时间须晚于现行的 %(at)s。")
+            % {"at": timezone.localtime(current).strftime("%Y-%m-%d %H:%M")}
+        )
+    row = UnitDeadline.objects.create(
+        campaign=campaign,
+        org_unit=unit,
+        kind=DeadlineKind.EXTENSION,
+        closes_at=closes_at,
+        reason=reason.strip(),
+        set_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="campaign.extend_deadline",
+        obj=campaign,
+        role=Role.CAMPAIGN_OFFICE,
+        before={"closes_at": current.isoformat() if current else None},
+        after={"unit": unit.code, "closes_at": closes_at.isoformat(), "reason": reason.strip()},
+    )
+    return row
