@@ -5,16 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
-from ninja.responses import codes_4xx
+from ninja.responses import Status, codes_4xx
 
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.api.common import UnitRef, home_unit, unit_ref
-from jiangxuan.api.errors import ErrorOut, not_found
+from jiangxuan.api.errors import ApiError, ErrorOut, field_error, not_found
 
 from .models import Campaign
-from .selectors import awards_of, campaigns_visible_to, deadline_for, window_state
+from .selectors import (
+    awards_of,
+    campaigns_visible_to,
+    deadline_for,
+    office_campaign_ids,
+    unit_deadlines_of,
+    units_for_extension,
+    window_state,
+)
+from .services import DeadlineError, extend_deadline, set_internal_deadline
 
 router = Router(tags=["评选活动"])
 
@@ -121,3 +133,71 @@ def get_campaign(request: HttpRequest, code: str) -> CampaignDetailOut:
         ),
         specification=campaign.spec,
     )
+
+
+class DeadlineOut(Schema):
+    unit: UnitRef
+    kind: str
+    closes_at: dt.datetime
+    reason: str
+    effective: dt.datetime | None
+
+
+class DeadlineIn(Schema):
+    unit_id: int
+    closes_at: dt.datetime
+    reason: str = ""
+
+
+def units_of(user: Any) -> list[Any]:
+    """The units the user is a member of."""
+    return [m.org_unit for m in memberships_of(user)]
+
+
+def _deadline_out(campaign: Campaign, row: Any) -> DeadlineOut:
+    return DeadlineOut(
+        unit=unit_ref(row.org_unit),
+        kind=row.kind,
+        closes_at=row.closes_at,
+        reason=row.reason,
+        effective=deadline_for(campaign, row.org_unit),
+    )
+
+
+@router.get(
+    "/campaigns/{code}/deadlines",
+    response={200: list[DeadlineOut], codes_4xx: ErrorOut},
+    summary="单位截止时间",
+)
+def list_deadlines(request: HttpRequest, code: str) -> list[DeadlineOut]:
+    """各单位设定的内部截止时间和活动办公室批准的延期，及其现行截止时间。"""
+    campaign = visible_campaign(request, code)
+    return [_deadline_out(campaign, row) for row in unit_deadlines_of(campaign)]
+
+
+@router.post(
+    "/campaigns/{code}/deadlines",
+    response={201: DeadlineOut, codes_4xx: ErrorOut},
+    summary="设定内部截止时间或延期",
+)
+def add_deadline(request: HttpRequest, code: str, payload: DeadlineIn) -> Status:
+    """活动办公室为单位延期（须填写理由）；其他单位人员为本单位设定更早的内部截止时间。"""
+    campaign = visible_campaign(request, code)
+    user = request.auth
+    is_office = campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+    units = units_for_extension(campaign) if is_office else units_of(user)
+    unit = next((u for u in units if u.pk == payload.unit_id), None)
+    if unit is None:
+        raise not_found()
+    try:
+        if is_office:
+            row = extend_deadline(
+                campaign, unit, closes_at=payload.closes_at, reason=payload.reason, actor=user
+            )
+        else:
+            row = set_internal_deadline(campaign, unit, closes_at=payload.closes_at, actor=user)
+    except DeadlineError as exc:
+        raise field_error(exc.field, exc.message) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, str(exc), code="forbidden") from exc
+    return Status(201, _deadline_out(campaign, row))

@@ -149,3 +149,21 @@ def window_state(campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | No
     if deadline is not None and now.replace(microsecond=0) > deadline:
         return "closed"
     return "open"
+
+
+def unit_deadlines_of(campaign: Campaign) -> list[UnitDeadline]:
+    """Deadlines set for units of a campaign, with their units and setters, by time."""
+    return list(
+        UnitDeadline.objects.filter(campaign=campaign)
+        .select_related("org_unit", "set_by")
+        .order_by("closes_at", "id")
+    )
+
+
+def units_for_extension(campaign: Campaign) -> list[OrgUnit]:
+    """Nominating units of the campaign's categories, for the office's extension form."""
+    spec = campaign.specification
+    kinds = {kind for c in spec.unit_categories for kind in c.match.kinds}
+    codes = {code for c in spec.unit_categories for code in c.match.orgs}
+    candidates = OrgUnit.objects.filter(Q(kind__in=kinds) | Q(code__in=codes)).order_by("path")
+    return [node for node in candidates if category_of(node, spec)]

@@ -220,9 +220,10 @@ def update_campaign_spec(campaign: Campaign, yaml_text: str, *, actor) -> Campai
 class DeadlineError(Exception):
     """A deadline change was refused; ``message`` is Chinese and says why."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, field: str = "closes_at"):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def _acts_for(actor, unit: OrgUnit) -> bool:
@@ -280,7 +281,7 @@ def extend_deadline(
     if campaign.id not in office_campaign_ids(actor, {Role.CAMPAIGN_OFFICE}):
         raise PermissionDenied(_("只有活动办公室可以延期。"))
     if not reason.strip():
-        raise DeadlineError(_("请填写延期理由。"))
+        raise DeadlineError(_("请填写延期理由。"), field="reason")
     current = deadline_for(campaign, unit)
     if current is not None and closes_at <= current:
         raise DeadlineError(

@@ -15,15 +15,19 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
 
+from .forms import DeadlineForm
 from .models import Campaign
 from .selectors import (
     awards_of,
     campaigns_visible_to,
     deadline_for,
     nominating_unit_for,
+    office_campaign_ids,
+    unit_deadlines_of,
+    units_for_extension,
     window_state,
 )
-from .services import update_campaign_spec
+from .services import DeadlineError, extend_deadline, set_internal_deadline, update_campaign_spec
 from .spec import SpecError
 
 
@@ -101,4 +105,43 @@ def campaign_edit_spec(request: HttpRequest, code: str) -> HttpResponse:
         "campaigns/campaign_edit_spec.html",
         {"campaign": campaign, "spec_yaml": text, "errors": errors},
         status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_deadlines(request: HttpRequest, code: str) -> HttpResponse:
+    """Unit deadlines: a body sets an internal one for its subtree (no later than its
+    parent's); the campaign office extends one unit's deadline with a reason."""
+    campaign = _campaign_or_404(request.user, code)
+    is_office = campaign.id in office_campaign_ids(request.user, {Role.CAMPAIGN_OFFICE})
+    own_units = [m.org_unit for m in memberships_of(request.user) if m.role != Role.AUDITOR]
+    units = units_for_extension(campaign) if is_office else own_units
+    form = DeadlineForm(units, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        try:
+            if is_office:
+                extend_deadline(
+                    campaign,
+                    unit,
+                    closes_at=form.cleaned_data["closes_at"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            else:
+                set_internal_deadline(
+                    campaign, unit, closes_at=form.cleaned_data["closes_at"], actor=request.user
+                )
+        except DeadlineError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("截止时间已保存。"))
+            return redirect("campaigns:deadlines", code=campaign.code)
+    rows = [(row, deadline_for(campaign, row.org_unit)) for row in unit_deadlines_of(campaign)]
+    return render(
+        request,
+        "campaigns/campaign_deadlines.html",
+        {"campaign": campaign, "form": form, "rows": rows, "is_office": is_office},
+        status=400 if form.errors else 200,
     )

@@ -21,6 +21,8 @@ ENDPOINTS = {
     ("get", "/api/v1/nominations/{nomination_id}/evidence/{evidence_id}"),
     ("delete", "/api/v1/nominations/{nomination_id}/evidence/{evidence_id}"),
     ("get", "/api/v1/nominations/{nomination_id}/documents"),
+    ("get", "/api/v1/campaigns/{code}/deadlines"),
+    ("post", "/api/v1/campaigns/{code}/deadlines"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {
