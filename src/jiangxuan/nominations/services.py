@@ -226,7 +226,9 @@ def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: 
     """
     _ensure_editable(nomination, actor)
     spec = nomination.campaign.specification
-    allowed = {m.code for m in spec.materials if m.upload} | {"photo", "video", "other"}
+    # Unit-level items (推荐函, 汇总表) belong to the unit's list, not to one nomination.
+    allowed = {m.code for m in spec.materials if m.upload and m.per == "nomination"}
+    allowed |= {"photo", "video", "other"}
     if material not in allowed:
         raise NominationError(_("材料项无效，请从材料目录中选择。"), field="material")
     try:

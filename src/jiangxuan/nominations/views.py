@@ -91,7 +91,7 @@ def _materials(nomination: Nomination) -> list[dict[str, Any]]:
     items += [
         {"code": m.code, "name": m.name, "required": m.required, "note": m.note}
         for m in spec.materials
-        if m.upload
+        if m.upload and m.per == "nomination"
     ]
     items.append({"code": "other", "name": _("其他佐证材料"), "required": False, "note": ""})
     for item in items:

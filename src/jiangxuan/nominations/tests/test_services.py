@@ -251,3 +251,15 @@ def test_raw_rows_hold_no_plain_personal_data(ready, chaoyang_clerk):
     assert re.search(r"(?<!\d)\d{17}[\dX](?!\d)", raw) is None
     reloaded = Nomination.objects.get(pk=ready.pk)
     assert (reloaded.phone, reloaded.bank_account) == ("13912345678", "6214830100012345")
+
+
+def test_unit_level_material_is_not_uploaded_per_nomination(ready, chaoyang_clerk):
+    """seed 001 四(一): the 推荐函 is the unit's, one per list, not one per nominee."""
+    with pytest.raises(NominationError) as excinfo:
+        services.add_evidence(
+            ready,
+            actor=chaoyang_clerk,
+            material="nomination-letter",
+            upload=SimpleUploadedFile("推荐函.png", png_bytes()),
+        )
+    assert excinfo.value.field == "material"
