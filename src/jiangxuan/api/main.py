@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
+from jiangxuan.documents.api import router as documents_router
 from jiangxuan.nominations.api import install_nomination_error_handler
 from jiangxuan.nominations.api import router as nominations_router
 from jiangxuan.notices.api import router as notices_router
@@ -71,3 +72,4 @@ api.add_router("", accounts_router)
 api.add_router("", campaigns_router)
 api.add_router("", nominations_router)
 api.add_router("", notices_router)
+api.add_router("", documents_router)

@@ -741,7 +741,7 @@ def delete_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) 
     summary="推荐文书下载链接",
 )
 def list_documents(request: HttpRequest, nomination_id: int) -> list[DocumentLinkOut]:
-    """推荐表（Word、PDF）和本活动汇总表（Excel）的下载地址（使用登录会话下载）。"""
+    """推荐表（Word、PDF）和本活动汇总表（Excel）的下载地址（API 令牌或登录会话均可下载）。"""
     nomination = _visible(request, nomination_id)
     spec = nomination.campaign.specification
     return [
@@ -749,19 +749,25 @@ def list_documents(request: HttpRequest, nomination_id: int) -> list[DocumentLin
             kind="nomination_form",
             format="docx",
             title=spec.form.title,
-            url=reverse("documents:nomination_docx", args=[nomination.pk]),
+            url=reverse(
+                "api:download_nomination_form",
+                kwargs={"nomination_id": nomination.pk, "file_format": "docx"},
+            ),
         ),
         DocumentLinkOut(
             kind="nomination_form",
             format="pdf",
             title=spec.form.title,
-            url=reverse("documents:nomination_pdf", args=[nomination.pk]),
+            url=reverse(
+                "api:download_nomination_form",
+                kwargs={"nomination_id": nomination.pk, "file_format": "pdf"},
+            ),
         ),
         DocumentLinkOut(
             kind="summary_sheet",
             format="xlsx",
             title=spec.summary_sheet.title,
-            url=reverse("documents:summary_xlsx", args=[nomination.campaign.code]),
+            url=reverse("api:download_summary_sheet", kwargs={"code": nomination.campaign.code}),
         ),
     ]
 

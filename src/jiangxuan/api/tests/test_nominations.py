@@ -412,10 +412,32 @@ def test_documents_lists_download_links(draft, clerk, campaign, api_as):
 
     assert response.status_code == 200
     assert [(d["kind"], d["format"], d["url"]) for d in response.json()] == [
-        ("nomination_form", "docx", f"/documents/nominations/{draft}/form.docx"),
-        ("nomination_form", "pdf", f"/documents/nominations/{draft}/form.pdf"),
-        ("summary_sheet", "xlsx", f"/documents/campaigns/{campaign.code}/summary.xlsx"),
+        ("nomination_form", "docx", f"/api/v1/nominations/{draft}/form.docx"),
+        ("nomination_form", "pdf", f"/api/v1/nominations/{draft}/form.pdf"),
+        ("summary_sheet", "xlsx", f"/api/v1/campaigns/{campaign.code}/summary.xlsx"),
     ]
+
+
+def test_token_client_downloads_the_documents(draft, clerk, other_clerk, campaign, api_as):
+    """The links work with a bearer token, not only a session; other units get 404."""
+    import io
+
+    from docx import Document
+
+    client = api_as(clerk)
+    docx = client.get(f"/nominations/{draft}/form.docx")
+    xlsx = client.get(f"/campaigns/{campaign.code}/summary.xlsx")
+    stranger = api_as(other_clerk).get(f"/nominations/{draft}/form.docx")
+
+    assert docx.status_code == 200
+    assert "attachment" in docx["Content-Disposition"]
+    text = "\n".join(
+        p.text for p in Document(io.BytesIO(b"".join(docx.streaming_content))).paragraphs
+    )
+    assert campaign.specification.form.title in text
+    assert xlsx.status_code == 200
+    assert xlsx["Cache-Control"] == "no-store"
+    assert stranger.status_code == 404
 
 
 def test_patch_claimed_conditions_like_the_web_form(draft, clerk, api_as):

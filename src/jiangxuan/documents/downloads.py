@@ -1,0 +1,76 @@
+"""The documents a user may download, rendered for that user: shared by the web views and
+the API so both apply the same scope, masking and audit."""
+
+import io
+from dataclasses import dataclass
+
+from django.http import FileResponse
+
+from jiangxuan.accounts.models import User
+from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.nominations.selectors import nomination_for
+
+from . import services
+from .selectors import may_see_personal_data, summary_scope_for
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A rendered document: bytes, download name and content type."""
+
+    data: bytes
+    filename: str
+    content_type: str
+
+
+def nomination_form_file(user: User, pk: int, file_format: str) -> DocumentFile | None:
+    """The nomination form as "docx" or "pdf", or None when the nomination is not visible
+    to ``user``. Personal data is unmasked only for viewers with the permission, and such
+    an export is audited."""
+    nomination = nomination_for(user, pk)
+    if nomination is None:
+        return None
+    unmasked = may_see_personal_data(user, nomination)
+    if file_format == "pdf":
+        data = services.render_nomination_pdf(nomination, unmasked=unmasked)
+        content_type = services.PDF_TYPE
+    else:
+        data = services.render_nomination_docx(nomination, unmasked=unmasked)
+        content_type = services.DOCX_TYPE
+    if unmasked:
+        services.record_unmasked_export(
+            actor=user, obj=nomination, file_format=file_format, nomination_ids=[pk]
+        )
+    title = nomination.campaign.specification.form.title
+    return DocumentFile(data, f"{title}-{nomination.name or pk}.{file_format}", content_type)
+
+
+def summary_file(user: User, code: str) -> DocumentFile | None:
+    """The campaign's summary sheet (汇总表) as XLSX — every unit for the office, her own
+    for a clerk — or None when the campaign is not visible to ``user``."""
+    campaign = campaigns_visible_to(user).filter(code=code).first()
+    if campaign is None:
+        return None
+    scope = summary_scope_for(user, campaign)
+    data = services.render_summary_xlsx(
+        campaign, scope.nominations, unmasked_ids=scope.unmasked_ids, unit_name=scope.unit_name
+    )
+    if scope.unmasked_ids:
+        services.record_unmasked_export(
+            actor=user, obj=campaign, file_format="xlsx", nomination_ids=sorted(scope.unmasked_ids)
+        )
+    title = campaign.specification.summary_sheet.title
+    return DocumentFile(data, f"{title}.xlsx", services.XLSX_TYPE)
+
+
+def attachment(document: DocumentFile) -> FileResponse:
+    """An attachment response that is never cached; FileResponse writes
+    ``filename*=UTF-8''…`` for the Chinese name (RFC 6266)."""
+    response = FileResponse(
+        io.BytesIO(document.data),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
