@@ -3,6 +3,8 @@
 #               serve them on http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)
 #   make test   install what is needed, then run every check CI runs
 # The work is done by scripts/*.sh; docs/testing.md and docs/admin/install.md explain it.
+# Chart scripts come from npm (package-lock.json) into the git-ignored static/vendor/
+# (scripts/ensure-node-assets.sh); without Node.js the pages work, minus the charts.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -27,7 +29,8 @@ help:
 	@echo "make lint       ruff, makemigrations --check and the tools/ checks"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
-	@echo "make distclean  clean, then delete .venv, .tools and var/ (the demo database)"
+	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
+	@echo "                node_modules/ and static/vendor/"
 
 venv:
 	@scripts/ensure-venv.sh
@@ -35,6 +38,7 @@ venv:
 demo:
 	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES)
 	@scripts/ensure-venv.sh
+	@scripts/ensure-node-assets.sh
 	@scripts/serve.sh demo
 
 run: venv
@@ -46,6 +50,7 @@ migrate: venv
 test:
 	@scripts/ensure-system-packages.sh --postgres $(TEST_PACKAGES)
 	@scripts/ensure-venv.sh
+	@scripts/ensure-node-assets.sh
 	@scripts/test.sh all
 
 lint: venv
@@ -56,4 +61,4 @@ clean:
 	find src tools -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf .venv .tools var
+	rm -rf .venv .tools var node_modules static/vendor

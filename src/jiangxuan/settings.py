@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "jiangxuan.campaigns",
     "jiangxuan.nominations",
     "jiangxuan.notices",
+    "jiangxuan.notifications",
     "jiangxuan.documents",
     "jiangxuan.api",
+    "jiangxuan.overview",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jiangxuan.notifications.context_processors.unread",
             ],
         },
     },
@@ -226,6 +229,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Scripts from npm (package-lock.json), copied by scripts/ensure-node-assets.sh into the
+# git-ignored static/vendor/ and served as /static/vendor/; absent without Node.js.
+VENDOR_STATIC_DIR = BASE_DIR.parent.parent / "static" / "vendor"
+STATICFILES_DIRS = [("vendor", VENDOR_STATIC_DIR)] if VENDOR_STATIC_DIR.is_dir() else []
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {

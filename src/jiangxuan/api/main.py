@@ -21,6 +21,7 @@ from jiangxuan.campaigns.api import router as campaigns_router
 from jiangxuan.documents.api import router as documents_router
 from jiangxuan.nominations.api import install_nomination_error_handler
 from jiangxuan.nominations.api import router as nominations_router
+from jiangxuan.nominations.api_review import router as review_router
 from jiangxuan.notices.api import router as notices_router
 
 from .auth import SessionAuth, TokenAuth
@@ -71,5 +72,6 @@ install_nomination_error_handler(api)
 api.add_router("", accounts_router)
 api.add_router("", campaigns_router)
 api.add_router("", nominations_router)
+api.add_router("", review_router)
 api.add_router("", notices_router)
 api.add_router("", documents_router)

@@ -117,3 +117,21 @@ def signers_for_user(nomination: Any, user: Any) -> list[tuple[str, OrgUnit]]:
         return []
     units = signing_units(user)
     return [(sg, body) for sg, body in bodies_at(nomination, level) if body and body.id in units]
+
+
+def other_level_of(nomination: Any, user: Any) -> s.ReviewLevel | None:
+    """The level of the chain where ``user`` signs, when it is not the current one (the
+    city while the county is pending); None when the user signs here or nowhere."""
+    current = level_named(nomination, nomination.level)
+    if current is None:
+        return None
+    units = signing_units(user)
+    if {body.id for _sg, body in bodies_at(nomination, current) if body} & units:
+        return None
+    for level in levels_for(nomination):
+        if (
+            level.code != current.code
+            and {body.id for _sg, body in bodies_at(nomination, level) if body} & units
+        ):
+            return level
+    return None

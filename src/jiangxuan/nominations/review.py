@@ -16,18 +16,21 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import category_of
+from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 
 from .chain import (
     bodies_at,
     level_named,
     next_level,
+    other_level_of,
     required_bodies,
     signers_for_user,
     signing_units,
@@ -68,6 +71,12 @@ def sign_off(
     if locked.level_ready or level is None:
         raise InvalidTransition(_("本级审核已完成，等待报送上一级。"))
     allowed = dict(signers_for_user(locked, actor))
+    elsewhere = other_level_of(locked, actor)
+    if elsewhere is not None:
+        raise InvalidTransition(
+            _("本推荐目前在“%(current)s”环节，尚未进入“%(yours)s”，现在不能签署意见。")
+            % {"current": level.name, "yours": elsewhere.name}
+        )
     if signer not in allowed:
         raise PermissionDenied(_("您不能代表该单位在“%(level)s”签署意见。") % {"level": level.name})
     if SignOff.objects.filter(
@@ -92,6 +101,9 @@ def sign_off(
     role = Role.REVIEWER
     if decision == Decision.RETURN:
         transition(locked, NominationAction.RETURN, actor=actor, opinion=opinion, role=role)
+        events.nomination_returned.send(
+            sender=Nomination, nomination=locked, opinion=opinion.strip(), actor=actor
+        )
     elif decision == Decision.REJECT:
         transition(locked, NominationAction.REJECT, actor=actor, opinion=opinion, role=role)
     else:
@@ -173,7 +185,9 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> No
                 earlier = earlier.filter(nomination__award__code=quota.award)
             if not mine:
                 continue
-            count = earlier.count() + len(mine)
+            # A unit that signs at two levels forwards one nominee twice: count people.
+            counted = set(earlier.values_list("nomination_id", flat=True))
+            count = len(counted | {n.pk for n in mine})
             if quota.max is not None and count > quota.max:
                 raise NominationError(
                     _("%(unit)s至多推荐%(max)d名，本次报送后将为%(count)d名。")
@@ -194,8 +208,8 @@ def forward_nominations(
 ) -> list[Nomination]:
     """Forward ranked nominations that completed ``level`` to the next level.
 
-    ``order`` lists the nominations best first; their ranks continue after what the body
-    already forwarded at this level. The body's quota (by the specification's unit
+    ``order`` lists the nominations best first; their ranks, per award, continue after
+    what the body already forwarded at this level. The body's quota (by the specification's unit
     categories; seed 000 四: 5-10 per city; seed 001 附件1) holds across all its forwards,
     also under concurrency: the body's row is locked first.
 
@@ -231,20 +245,27 @@ def forward_nominations(
             )
         _check_clearances(n, level_spec)
     _check_quotas(campaign, level, batch)
+    # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
-    start = done.count()
-    for offset, n in enumerate(batch, start=1):
+    last_rank = dict(
+        done.values("nomination__award_id")
+        .annotate(top=Count("id"))
+        .values_list("nomination__award_id", "top")
+    )
+    for n in batch:
+        rank = last_rank.get(n.award_id, 0) + 1
+        last_rank[n.award_id] = rank
         signs_here = n.nominating_unit in [b for _sg, b in bodies_at(n, level_named(n, level))]
         Forwarding.objects.create(
             nomination=n,
             level=level,
             body=body,
-            rank=start + offset,
+            rank=rank,
             quota_unit=n.nominating_unit if signs_here else None,
             forwarded_by=actor,
         )
         following = next_level(n, level)
-        n.rank = start + offset
+        n.rank = rank
         n.level_ready = False
         if following is None:
             n.save(update_fields=["rank", "level_ready", "updated_at"])
@@ -259,4 +280,8 @@ def forward_nominations(
         object_id=str(body.pk),
         after={"campaign": campaign.code, "level": level, "order": order},
     )
-    return [Nomination.objects.get(pk=pk) for pk in order]
+    forwarded = [Nomination.objects.get(pk=pk) for pk in order]
+    events.nominations_forwarded.send(
+        sender=Nomination, nominations=forwarded, level=level, body=body, actor=actor
+    )
+    return forwarded

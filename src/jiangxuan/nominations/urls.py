@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_review
 
 app_name = "nominations"
 
@@ -19,5 +19,19 @@ urlpatterns = [
         "<int:pk>/evidence/<int:evidence_id>/delete/",
         views.evidence_delete,
         name="evidence_delete",
+    ),
+    # Level-by-level review (views_review).
+    path("review/", views_review.review_queue, name="review_queue"),
+    path("<int:pk>/sign-off/", views_review.sign_off, name="sign_off"),
+    path("review/forward/<slug:level>/<int:body_id>/", views_review.forward, name="forward"),
+    path(
+        "review/forward/<slug:level>/<int:body_id>/summary.xlsx",
+        views_review.forward_summary,
+        name="forward_summary",
+    ),
+    path(
+        "review/forward/<slug:level>/<int:body_id>/letter.docx",
+        views_review.forward_letter,
+        name="forward_letter",
     ),
 ]

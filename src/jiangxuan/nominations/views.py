@@ -30,6 +30,7 @@ from .enums import NominationAction, NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
 from .models import Nomination
+from .review_selectors import latest_return, review_panel
 from .selectors import nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
 
@@ -120,6 +121,9 @@ def _edit_context(
         "can_withdraw": (nomination.state, NominationAction.WITHDRAW) in TRANSITIONS
         and _can(request.user, "withdraw", nomination),
         "missing": services.missing_fields(nomination),
+        "return_reasons": latest_return(nomination)
+        if nomination.state == NominationState.RETURNED
+        else None,
         **extra,
     }
 
@@ -429,6 +433,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "nominations.view_personal_data", nomination
             ),
             "history": nomination_history(nomination),
+            "review": review_panel(request.user, nomination),
         }
     )
     return render(request, "nominations/nomination_detail.html", context)

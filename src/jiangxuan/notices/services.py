@@ -25,6 +25,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.nominations.enums import NominationAction, NominationState
@@ -390,6 +391,7 @@ def file_objection(
             "attachment": bool(objection.attachment),
         },
     )
+    events.objection_filed.send(sender=Objection, objection=objection)
     return objection
 
 

@@ -23,6 +23,10 @@ ENDPOINTS = {
     ("get", "/api/v1/nominations/{nomination_id}/documents"),
     ("get", "/api/v1/campaigns/{code}/deadlines"),
     ("post", "/api/v1/campaigns/{code}/deadlines"),
+    ("get", "/api/v1/review/queue"),
+    ("get", "/api/v1/nominations/{nomination_id}/sign-offs"),
+    ("post", "/api/v1/nominations/{nomination_id}/sign-offs"),
+    ("post", "/api/v1/review/forward"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {

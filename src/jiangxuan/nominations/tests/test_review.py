@@ -100,8 +100,9 @@ def test_direct_channel_skips_the_county(changchun, make_user, nominate, complet
 
 def test_city_cannot_act_while_the_workplace_is_pending(submitted, people):
     n = submitted()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(InvalidTransition) as excinfo:
         review.sign_off(n, actor=people["city"], signer="hr_bureau", decision=Decision.APPROVE)
+    assert "尚未进入“市人社局审核”" in excinfo.value.message
     n.refresh_from_db()
     assert (n.state, n.level, n.sign_offs.count()) == (NominationState.SUBMITTED, "workplace", 0)
 
@@ -275,3 +276,52 @@ def test_a_level_with_a_notice_forwards_only_after_it_cleared(submitted, people,
     )
     n.refresh_from_db()
     assert n.level == "nominating-unit"
+
+
+def test_a_reviewer_of_another_county_cannot_sign(submitted, make_user):
+    n = submitted()
+    stranger = make_user("cc-nanguan-hrss", Role.REVIEWER)
+    with pytest.raises(PermissionDenied):
+        review.sign_off(n, actor=stranger, signer="workplace", decision=Decision.APPROVE)
+    assert n.sign_offs.count() == 0
+
+
+def test_ranks_restart_for_each_award(changchun, people, nominate, complete, within, orgs):
+    """seed 001 附件3 numbers each award's candidates from 1."""
+    body = orgs["cc-huarui-machinery"]
+    noms = []
+    for award, skill in (("jishu-nengshou", "senior"), ("jineng-dajiang", "senior_technician")) * 2:
+        n = nominate(
+            changchun,
+            award,
+            people["clerk"],
+            workplace=body,
+            skill_level=skill,
+            id_number=make_id_number(),
+            honours=[{"code": "model_worker", "name": "长春市劳动模范", "level": "city"}],
+        )
+        n = complete(n, people["clerk"])
+        with time_machine.travel(within(changchun), tick=False):
+            services.submit_nomination(n, actor=people["clerk"])
+        review.sign_off(n, actor=people["workplace"], signer="workplace", decision=Decision.APPROVE)
+        clear_level(n)
+        noms.append(n)
+
+    review.forward_nominations(
+        changchun,
+        level="workplace",
+        body=body,
+        actor=people["workplace"],
+        order=[n.pk for n in noms],
+    )
+
+    ranks = {
+        (f.nomination.award.code, f.rank)
+        for f in Forwarding.objects.filter(level="workplace").select_related("nomination__award")
+    }
+    assert ranks == {
+        ("jishu-nengshou", 1),
+        ("jishu-nengshou", 2),
+        ("jineng-dajiang", 1),
+        ("jineng-dajiang", 2),
+    }

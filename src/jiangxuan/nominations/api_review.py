@@ -1,0 +1,217 @@
+"""API: the level-by-level review — the reviewer's queue, sign-offs, ranked forwarding.
+
+Nominations come through ``nomination_for`` (outside the user's scope: 404). Refusals use
+the common error shape: a body the user may not sign for, 403; an out-of-order action
+(the city while the county is pending, anything after withdrawal), 409; a return or
+rejection without reasons, over the quota or under the minimum, 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from jiangxuan.api.common import UnitRef, unit_ref
+from jiangxuan.api.errors import ErrorOut, field_error, not_found
+from jiangxuan.campaigns.selectors import campaigns_visible_to
+
+from . import review
+from .models import Decision, Nomination, SignOff
+from .review_selectors import (
+    QueueItem,
+    ensure_turn,
+    nominations_to_review,
+    review_panel,
+    sign_off_history,
+    signing_body,
+)
+from .selectors import nomination_for, nominations_visible_to
+
+router = Router(tags=["逐级审核"])
+
+
+class SeatOut(Schema):
+    signer: str
+    body: UnitRef
+    decision: str | None = Field(None, description="本轮意见；未签署为 null")
+
+
+class QueueItemOut(Schema):
+    id: int
+    name: str
+    campaign: str
+    award_name: str
+    state: str
+    level: str
+    level_name: str
+    review_round: int
+    nominating_unit: UnitRef | None
+    can_sign_as: list[SeatOut] = Field(description="本人可代表签署、本轮尚未签署的单位")
+    signed: list[SeatOut]
+    waiting: list[SeatOut]
+    waiting_since: dt.datetime | None = Field(description="提交或上一次报送的时间")
+
+
+class SignOffIn(Schema):
+    signer: str | None = Field(
+        None, description="代表的签署方（如 union、hr_bureau）；本人只能代表一方时可省略"
+    )
+    decision: Decision = Field(description="approve 同意推荐 / return 退回修改 / reject 不予推荐")
+    opinion: str = Field("", max_length=2000, description="意见内容；退回或不予推荐时必填")
+
+
+class SignOffOut(Schema):
+    id: int
+    level: str
+    round: int
+    signer: str
+    body: UnitRef
+    decision: str
+    decision_label: str
+    opinion: str
+    decided_by: str
+    decided_at: dt.datetime
+    has_scan: bool
+
+
+class ForwardIn(Schema):
+    campaign: str = Field(description="评选活动代码")
+    level: str = Field(description="层级代码（活动规范 review_chain.levels[].code）")
+    body: int = Field(description="报送单位 id（本人须可代表该单位）")
+    order: list[int] = Field(min_length=1, description="报送的推荐 id，按排序从前到后")
+
+
+class ForwardedOut(Schema):
+    id: int
+    name: str
+    rank: int | None
+    level: str
+    state: str
+
+
+def _seat(seat) -> SeatOut:
+    decision = seat.sign_off.decision if seat.sign_off else None
+    return SeatOut(signer=seat.signer, body=unit_ref(seat.body), decision=decision)
+
+
+def _queue_item(item: QueueItem) -> QueueItemOut:
+    n = item.nomination
+    return QueueItemOut(
+        id=n.pk,
+        name=n.name,
+        campaign=n.campaign.code,
+        award_name=n.award.name,
+        state=n.state,
+        level=item.level.code,
+        level_name=item.level.name,
+        review_round=n.review_round,
+        nominating_unit=unit_ref(n.nominating_unit),
+        can_sign_as=[_seat(seat) for seat in item.to_sign],
+        signed=[_seat(seat) for seat in item.signed],
+        waiting=[_seat(seat) for seat in item.waiting],
+        waiting_since=item.waiting_since,
+    )
+
+
+def _sign_off_out(entry: SignOff) -> SignOffOut:
+    return SignOffOut(
+        id=entry.pk,
+        level=entry.level,
+        round=entry.round,
+        signer=entry.signer,
+        body=unit_ref(entry.body),
+        decision=entry.decision,
+        decision_label=entry.get_decision_display(),
+        opinion=entry.opinion,
+        decided_by=str(entry.decided_by),
+        decided_at=entry.created_at,
+        has_scan=bool(entry.scan),
+    )
+
+
+def _visible(request: HttpRequest, nomination_id: int) -> Nomination:
+    nomination = nomination_for(request.auth, nomination_id)
+    if nomination is None:
+        raise not_found()
+    return nomination
+
+
+@router.get(
+    "/review/queue", response={200: list[QueueItemOut], codes_4xx: ErrorOut}, summary="待我审核"
+)
+def review_queue(request: HttpRequest) -> list[QueueItemOut]:
+    """本人可代表签署意见的单位所在层级上、等待意见的推荐（含本轮已签署和尚待签署的单位）。"""
+    return [_queue_item(item) for item in nominations_to_review(request.auth)]
+
+
+@router.get(
+    "/nominations/{nomination_id}/sign-offs",
+    response={200: list[SignOffOut], codes_4xx: ErrorOut},
+    summary="审核意见记录",
+)
+def list_sign_offs(request: HttpRequest, nomination_id: int) -> list[SignOffOut]:
+    """推荐在各层级、各轮次的审核意见，按时间先后。"""
+    nomination = _visible(request, nomination_id)
+    return [_sign_off_out(entry) for entry in sign_off_history(nomination)]
+
+
+@router.post(
+    "/nominations/{nomination_id}/sign-offs",
+    response={201: SignOffOut, codes_4xx: ErrorOut},
+    summary="签署审核意见",
+)
+def create_sign_off(request: HttpRequest, nomination_id: int, payload: SignOffIn) -> Status:
+    """代表本级的一个签署单位签署意见；全部单位同意后本级审核完成，退回后经办人可修改重报。"""
+    user = request.auth
+    nomination = _visible(request, nomination_id)
+    ensure_turn(nomination, user)
+    signer = payload.signer
+    if signer is None:
+        seats = review_panel(user, nomination).can_sign
+        if len(seats) > 1:
+            raise field_error("signer", _("请指明代表哪一方签署（如 union、hr_bureau）。"))
+        # Without a seat, review.sign_off says why (state, level complete, no permission).
+        signer = seats[0].signer if seats else ""
+    entry = review.sign_off(
+        nomination,
+        actor=user,
+        signer=signer,
+        decision=payload.decision,
+        opinion=payload.opinion,
+    )
+    return Status(201, _sign_off_out(entry))
+
+
+@router.post(
+    "/review/forward",
+    response={200: list[ForwardedOut], codes_4xx: ErrorOut},
+    summary="排序报送上一级",
+)
+def forward_nominations(request: HttpRequest, payload: ForwardIn) -> list[ForwardedOut]:
+    """按排序将本级审核通过的推荐报送上一级；受推荐名额限制，须已完成本级公示和征求意见。"""
+    user = request.auth
+    campaign = campaigns_visible_to(user).filter(code=payload.campaign).first()
+    if campaign is None:
+        raise not_found()
+    body = signing_body(user, payload.body)
+    if body is None:
+        raise not_found()
+    if payload.level not in {lv.code for lv in campaign.specification.review_chain.levels}:
+        message = _("该评选活动没有代码为 %(code)s 的层级。") % {"code": payload.level}
+        raise field_error("level", message)
+    visible = set(
+        nominations_visible_to(user).filter(pk__in=payload.order).values_list("pk", flat=True)
+    )
+    if set(payload.order) - visible:
+        raise not_found()
+    done = review.forward_nominations(
+        campaign, level=payload.level, body=body, actor=user, order=payload.order
+    )
+    return [
+        ForwardedOut(id=n.pk, name=n.name, rank=n.rank, level=n.level, state=n.state) for n in done
+    ]

@@ -1,0 +1,444 @@
+"""Reads for the level-by-level review's pages and API: the reviewer's work queue, the
+sign-off panel of a nomination, what a body may forward, and what it forwarded.
+
+Every nomination comes from :func:`nominations_visible_to`, so nothing outside the user's
+scope is listed. Bodies are resolved in the organization tree (``chain.bodies_at``);
+nominations sharing campaign, workplace, nominating unit and level share one lookup,
+so a page of 50 nominations from a few units costs a few queries per unit, not per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Max, Prefetch
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.accounts.selectors import memberships_of
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.models import Campaign
+
+from .chain import (
+    SIGNING_ROLES,
+    bodies_at,
+    level_named,
+    levels_for,
+    other_level_of,
+    signing_units,
+)
+from .enums import NominationState
+from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
+from .selectors import nominations_visible_to
+from .workflow import InvalidTransition
+
+UNDER_REVIEW = (NominationState.SUBMITTED, NominationState.IN_REVIEW)
+#: At most this many nominations are listed in one work queue.
+QUEUE_LIMIT = 200
+
+
+@dataclass
+class Seat:
+    """One signer of a level and the body that signs for it."""
+
+    signer: str
+    body: OrgUnit
+    sign_off: SignOff | None = None
+
+
+@dataclass
+class QueueItem:
+    """A nomination at a level where the user signs: who signed in this round, who has
+    not, and since when it waits (its submission or its last forwarding)."""
+
+    nomination: Nomination
+    level: s.ReviewLevel
+    seats: list[Seat]
+    mine: list[Seat]
+    waiting_since: dt.datetime | None
+
+    @property
+    def signed(self) -> list[Seat]:
+        return [seat for seat in self.seats if seat.sign_off is not None]
+
+    @property
+    def waiting(self) -> list[Seat]:
+        return [seat for seat in self.seats if seat.sign_off is None]
+
+    @property
+    def to_sign(self) -> list[Seat]:
+        """The user's seats that have not given their opinion in this round."""
+        return [seat for seat in self.mine if seat.sign_off is None]
+
+
+@dataclass
+class QueueGroup:
+    """Queue items of one campaign at one level, for one of the user's bodies."""
+
+    campaign: Campaign
+    level: s.ReviewLevel
+    body: OrgUnit
+    items: list[QueueItem] = field(default_factory=list)
+
+
+class _Bodies:
+    """Memoised ``level_named`` and ``bodies_at`` for nominations that share campaign,
+    units and level (both walk the organization tree)."""
+
+    def __init__(self) -> None:
+        self._levels: dict[tuple, s.ReviewLevel | None] = {}
+        self._bodies: dict[tuple, list[tuple[str, OrgUnit | None]]] = {}
+
+    @staticmethod
+    def _key(nomination: Nomination, code: str) -> tuple:
+        return (
+            nomination.campaign_id,
+            nomination.workplace_id,
+            nomination.nominating_unit_id,
+            code,
+        )
+
+    def level(self, nomination: Nomination, code: str) -> s.ReviewLevel | None:
+        key = self._key(nomination, code)
+        if key not in self._levels:
+            self._levels[key] = level_named(nomination, code)
+        return self._levels[key]
+
+    def at(self, nomination: Nomination, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
+        key = self._key(nomination, level.code)
+        if key not in self._bodies:
+            self._bodies[key] = bodies_at(nomination, level)
+        return self._bodies[key]
+
+
+def _waiting_since(nominations: Iterable[Nomination]) -> dict[int, dt.datetime | None]:
+    ids = [n.pk for n in nominations]
+    forwarded = dict(
+        Forwarding.objects.filter(nomination_id__in=ids)
+        .values("nomination_id")
+        .annotate(last=Max("created_at"))
+        .values_list("nomination_id", "last")
+    )
+    since = {}
+    for n in nominations:
+        moments = [m for m in (n.submitted_at, forwarded.get(n.pk)) if m is not None]
+        since[n.pk] = max(moments) if moments else None
+    return since
+
+
+def _current_sign_offs(nomination: Nomination) -> list[SignOff]:
+    """The prefetched sign-offs of the nomination's current level and round."""
+    return [
+        so
+        for so in nomination.sign_offs.all()
+        if so.level == nomination.level and so.round == nomination.review_round
+    ]
+
+
+def _seats(nomination: Nomination, level: s.ReviewLevel, bodies: _Bodies) -> list[Seat]:
+    signed = {so.body_id: so for so in _current_sign_offs(nomination)}
+    seats, seen = [], set()
+    for signer, body in bodies.at(nomination, level):
+        # A body named for two signers (a workplace without its own union) signs once.
+        if body is None or body.id in seen:
+            continue
+        seen.add(body.id)
+        seats.append(Seat(signer, body, signed.get(body.id)))
+    return seats
+
+
+def nominations_to_review(user: User, *, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+    """Nominations waiting for opinions at a level where ``user`` signs for a body.
+
+    Input: the signed-in user. Output: one :class:`QueueItem` per nomination (visible to
+    the user, submitted or under review, its current level not yet complete, a body of
+    that level among the user's signing units), oldest waiting first, at most ``limit``.
+    Items where the user's bodies already signed in this round stay listed while other
+    bodies are still waiting (dual seals, seed 000 附件2; seed 003 附件).
+    """
+    units = signing_units(user)
+    if not units:
+        return []
+    candidates = list(
+        nominations_visible_to(user)
+        .filter(state__in=UNDER_REVIEW, level_ready=False)
+        .prefetch_related(
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related("body", "decided_by"))
+        )
+        .order_by("submitted_at", "id")
+    )
+    bodies = _Bodies()
+    items = []
+    for n in candidates:
+        level = bodies.level(n, n.level)
+        if level is None:
+            continue
+        seats = _seats(n, level, bodies)
+        mine = [seat for seat in seats if seat.body.id in units]
+        if mine:
+            items.append(QueueItem(n, level, seats, mine, None))
+        if len(items) >= limit:
+            break
+    since = _waiting_since([item.nomination for item in items])
+    for item in items:
+        item.waiting_since = since[item.nomination.pk]
+    return items
+
+
+def review_queue_groups(items: list[QueueItem]) -> list[QueueGroup]:
+    """``items`` grouped by campaign, level and the user's first body there, in the
+    order the groups first appear."""
+    groups: dict[tuple[int, str, int], QueueGroup] = {}
+    for item in items:
+        body = item.mine[0].body
+        key = (item.nomination.campaign_id, item.level.code, body.id)
+        if key not in groups:
+            groups[key] = QueueGroup(item.nomination.campaign, item.level, body)
+        groups[key].items.append(item)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class ForwardBatch:
+    """A body's nominations that completed a level and wait to be forwarded."""
+
+    campaign: Campaign
+    level: s.ReviewLevel
+    body: OrgUnit
+    count: int
+
+
+def forward_batches(user: User) -> list[ForwardBatch]:
+    """For each (campaign, level, body) where ``user`` signs for the body, how many
+    visible nominations completed the level and wait to be forwarded (排序报送)."""
+    units = signing_units(user)
+    if not units:
+        return []
+    ready = (
+        nominations_visible_to(user)
+        .filter(state=NominationState.IN_REVIEW, level_ready=True)
+        .order_by("campaign_id", "level", "id")
+    )
+    bodies = _Bodies()
+    counts: dict[tuple[int, str, int], list[Any]] = {}
+    for n in ready:
+        level = bodies.level(n, n.level)
+        if level is None:
+            continue
+        for _signer, body in bodies.at(n, level):
+            if body is not None and body.id in units:
+                key = (n.campaign_id, level.code, body.id)
+                counts.setdefault(key, [n.campaign, level, body, 0])[3] += 1
+    return [ForwardBatch(*values) for values in counts.values()]
+
+
+# --------------------------------------------------------------------------- one nomination
+
+
+@dataclass
+class LevelHistory:
+    """The sign-offs of one level in one review round."""
+
+    level_code: str
+    level_name: str
+    round: int
+    sign_offs: list[SignOff]
+
+
+@dataclass
+class ReviewPanel:
+    """What the nomination page shows about the review: the seats the user may sign,
+    the current level's seats, the history per level and round, the latest return."""
+
+    level: s.ReviewLevel | None
+    can_sign: list[Seat]
+    seats: list[Seat]
+    history: list[LevelHistory]
+    latest_return: SignOff | None
+    decisions: list[tuple[str, str]]
+
+
+def sign_off_history(nomination: Nomination) -> list[SignOff]:
+    """Every sign-off on ``nomination``, oldest first, with body and signing person."""
+    return list(
+        SignOff.objects.filter(nomination=nomination)
+        .select_related("body", "decided_by")
+        .order_by("created_at", "id")
+    )
+
+
+def latest_return(nomination: Nomination) -> SignOff | None:
+    """The most recent return for revision (退回修改) with its reasons, or None."""
+    return (
+        SignOff.objects.filter(nomination=nomination, decision=Decision.RETURN)
+        .select_related("body", "decided_by")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def review_panel(user: User, nomination: Nomination) -> ReviewPanel:
+    """The review section of a nomination's page for ``user`` (see :class:`ReviewPanel`).
+
+    ``can_sign`` is empty unless the nomination is under review at a level that is not
+    complete and the user signs there for a body that has not yet given its opinion in
+    this round.
+    """
+    history = sign_off_history(nomination)
+    names = {lv.code: lv.name for lv in levels_for(nomination)}
+    grouped: dict[tuple[str, int], LevelHistory] = {}
+    for so in history:
+        key = (so.level, so.round)
+        if key not in grouped:
+            grouped[key] = LevelHistory(so.level, names.get(so.level, so.level), so.round, [])
+        grouped[key].sign_offs.append(so)
+    level = level_named(nomination, nomination.level)
+    seats: list[Seat] = []
+    can_sign: list[Seat] = []
+    under_review = nomination.state in UNDER_REVIEW
+    if level is not None and under_review:
+        current = {
+            so.body_id: so
+            for so in history
+            if so.level == nomination.level and so.round == nomination.review_round
+        }
+        seen = set()
+        for signer, body in bodies_at(nomination, level):
+            if body is None or body.id in seen:
+                continue
+            seen.add(body.id)
+            seats.append(Seat(signer, body, current.get(body.id)))
+        if not nomination.level_ready:
+            units = signing_units(user)
+            can_sign = [seat for seat in seats if seat.body.id in units and not seat.sign_off]
+    returned = next((so for so in reversed(history) if so.decision == Decision.RETURN), None)
+    return ReviewPanel(
+        level if under_review else None,
+        can_sign,
+        seats,
+        list(grouped.values()),
+        returned,
+        list(Decision.choices),
+    )
+
+
+def ensure_turn(nomination: Nomination, user: User) -> None:
+    """Refuse, as out of order, an opinion from a user who signs for this nomination
+    only at another level of its chain (SECURITY.md check 10). review.sign_off applies
+    the same rule; views call this first to answer before parsing the form.
+
+    Raises:
+        InvalidTransition: the user signs for it at another level than the current one.
+    """
+    if nomination.state not in UNDER_REVIEW:
+        return
+    elsewhere = other_level_of(nomination, user)
+    if elsewhere is not None:
+        current = level_named(nomination, nomination.level)
+        raise InvalidTransition(
+            _("本推荐目前在“%(current)s”环节，尚未进入“%(yours)s”，现在不能签署意见。")
+            % {"current": current.name, "yours": elsewhere.name}
+        )
+
+
+# --------------------------------------------------------------------------- forwarding
+
+
+def signing_body(user: User, body_id: int) -> OrgUnit | None:
+    """The organization ``body_id`` if ``user`` signs for it (reviewer or clerk), else
+    None (the caller answers 404)."""
+    for membership in memberships_of(user):
+        if membership.role in SIGNING_ROLES and membership.org_unit_id == body_id:
+            return membership.org_unit
+    return None
+
+
+@dataclass
+class ForwardRow:
+    """A nomination ready to forward, with what its level requires cleared."""
+
+    nomination: Nomination
+    notice_required: bool
+    notice_cleared: bool
+    check_required: bool
+    check_cleared: bool
+
+    @property
+    def cleared(self) -> bool:
+        return (self.notice_cleared or not self.notice_required) and (
+            self.check_cleared or not self.check_required
+        )
+
+
+def nominations_ready_to_forward(
+    user: User, campaign: Campaign, level: str, body: OrgUnit
+) -> list[ForwardRow]:
+    """Nominations of ``campaign`` visible to ``user`` that completed ``level`` (all its
+    bodies approved in this round), are under review there and are forwarded by ``body``,
+    in their current rank then submission order, with their LevelClearance state
+    (seed 000 四1-2, seed 001 三(一)2-3: 公示无异议、征求意见后方可上报)."""
+    ready = list(
+        nominations_visible_to(user)
+        .filter(
+            campaign=campaign,
+            state=NominationState.IN_REVIEW,
+            level=level,
+            level_ready=True,
+        )
+        .prefetch_related(
+            Prefetch(
+                "clearances",
+                queryset=LevelClearance.objects.filter(level=level),
+                to_attr="level_clearances",
+            )
+        )
+        .order_by("submitted_at", "id")
+    )
+    bodies = _Bodies()
+    rows = []
+    for n in ready:
+        spec = bodies.level(n, level)
+        if spec is None or body not in [b for _sg, b in bodies.at(n, spec)]:
+            continue
+        kinds = {c.kind for c in n.level_clearances}
+        rows.append(
+            ForwardRow(
+                n,
+                spec.notice is not None,
+                ClearanceKind.NOTICE in kinds,
+                spec.background_check is not None,
+                ClearanceKind.BACKGROUND_CHECK in kinds,
+            )
+        )
+    return rows
+
+
+def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nomination]:
+    """The nominations ``body`` forwarded from ``level`` of ``campaign``, in its rank
+    order (排序; the summary sheet's and the nomination letter's order), excluding those
+    withdrawn, rejected or revoked since. Award, units and workplace are loaded; each
+    nomination's ``rank`` is set (in memory) to its rank at this level."""
+    forwardings = (
+        Forwarding.objects.filter(
+            nomination__campaign=campaign,
+            level=level,
+            body=body,
+            nomination__state__in=NominationState.LIVE,
+        )
+        .select_related(
+            "nomination__award",
+            "nomination__campaign",
+            "nomination__nominating_unit",
+            "nomination__workplace",
+        )
+        .order_by("rank", "id")
+    )
+    nominations = []
+    for forwarding in forwardings:
+        # The stored rank is the one at the latest level; the sheet needs this level's.
+        forwarding.nomination.rank = forwarding.rank
+        nominations.append(forwarding.nomination)
+    return nominations

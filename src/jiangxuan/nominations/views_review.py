@@ -1,0 +1,267 @@
+"""Pages of the level-by-level review: the reviewer's work queue, the sign-off form, the
+ranked forwarding of a level's nominations, and the level's summary sheet (XLSX) and
+nomination letter (DOCX).
+
+Thin: objects come from the selectors (out of scope answers 404), every write is one
+call to ``review``; a refusal is shown on the page in Chinese with what was typed kept.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.documents import services as documents
+from jiangxuan.documents.selectors import may_see_personal_data
+
+from . import review, services
+from .letters import DOCX_TYPE, render_nomination_letter
+from .models import Decision, Nomination
+from .review_selectors import (
+    ForwardRow,
+    ensure_turn,
+    forward_batches,
+    forwarded_by,
+    nominations_ready_to_forward,
+    nominations_to_review,
+    review_panel,
+    review_queue_groups,
+    signing_body,
+)
+from .selectors import nomination_for
+from .workflow import NominationError
+
+TEMPLATES = "nominations/review/"
+
+
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or _("您没有权限执行此操作。")
+    return render(request, "core/forbidden.html", {"message": message}, status=403)
+
+
+def _nomination_or_404(user: User, pk: int) -> Nomination:
+    nomination = nomination_for(user, pk)
+    if nomination is None:
+        raise Http404(_("没有找到该推荐。"))
+    return nomination
+
+
+def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- work queue
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Nominations waiting for the user's opinion, grouped by campaign, level and body,
+    with who signed in this round and who is still waiting; and the batches ready to
+    forward."""
+    items = nominations_to_review(request.user)
+    return render(
+        request,
+        TEMPLATES + "queue.html",
+        {"groups": review_queue_groups(items), "batches": forward_batches(request.user)},
+    )
+
+
+# --------------------------------------------------------------------------- sign-off
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the sign-off form; POST: record the opinion (同意推荐 / 退回修改 / 不予推荐)
+    with an optional scan of the stamped page. A refusal keeps the typed opinion."""
+    nomination = _nomination_or_404(request.user, pk)
+    panel = review_panel(request.user, nomination)
+    values = {"signer": "", "decision": "", "opinion": ""}
+    error, status = "", 200
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "").strip() for key in values}
+        if not values["signer"] and len(panel.can_sign) == 1:
+            values["signer"] = panel.can_sign[0].signer
+        try:
+            ensure_turn(nomination, request.user)
+            if values["decision"] not in Decision.values:
+                raise NominationError(_("请选择审核意见。"), field="decision")
+            review.sign_off(
+                nomination,
+                actor=request.user,
+                signer=values["signer"],
+                decision=values["decision"],
+                opinion=values["opinion"],
+                scan=request.FILES.get("scan"),
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, exc)
+        except NominationError as exc:
+            error, status = exc.message, 409 if exc.code == "conflict" else 400
+            nomination.refresh_from_db()
+            panel = review_panel(request.user, nomination)
+        else:
+            messages.success(
+                request,
+                _("已签署意见：%(decision)s。") % {"decision": Decision(values["decision"]).label},
+            )
+            return redirect("nominations:detail", pk=nomination.pk)
+    return render(
+        request,
+        TEMPLATES + "sign_off.html",
+        {"nomination": nomination, "review": panel, "values": values, "error": error},
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------- forwarding
+
+
+def _forward_scope(
+    request: HttpRequest, level: str, body_id: int
+) -> tuple[Campaign, s.ReviewLevel, OrgUnit]:
+    """The campaign (``?campaign=``), its level and the body, or 404 when the campaign
+    is not visible, the level is not in its chain, or the user does not sign for the
+    body."""
+    code = request.GET.get("campaign") or request.POST.get("campaign", "")
+    campaign = campaigns_visible_to(request.user).filter(code=code).first()
+    body = signing_body(request.user, body_id)
+    if campaign is None or body is None:
+        raise Http404(_("没有找到该报送批次。"))
+    level_spec = next(
+        (lv for lv in campaign.specification.review_chain.levels if lv.code == level), None
+    )
+    if level_spec is None:
+        raise Http404(_("没有找到该报送批次。"))
+    return campaign, level_spec, body
+
+
+def _posted_order(request: HttpRequest, rows: list[ForwardRow]) -> tuple[list[int], list[int]]:
+    """(every row's id in the order typed, the ids chosen to forward).
+
+    Ranks come from the ``rank_<id>`` inputs (blank or invalid ranks go last, in the
+    listed order); ``move=<id>:up|down`` swaps a row with its neighbour."""
+    ids = [row.nomination.pk for row in rows]
+
+    def rank_of(index_pk: tuple[int, int]) -> tuple[int, int]:
+        index, pk = index_pk
+        raw = request.POST.get(f"rank_{pk}", "")
+        return (int(raw) if raw.isdigit() else 10_000 + index, index)
+
+    ordered = [pk for _i, pk in sorted(enumerate(ids), key=rank_of)]
+    move = request.POST.get("move", "")
+    pk_text, _sep, direction = move.partition(":")
+    if pk_text.isdigit() and int(pk_text) in ordered:
+        i = ordered.index(int(pk_text))
+        j = i - 1 if direction == "up" else i + 1
+        if 0 <= j < len(ordered):
+            ordered[i], ordered[j] = ordered[j], ordered[i]
+    chosen = {int(v) for v in request.POST.getlist("include") if v.isdigit()}
+    return ordered, [pk for pk in ordered if pk in chosen]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forward(request: HttpRequest, level: str, body_id: int) -> HttpResponse:
+    """A body's nominations that completed ``level``: rank them (rank inputs, or up and
+    down buttons without JavaScript) and forward the chosen ones to the next level within
+    the quota. A refusal (quota, not cleared) keeps the chosen order."""
+    campaign, level_spec, body = _forward_scope(request, level, body_id)
+    rows = nominations_ready_to_forward(request.user, campaign, level, body)
+    order = [row.nomination.pk for row in rows]
+    chosen = set(order)
+    error, status = "", 200
+    if request.method == "POST":
+        order, picked = _posted_order(request, rows)
+        chosen = set(picked)
+        if request.POST.get("action") == "forward":
+            try:
+                done = review.forward_nominations(
+                    campaign, level=level, body=body, actor=request.user, order=picked
+                )
+            except PermissionDenied as exc:
+                return _forbidden(request, exc)
+            except NominationError as exc:
+                error, status = exc.message, 409 if exc.code == "conflict" else 400
+            else:
+                messages.success(
+                    request,
+                    _("已按顺序报送%(n)d名：%(names)s。")
+                    % {"n": len(done), "names": "、".join(n.name for n in done)},
+                )
+                return redirect(
+                    f"{request.path}?campaign={campaign.code}",
+                )
+    by_id = {row.nomination.pk: row for row in rows}
+    units = {row.nomination.nominating_unit for row in rows if row.nomination.nominating_unit}
+    quotas = [(unit, services.quota_usage(campaign, unit)) for unit in sorted(units, key=str)]
+    return render(
+        request,
+        TEMPLATES + "forward.html",
+        {
+            "campaign": campaign,
+            "level": level_spec,
+            "body": body,
+            "rows": [(position, by_id[pk]) for position, pk in enumerate(order, start=1)],
+            "chosen": chosen,
+            "quotas": [(unit, usage) for unit, usage in quotas if usage],
+            "forwarded": forwarded_by(campaign, level, body),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def forward_summary(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+    """The level's summary sheet (汇总表) of what ``body`` forwarded, in its rank order,
+    as XLSX; personal data in full only where the user may see it (audited)."""
+    campaign, _level_spec, body = _forward_scope(request, level, body_id)
+    rows = forwarded_by(campaign, level, body)
+    unmasked = {n.pk for n in rows if may_see_personal_data(request.user, n)}
+    data = documents.render_summary_xlsx(campaign, rows, unmasked_ids=unmasked, unit_name=body.name)
+    if unmasked:
+        documents.record_unmasked_export(
+            actor=request.user, obj=campaign, file_format="xlsx", nomination_ids=sorted(unmasked)
+        )
+    title = campaign.specification.summary_sheet.title
+    return _download(data, f"{title}-{body.name}.xlsx", documents.XLSX_TYPE)
+
+
+@login_required
+@require_GET
+def forward_letter(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+    """The nomination letter (推荐报告 / 推荐函) of ``body`` at ``level`` as DOCX, listing
+    what it forwarded in rank order; the user is the contact person."""
+    campaign, _level_spec, body = _forward_scope(request, level, body_id)
+    rows = forwarded_by(campaign, level, body)
+    if not rows:
+        raise Http404(_("本单位在该层级尚未报送推荐，无法生成推荐报告。"))
+    user: Any = request.user
+    data = render_nomination_letter(
+        campaign,
+        level=level,
+        body=body,
+        nominations=rows,
+        contact=str(user),
+        phone=request.GET.get("phone", "")[:30],
+    )
+    return _download(data, f"{body.name}-推荐报告.docx", DOCX_TYPE)

@@ -1,0 +1,633 @@
+"""Reads for the campaign overview (活动总览): where one campaign stands, for its campaign
+office and leading group (issue 3, "Overview for the campaign office").
+
+Every read runs a fixed number of queries whatever the number of nominations, units,
+notices or objections (STYLE 8.5). The review chain's bodies and the nominating-unit
+categories are therefore resolved in memory over one read of the organization tree around
+the campaign's nominations (:class:`OrgIndex`), following the same rules as
+:func:`jiangxuan.nominations.chain.body_for`, :func:`~jiangxuan.nominations.chain.levels_for`
+and :func:`jiangxuan.campaigns.selectors.unit_matches`, which query per call; the tests
+compare both on every seed campaign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import Signer
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.selectors import awards_of, office_campaign_ids
+from jiangxuan.campaigns.spec import SHANGHAI
+from jiangxuan.nominations.chain import AREA_LEVELS
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Decision, Forwarding, Nomination, SignOff
+from jiangxuan.nominations.services import QuotaUsage
+from jiangxuan.notices.enums import BackgroundCheckState, NoticeState, ObjectionState
+from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
+
+#: Who may open a campaign's overview; only the office acts on what it shows.
+OVERVIEW_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP}
+#: Area bodies the chain may name below a region or a workplace.
+AREA_BODY_KINDS = ("union", "hr_bureau", "government")
+#: Nominations waiting for opinions at their current level.
+REVIEW_STATES = (NominationState.SUBMITTED, NominationState.IN_REVIEW)
+#: Columns of the nominations table besides the chain's levels.
+DRAFT, RETURNED, APPROVED, ENDED = "draft", "returned", "approved", "ended"
+
+
+# --------------------------------------------------------------------------- access
+
+
+def overview_campaign(user: User, code: str) -> Campaign | None:
+    """The campaign ``code`` if ``user`` is its campaign office or leading group, else None
+    (the view answers 404)."""
+    ids = office_campaign_ids(user, OVERVIEW_ROLES)
+    return Campaign.objects.filter(id__in=ids, code=code).first() if ids else None
+
+
+def acts_for_office(user: User, campaign: Campaign) -> bool:
+    """Whether ``user`` is the campaign office of ``campaign`` (the leading group sees the
+    overview but the notice and background-check pages are the office's)."""
+    return campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+
+
+# --------------------------------------------------------------------------- org tree
+
+
+class OrgIndex:
+    """Organization units held in memory, with the tree reads the review chain needs.
+
+    Built from the units of the nominations (workplace, nominating unit), every ancestor
+    of those, and the unions, HR bureaus and governments directly below any of them, plus
+    the roots named by the specification's ``within`` matches.
+    """
+
+    def __init__(self, units: Iterable[OrgUnit], roots: dict[str, OrgUnit]):
+        self.by_path = {unit.path: unit for unit in units}
+        self.children: dict[str, list[OrgUnit]] = defaultdict(list)
+        for unit in sorted(self.by_path.values(), key=lambda u: u.path):
+            self.children[unit.path[: -OrgUnit.steplen]].append(unit)
+        self.roots = roots
+
+    @classmethod
+    def around(cls, units: Iterable[OrgUnit | None], spec: s.CampaignSpec) -> OrgIndex:
+        """Two queries: the tree around ``units`` and the specification's ``within`` roots."""
+        step = OrgUnit.steplen
+        prefixes = {
+            unit.path[:end]
+            for unit in units
+            if unit is not None
+            for end in range(step, len(unit.path) + 1, step)
+        }
+        within = {code for category in spec.unit_categories for code in category.match.within}
+        rows = (
+            list(
+                OrgUnit.objects.annotate(parent_path=Substr("path", 1, (F("depth") - 1) * step))
+                .filter(
+                    Q(path__in=prefixes)
+                    | Q(parent_path__in=prefixes, kind__in=AREA_BODY_KINDS, depth__gt=1)
+                )
+                .order_by("path")
+            )
+            if prefixes
+            else []
+        )
+        roots = {u.code: u for u in OrgUnit.objects.filter(code__in=within)} if within else {}
+        return cls(rows, roots)
+
+    def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit's ancestors, root first."""
+        step = OrgUnit.steplen
+        paths = (unit.path[:end] for end in range(step, len(unit.path), step))
+        return [self.by_path[path] for path in paths if path in self.by_path]
+
+    def parent(self, unit: OrgUnit) -> OrgUnit | None:
+        """The unit's parent, or None for a root."""
+        return self.by_path.get(unit.path[: -OrgUnit.steplen])
+
+    def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
+        """The first child (tree order) of ``kind``; an area body (``governs_region``) when
+        asked."""
+        return next(
+            (
+                c
+                for c in self.children.get(unit.path, [])
+                if c.kind == kind and (c.governs_region or not area_body)
+            ),
+            None,
+        )
+
+    # -- campaigns.selectors.unit_matches / category_of, without queries
+
+    def matches(self, unit: OrgUnit, category: s.UnitCategory) -> bool:
+        """Whether ``unit`` belongs to the nominating-unit ``category``."""
+        match = category.match
+        if match.orgs and unit.code not in match.orgs:
+            return False
+        if match.kinds and unit.kind not in match.kinds:
+            return False
+        if match.levels and unit.level not in match.levels:
+            return False
+        if match.governs_region is not None and unit.governs_region != match.governs_region:
+            return False
+        if match.within and not any(
+            unit.path.startswith(self.roots[code].path)
+            for code in match.within
+            if code in self.roots
+        ):
+            return False
+        return not (
+            match.ownership and not any(word in unit.ownership_type for word in match.ownership)
+        )
+
+    def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
+        """The first category of ``spec`` that ``unit`` belongs to, or None."""
+        return next((c for c in spec.unit_categories if self.matches(unit, c)), None)
+
+    # -- nominations.chain.levels_for / body_for, without queries
+
+    def levels_for(self, nomination: Nomination, spec: s.CampaignSpec) -> list[s.ReviewLevel]:
+        """The levels the nomination passes through; a ``direct`` category skips the levels
+        marked ``skipped_by_direct`` (seed 001 三(一)3)."""
+        unit = nomination.nominating_unit
+        category = self.category_of(unit, spec) if unit is not None else None
+        direct = bool(category and category.direct)
+        return [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
+
+    def _region_at(self, unit: OrgUnit, level: str) -> OrgUnit | None:
+        for node in [unit, *reversed(self.ancestors(unit))]:
+            if node.kind == "region" and node.level == level:
+                return node
+        return None
+
+    def _area_body(self, region: OrgUnit | None, kind: str) -> OrgUnit | None:
+        return self.child(region, kind, area_body=True) if region is not None else None
+
+    def body_for(self, nomination: Nomination, level: s.ReviewLevel, signer: str) -> OrgUnit | None:
+        """The organization that signs for ``signer`` at ``level``, or None where the tree
+        has none (rules in :mod:`jiangxuan.nominations.chain`)."""
+        workplace = nomination.workplace or nomination.nominating_unit
+        unit = nomination.nominating_unit or workplace
+        if workplace is None:
+            return None
+        if signer == "workplace":
+            return workplace
+        if signer == "workplace_union":
+            return self.child(workplace, "union") or workplace
+        if signer == "nominating_unit":
+            return unit
+        if signer in ("union", "hr_bureau"):
+            if level.level in AREA_LEVELS:
+                region = self._region_at(workplace, level.level)
+                return self._area_body(region, signer) if region is not None else unit
+            if unit.kind == signer:
+                return unit
+            parent = self.parent(unit)
+            if parent is not None and parent.kind == "region":
+                return self._area_body(parent, signer)
+            return unit
+        if signer == "government" and level.level in AREA_LEVELS:
+            return self._area_body(self._region_at(workplace, level.level), "government")
+        return None
+
+    def bodies_at(
+        self, nomination: Nomination, level: s.ReviewLevel
+    ) -> list[tuple[str, OrgUnit | None]]:
+        """(signer, body) for every signer the chain names at ``level``."""
+        return [(sg, self.body_for(nomination, level, sg)) for sg in level.signers]
+
+
+# --------------------------------------------------------------------------- the overview
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the nominations table (a state, or a level of the chain)."""
+
+    key: str
+    label: str
+    tone: str
+
+
+@dataclass
+class UnitRow:
+    """One nominating unit's nominations for one award, counted per column."""
+
+    unit_id: int | None
+    name: str
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass
+class AwardTally:
+    """The nominations table of one award: a row per nominating unit."""
+
+    award: Award
+    rows: list[UnitRow]
+    totals: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals)
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    """How one nominating unit's quota (for one award, or all awards) stands."""
+
+    unit: OrgUnit
+    usage: QuotaUsage
+    award_name: str
+
+    @property
+    def status(self) -> str:
+        """ "over", "full", "below" (under the minimum) or "open"."""
+        maximum, used = self.usage.maximum, self.usage.used
+        if maximum is not None and used > maximum:
+            return "over"
+        if self.usage.full:
+            return "full"
+        return "below" if used < self.usage.minimum else "open"
+
+
+@dataclass(frozen=True)
+class WaitingBody:
+    """A body that has not yet given its opinion at a nomination's current level."""
+
+    signer: str
+    signer_label: str
+    body: OrgUnit | None
+
+    @property
+    def name(self) -> str:
+        return self.body.name if self.body is not None else _("（组织架构中未找到）")
+
+
+@dataclass(frozen=True)
+class WaitingSignOff:
+    """A nomination whose current level still waits for some bodies' opinions, since
+    ``since`` (its submission or its latest forwarding, Asia/Shanghai)."""
+
+    nomination: Nomination
+    level: s.ReviewLevel
+    waiting: list[WaitingBody]
+    since: dt.datetime
+    waited: dt.timedelta
+
+    @property
+    def waited_days(self) -> int:
+        return self.waited.days
+
+    @property
+    def waited_hours(self) -> int:
+        """Hours beyond :attr:`waited_days`."""
+        return self.waited.seconds // 3600
+
+
+@dataclass
+class CampaignOverview:
+    """Everything the overview page shows about one campaign at ``now``."""
+
+    campaign: Campaign
+    now: dt.datetime
+    today: dt.date
+    columns: list[Column]
+    awards: list[AwardTally]
+    quotas: list[QuotaRow]
+    waiting: list[WaitingSignOff]
+    notices: list[PublicNotice]
+    objections: list[Objection]
+    checks_requested: int
+    checks_overdue: list[BackgroundCheck]
+    live_count: int = 0
+    award_names: dict[str | None, str] = field(default_factory=dict)
+
+    @property
+    def open_objection_count(self) -> int:
+        return len(self.objections)
+
+
+def _columns(spec: s.CampaignSpec) -> list[Column]:
+    levels = [Column(lv.code, lv.name, "level") for lv in spec.review_chain.levels]
+    return [
+        Column(DRAFT, _("草稿"), "draft"),
+        *levels,
+        Column(RETURNED, _("退回修改"), "returned"),
+        Column(APPROVED, _("已通过逐级审核"), "approved"),
+        Column(ENDED, _("不予推荐、撤回或撤销"), "ended"),
+    ]
+
+
+def _column_of(state: str, level: str) -> str:
+    if state == NominationState.DRAFT:
+        return DRAFT
+    if state == NominationState.RETURNED:
+        return RETURNED
+    if state == NominationState.APPROVED:
+        return APPROVED
+    if state in NominationState.FINAL:
+        return ENDED
+    return level
+
+
+def _award_tallies(
+    campaign: Campaign, awards: list[Award], columns: list[Column]
+) -> list[AwardTally]:
+    """Counts per award, nominating unit and column: one grouped query."""
+    grouped = (
+        Nomination.objects.filter(campaign=campaign)
+        .values("award_id", "nominating_unit_id", "nominating_unit__name", "state", "level")
+        .annotate(n=Count("id"))
+        .order_by("award_id", "nominating_unit__path", "nominating_unit_id")
+    )
+    index = {column.key: i for i, column in enumerate(columns)}
+    rows: dict[int, dict[int | None, UnitRow]] = defaultdict(dict)
+    for g in grouped:
+        key = _column_of(g["state"], g["level"])
+        if key not in index:
+            # A level the specification no longer names: shown as its code.
+            index[key] = len(columns)
+            columns.append(Column(key, key, "level"))
+            for by_unit in rows.values():
+                for row in by_unit.values():
+                    row.counts.append(0)
+        row = rows[g["award_id"]].setdefault(
+            g["nominating_unit_id"],
+            UnitRow(
+                g["nominating_unit_id"],
+                g["nominating_unit__name"] or _("（无推荐单位）"),
+                [0] * len(columns),
+            ),
+        )
+        row.counts[index[key]] += g["n"]
+    tallies = []
+    for award in awards:
+        award_rows = list(rows.get(award.id, {}).values())
+        for row in award_rows:
+            row.counts += [0] * (len(columns) - len(row.counts))
+        totals = [sum(r.counts[i] for r in award_rows) for i in range(len(columns))]
+        tallies.append(AwardTally(award, award_rows, totals))
+    return tallies
+
+
+def _quota_rows(
+    campaign: Campaign, index: OrgIndex, award_names: dict[str | None, str]
+) -> list[QuotaRow]:
+    """Each nominating unit's quotas and their use, as nominations.services.quota_usage
+    counts it (live nominations the unit forwarded at the level where it signs; seed 000
+    四: 5-10; seed 001 附件1; seed 002 三): two queries."""
+    spec = campaign.specification
+    if not spec.quotas:
+        return []
+    kinds = {kind for c in spec.unit_categories for kind in c.match.kinds}
+    codes = {code for c in spec.unit_categories for code in c.match.orgs}
+    candidates = OrgUnit.objects.filter(Q(kind__in=kinds) | Q(code__in=codes)).order_by("path")
+    used: dict[tuple[int, str | None], int] = defaultdict(int)
+    for g in (
+        Forwarding.objects.filter(
+            nomination__campaign=campaign,
+            quota_unit__isnull=False,
+            nomination__state__in=NominationState.LIVE,
+        )
+        .values("quota_unit_id", "nomination__award__code")
+        .annotate(n=Count("id"))
+    ):
+        used[(g["quota_unit_id"], g["nomination__award__code"])] += g["n"]
+        # Key (unit, None): across awards, for quotas without an award.
+        used[(g["quota_unit_id"], None)] += g["n"]
+    rows = []
+    for unit in candidates:
+        category = index.category_of(unit, spec)
+        if category is None:
+            continue
+        for quota in (q for q in spec.quotas if q.category == category.code):
+            count = used.get((unit.id, quota.award), 0)
+            usage = QuotaUsage(
+                category.code, category.name, quota.award, count, quota.min, quota.max
+            )
+            rows.append(QuotaRow(unit, usage, award_names.get(quota.award, quota.award or "")))
+    return rows
+
+
+def _waiting_sign_offs(
+    campaign: Campaign, index: OrgIndex, nominations: list[Nomination], now: dt.datetime
+) -> list[WaitingSignOff]:
+    """Nominations under review whose current level's bodies have not all approved in the
+    current round (seed 000 附件2; seed 003 附件: 盖章 ×2), oldest wait first: two queries."""
+    spec = campaign.specification
+    approved: dict[tuple[int, str, int], set[int]] = defaultdict(set)
+    for so in SignOff.objects.filter(
+        nomination__in=[n.pk for n in nominations], decision=Decision.APPROVE
+    ).values("nomination_id", "level", "round", "body_id"):
+        approved[(so["nomination_id"], so["level"], so["round"])].add(so["body_id"])
+    last_forwarded = dict(
+        Forwarding.objects.filter(nomination__in=[n.pk for n in nominations])
+        .values("nomination_id")
+        .annotate(last=Max("created_at"))
+        .values_list("nomination_id", "last")
+    )
+    signer_labels = dict(Signer.choices)
+    rows = []
+    for n in nominations:
+        level = next((lv for lv in index.levels_for(n, spec) if lv.code == n.level), None)
+        if level is None:
+            continue
+        signed = approved[(n.pk, level.code, n.review_round)]
+        waiting: list[WaitingBody] = []
+        seen: set[int] = set()
+        for signer, body in index.bodies_at(n, level):
+            # A body named for two signers (a workplace without its own union) signs once.
+            if body is not None and (body.id in signed or body.id in seen):
+                continue
+            if body is not None:
+                seen.add(body.id)
+            waiting.append(WaitingBody(signer, str(signer_labels.get(signer, signer)), body))
+        if not waiting:
+            continue
+        since = max(
+            t for t in (n.submitted_at, last_forwarded.get(n.pk)) if t is not None
+        ).astimezone(SHANGHAI)
+        rows.append(WaitingSignOff(n, level, waiting, since, now - since))
+    rows.sort(key=lambda row: (row.since, row.nomination.pk))
+    return rows
+
+
+def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> CampaignOverview:
+    """Where ``campaign`` stands at ``now`` (default: server time), read in a fixed number
+    of queries (twelve at most, whatever the number of rows).
+
+    - nominations per award, nominating unit and column (draft, each level of the chain
+      for those under review there, returned, approved, ended);
+    - each nominating unit's quota fill (min/max from the specification);
+    - sign-offs waiting, oldest first;
+    - public notices running (with end date and open objections) and unresolved objections;
+    - background checks requested, and those past their due date (``due_on`` before today
+      in Asia/Shanghai).
+    """
+    now = (now or timezone.now()).astimezone(SHANGHAI)
+    today = now.date()
+    spec = campaign.specification
+    awards = awards_of(campaign)
+    award_names: dict[str | None, str] = {a.code: a.name for a in awards}
+    columns = _columns(spec)
+    tallies = _award_tallies(campaign, awards, columns)
+    under_review = list(
+        Nomination.objects.filter(
+            campaign=campaign,
+            state__in=REVIEW_STATES,
+            level_ready=False,
+            submitted_at__isnull=False,
+        )
+        .exclude(level="")
+        .select_related("award", "nominating_unit", "workplace")
+        # The encrypted columns are never needed here: not read, not decrypted.
+        .only(
+            "id",
+            "name",
+            "state",
+            "level",
+            "review_round",
+            "submitted_at",
+            "campaign_id",
+            "award__name",
+            "award__code",
+            "nominating_unit",
+            "workplace",
+        )
+    )
+    index = OrgIndex.around(
+        [u for n in under_review for u in (n.workplace, n.nominating_unit)], spec
+    )
+    waiting = _waiting_sign_offs(campaign, index, under_review, now) if under_review else []
+    quotas = _quota_rows(campaign, index, award_names)
+    notices = list(
+        PublicNotice.objects.filter(campaign=campaign, state=NoticeState.RUNNING)
+        .select_related("body")
+        .annotate(
+            entry_count=Count("entries", distinct=True),
+            open_objections=Count(
+                "objections",
+                filter=Q(objections__state__in=ObjectionState.UNRESOLVED),
+                distinct=True,
+            ),
+        )
+        .order_by("ends_on", "id")
+    )
+    objections = list(
+        Objection.objects.filter(notice__campaign=campaign, state__in=ObjectionState.UNRESOLVED)
+        .select_related("notice", "nomination", "assigned_to")
+        .only(
+            "id",
+            "state",
+            "created_at",
+            "notice__id",
+            "notice__title",
+            "nomination__id",
+            "nomination__name",
+            "assigned_to__username",
+            "assigned_to__display_name",
+        )
+        .order_by("created_at", "id")
+    )
+    checks = list(
+        BackgroundCheck.objects.filter(
+            nomination__campaign=campaign, state=BackgroundCheckState.REQUESTED
+        )
+        .select_related("nomination")
+        .only(
+            "id",
+            "department_name",
+            "due_on",
+            "requested_at",
+            "state",
+            "nomination__id",
+            "nomination__name",
+        )
+        .order_by("due_on", "id")
+    )
+    live = sum(
+        t.totals[i] for t in tallies for i, c in enumerate(columns) if c.key not in (DRAFT, ENDED)
+    )
+    return CampaignOverview(
+        campaign=campaign,
+        now=now,
+        today=today,
+        columns=columns,
+        awards=tallies,
+        quotas=quotas,
+        waiting=waiting,
+        notices=notices,
+        objections=objections,
+        checks_requested=len(checks),
+        checks_overdue=[c for c in checks if c.due_on < today],
+        live_count=live,
+        award_names=award_names,
+    )
+
+
+def chart_data(overview: CampaignOverview) -> dict[str, Any]:
+    """The charts' data for the page's JSON island (``json_script``): plain lists and
+    strings only, no personal data.
+
+    ``{"nominations": [{"award", "units", "series": [{"key", "name", "tone", "shade",
+    "data"}]}],
+    "quotas": [{"title", "units", "used", "minimum", "maximum"}], "labels": {...}}``:
+    one nominations chart per award with nominations, one quota chart per quota award
+    (or across awards); series with no nomination are left out, ``shade`` is a level's
+    position in the chain (null for the other columns), ``maximum`` is null
+    where the quota has no upper bound, and ``labels`` are the quota charts' legend.
+    """
+    # A level keeps its shade in every chart: its position in the chain.
+    shades = {c.key: i for i, c in enumerate(c for c in overview.columns if c.tone == "level")}
+    nominations = []
+    for tally in overview.awards:
+        if not tally.rows:
+            continue
+        series = [
+            {
+                "key": column.key,
+                "name": column.label,
+                "tone": column.tone,
+                "shade": shades.get(column.key),
+                "data": [row.counts[i] for row in tally.rows],
+            }
+            for i, column in enumerate(overview.columns)
+            if tally.totals[i]
+        ]
+        nominations.append(
+            {"award": tally.award.name, "units": [r.name for r in tally.rows], "series": series}
+        )
+    quotas: dict[str | None, dict[str, Any]] = {}
+    for row in overview.quotas:
+        chart = quotas.setdefault(
+            row.usage.award,
+            {
+                "title": row.award_name or _("各奖项合计"),
+                "units": [],
+                "used": [],
+                "minimum": [],
+                "maximum": [],
+            },
+        )
+        chart["units"].append(row.unit.name)
+        chart["used"].append(row.usage.used)
+        chart["minimum"].append(row.usage.minimum)
+        chart["maximum"].append(row.usage.maximum)
+    labels = {"used": _("已报送"), "remaining": _("尚余名额"), "minimum": _("下限")}
+    return {"nominations": nominations, "quotas": list(quotas.values()), "labels": labels}

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "overview"
+
+urlpatterns = [
+    path("<slug:code>/", views.campaign_overview_page, name="campaign"),
+]

@@ -1,0 +1,39 @@
+"""The campaign overview page (活动总览) for the campaign office and leading group.
+
+Thin: the campaign comes from ``selectors.overview_campaign`` (another campaign, or a
+user without the role there, answers 404); everything shown from
+``selectors.campaign_overview``.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .selectors import acts_for_office, campaign_overview, chart_data, overview_campaign
+
+#: The chart library, copied from npm by scripts/ensure-node-assets.sh (never a CDN).
+ECHARTS = "vendor/echarts.min.js"
+
+
+@login_required
+@require_GET
+def campaign_overview_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Nominations per unit and level, quota fill, sign-offs waiting, notices running,
+    objections open and background checks overdue, with charts when the chart library
+    is installed (otherwise the tables alone, and a note saying so)."""
+    campaign = overview_campaign(request.user, code)
+    if campaign is None:
+        raise Http404(_("没有找到该评选活动。"))
+    overview = campaign_overview(campaign)
+    context = {
+        "campaign": campaign,
+        "overview": overview,
+        "charts": chart_data(overview),
+        "charts_available": finders.find(ECHARTS) is not None,
+        "echarts": ECHARTS,
+        "can_act": acts_for_office(request.user, campaign),
+    }
+    return render(request, "overview/campaign_overview.html", context)
