@@ -161,6 +161,10 @@ def _check_clearances(nomination: Nomination, level: Any) -> None:
 def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> None:
     """Apply each nominating unit's quota at the level where that unit signs: what it has
     forwarded there plus this batch must lie within [min, max] per award (or in total)."""
+    # Penalties are recorded by the notices app (objections found falsification); they
+    # bind this campaign's quotas: a barred unit, a reduced quota, a place not refilled.
+    from jiangxuan.notices import selectors as penalties
+
     spec = campaign.specification
     units = {
         n.nominating_unit
@@ -187,11 +191,21 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> No
                 continue
             # A unit that signs at two levels forwards one nominee twice: count people.
             counted = set(earlier.values_list("nomination_id", flat=True))
+            lost = penalties.no_substitute_nominations(campaign).filter(nominating_unit=unit)
+            if quota.award:
+                lost = lost.filter(award__code=quota.award)
+            counted |= set(lost.values_list("id", flat=True))
             count = len(counted | {n.pk for n in mine})
-            if quota.max is not None and count > quota.max:
+            maximum = quota.max
+            reduction = penalties.penalty_quota_reduction(
+                unit, campaign.series, for_campaign=campaign
+            )
+            if maximum is not None and reduction:
+                maximum = max(maximum - reduction, 0)
+            if maximum is not None and count > maximum:
                 raise NominationError(
                     _("%(unit)s至多推荐%(max)d名，本次报送后将为%(count)d名。")
-                    % {"unit": unit.name, "max": quota.max, "count": count},
+                    % {"unit": unit.name, "max": maximum, "count": count},
                     code="quota",
                 )
             if count < quota.min:

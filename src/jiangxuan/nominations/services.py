@@ -29,6 +29,7 @@ from jiangxuan.campaigns.selectors import (
     window_state,
 )
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.crypto import blind_index
 
 from . import validators
 from .eligibility import evaluate_rules
@@ -88,6 +89,14 @@ def create_nomination(
         raise NominationError(
             _("“%(unit)s”不属于本活动的任何推荐单位类别，请联系上级单位。")
             % {"unit": workplace.name}
+        )
+    # Penalties come from the notices app (seed 001 三(二)4: 取消推荐单位参加下一届评选的资格).
+    from jiangxuan.notices.selectors import unit_barred
+
+    if unit_barred(nominating_unit, campaign.series, for_campaign=campaign):
+        raise NominationError(
+            _("%(unit)s因上一届评选中弄虚作假，已被取消本届推荐资格。")
+            % {"unit": nominating_unit.name}
         )
     channels = [c.code for c in spec.channels]
     channel = channel or channels[0]
@@ -192,6 +201,16 @@ def save_nomination(
     if publication_consent is not None and publication_consent != nomination.publication_consent:
         nomination.publication_consent = publication_consent
         changed.append("publication_consent")
+    if "id_number" in changed and nomination.id_number:
+        from jiangxuan.notices.selectors import no_substitute_nominations
+
+        revoked = no_substitute_nominations(nomination.campaign).filter(
+            id_index=blind_index(nomination.id_number)
+        )
+        if revoked.exists():
+            raise NominationError(
+                _("此人在本活动中的推荐资格已被撤销，不得重报。"), field="id_number"
+            )
     evaluate_eligibility(nomination, save=False)
     try:
         with transaction.atomic():
@@ -478,3 +497,23 @@ def record_clearance(
             after={"level": level, "kind": kind, "reference": reference},
         )
     return clearance
+
+
+def record_personal_data_view(nomination: Nomination, *, actor: User, where: str) -> bool:
+    """Audit that ``actor`` sees ``nomination``'s ID number, phones or bank account in full
+    (issue 3: every view of unmasked personal data is audited; GB/T 35273 §7.2).
+
+    Returns False, writing nothing, when the actor lacks the permission (the page then
+    shows masked values) or the nomination holds no such data.
+    """
+    if not actor.has_perm("nominations.view_personal_data", nomination):
+        return False
+    present = [name for name in sorted(PERSONAL_FIELDS) if getattr(nomination, name)]
+    if present:
+        record_audit(
+            actor=actor,
+            action="nomination.view_unmasked",
+            obj=nomination,
+            after={"fields": present, "where": where},
+        )
+    return True

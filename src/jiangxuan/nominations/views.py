@@ -220,6 +220,8 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not (nomination.is_editable and _can(request.user, "change", nomination)):
         return redirect("nominations:detail", pk=nomination.pk)
     if request.method != "POST":
+        # The form shows the ID number and phones in full: the clerk needs them to edit.
+        services.record_personal_data_view(nomination, actor=request.user, where="edit")
         return _render_edit(request, nomination, _form(nomination))
     data = request.POST.copy()
     add_row = data.get("add_row", "")
@@ -429,9 +431,10 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         {
             "can_edit": nomination.is_editable and _can(request.user, "change", nomination),
-            "can_view_personal": request.user.has_perm(
-                "nominations.view_personal_data", nomination
-            ),
+            # Masked by default; "显示完整信息" (?unmasked=1) is for those with need, audited.
+            "can_view_personal": request.GET.get("unmasked") == "1"
+            and services.record_personal_data_view(nomination, actor=request.user, where="detail"),
+            "may_unmask": request.user.has_perm("nominations.view_personal_data", nomination),
             "history": nomination_history(nomination),
             "review": review_panel(request.user, nomination),
         }

@@ -305,3 +305,13 @@ def assignees_for(objection: Objection) -> QuerySet[User]:
             if any(path.startswith(root) for path in paths):
                 ids.add(m.user_id)
     return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+def no_substitute_nominations(campaign: Campaign) -> QuerySet[Nomination]:
+    """Revoked nominations of ``campaign`` whose place may not be filled again (seed 001
+    三(二)4: 撤销推荐对象资格，不得递补或重报)."""
+    return Nomination.objects.filter(
+        campaign=campaign,
+        state=NominationState.REVOKED,
+        penalties__no_substitute=True,
+    ).distinct()

@@ -325,3 +325,86 @@ def test_ranks_restart_for_each_award(changchun, people, nominate, complete, wit
         ("jineng-dajiang", 1),
         ("jineng-dajiang", 2),
     }
+
+
+def penalize(nomination, office, **fields):
+    """Arrange a penalty as notices.services.answer_objection records it."""
+    from jiangxuan.notices.models import DisciplinaryPenalty
+
+    return DisciplinaryPenalty.objects.create(
+        unit=nomination.nominating_unit,
+        series=nomination.campaign.series,
+        campaign=nomination.campaign,
+        nomination=nomination,
+        reason="伪造获奖证书",
+        decided_by=office,
+        **fields,
+    )
+
+
+def test_a_revoked_place_is_not_refilled_nor_the_person_renominated(
+    submitted, people, orgs, changchun, make_user, nominate
+):
+    """seed 001 三(二)4: 撤销推荐对象资格，不得递补或重报."""
+    from jiangxuan.nominations.workflow import transition
+
+    office = make_user("cc-hrss", Role.CAMPAIGN_OFFICE, campaign=changchun)
+    cheat, *others = ready_at_county(4, submitted, people)
+    transition(cheat, "revoke", actor=None, opinion="经核查，获奖证书系伪造")
+    penalize(cheat, office, kind="reduce_quota", amount=1, no_substitute=True)
+    body = orgs["cc-chaoyang-hrss"]
+
+    with pytest.raises(NominationError) as excinfo:
+        review.forward_nominations(
+            changchun,
+            level="nominating-unit",
+            body=body,
+            actor=people["county"],
+            order=[n.pk for n in others],
+        )
+    assert "至多推荐3名，本次报送后将为4名" in excinfo.value.message
+    review.forward_nominations(
+        changchun,
+        level="nominating-unit",
+        body=body,
+        actor=people["county"],
+        order=[n.pk for n in others[:2]],
+    )
+    with pytest.raises(NominationError) as again:
+        nominate(changchun, "jineng-dajiang", people["clerk"], id_number=cheat.id_number)
+    assert "不得重报" in again.value.message
+
+
+def test_penalties_bind_the_next_edition(seed_campaign, make_user, orgs):
+    """三(二)4: 取消推荐单位参加下一届评选的资格 — the unit cannot nominate next time."""
+    from jiangxuan.campaigns.services import load_campaign
+    from jiangxuan.conftest import seed_spec_path
+    from jiangxuan.notices.models import DisciplinaryPenalty
+
+    this = seed_campaign("001")
+    office = make_user("cc-hrss", Role.CAMPAIGN_OFFICE, campaign=this)
+    DisciplinaryPenalty.objects.create(
+        unit=orgs["cc-chaoyang-hrss"],
+        series=this.series,
+        campaign=this,
+        kind="lose_next_edition",
+        reason="弄虚作假",
+        decided_by=office,
+    )
+    text = seed_spec_path("001").read_text(encoding="utf-8")
+    text = text.replace("code: changchun-jineng-2022", "code: changchun-jineng-2024")
+    text = text.replace("year: 2022", "year: 2024").replace("第三届", "第四届")
+    following = load_campaign(text, state="published")
+    clerk = make_user("cc-chaoyang-hrss")
+
+    with pytest.raises(NominationError) as excinfo:
+        services.create_nomination(
+            campaign=following, award=following.awards.get(code="jishu-nengshou"), actor=clerk
+        )
+    assert "取消本届推荐资格" in excinfo.value.message
+    created = services.create_nomination(
+        campaign=following,
+        award=following.awards.get(code="jishu-nengshou"),
+        actor=make_user("cc-nanguan-hrss"),
+    )
+    assert created.nominating_unit == orgs["cc-nanguan-hrss"]

@@ -348,20 +348,31 @@ def test_detail_masks_personal_data_for_reviewer(client, seed_campaign, make_use
     assert "nomination.create" in html
 
 
-def test_detail_shows_full_data_and_document_links_to_clerk(
+def test_detail_masks_by_default_and_unmasking_is_audited(
     client, seed_campaign, make_user, nominate
 ):
+    from jiangxuan.core.models import AuditEntry
+
     campaign = seed_campaign("001")
     clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
     id_number = make_id_number()
     nomination = nominate(campaign, "jishu-nengshou", clerk, id_number=id_number)
     client.force_login(clerk)
+    url = reverse("nominations:detail", args=[nomination.pk])
 
-    html = client.get(reverse("nominations:detail", args=[nomination.pk])).content.decode()
+    masked = client.get(url).content.decode()
+    views_before = AuditEntry.objects.filter(action="nomination.view_unmasked").count()
+    full = client.get(url, {"unmasked": "1"}).content.decode()
 
-    assert id_number in html
-    assert reverse("documents:nomination_docx", args=[nomination.pk]) in html
-    assert reverse("documents:summary_xlsx", args=[campaign.code]) in html
+    assert id_number not in masked
+    assert "显示完整个人信息" in masked
+    assert reverse("documents:nomination_docx", args=[nomination.pk]) in masked
+    assert reverse("documents:summary_xlsx", args=[campaign.code]) in masked
+    assert id_number in full
+    entry = AuditEntry.objects.filter(action="nomination.view_unmasked").latest("id")
+    assert AuditEntry.objects.filter(action="nomination.view_unmasked").count() == views_before + 1
+    assert (entry.actor, entry.after["where"]) == (clerk, "detail")
+    assert "id_number" in entry.after["fields"]
 
 
 def test_withdraw_needs_reason_then_withdraws(client, seed_campaign, make_user, nominate):
