@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jiangxuan.campaigns",
     "jiangxuan.nominations",
     "jiangxuan.notices",
+    "jiangxuan.experts",
     "jiangxuan.notifications",
     "jiangxuan.documents",
     "jiangxuan.api",
