@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/", include("jiangxuan.campaigns.urls")),
     path("nominations/", include("jiangxuan.nominations.urls")),
     path("notices/", include("jiangxuan.notices.urls")),
+    path("experts/", include("jiangxuan.experts.urls")),
     path("notifications/", include("jiangxuan.notifications.urls")),
     path("documents/", include("jiangxuan.documents.urls")),
     path("overview/", include("jiangxuan.overview.urls")),

@@ -399,8 +399,34 @@ class ReviewLevel(Spec):
     skipped_by_direct: bool = Field(False, description="直报单位跳过本级")
 
 
+class Criterion(Spec):
+    """A criterion of an expert-review rubric (评分细则): experts score it from 0 to ``max``.
+
+    The total of a score sheet is ``sum(score_i * weight_i)``; with weights 1 and maxima
+    summing to 100 the total is out of 100.
+    """
+
+    code: Code
+    name: str
+    weight: float = Field(1, gt=0)
+    max: float = Field(gt=0)
+    description: str = ""
+
+
+class BlendWeight(Spec):
+    """One component of a blended ranking (seed 003 二(二)3: 投票结果作为专家评审参考)."""
+
+    source: Literal["score", "ballot", "public_vote"]
+    weight: float = Field(gt=0)
+
+
 class Step(Spec):
-    """A step after the chain (资格审核, 网络投票, 专家评审, 审定, 社会公示, 表彰决定 ...)."""
+    """A step after the chain (资格审核, 网络投票, 专家评审, 审定, 社会公示, 表彰决定 ...).
+
+    An expert-review step may carry a ``rubric``, the aggregate that ``ranking`` ranks by
+    (see ``experts.aggregation``) and a ``blend`` of score, ballot and public vote whose
+    weights sum to 1 (or 100).
+    """
 
     kind: StepKind
     name: str
@@ -412,7 +438,28 @@ class Step(Spec):
     notice: PublicNoticeRule | None = None
     background_check: BackgroundCheckRule | None = None
     weight_note: str = ""
+    rubric: list[Criterion] = Field(default_factory=list)
+    ranking: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
+    blend: list[BlendWeight] = Field(default_factory=list)
     source: str = ""
+
+    @model_validator(mode="after")
+    def _rubric_and_blend(self) -> Step:
+        problems = _duplicates([c.code for c in self.rubric], "rubric")
+        sources = [b.source for b in self.blend]
+        problems += _duplicates(sources, "blend")
+        if self.blend:
+            total = sum(b.weight for b in self.blend)
+            if not (abs(total - 1) < 1e-9 or abs(total - 100) < 1e-9):
+                problems.append(f"blend：各项权重之和应为 1（或 100），现为 {total:g}")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+    def blend_weights(self) -> dict[str, float]:
+        """The blend as fractions summing to 1 (weights given out of 100 are divided)."""
+        total = sum(b.weight for b in self.blend)
+        return {b.source: b.weight / total for b in self.blend}
 
 
 class ReviewChain(Spec):

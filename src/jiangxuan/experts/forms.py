@@ -1,0 +1,189 @@
+"""Input forms for the pool, panels and draws. They parse and shape input; the services
+decide (their ExpertError lands on the named field)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jiangxuan.accounts.models import OrgUnit
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.nominations.models import Nomination
+
+from .enums import MemberRole, RelationshipKind
+from .models import PanelMember
+
+
+def apply_error(form: forms.Form, field: str | None, message: str) -> None:
+    """Put a service's message on ``field`` when the form has it, else on the form."""
+    form.add_error(field if field in form.fields else None, message)
+
+
+class PoolFilterForm(forms.Form):
+    """Filters of the pool list (GET)."""
+
+    speciality = forms.ChoiceField(label=_("专业领域"), required=False)
+    industry = forms.ChoiceField(label=_("所属行业"), required=False)
+    region = forms.ChoiceField(label=_("地区"), required=False)
+    available = forms.ChoiceField(
+        label=_("可参加评审"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("是")), ("no", _("否"))],
+    )
+    q = forms.CharField(label=_("姓名或单位"), required=False, max_length=60)
+
+    def __init__(self, facets: dict[str, list[str]], *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for field, values in facets.items():
+            self.fields[field].choices = [("", _("全部")), *((v, v) for v in values)]
+
+    def filters(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`selectors.experts_for_office`."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "speciality": data["speciality"],
+            "industry": data["industry"],
+            "region": data["region"],
+            "available": {"yes": True, "no": False}.get(data["available"]),
+            "query": data["q"].strip(),
+        }
+
+
+class RelationshipForm(forms.Form):
+    """Declare an expert's relationship with a unit or a person."""
+
+    kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
+    org_unit = forms.ModelChoiceField(
+        label=_("单位"), queryset=OrgUnit.objects.order_by("path"), required=False
+    )
+    id_number = forms.CharField(
+        label=_("人员身份证号码"),
+        required=False,
+        max_length=18,
+        help_text=_("只保存其盲索引，用于比对，不保存号码本身。"),
+    )
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+
+class PanelForm(forms.Form):
+    """Create a panel of a campaign."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    award = forms.ModelChoiceField(
+        label=_("奖项"),
+        queryset=Award.objects.none(),
+        required=False,
+        help_text=_("不选则评审本活动全部审核通过的推荐对象。"),
+    )
+    size = forms.IntegerField(label=_("专家人数"), min_value=1, max_value=99)
+    reserves = forms.IntegerField(label=_("候补人数"), min_value=0, max_value=99, initial=2)
+    mix = forms.CharField(
+        label=_("构成要求（JSON）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('如 {"speciality": {"焊接": 2, "数控": 1}}，表示各专业领域至少抽取的人数。'),
+    )
+    blind = forms.BooleanField(label=_("匿名评审（隐去姓名和单位）"), required=False)
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["award"].queryset = campaign.awards.order_by("position")
+
+    def clean_mix(self) -> dict[str, Any]:
+        text = self.cleaned_data["mix"].strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("构成要求须为 JSON 对象。")) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("构成要求须为 JSON 对象。"))
+        return value
+
+
+class DrawForm(forms.Form):
+    """The witnessed seed of a draw."""
+
+    seed = forms.CharField(
+        label=_("随机种子"),
+        max_length=100,
+        help_text=_("任意文字，如见证下公开的彩票开奖号码或掷骰结果，原样记录。"),
+    )
+    seed_source = forms.CharField(label=_("种子来源"), max_length=200)
+    witnesses = forms.CharField(
+        label=_("见证人"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一人，如“市纪委监委派驻纪检组 王某”。"),
+    )
+
+    def clean_witnesses(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["witnesses"].splitlines() if line.strip()
+        ]
+
+
+class ReservesForm(DrawForm):
+    """A supplementary draw of reserves: how many, with its own witnessed seed."""
+
+    count = forms.IntegerField(label=_("增补候补人数"), min_value=1, max_value=99, initial=1)
+    field_order = ["count", "seed", "seed_source", "witnesses"]
+
+
+class ChairForm(forms.Form):
+    """Pick the chair among the drawn members."""
+
+    member = forms.ModelChoiceField(label=_("评审组组长"), queryset=PanelMember.objects.none())
+
+    def __init__(self, members: list[PanelMember], *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        ids = [m.pk for m in members if m.role != MemberRole.RESERVE]
+        self.fields["member"].queryset = PanelMember.objects.filter(pk__in=ids).select_related(
+            "expert"
+        )
+        self.fields["member"].label_from_instance = lambda m: m.expert.name
+
+
+class ConflictForm(forms.Form):
+    """A conflict declared after the draw: member, nominee, kind, note."""
+
+    member = forms.ModelChoiceField(label=_("专家"), queryset=PanelMember.objects.none())
+    nomination = forms.ModelChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
+    kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(
+        self, members: list[PanelMember], nominees: list[Nomination], *args: Any, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = PanelMember.objects.filter(
+            pk__in=[m.pk for m in members]
+        ).select_related("expert")
+        self.fields["member"].label_from_instance = lambda m: m.expert.name
+        self.fields["nomination"].queryset = Nomination.objects.filter(
+            pk__in=[n.pk for n in nominees]
+        )
+        self.fields["nomination"].label_from_instance = lambda n: n.name
+
+
+class OwnConflictForm(forms.Form):
+    """An expert declares a conflict with one of the nominees assigned to them."""
+
+    nomination = forms.ModelChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
+    kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=200)
+
+    def __init__(self, nominees: list[Nomination], *args: Any, blind: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = Nomination.objects.filter(
+            pk__in=[n.pk for n in nominees]
+        )
+        # A blind panel sees numbers, not names (issue 4: blind mode hides names).
+        self.fields["nomination"].label_from_instance = (
+            (lambda n: _("推荐对象 %(number)d") % {"number": n.pk}) if blind else (lambda n: n.name)
+        )

@@ -1,0 +1,73 @@
+"""Recusal (回避) predicates and object permissions of expert review.
+
+A conflict between an expert and a nominee (seed 002 四(三); issue 4 "Expert pool"):
+the expert's unit is the nominee's workplace or nominating unit, or the expert declared a
+relationship with the nomination, with the person (same ID-number blind index) or with
+the nominee's workplace or nominating unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import rules
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.campaigns.selectors import office_campaign_ids
+
+if TYPE_CHECKING:
+    from jiangxuan.nominations.models import Nomination
+
+    from .models import Expert, ExpertRelationship
+
+
+def conflict_reasons(
+    expert: Expert, nomination: Nomination, relationships: Iterable[ExpertRelationship]
+) -> list[str]:
+    """Why ``expert`` may not review ``nomination`` (empty list: no conflict).
+
+    ``relationships`` are the expert's declared relationships (passed in so that callers
+    checking many pairs load them once). Reasons are Chinese, for the draw record.
+    """
+    reasons = []
+    units = {nomination.workplace_id, nomination.nominating_unit_id} - {None}
+    if expert.org_unit_id is not None and expert.org_unit_id == nomination.workplace_id:
+        reasons.append(_("与推荐对象同一工作单位"))
+    elif expert.org_unit_id is not None and expert.org_unit_id in units:
+        reasons.append(_("所在单位为推荐对象的推荐单位"))
+    for relation in relationships:
+        same_nomination = relation.nomination_id is not None and (
+            relation.nomination_id == nomination.pk
+        )
+        same_person = bool(relation.person_index) and relation.person_index == nomination.id_index
+        same_unit = relation.org_unit_id is not None and relation.org_unit_id in units
+        if same_nomination or same_person or same_unit:
+            reasons.append(
+                _("申报的%(kind)s%(note)s")
+                % {
+                    "kind": relation.get_kind_display(),
+                    "note": f"（{relation.note}）" if relation.note else "",
+                }
+            )
+    return reasons
+
+
+@rules.predicate
+def is_campaign_office(user, panel) -> bool:
+    """The user is the campaign office of the panel's campaign."""
+    return panel is not None and panel.campaign_id in office_campaign_ids(
+        user, {Role.CAMPAIGN_OFFICE}
+    )
+
+
+@rules.predicate
+def is_own_membership(user, member) -> bool:
+    """The panel membership belongs to the signed-in expert."""
+    expert = getattr(member, "expert", None)
+    return expert is not None and expert.user_id is not None and expert.user_id == user.pk
+
+
+rules.add_perm("experts.manage_panel", is_campaign_office)
+rules.add_perm("experts.confirm_confidentiality", is_own_membership)

@@ -1,0 +1,191 @@
+"""Writes of scoring: score sheets, reminders and closing a panel's scoring.
+
+Sources: seed 004 三(三)2 (聘请有关专家进行综合打分评审); seed 000 四3 (按照评价标准进行综合评审);
+seed 002 四(三) (综合考察政治素质、技能、主要工作业绩、职工群众评价); issue 4 "Scoring".
+
+Every function checks the actor, runs in one transaction and writes its audit row in it.
+Errors the user can fix raise :class:`~jiangxuan.experts.services.ExpertError` (Chinese).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiangxuan.accounts.models import User
+from jiangxuan.core.audit import record_audit
+from jiangxuan.notifications.enums import NotificationKind
+from jiangxuan.notifications.models import Notification
+from jiangxuan.notifications.services import notify_users
+
+from . import selectors_scoring
+from .enums import PanelState
+from .models import Assignment, Panel, ScoreSheet
+from .services import ExpertError
+
+CENT = Decimal("0.01")
+
+
+def _number(value: object, name: str, code: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise ExpertError(_("“%(name)s”的得分应为数字。") % {"name": name}, field=code)
+    return number
+
+
+@transaction.atomic
+def submit_scores(
+    assignment: Assignment,
+    *,
+    actor: User,
+    scores: Mapping[str, object],
+    comment: str = "",
+) -> ScoreSheet:
+    """The expert submits (or, until the panel closes, revises) a score sheet.
+
+    Args:
+        assignment: the expert's assignment.
+        actor: the signed-in user; must be the assignment's expert.
+        scores: {criterion code: score} for every criterion of the rubric; numbers or
+            numeric strings, each between 0 and the criterion's ``max``.
+        comment: the expert's remarks (评语).
+    Returns:
+        The saved sheet; ``total`` = Σ score × weight, rounded to 0.01.
+    Raises:
+        PermissionDenied: the actor is not the assignment's expert, the assignment was
+            withdrawn (recusal) or confidentiality is not confirmed.
+        ExpertError: the panel is closed, the campaign has no rubric, or a score is
+            missing, unknown, not a number or out of range.
+    """
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("member__expert", "member__panel__campaign")
+        .get(pk=assignment.pk)
+    )
+    member = assignment.member
+    if (
+        member.expert.user_id != actor.pk
+        or not assignment.active
+        or member.confidentiality_confirmed_at is None
+    ):
+        raise PermissionDenied(_("您没有权限为该推荐对象评分。"))
+    panel = member.panel
+    if panel.state == PanelState.CLOSED:
+        raise ExpertError(_("评审已结束，评分不能再修改。"))
+    rubric = selectors_scoring.rubric_of(panel)
+    if not rubric:
+        raise ExpertError(_("本次评审未设置评分细则。"))
+    unknown = set(scores) - {c.code for c in rubric}
+    if unknown:
+        raise ExpertError(
+            _("评分项“%(codes)s”不在评分细则中。") % {"codes": "、".join(sorted(unknown))}
+        )
+    cleaned: dict[str, str] = {}
+    total = Decimal(0)
+    for criterion in rubric:
+        raw = scores.get(criterion.code)
+        if raw is None or str(raw).strip() == "":
+            raise ExpertError(
+                _("请为“%(name)s”打分。") % {"name": criterion.name}, field=criterion.code
+            )
+        value = _number(raw, criterion.name, criterion.code)
+        maximum = Decimal(str(criterion.max))
+        if value < 0 or value > maximum:
+            raise ExpertError(
+                _("“%(name)s”的得分应在 0 至 %(max)s 分之间。")
+                % {"name": criterion.name, "max": f"{criterion.max:g}"},
+                field=criterion.code,
+            )
+        cleaned[criterion.code] = str(value)
+        total += value * Decimal(str(criterion.weight))
+    sheet, created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
+    before = {} if created else {"scores": sheet.scores, "total": str(sheet.total)}
+    sheet.scores = cleaned
+    sheet.total = total.quantize(CENT)
+    sheet.comment = comment.strip()
+    sheet.submitted_at = timezone.now()
+    sheet.save()
+    record_audit(
+        actor=actor,
+        action="experts.submit_scores",
+        obj=sheet,
+        role="expert",
+        before=before,
+        after={
+            "nomination": assignment.nomination_id,
+            "scores": cleaned,
+            "total": str(sheet.total),
+        },
+    )
+    return sheet
+
+
+def _require_office(actor: User, panel: Panel) -> None:
+    if not actor.has_perm("experts.manage_panel", panel):
+        raise PermissionDenied(_("您没有权限执行此操作。"))
+
+
+@transaction.atomic
+def send_scoring_reminders(panel: Panel, *, actor: User) -> list[Notification]:
+    """Remind every member who still has unscored assignments (评分提醒), at most once a
+    day each (the notification key carries the date).
+
+    Returns:
+        The notifications created.
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+    """
+    _require_office(actor, panel)
+    members = selectors_scoring.unscored_members(panel)
+    users = [m.expert.user for m in members if m.expert.user_id]
+    today = timezone.localdate().isoformat()
+    created = notify_users(
+        users,
+        kind=NotificationKind.OTHER,
+        title=_("评分提醒：%(panel)s") % {"panel": panel.name},
+        body=_("您还有推荐对象尚未评分，请尽快完成评分。"),
+        link=reverse("experts:scoring_list"),
+        campaign=panel.campaign,
+        object_ref=f"panel:{panel.pk}",
+        key=f"scoring-reminder:{panel.pk}:{today}",
+    )
+    record_audit(
+        actor=actor,
+        action="experts.scoring_reminders",
+        obj=panel,
+        after={"members": [m.pk for m in members], "notified": len(created)},
+    )
+    return created
+
+
+@transaction.atomic
+def close_scoring(panel: Panel, *, actor: User) -> Panel:
+    """Close the panel (评审结束): score sheets can no longer change.
+
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+        ExpertError: the panel is already closed or was never drawn.
+    """
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    _require_office(actor, panel)
+    if panel.state != PanelState.DRAWN:
+        raise ExpertError(_("只有已抽取且未结束的评审组才能结束评审。"))
+    panel.state = PanelState.CLOSED
+    panel.save(update_fields=["state", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="experts.close_scoring",
+        obj=panel,
+        before={"state": PanelState.DRAWN},
+        after={"state": PanelState.CLOSED},
+    )
+    return panel
