@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.http import forbidden
 
 from . import selectors, services
 from .forms import (
@@ -32,11 +33,6 @@ from .forms import (
 )
 from .models import Expert, Panel, PanelMember
 from .services import ExpertError
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or _("您没有权限执行此操作。")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def _pool_office_or_404(request: HttpRequest) -> None:
@@ -146,7 +142,7 @@ def panel_list(request: HttpRequest, code: str) -> HttpResponse:
         except ExpertError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("评审组已创建，请组织抽取。"))
             return redirect("experts:panel_detail", pk=panel.pk)
@@ -223,7 +219,7 @@ def panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
         except ExpertError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("抽取完成，抽取记录已保存。"))
             return redirect("experts:panel_detail", pk=panel.pk)
@@ -250,7 +246,7 @@ def panel_reserves(request: HttpRequest, pk: int) -> HttpResponse:
         except ExpertError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("已增补%(count)d名候补专家。") % {"count": len(added)})
             return redirect("experts:panel_detail", pk=panel.pk)
@@ -269,7 +265,7 @@ def panel_chair(request: HttpRequest, pk: int) -> HttpResponse:
         except ExpertError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("评审组组长已指定。"))
             return redirect("experts:panel_detail", pk=panel.pk)
@@ -295,7 +291,7 @@ def panel_conflict(request: HttpRequest, pk: int) -> HttpResponse:
         except ExpertError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("回避已登记。"))
             return redirect("experts:panel_detail", pk=panel.pk)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.core.http import forbidden
 from jiangxuan.nominations.forms import NominationForm
 from jiangxuan.nominations.models import Nomination
 
@@ -38,11 +39,6 @@ BLIND_KEYS = {
     "address",
     "email",
 }
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or _("您没有权限执行此操作。")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def _assignment_or_404(request: HttpRequest, pk: int) -> Assignment:
@@ -110,7 +106,7 @@ def scoring_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 assignment, actor=request.user, scores=values, comment=comment
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         except ExpertError as exc:
             error = exc
         else:
@@ -169,7 +165,7 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
                 ballot, member, nominations=picked, actor=request.user
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         except ExpertError as exc:
             error = exc
         else:
@@ -218,7 +214,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ballot = services_ballots.close_ballot(ballot, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -236,11 +232,11 @@ def ballot_sign(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _expert_ballot_or_404(request, pk)
     chair = selectors_scoring.chair_of(ballot.panel, request.user)
     if chair is None:
-        return _forbidden(request, PermissionDenied(_("只有评审组组长可以签字确认投票结果。")))
+        return forbidden(request, PermissionDenied(_("只有评审组组长可以签字确认投票结果。")))
     try:
         services_ballots.sign_ballot(ballot, chair_member=chair, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -280,7 +276,7 @@ def panel_remind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         sent = services_scoring.send_scoring_reminders(panel, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     messages.success(request, _("已向 %(n)s 位专家发送评分提醒。") % {"n": len(sent)})
     return redirect("experts:panel_scores", pk=panel.pk)
 
@@ -293,7 +289,7 @@ def panel_close_scoring(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services_scoring.close_scoring(panel, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -325,7 +321,7 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
         )
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
         return redirect("experts:panel_scores", pk=panel.pk)

@@ -24,6 +24,7 @@ from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
+from jiangxuan.core.http import forbidden
 
 from . import services
 from .enums import NominationAction, NominationState
@@ -35,11 +36,6 @@ from .selectors import nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
 
 EXTRA_MATERIALS = {"photo", "video"}
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or _("您没有权限执行此操作。")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def _nomination_or_404(user: User, pk: int) -> Nomination:
@@ -189,7 +185,7 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
             except NominationError as exc:
                 error = exc.message
             except PermissionDenied as exc:
-                return _forbidden(request, exc)
+                return forbidden(request, exc)
             else:
                 messages.success(request, _("推荐已创建，请填写推荐表。"))
                 return redirect("nominations:edit", pk=nomination.pk)
@@ -242,7 +238,7 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         form = _save_posted(request, nomination, data)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     if form.errors:
         return _render_edit(request, nomination, form, form_invalid=True)
     if add_row in list_keys:
@@ -269,7 +265,7 @@ def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         form = _save_posted(request, nomination, request.POST)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     context = _edit_context(request, nomination, form, saved_at=timezone.localtime())
     return render(request, "nominations/nomination_edit.html#autosave_response", context)
 
@@ -294,7 +290,7 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         services.submit_nomination(nomination, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except NominationError as exc:
         if nomination.is_editable and _can(request.user, "change", nomination):
             nomination.refresh_from_db()
@@ -322,7 +318,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             nomination, actor=request.user, reason=request.POST.get("reason", "")
         )
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:
@@ -343,7 +339,7 @@ def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:
@@ -366,7 +362,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
             raise NominationError(_("请选择要上传的文件。"), field="file")
         services.add_evidence(nomination, actor=request.user, material=material, upload=upload)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except NominationError as exc:
         if not (nomination.is_editable and _can(request.user, "change", nomination)):
             messages.error(request, exc.message)
@@ -409,7 +405,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
     try:
         services.delete_evidence(evidence, actor=request.user)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:

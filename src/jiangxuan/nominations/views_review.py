@@ -23,6 +23,7 @@ from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.core.http import forbidden
 from jiangxuan.documents import services as documents
 from jiangxuan.documents.selectors import may_see_personal_data
 
@@ -44,11 +45,6 @@ from .selectors import nomination_for
 from .workflow import NominationError
 
 TEMPLATES = "nominations/review/"
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or _("您没有权限执行此操作。")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def _nomination_or_404(user: User, pk: int) -> Nomination:
@@ -112,7 +108,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 scan=request.FILES.get("scan"),
             )
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         except NominationError as exc:
             error, status = exc.message, 409 if exc.code == "conflict" else 400
             nomination.refresh_from_db()
@@ -197,7 +193,7 @@ def forward(request: HttpRequest, level: str, body_id: int) -> HttpResponse:
                     campaign, level=level, body=body, actor=request.user, order=picked
                 )
             except PermissionDenied as exc:
-                return _forbidden(request, exc)
+                return forbidden(request, exc)
             except NominationError as exc:
                 error, status = exc.message, 409 if exc.code == "conflict" else 400
             else:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.calendar import UnknownHolidayYear
+from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
@@ -57,11 +58,6 @@ def _attachment(data: bytes | Any, filename: str, content_type: str) -> FileResp
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    message = str(exc) or _("您没有权限执行此操作。")
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 # --------------------------------------------------------------------------- public
@@ -232,7 +228,7 @@ def notice_open(request: HttpRequest, code: str) -> HttpResponse:
             except NoticeError as exc:
                 apply_error(form, exc.field, exc.message)
             except PermissionDenied as exc:
-                return _forbidden(request, exc)
+                return forbidden(request, exc)
             else:
                 if notice.withheld:
                     messages.warning(
@@ -297,7 +293,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     except NoticeError as exc:
         messages.error(request, exc.message)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已发布。"))
     return redirect("notices:manage", pk=notice.pk)
@@ -313,7 +309,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
     except NoticeError as exc:
         messages.error(request, exc.message)
     except PermissionDenied as exc:
-        return _forbidden(request, exc)
+        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已结束。"))
     return redirect("notices:manage", pk=notice.pk)
@@ -354,7 +350,7 @@ def objection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         except NoticeError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect(reverse("notices:manage", args=[objection.notice_id]) + f"#o{pk}")
@@ -397,7 +393,7 @@ def background_checks(request: HttpRequest, code: str) -> HttpResponse:
         except NoticeError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             messages.success(request, _("已发出%(n)d份征求意见。") % {"n": len(created)})
             return redirect("notices:background_checks", code=campaign.code)
@@ -428,7 +424,7 @@ def background_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except NoticeError as exc:
             apply_error(form, exc.field, exc.message)
         except PermissionDenied as exc:
-            return _forbidden(request, exc)
+            return forbidden(request, exc)
         else:
             if check.stop_note:
                 messages.warning(request, check.stop_note)
