@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jiangxuan.nominations",
     "jiangxuan.notices",
     "jiangxuan.experts",
+    "jiangxuan.decisions",
     "jiangxuan.notifications",
     "jiangxuan.documents",
     "jiangxuan.api",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("nominations/", include("jiangxuan.nominations.urls")),
     path("notices/", include("jiangxuan.notices.urls")),
     path("experts/", include("jiangxuan.experts.urls")),
+    path("decisions/", include("jiangxuan.decisions.urls")),
     path("notifications/", include("jiangxuan.notifications.urls")),
     path("documents/", include("jiangxuan.documents.urls")),
     path("overview/", include("jiangxuan.overview.urls")),

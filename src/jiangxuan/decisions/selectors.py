@@ -1,0 +1,144 @@
+"""Read access for the decisions domain: lists, decisions, certificates, who may see them."""
+
+from django.db.models import QuerySet
+
+from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.models import User
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.decisions.enums import Outcome
+from jiangxuan.decisions.models import (
+    ApprovalEntry,
+    ApprovalList,
+    Certificate,
+    CommendationDecision,
+)
+from jiangxuan.experts.models import Panel
+from jiangxuan.experts.selectors_scoring import ranking_table
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Nomination
+
+
+def can_manage(user: User, campaign: Campaign) -> bool:
+    """True for the campaign office (propose, approve, publish, certificates)."""
+    return campaign.pk in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+
+
+def can_view(user: User, campaign: Campaign) -> bool:
+    """True for the office and the leading group members."""
+    return campaign.pk in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP})
+
+
+def can_see_bank_accounts(user: User, campaign: Campaign) -> bool:
+    """True for the finance role of the campaign (or of its organizer unit)."""
+    return campaign.pk in office_campaign_ids(user, {Role.FINANCE})
+
+
+def can_download_payments(user: User, campaign: Campaign) -> bool:
+    """True for finance and the office (the office sees bank accounts masked)."""
+    return campaign.pk in office_campaign_ids(user, {Role.FINANCE, Role.CAMPAIGN_OFFICE})
+
+
+def campaign_by_code(code: str) -> Campaign | None:
+    """The campaign with ``code``, or None."""
+    return Campaign.objects.filter(code=code).select_related("organizer_unit").first()
+
+
+def lists_of(campaign: Campaign) -> QuerySet[ApprovalList]:
+    """Every list version of the campaign, newest version first per award."""
+    return (
+        ApprovalList.objects.filter(campaign=campaign)
+        .select_related("award", "meeting")
+        .order_by("award__position", "-version")
+    )
+
+
+def approval_list(campaign: Campaign, pk: int) -> ApprovalList | None:
+    """The campaign's list ``pk``, or None."""
+    return lists_of(campaign).filter(pk=pk).first()
+
+
+def entries_of(approval_list: ApprovalList, outcome: str | None = None) -> QuerySet[ApprovalEntry]:
+    """Entries of a list in rank order (awardees first), with their nominations."""
+    qs = approval_list.entries.select_related("nomination", "nomination__workplace")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs.order_by("outcome", "rank")
+
+
+def decision_of(campaign: Campaign) -> CommendationDecision | None:
+    """The campaign's decision (published or not), or None."""
+    return CommendationDecision.objects.filter(campaign=campaign).first()
+
+
+def published_decision(pk: int) -> CommendationDecision | None:
+    """A published decision by id, or None (the public page)."""
+    return (
+        CommendationDecision.objects.filter(pk=pk, published_at__isnull=False)
+        .select_related("campaign")
+        .first()
+    )
+
+
+def decision_sections(decision: CommendationDecision) -> list[dict]:
+    """Per award: ``{"award", "finalist_award", "awardees", "finalists"}`` entries in rank
+    order, for the decision document and the public page."""
+    sections = []
+    for approved in decision.approval_lists.select_related("award").order_by("award__position"):
+        sections.append(
+            {
+                "award": approved.award,
+                "finalist_award": approved.award.spec.finalist_award or "",
+                "awardees": list(entries_of(approved, Outcome.AWARDEE)),
+                "finalists": list(entries_of(approved, Outcome.FINALIST)),
+            }
+        )
+    return sections
+
+
+def certificates_of(decision: CommendationDecision) -> QuerySet[Certificate]:
+    """The decision's certificates in award and rank order."""
+    return decision.certificates.select_related("award", "nomination", "nomination__workplace")
+
+
+def candidates(award: Award) -> QuerySet[Nomination]:
+    """The award's nominations approved by the review chain (the list's candidates)."""
+    return Nomination.objects.filter(award=award, state=NominationState.APPROVED).order_by(
+        "rank", "pk"
+    )
+
+
+def award_of(campaign: Campaign, pk: int) -> Award | None:
+    """The campaign's award ``pk``, or None."""
+    return campaign.awards.filter(pk=pk).first()
+
+
+def expert_order(award: Award) -> list[Nomination]:
+    """The award's candidates in the order of the expert ranking (the newest panel for the
+    award, else the newest campaign-wide one); candidates the panel did not rank follow in
+    their forwarding rank. The office proposes the list from this order (seed 002 四(四)-(五))."""
+    pool = list(candidates(award))
+    panel = (
+        Panel.objects.filter(campaign_id=award.campaign_id, award=award).order_by("-id").first()
+        or Panel.objects.filter(campaign_id=award.campaign_id, award__isnull=True)
+        .order_by("-id")
+        .first()
+    )
+    if panel is None:
+        return pool
+    position = {row.nomination.pk: row.rank for row in ranking_table(panel).rows}
+    unranked = len(position) + 1
+    return sorted(pool, key=lambda n: position.get(n.pk, unranked))
+
+
+def award_overview(campaign: Campaign) -> list[dict]:
+    """Per award: the award, its candidates in expert order, and its list versions."""
+    lists = list(lists_of(campaign))
+    return [
+        {
+            "award": award,
+            "candidates": expert_order(award),
+            "lists": [lst for lst in lists if lst.award_id == award.pk],
+        }
+        for award in campaign.awards.all()
+    ]

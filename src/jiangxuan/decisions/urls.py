@@ -1,0 +1,21 @@
+from django.urls import path
+
+from jiangxuan.decisions import views
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("<int:pk>/", views.public_decision, name="public"),
+    path("campaign/<slug:code>/", views.overview, name="overview"),
+    path("campaign/<slug:code>/awards/<int:award_pk>/propose/", views.propose, name="propose"),
+    path("campaign/<slug:code>/lists/<int:pk>/approve/", views.approve, name="approve"),
+    path("campaign/<slug:code>/lists/<int:pk>/revise/", views.revise, name="revise"),
+    path("campaign/<slug:code>/publish/", views.publish, name="publish"),
+    path(
+        "campaign/<slug:code>/decision.<str:fmt>",
+        views.decision_document,
+        name="document",
+    ),
+    path("campaign/<slug:code>/certificates.zip", views.certificates, name="certificates"),
+    path("campaign/<slug:code>/payments.xlsx", views.payments, name="payments"),
+]

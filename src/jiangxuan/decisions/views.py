@@ -1,0 +1,202 @@
+"""Pages of the final approval and the decision: the office works, the leading group views,
+the published decision is public."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.decisions import rendering, selectors, services
+from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
+from jiangxuan.decisions.models import CommendationDecision
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+    campaign = selectors.campaign_by_code(code)
+    allowed = selectors.can_manage if manage else selectors.can_view
+    if campaign is None or not allowed(request.user, campaign):
+        raise Http404(_("没有找到该评选活动。"))
+    return campaign
+
+
+def _decision(campaign: Campaign) -> CommendationDecision:
+    decision = selectors.decision_of(campaign)
+    if decision is None or not decision.published_at:
+        raise Http404(_("表彰决定尚未发布。"))
+    return decision
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _error(request: HttpRequest, exc: services.DecisionError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_http_methods(["GET"])
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    """Lists per award with their versions and meetings, and the decision."""
+    campaign = _campaign(request, code)
+    context = {
+        "campaign": campaign,
+        "awards": selectors.award_overview(campaign),
+        "decision": selectors.decision_of(campaign),
+        "can_manage": selectors.can_manage(request.user, campaign),
+        "can_pay": selectors.can_download_payments(request.user, campaign),
+        "list_form": ListForm(),
+        "meeting_form": MeetingForm(),
+        "publish_form": PublishForm(),
+    }
+    return render(request, "decisions/overview.html", context)
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, code: str, award_pk: int) -> HttpResponse:
+    """Propose (or re-propose) the draft list of an award."""
+    campaign = _campaign(request, code, manage=True)
+    award = selectors.award_of(campaign, award_pk)
+    if award is None:
+        raise Http404(_("没有找到该奖项。"))
+    form = ListForm(request.POST)
+    if form.is_valid():
+        try:
+            lst = services.propose_list(
+                campaign,
+                award,
+                nominations=form.cleaned_data["nominations"],
+                finalists=form.cleaned_data["finalists"],
+                actor=request.user,
+            )
+        except services.DecisionError as exc:
+            _error(request, exc)
+        else:
+            for warning in lst.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("名单已提交，待领导小组审定。"))
+    else:
+        messages.error(request, _("请检查填写的人选编号。"))
+    return redirect("decisions:overview", code=code)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Record the meeting that approves a draft list."""
+    campaign = _campaign(request, code, manage=True)
+    lst = selectors.approval_list(campaign, pk)
+    if lst is None:
+        raise Http404(_("没有找到该名单。"))
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.approve_list(lst, actor=request.user, **form.cleaned_data)
+        except services.DecisionError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("名单已审定。"))
+    else:
+        messages.error(request, _("请完整填写会议记录。"))
+    return redirect("decisions:overview", code=code)
+
+
+@login_required
+@require_POST
+def revise(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Start a new version of an approved list."""
+    campaign = _campaign(request, code, manage=True)
+    lst = selectors.approval_list(campaign, pk)
+    if lst is None:
+        raise Http404(_("没有找到该名单。"))
+    form = ListForm(request.POST)
+    if form.is_valid():
+        try:
+            services.revise_list(
+                lst,
+                nominations=form.cleaned_data["nominations"],
+                finalists=form.cleaned_data["finalists"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except services.DecisionError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("已生成名单新版本，待领导小组审定。"))
+    else:
+        messages.error(request, _("请检查填写的人选编号。"))
+    return redirect("decisions:overview", code=code)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    """Publish the commendation decision and number the certificates."""
+    campaign = _campaign(request, code, manage=True)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            decision = services.publish_decision(campaign, actor=request.user, **form.cleaned_data)
+            services.issue_certificates(decision, actor=request.user)
+        except services.DecisionError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("表彰决定已发布。"))
+    else:
+        messages.error(request, _("请完整填写文号、标题和日期。"))
+    return redirect("decisions:overview", code=code)
+
+
+@login_required
+@require_http_methods(["GET"])
+def decision_document(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The decision document as DOCX or PDF (office and leading group)."""
+    decision = _decision(_campaign(request, code))
+    if fmt not in ("docx", "pdf"):
+        raise Http404(_("没有找到该文件。"))
+    if fmt == "docx":
+        return _download(rendering.render_decision_docx(decision), f"{code}-decision.docx", DOCX)
+    return _download(
+        rendering.render_decision_pdf(decision), f"{code}-decision.pdf", "application/pdf"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def certificates(request: HttpRequest, code: str) -> HttpResponse:
+    """Every certificate as one ZIP (office only)."""
+    decision = _decision(_campaign(request, code, manage=True))
+    return _download(
+        rendering.certificates_zip(decision), f"{code}-certificates.zip", "application/zip"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def payments(request: HttpRequest, code: str) -> HttpResponse:
+    """The prize payment sheet: finance sees bank accounts, the office masked."""
+    campaign = selectors.campaign_by_code(code)
+    if campaign is None or not selectors.can_download_payments(request.user, campaign):
+        raise Http404(_("没有找到该评选活动。"))
+    data, _unmasked = services.payment_sheet(_decision(campaign), actor=request.user)
+    return _download(data, f"{code}-payments.xlsx", XLSX)
+
+
+@require_http_methods(["GET"])
+def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published decision, open to everyone: names, sex and workplaces only."""
+    decision = selectors.published_decision(pk)
+    if decision is None:
+        raise Http404(_("没有找到该表彰决定。"))
+    context = {"decision": decision, "sections": selectors.decision_sections(decision)}
+    return render(request, "decisions/public_decision.html", context)
