@@ -28,6 +28,9 @@ from jiangxuan.decisions.rendering import payment_sheet_xlsx
 from jiangxuan.decisions.selectors import can_see_bank_accounts
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
+from jiangxuan.notices.enums import NoticeState
+from jiangxuan.notices.models import NoticeEntry
+from jiangxuan.notices.selectors import stages_of
 
 
 class DecisionError(ValidationError):
@@ -289,6 +292,7 @@ def publish_decision(
         if approved is None:
             raise DecisionError(_("奖项“%(award)s”尚无审定名单。") % {"award": award.name})
         lists.append(approved)
+    _check_social_notices(campaign, lists)
     decision = existing or CommendationDecision(campaign=campaign, created_by=actor)
     decision.number = number
     decision.title = title
@@ -313,6 +317,32 @@ def publish_decision(
             )
     record_audit(actor=actor, action="decision.publish", obj=decision, after={"number": number})
     return decision
+
+
+def _check_social_notices(campaign: Campaign, lists: list[ApprovalList]) -> None:
+    """Where the notice prescribes a social notice of the candidates before the decision
+    (seed 000 四5, seed 003 二(二)6, seed 004 三(四)), every awardee must have been on a
+    closed notice of that stage (公示无异议)."""
+    stages = [stage for stage in stages_of(campaign.specification) if not stage.is_level]
+    awardees = {
+        entry.nomination_id: entry.nomination.name
+        for approved in lists
+        for entry in approved.entries.filter(outcome=Outcome.AWARDEE).select_related("nomination")
+    }
+    for stage in stages:
+        if stage.notice is None or not stage.key.startswith("social_notice"):
+            continue
+        shown = set(
+            NoticeEntry.objects.filter(
+                notice__campaign=campaign, notice__stage=stage.key, notice__state=NoticeState.CLOSED
+            ).values_list("nomination_id", flat=True)
+        )
+        missing = [name for pk, name in awardees.items() if pk not in shown]
+        if missing:
+            raise DecisionError(
+                _("以下拟表彰人选尚未经“%(notice)s”公示无异议：%(names)s。")
+                % {"notice": stage.notice.name, "names": "、".join(missing)}
+            )
 
 
 @transaction.atomic

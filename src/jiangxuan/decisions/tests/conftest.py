@@ -48,10 +48,32 @@ def approved(campaign, seed: str, award_code: str, count: int, *, id_numbers=Non
                 claimed_conditions=judged_codes(award.spec.eligibility),
             ),
             extra={},
+            publication_consent=True,
         )
         result.append(nomination.pk)
     Nomination.objects.filter(pk__in=result).update(state=NominationState.APPROVED)
     return [Nomination.objects.get(pk=pk) for pk in result]
+
+
+def hold_social_notices(campaign, office) -> None:
+    """Run the campaign's social notices (steps of kind social_notice) over its approved
+    nominations, in the past so that they can be closed at once."""
+    from jiangxuan.notices import services as notices
+    from jiangxuan.notices.selectors import stages_of
+
+    candidates = list(Nomination.objects.filter(campaign=campaign, state=NominationState.APPROVED))
+    for stage in stages_of(campaign.specification):
+        if stage.is_level or stage.notice is None or not stage.key.startswith("social_notice"):
+            continue
+        notice = notices.open_public_notice(
+            campaign,
+            stage=stage.key,
+            body=None,
+            nominations=candidates,
+            starts_on=dt.date(campaign.year, 9, 1),
+            actor=office,
+        )
+        notices.close_public_notice(notice, actor=office)
 
 
 MEETING = {
@@ -84,6 +106,7 @@ def published(jiaozuo):
         campaign, award, nominations=[n.pk for n in noms[:3]], finalists=[noms[3].pk], actor=office
     )
     services.approve_list(lst, actor=office, **MEETING)
+    hold_social_notices(campaign, office)
     decision = services.publish_decision(
         campaign,
         number="焦工发〔2018〕10号",

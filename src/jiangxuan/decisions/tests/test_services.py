@@ -13,7 +13,12 @@ from jiangxuan.conftest import seed_spec_path
 from jiangxuan.decisions import selectors, services
 from jiangxuan.decisions.enums import ListState, Outcome
 from jiangxuan.decisions.models import ApprovalList
-from jiangxuan.decisions.tests.conftest import MEETING, approved, user_with_role
+from jiangxuan.decisions.tests.conftest import (
+    MEETING,
+    approved,
+    hold_social_notices,
+    user_with_role,
+)
 from jiangxuan.experts.models import Panel
 from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.tests.conftest import make_id_number
@@ -123,6 +128,7 @@ def test_winner_refused_in_next_edition_of_same_award(seed_campaign):
     award = campaign.awards.get(code="jineng-dajiang")
     lst = services.propose_list(campaign, award, nominations=[winner.pk], actor=office)
     services.approve_list(lst, actor=office, **MEETING)
+    hold_social_notices(campaign, office)
     services.publish_decision(
         campaign,
         number="长人社〔2022〕1号",
@@ -156,3 +162,22 @@ def test_expert_order_follows_panel_ranking(jiaozuo, monkeypatch):
     order = [n.pk for n in selectors.expert_order(award)]
     assert order[:2] == [noms[2].pk, noms[0].pk]
     assert set(order[2:]) == {noms[1].pk, noms[3].pk}
+
+
+def test_publish_refused_before_the_social_notice(jiaozuo):
+    """seed 002 四(五)-(六): 公示5个工作日 … 根据公示情况确定最终人选."""
+    campaign, award, noms, office = jiaozuo
+    lst = services.propose_list(campaign, award, nominations=[noms[0].pk], actor=office)
+    services.approve_list(lst, actor=office, **MEETING)
+
+    with pytest.raises(services.DecisionError) as excinfo:
+        services.publish_decision(
+            campaign,
+            number="焦工发〔2018〕10号",
+            title="决定",
+            issued_on=dt.date(2018, 9, 10),
+            actor=office,
+        )
+
+    assert "公示无异议" in str(excinfo.value)
+    assert not Laureate.objects.filter(campaign=campaign).exists()
