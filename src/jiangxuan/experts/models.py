@@ -252,3 +252,65 @@ class BallotVote(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.ballot_id}:{self.member_id}"
+
+
+class InspectionState(models.TextChoices):
+    SCHEDULED = "scheduled", _("已安排")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class InspectionOutcome(models.TextChoices):
+    PASS = "pass", _("考察通过")
+    CONCERNS = "concerns", _("存在问题")
+    FAIL = "fail", _("考察未通过")
+
+
+class SiteInspection(BaseModel):
+    """A site inspection (实地考察) of a nominee by panel members (seed 004 三(三)2); a done
+    inspection's outcome feeds the final list."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="inspections")
+    nomination = models.ForeignKey(
+        "nominations.Nomination", on_delete=models.PROTECT, related_name="site_inspections"
+    )
+    scheduled_for = models.DateTimeField(_("考察时间"))
+    place = models.CharField(_("考察地点"), max_length=200)
+    inspectors = models.ManyToManyField(PanelMember, verbose_name=_("考察人员"), related_name="+")
+    state = models.CharField(
+        _("状态"), max_length=20, choices=InspectionState.choices, default=InspectionState.SCHEDULED
+    )
+    findings = models.TextField(_("考察情况"), blank=True)
+    outcome = models.CharField(
+        _("考察结论"), max_length=20, choices=InspectionOutcome.choices, blank=True
+    )
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("实地考察")
+        verbose_name_plural = _("实地考察")
+        ordering = ["scheduled_for", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.nomination_id} @ {self.scheduled_for:%Y-%m-%d}"
+
+
+class InspectionPhoto(BaseModel):
+    """A photo taken on a site inspection (checked and re-encoded on upload)."""
+
+    inspection = models.ForeignKey(SiteInspection, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to="inspections/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("考察照片")
+        verbose_name_plural = _("考察照片")
+
+    def __str__(self) -> str:
+        return self.file.name

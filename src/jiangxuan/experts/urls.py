@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_scoring
+from . import views, views_inspections, views_scoring
 
 app_name = "experts"
 
@@ -39,4 +39,28 @@ urlpatterns += [
         name="panel_close_scoring",
     ),
     path("panels/<int:pk>/ballots/new/", views_scoring.ballot_open, name="ballot_open"),
+]
+
+# Site inspections (views_inspections): the office schedules, records and lists them.
+urlpatterns += [
+    path(
+        "panels/<int:pk>/inspections/",
+        views_inspections.panel_inspections,
+        name="panel_inspections",
+    ),
+    path(
+        "panels/<int:pk>/inspections/<int:inspection_pk>/",
+        views_inspections.inspection_record,
+        name="inspection_record",
+    ),
+    path(
+        "panels/<int:pk>/inspections/<int:inspection_pk>/cancel/",
+        views_inspections.inspection_cancel,
+        name="inspection_cancel",
+    ),
+    path(
+        "campaign/<slug:code>/inspections/",
+        views_inspections.campaign_inspections,
+        name="campaign_inspections",
+    ),
 ]
