@@ -18,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
-.PHONY: help venv demo run migrate test lint clean distclean
+.PHONY: help venv demo run migrate test lint bench clean distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -27,6 +27,8 @@ help:
 	@echo "make test       every check CI runs: lint, pytest on PostgreSQL, demo smoke test"
 	@echo "                (PYTEST_ADDOPTS=\"src/jiangxuan/nominations -m 'not e2e'\" narrows pytest)"
 	@echo "make lint       ruff, makemigrations --check and the tools/ checks"
+	@echo "make bench      load benchmark (Locust, gunicorn, PostgreSQL, Redis) of the public"
+	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
 	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
@@ -55,6 +57,11 @@ test:
 
 lint: venv
 	@scripts/test.sh lint
+
+bench:
+	@scripts/ensure-system-packages.sh --postgres
+	@scripts/ensure-venv.sh --group bench
+	@scripts/bench.sh
 
 clean:
 	rm -rf .tools/apt.log .pytest_cache .ruff_cache var/static var/test-media var/test.sqlite3

@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
+# Usage: scripts/ensure-venv.sh [--group NAME]...
 # Makes .venv match uv.lock (uv sync --frozen), installing uv into .tools/venv first when
-# uv is not on PATH. When find-python.sh finds an interpreter, uv is pinned to it and may
-# not download one; when it finds none, uv may fetch Python 3.12 itself (needs the internet).
+# uv is not on PATH. Each --group adds a dependency group of pyproject.toml (make bench:
+# --group bench); a later run without it removes that group's packages again.
+# When find-python.sh finds an interpreter, uv is pinned to it and may not download one; when it finds none, uv may fetch Python 3.12 itself (needs the internet).
 # A second run changes nothing and takes well under a second.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 cd "$JX_ROOT"
+
+groups=()
+while [ "$#" -gt 0 ]; do
+  case $1 in
+    --group)
+      [ "$#" -ge 2 ] || die "--group needs a name"
+      groups+=(--group "$2")
+      shift 2
+      ;;
+    *) die "unknown argument $1 (usage: scripts/ensure-venv.sh [--group NAME]...)" ;;
+  esac
+done
 
 export UV_CACHE_DIR=${UV_CACHE_DIR:-$JX_ROOT/.tools/uv-cache}
 
@@ -40,7 +54,7 @@ if [ -n "$python" ]; then
 else
   warn "no Python 3.12+ found here; asking uv to download one."
 fi
-if ! "$uv" sync --frozen; then
+if ! "$uv" sync --frozen "${groups[@]}"; then
   # Without a local interpreter the likely cause is a failed download: say how to get one.
   if [ -z "$python" ]; then "$JX_ROOT/scripts/find-python.sh" >/dev/null || exit 1; fi
   die "uv sync failed (see above). If uv.lock is out of date with pyproject.toml, run 'uv lock' and commit it."

@@ -52,19 +52,24 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks_db",
+    "captcha",
     "jiangxuan.core",
     "jiangxuan.accounts",
     "jiangxuan.campaigns",
     "jiangxuan.nominations",
     "jiangxuan.notices",
+    "jiangxuan.voting",
     "jiangxuan.experts",
     "jiangxuan.decisions",
     "jiangxuan.notifications",
     "jiangxuan.documents",
     "jiangxuan.api",
     "jiangxuan.overview",
+    "jiangxuan.portal",
 ]
 
 MIDDLEWARE = [
@@ -75,9 +80,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jiangxuan.core.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jiangxuan.accounts.security.PasswordExpiryMiddleware",
+    "jiangxuan.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiangxuan.core.middleware.NoStoreMiddleware",
@@ -170,6 +177,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Forced periodic change: 0 (off) follows ASVS 6.2.10; 等保 身份鉴别 a deployments set 90.
 JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
+# Audit retention (网络安全法 §21: at least six months). `jiangxuan auditpurge` removes entries
+# older than JX_AUDIT_RETENTION_DAYS and refuses anything under the minimum; on PostgreSQL
+# the append-only trigger enforces the same 180-day floor (core migration 0004).
+# Second factor (TOTP) for the campaign office, auditors and administrators (等保 L3 身份鉴别
+# d). On by default in production; off with JX_DEBUG (the demo, the tests) unless set.
+JX_2FA_REQUIRED = env_bool("JX_2FA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "匠选"
+JX_AUDIT_MIN_RETENTION_DAYS = 180
+JX_AUDIT_RETENTION_DAYS = max(
+    int(os.environ.get("JX_AUDIT_RETENTION_DAYS", "365")), JX_AUDIT_MIN_RETENTION_DAYS
+)
 
 # django-axes: lock the username, not the IP, so one NAT'd office is not locked out.
 AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
@@ -281,3 +299,39 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Public vote (voting app)
+# SMS gateway for voters' one-time codes (dotted path, like the e-mail backends):
+# jiangxuan.voting.sms.ConsoleBackend (stdout), .FileBackend (one file per message in
+# JX_SMS_FILE_PATH, the default) or .LocmemBackend (tests); a provider's class in production.
+JX_SMS_BACKEND = os.environ.get(
+    "JX_SMS_BACKEND",
+    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.FileBackend",
+)
+JX_SMS_FILE_PATH = Path(os.environ.get("JX_SMS_FILE_PATH", VAR_DIR / "sms"))
+# One-time codes: lifetime in seconds (≤ 600, SECURITY.md check 26) and wrong tries (≤ 5).
+JX_VOTE_CODE_TTL = min(int(os.environ.get("JX_VOTE_CODE_TTL", "300")), 600)
+JX_VOTE_CODE_ATTEMPTS = min(int(os.environ.get("JX_VOTE_CODE_ATTEMPTS", "5")), 5)
+# Code requests: per phone one a minute and 5 an hour, per IP 20 an hour.
+JX_VOTE_CODE_PER_PHONE_MINUTE = int(os.environ.get("JX_VOTE_CODE_PER_PHONE_MINUTE", "1"))
+JX_VOTE_CODE_PER_PHONE_HOUR = int(os.environ.get("JX_VOTE_CODE_PER_PHONE_HOUR", "5"))
+JX_VOTE_CODE_PER_IP_HOUR = int(os.environ.get("JX_VOTE_CODE_PER_IP_HOUR", "20"))
+# Risk escalation (soft signals: offices and 4G share addresses): ballots per IP or per
+# device within JX_VOTE_RISK_WINDOW seconds above CAPTCHA_AFTER need a captcha, above
+# REVERIFY_AFTER a phone verification younger than JX_VOTE_REVERIFY_SECONDS.
+JX_VOTE_RISK_WINDOW = int(os.environ.get("JX_VOTE_RISK_WINDOW", "600"))
+JX_VOTE_CAPTCHA_AFTER = int(os.environ.get("JX_VOTE_CAPTCHA_AFTER", "20"))
+JX_VOTE_REVERIFY_AFTER = int(os.environ.get("JX_VOTE_REVERIFY_AFTER", "60"))
+JX_VOTE_REVERIFY_SECONDS = int(os.environ.get("JX_VOTE_REVERIFY_SECONDS", "300"))
+# The API voter token (X-Voter-Token) and the web session's voter expire after this.
+JX_VOTER_TOKEN_MAX_AGE = int(os.environ.get("JX_VOTER_TOKEN_MAX_AGE", str(2 * 3600)))
+CAPTCHA_TIMEOUT = 5
+
+# Serving behind a proxy / benchmarks.
+# Reverse proxies (nginx, a load balancer) whose X-Forwarded-For names the client:
+# comma-separated addresses or networks, e.g. "127.0.0.1,10.0.0.0/8". Empty (the default)
+# trusts no header and takes the peer's address (core.middleware.client_ip), so rate
+# limits and the audit trail cannot be fooled by a forged header.
+JX_TRUSTED_PROXIES = env_list("JX_TRUSTED_PROXIES", "")
+# The health probe is called over plain HTTP from inside the deployment.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -5,12 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jiangxuan.core.middleware import start_session_clock
 
+from . import two_factor
 from .security import (
     LoginForm,
     NewPasswordChangeForm,
@@ -62,3 +64,54 @@ def logout_all(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:logout_all")
         form.add_error("password", _("密码不正确。"))
     return render(request, "accounts/logout_all.html", {"form": form})
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (QR code or typed key), confirmed by its first code."""
+    if two_factor.confirmed_device(request.user) is not None:
+        return redirect("accounts:two_factor")
+    device = two_factor.pending_device(request.user)
+    form = two_factor.SecondFactorForm(request.POST or None)
+    if form.is_valid():
+        try:
+            two_factor.enrol(request, form.cleaned_data["token"])
+        except two_factor.TwoFactorError as exc:
+            form.add_error("token", exc.message)
+        else:
+            messages.success(request, _("验证器已绑定，以后登录时需输入其显示的验证码。"))
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "qr_svg": two_factor.provisioning_svg(device),
+        "manual_key": two_factor.manual_key(device),
+        "next": _next_url(request),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of a privileged sign-in: the authenticator's current code."""
+    if two_factor.confirmed_device(request.user) is None:
+        return redirect("accounts:two_factor_setup")
+    form = two_factor.SecondFactorForm(request.POST or None)
+    if form.is_valid():
+        try:
+            two_factor.verify(request, form.cleaned_data["token"])
+        except two_factor.TwoFactorError as exc:
+            form.add_error("token", exc.message)
+        else:
+            return redirect(_next_url(request))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )

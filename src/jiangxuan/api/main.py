@@ -18,11 +18,14 @@ from ninja.responses import NinjaJSONEncoder
 
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
+from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
+from jiangxuan.experts.api import router as experts_router
 from jiangxuan.nominations.api import install_nomination_error_handler
 from jiangxuan.nominations.api import router as nominations_router
 from jiangxuan.nominations.api_review import router as review_router
 from jiangxuan.notices.api import router as notices_router
+from jiangxuan.voting.api import router as voting_router
 
 from .auth import SessionAuth, TokenAuth
 from .errors import install_error_handlers
@@ -74,4 +77,7 @@ api.add_router("", campaigns_router)
 api.add_router("", nominations_router)
 api.add_router("", review_router)
 api.add_router("", notices_router)
+api.add_router("", voting_router)
+api.add_router("", experts_router)
+api.add_router("", decisions_router)
 api.add_router("", documents_router)

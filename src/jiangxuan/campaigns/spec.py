@@ -420,12 +420,68 @@ class BlendWeight(Spec):
     weight: float = Field(gt=0)
 
 
+class PublicVoteRule(Spec):
+    """The rules of a public vote (网络投票, seed 003 二(二)3), all in server time
+    (Asia/Shanghai). Limits left empty do not apply.
+
+    * ``opens_at``/``closes_at``: the window; when the notice gives no dates the office
+      sets them when it opens the vote.
+    * ``per_candidate_per_day``: votes one voter may give one candidate per day (days run
+      from 00:00 Asia/Shanghai); or ``per_candidate``, the same over the whole vote (give
+      one, the other ``null``; both empty: no limit per candidate).
+    * ``per_day``: votes (candidates chosen, summed over ballots) one voter may give per
+      day; ``per_campaign`` over the whole vote.
+    * ``min_choices``/``max_choices``: candidates one ballot must/may choose.
+    * ``tally``: ``live`` (the count as it stands), ``hidden_until_close`` or ``scheduled``
+      (published at ``publish_times`` each day, e.g. 18:00 as 感动重庆 did, to discourage
+      stuffing).
+    * ``identity``: ``phone`` (a verified mainland mobile number) or ``phone_and_id``
+      (also the real name and ID number, kept only as a keyed hash).
+    """
+
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
+    per_candidate_per_day: int | None = Field(1, ge=1)
+    per_candidate: int | None = Field(None, ge=1)
+    per_day: int | None = Field(None, ge=1)
+    per_campaign: int | None = Field(None, ge=1)
+    min_choices: int = Field(1, ge=1)
+    max_choices: int | None = Field(None, ge=1)
+    tally: Literal["live", "hidden_until_close", "scheduled"] = "live"
+    publish_times: list[dt.time] = Field(default_factory=list, description="每日公布得票的时刻")
+    identity: Literal["phone", "phone_and_id"] = "phone"
+    source: str = ""
+
+    _aware_window = field_validator("opens_at", "closes_at")(lambda cls, v: _aware(v) if v else v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PublicVoteRule:
+        problems = []
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            problems.append("opens_at 须早于 closes_at")
+        if self.per_candidate_per_day is not None and self.per_candidate is not None:
+            problems.append("per_candidate_per_day 与 per_candidate 只能给一个（另一个写 null）")
+        if self.max_choices is not None and self.max_choices < self.min_choices:
+            problems.append("max_choices 不得小于 min_choices")
+        if self.tally == "scheduled" and not self.publish_times:
+            problems.append("tally 为 scheduled 时须给出 publish_times（每日公布时刻）")
+        if self.tally != "scheduled" and self.publish_times:
+            problems.append("publish_times 仅用于 tally: scheduled")
+        caps = [self.per_day, self.per_campaign]
+        if self.max_choices and any(c is not None and c < self.max_choices for c in caps):
+            problems.append("per_day、per_campaign 不得小于 max_choices（否则一张选票也投不出）")
+        if problems:
+            raise ValueError("；".join(problems))
+        return self
+
+
 class Step(Spec):
     """A step after the chain (资格审核, 网络投票, 专家评审, 审定, 社会公示, 表彰决定 ...).
 
     An expert-review step may carry a ``rubric``, the aggregate that ``ranking`` ranks by
     (see ``experts.aggregation``) and a ``blend`` of score, ballot and public vote whose
-    weights sum to 1 (or 100).
+    weights sum to 1 (or 100). A public-vote step may carry its ``vote`` rules
+    (:class:`PublicVoteRule`); without them the defaults apply.
     """
 
     kind: StepKind
@@ -441,11 +497,14 @@ class Step(Spec):
     rubric: list[Criterion] = Field(default_factory=list)
     ranking: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
     blend: list[BlendWeight] = Field(default_factory=list)
+    vote: PublicVoteRule | None = None
     source: str = ""
 
     @model_validator(mode="after")
     def _rubric_and_blend(self) -> Step:
         problems = _duplicates([c.code for c in self.rubric], "rubric")
+        if self.vote is not None and self.kind != "public_vote":
+            problems.append("vote（投票规则）只能用于 kind: public_vote 的环节")
         sources = [b.source for b in self.blend]
         problems += _duplicates(sources, "blend")
         if self.blend:

@@ -7,12 +7,13 @@ so that the audit row commits or rolls back with the change it describes.
 import contextvars
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .crypto import hmac_sm3_hex
 from .models import AuditEntry, AuditHead
@@ -115,8 +116,10 @@ class ChainBreak:
 
 
 def verify_audit_chain() -> ChainBreak | None:
-    """Re-compute the chain from the first entry; returns the first break or None."""
-    prev = GENESIS
+    """Re-compute the chain from the first entry kept (after the genesis hash, or after the
+    last entry a retention purge removed); returns the first break or None."""
+    base = AuditHead.objects.filter(pk=1).values_list("base_hash", flat=True).first()
+    prev = base or GENESIS
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         # JSON columns round-trip through the database; re-read values as stored.
         if entry.prev_hash != prev:
@@ -128,3 +131,81 @@ def verify_audit_chain() -> ChainBreak | None:
     if head and head.last_hash != prev:
         return ChainBreak(0, "the chain head does not match the last entry (rows removed)")
     return None
+
+
+class AuditPurgeError(Exception):
+    """A retention purge was refused; ``message`` is Chinese and says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def purge_audit(*, days: int, actor: Any | None = None) -> int:
+    """Remove audit entries older than ``days`` days (a retention purge) and audit the purge.
+
+    Only the oldest part of the chain goes: the entries before the first one that is
+    younger than the cut-off (``now - days``, Asia/Shanghai clock, whole seconds). The hash of
+    the last removed entry becomes the chain's new base, so ``verify_audit_chain`` still
+    proves the rest intact. On PostgreSQL the append-only trigger lets these rows go only
+    inside this function's transaction and only when they are at least
+    ``JX_AUDIT_MIN_RETENTION_DAYS`` old (migration core 0004), whoever calls.
+
+    Args:
+        days: the retention period; at least ``settings.JX_AUDIT_MIN_RETENTION_DAYS`` (180:
+            网络安全法 §21 requires network logs to be kept at least six months).
+        actor: who purges (None for the scheduled job).
+    Returns:
+        The number of entries removed.
+    Raises:
+        AuditPurgeError: ``days`` is below the minimum, or the chain does not verify (a
+            broken chain is evidence and is never purged).
+    """
+    minimum = settings.JX_AUDIT_MIN_RETENTION_DAYS
+    if days < minimum:
+        raise AuditPurgeError(
+            _("审计记录至少保留 %(min)d 天，不能清理 %(days)d 天内的记录。")
+            % {"min": minimum, "days": days}
+        )
+    chain_break = verify_audit_chain()
+    if chain_break is not None:
+        raise AuditPurgeError(
+            _("审计链校验失败（记录 #%(id)d），已停止清理；请先调查。")
+            % {"id": chain_break.entry_id}
+        )
+    cutoff = timezone.now().replace(microsecond=0) - timedelta(days=days)
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS}
+        )
+        first_kept = (
+            AuditEntry.objects.filter(occurred_at__gte=cutoff)
+            .order_by("id")
+            .values_list("id", flat=True)
+            .first()
+        )
+        doomed = AuditEntry.objects.all()
+        if first_kept is not None:
+            doomed = doomed.filter(id__lt=first_kept)
+        last = doomed.order_by("-id").values("id", "entry_hash", "occurred_at").first()
+        count = 0
+        if last is not None:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jiangxuan.audit_purge = 'on'")
+            count, _deleted = doomed.delete()
+            head.base_hash = last["entry_hash"]
+            head.purged_before = cutoff
+            head.save(update_fields=["base_hash", "purged_before"])
+        record_audit(
+            actor=actor,
+            action="audit.purge",
+            object_type="core.auditentry",
+            after={
+                "days": days,
+                "cutoff": cutoff.isoformat(),
+                "removed": count,
+                "through_id": last["id"] if last else None,
+            },
+        )
+    return count

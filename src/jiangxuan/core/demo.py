@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -50,11 +51,24 @@ from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
 from jiangxuan.notices import services as notice_services
 
-from .samples import SampleGenerator, SamplePerson, failures_for, region_prefix
+from .demo_decision import AwardResult, run_to_decision
+from .samples import (
+    SAMPLE_VIDEO,
+    SampleGenerator,
+    SamplePerson,
+    failures_for,
+    region_prefix,
+)
 
 #: One password for every demo account. It is public (printed and documented): demo only.
 DEMO_PASSWORD = "Jiangxuan-Demo-2026!"  # noqa: S105 (public by design, demo accounts only)
 SPECS_DIR = Path(settings.BASE_DIR).parent.parent / "specs"
+#: ``--through`` stages: ``chain`` (default) stops where the nominating units forwarded;
+#: ``decision`` takes the five seed campaigns to their published decisions.
+THROUGH_STAGES = ("chain", "decision")
+#: Extra eligible samples per award beyond its ``count`` with ``--through decision``, so
+#: the ranking has a cut line (awards without a count get this many in all).
+FIELD_MARGIN = 3
 
 PRACTICE_SOURCE = "001"
 PRACTICE_CODE = "demo-changchun-practice"
@@ -131,13 +145,19 @@ class DemoSummary:
     nominations_submitted: int = 0
     lists_forwarded: int = 0
     notes: list[str] = field(default_factory=list)
+    decisions: list[AwardResult] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- entry point
 
 
 def build_demo(
-    *, seed: int = 2026, stdout: TextIO | None = None, specs_dir: Path | None = None
+    *,
+    seed: int = 2026,
+    stdout: TextIO | None = None,
+    specs_dir: Path | None = None,
+    through: str = "chain",
+    only: Sequence[str] = (),
 ) -> DemoSummary:
     """Load the demo data into the current database (idempotent; never deletes).
 
@@ -145,10 +165,21 @@ def build_demo(
         seed: seeds the sample people (same seed, same people).
         stdout: where progress lines go (Chinese); None for silence.
         specs_dir: the folder of the seed specifications (default: the repository's
-            ``specs/``, with org trees in ``specs/orgs/``).
+            ``specs/``, with org trees in ``specs/orgs/`` and the expert pool in
+            ``specs/experts/sample-pool.yaml``).
+        through: ``"chain"`` leaves the samples where the nominating units forwarded them;
+            ``"decision"`` gives each seed campaign enough samples to fill its awards
+            (``count`` + :data:`FIELD_MARGIN` each, within the quotas of the units of its
+            organizer's region, each unit nominating through a clerk account), takes them
+            through the whole chain at historical dates and then to the published
+            decision (:func:`jiangxuan.core.demo_decision.run_to_decision`). A field
+            smaller than an award's count (quotas) gives fewer awardees.
+        only: with ``through="decision"``, the seed campaign codes to decide (default all
+            five); the others get the ordinary samples.
     Returns:
-        A :class:`DemoSummary`: the accounts with the shared password, the campaigns and
-        counts of what was created.
+        A :class:`DemoSummary`: the accounts with the shared password, the campaigns,
+        counts of what was created and, with ``through="decision"``, one
+        :class:`AwardResult` per award decided.
     Raises:
         jiangxuan.accounts.services.OrgTreeError, jiangxuan.campaigns.spec.SpecError: a
             specification file is invalid.
@@ -176,12 +207,34 @@ def build_demo(
         for a in STANDING_ACCOUNTS
         if a.role == Role.CLERK
     }
+    seeds = [c for c in campaigns if c.code != PRACTICE_CODE]
+    deciding = [c for c in seeds if through == "decision" and (not only or c.code in only)]
+    unknown = sorted(set(only) - {c.code for c in seeds})
+    if unknown:
+        summary.notes.append(f"没有这些种子活动，已忽略：{'、'.join(unknown)}")
     for index, campaign in enumerate(campaigns):
         if Nomination.objects.filter(campaign=campaign, is_sample=True).exists():
             say(f"{campaign.title}：已有示例推荐，跳过")
             continue
-        _sample_nominations(campaign, clerks, seed + index, summary)
+        _sample_nominations(campaign, clerks, seed + index, summary, full=campaign in deciding)
         say(f"{campaign.title}：示例推荐已生成")
+    if deciding:
+        summary.notes.append(
+            "评审专家演示账号：expert01 至 expert40（取自示例专家库的邮箱），密码同上。"
+        )
+    for campaign in deciding:
+        office = _office(campaign)
+        if office is None:
+            summary.notes.append(f"{campaign.title}：没有活动办公室账号，未发布表彰决定")
+            continue
+        say(f"{campaign.title}：专家评审、审定、公示、发布表彰决定……")
+        summary.decisions += run_to_decision(
+            campaign,
+            office=office,
+            pool_file=specs_dir / "experts" / "sample-pool.yaml",
+            password=DEMO_PASSWORD,
+            note=summary.notes.append,
+        )
     summary.accounts = _account_rows(names)
     now = timezone.now()
     for campaign in campaigns:
@@ -299,10 +352,16 @@ def _account_rows(names: list[str]) -> list[AccountRow]:
         .select_related("user", "org_unit")
         .order_by("user__username")
     )
+    memberships += list(
+        Membership.objects.filter(role=Role.CLERK)
+        .select_related("user", "org_unit")
+        .order_by("user__username")
+    )
     names = names + [
         m.user.username
         for m in memberships
-        if m.user.username == _reviewer_name(m.org_unit) and m.user.username not in names
+        if m.user.username in (_reviewer_name(m.org_unit), _clerk_name(m.org_unit))
+        and m.user.username not in names
     ]
     rows = []
     found = Membership.objects.filter(user__username__in=names).select_related(
@@ -342,19 +401,31 @@ def _ensure_user(account: DemoAccount, summary: DemoSummary) -> User:
 class _Slot:
     clerk: User
     workplaces: list[OrgUnit]
+    unit: OrgUnit
 
 
-def _slots(campaign: Campaign, clerks: dict[str, User]) -> list[_Slot]:
+def _slots(
+    campaign: Campaign, clerks: dict[str, User], summary: DemoSummary, *, full: bool = False
+) -> list[_Slot]:
     """Clerks whose unit is one of the campaign's nominating units inside the organizer's
-    region, with the workplaces they may nominate from."""
+    region, with the workplaces they may nominate from. With ``full``, every nominating
+    unit of the region that has workplaces takes part, through a clerk account named
+    ``<org code>_clerk`` where the demo has none."""
     spec = campaign.specification
     region = jurisdiction_of(campaign.organizer_unit).path if campaign.organizer_unit else ""
-    slots = []
+    units: dict[int, tuple[OrgUnit, User | None]] = {}
     for clerk in clerks.values():
         membership = Membership.objects.filter(user=clerk, role=Role.CLERK).first()
         unit = membership.org_unit if membership else None
         if unit is None or not unit.path.startswith(region) or category_of(unit, spec) is None:
             continue
+        units[unit.pk] = (unit, clerk)
+    if full:
+        for unit in OrgUnit.objects.filter(path__startswith=region).order_by("path"):
+            if unit.pk not in units and category_of(unit, spec) is not None:
+                units[unit.pk] = (unit, None)
+    slots = []
+    for unit, clerk in units.values():
         scope = jurisdiction_of(unit)
         workplaces = list(
             OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
@@ -362,14 +433,72 @@ def _slots(campaign: Campaign, clerks: dict[str, User]) -> list[_Slot]:
         if not workplaces and unit.kind in ("enterprise", "school", "institution"):
             workplaces = [unit]
         if workplaces:
-            slots.append(_Slot(User.objects.get(pk=clerk.pk), workplaces))
+            user = clerk or _unit_clerk(unit, summary)
+            slots.append(_Slot(User.objects.get(pk=user.pk), workplaces, unit))
     return slots
 
 
-def _submit_moment(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
+def _unit_clerk(unit: OrgUnit, summary: DemoSummary) -> User:
+    """The demo clerk of a nominating unit without a standing demo clerk (listed with the
+    demo accounts)."""
+    account = DemoAccount(
+        _clerk_name(unit), f"{unit.short_name or unit.name}经办人", Role.CLERK, unit.code
+    )
+    user = _ensure_user(account, summary)
+    Membership.objects.get_or_create(user=user, org_unit=unit, role=Role.CLERK, campaign=None)
+    return user
+
+
+def _clerk_name(unit: OrgUnit) -> str:
+    return unit.code.replace("-", "_") + "_clerk"
+
+
+def _field_plan(
+    campaign: Campaign, slots: list[_Slot], awards: list[Award]
+) -> list[tuple[_Slot, Award]]:
+    """Per award, ``count`` + :data:`FIELD_MARGIN` nominations spread over the slots in
+    turn, each unit within the maxima of its category's quotas (per award and across
+    awards; seed 000 四, seed 001 附件1, seed 002 三). Returns ``(slot, award)`` per
+    planned nomination, award after award."""
+    spec = campaign.specification
+    used: dict[tuple[int, str | None], int] = {}
+
+    def room(slot: _Slot, award: Award) -> int:
+        category = category_of(slot.unit, spec)
+        caps = [
+            q.max - used.get((slot.unit.pk, q.award), 0)
+            for q in spec.quotas
+            if q.category == category.code and q.max is not None and q.award in (None, award.code)
+        ]
+        return min(caps, default=1)
+
+    plan: list[tuple[_Slot, Award]] = []
+    for award in awards:
+        wanted = (award.count or 0) + FIELD_MARGIN
+        placed = True
+        while wanted and placed:
+            placed = False
+            for slot in slots:
+                if wanted and room(slot, award) > 0:
+                    plan.append((slot, award))
+                    wanted -= 1
+                    placed = True
+                    for key in ((slot.unit.pk, None), (slot.unit.pk, award.code)):
+                        used[key] = used.get(key, 0) + 1
+    return plan
+
+
+def _submit_moment(
+    campaign: Campaign, unit: OrgUnit | None, *, historical: bool = False
+) -> dt.datetime | None:
     """A moment inside the unit's submission window: a day before its deadline (the
-    campaign's, or an earlier internal one); None (now) when the deadline is ahead."""
+    campaign's, or an earlier internal one); None (now) when the deadline is ahead.
+    Without a deadline it is now, or with ``historical`` 1 November of the campaign's
+    year, 10:00 Asia/Shanghai (seed 000 gives no deadline; its decision came that winter).
+    """
     deadline = deadline_for(campaign, unit)
+    if deadline is None and historical:
+        return timezone.make_aware(dt.datetime(campaign.year, 11, 1, 10, 0))
     if deadline is None or deadline > timezone.now():
         return None
     moment = deadline - dt.timedelta(days=1)
@@ -380,12 +509,19 @@ def _submit_moment(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | No
 
 
 def _sample_nominations(
-    campaign: Campaign, clerks: dict[str, User], seed: int, summary: DemoSummary
+    campaign: Campaign,
+    clerks: dict[str, User],
+    seed: int,
+    summary: DemoSummary,
+    *,
+    full: bool = False,
 ) -> None:
     """3-8 sample nominations: eligible ones (submitted where the workflow allows, then
     reviewed and forwarded, see :func:`_review`) and failing ones (left as drafts), spread
-    over nominating units and awards."""
-    slots = _slots(campaign, clerks)
+    over nominating units and awards. With ``full``, enough eligible ones to fill every
+    award (:func:`_field_plan`), submitted at historical moments and reviewed up to the
+    last level (approved, handed over to expert review)."""
+    slots = _slots(campaign, clerks, summary, full=full)
     if not slots:
         summary.notes.append(f"{campaign.title}：没有可用的推荐单位经办人，未生成示例推荐")
         return
@@ -399,7 +535,9 @@ def _sample_nominations(
     )
     prefix = region_prefix(campaign.organizer_unit)
     plan: list[tuple[_Slot, Award, str | None]] = []
-    for i in range(eligible):
+    if full:
+        plan += [(slot, award, None) for slot, award in _field_plan(campaign, slots, awards)]
+    for i in range(0 if full else eligible):
         # A quota minimum (seed 000 四: 5 per unit) is met by filling the first unit.
         slot = slots[0] if minimum else slots[i % len(slots)]
         plan.append((slot, awards[i % len(awards)], None))
@@ -430,8 +568,9 @@ def _sample_nominations(
             certificates += 1
     for nomination, slot, ok in created:
         if ok:
-            _submit(nomination, slot.clerk, summary)
-    _review(campaign, [n for n, _slot, ok in created if ok and n.state == "submitted"], summary)
+            _submit(nomination, slot.clerk, summary, historical=full)
+    submitted = [n for n, _slot, ok in created if ok and n.state == "submitted"]
+    _review(campaign, submitted, summary, to_top=full)
 
 
 def _field_of(failure: str) -> str:
@@ -465,9 +604,13 @@ def _create(
             nomination_services.save_nomination(
                 nomination, actor=clerk, core=core, extra=extra, publication_consent=True
             )
-            if _needs_photo(campaign):
+            if _needs_upload(campaign, "photo"):
                 nomination_services.add_evidence(
                     nomination, actor=clerk, material="photo", upload=_photo_upload(person)
+                )
+            if _needs_upload(campaign, "video"):
+                nomination_services.add_evidence(
+                    nomination, actor=clerk, material="video", upload=_video_upload()
                 )
     except (NominationError, PermissionDenied) as exc:
         summary.notes.append(f"{campaign.title}：{person.name} 未能创建（{exc}）")
@@ -476,9 +619,9 @@ def _create(
     return nomination
 
 
-def _needs_photo(campaign: Campaign) -> bool:
+def _needs_upload(campaign: Campaign, kind: str) -> bool:
     return any(
-        f.effective_type == "photo" and f.required for f in campaign.specification.form.all_fields()
+        f.effective_type == kind and f.required for f in campaign.specification.form.all_fields()
     )
 
 
@@ -505,9 +648,11 @@ def _attach_certificate(nomination: Nomination, clerk: User, summary: DemoSummar
     return True
 
 
-def _submit(nomination: Nomination, clerk: User, summary: DemoSummary) -> None:
+def _submit(
+    nomination: Nomination, clerk: User, summary: DemoSummary, *, historical: bool = False
+) -> None:
     campaign = nomination.campaign
-    moment = _submit_moment(campaign, nomination.nominating_unit)
+    moment = _submit_moment(campaign, nomination.nominating_unit, historical=historical)
     try:
         with transaction.atomic():
             nomination_services.submit_nomination(nomination, actor=clerk, now=moment)
@@ -518,11 +663,14 @@ def _submit(nomination: Nomination, clerk: User, summary: DemoSummary) -> None:
     summary.nominations_submitted += 1
 
 
-def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummary) -> None:
+def _review(
+    campaign: Campaign, submitted: list[Nomination], summary: DemoSummary, *, to_top: bool = False
+) -> None:
     """Take submitted samples up the review chain (nominations.review): every body of the
     current level approves, then one of them forwards its nominations ranked (排序), level
     after level, until the level where the nominating unit itself forwards (its quota
-    applies there, seed 000 四; seed 001 附件1). The next level is left to the demo users.
+    applies there, seed 000 四; seed 001 附件1). The next level is left to the demo users;
+    with ``to_top`` the review goes on to the last level, whose forwarding approves.
     """
     pending = list(submitted)
     for _level in campaign.specification.review_chain.levels:
@@ -537,7 +685,7 @@ def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummar
         for (level_code, body_pk), batch in batches.items():
             body = bodies[body_pk]
             level = level_named(batch[0], level_code)
-            if not _clear_level(campaign, level, body, batch, summary):
+            if not _clear_level(campaign, level, body, batch, summary, historical=to_top):
                 continue
             try:
                 with transaction.atomic():
@@ -555,32 +703,35 @@ def _review(campaign: Campaign, submitted: list[Nomination], summary: DemoSummar
             summary.lists_forwarded += 1
             for nomination in batch:
                 signers = [b for _signer, b in bodies_at(nomination, level)]
-                if nomination.nominating_unit not in signers:
-                    nomination.refresh_from_db()
+                nomination.refresh_from_db()
+                if nomination.state != "approved" and (
+                    to_top or nomination.nominating_unit not in signers
+                ):
                     pending.append(nomination)
         if not pending:
             return
 
 
 def _clear_level(
-    campaign: Campaign, level: Any, body: OrgUnit, batch: list[Nomination], summary: DemoSummary
+    campaign: Campaign,
+    level: Any,
+    body: OrgUnit,
+    batch: list[Nomination],
+    summary: DemoSummary,
+    *,
+    historical: bool = False,
 ) -> bool:
     """Hold the level's public notice and background check for ``batch`` as the office
     would (notices.services), starting on the day after submission. A notice still running
     today stays open, and the batch waits at this level, as it would in reality."""
     if not (level.notice or level.background_check):
         return True
-    office = (
-        Membership.objects.filter(campaign=campaign, role=Role.CAMPAIGN_OFFICE)
-        .select_related("user")
-        .first()
-    )
-    if office is None:
+    actor = _office(campaign)
+    if actor is None:
         summary.notes.append(f"{campaign.title}：没有活动办公室账号，{level.name}未公示")
         return False
-    actor = User.objects.get(pk=office.user_id)
-    submitted = _submit_moment(campaign, batch[0].nominating_unit) or timezone.now()
-    start = timezone.localdate(submitted) + dt.timedelta(days=1)
+    moment = _submit_moment(campaign, batch[0].nominating_unit, historical=historical)
+    start = timezone.localdate(moment or timezone.now()) + dt.timedelta(days=1)
     try:
         with transaction.atomic():
             if level.background_check:
@@ -588,7 +739,9 @@ def _clear_level(
                     campaign,
                     batch,
                     stage=level.code,
-                    due_on=start + dt.timedelta(days=10),
+                    # Requested today even for a historical batch: the service refuses a
+                    # due date in the past.
+                    due_on=max(start + dt.timedelta(days=10), timezone.localdate()),
                     actor=actor,
                 )
                 for check in checks:
@@ -619,6 +772,16 @@ def _clear_level(
         summary.notes.append(f"{campaign.title}：{body.name}{level.name}未能公示（{message}）")
         return False
     return True
+
+
+def _office(campaign: Campaign) -> User | None:
+    """The campaign's demo office user, or None."""
+    office = (
+        Membership.objects.filter(campaign=campaign, role=Role.CAMPAIGN_OFFICE)
+        .order_by("id")
+        .first()
+    )
+    return User.objects.get(pk=office.user_id) if office else None
 
 
 def _sign_level(nomination: Nomination, summary: DemoSummary) -> OrgUnit | None:
@@ -732,6 +895,11 @@ def _certificate_upload(name: str, honour: str, workplace: str) -> SimpleUploade
         draw.text((380, 200), "SAMPLE CERTIFICATE", fill=(176, 32, 32))
         draw.text((380, 260), "Demo data - not a real certificate", fill=(40, 40, 40))
     return _png(image, "sample-certificate.png")
+
+
+def _video_upload() -> SimpleUploadedFile:
+    """The placeholder sample video (:data:`~.samples.SAMPLE_VIDEO`)."""
+    return SimpleUploadedFile("sample-video.mp4", SAMPLE_VIDEO, content_type="video/mp4")
 
 
 def _photo_upload(person: SamplePerson) -> SimpleUploadedFile:

@@ -1,6 +1,8 @@
 """Request-level policies: idle and absolute session timeout, no-store for personal pages,
 request context for the audit trail."""
 
+import functools
+import ipaddress
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,9 +21,43 @@ LAST_SEEN_KEY = "jx_last_seen"
 STARTED_KEY = "jx_session_started"
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _networks(tuple(settings.JX_TRUSTED_PROXIES)))
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (proxies are configured at the edge)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: ``REMOTE_ADDR``, unless that is one of the reverse proxies
+    listed in ``JX_TRUSTED_PROXIES`` (addresses or networks; empty by default). Then
+    ``X-Forwarded-For`` is read from the right, skipping hops that are trusted proxies,
+    and the first other address is the client; anything before it was written by the
+    client and is ignored, so a client cannot choose its address (ASVS 16.2.1). A
+    malformed hop ends the walk at the last address a trusted proxy vouched for."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _trusted(remote):
+        return remote
+    found = remote
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return found
+        found = hop
+        if not _trusted(hop):
+            return hop
+    return found
 
 
 def start_session_clock(session: SessionBase) -> None:

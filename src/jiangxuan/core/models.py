@@ -53,9 +53,15 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the newest chain hash; locking it serialises chain appends."""
+    """A single row holding the newest chain hash; locking it serialises chain appends.
+
+    ``base_hash`` is where verification starts: the genesis hash, or after a retention purge
+    (``core.audit.purge_audit``) the hash of the last entry removed.
+    """
 
     last_hash = models.CharField(max_length=64)
+    base_hash = models.CharField(max_length=64, default="0" * 64)
+    purged_before = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("审计链头")

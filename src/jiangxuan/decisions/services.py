@@ -2,7 +2,8 @@
 
 Sources: the leading group approves the list (seed 000 四6; seed 001 三(一)7; seed 002 四(六);
 seed 003 二(二)6; seed 004 三(五)); finalists (入围奖, seed 002 六); previous winners are
-excluded from the next edition (seed 000 二; seed 001 一(一); seed 003 一(一)).
+excluded from the next edition (seed 000 二; seed 001 一(一); seed 003 一(一)); site
+inspections feed the list (seed 004 三(三)2, see :func:`_inspection_problems`).
 """
 
 import datetime as dt
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
+from jiangxuan.campaigns.enums import StepKind
 from jiangxuan.campaigns.models import Award, Campaign, Laureate
 from jiangxuan.core.audit import record_audit
 from jiangxuan.decisions.enums import ListState, Outcome
@@ -26,6 +28,8 @@ from jiangxuan.decisions.models import (
 )
 from jiangxuan.decisions.rendering import payment_sheet_xlsx
 from jiangxuan.decisions.selectors import can_see_bank_accounts
+from jiangxuan.experts.models import InspectionOutcome
+from jiangxuan.experts.selectors_inspections import inspection_outcomes
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
@@ -34,7 +38,8 @@ from jiangxuan.notices.selectors import stages_of
 
 
 class DecisionError(ValidationError):
-    """A step of the final approval or the decision is not allowed."""
+    """A step of the final approval or the decision is not allowed; ``code`` is
+    "conflict" when the list's or the decision's state forbids it (the API's 409)."""
 
 
 def _validate_entries(
@@ -55,7 +60,7 @@ def _validate_entries(
             raise DecisionError(_("人选“%(name)s”尚未通过审核。") % {"name": n.name})
     if finalists and not award.spec.finalist_award:
         raise DecisionError(_("该奖项未设入围奖。"))
-    warnings = []
+    warnings = _inspection_problems(campaign, [found[pk] for pk in ids])
     if award.count is not None:
         if award.count_is_maximum and len(nominations) > award.count:
             raise DecisionError(
@@ -68,6 +73,43 @@ def _validate_entries(
                 % {"n": len(nominations), "count": award.count}
             )
     return [found[pk] for pk in nominations], [found[pk] for pk in finalists], warnings
+
+
+def _inspection_problems(campaign: Campaign, chosen: Sequence[Nomination]) -> list[str]:
+    """Check the chosen nominees against their site inspections (seed 004 三(三)2: experts
+    score *and inspect on site*, then propose the 50 candidates).
+
+    A failed inspection (考察未通过) rules a nominee out: the notice forms the candidate
+    list after the inspection, so a failed one cannot be proposed. An inspection that found
+    concerns (存在问题), and, where the specification has a site-inspection step, a nominee
+    not inspected yet, are warnings shown to the office and the leading group: weighing
+    them is the committee's judgement at its meeting (三(四) 组委会审定), not a hard rule.
+    Returns the warnings (Chinese).
+
+    Raises:
+        DecisionError: a chosen nominee's latest inspection failed.
+    """
+    outcomes = inspection_outcomes(campaign)
+    failed = [n.name for n in chosen if outcomes.get(n.pk) == InspectionOutcome.FAIL]
+    if failed:
+        raise DecisionError(
+            _("以下人选实地考察未通过，不能列入名单：%(names)s。") % {"names": "、".join(failed)}
+        )
+    warnings = []
+    concerns = [n.name for n in chosen if outcomes.get(n.pk) == InspectionOutcome.CONCERNS]
+    if concerns:
+        warnings.append(
+            _("以下人选实地考察存在问题，请在审定时研究：%(names)s。")
+            % {"names": "、".join(concerns)}
+        )
+    steps = campaign.specification.review_chain.steps
+    if any(step.kind == StepKind.SITE_INSPECTION for step in steps):
+        pending = [n.name for n in chosen if n.pk not in outcomes]
+        if pending:
+            warnings.append(
+                _("以下人选尚未完成实地考察：%(names)s。") % {"names": "、".join(pending)}
+            )
+    return warnings
 
 
 def _write_list(
@@ -119,10 +161,11 @@ def propose_list(
         The draft list; ``.warnings`` lists soft problems (fewer awardees than ``count``).
     Raises:
         DecisionError: a list exists already (use ``revise_list``), an id is not the
-            award's or not approved, or more awardees than a maximum ``count``.
+            award's or not approved, a nominee's site inspection failed, or more
+            awardees than a maximum ``count``.
     """
     if ApprovalList.objects.filter(award=award).exclude(state=ListState.DRAFT).exists():
-        raise DecisionError(_("该奖项名单已审定，修改须生成新版本。"))
+        raise DecisionError(_("该奖项名单已审定，修改须生成新版本。"), code="conflict")
     draft = ApprovalList.objects.filter(award=award, state=ListState.DRAFT).first()
     if draft is not None:
         # Re-proposing before approval replaces the unapproved draft of the same version.
@@ -145,7 +188,7 @@ def propose_list(
 def ensure_editable(approval_list: ApprovalList) -> None:
     """Raise DecisionError when the list is approved or superseded (locked)."""
     if approval_list.state != ListState.DRAFT:
-        raise DecisionError(_("名单已审定并锁定，不能直接修改，请生成新版本。"))
+        raise DecisionError(_("名单已审定并锁定，不能直接修改，请生成新版本。"), code="conflict")
 
 
 @transaction.atomic
@@ -246,15 +289,15 @@ def revise_list(
             revision exists already, or the entries are invalid.
     """
     if approved_list.state != ListState.APPROVED:
-        raise DecisionError(_("只能修订已审定的名单。"))
+        raise DecisionError(_("只能修订已审定的名单。"), code="conflict")
     if not reason.strip():
         raise DecisionError(_("修订名单须说明理由。"))
     if ApprovalList.objects.filter(award=approved_list.award, state=ListState.DRAFT).exists():
-        raise DecisionError(_("已有待审定的新版本。"))
+        raise DecisionError(_("已有待审定的新版本。"), code="conflict")
     if CommendationDecision.objects.filter(
         campaign=approved_list.campaign, published_at__isnull=False
     ).exists():
-        raise DecisionError(_("表彰决定已发布，名单不能再修订。"))
+        raise DecisionError(_("表彰决定已发布，名单不能再修订。"), code="conflict")
     return _write_list(
         approved_list.campaign,
         approved_list.award,
@@ -285,7 +328,7 @@ def publish_decision(
     """
     existing = CommendationDecision.objects.filter(campaign=campaign).first()
     if existing is not None and existing.published_at:
-        raise DecisionError(_("表彰决定已发布。"))
+        raise DecisionError(_("表彰决定已发布。"), code="conflict")
     lists = []
     for award in campaign.awards.all():
         approved = ApprovalList.objects.filter(award=award, state=ListState.APPROVED).first()
@@ -354,7 +397,7 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
         DecisionError: the decision is not published.
     """
     if not decision.published_at:
-        raise DecisionError(_("表彰决定尚未发布。"))
+        raise DecisionError(_("表彰决定尚未发布。"), code="conflict")
     certificates = []
     for approved in decision.approval_lists.select_related("award").order_by("award__position"):
         award = approved.award

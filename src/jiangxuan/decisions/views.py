@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.caching import cached_public_page
 from jiangxuan.decisions import rendering, selectors, services
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
@@ -194,9 +195,13 @@ def payments(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published decision, open to everyone: names, sex and workplaces only."""
+    """A published decision, open to everyone: names, sex and workplaces only (cached and
+    cacheable, as every public page: ``core.caching``)."""
     decision = selectors.published_decision(pk)
     if decision is None:
         raise Http404(_("没有找到该表彰决定。"))
-    context = {"decision": decision, "sections": selectors.decision_sections(decision)}
-    return render(request, "decisions/public_decision.html", context)
+    return cached_public_page(
+        ("decision", decision.pk, decision.published_at.isoformat()),
+        "decisions/public_decision.html",
+        lambda: {"decision": decision, "sections": selectors.decision_sections(decision)},
+    )

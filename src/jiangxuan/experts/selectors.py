@@ -8,7 +8,10 @@ panel is None, so the view answers 404); experts see only their own memberships
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
@@ -113,10 +116,10 @@ def expert_for_office(user: User, pk: int) -> Expert | None:
 
 
 def panels_of(campaign: Campaign) -> list[Panel]:
-    """The campaign's panels with their award and draw, newest first."""
+    """The campaign's panels with their campaign, award and draw, newest first."""
     return list(
         Panel.objects.filter(campaign=campaign)
-        .select_related("award", "draw")
+        .select_related("campaign", "award", "draw")
         .annotate(member_count=Count("members"))
         .order_by("-id")
     )
@@ -134,6 +137,24 @@ def panel_for_office(user: User, pk: int) -> Panel | None:
 def draw_of(panel: Panel) -> Draw | None:
     """The panel's draw record with the user who drew it, or None before the draw."""
     return Draw.objects.filter(panel=panel).select_related("drawn_by").first()
+
+
+def draw_record(draw: Draw) -> dict[str, Any]:
+    """The draw record as plain JSON data, for anyone re-running it (``jiangxuan redraw``
+    or by hand): algorithm, seed, its source, witnesses, constraints, the pool snapshot,
+    the excluded expert ids, the result in draw order and the time (ISO 8601, +08:00)."""
+    return {
+        "panel": draw.panel_id,
+        "algorithm": draw.algorithm,
+        "seed": draw.seed,
+        "seed_source": draw.seed_source,
+        "witnesses": draw.witnesses,
+        "constraints": draw.constraints,
+        "pool": draw.pool,
+        "excluded": [row["id"] for row in draw.excluded],
+        "result": draw.result,
+        "drawn_at": timezone.localtime(draw.created_at).isoformat(),
+    }
 
 
 def members_of(panel: Panel) -> list[PanelMember]:

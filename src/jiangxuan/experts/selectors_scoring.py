@@ -25,6 +25,20 @@ from .enums import BallotState, MemberRole
 from .models import Assignment, Ballot, BallotVote, Panel, PanelMember, ScoreSheet
 from .selectors import assignments_for_expert
 
+#: Form fields a blind panel does not show (issue 4: blind mode hides names and workplaces).
+BLIND_KEYS = frozenset(
+    {
+        "name",
+        "photo",
+        "workplace_name",
+        "nominating_unit_name",
+        "workplace_contact",
+        "workplace_contact_phone",
+        "address",
+        "email",
+    }
+)
+
 
 def review_step(campaign: Campaign) -> Step | None:
     """The campaign's expert-review step (专家评审) from its specification, or None."""

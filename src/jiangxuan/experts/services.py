@@ -50,16 +50,22 @@ CONFIDENTIALITY_UNDERTAKING = gettext_lazy(
 
 
 class ExpertError(Exception):
-    """A request the office can correct; ``message`` is Chinese, ``field`` names the input."""
+    """A request the office can correct; ``message`` is Chinese, ``field`` names the input,
+    ``code`` is "conflict" when the object's state forbids the action (the API's 409)."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
 
 class NoReserveError(ExpertError):
-    """No reserve is free to replace a recused member for a nominee."""
+    """No reserve is free to replace a recused member for a nominee (a conflict: more
+    reserves must be drawn first)."""
+
+    def __init__(self, message: str, *, field: str | None = None, code: str = "no_reserve"):
+        super().__init__(message, field=field, code=code)
 
 
 def _require(actor: User, perm: str, obj: Any) -> None:
@@ -332,7 +338,7 @@ def draw_panel(
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _require(actor, "experts.manage_panel", panel)
     if panel.state != PanelState.DRAFT:
-        raise ExpertError(_("该评审组已抽取，抽取结果不能更改。"))
+        raise ExpertError(_("该评审组已抽取，抽取结果不能更改。"), code="conflict")
     if not seed.strip():
         raise ExpertError(_("请填写随机种子。"), field="seed")
     if len(seed) > Draw._meta.get_field("seed").max_length:
@@ -427,7 +433,7 @@ def draw_more_reserves(
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _require(actor, "experts.manage_panel", panel)
     if panel.state != PanelState.DRAWN:
-        raise ExpertError(_("评审组尚未抽取或评审已结束，不能增补候补专家。"))
+        raise ExpertError(_("评审组尚未抽取或评审已结束，不能增补候补专家。"), code="conflict")
     if count < 1:
         raise ExpertError(_("增补人数至少为1人。"), field="count")
     if not seed.strip() or len(seed) > Draw._meta.get_field("seed").max_length:

@@ -132,9 +132,9 @@ def cast_ballot_vote(
     ):
         raise PermissionDenied(_("您不能参加本次投票。"))
     if ballot.state != BallotState.OPEN:
-        raise ExpertError(_("投票已截止。"))
+        raise ExpertError(_("投票已截止。"), code="conflict")
     if selectors_scoring.has_voted(ballot, member):
-        raise ExpertError(_("您已投过票，每位专家只能投一次。"))
+        raise ExpertError(_("您已投过票，每位专家只能投一次。"), code="conflict")
     chosen = {n.pk for n in nominations}
     candidates = set(ballot.candidates.values_list("pk", flat=True))
     if chosen - candidates:
@@ -149,7 +149,7 @@ def cast_ballot_vote(
         with transaction.atomic():
             vote = BallotVote.objects.create(ballot=ballot, member=member)
     except IntegrityError as exc:
-        raise ExpertError(_("您已投过票，每位专家只能投一次。")) from exc
+        raise ExpertError(_("您已投过票，每位专家只能投一次。"), code="conflict") from exc
     vote.choices.set(chosen)
     record_audit(
         actor=actor,
@@ -183,7 +183,7 @@ def close_ballot(ballot: Ballot, *, actor: User) -> Ballot:
     if not (_is_chair(actor, panel) or actor.has_perm("experts.manage_panel", panel)):
         raise PermissionDenied(_("只有评审组组长或活动办公室可以截止投票。"))
     if ballot.state != BallotState.OPEN:
-        raise ExpertError(_("投票已截止。"))
+        raise ExpertError(_("投票已截止。"), code="conflict")
     votes = ballot.votes.prefetch_related("choices")
     counts = aggregation.tally([c.pk for c in v.choices.all()] for v in votes)
     candidates = sorted(ballot.candidates.values_list("pk", flat=True))
@@ -244,7 +244,7 @@ def sign_ballot(ballot: Ballot, *, chair_member: PanelMember, actor: User) -> Ba
     ):
         raise PermissionDenied(_("只有评审组组长可以签字确认投票结果。"))
     if ballot.state != BallotState.CLOSED:
-        raise ExpertError(_("只有已截止且尚未确认的投票可以签字确认。"))
+        raise ExpertError(_("只有已截止且尚未确认的投票可以签字确认。"), code="conflict")
     ballot.state = BallotState.SIGNED
     ballot.signed_by = chair_member
     ballot.signed_at = timezone.now()

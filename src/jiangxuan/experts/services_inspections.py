@@ -101,7 +101,7 @@ def _locked(inspection: SiteInspection, actor: User) -> SiteInspection:
     _require(actor, "experts.manage_panel", inspection.panel)
     locked = SiteInspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.state != InspectionState.SCHEDULED:
-        raise ExpertError(_("该考察已完成或已取消，不能再修改。"))
+        raise ExpertError(_("该考察已完成或已取消，不能再修改。"), code="conflict")
     return locked
 
 

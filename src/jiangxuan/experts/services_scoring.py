@@ -80,7 +80,7 @@ def submit_scores(
         raise PermissionDenied(_("您没有权限为该推荐对象评分。"))
     panel = member.panel
     if panel.state == PanelState.CLOSED:
-        raise ExpertError(_("评审已结束，评分不能再修改。"))
+        raise ExpertError(_("评审已结束，评分不能再修改。"), code="conflict")
     rubric = selectors_scoring.rubric_of(panel)
     if not rubric:
         raise ExpertError(_("本次评审未设置评分细则。"))
@@ -178,7 +178,7 @@ def close_scoring(panel: Panel, *, actor: User) -> Panel:
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _require_office(actor, panel)
     if panel.state != PanelState.DRAWN:
-        raise ExpertError(_("只有已抽取且未结束的评审组才能结束评审。"))
+        raise ExpertError(_("只有已抽取且未结束的评审组才能结束评审。"), code="conflict")
     panel.state = PanelState.CLOSED
     panel.save(update_fields=["state", "updated_at"])
     record_audit(

@@ -183,19 +183,7 @@ def draw_record(request: HttpRequest, pk: int) -> JsonResponse:
     draw = selectors.draw_of(panel)
     if draw is None:
         raise Http404(_("该评审组尚未抽取。"))
-    data = {
-        "panel": panel.pk,
-        "algorithm": draw.algorithm,
-        "seed": draw.seed,
-        "seed_source": draw.seed_source,
-        "witnesses": draw.witnesses,
-        "constraints": draw.constraints,
-        "pool": draw.pool,
-        "excluded": [row["id"] for row in draw.excluded],
-        "result": draw.result,
-        "drawn_at": draw.created_at.isoformat(),
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(selectors.draw_record(draw), json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
 

@@ -22,23 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiangxuan.core.http import forbidden
 from jiangxuan.nominations.forms import NominationForm
 from jiangxuan.nominations.models import Nomination
+from jiangxuan.voting.selectors import public_vote_result
 
 from . import selectors, selectors_scoring, services_ballots, services_scoring
 from .enums import BallotState, PanelState
 from .models import Assignment, Ballot, Panel
 from .services import ExpertError
-
-#: Form fields a blind panel does not show (issue 4: blind mode hides names and workplaces).
-BLIND_KEYS = {
-    "name",
-    "photo",
-    "workplace_name",
-    "nominating_unit_name",
-    "workplace_contact",
-    "workplace_contact_phone",
-    "address",
-    "email",
-}
 
 
 def _assignment_or_404(request: HttpRequest, pk: int) -> Assignment:
@@ -62,7 +51,7 @@ def _sections(nomination: Nomination, *, blind: bool) -> list[tuple[str, list[An
     )
     sections = []
     for title, items in form.layout():
-        shown = [i for i in items if not (blind and i.spec.key in BLIND_KEYS)]
+        shown = [i for i in items if not (blind and i.spec.key in selectors_scoring.BLIND_KEYS)]
         if shown:
             sections.append((title, shown))
     return sections
@@ -258,7 +247,9 @@ def panel_scores(request: HttpRequest, pk: int) -> HttpResponse:
         "experts/scoring/panel_scores.html",
         {
             "panel": panel,
-            "table": selectors_scoring.ranking_table(panel),
+            "table": selectors_scoring.ranking_table(
+                panel, public_votes=public_vote_result(panel.campaign)
+            ),
             "by_expert": selectors_scoring.progress_by_expert(panel),
             "by_nomination": selectors_scoring.progress_by_nomination(panel),
             "ballots": selectors_scoring.ballots_of(panel),

@@ -20,7 +20,7 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.campaigns.spec import BackgroundCheckRule, CampaignSpec, PublicNoticeRule
 from jiangxuan.core.calendar import add_calendar_days, add_working_days
 from jiangxuan.nominations.enums import NominationState
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.models import Evidence, Nomination
 
 from .enums import NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
@@ -224,12 +224,50 @@ def published_notice(pk: int) -> PublicNotice | None:
     )
 
 
+def published_notice_version(pk: int) -> str | None:
+    """A token that changes when a running or closed notice is edited (its ``updated_at``),
+    None when the notice is not public. One indexed query that loads no campaign."""
+    updated = (
+        PublicNotice.objects.filter(pk=pk, state__in=NoticeState.PUBLISHED)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    return updated.isoformat() if updated else None
+
+
 def public_entries(notice: PublicNotice) -> list[NoticeEntry]:
     """Entries still shown on the public page: a nominee whose nomination was revoked,
     withdrawn or rejected after opening is taken off. Each entry's ``published`` holds
     only :data:`PUBLISHED_FIELDS`."""
     return list(
         notice.entries.exclude(nomination__state__in=NominationState.FINAL).order_by("position")
+    )
+
+
+def public_entry(notice: PublicNotice, position: int) -> NoticeEntry | None:
+    """The entry at ``position`` of a published notice if still shown on the public page
+    (as :func:`public_entries`), else None. The candidate page shows its ``published``
+    fields only."""
+    return (
+        notice.entries.exclude(nomination__state__in=NominationState.FINAL)
+        .filter(position=position)
+        .first()
+    )
+
+
+def public_photo(entry: NoticeEntry) -> Evidence | None:
+    """The nominee's photo (the form's 照片, an image re-encoded without metadata at upload)
+    for the candidate page, or None. Only while the nominee still consents to
+    publication (PIPL §25): a consent withdrawn after the notice opened hides the photo."""
+    return (
+        Evidence.objects.filter(
+            nomination_id=entry.nomination_id,
+            nomination__publication_consent=True,
+            material="photo",
+            content_type__startswith="image/",
+        )
+        .order_by("id")
+        .first()
     )
 
 

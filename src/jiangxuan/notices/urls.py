@@ -9,6 +9,12 @@ urlpatterns = [
     path("", views.public_list, name="public_list"),
     path("<int:pk>/", views.public_detail, name="public_detail"),
     path("<int:pk>.json", views.public_json, name="public_json"),
+    path("<int:pk>/entries/<int:position>/", views.public_entry, name="public_entry"),
+    path(
+        "<int:pk>/entries/<int:position>/photo/",
+        views.public_entry_photo,
+        name="public_entry_photo",
+    ),
     path("<int:pk>/object/", views.objection_create, name="object"),
     path("<int:pk>/object/done/", views.objection_filed, name="objection_filed"),
     # Campaign office.

@@ -18,9 +18,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
@@ -36,19 +38,11 @@ from .forms import (
     OpenNoticeForm,
     apply_error,
 )
-from .models import BackgroundCheck, Objection, PublicNotice
+from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
 from .rendering import render_background_check_form
 from .services import NoticeError
 
-PUBLIC_CACHE = "public, max-age=60"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _public(response: HttpResponse) -> HttpResponse:
-    # Public pages carry no personal data and no per-user content (their template has no
-    # user box or CSRF token), so shared caches may keep them for a minute.
-    response["Cache-Control"] = PUBLIC_CACHE
-    return response
 
 
 def _attachment(data: bytes | Any, filename: str, content_type: str) -> FileResponse:
@@ -67,7 +61,12 @@ def _attachment(data: bytes | Any, filename: str, content_type: str) -> FileResp
 def public_list(request: HttpRequest) -> HttpResponse:
     """Notices now running."""
     notices = selectors.published_notices()
-    return _public(render(request, "notices/publicnotice_list.html", {"notices": notices}))
+    version = max((n.updated_at for n in notices), default="")
+    return cached_public_page(
+        ("notice-list", len(notices), version),
+        "notices/publicnotice_list.html",
+        lambda: {"notices": notices},
+    )
 
 
 def _published_or_404(pk: int) -> PublicNotice:
@@ -80,9 +79,53 @@ def _published_or_404(pk: int) -> PublicNotice:
 @require_GET
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A notice's published list with its dates and the objection link."""
+    version = cached_version(f"notice:{pk}", lambda: selectors.published_notice_version(pk))
+    if version is None:
+        raise Http404(_("没有找到该公示。"))
+
+    def context() -> dict[str, Any]:
+        notice = _published_or_404(pk)
+        return {"notice": notice, "entries": selectors.public_entries(notice)}
+
+    return cached_public_page(("notice", pk, version), "notices/publicnotice_detail.html", context)
+
+
+def _entry_or_404(notice: PublicNotice, position: int) -> NoticeEntry:
+    entry = selectors.public_entry(notice, position)
+    if entry is None:
+        raise Http404(_("没有找到该公示对象。"))
+    return entry
+
+
+@require_GET
+def public_entry(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """One candidate of a notice: the published (consented) fields and the photo."""
     notice = _published_or_404(pk)
-    context = {"notice": notice, "entries": selectors.public_entries(notice)}
-    return _public(render(request, "notices/publicnotice_detail.html", context))
+    entry = _entry_or_404(notice, position)
+
+    def context() -> dict[str, Any]:
+        return {
+            "notice": notice,
+            "entry": entry,
+            "has_photo": selectors.public_photo(entry) is not None,
+        }
+
+    return cached_public_page(
+        ("notice-entry", notice.pk, position, notice.updated_at.isoformat()),
+        "notices/noticeentry_detail.html",
+        context,
+    )
+
+
+@require_GET
+def public_entry_photo(request: HttpRequest, pk: int, position: int) -> FileResponse:
+    """The candidate's photo, inline (404 without one or without consent)."""
+    entry = _entry_or_404(_published_or_404(pk), position)
+    photo = selectors.public_photo(entry)
+    if photo is None:
+        raise Http404(_("没有照片。"))
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    return mark_public(response)
 
 
 @require_GET
@@ -106,12 +149,14 @@ def public_json(request: HttpRequest, pk: int) -> JsonResponse:
         ],
     }
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    return _public(response)
+    return mark_public(response)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
-    """The objection form (no login; CSRF; rate-limited per IP)."""
+    """The objection form (no login; CSRF; rate-limited per IP). Never cached: the page
+    carries the visitor's CSRF token and, after a post, what they typed."""
     notice = _published_or_404(pk)
     entries = selectors.public_entries(notice)
     status = 200
@@ -146,6 +191,7 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notices/objection_form.html", context, status=status)
 
 
+@never_cache
 @require_GET
 def objection_filed(request: HttpRequest, pk: int) -> HttpResponse:
     """Thanks after filing."""

@@ -1,8 +1,13 @@
-"""``jiangxuan demo [--no-serve] [--seed N] [--addr HOST:PORT]``: load the demo and serve it.
+"""``jiangxuan demo [--no-serve] [--seed N] [--addr HOST:PORT] [--through decision]
+[--campaign CODE …]``: load the demo and serve it.
 
 Migrates the database (so it works alone on a fresh SQLite file), runs
 :func:`jiangxuan.core.demo.build_demo`, prints the demo accounts with their shared password
 and the address, then starts the development server unless ``--no-serve``.
+
+With ``--through decision`` the five seed campaigns (or those named by ``--campaign``) go on
+to their published commendation decisions, and the command first prints one line per
+award: ``campaign code<TAB>award name<TAB>number of awardees``.
 """
 
 import unicodedata
@@ -10,7 +15,8 @@ import unicodedata
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from jiangxuan.core.demo import DemoSummary, build_demo
+from jiangxuan.core.demo import THROUGH_STAGES, DemoSummary, build_demo
+from jiangxuan.core.demo_decision import award_lines
 
 WINDOW_LABELS = {"open": "受理中", "early": "未开始", "closed": "已截止"}
 
@@ -40,12 +46,38 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只载入数据，不启动服务器")
         parser.add_argument("--seed", type=int, default=2026, help="示例数据的随机种子")
         parser.add_argument("--addr", default="127.0.0.1:8000", help="服务器地址（主机:端口）")
+        parser.add_argument(
+            "--through",
+            choices=THROUGH_STAGES,
+            default="chain",
+            help="演示进行到哪一步：chain（逐级审核报送，默认）或 decision（直至发布表彰决定）",
+        )
+        parser.add_argument(
+            "--campaign",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="与 --through decision 同用：只推进这些活动（可重复；默认五个种子活动）",
+        )
 
-    def handle(self, *args, no_serve: bool, seed: int, addr: str, **options):
+    def handle(
+        self,
+        *args,
+        no_serve: bool,
+        seed: int,
+        addr: str,
+        through: str,
+        campaign: list[str],
+        **options,
+    ):
         self.stdout.write("正在迁移数据库……")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("正在载入演示数据……")
-        summary = build_demo(seed=seed, stdout=self.stdout)
+        summary = build_demo(seed=seed, stdout=self.stdout, through=through, only=campaign)
+        if through == "decision":
+            self.stdout.write("")
+            for line in award_lines(summary.decisions):
+                self.stdout.write(line)
         self._report(summary, addr)
         if not no_serve:
             call_command("runserver", addr, use_reloader=False)

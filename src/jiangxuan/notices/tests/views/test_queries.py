@@ -9,7 +9,8 @@ from ... import services
 from ..factories import NomineeFactory, ObjectionFactory
 
 pytestmark = pytest.mark.django_db
-QUERIES_PUBLIC = 2
+#: A cache miss: the version token, the notice (with campaign and body), its entries.
+QUERIES_PUBLIC = 3
 QUERIES_OFFICE_LIST = 9
 
 
@@ -35,7 +36,12 @@ def test_public_detail_queries_fixed(client, jilin, office, orgs, size, django_a
     with django_assert_num_queries(QUERIES_PUBLIC):
         response = client.get(url)
 
-    assert len(response.context["entries"]) == size
+    assert response.content.decode().count('<li class="card entry">') == size
+
+    # A second reader is served from the cache: the version token is remembered too.
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.content == response.content
 
 
 @pytest.mark.parametrize("size", [1, 3])

@@ -1,0 +1,195 @@
+"""Prepare the benchmark's database: seed 003 (第一届威海工匠) with approved candidates, a
+running public notice of them and an open public vote.
+
+Run by scripts/bench.sh after ``migrate`` on a fresh database, with the bench settings in
+the environment:  .venv/bin/python bench/seed.py OUT.json [CANDIDATES]
+
+Everything goes through the services a campaign office and its reviewers use: the org tree
+and the specification are loaded, clerks create, fill and submit sample nominations
+(core.samples people, marked ``is_sample``) inside the seed's 2023 submission window, every
+body of every level signs and forwards them (nominations.review) until they are approved,
+the office opens the social notice (社会公示, seed 003 二(二)6) starting today and sets up
+the public vote (网络投票, seed 003 二(二)3), open from now for 7 days. Only the accounts
+(users and their memberships) are created directly, as the demo does.
+
+Writes OUT.json: {"campaign": code, "notice_path": the public notice page, "candidates": n}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiangxuan.settings")
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from jiangxuan.accounts.enums import Role  # noqa: E402
+from jiangxuan.accounts.models import Membership, OrgUnit, User  # noqa: E402
+from jiangxuan.accounts.selectors import jurisdiction_of  # noqa: E402
+from jiangxuan.accounts.services import load_org_tree  # noqa: E402
+from jiangxuan.campaigns.enums import CampaignState  # noqa: E402
+from jiangxuan.campaigns.models import Campaign  # noqa: E402
+from jiangxuan.campaigns.selectors import deadline_for  # noqa: E402
+from jiangxuan.campaigns.services import load_campaign  # noqa: E402
+from jiangxuan.core.samples import SampleGenerator, region_prefix  # noqa: E402
+from jiangxuan.nominations import review  # noqa: E402
+from jiangxuan.nominations import services as nominations  # noqa: E402
+from jiangxuan.nominations.chain import bodies_at, level_named  # noqa: E402
+from jiangxuan.nominations.enums import NominationState  # noqa: E402
+from jiangxuan.nominations.models import Decision, Nomination  # noqa: E402
+from jiangxuan.notices import services as notices  # noqa: E402
+from jiangxuan.notices.selectors import stages_of  # noqa: E402
+from jiangxuan.voting import services as voting  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "specs" / "003-weihai-gongjiang-2023.yaml"
+ORGS = ROOT / "specs" / "orgs" / "weihai.yaml"
+#: The clerks' units (a district union and a district HR bureau, seed 003 二(二)1).
+CLERK_UNITS = ("wh-huancui-union", "wh-wendeng-hrss")
+# The smallest MP4 a sniffer accepts (an ftyp box and an empty free box): the seed's form
+# requires a 事迹介绍视频, and its content does not matter here.
+SAMPLE_VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free"
+
+
+def account(username: str, unit: OrgUnit, role: str, campaign: Campaign | None = None) -> User:
+    """The user ``username`` holding ``role`` at ``unit`` (created when missing)."""
+    user, _created = User.objects.get_or_create(
+        username=username, defaults={"display_name": f"{unit.short_name or unit.name}（压测）"}
+    )
+    Membership.objects.get_or_create(user=user, org_unit=unit, role=role, campaign=campaign)
+    return user
+
+
+def png() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (295, 413), (67, 142, 219)).save(out, format="PNG")
+    return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+
+
+def nominate(campaign: Campaign, count: int) -> list[Nomination]:
+    """``count`` complete sample nominations, submitted inside the submission window."""
+    spec = campaign.specification
+    award = campaign.awards.order_by("position").first()
+    closes = campaign.submission_closes_at
+    gen = SampleGenerator(2023, on=timezone.localdate(closes))
+    clerks = []
+    for code in CLERK_UNITS:
+        unit = OrgUnit.objects.get(code=code)
+        scope = jurisdiction_of(unit)
+        workplaces = list(
+            OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
+        )
+        clerks.append((account(f"bench_{code}", unit, Role.CLERK), workplaces))
+    created = []
+    for i in range(count):
+        clerk, workplaces = clerks[i % len(clerks)]
+        workplace = workplaces[i // len(clerks) % len(workplaces)]
+        person = gen.person(
+            division_prefix=region_prefix(campaign.organizer_unit),
+            workplace_name=workplace.name,
+            campaign_spec=spec,
+            award=spec.award(award.code),
+        )
+        nomination = nominations.create_nomination(
+            campaign=campaign, award=award, actor=clerk, workplace=workplace
+        )
+        Nomination.objects.filter(pk=nomination.pk).update(is_sample=True)
+        core, extra = person.values_for(
+            spec,
+            award_name=award.name,
+            nominating_unit_name=nomination.nominating_unit.name,
+            on=timezone.localdate(closes),
+        )
+        nominations.save_nomination(
+            nomination, actor=clerk, core=core, extra=extra, publication_consent=True
+        )
+        nominations.add_evidence(nomination, actor=clerk, material="photo", upload=png())
+        video = SimpleUploadedFile("video.mp4", SAMPLE_VIDEO, content_type="video/mp4")
+        nominations.add_evidence(nomination, actor=clerk, material="video", upload=video)
+        moment = deadline_for(campaign, nomination.nominating_unit) - dt.timedelta(days=1)
+        nominations.submit_nomination(nomination, actor=clerk, now=moment)
+        created.append(nomination)
+    return created
+
+
+def forwarding_body(nomination: Nomination) -> OrgUnit:
+    """The nominating unit where it signs at the level, else the level's first body."""
+    bodies = [
+        body for _signer, body in bodies_at(nomination, level_named(nomination, nomination.level))
+    ]
+    return nomination.nominating_unit if nomination.nominating_unit in bodies else bodies[0]
+
+
+def review_chain(campaign: Campaign, pending: list[Nomination]) -> None:
+    """Every body of each level approves; the forwarding body forwards, until approved."""
+    while pending:
+        code = pending[0].level
+        here = [n for n in pending if n.level == code]
+        groups: dict[int, tuple[OrgUnit, list[Nomination]]] = {}
+        for n in here:
+            signed: set[int] = set()
+            for signer, body in bodies_at(n, level_named(n, code)):
+                if body.pk in signed:
+                    continue
+                reviewer = account(f"bench_{body.code}_reviewer", body, Role.REVIEWER)
+                review.sign_off(n, actor=reviewer, signer=signer, decision=Decision.APPROVE)
+                signed.add(body.pk)
+            n.refresh_from_db()
+            body = forwarding_body(n)
+            groups.setdefault(body.pk, (body, []))[1].append(n)
+        for body, group in groups.values():
+            reviewer = account(f"bench_{body.code}_reviewer", body, Role.REVIEWER)
+            review.forward_nominations(
+                campaign, level=code, body=body, actor=reviewer, order=[n.pk for n in group]
+            )
+        for n in pending:
+            n.refresh_from_db()
+        pending = [n for n in pending if n.state != NominationState.APPROVED]
+
+
+def main(out: Path, count: int) -> None:
+    load_org_tree(ORGS)
+    campaign = load_campaign(SPEC, state=CampaignState.PUBLISHED)
+    office = account("bench_office", campaign.organizer_unit, Role.CAMPAIGN_OFFICE, campaign)
+    review_chain(campaign, nominate(campaign, count))
+    approved = list(
+        Nomination.objects.filter(campaign=campaign, state=NominationState.APPROVED).order_by("pk")
+    )
+    stage = next(s.key for s in stages_of(campaign.specification) if s.key.startswith("social"))
+    notice = notices.open_public_notice(
+        campaign,
+        stage=stage,
+        body=None,
+        nominations=approved,
+        starts_on=timezone.localdate(),
+        actor=office,
+    )
+    now = timezone.now()
+    vote = voting.prepare_public_vote(
+        campaign, actor=office, opens_at=now, closes_at=now + dt.timedelta(days=7)
+    )
+    voting.open_public_vote(vote, actor=office)
+    result = {
+        "campaign": campaign.code,
+        "notice_path": reverse("notices:public_detail", args=[notice.pk]),
+        "candidates": len(approved),
+    }
+    out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    print(
+        f"seed 003: {len(approved)} approved candidates, notice {result['notice_path']}, vote open"
+    )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 12)

@@ -1,0 +1,407 @@
+"""The demo's last stretch: from expert review to the published commendation decision.
+
+:func:`run_to_decision` takes a campaign whose sample nominations the review chain has
+approved (handed over to expert review) and plays every later step of its specification
+through the public services of ``experts``, ``notices`` and ``decisions``, as the office,
+the experts and the leading group would:
+
+1. the sample expert pool (``specs/experts/sample-pool.yaml``) is imported once; a panel
+   of :data:`PANEL_SIZE` experts and :data:`PANEL_RESERVES` reserves is drawn with a fixed,
+   recorded seed and two named witnesses (recusal applies), the first member chairs it;
+2. every drawn expert signs in with a demo account (``expert01`` …) and confirms the
+   confidentiality undertaking;
+3. the spec's method decides: ``scoring`` (seed 000 四3, 001 三(一)4, 003 二(二)4,
+   004 三(三)2) scores every nominee on the rubric, the office closes the scoring and the
+   expert ranking orders the candidates; ``ballot`` (seed 002 四(三)) opens a competitive
+   ballot, every member votes, the chair closes it (runoffs among the tied included) and
+   signs the result;
+4. where the spec has a site inspection (seed 004 三(三)2), the shortlisted nominees are
+   inspected and the outcome recorded; a nominee whose inspection failed is not proposed;
+5. the office proposes each award's list (the first ``count`` candidates; for seed 002
+   the ballot's elected, the other approved candidates get the finalist award, 六), the
+   leading group approves it in a recorded meeting;
+6. the social notices the spec prescribes (seed 000 四5, 001 三(一)5, 002 四(五),
+   003 二(二)6, 004 三(四)) run over the proposed awardees and are closed;
+7. the decision is published and the certificates numbered.
+
+Scores and votes are simulated from a seeded "merit" per nominee, so a run is repeatable.
+Dates follow the campaign's own (historical) calendar: the meeting 30 days after the
+last submission, the notices from the next day, the decision the day after they end.
+The public vote of seed 003 (网络投票) is left without votes: the blend then ranks by the
+expert score alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from jiangxuan.accounts.models import User
+from jiangxuan.campaigns.enums import ExpertMethod, StepKind
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.decisions import selectors as decision_selectors
+from jiangxuan.decisions import services as decisions
+from jiangxuan.experts import selectors as expert_selectors
+from jiangxuan.experts import services as experts
+from jiangxuan.experts import services_ballots as ballots
+from jiangxuan.experts import services_inspections as inspections
+from jiangxuan.experts import services_scoring as scoring
+from jiangxuan.experts.enums import MemberRole
+from jiangxuan.experts.models import Ballot, InspectionOutcome, Panel, PanelMember
+from jiangxuan.experts.rules import conflict_reasons
+from jiangxuan.experts.selectors_inspections import inspection_outcomes
+from jiangxuan.experts.selectors_scoring import review_step, voting_members
+from jiangxuan.nominations.models import Nomination
+from jiangxuan.notices import services as notices
+from jiangxuan.notices.models import PublicNotice
+from jiangxuan.notices.selectors import stages_of
+
+PANEL_SIZE = 5
+PANEL_RESERVES = 2
+#: The leading group members named in the demo meetings (fictitious, marked as samples).
+LEADING_GROUP = tuple(f"示例成员{n}" for n in "甲乙丙丁戊己庚")
+#: Days from the last submission to the leading group's meeting.
+MEETING_AFTER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AwardResult:
+    """One award of a published decision: campaign code, award name, how many received
+    the award and the finalist award."""
+
+    campaign: str
+    award: str
+    awardees: int
+    finalists: int
+
+
+def run_to_decision(
+    campaign: Campaign,
+    *,
+    office: User,
+    pool_file: Path,
+    password: str,
+    note: Callable[[str], None],
+) -> list[AwardResult]:
+    """Play expert review, approval, social notices and the decision for ``campaign``.
+
+    Args:
+        campaign: a campaign whose sample nominations are approved by the review chain.
+        office: a campaign office user of ``campaign`` (the actor of office steps).
+        pool_file: the expert pool YAML (imported when the pool is empty).
+        password: the password of the expert demo accounts it creates.
+        note: receives a Chinese sentence for each step that could not be done.
+    Returns:
+        One :class:`AwardResult` per award of the published decision, in award order;
+        empty when no nomination was approved or a step was refused (see ``note``; the
+        steps of this call are then rolled back).
+        A campaign whose decision is published already is only reported.
+    """
+    existing = decision_selectors.decision_of(campaign)
+    if existing is None or not existing.published_at:
+        try:
+            # All or nothing: a refused step leaves the campaign as the chain left it.
+            with transaction.atomic():
+                _decide(campaign, office=office, pool_file=pool_file, password=password)
+        except _Stop as stop:
+            note(f"{campaign.title}：{stop}")
+            return []
+        except (
+            experts.ExpertError,
+            decisions.DecisionError,
+            notices.NoticeError,
+            PermissionDenied,
+        ) as exc:
+            message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []))
+            note(f"{campaign.title}：未能发布表彰决定（{message or exc}）")
+            return []
+    decision = decision_selectors.decision_of(campaign)
+    return [
+        AwardResult(
+            campaign.code,
+            section["award"].name,
+            len(section["awardees"]),
+            len(section["finalists"]),
+        )
+        for section in decision_selectors.decision_sections(decision)
+    ]
+
+
+class _Stop(Exception):
+    """Nothing to decide (no approved nominations); the message says so in Chinese."""
+
+
+def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str) -> None:
+    awards = list(campaign.awards.order_by("position"))
+    if not any(decision_selectors.candidates(a).exists() for a in awards):
+        raise _Stop("没有审核通过的推荐对象，未进行专家评审")
+    meeting = _meeting_day(campaign)
+    panel = _panel(campaign, office=office, pool_file=pool_file, password=password)
+    step = review_step(campaign)
+    method = (step.method if step else None) or (
+        ExpertMethod.SCORING if step and step.rubric else ExpertMethod.BALLOT
+    )
+    elected: list[int] = []
+    if method == ExpertMethod.BALLOT:
+        elected = _ballot(panel, campaign, office=office)
+    else:
+        _score(panel)
+    scoring.close_scoring(panel, actor=office)
+    inspect = any(
+        s.kind == StepKind.SITE_INSPECTION for s in campaign.specification.review_chain.steps
+    )
+    shown: list[Nomination] = []
+    for award in awards:
+        if method == ExpertMethod.BALLOT:
+            by_pk = {n.pk: n for n in decision_selectors.candidates(award)}
+            order = [by_pk[pk] for pk in elected if pk in by_pk]
+            others = [n for pk, n in by_pk.items() if pk not in elected]
+        else:
+            order, others = decision_selectors.expert_order(award), []
+        count = award.count or len(order)
+        if inspect:
+            order = _inspect(panel, order, count, office=office, day=meeting)
+        awardees, rest = order[:count], order[count:]
+        finalists = (rest + others) if award.spec.finalist_award else []
+        approval_list = decisions.propose_list(
+            campaign,
+            award,
+            nominations=[n.pk for n in awardees],
+            finalists=[n.pk for n in finalists],
+            actor=office,
+        )
+        decisions.approve_list(
+            approval_list,
+            held_on=meeting,
+            present=LEADING_GROUP,
+            votes_for=len(LEADING_GROUP),
+            votes_against=0,
+            votes_abstain=0,
+            resolution="审定通过拟表彰名单。（示例数据）",
+            actor=office,
+        )
+        shown += awardees + finalists
+    issued_on = _social_notices(campaign, shown, office=office, starts_on=meeting + dt.timedelta(1))
+    decision = decisions.publish_decision(
+        campaign,
+        number=f"（示例）{campaign.year}年第1号",
+        title=f"关于表彰{'、'.join(a.name for a in awards)}的决定（示例数据）",
+        issued_on=issued_on,
+        actor=office,
+    )
+    decisions.issue_certificates(decision, actor=office)
+
+
+def _meeting_day(campaign: Campaign) -> dt.date:
+    """:data:`MEETING_AFTER_DAYS` after the submission deadline or the last level notice,
+    whichever is later (1 November of the campaign's year when the notice set no deadline,
+    as :func:`jiangxuan.core.demo._submit_moment` assumes)."""
+    closes = campaign.submission_closes_at
+    start = timezone.localdate(closes) if closes else dt.date(campaign.year, 11, 1)
+    last = PublicNotice.objects.filter(campaign=campaign).aggregate(last=Max("ends_on"))["last"]
+    return max(start, last or start) + dt.timedelta(days=MEETING_AFTER_DAYS)
+
+
+# --------------------------------------------------------------------------- panel
+
+
+def _pool_rows(pool_file: Path) -> list[dict]:
+    """The pool file's rows, each with the username of its demo account (``expert01`` from
+    ``expert01@example.com``)."""
+    rows = yaml.safe_load(pool_file.read_text(encoding="utf-8"))["experts"]
+    for index, row in enumerate(rows, start=1):
+        email = row.get("email") or ""
+        row["user"] = email.split("@")[0] if email else f"expert{index:02d}"
+    return rows
+
+
+def _expert_user(username: str, name: str, password: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, display_name=f"{name}（示例专家）")
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+    return user
+
+
+def _panel(campaign: Campaign, *, office: User, pool_file: Path, password: str) -> Panel:
+    """Draw the campaign's panel and have its experts confirm confidentiality."""
+    rows = _pool_rows(pool_file)
+    if not expert_selectors.available_experts():
+        for row in rows:
+            _expert_user(row["user"], row["name"], password)
+        experts.import_experts(rows, actor=office)
+    panel = experts.create_panel(
+        campaign,
+        name=f"{campaign.specification.short_title or campaign.title}评审组（示例）",
+        size=PANEL_SIZE,
+        reserves=PANEL_RESERVES,
+        actor=office,
+    )
+    experts.draw_panel(
+        panel,
+        seed=f"{campaign.code}-2026",
+        seed_source="演示数据：固定种子（示例）",
+        witnesses=["示例见证人甲（纪检监察）", "示例见证人乙（公证处）"],
+        actor=office,
+    )
+    members = expert_selectors.members_of(panel)
+    # A pool imported without logins (jiangxuan importexperts) gets them for the drawn.
+    unlinked = {(m.expert.name, m.expert.organization) for m in members if not m.expert.user_id}
+    linked = [r for r in rows if (r["name"], r["organization"]) in unlinked]
+    if linked:
+        for row in linked:
+            _expert_user(row["user"], row["name"], password)
+        experts.import_experts(linked, actor=office)
+        members = expert_selectors.members_of(panel)
+    chair = next(m for m in members if m.role != MemberRole.RESERVE)
+    experts.appoint_chair(panel, chair, actor=office)
+    for member in members:
+        if member.expert.user_id is not None:
+            experts.confirm_confidentiality(member, actor=member.expert.user)
+    return panel
+
+
+def _merit(nomination: Nomination) -> float:
+    """A nominee's simulated standing, 0.6-0.95, fixed by its id and name."""
+    seeded = random.Random(f"{nomination.pk}:{nomination.name}")  # noqa: S311 (simulation)
+    return seeded.uniform(0.6, 0.95)
+
+
+def _opinion(member: PanelMember, nomination: Nomination) -> float:
+    """One expert's view of a nominee: the merit plus a small personal deviation."""
+    seeded = random.Random(f"{member.pk}:{nomination.pk}")  # noqa: S311 (simulation)
+    noise = seeded.uniform(-0.05, 0.05)
+    return min(1.0, max(0.0, _merit(nomination) + noise))
+
+
+def _score(panel: Panel) -> None:
+    """Every member scores every active assignment on the spec's rubric."""
+    step = review_step(panel.campaign)
+    rubric = list(step.rubric) if step else []
+    for member in voting_members(panel):
+        user = member.expert.user
+        for assignment in expert_selectors.assignments_for_expert(user).filter(member__panel=panel):
+            share = _opinion(member, assignment.nomination)
+            scoring.submit_scores(
+                assignment,
+                actor=user,
+                scores={c.code: round(c.max * share, 1) for c in rubric},
+                comment="（示例数据）",
+            )
+
+
+def _ballot(panel: Panel, campaign: Campaign, *, office: User) -> list[int]:
+    """A competitive ballot among the panel's nominees (seed 002 四(三)); returns the
+    elected nomination ids, most votes first, runoffs included."""
+    step = review_step(campaign)
+    nominees = expert_selectors.panel_nominees(panel)
+    award_count = max((a.count or 0) for a in campaign.awards.all()) or len(nominees)
+    seats = min(len(nominees), (step.shortlist_max if step else None) or award_count)
+    ballot = ballots.open_ballot(
+        panel,
+        title="差额投票（示例）",
+        candidates=nominees,
+        choose_min=1,
+        choose_max=seats,
+        seats=seats,
+        actor=office,
+    )
+    chair = next(m for m in voting_members(panel) if m.role == MemberRole.CHAIR)
+    elected: list[int] = []
+    while ballot is not None:
+        ballot = _vote_and_count(ballot, chair)
+        elected += ballot.result["elected"]
+        ballot = Ballot.objects.filter(pk=ballot.result["runoff"]).first()
+    return elected
+
+
+def _vote_and_count(ballot: Ballot, chair: PanelMember) -> Ballot:
+    """Each member chooses the candidates they rate well (at most ``choose_max``); the
+    chair counts and signs."""
+    candidates = list(ballot.candidates.all())
+    for member in voting_members(ballot.panel):
+        rated = sorted(candidates, key=lambda n: -_opinion(member, n))
+        chosen = [n for n in rated if _opinion(member, n) >= 0.72][: ballot.choose_max]
+        ballots.cast_ballot_vote(
+            ballot,
+            member,
+            nominations=chosen or rated[: ballot.choose_min],
+            actor=member.expert.user,
+        )
+    user = chair.expert.user
+    ballot = ballots.close_ballot(ballot, actor=user)
+    return ballots.sign_ballot(ballot, chair_member=chair, actor=user)
+
+
+def _inspect(
+    panel: Panel, order: list[Nomination], count: int, *, office: User, day: dt.date
+) -> list[Nomination]:
+    """Inspect the first ``count`` candidates in ranking order (seed 004 三(三)2: 50) ten
+    days before the meeting, by two members without a conflict; returns the candidates
+    whose latest inspection passed, in order (the demo records every one as passed)."""
+    members = list(voting_members(panel))
+    for n in order[:count]:
+        inspectors = [
+            m
+            for m in members
+            if not conflict_reasons(m.expert, n, expert_selectors.relationships_of(m.expert))
+        ][:2]
+        inspection = inspections.schedule_inspection(
+            panel,
+            n,
+            scheduled_for=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+            - dt.timedelta(days=10),
+            place=n.workplace_name or "推荐对象所在单位",
+            inspectors=inspectors,
+            actor=office,
+        )
+        inspections.record_inspection(
+            inspection,
+            findings="现场查看工作岗位和技术成果，与事迹材料相符。（示例数据）",
+            outcome=InspectionOutcome.PASS,
+            actor=office,
+        )
+    outcomes = inspection_outcomes(panel.campaign)
+    return [n for n in order if outcomes.get(n.pk) == InspectionOutcome.PASS]
+
+
+def _social_notices(
+    campaign: Campaign, shown: list[Nomination], *, office: User, starts_on: dt.date
+) -> dt.date:
+    """Run and close every social notice of the spec over ``shown``; returns the day after
+    the last one ended (the decision's date), or ``starts_on`` when there is none."""
+    issued_on = starts_on
+    for stage in stages_of(campaign.specification):
+        if stage.is_level or stage.notice is None or not stage.key.startswith("social_notice"):
+            continue
+        notice = notices.open_public_notice(
+            campaign,
+            stage=stage.key,
+            body=None,
+            nominations=shown,
+            starts_on=starts_on,
+            actor=office,
+        )
+        notices.close_public_notice(notice, actor=office)
+        issued_on = max(issued_on, notice.ends_on + dt.timedelta(days=1))
+    return issued_on
+
+
+def award_lines(results: list[AwardResult]) -> list[str]:
+    """The command's output lines: ``campaign code<TAB>award name<TAB>awardees``."""
+    return [f"{r.campaign}\t{r.award}\t{r.awardees}" for r in results]
+
+
+__all__ = ["AwardResult", "award_lines", "run_to_decision"]

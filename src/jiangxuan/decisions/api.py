@@ -1,0 +1,595 @@
+"""API: final approval and the commendation decision — list versions proposed, approved
+in a leading-group meeting and revised with a reason; publishing the decision; the
+certificates; the prize payment sheet; and the published decision for everyone.
+
+The same selectors and services as the web pages (views.py): the office (``can_manage``)
+proposes, approves, revises, publishes and downloads certificates; the leading group
+(``can_view``) reads; finance and the office download the payment sheet, bank accounts
+unmasked (and audited) for finance only. A campaign outside the caller's role answers
+404, as on the pages. A DecisionError answers 400, or 409 when the list's or the
+decision's state forbids the step (approved already, published already).
+
+The public decision carries names, sex, workplaces and awards only (SECURITY.md check 21).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from jiangxuan.api.errors import ApiError, ErrorOut, field_error, not_found
+from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.selectors import awards_of
+
+from . import rendering, selectors, services
+from .enums import ListState, Outcome
+from .models import ApprovalEntry, ApprovalList, Certificate, CommendationDecision
+
+router = Router(tags=["审定与表彰"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: The decision document's formats and their media types.
+DOCUMENT_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
+
+
+@contextmanager
+def _service_errors() -> Iterator[None]:
+    """Turn a service's DecisionError into the common error shape (409 for a conflict)."""
+    try:
+        yield
+    except services.DecisionError as exc:
+        code = getattr(exc, "code", None) or "invalid"
+        status = 409 if code == "conflict" else 400
+        raise ApiError(status, "；".join(exc.messages), code=code) from exc
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+class EntryOut(Schema):
+    rank: int
+    nomination: int
+    name: str
+    workplace_name: str
+
+
+class MeetingOut(Schema):
+    held_on: dt.date
+    present: list[str]
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    resolution: str
+    recorded_by: str
+
+
+class ApprovalListOut(Schema):
+    id: int
+    award: str
+    award_name: str
+    version: int
+    state: ListState
+    state_label: str
+    reason: str = Field(description="修订理由（第 2 版起）")
+    created_by: str
+    created_at: dt.datetime
+    awardees: list[EntryOut] = Field(description="表彰人选，按排序")
+    finalists: list[EntryOut] = Field(description="入围人选")
+    meeting: MeetingOut | None = Field(description="审定会议记录；未审定为 null")
+    warnings: list[str] = Field(
+        default_factory=list, description="提醒（如表彰人数少于名额），仅在提交时返回"
+    )
+
+
+class CandidateOut(Schema):
+    id: int
+    name: str
+    workplace_name: str
+    rank: int | None = Field(description="报送时的排序")
+
+
+class AwardApprovalOut(Schema):
+    award: str
+    award_name: str
+    candidates: list[CandidateOut] = Field(description="审核通过的人选，按专家评审排序")
+    lists: list[ApprovalListOut] = Field(description="名单各版本，新版本在前")
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str = Field(description="文号")
+    title: str
+    issued_on: dt.date
+    issuer: str
+    published_at: dt.datetime | None
+    certificates: int = Field(description="已编号的证书数")
+    public_url: str | None = Field(description="公开的表彰决定（JSON）；未发布为 null")
+
+
+class ApprovalOverviewOut(Schema):
+    campaign: str
+    can_manage: bool = Field(description="本人可提交、审定、修订名单和发布决定（活动办公室）")
+    can_download_payments: bool
+    awards: list[AwardApprovalOut]
+    decision: DecisionOut | None
+
+
+class ListIn(Schema):
+    nominations: list[int] = Field(min_length=1, description="表彰人选的推荐 id，按排序")
+    finalists: list[int] = Field(default_factory=list, description="入围人选的推荐 id")
+
+
+class ReviseIn(ListIn):
+    reason: str = Field(min_length=1, max_length=2000, description="修订理由")
+
+
+class MeetingIn(Schema):
+    held_on: dt.date = Field(description="会议日期")
+    present: list[str] = Field(min_length=1, description="出席成员，每项一人")
+    votes_for: int = Field(ge=0, description="赞成")
+    votes_against: int = Field(ge=0, description="反对")
+    votes_abstain: int = Field(ge=0, description="弃权")
+    resolution: str = Field(min_length=1, max_length=4000, description="决议")
+
+
+class PublishIn(Schema):
+    number: str = Field(min_length=1, max_length=60, description="文号")
+    title: str = Field(min_length=1, max_length=200, description="标题")
+    issued_on: dt.date = Field(description="印发日期")
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    award: str
+    rank: int
+    nomination: int
+    name: str
+    workplace_name: str
+    url: str = Field(description="证书 PDF 下载地址")
+
+
+class PublicPersonOut(Schema):
+    rank: int
+    name: str
+    sex: str
+    workplace_name: str
+
+
+class PublicSectionOut(Schema):
+    award: str
+    award_name: str
+    finalist_award: str
+    awardees: list[PublicPersonOut]
+    finalists: list[PublicPersonOut]
+
+
+class PublicDecisionOut(Schema):
+    id: int
+    campaign: str
+    number: str
+    title: str
+    issuer: str
+    issued_on: dt.date
+    published_at: dt.datetime
+    sections: list[PublicSectionOut]
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+    campaign = selectors.campaign_by_code(code)
+    allowed = selectors.can_manage if manage else selectors.can_view
+    if campaign is None or not allowed(request.auth, campaign):
+        raise not_found()
+    return campaign
+
+
+def _list(campaign: Campaign, list_id: int) -> ApprovalList:
+    approval_list = selectors.approval_list(campaign, list_id)
+    if approval_list is None:
+        raise not_found()
+    return approval_list
+
+
+def _published(campaign: Campaign) -> CommendationDecision:
+    decision = selectors.decision_of(campaign)
+    if decision is None or not decision.published_at:
+        raise ApiError(404, _("表彰决定尚未发布。"), code="not_found")
+    return decision
+
+
+def _award(campaign: Campaign, code: str) -> Award:
+    award = next((a for a in awards_of(campaign) if a.code == code), None)
+    if award is None:
+        raise not_found()
+    return award
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _entry(entry: ApprovalEntry) -> EntryOut:
+    n = entry.nomination
+    return EntryOut(rank=entry.rank, nomination=n.pk, name=n.name, workplace_name=n.workplace_name)
+
+
+def _list_out(approval_list: ApprovalList) -> ApprovalListOut:
+    meeting = getattr(approval_list, "meeting", None)
+    return ApprovalListOut(
+        id=approval_list.pk,
+        award=approval_list.award.code,
+        award_name=approval_list.award.name,
+        version=approval_list.version,
+        state=approval_list.state,
+        state_label=str(approval_list.get_state_display()),
+        reason=approval_list.reason,
+        created_by=approval_list.created_by.get_username(),
+        created_at=approval_list.created_at,
+        awardees=[_entry(e) for e in selectors.entries_of(approval_list, Outcome.AWARDEE)],
+        finalists=[_entry(e) for e in selectors.entries_of(approval_list, Outcome.FINALIST)],
+        meeting=MeetingOut(
+            held_on=meeting.held_on,
+            present=meeting.present,
+            votes_for=meeting.votes_for,
+            votes_against=meeting.votes_against,
+            votes_abstain=meeting.votes_abstain,
+            resolution=meeting.resolution,
+            recorded_by=meeting.recorded_by.get_username(),
+        )
+        if meeting
+        else None,
+        warnings=[str(w) for w in getattr(approval_list, "warnings", [])],
+    )
+
+
+def _decision_out(decision: CommendationDecision) -> DecisionOut:
+    return DecisionOut(
+        id=decision.pk,
+        number=decision.number,
+        title=decision.title,
+        issued_on=decision.issued_on,
+        issuer=decision.issuer,
+        published_at=decision.published_at,
+        certificates=selectors.certificates_of(decision).count(),
+        public_url=reverse("api:get_public_decision", args=[decision.pk])
+        if decision.published_at
+        else None,
+    )
+
+
+def _certificate_out(campaign: Campaign, certificate: Certificate) -> CertificateOut:
+    n = certificate.nomination
+    return CertificateOut(
+        id=certificate.pk,
+        number=certificate.number,
+        award=certificate.award.code,
+        rank=certificate.rank,
+        nomination=n.pk,
+        name=n.name,
+        workplace_name=n.workplace_name,
+        url=reverse("api:download_certificate", args=[campaign.code, certificate.pk]),
+    )
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@router.get(
+    "/campaigns/{code}/approval",
+    response={200: ApprovalOverviewOut, codes_4xx: ErrorOut},
+    summary="审定概览",
+)
+def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOut:
+    """各奖项的候选人（按专家评审排序）和名单各版本、审定会议，以及表彰决定（活动办公室和
+    领导小组）。"""
+    campaign = _campaign(request, code)
+    decision = selectors.decision_of(campaign)
+    return ApprovalOverviewOut(
+        campaign=campaign.code,
+        can_manage=selectors.can_manage(request.auth, campaign),
+        can_download_payments=selectors.can_download_payments(request.auth, campaign),
+        awards=[
+            AwardApprovalOut(
+                award=row["award"].code,
+                award_name=row["award"].name,
+                candidates=[
+                    CandidateOut(id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank)
+                    for n in row["candidates"]
+                ],
+                lists=[_list_out(lst) for lst in row["lists"]],
+            )
+            for row in selectors.award_overview(campaign)
+        ],
+        decision=_decision_out(decision) if decision else None,
+    )
+
+
+@router.get(
+    "/campaigns/{code}/approval-lists",
+    response={200: list[ApprovalListOut], codes_4xx: ErrorOut},
+    summary="名单各版本",
+)
+def list_approval_lists(request: HttpRequest, code: str) -> list[ApprovalListOut]:
+    """本活动各奖项名单的全部版本（每个奖项新版本在前），含审定会议记录和修订理由。"""
+    campaign = _campaign(request, code)
+    return [_list_out(lst) for lst in selectors.lists_of(campaign)]
+
+
+@router.get(
+    "/campaigns/{code}/approval-lists/{list_id}",
+    response={200: ApprovalListOut, codes_4xx: ErrorOut},
+    summary="名单详情",
+)
+def get_approval_list(request: HttpRequest, code: str, list_id: int) -> ApprovalListOut:
+    """一个名单版本：表彰人选、入围人选、状态和审定会议。"""
+    return _list_out(_list(_campaign(request, code), list_id))
+
+
+@router.post(
+    "/campaigns/{code}/awards/{award_code}/approval-lists",
+    response={201: ApprovalListOut, codes_4xx: ErrorOut},
+    summary="提交拟表彰名单",
+)
+def propose_approval_list(
+    request: HttpRequest, code: str, award_code: str, payload: ListIn
+) -> Status:
+    """活动办公室提交某奖项的拟表彰名单（第 1 版，待领导小组审定）；审定前可重新提交替换。
+    名单已审定后答 409（请用修订）。"""
+    campaign = _campaign(request, code, manage=True)
+    award = _award(campaign, award_code)
+    with _service_errors():
+        approval_list = services.propose_list(
+            campaign,
+            award,
+            nominations=payload.nominations,
+            finalists=payload.finalists,
+            actor=request.auth,
+        )
+    out = _list_out(_list(campaign, approval_list.pk))
+    out.warnings = [str(w) for w in approval_list.warnings]
+    return Status(201, out)
+
+
+@router.post(
+    "/campaigns/{code}/approval-lists/{list_id}/approve",
+    response={200: ApprovalListOut, codes_4xx: ErrorOut},
+    summary="审定名单",
+)
+def approve_approval_list(
+    request: HttpRequest, code: str, list_id: int, payload: MeetingIn
+) -> ApprovalListOut:
+    """记录领导小组审定会议（日期、出席成员、表决票数、决议）并锁定名单；赞成票须超过出席
+    成员半数。已审定或已被取代的名单答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    approval_list = _list(campaign, list_id)
+    with _service_errors():
+        services.approve_list(
+            approval_list,
+            held_on=payload.held_on,
+            present=payload.present,
+            votes_for=payload.votes_for,
+            votes_against=payload.votes_against,
+            votes_abstain=payload.votes_abstain,
+            resolution=payload.resolution,
+            actor=request.auth,
+        )
+    return _list_out(_list(campaign, list_id))
+
+
+@router.post(
+    "/campaigns/{code}/approval-lists/{list_id}/revise",
+    response={201: ApprovalListOut, codes_4xx: ErrorOut},
+    summary="修订名单",
+)
+def revise_approval_list(
+    request: HttpRequest, code: str, list_id: int, payload: ReviseIn
+) -> Status:
+    """对已审定的名单生成新版本（须说明理由），待领导小组重新审定；原版本在新版本审定前
+    仍有效。非已审定版本、已有待审定新版本或决定已发布时答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    approval_list = _list(campaign, list_id)
+    with _service_errors():
+        revised = services.revise_list(
+            approval_list,
+            nominations=payload.nominations,
+            finalists=payload.finalists,
+            reason=payload.reason,
+            actor=request.auth,
+        )
+    out = _list_out(_list(campaign, revised.pk))
+    out.warnings = [str(w) for w in revised.warnings]
+    return Status(201, out)
+
+
+# --------------------------------------------------------------------------- decision
+
+
+@router.get(
+    "/campaigns/{code}/decision",
+    response={200: DecisionOut, codes_4xx: ErrorOut},
+    summary="表彰决定",
+)
+def get_decision(request: HttpRequest, code: str) -> DecisionOut:
+    """本活动的表彰决定（活动办公室和领导小组）。"""
+    decision = selectors.decision_of(_campaign(request, code))
+    if decision is None:
+        raise ApiError(404, _("表彰决定尚未发布。"), code="not_found")
+    return _decision_out(decision)
+
+
+@router.post(
+    "/campaigns/{code}/decision",
+    response={201: DecisionOut, codes_4xx: ErrorOut},
+    summary="发布表彰决定",
+)
+def publish_decision(request: HttpRequest, code: str, payload: PublishIn) -> Status:
+    """发布表彰决定并为每位表彰人选编号证书；须每个奖项都有审定名单，规定社会公示的须已
+    公示无异议。已发布答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    with _service_errors():
+        decision = services.publish_decision(
+            campaign,
+            number=payload.number,
+            title=payload.title,
+            issued_on=payload.issued_on,
+            actor=request.auth,
+        )
+        services.issue_certificates(decision, actor=request.auth)
+    return Status(201, _decision_out(decision))
+
+
+@router.get(
+    "/campaigns/{code}/decision/document.{file_format}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载表彰决定",
+)
+def download_decision(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
+    """已发布的表彰决定文件：file_format 为 docx 或 pdf（活动办公室和领导小组）。"""
+    decision = _published(_campaign(request, code))
+    if file_format not in DOCUMENT_TYPES:
+        raise field_error("file_format", _("文件格式只能是 docx 或 pdf。"), status=404)
+    render = (
+        rendering.render_decision_docx if file_format == "docx" else rendering.render_decision_pdf
+    )
+    return _download(
+        render(decision), f"{code}-decision.{file_format}", DOCUMENT_TYPES[file_format]
+    )
+
+
+@router.get(
+    "/campaigns/{code}/decision/certificates",
+    response={200: list[CertificateOut], codes_4xx: ErrorOut},
+    summary="证书列表",
+)
+def list_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+    """已编号的证书，按奖项和排序（活动办公室）。"""
+    campaign = _campaign(request, code, manage=True)
+    decision = _published(campaign)
+    return [_certificate_out(campaign, c) for c in selectors.certificates_of(decision)]
+
+
+@router.post(
+    "/campaigns/{code}/decision/certificates",
+    response={200: list[CertificateOut], codes_4xx: ErrorOut},
+    summary="编号证书",
+)
+def issue_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+    """为表彰人选编号证书（发布决定时已自动编号；重复调用保留已有编号）。"""
+    campaign = _campaign(request, code, manage=True)
+    decision = selectors.decision_of(campaign)
+    if decision is None:
+        raise ApiError(409, _("表彰决定尚未发布。"), code="conflict")
+    with _service_errors():
+        services.issue_certificates(decision, actor=request.auth)
+    return [_certificate_out(campaign, c) for c in selectors.certificates_of(decision)]
+
+
+@router.get(
+    "/campaigns/{code}/decision/certificates.zip",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="批量下载证书",
+)
+def download_certificates(request: HttpRequest, code: str) -> HttpResponse:
+    """全部证书 PDF 打包为一个 ZIP（活动办公室）。"""
+    decision = _published(_campaign(request, code, manage=True))
+    return _download(
+        rendering.certificates_zip(decision), f"{code}-certificates.zip", "application/zip"
+    )
+
+
+@router.get(
+    "/campaigns/{code}/decision/certificates/{certificate_id}.pdf",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载证书",
+)
+def download_certificate(request: HttpRequest, code: str, certificate_id: int) -> HttpResponse:
+    """一张证书的 PDF（活动办公室）。"""
+    decision = _published(_campaign(request, code, manage=True))
+    certificate = selectors.certificates_of(decision).filter(pk=certificate_id).first()
+    if certificate is None:
+        raise not_found()
+    return _download(
+        rendering.render_certificate_pdf(certificate),
+        f"{certificate.number}.pdf",
+        "application/pdf",
+    )
+
+
+@router.get(
+    "/campaigns/{code}/decision/payments.xlsx",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载奖金发放表",
+)
+def download_payment_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    """奖金发放表（Excel）：财务人员看到完整银行账号（记入审计），活动办公室看到脱敏账号；
+    其他人答 404。"""
+    campaign = selectors.campaign_by_code(code)
+    if campaign is None or not selectors.can_download_payments(request.auth, campaign):
+        raise not_found()
+    data, _unmasked = services.payment_sheet(_published(campaign), actor=request.auth)
+    return _download(data, f"{code}-payments.xlsx", XLSX)
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _people(entries: list[ApprovalEntry]) -> list[PublicPersonOut]:
+    return [
+        PublicPersonOut(
+            rank=e.rank,
+            name=e.nomination.name,
+            sex=str(e.nomination.get_sex_display()),
+            workplace_name=e.nomination.workplace_name,
+        )
+        for e in entries
+    ]
+
+
+@router.get(
+    "/decisions/{decision_id}",
+    auth=None,
+    response={200: PublicDecisionOut, codes_4xx: ErrorOut},
+    summary="公开的表彰决定",
+)
+def get_public_decision(request: HttpRequest, decision_id: int) -> PublicDecisionOut:
+    """已发布的表彰决定，公开：只含各奖项表彰和入围人选的姓名、性别和工作单位。"""
+    decision = selectors.published_decision(decision_id)
+    if decision is None:
+        raise ApiError(404, _("没有找到该表彰决定。"), code="not_found")
+    return PublicDecisionOut(
+        id=decision.pk,
+        campaign=decision.campaign.title,
+        number=decision.number,
+        title=decision.title,
+        issuer=decision.issuer,
+        issued_on=decision.issued_on,
+        published_at=decision.published_at,
+        sections=[
+            PublicSectionOut(
+                award=s["award"].code,
+                award_name=s["award"].name,
+                finalist_award=s["finalist_award"],
+                awardees=_people(s["awardees"]),
+                finalists=_people(s["finalists"]),
+            )
+            for s in selectors.decision_sections(decision)
+        ],
+    )

@@ -1,0 +1,78 @@
+"""The five seed campaigns to their published commendation decisions (issue 4, "Done
+when"), through ``jiangxuan demo --through decision --no-serve``: sample nominations up
+the whole review chain, expert review (scoring; seed 002 a ballot; seed 004 site
+inspections), the leading group's approval, the social notices, the decision and the
+certificates, all through the services.
+
+Not a browser test: it runs in the normal suite. Running all five campaigns is the slow
+part (about a minute and a half on SQLite), so it runs once and every assertion reads
+the same database.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from jiangxuan.decisions.enums import ListState, Outcome
+from jiangxuan.decisions.models import ApprovalList, Certificate, CommendationDecision
+from jiangxuan.experts.models import InspectionOutcome, Panel, SiteInspection
+from jiangxuan.notices.enums import NoticeState
+from jiangxuan.notices.models import NoticeEntry
+
+pytestmark = pytest.mark.django_db
+
+#: (campaign, award, awardees) as the notices prescribe them: seed 000 四 30; seed 001
+#: 10 + 10; seed 002 at most 20 (the ballot's elected, 四(三)); seed 003 20; seed 004 50.
+EXPECTED = [
+    ("jilin-gongjiang-2021", "吉林工匠", 30),
+    ("changchun-jineng-2022", "长春技能大奖", 10),
+    ("changchun-jineng-2022", "长春技术能手", 10),
+    ("weihai-gongjiang-2023", "威海工匠", 20),
+    ("harbin-dagongjiang-2021", "哈尔滨大工匠", 50),
+]
+
+
+def _award_lines(output: str) -> list[list[str]]:
+    return [line.split("\t") for line in output.splitlines() if "\t" in line]
+
+
+def test_demo_through_decision_publishes_the_five_seed_decisions():
+    out = io.StringIO()
+
+    call_command("demo", "--no-serve", "--through", "decision", "--seed", "7", stdout=out)
+
+    lines = _award_lines(out.getvalue())
+    assert all(len(line) == 3 for line in lines)
+    by_award = {(code, award): int(n) for code, award, n in lines}
+    jiaozuo = by_award.pop(("jiaozuo-gongjiang-2018", "焦作工匠"))
+    assert 1 <= jiaozuo <= 20
+    assert sorted(by_award.items()) == sorted(((c, a), n) for c, a, n in EXPECTED)
+    assert CommendationDecision.objects.filter(published_at__isnull=False).count() == 5
+    for code, award, count in [*EXPECTED, ("jiaozuo-gongjiang-2018", "焦作工匠", jiaozuo)]:
+        approved = ApprovalList.objects.get(
+            campaign__code=code, award__name=award, state=ListState.APPROVED
+        )
+        awardees = list(approved.entries.filter(outcome=Outcome.AWARDEE))
+        assert len(awardees) == count, (code, award)
+        assert Certificate.objects.filter(award=approved.award).count() == count
+    # Seed 002 六: every other candidate who passed the qualification review gets the
+    # finalist award (入围奖).
+    jiaozuo_list = ApprovalList.objects.get(campaign__code="jiaozuo-gongjiang-2018")
+    assert jiaozuo_list.entries.filter(outcome=Outcome.FINALIST).count() >= 1
+    # Seed 004 三(三)2: every awardee was inspected on site and passed.
+    harbin = ApprovalList.objects.get(campaign__code="harbin-dagongjiang-2021")
+    inspected = set(
+        SiteInspection.objects.filter(
+            panel__campaign=harbin.campaign, outcome=InspectionOutcome.PASS
+        ).values_list("nomination_id", flat=True)
+    )
+    assert set(harbin.entries.values_list("nomination_id", flat=True)) <= inspected
+    # Seed 004 三(四): both social notices ran over the awardees and closed.
+    notices = NoticeEntry.objects.filter(
+        notice__campaign=harbin.campaign,
+        notice__stage__startswith="social_notice",
+        notice__state=NoticeState.CLOSED,
+    )
+    assert notices.values("notice").distinct().count() == 2
+    assert Panel.objects.filter(campaign__code__in=[c for c, _a, _n in EXPECTED]).count() == 4

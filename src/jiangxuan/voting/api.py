@@ -1,0 +1,506 @@
+"""API: 网络投票 (seed 003 二(二)3).
+
+Public endpoints need no authentication and no CSRF (there is no session to ride on): the
+vote with its candidates and the tally when the rule shows it, requesting a one-time
+code, verifying it for a voter token, casting a ballot with ``X-Voter-Token``, checking a
+receipt. The office's endpoints (bearer token or session, like the other routers) prepare,
+open and close the vote, read the anomaly report and the recount, invalidate votes.
+
+Errors use the common shape ``{"detail", "code", "errors"}``; a ballot refused for risk
+answers 403 with ``code`` ``captcha_required`` (and a ``captcha`` to solve) or
+``verification_required`` (request and verify a new code).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from jiangxuan.api.errors import ErrorOut
+from jiangxuan.core.middleware import client_ip
+
+from . import risk, selectors, services
+from .enums import InvalidationRule
+from .services import VoteError
+from .tokens import issue_voter_token, read_voter_token
+
+router = Router(tags=["网络投票"])
+
+#: HTTP status of each VoteError code; anything else is a 400.
+VOTE_ERROR_STATUS = {
+    "conflict": 409,
+    "already_voted": 409,
+    "limit": 409,
+    "captcha_required": 403,
+    "verification_required": 403,
+    "rate_limited": 429,
+}
+PUBLIC_CACHE = "public, max-age=10"
+
+
+class CandidateOut(Schema):
+    id: str = Field(description="候选对象的公开编号（投票时使用）")
+    position: int
+    name: str
+    sex: str
+    workplace_name: str
+    post: str
+    occupation: str
+    achievement_summary: str
+    votes: int | None = Field(None, description="得票；按投票规则不公开时为 null")
+
+
+class RulesOut(Schema):
+    per_candidate_per_day: int | None
+    per_candidate: int | None
+    per_day: int | None
+    per_campaign: int | None
+    min_choices: int
+    max_choices: int | None
+    tally: str
+    identity: str
+
+
+class VoteOut(Schema):
+    campaign: str
+    title: str
+    state: Literal["before", "open", "after"] = Field(description="未开始、投票中、已结束")
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    rules: RulesOut
+    tally_as_of: dt.datetime | None = Field(description="所示得票的截止时刻")
+    tally_final: bool
+    candidates: list[CandidateOut]
+
+
+class PhoneIn(Schema):
+    phone: str = Field(max_length=20, description="中国大陆手机号")
+
+
+class CodeSentOut(Schema):
+    detail: str
+    expires_in: int = Field(description="验证码有效秒数")
+
+
+class VerifyIn(Schema):
+    phone: str = Field(max_length=20)
+    code: str = Field(max_length=10)
+    real_name: str = Field("", max_length=60, description="规则要求实名时填写")
+    id_number: str = Field("", max_length=18, description="规则要求实名时填写")
+
+
+class VoterTokenOut(Schema):
+    voter_token: str = Field(description="投票时放在 X-Voter-Token 请求头")
+    expires_in: int
+
+
+class BallotIn(Schema):
+    candidates: list[str] = Field(description="所选候选对象的公开编号")
+    captcha_key: str = ""
+    captcha_value: str = ""
+
+
+class ReceiptLineOut(Schema):
+    name: str
+    counted: bool
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    campaign: str
+    created_at: dt.datetime
+    votes: list[ReceiptLineOut]
+
+
+class CaptchaOut(Schema):
+    key: str
+    image_url: str
+
+
+class RiskErrorOut(ErrorOut):
+    captcha: CaptchaOut | None = None
+
+
+def _error(status: int, detail: str, code: str, field: str | None = None, **extra) -> Status:
+    errors = {field: [detail]} if field else {}
+    return Status(status, {"detail": detail, "code": code, "errors": errors, **extra})
+
+
+def _vote_error(exc: VoteError) -> Status:
+    extra = {}
+    if exc.code == "captcha_required":
+        extra["captcha"] = services.new_captcha()
+    return _error(VOTE_ERROR_STATUS.get(exc.code, 400), exc.message, exc.code, exc.field, **extra)
+
+
+def _not_found() -> Status:
+    return _error(404, _("没有找到该投票。"), "not_found")
+
+
+def _candidate_out(candidate, counts) -> dict:
+    return {
+        "id": candidate.public_id,
+        "position": candidate.position,
+        **{key: candidate.published.get(key, "") for key in services.PUBLISHED_FIELDS},
+        "votes": counts.get(candidate.pk, 0) if counts is not None else None,
+    }
+
+
+# --------------------------------------------------------------------------- public
+
+
+@router.get(
+    "/votes/{campaign_code}",
+    auth=None,
+    response={200: VoteOut, codes_4xx: ErrorOut},
+    summary="投票信息与候选对象",
+)
+def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
+    """The vote's window, rules and candidates (only the published, consented fields),
+    with the tally when the rule shows it (live, at the last scheduled publication, or
+    after the close). Cacheable for 10 seconds."""
+    view = selectors.public_view(campaign_code)
+    if view is None:
+        return _not_found()
+    now = timezone.now()
+    shown = selectors.visible_tally(view.vote, now)
+    rule = selectors.rule_of(view.vote)
+    response["Cache-Control"] = PUBLIC_CACHE
+    return {
+        "campaign": view.vote.campaign.code,
+        "title": view.vote.title,
+        "state": selectors.window_state(view.vote, now),
+        "opens_at": view.vote.opens_at,
+        "closes_at": view.vote.closes_at,
+        "rules": rule.model_dump(),
+        "tally_as_of": shown.as_of,
+        "tally_final": shown.final,
+        "candidates": [_candidate_out(c, shown.counts) for c in view.candidates],
+    }
+
+
+@router.post(
+    "/votes/{campaign_code}/codes",
+    auth=None,
+    response={202: CodeSentOut, codes_4xx: ErrorOut},
+    summary="获取验证码",
+)
+def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn):
+    """Send a one-time code by SMS. Limits: per number 1 a minute and 5 an hour, per
+    address 20 an hour (429 beyond)."""
+    view = selectors.public_view(campaign_code)
+    if view is None:
+        return _not_found()
+    try:
+        services.request_code(view.vote, phone=payload.phone, ip=client_ip(request))
+    except VoteError as exc:
+        return _vote_error(exc)
+    return Status(202, {"detail": _("验证码已发送。"), "expires_in": settings.JX_VOTE_CODE_TTL})
+
+
+@router.post(
+    "/votes/{campaign_code}/verify",
+    auth=None,
+    response={200: VoterTokenOut, codes_4xx: ErrorOut},
+    summary="验证手机号",
+)
+def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn):
+    """Check the code; answer a voter token for ``X-Voter-Token``. A code is single-use,
+    expires within 10 minutes and allows 5 wrong tries."""
+    view = selectors.public_view(campaign_code)
+    if view is None:
+        return _not_found()
+    try:
+        voter = services.verify_code(
+            view.vote,
+            phone=payload.phone,
+            code=payload.code,
+            real_name=payload.real_name,
+            id_number=payload.id_number,
+        )
+    except VoteError as exc:
+        return _vote_error(exc)
+    return {"voter_token": issue_voter_token(voter), "expires_in": settings.JX_VOTER_TOKEN_MAX_AGE}
+
+
+@router.post(
+    "/votes/{campaign_code}/ballots",
+    auth=None,
+    response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
+    summary="投票",
+)
+def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn):
+    """Cast a ballot (header ``X-Voter-Token``). 201 with the receipt; 409 when already
+    voted in this slot or over a limit; 403 ``captcha_required`` / ``verification_required``;
+    400 outside the window or with a wrong number of choices."""
+    view = selectors.public_view(campaign_code)
+    if view is None:
+        return _not_found()
+    proof = read_voter_token(request.headers.get("X-Voter-Token", ""), view.vote.pk)
+    if proof is None:
+        return _error(403, _("请先验证手机号（验证已过期时请重新验证）。"), "verification_required")
+    try:
+        receipt = services.cast_ballot(
+            view.vote,
+            voter_id=proof.voter_id,
+            verified_at=proof.verified_at,
+            choices=payload.candidates,
+            candidates=view.by_public_id(),
+            ip=client_ip(request),
+            device=risk.device_hash(request),
+            captcha_key=payload.captcha_key,
+            captcha_value=payload.captcha_value,
+        )
+    except VoteError as exc:
+        return _vote_error(exc)
+    chosen = view.by_public_id()
+    return Status(
+        201,
+        {
+            "receipt": receipt.code,
+            "campaign": view.vote.campaign.code,
+            "created_at": receipt.created_at,
+            "votes": [
+                {"name": chosen[c].published.get("name", ""), "counted": True}
+                for c in payload.candidates
+            ],
+        },
+    )
+
+
+@router.get(
+    "/receipts/{receipt}",
+    auth=None,
+    response={200: ReceiptOut, codes_4xx: ErrorOut},
+    summary="查验投票凭证",
+)
+def get_receipt(request: HttpRequest, receipt: str):
+    """Whether the ballot with this receipt code is counted (per candidate chosen)."""
+    found = selectors.receipt_check(receipt)
+    if found is None:
+        return _error(404, _("没有找到该投票凭证，请核对凭证号。"), "not_found")
+    return {
+        "receipt": found.receipt.code,
+        "campaign": found.receipt.public_vote.campaign.code,
+        "created_at": found.receipt.created_at,
+        "votes": [{"name": name, "counted": counted} for name, counted in found.lines],
+    }
+
+
+# --------------------------------------------------------------------------- office
+
+
+class PrepareIn(Schema):
+    opens_at: dt.datetime | None = Field(None, description="规范未规定时必填；北京时间")
+    closes_at: dt.datetime | None = None
+
+
+class OfficeVoteOut(Schema):
+    campaign: str
+    state: str
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    candidates: int
+
+
+class AnomalyOut(Schema):
+    total: int
+    code_requests: int
+    ratio: float | None = Field(description="验证码请求数÷投票数")
+    buckets: list[tuple[str, str, int]] = Field(description="[候选对象, 5分钟时段, 票数]")
+    subnets: list[tuple[str, int, float]] = Field(description="[网段, 票数, 占比]")
+    night: list[tuple[str, int]] = Field(description="0–6时投票 [候选对象, 票数]")
+    devices: list[tuple[str, int]]
+
+
+class InvalidateIn(Schema):
+    rule: InvalidationRule
+    reason: str = Field(min_length=1, max_length=2000)
+    subnet: str = ""
+    device_hash: str = ""
+    vote_ids: list[int] | None = None
+    starts_at: dt.datetime | None = None
+    ends_at: dt.datetime | None = None
+
+
+class InvalidationOut(Schema):
+    id: int
+    rule: str
+    reason: str
+    votes: int
+    created_at: dt.datetime
+
+
+class RecountRowOut(Schema):
+    candidate: str
+    name: str
+    valid: int
+    invalid: int
+    tallied: int
+    stored: int | None
+    matches: bool
+
+
+class RecountOut(Schema):
+    matches: bool
+    rows: list[RecountRowOut]
+
+
+def _office_vote(request: HttpRequest, code: str):
+    campaign = selectors.campaign_for_office(request.auth, code)
+    if campaign is None:
+        return None, None
+    return campaign, selectors.vote_of(campaign)
+
+
+def _office_out(vote) -> dict:
+    return {
+        "campaign": vote.campaign.code,
+        "state": vote.state,
+        "opens_at": vote.opens_at,
+        "closes_at": vote.closes_at,
+        "candidates": len(selectors.candidates_of(vote)),
+    }
+
+
+def _forbidden(exc: PermissionDenied) -> Status:
+    return _error(403, str(exc), "permission_denied")
+
+
+@router.post(
+    "/votes/{campaign_code}/prepare",
+    response={201: OfficeVoteOut, codes_4xx: ErrorOut},
+    summary="设立网络投票（活动办公室）",
+)
+def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
+    """Set up the vote as a draft with the approved, consenting nominations."""
+    campaign, _vote = _office_vote(request, campaign_code)
+    if campaign is None:
+        return _not_found()
+    try:
+        vote = services.prepare_public_vote(
+            campaign, actor=request.auth, opens_at=payload.opens_at, closes_at=payload.closes_at
+        )
+    except VoteError as exc:
+        return _vote_error(exc)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return Status(201, _office_out(vote))
+
+
+@router.post(
+    "/votes/{campaign_code}/open",
+    response={200: OfficeVoteOut, codes_4xx: ErrorOut},
+    summary="开启网络投票（活动办公室）",
+)
+def open_vote(request: HttpRequest, campaign_code: str):
+    """Publish the prepared vote; voting runs from its opening to its closing time."""
+    _campaign, vote = _office_vote(request, campaign_code)
+    if vote is None:
+        return _not_found()
+    try:
+        vote = services.open_public_vote(vote, actor=request.auth)
+    except VoteError as exc:
+        return _vote_error(exc)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return _office_out(vote)
+
+
+@router.post(
+    "/votes/{campaign_code}/close",
+    response={200: OfficeVoteOut, codes_4xx: ErrorOut},
+    summary="结束网络投票（活动办公室）",
+)
+def close_vote(request: HttpRequest, campaign_code: str):
+    """Close the vote now and store the final tally."""
+    _campaign, vote = _office_vote(request, campaign_code)
+    if vote is None:
+        return _not_found()
+    try:
+        vote = services.close_public_vote(vote, actor=request.auth)
+    except VoteError as exc:
+        return _vote_error(exc)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return _office_out(vote)
+
+
+@router.get(
+    "/votes/{campaign_code}/anomalies",
+    response={200: AnomalyOut, codes_4xx: ErrorOut},
+    summary="投票异常报告（活动办公室）",
+)
+def vote_anomalies(request: HttpRequest, campaign_code: str):
+    """Votes per candidate per 5 minutes, top /24 subnets, codes per vote, night votes."""
+    _campaign, vote = _office_vote(request, campaign_code)
+    if vote is None:
+        return _not_found()
+    return selectors.anomaly_report(vote).__dict__
+
+
+@router.post(
+    "/votes/{campaign_code}/invalidations",
+    response={201: InvalidationOut, codes_4xx: ErrorOut},
+    summary="作废投票（活动办公室）",
+)
+def invalidate_vote_batch(request: HttpRequest, campaign_code: str, payload: InvalidateIn):
+    """Invalidate the valid votes matching a subnet, a device or a list of ids (within
+    an optional time range), with a reason. Votes are marked, never deleted."""
+    _campaign, vote = _office_vote(request, campaign_code)
+    if vote is None:
+        return _not_found()
+    try:
+        invalidation = services.invalidate_votes(vote, actor=request.auth, **payload.dict())
+    except VoteError as exc:
+        return _vote_error(exc)
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    return Status(
+        201,
+        {
+            "id": invalidation.pk,
+            "rule": invalidation.rule,
+            "reason": invalidation.reason,
+            "votes": invalidation.vote_count,
+            "created_at": invalidation.created_at,
+        },
+    )
+
+
+@router.get(
+    "/votes/{campaign_code}/recount",
+    response={200: RecountOut, codes_4xx: ErrorOut},
+    summary="重新计票（活动办公室）",
+)
+def recount_vote(request: HttpRequest, campaign_code: str):
+    """Every candidate's valid and invalid votes recomputed from the vote log, compared
+    with the database tally and the stored final tally."""
+    _campaign, vote = _office_vote(request, campaign_code)
+    if vote is None:
+        return _not_found()
+    rows = selectors.recount(vote)
+    return {
+        "matches": all(r.matches for r in rows),
+        "rows": [
+            {
+                "candidate": r.candidate.public_id,
+                "name": r.candidate.published.get("name", ""),
+                "valid": r.valid,
+                "invalid": r.invalid,
+                "tallied": r.tallied,
+                "stored": r.stored,
+                "matches": r.matches,
+            }
+            for r in rows
+        ],
+    }
