@@ -47,9 +47,12 @@ from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.nominations import review
 from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.chain import bodies_at, level_named
+from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
 from jiangxuan.notices import services as notice_services
+from jiangxuan.voting import selectors as vote_selectors
+from jiangxuan.voting import services as vote_services
 
 from .demo_decision import AwardResult, run_to_decision
 from .samples import (
@@ -218,6 +221,9 @@ def build_demo(
             continue
         _sample_nominations(campaign, clerks, seed + index, summary, full=campaign in deciding)
         say(f"{campaign.title}：示例推荐已生成")
+    for campaign in seeds:
+        if campaign not in deciding and vote_selectors.vote_rule(campaign) is not None:
+            _open_demo_vote(campaign, summary)
     if deciding:
         summary.notes.append(
             "评审专家演示账号：expert01 至 expert40（取自示例专家库的邮箱），密码同上。"
@@ -772,6 +778,38 @@ def _clear_level(
         summary.notes.append(f"{campaign.title}：{body.name}{level.name}未能公示（{message}）")
         return False
     return True
+
+
+def _open_demo_vote(campaign: Campaign, summary: DemoSummary) -> None:
+    """Open the campaign's public vote (seed 003 二(二)3) from now for 14 days, so that the
+    demo shows it on /vote/: the samples still under review go up the rest of the chain
+    (approved: the 符合条件对象 the public votes for), then the office prepares and opens the
+    vote. Voters' codes appear in the server's console (``ConsoleBackend``)."""
+    if vote_selectors.vote_of(campaign) is not None:
+        return
+    office = _office(campaign)
+    pending = list(
+        Nomination.objects.filter(
+            campaign=campaign, is_sample=True, state=NominationState.IN_REVIEW
+        ).order_by("pk")
+    )
+    if office is None or not pending:
+        return
+    _review(campaign, pending, summary, to_top=True)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            vote = vote_services.prepare_public_vote(
+                campaign, actor=office, opens_at=now, closes_at=now + dt.timedelta(days=14)
+            )
+            vote_services.open_public_vote(vote, actor=office)
+    except (vote_services.VoteError, PermissionDenied) as exc:
+        summary.notes.append(f"{campaign.title}：未能开启网络投票（{exc}）")
+        return
+    summary.notes.append(
+        f"{campaign.title}：网络投票已开放 14 天（/vote/{campaign.code}/），"
+        "验证码显示在服务器控制台。"
+    )
 
 
 def _office(campaign: Campaign) -> User | None:

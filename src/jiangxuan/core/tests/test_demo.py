@@ -18,6 +18,8 @@ from jiangxuan.core.demo import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, pr
 from jiangxuan.core.samples import SAMPLE_MARK
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
+from jiangxuan.voting.selectors import candidates_of, vote_of
+from jiangxuan.voting.selectors import window_state as window_state_of_vote
 
 SEED_CODES = {
     "jilin-gongjiang-2021",
@@ -81,6 +83,17 @@ def test_demo_command_builds_campaigns_accounts_and_samples(db):
     assert chaoyang.level == "city"  # waiting for the city's reviewer (changchun_reviewer)
     assert Evidence.objects.filter(material="photo").exists()
     assert Evidence.objects.exclude(material="photo").exists()
+    # Seed 003's public vote (网络投票) is open from now, for its approved samples.
+    weihai = Campaign.objects.get(code="weihai-gongjiang-2023")
+    vote = vote_of(weihai)
+    assert vote is not None
+    assert window_state_of_vote(vote, timezone.now()) == "open"
+    approved = Nomination.objects.filter(campaign=weihai, state=NominationState.APPROVED)
+    assert sorted(c.nomination_id for c in candidates_of(vote)) == sorted(
+        approved.values_list("pk", flat=True)
+    )
+    assert approved.exists()
+    assert "网络投票已开放" in output
     office = User.objects.get(username="changchun_office")
     assert office.check_password(DEMO_PASSWORD)
     assert list(office.memberships.values_list("role", "campaign__code")) == [
