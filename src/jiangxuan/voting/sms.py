@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,12 @@ class SMSMessage:
     text: str
 
 
-class BaseSMSBackend:
+class BaseSMSBackend(ABC):
     """Interface of an SMS gateway: ``send`` delivers one message or raises."""
 
+    @abstractmethod
     def send(self, message: SMSMessage) -> None:
-        raise NotImplementedError
+        """Deliver ``message``; raise on failure (the caller reports it to the voter)."""
 
 
 class ConsoleBackend(BaseSMSBackend):

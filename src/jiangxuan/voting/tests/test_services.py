@@ -33,7 +33,9 @@ def test_prepare_takes_consenting_approved_nominees_and_snapshots_public_fields(
     assert names_of(vote) == ["刘海峰", "陈秀兰", "张国强"]
     candidate = selectors.candidates_of(vote)[0]
     assert set(candidate.published) == set(services.PUBLISHED_FIELDS)
-    assert str(candidate.nomination_id) not in candidate.public_id
+    # A random public id (8 URL-safe characters), not the nomination's sequential id.
+    assert len(candidate.public_id) >= 8
+    assert candidate.public_id != str(candidate.nomination_id)
     assert vote.rules["per_day"] == 10
     assert vote.rules["tally"] == "scheduled"
     assert AuditEntry.objects.filter(action="vote.prepare").count() == 1
