@@ -17,11 +17,6 @@ from .enums import MemberRole, RelationshipKind
 from .models import PanelMember
 
 
-def apply_error(form: forms.Form, field: str | None, message: str) -> None:
-    """Put a service's message on ``field`` when the form has it, else on the form."""
-    form.add_error(field if field in form.fields else None, message)
-
-
 class PoolFilterForm(forms.Form):
     """Filters of the pool list (GET)."""
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.core.http import forbidden
+from jiangxuan.core.forms import submit_form
 
 from . import selectors, services
 from .forms import (
@@ -29,7 +28,6 @@ from .forms import (
     PoolFilterForm,
     RelationshipForm,
     ReservesForm,
-    apply_error,
 )
 from .models import Expert, Panel, PanelMember
 from .services import ExpertError
@@ -98,22 +96,23 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One expert with the declared relationships, and the form to declare another."""
     expert = _expert_or_404(request, pk)
     form = RelationshipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.declare_relationship(
-                expert,
-                kind=data["kind"],
-                org_unit=data["org_unit"],
-                id_number=data["id_number"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        else:
-            messages.success(request, _("回避关系已登记。"))
-            return redirect("experts:expert_detail", pk=expert.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.declare_relationship(
+            expert,
+            kind=data["kind"],
+            org_unit=data["org_unit"],
+            id_number=data["id_number"],
+            note=data["note"],
+            actor=request.user,
+        )
+        messages.success(request, _("回避关系已登记。"))
+        return redirect("experts:expert_detail", pk=expert.pk)
+
+    if request.method == "POST":
+        done = submit_form(request, form, act, refusals=ExpertError)
+        if done is not None:
+            return done
     return _expert_page(request, expert, form, status=400 if form.errors else 200)
 
 
@@ -126,26 +125,25 @@ def panel_list(request: HttpRequest, code: str) -> HttpResponse:
     """A campaign's panels and the form to create one."""
     campaign = _campaign_or_404(request, code)
     form = PanelForm(campaign, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            panel = services.create_panel(
-                campaign,
-                name=data["name"],
-                award=data["award"],
-                size=data["size"],
-                reserves=data["reserves"],
-                mix=data["mix"],
-                blind=data["blind"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("评审组已创建，请组织抽取。"))
-            return redirect("experts:panel_detail", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        panel = services.create_panel(
+            campaign,
+            name=data["name"],
+            award=data["award"],
+            size=data["size"],
+            reserves=data["reserves"],
+            mix=data["mix"],
+            blind=data["blind"],
+            actor=request.user,
+        )
+        messages.success(request, _("评审组已创建，请组织抽取。"))
+        return redirect("experts:panel_detail", pk=panel.pk)
+
+    if request.method == "POST":
+        done = submit_form(request, form, act, refusals=ExpertError)
+        if done is not None:
+            return done
     context = {"campaign": campaign, "panels": selectors.panels_of(campaign), "form": form}
     return render(request, "experts/panel_list.html", context, status=400 if form.errors else 200)
 
@@ -194,23 +192,21 @@ def panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the draw with the witnessed seed."""
     panel = _panel_or_404(request, pk)
     form = DrawForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.draw_panel(
-                panel,
-                seed=data["seed"],
-                seed_source=data["seed_source"],
-                witnesses=data["witnesses"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("抽取完成，抽取记录已保存。"))
-            return redirect("experts:panel_detail", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.draw_panel(
+            panel,
+            seed=data["seed"],
+            seed_source=data["seed_source"],
+            witnesses=data["witnesses"],
+            actor=request.user,
+        )
+        messages.success(request, _("抽取完成，抽取记录已保存。"))
+        return redirect("experts:panel_detail", pk=panel.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _panel_page(request, panel, draw_form=form)
 
 
@@ -220,24 +216,22 @@ def panel_reserves(request: HttpRequest, pk: int) -> HttpResponse:
     """A supplementary, witnessed draw of more reserves."""
     panel = _panel_or_404(request, pk)
     form = ReservesForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            added = services.draw_more_reserves(
-                panel,
-                count=data["count"],
-                seed=data["seed"],
-                seed_source=data["seed_source"],
-                witnesses=data["witnesses"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("已增补%(count)d名候补专家。") % {"count": len(added)})
-            return redirect("experts:panel_detail", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        added = services.draw_more_reserves(
+            panel,
+            count=data["count"],
+            seed=data["seed"],
+            seed_source=data["seed_source"],
+            witnesses=data["witnesses"],
+            actor=request.user,
+        )
+        messages.success(request, _("已增补%(count)d名候补专家。") % {"count": len(added)})
+        return redirect("experts:panel_detail", pk=panel.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _panel_page(request, panel, reserves_form=form)
 
 
@@ -247,16 +241,15 @@ def panel_chair(request: HttpRequest, pk: int) -> HttpResponse:
     """Appoint the chair among the drawn members."""
     panel = _panel_or_404(request, pk)
     form = ChairForm(selectors.members_of(panel), request.POST)
-    if form.is_valid():
-        try:
-            services.appoint_chair(panel, form.cleaned_data["member"], actor=request.user)
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("评审组组长已指定。"))
-            return redirect("experts:panel_detail", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.appoint_chair(panel, data["member"], actor=request.user)
+        messages.success(request, _("评审组组长已指定。"))
+        return redirect("experts:panel_detail", pk=panel.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _panel_page(request, panel, chair_form=form)
 
 
@@ -266,23 +259,21 @@ def panel_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a conflict declared after the draw; a reserve takes the place."""
     panel = _panel_or_404(request, pk)
     form = ConflictForm(selectors.members_of(panel), selectors.panel_nominees(panel), request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.declare_conflict(
-                data["member"],
-                data["nomination"],
-                kind=data["kind"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("回避已登记。"))
-            return redirect("experts:panel_detail", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.declare_conflict(
+            data["member"],
+            data["nomination"],
+            kind=data["kind"],
+            note=data["note"],
+            actor=request.user,
+        )
+        messages.success(request, _("回避已登记。"))
+        return redirect("experts:panel_detail", pk=panel.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _panel_page(request, panel, conflict_form=form)
 
 
@@ -346,15 +337,15 @@ def membership_conflict(request: HttpRequest, pk: int) -> HttpResponse:
         if a.member_id == member.pk
     ]
     form = OwnConflictForm(nominees, request.POST, blind=member.panel.blind)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.declare_conflict(
-                member, data["nomination"], kind=data["kind"], note=data["note"], actor=request.user
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        else:
-            messages.success(request, _("已申报回避，该推荐对象将由候补专家评审。"))
-            return redirect("experts:membership_detail", pk=member.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.declare_conflict(
+            member, data["nomination"], kind=data["kind"], note=data["note"], actor=request.user
+        )
+        messages.success(request, _("已申报回避，该推荐对象将由候补专家评审。"))
+        return redirect("experts:membership_detail", pk=member.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _membership_page(request, member, form)

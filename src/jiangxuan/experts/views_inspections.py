@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jiangxuan.core.http import forbidden
+from jiangxuan.core.forms import submit_form
 
 from . import selectors, selectors_inspections, services_inspections
-from .forms import apply_error
 from .forms_inspections import CancelInspectionForm, RecordInspectionForm, ScheduleInspectionForm
 from .models import Panel, SiteInspection
 from .services import ExpertError
@@ -72,24 +70,22 @@ def panel_inspections(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _panel_page(request, panel)
     form = _schedule_form(panel, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services_inspections.schedule_inspection(
-                panel,
-                data["nomination"],
-                scheduled_for=data["scheduled_for"],
-                place=data["place"],
-                inspectors=data["inspectors"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("实地考察已安排。"))
-            return redirect("experts:panel_inspections", pk=panel.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services_inspections.schedule_inspection(
+            panel,
+            data["nomination"],
+            scheduled_for=data["scheduled_for"],
+            place=data["place"],
+            inspectors=data["inspectors"],
+            actor=request.user,
+        )
+        messages.success(request, _("实地考察已安排。"))
+        return redirect("experts:panel_inspections", pk=panel.pk)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _panel_page(request, panel, form)
 
 
@@ -121,23 +117,21 @@ def inspection_record(request: HttpRequest, pk: int, inspection_pk: int) -> Http
     if request.method != "POST":
         return _record_page(request, inspection)
     form = RecordInspectionForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services_inspections.record_inspection(
-                inspection,
-                findings=data["findings"],
-                outcome=data["outcome"],
-                photos=data["photos"],
-                actor=request.user,
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("考察结果已记录。"))
-            return redirect("experts:panel_inspections", pk=inspection.panel_id)
+
+    def act(data: dict) -> HttpResponse:
+        services_inspections.record_inspection(
+            inspection,
+            findings=data["findings"],
+            outcome=data["outcome"],
+            photos=data["photos"],
+            actor=request.user,
+        )
+        messages.success(request, _("考察结果已记录。"))
+        return redirect("experts:panel_inspections", pk=inspection.panel_id)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _record_page(request, inspection, record_form=form)
 
 
@@ -147,18 +141,17 @@ def inspection_cancel(request: HttpRequest, pk: int, inspection_pk: int) -> Http
     """Cancel a scheduled inspection with a reason."""
     inspection = _inspection_or_404(request, pk, inspection_pk)
     form = CancelInspectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services_inspections.cancel_inspection(
-                inspection, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except ExpertError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("实地考察已取消。"))
-            return redirect("experts:panel_inspections", pk=inspection.panel_id)
+
+    def act(data: dict) -> HttpResponse:
+        services_inspections.cancel_inspection(
+            inspection, reason=data["reason"], actor=request.user
+        )
+        messages.success(request, _("实地考察已取消。"))
+        return redirect("experts:panel_inspections", pk=inspection.panel_id)
+
+    done = submit_form(request, form, act, refusals=ExpertError)
+    if done is not None:
+        return done
     return _record_page(request, inspection, cancel_form=form)
 
 

@@ -154,8 +154,3 @@ class BackgroundOpinionForm(forms.Form):
         label=_("不利意见（如存在违法违纪行为），终止推荐"), required=False
     )
     scan = forms.FileField(label=_("盖章意见表扫描件"), required=False)
-
-
-def apply_error(form: forms.Form, field: str | None, message: str) -> None:
-    """Put a service's message on ``field`` when the form has it, else on the form."""
-    form.add_error(field if field in form.fields else None, message)

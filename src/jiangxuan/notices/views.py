@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
+from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
@@ -36,7 +37,6 @@ from .forms import (
     FindingForm,
     ObjectionForm,
     OpenNoticeForm,
-    apply_error,
 )
 from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
 from .rendering import render_background_check_form
@@ -372,34 +372,32 @@ def objection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         form = FindingForm(request.POST)
     else:
         form = AnswerForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "assign":
-                services.assign_objection(objection, assignee=data["assignee"], actor=request.user)
-            elif action == "finding":
-                services.record_finding(
-                    objection,
-                    actor=request.user,
-                    finding=data["finding"],
-                    falsified=data["falsified"],
-                )
-            else:
-                services.answer_objection(
-                    objection,
-                    actor=request.user,
-                    answer=data["answer"],
-                    outcome=data["outcome"],
-                    penalty_kind=data["penalty_kind"] or None,
-                    penalty_amount=data["penalty_amount"],
-                )
-        except NoticeError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
+
+    def act(data: dict) -> HttpResponse:
+        if action == "assign":
+            services.assign_objection(objection, assignee=data["assignee"], actor=request.user)
+        elif action == "finding":
+            services.record_finding(
+                objection,
+                actor=request.user,
+                finding=data["finding"],
+                falsified=data["falsified"],
+            )
         else:
-            messages.success(request, _("已保存。"))
-            return redirect(reverse("notices:manage", args=[objection.notice_id]) + f"#o{pk}")
+            services.answer_objection(
+                objection,
+                actor=request.user,
+                answer=data["answer"],
+                outcome=data["outcome"],
+                penalty_kind=data["penalty_kind"] or None,
+                penalty_amount=data["penalty_amount"],
+            )
+        messages.success(request, _("已保存。"))
+        return redirect(reverse("notices:manage", args=[objection.notice_id]) + f"#o{pk}")
+
+    done = submit_form(request, form, act, refusals=NoticeError)
+    if done is not None:
+        return done
     return _manage_page(request, objection.notice, {objection.pk: {action: form}}, status=400)
 
 
@@ -424,25 +422,24 @@ def background_checks(request: HttpRequest, code: str) -> HttpResponse:
     """A campaign's background checks, and the form to request more."""
     campaign = _campaign_or_404(request, code)
     form = BackgroundRequestForm(campaign, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.request_background_checks(
-                campaign,
-                data["nominations"],
-                stage=data["stage"],
-                department=data["department"],
-                question=data["question"],
-                due_on=data["due_on"],
-                actor=request.user,
-            )
-        except NoticeError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("已发出%(n)d份征求意见。") % {"n": len(created)})
-            return redirect("notices:background_checks", code=campaign.code)
+
+    def act(data: dict) -> HttpResponse:
+        created = services.request_background_checks(
+            campaign,
+            data["nominations"],
+            stage=data["stage"],
+            department=data["department"],
+            question=data["question"],
+            due_on=data["due_on"],
+            actor=request.user,
+        )
+        messages.success(request, _("已发出%(n)d份征求意见。") % {"n": len(created)})
+        return redirect("notices:background_checks", code=campaign.code)
+
+    if request.method == "POST":
+        done = submit_form(request, form, act, refusals=NoticeError)
+        if done is not None:
+            return done
     context = {
         "campaign": campaign,
         "form": form,
@@ -457,25 +454,24 @@ def background_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One background check; the office records the department's opinion here."""
     check = _check_or_404(request, pk)
     form = BackgroundOpinionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.record_background_opinion(
-                check,
-                actor=request.user,
-                opinion=data["opinion"],
-                adverse=data["adverse"],
-                scan=data["scan"],
-            )
-        except NoticeError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            if check.stop_note:
-                messages.warning(request, check.stop_note)
-            messages.success(request, _("已录入部门意见。"))
-            return redirect("notices:background_check", pk=check.pk)
+
+    def act(data: dict) -> HttpResponse:
+        services.record_background_opinion(
+            check,
+            actor=request.user,
+            opinion=data["opinion"],
+            adverse=data["adverse"],
+            scan=data["scan"],
+        )
+        if check.stop_note:
+            messages.warning(request, check.stop_note)
+        messages.success(request, _("已录入部门意见。"))
+        return redirect("notices:background_check", pk=check.pk)
+
+    if request.method == "POST":
+        done = submit_form(request, form, act, refusals=NoticeError)
+        if done is not None:
+            return done
     context = {"check": check, "campaign": check.nomination.campaign, "form": form}
     return render(request, "notices/backgroundcheck_detail.html", context)
 

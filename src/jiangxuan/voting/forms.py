@@ -108,8 +108,3 @@ class InvalidateForm(forms.Form):
             return [int(part) for part in raw.split(",") if part.strip()]
         except ValueError as exc:
             raise forms.ValidationError(_("投票记录编号须为数字，用逗号分隔。")) from exc
-
-
-def apply_error(form: forms.Form, field: str | None, message: str) -> None:
-    """Put a service's message on ``field`` when the form has it, else on the form."""
-    form.add_error(field if field in form.fields else None, message)

@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
-from .forms import BallotForm, InvalidateForm, PhoneForm, PrepareForm, ReceiptForm, apply_error
+from .forms import BallotForm, InvalidateForm, PhoneForm, PrepareForm, ReceiptForm
 from .selectors import PublicView
 from .services import VoteError
 from .tokens import issue_voter_token, read_voter_token
@@ -247,21 +248,20 @@ def office_prepare(request: HttpRequest, code: str) -> HttpResponse:
     """Set up the vote (draft) with the approved, consenting nominees."""
     campaign = _campaign_or_404(request, code)
     form = PrepareForm(request.POST)
-    if form.is_valid():
-        try:
-            services.prepare_public_vote(
-                campaign,
-                actor=request.user,
-                opens_at=form.cleaned_data["opens_at"],
-                closes_at=form.cleaned_data["closes_at"],
-            )
-        except VoteError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("网络投票已设立，请核对候选对象后开启。"))
-            return redirect("voting:office", code=code)
+
+    def act(data: dict) -> HttpResponse:
+        services.prepare_public_vote(
+            campaign,
+            actor=request.user,
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+        )
+        messages.success(request, _("网络投票已设立，请核对候选对象后开启。"))
+        return redirect("voting:office", code=code)
+
+    done = submit_form(request, form, act, refusals=VoteError)
+    if done is not None:
+        return done
     return _office_page(request, campaign, prepare=form, status=400)
 
 
@@ -296,16 +296,15 @@ def office_invalidate(request: HttpRequest, code: str) -> HttpResponse:
     if vote is None:
         raise Http404(_("本活动尚未设立网络投票。"))
     form = InvalidateForm(request.POST)
-    if form.is_valid():
-        try:
-            invalidation = services.invalidate_votes(vote, actor=request.user, **form.cleaned_data)
-        except VoteError as exc:
-            apply_error(form, exc.field, exc.message)
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
-        else:
-            messages.success(request, _("已作废%(n)s票。") % {"n": invalidation.vote_count})
-            return redirect("voting:office", code=code)
+
+    def act(data: dict) -> HttpResponse:
+        invalidation = services.invalidate_votes(vote, actor=request.user, **data)
+        messages.success(request, _("已作废%(n)s票。") % {"n": invalidation.vote_count})
+        return redirect("voting:office", code=code)
+
+    done = submit_form(request, form, act, refusals=VoteError)
+    if done is not None:
+        return done
     return _office_page(request, campaign, invalidate=form, status=400)
 
 

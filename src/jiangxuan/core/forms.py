@@ -1,0 +1,44 @@
+"""Form helpers shared by the domain apps' views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from .http import forbidden
+
+
+def apply_error(form: forms.Form, field: str | None, message: str) -> None:
+    """Put a service's message on ``field`` when the form has it, else on the form."""
+    form.add_error(field if field in form.fields else None, message)
+
+
+def submit_form(
+    request: HttpRequest,
+    form: forms.Form,
+    action: Callable[[dict[str, Any]], HttpResponse],
+    *,
+    refusals: type[Exception] | tuple[type[Exception], ...],
+) -> HttpResponse | None:
+    """The one shape of a form post: a valid ``form`` runs ``action(form.cleaned_data)``
+    (one service call, then the success message and redirect) and its response is
+    returned.
+
+    A refusal of the service (``refusals``: exceptions with a Chinese ``message`` and an
+    optional ``field``) is put on the form and None is returned, so that the caller shows
+    the form again with what the user typed; ``PermissionDenied`` answers the 403 page.
+    An invalid form also gives None.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except refusals as exc:
+        apply_error(form, getattr(exc, "field", None), exc.message)
+    except PermissionDenied as exc:
+        return forbidden(request, exc)
+    return None
