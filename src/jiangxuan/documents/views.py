@@ -5,7 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from .downloads import DocumentFile, attachment, nomination_form_file, summary_file
+from .downloads import (
+    DocumentFile,
+    attachment,
+    forwarded_summary_file,
+    nomination_form_file,
+    summary_file,
+)
 
 
 def _respond(document: DocumentFile | None) -> FileResponse:
@@ -34,3 +40,13 @@ def summary_xlsx(request: HttpRequest, code: str) -> FileResponse:
     """The campaign's summary sheet (汇总表) as XLSX: the office gets every unit, a clerk
     her own."""
     return _respond(summary_file(request.user, code))
+
+
+@login_required
+@require_GET
+def forward_summary(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+    """The level's summary sheet (汇总表) of what a body forwarded (``?campaign=``), in its
+    rank order, as XLSX. Mounted beside the forwarding page it belongs to, as
+    ``nominations:forward_summary`` (``review_urlpatterns``)."""
+    code = request.GET.get("campaign", "")
+    return _respond(forwarded_summary_file(request.user, code, level, body_id))
