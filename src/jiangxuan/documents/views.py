@@ -3,6 +3,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .downloads import (
@@ -48,5 +49,7 @@ def forward_summary(request: HttpRequest, level: str, body_id: int) -> FileRespo
     """The level's summary sheet (汇总表) of what a body forwarded (``?campaign=``), in its
     rank order, as XLSX. Mounted beside the forwarding page it belongs to, as
     ``nominations:forward_summary`` (``review_urlpatterns``)."""
-    code = request.GET.get("campaign", "")
-    return _respond(forwarded_summary_file(request.user, code, level, body_id))
+    document = forwarded_summary_file(request.user, request.GET.get("campaign", ""), level, body_id)
+    if document is None:
+        raise Http404(_("没有找到该报送批次。"))
+    return attachment(document)
