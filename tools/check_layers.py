@@ -2,7 +2,7 @@
 
 Two rules, over every ``.py`` file under src/jiangxuan except tests and migrations:
 
-1. STYLE 8.4: every list and object fetch in views and the API goes through a selector or
+1. docs/conventions.md 8.4: every list and object fetch in views and the API uses a selector or
    service. An interface module (``views.py``, ``api.py``, or any module in a ``views/`` or
    ``api/`` package) must not touch ``<Model>.objects`` (nor ``_default_manager`` or
    ``_base_manager``), and must not hand a model class to ``get_object_or_404`` or
@@ -81,7 +81,7 @@ def findings_in(tree: ast.Module, *, interface: bool, may_print: bool) -> list[t
                 (
                     node.lineno,
                     f"`{ast.unparse(node)}` in a view or API module: "
-                    "fetch through a selector or service (STYLE 8.4)",
+                    "fetch through a selector or service (docs/conventions.md 8.4)",
                 )
             )
         if not isinstance(node, ast.Call):
@@ -96,7 +96,7 @@ def findings_in(tree: ast.Module, *, interface: bool, may_print: bool) -> list[t
                     (
                         node.lineno,
                         f"`{func_name}({ast.unparse(target)}, ...)` queries the model directly: "
-                        "pass it a queryset from a selector (STYLE 8.4)",
+                        "pass it a queryset from a selector (docs/conventions.md 8.4)",
                     )
                 )
         if (

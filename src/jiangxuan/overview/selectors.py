@@ -2,7 +2,7 @@
 office and leading group (issue 3, "Overview for the campaign office").
 
 Every read runs a fixed number of queries whatever the number of nominations, units,
-notices or objections (STYLE 8.5). The review chain's bodies and the nominating-unit
+notices or objections (docs/conventions.md 8.5). The review chain's bodies and the nominating-unit
 categories are therefore resolved in memory over one read of the organization tree around
 the campaign's nominations (:class:`OrgIndex`), following the same rules as
 :func:`jiangxuan.nominations.chain.body_for`, :func:`~jiangxuan.nominations.chain.levels_for`
