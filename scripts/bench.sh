@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/bench.sh   (make bench; run `scripts/ensure-venv.sh --group bench` first)
-# Load benchmark of the public vote and the public notice page (issue 5; SECURITY.md 34):
+# Load benchmark of the public vote and the public notice page (docs/security.md check 34):
 #  1. PostgreSQL: the server on 127.0.0.1:5432, else a throwaway cluster
 #     (scripts/with-postgres.sh); Redis: the server on 127.0.0.1:6379 (database
 #     JX_BENCH_REDIS_DB, default 13, emptied before and after), else a throwaway
@@ -121,9 +121,9 @@ campaign=$("$bin/python" -c "import json, sys; print(json.load(open(sys.argv[1])
 
 # ---------------------------------------------------------------------------- server
 
-# gthread keeps connections alive (a sync worker answers Connection: close, STACK-NOTES
-# 11); 75 s is nginx's keepalive_timeout, longer than a paced voter's pauses, so the
-# client never reuses a connection the server has just closed.
+# gthread keeps connections alive (a sync worker answers Connection: close: a new TCP
+# connection per request); 75 s is nginx's keepalive_timeout, longer than a paced voter's
+# pauses, so the client never reuses a connection the server has just closed.
 say "gunicorn: $workers gthread workers x $threads threads on 127.0.0.1:$port"
 "$bin/gunicorn" jiangxuan.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" \
   --worker-class gthread --threads "$threads" --keep-alive 75 --backlog 2048 \

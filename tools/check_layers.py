@@ -2,12 +2,12 @@
 
 Two rules, over every ``.py`` file under src/jiangxuan except tests and migrations:
 
-1. STYLE 8.4: every list and object fetch in views and the API goes through a selector or
-   service. An interface module (by its name: ``views.py``, ``api.py``, ``views_<topic>.py``,
-   ``api_<topic>.py``, or any module in a ``views/`` or ``api/`` package) must not touch
-   ``<Model>.objects`` (nor ``_default_manager`` or ``_base_manager``), and must not hand a
-   model class to ``get_object_or_404`` or ``get_list_or_404``, which query its default
-   manager.
+1. docs/conventions.md 8.4: every list and object fetch in views and the API uses a
+   selector or service. An interface module (by its name: ``views.py``, ``api.py``,
+   ``views_<topic>.py``, ``api_<topic>.py``, or any module in a ``views/`` or ``api/``
+   package) must not touch ``<Model>.objects`` (nor ``_default_manager`` or
+   ``_base_manager``), and must not hand a model class to ``get_object_or_404`` or
+   ``get_list_or_404``, which query its default manager.
 2. Output goes through logging, or ``self.stdout`` in a command: ``print()`` is allowed only
    in management commands and in a module's ``if __name__ == "__main__":`` block, the two
    places that are command-line programs rather than code the server runs.
@@ -87,7 +87,7 @@ def findings_in(tree: ast.Module, *, interface: bool, may_print: bool) -> list[t
                 (
                     node.lineno,
                     f"`{ast.unparse(node)}` in a view or API module: "
-                    "fetch through a selector or service (STYLE 8.4)",
+                    "fetch through a selector or service (docs/conventions.md 8.4)",
                 )
             )
         if not isinstance(node, ast.Call):
@@ -102,7 +102,7 @@ def findings_in(tree: ast.Module, *, interface: bool, may_print: bool) -> list[t
                     (
                         node.lineno,
                         f"`{func_name}({ast.unparse(target)}, ...)` queries the model directly: "
-                        "pass it a queryset from a selector (STYLE 8.4)",
+                        "pass it a queryset from a selector (docs/conventions.md 8.4)",
                     )
                 )
         if (

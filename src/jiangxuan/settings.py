@@ -197,7 +197,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JX_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_CALLABLE = "jiangxuan.accounts.security.axes_username"
-# axes.W006 wants the IP in the lock key; SECURITY.md asks to lock by username so a shared
+# axes.W006 wants the IP in the lock key; docs/security.md check 1 locks by username so a shared
 # office address is not locked out. IP bursts are handled by rate limits instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
@@ -282,6 +282,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("JX_FROM_EMAIL", "jiangxuan@localhost")
+# Absolute address of the site for links in e-mail; empty leaves them as bare paths.
+JX_SITE_URL = os.environ.get("JX_SITE_URL", "")
 
 # WeasyPrint and LibreOffice find CJK fonts through fontconfig; this is the family order.
 JX_PDF_FONT_FAMILY = '"Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
@@ -312,7 +314,7 @@ JX_SMS_BACKEND = os.environ.get(
     "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.FileBackend",
 )
 JX_SMS_FILE_PATH = Path(os.environ.get("JX_SMS_FILE_PATH", VAR_DIR / "sms"))
-# One-time codes: lifetime in seconds (≤ 600, SECURITY.md check 26) and wrong tries (≤ 5).
+# One-time codes: lifetime in seconds (≤ 600, docs/security.md check 26) and wrong tries (≤ 5).
 JX_VOTE_CODE_TTL = min(int(os.environ.get("JX_VOTE_CODE_TTL", "300")), 600)
 JX_VOTE_CODE_ATTEMPTS = min(int(os.environ.get("JX_VOTE_CODE_ATTEMPTS", "5")), 5)
 # Code requests: per phone one a minute and 5 an hour, per IP 20 an hour.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrgKind(models.TextChoices):
-    """What an organization is (GLOSSARY: union, HR bureau, enterprise ...)."""
+    """What an organization is (docs/glossary.md: union, HR bureau, enterprise ...)."""
 
     REGION = "region", _("行政区")
     UNION = "union", _("工会")

@@ -1,4 +1,4 @@
-"""Users, the organization tree and memberships (roles are data, STYLE 8.4)."""
+"""Users, the organization tree and memberships (roles are data, docs/conventions.md 8.4)."""
 
 import hashlib
 import secrets

@@ -92,7 +92,7 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
 
     Cut to the longest possible username, because axes stores it in a 255-character column
     and a longer one posted to any login path (the admin's too) was a database error, not a
-    refused login (SECURITY.md check 33).
+    refused login (docs/security.md check 33).
     """
     source = credentials if credentials else getattr(request, "POST", {})
     username = source.get(settings.AXES_USERNAME_FORM_FIELD)

@@ -1,5 +1,5 @@
 """Second factor (TOTP) for privileged roles: the campaign office, auditors, platform
-administrators and Django staff (SECURITY.md check 6; 等保 L3 身份鉴别 d; ASVS 6.3.2, 6.5.1).
+administrators and Django staff (docs/security.md check 6; 等保 L3 身份鉴别 d; ASVS 6.3.2, 6.5.1).
 
 django-otp keeps the devices (``TOTPDevice``: RFC 6238, 30-second steps, a code is refused
 once used, failures throttle the device). While ``JX_2FA_REQUIRED`` is on, a privileged user

@@ -3,7 +3,7 @@
 A specification says who organizes the campaign, its awards and their eligibility rules,
 the timeline, quotas, the review chain, the nomination form, the materials checklist and
 the documents it produces. The platform runs a campaign from this data alone; a new
-city's campaign needs a new file, not new code (DEVELOPERS.md). ``specs/`` holds the five
+city's campaign needs a new file, not new code (docs/architecture.md). ``specs/`` holds the five
 seed campaigns; docs/user/campaign-spec.md explains every field with seed 001 as the
 worked example.
 

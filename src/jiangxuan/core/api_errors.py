@@ -5,7 +5,7 @@ Every error answers ``{"detail": "<中文说明>", "code": "...", "errors": {"fi
 word, ``errors`` names the fields at fault (empty when no field is). The handlers here
 cover Django's PermissionDenied, Http404 and oversized uploads, and ninja's
 ValidationError and HttpError (401, CSRF, malformed JSON); the nominations API adds
-NominationError. Nothing answers with a traceback (SECURITY.md check 33; ASVS 16.5.1).
+NominationError. Nothing answers with a traceback (docs/security.md check 33; ASVS 16.5.1).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class ApiError(Exception):
 
 def not_found() -> ApiError:
     """The 404 for an object that does not exist or is outside the user's scope; the two
-    are indistinguishable on purpose (STYLE 8.4)."""
+    are indistinguishable on purpose (docs/conventions.md 8.4)."""
     return ApiError(404, _("未找到该对象，或您无权查看。"), code="not_found")
 
 

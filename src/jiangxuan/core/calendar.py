@@ -4,7 +4,7 @@ The ``chinesecalendar`` package holds the official schedule for the years it kno
 raises for others; the admin-editable tables ``HolidayYear`` and ``WorkdayOverride`` cover
 years it does not know yet (the schedule is usually published in November) and correct
 single days. A date in a year known to neither is an error that tells the admin what to
-enter: never a silent Monday-to-Friday guess (STACK-NOTES 2).
+enter: never a silent Monday-to-Friday guess (docs/admin/install.md, Holidays).
 """
 
 import datetime as dt

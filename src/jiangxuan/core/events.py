@@ -1,7 +1,7 @@
 """Plugin hooks: signals that domain services send after a change other apps may react to.
 
 Only side effects hang on these (notifications, e-mail); no domain rule may depend on a
-receiver having run (STYLE 8.2: signals as plugin hooks, never for domain flow). They let
+receiver having run (signals as plugin hooks only: docs/conventions.md 8.2). They let
 the lower apps (nominations, notices) announce an event without importing the higher
 ``notifications`` app. Senders call them inside their transaction; receivers that write
 or send must defer with ``transaction.on_commit`` so a rolled-back change announces

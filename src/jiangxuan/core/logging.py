@@ -1,6 +1,6 @@
 """A logging filter that redacts ID numbers, mobile numbers and bank accounts.
 
-Personal data never goes into logs (DEVELOPERS.md; ASVS 16.2.5). Code should not log it
+Personal data never goes into logs (docs/security.md check 22; ASVS 16.2.5). Code should not log it
 in the first place; this filter is the safety net for messages built from user input.
 """
 

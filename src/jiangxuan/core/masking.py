@@ -1,6 +1,6 @@
 """The one masking function for personal data shown to viewers without need to know.
 
-Formats (SECURITY.md check 20; GB/T 35273 §7.2): ID number 3+4 (``110***********1234``),
+Formats (docs/security.md check 20; GB/T 35273 §7.2): ID number 3+4 (``110***********1234``),
 mobile 3+4 (``138****5678``), bank account last 4 (``**** **** 1234``). Short or odd input
 is masked entirely rather than leaking most of it.
 """

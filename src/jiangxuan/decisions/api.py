@@ -9,7 +9,7 @@ unmasked (and audited) for finance only. A campaign outside the caller's role an
 404, as on the pages. A DecisionError answers 400, or 409 when the list's or the
 decision's state forbids the step (approved already, published already).
 
-The public decision carries names, sex, workplaces and awards only (SECURITY.md check 21).
+The public decision carries names, sex, workplaces and awards only (docs/security.md check 21).
 """
 
 from __future__ import annotations

@@ -424,8 +424,8 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
 def payment_sheet(decision: CommendationDecision, *, actor: User) -> tuple[bytes, bool]:
     """The prize payment sheet (XLSX) for ``actor``; returns ``(bytes, unmasked)``.
 
-    Bank accounts are unmasked only for the finance role of the campaign (SECURITY.md:
-    need to know); every unmasked download is audited. Access itself is checked by the
+    Bank accounts are unmasked only for the finance role of the campaign (docs/security.md
+    check 20: need to know); every unmasked download is audited. Access itself is checked by the
     caller (``selectors.can_download_payments``).
     """
     unmasked = can_see_bank_accounts(actor, decision.campaign)

@@ -6,7 +6,7 @@ objects: a resident ID number valid under GB 11643 (area code known to python-st
 the sex, a mobile number, native place, occupation (工种), skill level, work history,
 honours from a campaign's catalogue, patents, contests, an achievement summary and a
 narrative. Faker's own ``ssn()`` is not used: stdnum rejects about two thirds of its area
-codes (STACK-NOTES 3).
+codes (docs/testing.md, Factories).
 
 Every sample is marked: the achievement texts start with :data:`SAMPLE_MARK` and the
 nominations made from them carry ``is_sample=True``.

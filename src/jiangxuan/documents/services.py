@@ -338,8 +338,9 @@ def render_summary_xlsx(
 def record_unmasked_export(
     *, actor: Any, obj: Nomination | Campaign, file_format: str, nomination_ids: list[int]
 ) -> None:
-    """Audit an export that shows personal data in full (SECURITY.md: reading personal
-    data is audited). The entry names the file format and the nominations, never the data.
+    """Audit an export that shows personal data in full (docs/security.md check 20: reading
+    personal data is audited). The entry names the file format and the nominations, never
+    the data.
     """
     record_audit(
         actor=actor,

@@ -1,6 +1,6 @@
 """Browser tests: pytest-playwright driving Debian's Chromium against ``live_server``.
 
-Never run ``playwright install`` (STACK-NOTES 6): the browser is /usr/bin/chromium.
+Never run ``playwright install`` (docs/testing.md, browser tests): the browser is /usr/bin/chromium.
 Chromium writes crash reports and caches under HOME even with a temporary profile, so
 its HOME and XDG directories point at a temporary directory for the session. The root
 conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which the Playwright sync API needs.

@@ -11,7 +11,7 @@ names.
 
 Personal data (ID number, phones, bank account) is masked unless the user may see it
 (``nominations.view_personal_data``) and asks with ``?unmasked=1``; such a read is
-audited (SECURITY.md check 20).
+audited (docs/security.md check 20).
 """
 
 from __future__ import annotations

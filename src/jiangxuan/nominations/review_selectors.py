@@ -328,7 +328,7 @@ def review_panel(user: User, nomination: Nomination) -> ReviewPanel:
 
 def ensure_turn(nomination: Nomination, user: User) -> None:
     """Refuse, as out of order, an opinion from a user who signs for this nomination
-    only at another level of its chain (SECURITY.md check 10). review.sign_off applies
+    only at another level of its chain (docs/security.md check 10). review.sign_off applies
     the same rule; views call this first to answer before parsing the form.
 
     Raises:

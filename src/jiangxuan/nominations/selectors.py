@@ -1,5 +1,5 @@
 """Reads about nominations; every list and object fetch in views and the API goes through
-:func:`nominations_visible_to` (STYLE 8.4), so out-of-scope objects answer 404."""
+:func:`nominations_visible_to` (docs/conventions.md 8.4), so out-of-scope objects answer 404."""
 
 from django.db.models import Q, QuerySet
 

@@ -148,7 +148,7 @@ def check_upload(upload, *, video: bool = False) -> CheckedFile:
 
     Accepts JPEG/PNG images (re-encoded without metadata), PDF, DOCX, and MP4/MOV when
     ``video`` is true. The browser's type and the file name are ignored: the bytes decide
-    (SECURITY.md checks 15-16; ASVS 5.2.2).
+    (docs/security.md checks 15-16; ASVS 5.2.2).
 
     Raises:
         ValidationError: in Chinese, saying what is wrong with the file.

@@ -25,7 +25,7 @@ from jiangxuan.nominations.models import Evidence, Nomination
 from .enums import NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
 
-#: The only nomination fields a public notice may show (SECURITY.md check 21; PIPL §25).
+#: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
 PUBLISHED_FIELDS = ("name", "sex", "workplace_name", "post", "occupation", "achievement_summary")
 OFFICE_ROLE = {Role.CAMPAIGN_OFFICE}
 

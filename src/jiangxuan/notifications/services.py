@@ -1,7 +1,7 @@
 """Writes for notifications and the e-mail outbox: the public API other code calls.
 
 Each ``notify_*`` function writes in-app notifications in the caller's transaction and
-defers the e-mail with ``transaction.on_commit`` (STYLE 8.2): a platform user with an
+defers the e-mail with ``transaction.on_commit`` (docs/conventions.md 8.2): a platform user with an
 e-mail address gets the same message by mail, through an approved outbox message that
 the ``send_outbox_message`` task delivers (:mod:`.delivery`). Mail to nominees and units
 (addresses that belong to no platform user) is a draft until the campaign office approves

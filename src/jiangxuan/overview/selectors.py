@@ -2,10 +2,10 @@
 office and leading group (issue 3, "Overview for the campaign office").
 
 Every read runs a fixed number of queries whatever the number of nominations, units,
-notices or objections (STYLE 8.5). The review chain's bodies and the nominating-unit
-categories therefore come from the chain's own rules (:mod:`jiangxuan.nominations.chain`)
-over one read of the organization tree around the campaign's nominations
-(:class:`~jiangxuan.nominations.chain.OrgIndex`).
+notices or objections (docs/conventions.md 8.5). The review chain's bodies and the
+nominating-unit categories therefore come from the chain's own rules
+(:mod:`jiangxuan.nominations.chain`) over one read of the organization tree around the
+campaign's nominations (:class:`~jiangxuan.nominations.chain.OrgIndex`).
 """
 
 from __future__ import annotations

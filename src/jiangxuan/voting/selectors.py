@@ -208,7 +208,7 @@ class RecountRow:
 def recount(vote: PublicVote) -> list[RecountRow]:
     """Recompute every candidate's votes by reading the whole vote log row by row and
     compare with :func:`tally` and the stored final tally (Helios/Belenios principle:
-    the result is recomputable from the log; SECURITY.md check 27)."""
+    the result is recomputable from the log; docs/security.md check 27)."""
     valid: Counter[int] = Counter()
     invalid: Counter[int] = Counter()
     log = Vote.objects.filter(public_vote=vote).values_list("candidate_id", "invalidation_id")

@@ -324,7 +324,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
     Raises:
         VoteError: an invalid number (``invalid``), the vote not open (``not_open`` /
             ``closed``), or too many requests for this number or address
-            (``rate_limited``; SECURITY.md check 26).
+            (``rate_limited``; docs/security.md check 26).
     """
     now = now or timezone.now()
     try:
@@ -497,7 +497,7 @@ def cast_ballot(
     transaction: the voter's per-day/per-campaign counters in one conditional UPDATE
     (only when the rule limits them), the receipt, and the votes in one INSERT whose
     unique (vote, voter, candidate, slot) constraint refuses a second vote in the same
-    slot even from concurrent requests (SECURITY.md check 25; CONSUL #2415).
+    slot even from concurrent requests (docs/security.md check 25; CONSUL #2415).
 
     ``candidates`` maps public ids to candidates (``selectors.public_view``).
 

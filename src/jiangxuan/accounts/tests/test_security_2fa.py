@@ -1,4 +1,4 @@
-"""Second factor for privileged roles (SECURITY.md check 6; 等保 L3 身份鉴别 d): a campaign
+"""Second factor for privileged roles (docs/security.md check 6; 等保 L3 身份鉴别 d): a campaign
 office user's sign-in is incomplete until a TOTP code from an enrolled authenticator is
 given; a used code is refused; ordinary roles are not asked."""
 

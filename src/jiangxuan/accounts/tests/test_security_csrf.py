@@ -1,4 +1,4 @@
-"""CSRF on the account views (SECURITY.md check 12): a POST without the token is refused
+"""CSRF on the account views (docs/security.md check 12): a POST without the token is refused
 with a Chinese 403 page and changes nothing; with the token it works; GET changes nothing."""
 
 import re

@@ -1,4 +1,4 @@
-"""Sign-in: lock-out by username, login audit, malformed input (SECURITY.md checks 1, 23, 33).
+"""Sign-in: lock-out by username, login audit, malformed input (docs/security.md checks 1, 23, 33).
 
 Every login goes through the login view: django-axes refuses ``Client.login()`` (no
 request), so tests post the form or use ``force_login``.
@@ -183,7 +183,7 @@ def test_login_json_body_is_refused_without_error(client):
 @time_machine.travel(START, tick=False)
 def test_login_logs_contain_no_password_id_number_or_session_key(client, caplog):
     """People type their ID number into the username box; neither it, the password nor
-    the session key may reach the logs (SECURITY.md check 22)."""
+    the session key may reach the logs (docs/security.md check 22)."""
     _user()
     id_number = "11010519491231002X"
     caplog.set_level(logging.DEBUG)

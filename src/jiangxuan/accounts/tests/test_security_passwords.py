@@ -1,4 +1,4 @@
-"""Password policy and storage (SECURITY.md checks 4 and 5).
+"""Password policy and storage (docs/security.md checks 4 and 5).
 
 The suite hashes with MD5 for speed (test_settings); the storage tests put the production
 hasher list back with the ``settings`` fixture.

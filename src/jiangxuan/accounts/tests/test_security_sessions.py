@@ -1,5 +1,5 @@
 """Sessions: idle and absolute timeout, rotation, logout, deactivation, "log out
-everywhere", password expiry (SECURITY.md checks 2, 3, 4)."""
+everywhere", password expiry (docs/security.md checks 2, 3, 4)."""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""Make the audit table append-only on PostgreSQL (等保 安全审计 c; SECURITY.md check 23).
+"""Make the audit table append-only on PostgreSQL (等保 安全审计 c; docs/security.md check 23).
 
 A trigger refuses UPDATE and DELETE on core_auditentry whatever role the application
 connects as, and TRUNCATE unless the role is a database superuser. SQLite has no such guard; the chain hash still detects edits.

@@ -1,4 +1,4 @@
-"""Audit retention (SECURITY.md check 24): the chain's base hash after a purge, and on
+"""Audit retention (docs/security.md check 24): the chain's base hash after a purge, and on
 PostgreSQL a trigger that lets a row go only inside ``core.audit.purge_audit`` (which sets
 ``jiangxuan.audit_purge`` for its transaction) and only when the row is at least 180 days
 old (网络安全法 §21), whatever the caller."""

@@ -1,5 +1,5 @@
 """The audit chain: content, HMAC-SM3 chaining, tamper detection, append-only on
-PostgreSQL, and ``jiangxuan auditverify`` (SECURITY.md check 23)."""
+PostgreSQL, and ``jiangxuan auditverify`` (docs/security.md check 23)."""
 
 from contextlib import contextmanager
 from io import StringIO

@@ -1,4 +1,4 @@
-"""Audit retention (SECURITY.md check 24; 网络安全法 §21): the purge never removes an entry
+"""Audit retention (docs/security.md check 24; 网络安全法 §21): the purge never removes an entry
 younger than 180 days, keeps the rest of the chain verifiable, and audits itself."""
 
 import datetime as dt

@@ -61,7 +61,7 @@ def test_override_corrects_a_known_year():
 
 
 def test_agrees_with_holidays_package_for_2021_to_2026():
-    """Cross-check with the independent ``holidays`` package (STACK-NOTES 2)."""
+    """Cross-check with the independent ``holidays`` package."""
     cn = holidays.China(years=range(2021, 2027))
     day = D(2021, 1, 1)
     disagreements = []

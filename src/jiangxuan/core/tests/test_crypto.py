@@ -1,4 +1,4 @@
-"""SM3/SM4 self-test and field encryption (SECURITY.md checks 18, 19)."""
+"""SM3/SM4 self-test and field encryption (docs/security.md checks 18, 19)."""
 
 import base64
 

@@ -1,4 +1,4 @@
-"""Production settings (SECURITY.md check 14): ``check --deploy`` passes, cookies and HSTS.
+"""Production settings (docs/security.md check 14): ``check --deploy`` passes, cookies and HSTS.
 
 Settings are read once per process, so each case runs in a subprocess with the
 environment a production deployment sets.

@@ -1,5 +1,5 @@
 """Security headers on every kind of response, Chinese error pages, media not served
-(SECURITY.md checks 13 and 17)."""
+(docs/security.md checks 13 and 17)."""
 
 import io
 import re

@@ -1,4 +1,4 @@
-"""The logging filter that keeps personal data out of logs (SECURITY.md check 22)."""
+"""The logging filter that keeps personal data out of logs (docs/security.md check 22)."""
 
 import io
 import logging

@@ -1,4 +1,4 @@
-"""The one masking function, table-driven (SECURITY.md check 20; GB/T 35273 §7.2)."""
+"""The one masking function, table-driven (docs/security.md check 20; GB/T 35273 §7.2)."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""URL × audience sweep (SECURITY.md check 7; ASVS 8.2.1; the pretalx/Zulip pattern).
+"""URL × audience sweep (docs/security.md check 7; ASVS 8.2.1; the pretalx/Zulip pattern).
 
 Every named URL of the site is listed below as public or as needing a sign-in; a URL that
 is in neither list fails the test, so a new page cannot ship without a decision on who may

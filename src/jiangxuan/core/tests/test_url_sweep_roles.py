@@ -1,4 +1,4 @@
-"""URL × role sweep on a real campaign (SECURITY.md checks 7 and 8; ASVS 8.2.1-8.2.2).
+"""URL × role sweep on a real campaign (docs/security.md checks 7 and 8; ASVS 8.2.1-8.2.2).
 
 The demo data with seed 002 (焦作工匠) taken to its published decision gives every kind of
 object a page can name: nominations, notices, a drawn panel, ballots, approval lists, the

@@ -222,7 +222,7 @@ def test_forwarding_respects_the_quota_and_ranks(submitted, people, orgs, changc
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_parallel_forwards_never_exceed_the_quota(submitted, people, orgs, changchun):
-    """5 forwards at once against a quota of 3: exactly 3 succeed (SECURITY.md check 28)."""
+    """5 forwards at once against a quota of 3: exactly 3 succeed (docs/security.md check 28)."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
     noms = ready_at_county(5, submitted, people)

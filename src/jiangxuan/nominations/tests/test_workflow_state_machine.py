@@ -1,4 +1,4 @@
-"""SECURITY.md check 31: a Hypothesis state machine drives one nomination of seed 001 through
+"""docs/security.md check 31: a Hypothesis state machine drives one nomination of seed 001 through
 random sequences of what its users can do (submit, withdraw, each body's opinion at the
 current level, forward, resubmit after a return, the office's revocation) through the public
 services, and checks the workflow's invariants after every step, for 200 examples:

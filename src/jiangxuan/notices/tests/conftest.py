@@ -14,7 +14,7 @@ from .factories import NomineeFactory, UserFactory
 
 SH = ZoneInfo("Asia/Shanghai")
 
-#: Patterns that must never appear on a public page or in its JSON (SECURITY.md check 21).
+#: Patterns that must never appear on a public page or in its JSON (docs/security.md check 21).
 ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 BANK_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")

@@ -26,7 +26,7 @@ from .factories import UserFactory
 
 SH = ZoneInfo("Asia/Shanghai")
 
-#: Patterns that must never appear in a notification or an e-mail (SECURITY.md).
+#: Patterns that must never appear in a notification or an e-mail (docs/security.md check 9).
 PERSONAL_DATA = {
     "id_number": re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"),
     "mobile": re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"),

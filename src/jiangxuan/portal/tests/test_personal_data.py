@@ -1,5 +1,5 @@
 """No public page or JSON carries an ID number, a mobile number or a bank account
-(SECURITY.md checks 9 and 21; PIPL §25), even though every nominee here has all three on
+(docs/security.md checks 9 and 21; PIPL §25), even though every nominee here has all three on
 file: the portal, the campaign pages, the notice list, notice pages, candidate pages,
 the notice JSON and the published decision."""
 

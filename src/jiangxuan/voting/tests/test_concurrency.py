@@ -1,4 +1,4 @@
-"""50 concurrent identical votes store exactly one (SECURITY.md check 25; CONSUL #2415):
+"""50 concurrent identical votes store exactly one (docs/security.md check 25; CONSUL #2415):
 the unique (vote, voter, candidate, slot) constraint arbitrates, not a check-then-insert."""
 
 import threading

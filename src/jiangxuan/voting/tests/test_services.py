@@ -1,5 +1,5 @@
 """Services of the public vote: window, codes, limits, choices, risk escalation,
-invalidation and recount (SECURITY.md checks 25-27)."""
+invalidation and recount (docs/security.md checks 25-27)."""
 
 import datetime as dt
 from io import StringIO
@@ -378,7 +378,7 @@ def test_result_for_expert_review_only_after_the_close(
 def test_ballot_write_path_is_three_statements_whatever_its_size(
     vote, names, django_assert_num_queries
 ):
-    """STACK-NOTES §11: round trips are the cost. The counters' UPDATE, the receipt's and
+    """Round trips are the cost (docs/benchmarks.md). The counters' UPDATE, the receipt's and
     the votes' INSERT (the savepoint pair is the test's transaction)."""
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")

@@ -1,4 +1,4 @@
-"""``jiangxuan auditpurge [--days N]``: the audit retention job (SECURITY.md check 24).
+"""``jiangxuan auditpurge [--days N]``: the audit retention job (docs/security.md check 24).
 
 Removes audit entries older than N days (default ``JX_AUDIT_RETENTION_DAYS``, 365), never
 fewer than 180, and audits the purge itself; the rest of the chain still verifies. Run it

@@ -1,7 +1,7 @@
 """``jiangxuan auditverify``: re-compute the audit chain and report the first break.
 
 Exit status 0 with "审计链完整（N 条）" when every entry verifies; otherwise a CommandError
-(non-zero exit) naming the first bad entry's id and the reason (等保 安全审计 c; SECURITY.md
+(non-zero exit) naming the first bad entry's id and the reason (等保 安全审计 c; docs/security.md
 check 23). Entry id 0 means the chain head no longer matches the last entry.
 """
 

@@ -1,4 +1,4 @@
-"""List pages run a fixed number of queries whatever the number of rows (STYLE 8.5)."""
+"""List pages run the same number of queries for any number of rows (docs/conventions.md 8.5)."""
 
 import datetime as dt
 

@@ -2,7 +2,7 @@
 
 Prints per candidate the valid and invalid votes found in the log, the database tally and
 the stored final tally, then ``一致`` or the mismatch; exits with status 1 on a mismatch
-(SECURITY.md check 27).
+(docs/security.md check 27).
 """
 
 from django.core.management.base import BaseCommand, CommandError
