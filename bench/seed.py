@@ -6,7 +6,7 @@ the environment:  .venv/bin/python bench/seed.py OUT.json [CANDIDATES]
 
 Everything goes through the services a campaign office and its reviewers use: the org tree
 and the specification are loaded, clerks create, fill and submit sample nominations
-(core.samples people, marked ``is_sample``) inside the seed's 2023 submission window, every
+(demo.samples people, marked ``is_sample``) inside the seed's 2023 submission window, every
 body of every level signs and forwards them (nominations.review) until they are approved,
 the office opens the social notice (社会公示, seed 003 二(二)6) starting today and sets up
 the public vote (网络投票, seed 003 二(二)3), open from now for 7 days. Only the accounts
@@ -42,7 +42,7 @@ from jiangxuan.campaigns.enums import CampaignState  # noqa: E402
 from jiangxuan.campaigns.models import Campaign  # noqa: E402
 from jiangxuan.campaigns.selectors import deadline_for  # noqa: E402
 from jiangxuan.campaigns.services import load_campaign  # noqa: E402
-from jiangxuan.core.samples import SampleGenerator, region_prefix  # noqa: E402
+from jiangxuan.demo.samples import SampleGenerator, region_prefix  # noqa: E402
 from jiangxuan.nominations import review  # noqa: E402
 from jiangxuan.nominations import services as nominations  # noqa: E402
 from jiangxuan.nominations.chain import bodies_at, level_named  # noqa: E402

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh lint|all   (make lint / make test; run make venv first)
-#   lint: ruff check, ruff format --check, makemigrations --check, every tools/check_*.py
+#   lint: ruff check, ruff format --check, makemigrations --check, lint-imports (the app
+#         order, pyproject.toml [tool.importlinter]), every tools/check_*.py
 #   all:  lint, then pytest on PostgreSQL (browser tests included), then a smoke run of
 #         `jiangxuan demo --no-serve` and the task worker on a fresh SQLite database, which
 #         must then hold every seed campaign of specs/NNN-*.yaml.
@@ -98,6 +99,7 @@ print(' '.join(sorted(set('$codes'.split()) - loaded)))") || return 1
 stage "ruff check" "$bin/ruff" check src tools
 stage "ruff format --check" "$bin/ruff" format --check src tools
 stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
+stage "lint-imports (the app order)" "$bin/lint-imports" --no-logo
 stage "tools/check_*.py" repo_checks
 if [ "$mode" = all ]; then
   if [ -d locale ]; then

@@ -2,9 +2,10 @@
 
 Two rules, over every ``.py`` file under src/jiangxuan except tests and migrations:
 
-1. docs/conventions.md 8.4: every list and object fetch in views and the API uses a selector or
-   service. An interface module (``views.py``, ``api.py``, or any module in a ``views/`` or
-   ``api/`` package) must not touch ``<Model>.objects`` (nor ``_default_manager`` or
+1. docs/conventions.md 8.4: every list and object fetch in views and the API uses a
+   selector or service. An interface module (by its name: ``views.py``, ``api.py``,
+   ``views_<topic>.py``, ``api_<topic>.py``, or any module in a ``views/`` or ``api/``
+   package) must not touch ``<Model>.objects`` (nor ``_default_manager`` or
    ``_base_manager``), and must not hand a model class to ``get_object_or_404`` or
    ``get_list_or_404``, which query its default manager.
 2. Output goes through logging, or ``self.stdout`` in a command: ``print()`` is allowed only
@@ -16,13 +17,16 @@ Usage: ``python tools/check_layers.py [PATH ...]`` (default: src/jiangxuan). Pri
 """
 
 import ast
+import re
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_TARGET = REPO / "src" / "jiangxuan"
 
-INTERFACE_FILES = {"views.py", "api.py"}
+#: Views and API modules by name: ``views.py`` and ``api.py``, and the modules an app splits
+#: them into (``views_review.py``, ``api_review.py``); not ``apitoken.py`` or ``reviews.py``.
+INTERFACE_MODULE = re.compile(r"(views|api)(_\w+)?\.py")
 INTERFACE_PACKAGES = {"views", "api"}
 UNCHECKED_PACKAGES = {"tests", "migrations"}
 MANAGER_ATTRIBUTES = {"objects", "_default_manager", "_base_manager"}
@@ -41,7 +45,9 @@ def is_checked(parts: tuple[str, ...]) -> bool:
 
 def is_interface(parts: tuple[str, ...]) -> bool:
     """Return True for a views or API module (rule 1)."""
-    return parts[-1] in INTERFACE_FILES or bool(INTERFACE_PACKAGES.intersection(parts[:-1]))
+    return bool(INTERFACE_MODULE.fullmatch(parts[-1])) or bool(
+        INTERFACE_PACKAGES.intersection(parts[:-1])
+    )
 
 
 def is_command(parts: tuple[str, ...]) -> bool:

@@ -57,19 +57,22 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "captcha",
+    # The app order: each app imports only the apps above it (lint-imports checks it;
+    # docs/architecture.md, "The app order").
     "jiangxuan.core",
     "jiangxuan.accounts",
     "jiangxuan.campaigns",
     "jiangxuan.nominations",
     "jiangxuan.notices",
+    "jiangxuan.notifications",
     "jiangxuan.voting",
     "jiangxuan.experts",
     "jiangxuan.decisions",
-    "jiangxuan.notifications",
     "jiangxuan.documents",
     "jiangxuan.api",
     "jiangxuan.overview",
     "jiangxuan.portal",
+    "jiangxuan.demo",
 ]
 
 MIDDLEWARE = [

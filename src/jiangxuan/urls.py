@@ -1,13 +1,26 @@
-"""Root URL configuration: one include per domain app."""
+"""Root URL configuration: one include per domain app.
+
+Two pages of a lower app's URL space are served by the higher app that composes them,
+under the lower app's namespace and paths (docs/architecture.md, "The app order"): a
+campaign's page (``campaigns:detail``, from nominations: it shows the quotas' use) and a
+level's summary sheet (``nominations:forward_summary``, from documents).
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from jiangxuan.campaigns import urls as campaign_urls
+from jiangxuan.documents import urls as document_urls
+from jiangxuan.nominations import urls as nomination_urls
+
+campaign_pages = [*campaign_urls.urlpatterns, *nomination_urls.campaign_urlpatterns]
+nomination_pages = [*nomination_urls.urlpatterns, *document_urls.review_urlpatterns]
+
 urlpatterns = [
     path("", include("jiangxuan.core.urls")),
     path("accounts/", include("jiangxuan.accounts.urls")),
-    path("campaigns/", include("jiangxuan.campaigns.urls")),
-    path("nominations/", include("jiangxuan.nominations.urls")),
+    path("campaigns/", include((campaign_pages, campaign_urls.app_name))),
+    path("nominations/", include((nomination_pages, nomination_urls.app_name))),
     path("notices/", include("jiangxuan.notices.urls")),
     path("vote/", include("jiangxuan.voting.urls")),
     path("experts/", include("jiangxuan.experts.urls")),

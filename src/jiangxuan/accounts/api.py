@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from jiangxuan.api.common import ALL_ROLES, UnitRef, unit_ref
-
+from .api_common import ALL_ROLES, UnitRef, unit_ref
 from .models import OrgUnit
 from .selectors import memberships_of, units_in_scope
 

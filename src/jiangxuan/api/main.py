@@ -2,7 +2,7 @@
 
 The API is the stable interface (Zulip): a change that breaks clients gets a new version
 prefix. Authentication is a bearer token (``jiangxuan apitoken``) or the web session with
-CSRF (api.auth); errors share one shape (api.errors). The OpenAPI schema is public at
+CSRF (api.auth); errors share one shape (core.api_errors). The OpenAPI schema is public at
 /api/v1/openapi.json. ninja's docs page is off: it loads Swagger from a CDN with inline
 scripts, which neither the network nor the nonce-only CSP allows.
 """
@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
+from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
 from jiangxuan.experts.api import router as experts_router
@@ -28,7 +29,6 @@ from jiangxuan.notices.api import router as notices_router
 from jiangxuan.voting.api import router as voting_router
 
 from .auth import SessionAuth, TokenAuth
-from .errors import install_error_handlers
 
 
 class LocalTimeEncoder(NinjaJSONEncoder):

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 
+from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.selectors import memberships_of
-from jiangxuan.api.common import UnitRef, home_unit, unit_ref
-from jiangxuan.api.errors import ApiError, ErrorOut, field_error, not_found
+from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
 from .models import Campaign
 from .selectors import (

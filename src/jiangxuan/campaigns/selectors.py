@@ -1,6 +1,7 @@
 """Reads about campaigns: which a user may see, open windows, deadlines, quotas."""
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -58,8 +59,14 @@ def awards_of(campaign: Campaign) -> list[Award]:
     return list(campaign.awards.order_by("position"))
 
 
-def unit_matches(unit: OrgUnit, category: UnitCategory) -> bool:
-    """Whether ``unit`` belongs to a nominating-unit category of the specification."""
+def unit_matches(
+    unit: OrgUnit, category: UnitCategory, *, roots: Mapping[str, OrgUnit] | None = None
+) -> bool:
+    """Whether ``unit`` belongs to a nominating-unit category of the specification.
+
+    A ``within`` match reads its root organizations from ``roots`` (by code, as
+    :func:`within_roots` gives them) when given, else with one query.
+    """
     match = category.match
     if match.orgs and unit.code not in match.orgs:
         return False
@@ -69,22 +76,35 @@ def unit_matches(unit: OrgUnit, category: UnitCategory) -> bool:
         return False
     if match.governs_region is not None and unit.governs_region != match.governs_region:
         return False
-    if match.within and not any(
-        unit.path.startswith(root.path)
-        for root in OrgUnit.objects.filter(code__in=match.within).only("path")
-    ):
-        return False
+    if match.within:
+        within = (
+            [roots[code] for code in match.within if code in roots]
+            if roots is not None
+            else OrgUnit.objects.filter(code__in=match.within).only("path")
+        )
+        if not any(unit.path.startswith(root.path) for root in within):
+            return False
     return not (
         match.ownership and not any(word in unit.ownership_type for word in match.ownership)
     )
 
 
-def category_of(unit: OrgUnit, spec: CampaignSpec) -> UnitCategory | None:
-    """The first nominating-unit category ``unit`` belongs to, or None."""
+def category_of(
+    unit: OrgUnit, spec: CampaignSpec, *, roots: Mapping[str, OrgUnit] | None = None
+) -> UnitCategory | None:
+    """The first nominating-unit category ``unit`` belongs to, or None; ``roots`` as in
+    :func:`unit_matches`."""
     for category in spec.unit_categories:
-        if unit_matches(unit, category):
+        if unit_matches(unit, category, roots=roots):
             return category
     return None
+
+
+def within_roots(spec: CampaignSpec) -> dict[str, OrgUnit]:
+    """The organizations the specification's categories match ``within``, by code, for
+    :func:`category_of` over many units: one query (none when no category has one)."""
+    codes = {code for category in spec.unit_categories for code in category.match.within}
+    return {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)} if codes else {}
 
 
 def nominating_unit_for(workplace: OrgUnit, spec: CampaignSpec) -> OrgUnit | None:

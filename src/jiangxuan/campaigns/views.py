@@ -1,4 +1,6 @@
-"""Campaign pages: the list, a campaign's detail, and the office's specification editor.
+"""Campaign pages: the list, the office's specification editor and unit deadlines. A
+campaign's own page shows its quotas' use, so nominations serves it
+(``nominations.views_campaign``).
 
 Thin views: objects come from ``campaigns_visible_to`` (404 otherwise); writes go
 through ``services.update_campaign_spec``.
@@ -12,20 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jiangxuan.accounts.enums import Role
-from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of
 
 from .forms import DeadlineForm
 from .models import Campaign
 from .selectors import (
-    awards_of,
     campaigns_visible_to,
     deadline_for,
-    nominating_unit_for,
     office_campaign_ids,
     unit_deadlines_of,
     units_for_extension,
-    window_state,
 )
 from .services import DeadlineError, extend_deadline, set_internal_deadline, update_campaign_spec
 from .spec import SpecError
@@ -38,43 +37,11 @@ def _campaign_or_404(user: User, code: str) -> Campaign:
     return campaign
 
 
-def _clerk_unit(user: User) -> OrgUnit | None:
-    """The unit the user nominates from (first clerk membership), if any."""
-    return next((m.org_unit for m in memberships_of(user) if m.role == Role.CLERK), None)
-
-
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """Campaigns the user may see, newest first."""
     campaigns = list(campaigns_visible_to(request.user))
     return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
-
-
-@login_required
-def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """A campaign's rules, timeline, quotas and review chain as the user's unit sees them."""
-    # Imported here: nominations sits above campaigns in the app layering.
-    from jiangxuan.nominations.services import quota_usage
-
-    campaign = _campaign_or_404(request.user, code)
-    spec = campaign.specification
-    unit = _clerk_unit(request.user)
-    nominating_unit = nominating_unit_for(unit, spec) if unit is not None else None
-    awards = awards_of(campaign)
-    context = {
-        "campaign": campaign,
-        "spec": spec,
-        "awards": [(award, spec.award(award.code)) for award in awards],
-        "unit": unit,
-        "nominating_unit": nominating_unit,
-        "window": window_state(campaign, nominating_unit or unit),
-        "deadline": deadline_for(campaign, nominating_unit or unit),
-        "quotas": quota_usage(campaign, nominating_unit) if nominating_unit else [],
-        "award_names": {award.code: award.name for award in awards},
-        "can_nominate": unit is not None and campaign.state == "published",
-        "can_edit_spec": request.user.has_perm("campaigns.change_campaign", campaign),
-    }
-    return render(request, "campaigns/campaign_detail.html", context)
 
 
 @login_required

@@ -25,9 +25,9 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
-from jiangxuan.api.errors import ApiError, ErrorOut, field_error, not_found
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
+from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
 from . import rendering, selectors, services
 from .enums import ListState, Outcome

@@ -5,7 +5,7 @@ from typing import Literal
 from django.http import FileResponse, HttpRequest
 from ninja import Router
 
-from jiangxuan.api.errors import not_found
+from jiangxuan.core.api_errors import not_found
 
 from .downloads import attachment, nomination_form_file, summary_file
 

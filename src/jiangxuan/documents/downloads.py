@@ -8,6 +8,7 @@ from django.http import FileResponse
 
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.nominations.review_selectors import forward_scope, forwarded_by
 from jiangxuan.nominations.selectors import nomination_for
 
 from . import services
@@ -61,6 +62,26 @@ def summary_file(user: User, code: str) -> DocumentFile | None:
         )
     title = campaign.specification.summary_sheet.title
     return DocumentFile(data, f"{title}.xlsx", services.XLSX_TYPE)
+
+
+def forwarded_summary_file(user: User, code: str, level: str, body_id: int) -> DocumentFile | None:
+    """The summary sheet (汇总表) of what body ``body_id`` forwarded from ``level`` of
+    campaign ``code``, in its rank order, as XLSX; personal data in full only where the
+    user may see it (audited). None when the campaign, the level or the body is outside
+    the user's reach (``review_selectors.forward_scope``)."""
+    scope = forward_scope(user, code, level, body_id)
+    if scope is None:
+        return None
+    campaign, _level, body = scope
+    rows = forwarded_by(campaign, level, body)
+    unmasked = {n.pk for n in rows if may_see_personal_data(user, n)}
+    data = services.render_summary_xlsx(campaign, rows, unmasked_ids=unmasked, unit_name=body.name)
+    if unmasked:
+        services.record_unmasked_export(
+            actor=user, obj=campaign, file_format="xlsx", nomination_ids=sorted(unmasked)
+        )
+    title = campaign.specification.summary_sheet.title
+    return DocumentFile(data, f"{title}-{body.name}.xlsx", services.XLSX_TYPE)
 
 
 def attachment(document: DocumentFile) -> FileResponse:

@@ -9,3 +9,13 @@ urlpatterns = [
     path("nominations/<int:pk>/form.pdf", views.nomination_pdf, name="nomination_pdf"),
     path("campaigns/<slug:code>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
 ]
+
+#: Documents of the level-by-level review, served in the ``nominations`` namespace beside
+#: the forwarding page (jiangxuan/urls.py): nominations sits below documents.
+review_urlpatterns = [
+    path(
+        "review/forward/<slug:level>/<int:body_id>/summary.xlsx",
+        views.forward_summary,
+        name="forward_summary",
+    ),
+]

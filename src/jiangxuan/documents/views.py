@@ -3,9 +3,16 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .downloads import DocumentFile, attachment, nomination_form_file, summary_file
+from .downloads import (
+    DocumentFile,
+    attachment,
+    forwarded_summary_file,
+    nomination_form_file,
+    summary_file,
+)
 
 
 def _respond(document: DocumentFile | None) -> FileResponse:
@@ -34,3 +41,15 @@ def summary_xlsx(request: HttpRequest, code: str) -> FileResponse:
     """The campaign's summary sheet (汇总表) as XLSX: the office gets every unit, a clerk
     her own."""
     return _respond(summary_file(request.user, code))
+
+
+@login_required
+@require_GET
+def forward_summary(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+    """The level's summary sheet (汇总表) of what a body forwarded (``?campaign=``), in its
+    rank order, as XLSX. Mounted beside the forwarding page it belongs to, as
+    ``nominations:forward_summary`` (``review_urlpatterns``)."""
+    document = forwarded_summary_file(request.user, request.GET.get("campaign", ""), level, body_id)
+    if document is None:
+        raise Http404(_("没有找到该报送批次。"))
+    return attachment(document)

@@ -27,11 +27,11 @@ from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.api_common import UnitRef, unit_ref
 from jiangxuan.accounts.selectors import unit_by_code
-from jiangxuan.api.common import UnitRef, unit_ref
-from jiangxuan.api.errors import ApiError, ErrorOut, field_error, not_found
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
+from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 from jiangxuan.core.masking import PersonalDataKind, mask
 from jiangxuan.nominations.api import form_values
 from jiangxuan.nominations.models import Nomination

@@ -27,11 +27,10 @@ from ninja import File, Form, NinjaAPI, Query, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.api_common import ALL_ROLES, UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import units_in_scope
-from jiangxuan.api.common import ALL_ROLES, UnitRef, home_unit, unit_ref
-from jiangxuan.api.errors import ErrorOut, error_response, field_error, not_found
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.api import visible_campaign
 from jiangxuan.campaigns.enums import RuleStatus
@@ -42,6 +41,7 @@ from jiangxuan.campaigns.selectors import (
     category_of,
     nominating_unit_for,
 )
+from jiangxuan.core.api_errors import ErrorOut, error_response, field_error, not_found
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.masking import PersonalDataKind, mask
 

@@ -16,9 +16,9 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
-from jiangxuan.api.common import UnitRef, unit_ref
-from jiangxuan.api.errors import ErrorOut, field_error, not_found
+from jiangxuan.accounts.api_common import UnitRef, unit_ref
 from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 
 from . import review
 from .models import Decision, Nomination, SignOff

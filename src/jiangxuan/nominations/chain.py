@@ -14,34 +14,163 @@ found in the organization tree from the nomination's workplace and nominating un
 
 Levels marked ``skipped_by_direct`` are skipped for units of a ``direct`` category
 (seed 001 三(一)3: SOEs and 技工院校 submit straight to the city).
+
+The rules read the tree through an :class:`OrgTree`: by default :data:`DATABASE`, a few
+queries per call; for many nominations at once, an :class:`OrgIndex` holds the tree
+around them in memory (two queries in all), so a page listing them stays N+1-safe.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from django.db.models import F, Q
+from django.db.models.functions import Substr
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.selectors import category_of
+from jiangxuan.campaigns.selectors import category_of, within_roots
 
 AREA_LEVELS = ("county", "city", "province")
+#: Area bodies the chain may name below a region or a workplace.
+AREA_BODY_KINDS = ("union", "hr_bureau", "government")
 SIGNING_ROLES = {Role.REVIEWER, Role.CLERK}
 
 
-def levels_for(nomination: Any) -> list[s.ReviewLevel]:
+# --------------------------------------------------------------------------- the tree
+
+
+class OrgTree(Protocol):
+    """The reads of the organization tree that the chain's rules make."""
+
+    def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit's ancestors, root first."""
+        ...
+
+    def parent(self, unit: OrgUnit) -> OrgUnit | None:
+        """The unit's parent, or None for a root."""
+        ...
+
+    def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
+        """The first child (tree order) of ``kind``; an area body (``governs_region``) when
+        asked."""
+        ...
+
+    def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
+        """The nominating-unit category of ``unit`` (campaigns.selectors.category_of)."""
+        ...
+
+
+class DatabaseTree:
+    """The tree read from the database at each call."""
+
+    def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit's ancestors, root first (one query)."""
+        return list(OrgUnit.objects.get_ancestors(unit))
+
+    def parent(self, unit: OrgUnit) -> OrgUnit | None:
+        """The unit's parent, or None for a root."""
+        return OrgUnit.objects.get_parent(unit)
+
+    def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
+        """The first child of ``kind`` (an area body when asked; one query)."""
+        children = OrgUnit.objects.get_children(unit).filter(kind=kind)
+        return (children.filter(governs_region=True) if area_body else children).first()
+
+    def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
+        """The unit's nominating-unit category (a query per ``within`` match)."""
+        return category_of(unit, spec)
+
+
+#: The default tree of the rules below.
+DATABASE = DatabaseTree()
+
+
+class OrgIndex:
+    """Organization units held in memory, with the reads of :class:`OrgTree`.
+
+    Built from the given units (workplaces, nominating units), every ancestor of those, and
+    the unions, HR bureaus and governments directly below any of them, plus the roots named
+    by the specification's ``within`` matches: enough for the chain of every nomination
+    whose workplace and nominating unit are among the units.
+    """
+
+    def __init__(self, units: Iterable[OrgUnit], roots: Mapping[str, OrgUnit]):
+        self.by_path = {unit.path: unit for unit in units}
+        self.children: dict[str, list[OrgUnit]] = defaultdict(list)
+        for unit in sorted(self.by_path.values(), key=lambda u: u.path):
+            self.children[unit.path[: -OrgUnit.steplen]].append(unit)
+        self.roots = roots
+
+    @classmethod
+    def around(cls, units: Iterable[OrgUnit | None], spec: s.CampaignSpec) -> OrgIndex:
+        """Two queries: the tree around ``units`` and the specification's ``within`` roots."""
+        step = OrgUnit.steplen
+        prefixes = {
+            unit.path[:end]
+            for unit in units
+            if unit is not None
+            for end in range(step, len(unit.path) + 1, step)
+        }
+        rows = (
+            list(
+                OrgUnit.objects.annotate(parent_path=Substr("path", 1, (F("depth") - 1) * step))
+                .filter(
+                    Q(path__in=prefixes)
+                    | Q(parent_path__in=prefixes, kind__in=AREA_BODY_KINDS, depth__gt=1)
+                )
+                .order_by("path")
+            )
+            if prefixes
+            else []
+        )
+        return cls(rows, within_roots(spec))
+
+    def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
+        """The unit's ancestors, root first."""
+        step = OrgUnit.steplen
+        paths = (unit.path[:end] for end in range(step, len(unit.path), step))
+        return [self.by_path[path] for path in paths if path in self.by_path]
+
+    def parent(self, unit: OrgUnit) -> OrgUnit | None:
+        """The unit's parent, or None for a root."""
+        return self.by_path.get(unit.path[: -OrgUnit.steplen])
+
+    def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
+        """The first child (tree order) of ``kind``; an area body when asked."""
+        return next(
+            (
+                c
+                for c in self.children.get(unit.path, [])
+                if c.kind == kind and (c.governs_region or not area_body)
+            ),
+            None,
+        )
+
+    def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
+        """The unit's nominating-unit category, with the ``within`` roots held here."""
+        return category_of(unit, spec, roots=self.roots)
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def levels_for(nomination: Any, *, tree: OrgTree = DATABASE) -> list[s.ReviewLevel]:
     """The levels this nomination passes through, in order."""
     spec = nomination.campaign.specification
     unit = nomination.nominating_unit
-    category = category_of(unit, spec) if unit is not None else None
+    category = tree.category_of(unit, spec) if unit is not None else None
     direct = bool(category and category.direct)
     return [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
 
 
-def level_named(nomination: Any, code: str) -> s.ReviewLevel | None:
+def level_named(nomination: Any, code: str, *, tree: OrgTree = DATABASE) -> s.ReviewLevel | None:
     """The level ``code`` of this nomination's chain, or None."""
-    return next((lv for lv in levels_for(nomination) if lv.code == code), None)
+    return next((lv for lv in levels_for(nomination, tree=tree) if lv.code == code), None)
 
 
 def next_level(nomination: Any, code: str) -> s.ReviewLevel | None:
@@ -52,51 +181,53 @@ def next_level(nomination: Any, code: str) -> s.ReviewLevel | None:
     return levels[index + 1] if index + 1 < len(levels) else None
 
 
-def _region_at(unit: OrgUnit, level: str) -> OrgUnit | None:
-    for node in [unit, *reversed(OrgUnit.objects.get_ancestors(unit))]:
+def _region_at(unit: OrgUnit, level: str, tree: OrgTree) -> OrgUnit | None:
+    for node in [unit, *reversed(tree.ancestors(unit))]:
         if node.kind == "region" and node.level == level:
             return node
     return None
 
 
-def _area_body(region: OrgUnit | None, kind: str) -> OrgUnit | None:
-    if region is None:
-        return None
-    return OrgUnit.objects.get_children(region).filter(kind=kind, governs_region=True).first()
+def _area_body(region: OrgUnit | None, kind: str, tree: OrgTree) -> OrgUnit | None:
+    return tree.child(region, kind, area_body=True) if region is not None else None
 
 
-def body_for(nomination: Any, level: s.ReviewLevel, signer: str) -> OrgUnit | None:
+def body_for(
+    nomination: Any, level: s.ReviewLevel, signer: str, *, tree: OrgTree = DATABASE
+) -> OrgUnit | None:
     """The organization that signs for ``signer`` at ``level``, or None if the tree has none."""
     workplace = nomination.workplace or nomination.nominating_unit
     unit = nomination.nominating_unit or workplace
+    if workplace is None:
+        return None
     if signer == "workplace":
         return workplace
     if signer == "workplace_union":
-        union = OrgUnit.objects.get_children(workplace).filter(kind="union").first()
-        return union or workplace
+        return tree.child(workplace, "union") or workplace
     if signer == "nominating_unit":
         return unit
     if signer in ("union", "hr_bureau"):
         if level.level in AREA_LEVELS:
-            region = _region_at(workplace, level.level)
+            region = _region_at(workplace, level.level, tree)
             # A unit reporting straight to a higher level (seed 000 省直机关工会) has no
             # area at this level: it signs for the level itself.
-            return _area_body(region, signer) if region is not None else unit
-        if unit is not None and unit.kind == signer:
+            return _area_body(region, signer, tree) if region is not None else unit
+        if unit.kind == signer:
             return unit
-        parent = OrgUnit.objects.get_parent(unit) if unit is not None else None
-        return (
-            _area_body(parent, signer) if parent is not None and parent.kind == "region" else unit
-        )
-    if signer == "government":
-        region = _region_at(workplace, level.level) if level.level in AREA_LEVELS else None
-        return _area_body(region, "government") if region else None
+        parent = tree.parent(unit)
+        if parent is not None and parent.kind == "region":
+            return _area_body(parent, signer, tree)
+        return unit
+    if signer == "government" and level.level in AREA_LEVELS:
+        return _area_body(_region_at(workplace, level.level, tree), "government", tree)
     return None
 
 
-def bodies_at(nomination: Any, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
+def bodies_at(
+    nomination: Any, level: s.ReviewLevel, *, tree: OrgTree = DATABASE
+) -> list[tuple[str, OrgUnit | None]]:
     """(signer, body) for every signer the chain names at ``level``."""
-    return [(signer, body_for(nomination, level, signer)) for signer in level.signers]
+    return [(signer, body_for(nomination, level, signer, tree=tree)) for signer in level.signers]
 
 
 def required_bodies(nomination: Any, level: s.ReviewLevel) -> set[int]:

@@ -37,6 +37,7 @@ from .chain import (
 )
 from .enums import NominationAction, NominationState
 from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
+from .penalties import penalties
 from .workflow import InvalidTransition, NominationError, transition
 
 
@@ -161,10 +162,9 @@ def _check_clearances(nomination: Nomination, level: Any) -> None:
 def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> None:
     """Apply each nominating unit's quota at the level where that unit signs: what it has
     forwarded there plus this batch must lie within [min, max] per award (or in total)."""
-    # Penalties are recorded by the notices app (objections found falsification); they
-    # bind this campaign's quotas: a barred unit, a reduced quota, a place not refilled.
-    from jiangxuan.notices import selectors as penalties
-
+    # Penalties (objections found falsification) bind this campaign's quotas: a reduced
+    # quota, a place not refilled (seed 001 三(二)4).
+    recorded = penalties()
     spec = campaign.specification
     units = {
         n.nominating_unit
@@ -191,13 +191,13 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> No
                 continue
             # A unit that signs at two levels forwards one nominee twice: count people.
             counted = set(earlier.values_list("nomination_id", flat=True))
-            lost = penalties.no_substitute_nominations(campaign).filter(nominating_unit=unit)
+            lost = recorded.no_substitute_nominations(campaign).filter(nominating_unit=unit)
             if quota.award:
                 lost = lost.filter(award__code=quota.award)
             counted |= set(lost.values_list("id", flat=True))
             count = len(counted | {n.pk for n in mine})
             maximum = quota.max
-            reduction = penalties.penalty_quota_reduction(
+            reduction = recorded.penalty_quota_reduction(
                 unit, campaign.series, for_campaign=campaign
             )
             if maximum is not None and reduction:

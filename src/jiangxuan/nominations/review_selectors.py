@@ -21,6 +21,7 @@ from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.selectors import campaigns_visible_to
 
 from .chain import (
     SIGNING_ROLES,
@@ -354,6 +355,24 @@ def signing_body(user: User, body_id: int) -> OrgUnit | None:
         if membership.role in SIGNING_ROLES and membership.org_unit_id == body_id:
             return membership.org_unit
     return None
+
+
+def forward_scope(
+    user: User, code: str, level: str, body_id: int
+) -> tuple[Campaign, s.ReviewLevel, OrgUnit] | None:
+    """The campaign ``code``, its review level ``level`` and the body ``body_id`` of a
+    forwarding batch, or None (the caller answers 404) when the campaign is not visible
+    to ``user``, the level is not in its chain, or ``user`` does not sign for the body."""
+    campaign = campaigns_visible_to(user).filter(code=code).first()
+    body = signing_body(user, body_id)
+    if campaign is None or body is None:
+        return None
+    level_spec = next(
+        (lv for lv in campaign.specification.review_chain.levels if lv.code == level), None
+    )
+    if level_spec is None:
+        return None
+    return campaign, level_spec, body
 
 
 @dataclass

@@ -35,6 +35,7 @@ from . import validators
 from .eligibility import evaluate_rules
 from .enums import NominationAction, NominationState
 from .models import EligibilityOverride, Evidence, Forwarding, LevelClearance, Nomination
+from .penalties import penalties
 from .workflow import InvalidTransition, NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
@@ -90,10 +91,7 @@ def create_nomination(
             _("“%(unit)s”不属于本活动的任何推荐单位类别，请联系上级单位。")
             % {"unit": workplace.name}
         )
-    # Penalties come from the notices app (seed 001 三(二)4: 取消推荐单位参加下一届评选的资格).
-    from jiangxuan.notices.selectors import unit_barred
-
-    if unit_barred(nominating_unit, campaign.series, for_campaign=campaign):
+    if penalties().unit_barred(nominating_unit, campaign.series, for_campaign=campaign):
         raise NominationError(
             _("%(unit)s因上一届评选中弄虚作假，已被取消本届推荐资格。")
             % {"unit": nominating_unit.name}
@@ -202,10 +200,10 @@ def save_nomination(
         nomination.publication_consent = publication_consent
         changed.append("publication_consent")
     if "id_number" in changed and nomination.id_number:
-        from jiangxuan.notices.selectors import no_substitute_nominations
-
-        revoked = no_substitute_nominations(nomination.campaign).filter(
-            id_index=blind_index(nomination.id_number)
+        revoked = (
+            penalties()
+            .no_substitute_nominations(nomination.campaign)
+            .filter(id_index=blind_index(nomination.id_number))
         )
         if revoked.exists():
             raise NominationError(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_review
+from . import views, views_campaign, views_review
 
 app_name = "nominations"
 
@@ -20,18 +20,20 @@ urlpatterns = [
         views.evidence_delete,
         name="evidence_delete",
     ),
-    # Level-by-level review (views_review).
+    # Level-by-level review (views_review); the level's summary sheet is added to this
+    # namespace by documents (documents.urls.review_urlpatterns).
     path("review/", views_review.review_queue, name="review_queue"),
     path("<int:pk>/sign-off/", views_review.sign_off, name="sign_off"),
     path("review/forward/<slug:level>/<int:body_id>/", views_review.forward, name="forward"),
-    path(
-        "review/forward/<slug:level>/<int:body_id>/summary.xlsx",
-        views_review.forward_summary,
-        name="forward_summary",
-    ),
     path(
         "review/forward/<slug:level>/<int:body_id>/letter.docx",
         views_review.forward_letter,
         name="forward_letter",
     ),
+]
+
+#: A campaign's page, served in the ``campaigns`` namespace (jiangxuan/urls.py): it shows
+#: the user's nominating unit's quotas and their use, which campaigns cannot read.
+campaign_urlpatterns = [
+    path("<slug:code>/", views_campaign.campaign_detail, name="detail"),
 ]

@@ -1,6 +1,7 @@
 """Pages of the level-by-level review: the reviewer's work queue, the sign-off form, the
-ranked forwarding of a level's nominations, and the level's summary sheet (XLSX) and
-nomination letter (DOCX).
+ranked forwarding of a level's nominations, and the level's nomination letter (DOCX).
+The level's summary sheet (XLSX) is a document: ``documents.views.forward_summary``,
+under this app's URL name ``nominations:forward_summary``.
 
 Thin: objects come from the selectors (out of scope answers 404), every write is one
 call to ``review``; a refusal is shown on the page in Chinese with what was typed kept.
@@ -22,10 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import campaigns_visible_to
 from jiangxuan.core.http import forbidden
-from jiangxuan.documents import services as documents
-from jiangxuan.documents.selectors import may_see_personal_data
 
 from . import review, services
 from .letters import DOCX_TYPE, render_nomination_letter
@@ -34,12 +32,12 @@ from .review_selectors import (
     ForwardRow,
     ensure_turn,
     forward_batches,
+    forward_scope,
     forwarded_by,
     nominations_ready_to_forward,
     nominations_to_review,
     review_panel,
     review_queue_groups,
-    signing_body,
 )
 from .selectors import nomination_for
 from .workflow import NominationError
@@ -137,16 +135,10 @@ def _forward_scope(
     is not visible, the level is not in its chain, or the user does not sign for the
     body."""
     code = request.GET.get("campaign") or request.POST.get("campaign", "")
-    campaign = campaigns_visible_to(request.user).filter(code=code).first()
-    body = signing_body(request.user, body_id)
-    if campaign is None or body is None:
+    scope = forward_scope(request.user, code, level, body_id)
+    if scope is None:
         raise Http404(_("没有找到该报送批次。"))
-    level_spec = next(
-        (lv for lv in campaign.specification.review_chain.levels if lv.code == level), None
-    )
-    if level_spec is None:
-        raise Http404(_("没有找到该报送批次。"))
-    return campaign, level_spec, body
+    return scope
 
 
 def _posted_order(request: HttpRequest, rows: list[ForwardRow]) -> tuple[list[int], list[int]]:
@@ -223,23 +215,6 @@ def forward(request: HttpRequest, level: str, body_id: int) -> HttpResponse:
         },
         status=status,
     )
-
-
-@login_required
-@require_GET
-def forward_summary(request: HttpRequest, level: str, body_id: int) -> FileResponse:
-    """The level's summary sheet (汇总表) of what ``body`` forwarded, in its rank order,
-    as XLSX; personal data in full only where the user may see it (audited)."""
-    campaign, _level_spec, body = _forward_scope(request, level, body_id)
-    rows = forwarded_by(campaign, level, body)
-    unmasked = {n.pk for n in rows if may_see_personal_data(request.user, n)}
-    data = documents.render_summary_xlsx(campaign, rows, unmasked_ids=unmasked, unit_name=body.name)
-    if unmasked:
-        documents.record_unmasked_export(
-            actor=request.user, obj=campaign, file_format="xlsx", nomination_ids=sorted(unmasked)
-        )
-    title = campaign.specification.summary_sheet.title
-    return _download(data, f"{title}-{body.name}.xlsx", documents.XLSX_TYPE)
 
 
 @login_required

@@ -3,8 +3,9 @@
 Each ``notify_*`` function writes in-app notifications in the caller's transaction and
 defers the e-mail with ``transaction.on_commit`` (docs/conventions.md 8.2): a platform user with an
 e-mail address gets the same message by mail, through an approved outbox message that
-the ``send_outbox_message`` task delivers. Mail to nominees and units (addresses that
-belong to no platform user) is a draft until the campaign office approves it.
+the ``send_outbox_message`` task delivers (:mod:`.delivery`). Mail to nominees and units
+(addresses that belong to no platform user) is a draft until the campaign office approves
+it.
 
 Messages never carry ID numbers, phone numbers or bank accounts: every title, subject
 and body passes through :func:`jiangxuan.core.logging.redact` before it is stored.
@@ -16,12 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -39,12 +38,12 @@ from jiangxuan.nominations.selectors import nominations_visible_to
 from jiangxuan.notices.models import Objection, PublicNotice
 
 from . import selectors
+from .delivery import send_after_commit
 from .enums import NotificationKind, OutboxState
 from .models import Notification, OutboxMessage
 
 ROLE = Role.CAMPAIGN_OFFICE
 DEADLINE_DAYS = (7, 3, 1)
-MAX_ERROR_CHARS = 300
 
 
 class OutboxError(Exception):
@@ -80,13 +79,6 @@ def _mail_text(body: str, link: str) -> str:
     if link:
         lines.append(_("请登录匠选平台查看：%(url)s") % {"url": f"{site}{link}"})
     return "\n\n".join(lines)
-
-
-def _enqueue(message: OutboxMessage) -> None:
-    from .tasks import send_outbox_message
-
-    message_id = message.pk
-    transaction.on_commit(lambda: send_outbox_message.enqueue(message_id), robust=True)
 
 
 @transaction.atomic
@@ -151,7 +143,7 @@ def notify_users(
                 obj=message,
                 after={"kind": kind, "recipient": user.pk, "state": message.state},
             )
-            _enqueue(message)
+            send_after_commit(message)
     _forget_unread(n.recipient_id for n in created)
     return created
 
@@ -463,7 +455,8 @@ def edit_outbox_message(
 
 @transaction.atomic
 def approve_outbox_message(message: OutboxMessage, *, actor: User) -> OutboxMessage:
-    """Approve a draft; it is sent by the ``send_outbox_message`` task after commit.
+    """Approve a draft; it is sent by the ``send_outbox_message`` task after commit
+    (:mod:`.delivery`).
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
@@ -482,7 +475,7 @@ def approve_outbox_message(message: OutboxMessage, *, actor: User) -> OutboxMess
         before={"state": OutboxState.DRAFT},
         after={"state": locked.state},
     )
-    _enqueue(locked)
+    send_after_commit(locked)
     return locked
 
 
@@ -506,41 +499,3 @@ def discard_outbox_message(message: OutboxMessage, *, actor: User) -> OutboxMess
         after={"state": locked.state},
     )
     return locked
-
-
-@transaction.atomic
-def deliver_outbox_message(message_id: int) -> OutboxMessage | None:
-    """Send one approved message through the default mailer (``MAILERS``) and record
-    the outcome (sent, or failed with the error). Anything not approved is left alone
-    (a message is sent once). Returns the message, or None when it no longer exists.
-    """
-    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-    if message is None or message.state != OutboxState.APPROVED:
-        return message
-    email = EmailMessage(
-        subject=message.subject,
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-    )
-    fields: dict[str, Any]
-    try:
-        email.send()
-    except Exception as exc:  # any backend failure is recorded on the message, not raised
-        fields = {
-            "state": OutboxState.FAILED,
-            "error": redact(f"{type(exc).__name__}: {exc}")[:MAX_ERROR_CHARS],
-        }
-    else:
-        fields = {"state": OutboxState.SENT, "sent_at": timezone.now(), "error": ""}
-    for name, value in fields.items():
-        setattr(message, name, value)
-    message.save(update_fields=[*fields, "updated_at"])
-    record_audit(
-        actor=None,
-        action=f"outbox.{message.state}",
-        obj=message,
-        before={"state": OutboxState.APPROVED},
-        after={"state": message.state, "error": message.error},
-    )
-    return message

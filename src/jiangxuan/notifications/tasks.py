@@ -1,4 +1,7 @@
-"""Background tasks (django.tasks): they take ids or ISO dates only and call a service."""
+"""Background tasks (django.tasks): they take ids or ISO dates only and call a service.
+
+The outbox's ``send_outbox_message`` is in :mod:`.delivery`, below the services that
+enqueue it."""
 
 from __future__ import annotations
 
@@ -8,13 +11,6 @@ from django.tasks import task
 from django.utils import timezone
 
 from . import services
-
-
-@task
-def send_outbox_message(message_id: int) -> str:
-    """Send one approved outbox message; returns its resulting state."""
-    message = services.deliver_outbox_message(message_id)
-    return message.state if message else ""
 
 
 @task

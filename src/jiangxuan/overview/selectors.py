@@ -2,24 +2,20 @@
 office and leading group (issue 3, "Overview for the campaign office").
 
 Every read runs a fixed number of queries whatever the number of nominations, units,
-notices or objections (docs/conventions.md 8.5). The review chain's bodies and the nominating-unit
-categories are therefore resolved in memory over one read of the organization tree around
-the campaign's nominations (:class:`OrgIndex`), following the same rules as
-:func:`jiangxuan.nominations.chain.body_for`, :func:`~jiangxuan.nominations.chain.levels_for`
-and :func:`jiangxuan.campaigns.selectors.unit_matches`, which query per call; the tests
-compare both on every seed campaign.
+notices or objections (docs/conventions.md 8.5). The review chain's bodies and the
+nominating-unit categories therefore come from the chain's own rules
+(:mod:`jiangxuan.nominations.chain`) over one read of the organization tree around the
+campaign's nominations (:class:`~jiangxuan.nominations.chain.OrgIndex`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import Substr
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +26,7 @@ from jiangxuan.campaigns.enums import Signer
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of, office_campaign_ids
 from jiangxuan.campaigns.spec import SHANGHAI
-from jiangxuan.nominations.chain import AREA_LEVELS
+from jiangxuan.nominations.chain import OrgIndex, bodies_at, level_named
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Forwarding, Nomination, SignOff
 from jiangxuan.nominations.services import QuotaUsage
@@ -39,8 +35,6 @@ from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
 
 #: Who may open a campaign's overview; only the office acts on what it shows.
 OVERVIEW_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP}
-#: Area bodies the chain may name below a region or a workplace.
-AREA_BODY_KINDS = ("union", "hr_bureau", "government")
 #: Nominations waiting for opinions at their current level.
 REVIEW_STATES = (NominationState.SUBMITTED, NominationState.IN_REVIEW)
 #: Columns of the nominations table besides the chain's levels.
@@ -61,152 +55,6 @@ def acts_for_office(user: User, campaign: Campaign) -> bool:
     """Whether ``user`` is the campaign office of ``campaign`` (the leading group sees the
     overview but the notice and background-check pages are the office's)."""
     return campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
-
-
-# --------------------------------------------------------------------------- org tree
-
-
-class OrgIndex:
-    """Organization units held in memory, with the tree reads the review chain needs.
-
-    Built from the units of the nominations (workplace, nominating unit), every ancestor
-    of those, and the unions, HR bureaus and governments directly below any of them, plus
-    the roots named by the specification's ``within`` matches.
-    """
-
-    def __init__(self, units: Iterable[OrgUnit], roots: dict[str, OrgUnit]):
-        self.by_path = {unit.path: unit for unit in units}
-        self.children: dict[str, list[OrgUnit]] = defaultdict(list)
-        for unit in sorted(self.by_path.values(), key=lambda u: u.path):
-            self.children[unit.path[: -OrgUnit.steplen]].append(unit)
-        self.roots = roots
-
-    @classmethod
-    def around(cls, units: Iterable[OrgUnit | None], spec: s.CampaignSpec) -> OrgIndex:
-        """Two queries: the tree around ``units`` and the specification's ``within`` roots."""
-        step = OrgUnit.steplen
-        prefixes = {
-            unit.path[:end]
-            for unit in units
-            if unit is not None
-            for end in range(step, len(unit.path) + 1, step)
-        }
-        within = {code for category in spec.unit_categories for code in category.match.within}
-        rows = (
-            list(
-                OrgUnit.objects.annotate(parent_path=Substr("path", 1, (F("depth") - 1) * step))
-                .filter(
-                    Q(path__in=prefixes)
-                    | Q(parent_path__in=prefixes, kind__in=AREA_BODY_KINDS, depth__gt=1)
-                )
-                .order_by("path")
-            )
-            if prefixes
-            else []
-        )
-        roots = {u.code: u for u in OrgUnit.objects.filter(code__in=within)} if within else {}
-        return cls(rows, roots)
-
-    def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
-        """The unit's ancestors, root first."""
-        step = OrgUnit.steplen
-        paths = (unit.path[:end] for end in range(step, len(unit.path), step))
-        return [self.by_path[path] for path in paths if path in self.by_path]
-
-    def parent(self, unit: OrgUnit) -> OrgUnit | None:
-        """The unit's parent, or None for a root."""
-        return self.by_path.get(unit.path[: -OrgUnit.steplen])
-
-    def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
-        """The first child (tree order) of ``kind``; an area body (``governs_region``) when
-        asked."""
-        return next(
-            (
-                c
-                for c in self.children.get(unit.path, [])
-                if c.kind == kind and (c.governs_region or not area_body)
-            ),
-            None,
-        )
-
-    # -- campaigns.selectors.unit_matches / category_of, without queries
-
-    def matches(self, unit: OrgUnit, category: s.UnitCategory) -> bool:
-        """Whether ``unit`` belongs to the nominating-unit ``category``."""
-        match = category.match
-        if match.orgs and unit.code not in match.orgs:
-            return False
-        if match.kinds and unit.kind not in match.kinds:
-            return False
-        if match.levels and unit.level not in match.levels:
-            return False
-        if match.governs_region is not None and unit.governs_region != match.governs_region:
-            return False
-        if match.within and not any(
-            unit.path.startswith(self.roots[code].path)
-            for code in match.within
-            if code in self.roots
-        ):
-            return False
-        return not (
-            match.ownership and not any(word in unit.ownership_type for word in match.ownership)
-        )
-
-    def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
-        """The first category of ``spec`` that ``unit`` belongs to, or None."""
-        return next((c for c in spec.unit_categories if self.matches(unit, c)), None)
-
-    # -- nominations.chain.levels_for / body_for, without queries
-
-    def levels_for(self, nomination: Nomination, spec: s.CampaignSpec) -> list[s.ReviewLevel]:
-        """The levels the nomination passes through; a ``direct`` category skips the levels
-        marked ``skipped_by_direct`` (seed 001 三(一)3)."""
-        unit = nomination.nominating_unit
-        category = self.category_of(unit, spec) if unit is not None else None
-        direct = bool(category and category.direct)
-        return [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
-
-    def _region_at(self, unit: OrgUnit, level: str) -> OrgUnit | None:
-        for node in [unit, *reversed(self.ancestors(unit))]:
-            if node.kind == "region" and node.level == level:
-                return node
-        return None
-
-    def _area_body(self, region: OrgUnit | None, kind: str) -> OrgUnit | None:
-        return self.child(region, kind, area_body=True) if region is not None else None
-
-    def body_for(self, nomination: Nomination, level: s.ReviewLevel, signer: str) -> OrgUnit | None:
-        """The organization that signs for ``signer`` at ``level``, or None where the tree
-        has none (rules in :mod:`jiangxuan.nominations.chain`)."""
-        workplace = nomination.workplace or nomination.nominating_unit
-        unit = nomination.nominating_unit or workplace
-        if workplace is None:
-            return None
-        if signer == "workplace":
-            return workplace
-        if signer == "workplace_union":
-            return self.child(workplace, "union") or workplace
-        if signer == "nominating_unit":
-            return unit
-        if signer in ("union", "hr_bureau"):
-            if level.level in AREA_LEVELS:
-                region = self._region_at(workplace, level.level)
-                return self._area_body(region, signer) if region is not None else unit
-            if unit.kind == signer:
-                return unit
-            parent = self.parent(unit)
-            if parent is not None and parent.kind == "region":
-                return self._area_body(parent, signer)
-            return unit
-        if signer == "government" and level.level in AREA_LEVELS:
-            return self._area_body(self._region_at(workplace, level.level), "government")
-        return None
-
-    def bodies_at(
-        self, nomination: Nomination, level: s.ReviewLevel
-    ) -> list[tuple[str, OrgUnit | None]]:
-        """(signer, body) for every signer the chain names at ``level``."""
-        return [(sg, self.body_for(nomination, level, sg)) for sg in level.signers]
 
 
 # --------------------------------------------------------------------------- the overview
@@ -426,11 +274,10 @@ def _quota_rows(
 
 
 def _waiting_sign_offs(
-    campaign: Campaign, index: OrgIndex, nominations: list[Nomination], now: dt.datetime
+    index: OrgIndex, nominations: list[Nomination], now: dt.datetime
 ) -> list[WaitingSignOff]:
     """Nominations under review whose current level's bodies have not all approved in the
     current round (seed 000 附件2; seed 003 附件: 盖章 ×2), oldest wait first: two queries."""
-    spec = campaign.specification
     approved: dict[tuple[int, str, int], set[int]] = defaultdict(set)
     for so in SignOff.objects.filter(
         nomination__in=[n.pk for n in nominations], decision=Decision.APPROVE
@@ -445,13 +292,13 @@ def _waiting_sign_offs(
     signer_labels = dict(Signer.choices)
     rows = []
     for n in nominations:
-        level = next((lv for lv in index.levels_for(n, spec) if lv.code == n.level), None)
+        level = level_named(n, n.level, tree=index)
         if level is None:
             continue
         signed = approved[(n.pk, level.code, n.review_round)]
         waiting: list[WaitingBody] = []
         seen: set[int] = set()
-        for signer, body in index.bodies_at(n, level):
+        for signer, body in bodies_at(n, level, tree=index):
             # A body named for two signers (a workplace without its own union) signs once.
             if body is not None and (body.id in signed or body.id in seen):
                 continue
@@ -511,10 +358,12 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
             "workplace",
         )
     )
+    for n in under_review:
+        n.campaign = campaign  # one campaign, its specification parsed once, for the chain
     index = OrgIndex.around(
         [u for n in under_review for u in (n.workplace, n.nominating_unit)], spec
     )
-    waiting = _waiting_sign_offs(campaign, index, under_review, now) if under_review else []
+    waiting = _waiting_sign_offs(index, under_review, now) if under_review else []
     quotas = _quota_rows(campaign, index, award_names)
     notices = list(
         PublicNotice.objects.filter(campaign=campaign, state=NoticeState.RUNNING)

@@ -25,7 +25,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
-from jiangxuan.api.errors import ErrorOut
+from jiangxuan.core.api_errors import ErrorOut
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services

@@ -1,5 +1,5 @@
-"""Template helpers for the web UI: masking, status badges, labels of spec values, and
-read-only display of nomination form fields."""
+"""Template helpers for the web UI: masking, status badges, labels of enum values
+(registered in core.labels), and read-only display of nomination form fields."""
 
 import datetime as dt
 from typing import Any
@@ -8,15 +8,8 @@ from django import template
 from django.forms import BoundField
 from django.utils.translation import gettext as _
 
-from jiangxuan.campaigns.enums import (
-    CampaignState,
-    NoticeDayUnit,
-    RuleStatus,
-    Signer,
-    StepKind,
-)
+from jiangxuan.core import labels
 from jiangxuan.core.masking import PersonalDataKind, mask
-from jiangxuan.nominations.enums import NominationState
 
 register = template.Library()
 
@@ -28,29 +21,6 @@ PERSONAL_KINDS = {
     "bank_account": PersonalDataKind.BANK_ACCOUNT,
 }
 
-_BADGE_CLASSES = {
-    RuleStatus.PASSED: "ok",
-    RuleStatus.FAILED: "bad",
-    RuleStatus.NEEDS_EVIDENCE: "warn",
-    NominationState.DRAFT: "muted",
-    NominationState.SUBMITTED: "info",
-    NominationState.IN_REVIEW: "info",
-    NominationState.RETURNED: "warn",
-    NominationState.APPROVED: "ok",
-    NominationState.REJECTED: "bad",
-    NominationState.WITHDRAWN: "muted",
-    NominationState.REVOKED: "bad",
-}
-
-_LABELS: dict[str, type] = {
-    "rule_status": RuleStatus,
-    "nomination_state": NominationState,
-    "campaign_state": CampaignState,
-    "signer": Signer,
-    "step_kind": StepKind,
-    "day_unit": NoticeDayUnit,
-}
-
 
 @register.filter
 def masked(value: str | None, kind: str) -> str:
@@ -60,8 +30,9 @@ def masked(value: str | None, kind: str) -> str:
 
 @register.filter
 def label_of(value: str | None, vocabulary: str) -> str:
-    """The translated label of an enum value, e.g. ``{{ s|label_of:"signer" }}``."""
-    choices = _LABELS[vocabulary]
+    """The translated label of an enum value, e.g. ``{{ s|label_of:"signer" }}``; the
+    vocabularies are registered by the apps owning the enums (core.labels)."""
+    choices = labels.vocabulary(vocabulary)
     return str(choices(value).label) if value in choices.values else (value or "")
 
 
@@ -70,7 +41,7 @@ def status_badge(value: str | None, vocabulary: str = "nomination_state") -> dic
     """A coloured badge for a nomination state or an eligibility status."""
     return {
         "text": label_of(value, vocabulary) if value else _("未评估"),
-        "tone": _BADGE_CLASSES.get(value or "", "muted"),
+        "tone": labels.badge_tone(value or ""),
     }
 
 

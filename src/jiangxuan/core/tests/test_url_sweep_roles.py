@@ -21,8 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from jiangxuan.accounts.models import User
-from jiangxuan.core.demo import build_demo
 from jiangxuan.decisions.models import ApprovalList, CommendationDecision
+from jiangxuan.demo.build import build_demo
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice

@@ -1,7 +1,7 @@
 """factory_boy factories for users, memberships and nominations.
 
 ``NominationFactory`` needs a campaign (e.g. from the ``seed_campaign`` fixture); it fills
-the campaign form's core fields from :mod:`jiangxuan.core.samples` (a valid resident ID
+the campaign form's core fields from :mod:`jiangxuan.demo.samples` (a valid resident ID
 number, phone, skill level, honours from the campaign's catalogue ...) shaped to meet the
 award's hard rules, unless ``failure=`` names a rule to break. Values passed explicitly
 win. The nomination is a draft; eligibility is not evaluated (call
@@ -20,7 +20,7 @@ from factory.django import DjangoModelFactory, Password
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
-from jiangxuan.core.samples import SampleGenerator, region_prefix
+from jiangxuan.demo.samples import SampleGenerator, region_prefix
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 
@@ -72,7 +72,7 @@ class NominationFactory(DjangoModelFactory):
     """A draft nomination for ``campaign`` (required) and ``award`` (default: its first).
 
     Extra arguments: ``sample_seed`` (default: a sequence; the same seed gives the same
-    person) and ``failure`` (one of :data:`jiangxuan.core.samples.FAILURES`, default None
+    person) and ``failure`` (one of :data:`jiangxuan.demo.samples.FAILURES`, default None
     for a nominee meeting the award's hard rules).
     """
 

@@ -1,5 +1,5 @@
 """The overview's reads: counts, quota fill, sign-offs waiting, notices, objections and
-background checks, and the in-memory chain resolution checked against the chain itself."""
+background checks."""
 
 import datetime as dt
 import json
@@ -7,9 +7,8 @@ import json
 import pytest
 
 from jiangxuan.accounts.enums import Role
-from jiangxuan.accounts.models import OrgUnit
-from jiangxuan.campaigns.selectors import category_of, nominating_unit_for, units_for_extension
-from jiangxuan.nominations import chain, review
+from jiangxuan.campaigns.selectors import units_for_extension
+from jiangxuan.nominations import review
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Forwarding, Nomination
 from jiangxuan.nominations.services import quota_usage
@@ -17,7 +16,7 @@ from jiangxuan.nominations.tests.factories import NominationFactory
 from jiangxuan.notices.enums import BackgroundCheckState, NoticeState, ObjectionState
 from jiangxuan.notices.models import PublicNotice
 
-from ..selectors import OrgIndex, campaign_overview, chart_data
+from ..selectors import campaign_overview, chart_data
 from .conftest import at, member
 
 pytestmark = pytest.mark.django_db
@@ -113,31 +112,6 @@ def test_waiting_drops_a_level_once_every_body_approved(jilin, in_motion, orgs):
     )
 
     assert campaign_overview(jilin, now=NOW).waiting == []
-
-
-def test_org_index_resolves_like_the_chain_in_every_seed_campaign(all_seed_campaigns):
-    """The in-memory resolution must give what nominations.chain and
-    campaigns.selectors give, for every unit that can nominate in every seed campaign."""
-    units = [u for u in OrgUnit.objects.order_by("path") if u.kind != "region"]
-    compared = 0
-    for campaign in all_seed_campaigns.values():
-        spec = campaign.specification
-        pairs = [(u, nominating_unit_for(u, spec)) for u in units]
-        pairs = [(u, nu) for u, nu in pairs if nu is not None]
-        index = OrgIndex.around([u for pair in pairs for u in pair], spec)
-        for workplace, unit in pairs:
-            assert index.category_of(unit, spec) == category_of(unit, spec)
-            for nominating_unit in (unit, None):
-                n = Nomination(campaign=campaign, workplace=workplace, nominating_unit=unit)
-                n.nominating_unit = nominating_unit
-                levels = chain.levels_for(n)
-                assert index.levels_for(n, spec) == levels
-                for level in levels:
-                    mine = [(sg, b and b.pk) for sg, b in index.bodies_at(n, level)]
-                    theirs = [(sg, b and b.pk) for sg, b in chain.bodies_at(n, level)]
-                    assert mine == theirs, (campaign.code, workplace.code, level.code)
-                    compared += 1
-    assert compared > 200
 
 
 @pytest.mark.parametrize("number", ["000", "001"])

@@ -8,7 +8,7 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 from jiangxuan.campaigns.spec import chars
-from jiangxuan.core.samples import (
+from jiangxuan.demo.samples import (
     GIVEN_NAMES,
     SAMPLE_MARK,
     SampleGenerator,

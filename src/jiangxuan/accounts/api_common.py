@@ -1,4 +1,6 @@
-"""Schemas and small helpers the apps' API modules share."""
+"""Schemas and small helpers the apps' API modules share: a unit as a reference, the
+user's home unit. Here, in the lowest app they read, so that every app's router may import
+them (docs/architecture.md, "The app order")."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import window_state
 from jiangxuan.campaigns.spec import parse_spec
 from jiangxuan.conftest import seed_spec_path
-from jiangxuan.core.demo import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, practice_spec_text
-from jiangxuan.core.samples import SAMPLE_MARK
+from jiangxuan.demo.build import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, practice_spec_text
+from jiangxuan.demo.samples import SAMPLE_MARK
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.voting.selectors import candidates_of, vote_of

@@ -54,7 +54,7 @@ from jiangxuan.notices import services as notice_services
 from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as vote_services
 
-from .demo_decision import AwardResult, run_to_decision
+from .decision import AwardResult, run_to_decision
 from .samples import (
     SAMPLE_VIDEO,
     SampleGenerator,
@@ -175,7 +175,7 @@ def build_demo(
             (``count`` + :data:`FIELD_MARGIN` each, within the quotas of the units of its
             organizer's region, each unit nominating through a clerk account), takes them
             through the whole chain at historical dates and then to the published
-            decision (:func:`jiangxuan.core.demo_decision.run_to_decision`). A field
+            decision (:func:`jiangxuan.demo.decision.run_to_decision`). A field
             smaller than an award's count (quotas) gives fewer awardees.
         only: with ``through="decision"``, the seed campaign codes to decide (default all
             five); the others get the ordinary samples.

@@ -2,7 +2,7 @@
 [--campaign CODE …]``: load the demo and serve it.
 
 Migrates the database (so it works alone on a fresh SQLite file), runs
-:func:`jiangxuan.core.demo.build_demo`, prints the demo accounts with their shared password
+:func:`jiangxuan.demo.build.build_demo`, prints the demo accounts with their shared password
 and the address, then starts the development server unless ``--no-serve``.
 
 With ``--through decision`` the five seed campaigns (or those named by ``--campaign``) go on
@@ -15,8 +15,8 @@ import unicodedata
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from jiangxuan.core.demo import THROUGH_STAGES, DemoSummary, build_demo
-from jiangxuan.core.demo_decision import award_lines
+from jiangxuan.demo.build import THROUGH_STAGES, DemoSummary, build_demo
+from jiangxuan.demo.decision import award_lines
 
 WINDOW_LABELS = {"open": "受理中", "early": "未开始", "closed": "已截止"}
 

@@ -205,7 +205,7 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
 def _meeting_day(campaign: Campaign) -> dt.date:
     """:data:`MEETING_AFTER_DAYS` after the submission deadline or the last level notice,
     whichever is later (1 November of the campaign's year when the notice set no deadline,
-    as :func:`jiangxuan.core.demo._submit_moment` assumes)."""
+    as :func:`jiangxuan.demo.build._submit_moment` assumes)."""
     closes = campaign.submission_closes_at
     start = timezone.localdate(closes) if closes else dt.date(campaign.year, 11, 1)
     last = PublicNotice.objects.filter(campaign=campaign).aggregate(last=Max("ends_on"))["last"]
