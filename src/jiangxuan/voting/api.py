@@ -25,6 +25,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut
 from jiangxuan.core.middleware import client_ip
 
@@ -355,7 +356,7 @@ class RecountOut(Schema):
     rows: list[RecountRowOut]
 
 
-def _office_vote(request: HttpRequest, code: str):
+def _office_vote(request: ApiRequest, code: str):
     campaign = selectors.campaign_for_office(request.auth, code)
     if campaign is None:
         return None, None
@@ -381,7 +382,7 @@ def _forbidden(exc: PermissionDenied) -> Status:
     response={201: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="设立网络投票（活动办公室）",
 )
-def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
+def prepare_vote(request: ApiRequest, campaign_code: str, payload: PrepareIn):
     """Set up the vote as a draft with the approved, consenting nominations."""
     campaign, _vote = _office_vote(request, campaign_code)
     if campaign is None:
@@ -402,7 +403,7 @@ def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="开启网络投票（活动办公室）",
 )
-def open_vote(request: HttpRequest, campaign_code: str):
+def open_vote(request: ApiRequest, campaign_code: str):
     """Publish the prepared vote; voting runs from its opening to its closing time."""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -421,7 +422,7 @@ def open_vote(request: HttpRequest, campaign_code: str):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="结束网络投票（活动办公室）",
 )
-def close_vote(request: HttpRequest, campaign_code: str):
+def close_vote(request: ApiRequest, campaign_code: str):
     """Close the vote now and store the final tally."""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -453,7 +454,7 @@ def vote_anomalies(request: HttpRequest, campaign_code: str):
     response={201: InvalidationOut, codes_4xx: ErrorOut},
     summary="作废投票（活动办公室）",
 )
-def invalidate_vote_batch(request: HttpRequest, campaign_code: str, payload: InvalidateIn):
+def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: InvalidateIn):
     """Invalidate the valid votes matching a subnet, a device or a list of ids (within
     an optional time range), with a reason. Votes are marked, never deleted."""
     _campaign, vote = _office_vote(request, campaign_code)
