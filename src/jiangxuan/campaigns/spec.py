@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .enums import (
     ContestLevel,
@@ -817,7 +819,7 @@ class CampaignSpec(Spec):
 SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", "seq"}
 
 
-def _duplicates(values: list[str], where: str) -> list[str]:
+def _duplicates(values: Sequence[str], where: str) -> list[str]:
     seen: set[str] = set()
     problems = []
     for value in values:
@@ -907,7 +909,7 @@ def _path(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "（根）"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     text = _ERROR_TEXT.get(error["type"], "取值有误")
     ctx = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in ctx:

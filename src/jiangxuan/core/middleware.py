@@ -106,10 +106,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                response = redirect_to_login(request.get_full_path())
+                to_login = redirect_to_login(request.get_full_path())
                 if request.headers.get("HX-Request") == "true":
-                    return HttpResponseClientRedirect(response.url)
-                return response
+                    return HttpResponseClientRedirect(to_login.url)
+                return to_login
             response = self.get_response(request)
             # The request that signed in starts the clock; token-authenticated API calls
             # carry no signed-in session and get none.

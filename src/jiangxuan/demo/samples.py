@@ -915,7 +915,7 @@ def failures_for(award: s.Award) -> list[str]:
     found = []
     if s.MinSkillLevel in kinds:
         found.append("skill_level")
-    if kinds & {s.HonoursAnyOf, s.HonourMinLevel}:
+    if s.HonoursAnyOf in kinds or s.HonourMinLevel in kinds:
         found.append("honours")
     if s.NotRetired in kinds:
         found.append("retired")

@@ -169,14 +169,14 @@ def _panel_page(request: HttpRequest, panel: Panel, **forms: object) -> HttpResp
 
 @login_required
 @require_GET
-def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A panel: its draw record, members and reserves, assignments and recusals."""
     return _panel_page(request, _panel_or_404(request, pk))
 
 
 @login_required
 @require_GET
-def draw_record(request: HttpRequest, pk: int) -> JsonResponse:
+def draw_record(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The draw record as JSON, for anyone re-running it (``jiangxuan redraw`` or by hand)."""
     panel = _panel_or_404(request, pk)
     draw = selectors.draw_of(panel)
@@ -309,7 +309,7 @@ def _membership_page(
 
 @login_required
 @require_GET
-def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One membership: the undertaking to confirm, then the nominees assigned."""
     return _membership_page(request, _membership_or_404(request, pk))
 

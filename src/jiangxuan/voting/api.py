@@ -441,7 +441,7 @@ def close_vote(request: ApiRequest, campaign_code: str):
     response={200: AnomalyOut, codes_4xx: ErrorOut},
     summary="投票异常报告（活动办公室）",
 )
-def vote_anomalies(request: HttpRequest, campaign_code: str):
+def vote_anomalies(request: ApiRequest, campaign_code: str):
     """Votes per candidate per 5 minutes, top /24 subnets, codes per vote, night votes."""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -483,7 +483,7 @@ def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: Inva
     response={200: RecountOut, codes_4xx: ErrorOut},
     summary="重新计票（活动办公室）",
 )
-def recount_vote(request: HttpRequest, campaign_code: str):
+def recount_vote(request: ApiRequest, campaign_code: str):
     """Every candidate's valid and invalid votes recomputed from the vote log, compared
     with the database tally and the stored final tally."""
     _campaign, vote = _office_vote(request, campaign_code)

@@ -371,7 +371,7 @@ def votes_matching(
     return [
         pk
         for pk, ip in votes.exclude(Q(ip__isnull=True)).values_list("id", "ip").iterator()
-        if ipaddress.ip_address(ip) in network
+        if ip is not None and ipaddress.ip_address(ip) in network
     ]
 
 

@@ -238,7 +238,7 @@ def _office_page(request, campaign, *, prepare=None, invalidate=None, status=200
 
 @login_required
 @require_GET
-def office_vote(request: HttpRequest, code: str) -> HttpResponse:
+def office_vote(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The office's page of the vote: state, window, results with the recount, actions."""
     return _office_page(request, _campaign_or_404(request, code))
 
@@ -311,7 +311,7 @@ def office_invalidate(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 
 @login_required
 @require_GET
-def office_anomalies(request: HttpRequest, code: str) -> HttpResponse:
+def office_anomalies(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The anomaly report."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)

@@ -33,7 +33,7 @@ def docx_text(data: bytes) -> str:
 def pdf_text(data: bytes) -> str:
     """Text of a PDF through poppler's pdftotext (callers skip when it is missing)."""
     result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), "-layout", "-", "-"],
+        [shutil.which("pdftotext") or "pdftotext", "-layout", "-", "-"],
         input=data,
         capture_output=True,
         check=True,

@@ -5,6 +5,8 @@ the rule looks at; the expected status of the named rule and the overall status 
 the notice's clause.
 """
 
+from typing import Any
+
 import pytest
 
 from jiangxuan.campaigns.models import Laureate
@@ -29,7 +31,7 @@ def rule(nomination, code, items=None):
     return None
 
 
-CASES = {
+CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
     # seed 000 吉林工匠: 一 (non-natives: 2 years in Jilin), 三3 (list A), 三4 (list B)
     "000": (
         "cc-union",

@@ -23,9 +23,11 @@ DURING = dt.datetime(2023, 7, 4, 10, 0, tzinfo=SH)
 CODE_RE = re.compile(r"验证码为(\d{6})")
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,9 @@ def _sms_and_cache(settings):
 def last_code(phone: str) -> str:
     """The code in the newest SMS sent to ``phone``."""
     message = next(m for m in reversed(sms.outbox) if m.phone == phone)
-    return CODE_RE.search(message.text).group(1)
+    found = CODE_RE.search(message.text)
+    assert found is not None, message.text
+    return found.group(1)
 
 
 @pytest.fixture
