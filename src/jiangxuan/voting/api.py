@@ -28,6 +28,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ApiError, ErrorOut
 from jiangxuan.core.middleware import client_ip
 
@@ -354,7 +355,7 @@ class RecountOut(Schema):
     rows: list[RecountRowOut]
 
 
-def _office_vote(request: HttpRequest, code: str):
+def _office_vote(request: ApiRequest, code: str):
     campaign = selectors.campaign_for_office(request.auth, code)
     if campaign is None:
         return None, None
@@ -376,7 +377,7 @@ def _office_out(vote) -> dict:
     response={201: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="设立网络投票（活动办公室）",
 )
-def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
+def prepare_vote(request: ApiRequest, campaign_code: str, payload: PrepareIn):
     """以审核通过且同意公开的推荐对象设立网络投票（草稿）。"""
     campaign, _vote = _office_vote(request, campaign_code)
     if campaign is None:
@@ -393,7 +394,7 @@ def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="开启网络投票（活动办公室）",
 )
-def open_vote(request: HttpRequest, campaign_code: str):
+def open_vote(request: ApiRequest, campaign_code: str):
     """发布已设立的网络投票；投票从开始时间持续到结束时间。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -408,7 +409,7 @@ def open_vote(request: HttpRequest, campaign_code: str):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="结束网络投票（活动办公室）",
 )
-def close_vote(request: HttpRequest, campaign_code: str):
+def close_vote(request: ApiRequest, campaign_code: str):
     """立即结束网络投票并保存最终计票结果。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -436,7 +437,7 @@ def vote_anomalies(request: HttpRequest, campaign_code: str):
     response={201: InvalidationOut, codes_4xx: ErrorOut},
     summary="作废投票（活动办公室）",
 )
-def invalidate_vote_batch(request: HttpRequest, campaign_code: str, payload: InvalidateIn):
+def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: InvalidateIn):
     """按网段、设备或投票 id（可限定时间范围）作废有效投票，须说明原因。投票只标记作废，
     不删除。"""
     _campaign, vote = _office_vote(request, campaign_code)
