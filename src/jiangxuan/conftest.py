@@ -1,4 +1,5 @@
-"""Project-wide pytest fixtures: the organization trees and the five seed campaigns.
+"""Project-wide pytest fixtures: the organization trees and the five seed campaigns; the
+Hypothesis profiles.
 
 Parsing is cached per process (the YAML texts are parsed once); the database rows are
 written anew in each test, inside its transaction.
@@ -8,9 +9,24 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Playwright's sync API runs an event loop; Django's ORM must still be callable from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Hypothesis profiles (docs/testing.md, "Property tests"), chosen by JX_HYPOTHESIS_PROFILE:
+# "ci" (the default, `make test`) runs few examples with a fixed seed, so every run tries
+# the same cases and a failure reproduces; "deep" (`make test-deep`) runs 200 examples.
+# Both keep no example database (runs leave nothing in the work tree) and no deadline
+# (a shared CI machine is slow at times, and that is not a failure of the code).
+_HYPOTHESIS_COMMON = {
+    "database": None,
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+settings.register_profile("ci", max_examples=40, derandomize=True, **_HYPOTHESIS_COMMON)
+settings.register_profile("deep", max_examples=200, derandomize=True, **_HYPOTHESIS_COMMON)
+settings.load_profile(os.environ.get("JX_HYPOTHESIS_PROFILE", "ci"))
 
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 ORG_FILES = sorted((SPECS_DIR / "orgs").glob("*.yaml"))
