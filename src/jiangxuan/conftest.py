@@ -39,14 +39,53 @@ def seed_spec_path(number: str) -> Path:
     return path
 
 
+# What loading the four org files into an empty database writes, recorded by the first
+# test of each process that loads them: the OrgUnit rows (without their ids) and the audit
+# entries. Three in four tests need the trees; building them with treebeard costs about 90
+# queries, replaying the rows costs one INSERT plus the audit entries.
+_ORG_SNAPSHOT: dict[str, list[dict]] = {}
+_ORG_UNIT_FIELDS = ("path", "depth", "numchild", "code", "name", "short_name", "kind", "level")
+_ORG_UNIT_FIELDS += ("division_code", "governs_region", "ownership_type")
+_ORG_AUDIT_FIELDS = ("action", "object_type", "object_id", "before", "after", "result")
+
+
+def _load_orgs() -> None:
+    """Write the four org trees, as ``load_org_tree`` over ORG_FILES writes them.
+
+    Into an empty table, after the first time in this process, the recorded rows are
+    inserted again and the audit entries recorded again through ``record_audit`` (so they
+    chain to whatever the test audited before, at the test's time). Otherwise, e.g. when
+    a test made org units first, ``load_org_tree`` runs; the first run into an empty table
+    is recorded. ``test_orgs_fixture_matches_load_org_tree`` checks that both agree.
+    """
+    from jiangxuan.accounts.models import OrgUnit
+    from jiangxuan.accounts.services import load_org_tree
+    from jiangxuan.core.audit import record_audit
+    from jiangxuan.core.models import AuditEntry
+
+    if OrgUnit.objects.exists():
+        for path in ORG_FILES:
+            load_org_tree(path)
+        return
+    if _ORG_SNAPSHOT:
+        OrgUnit.objects.bulk_create(OrgUnit(**row) for row in _ORG_SNAPSHOT["units"])
+        for entry in _ORG_SNAPSHOT["audit"]:
+            record_audit(actor=None, **entry)
+        return
+    last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for path in ORG_FILES:
+        load_org_tree(path)
+    _ORG_SNAPSHOT["units"] = list(OrgUnit.objects.order_by("pk").values(*_ORG_UNIT_FIELDS))
+    audit = AuditEntry.objects.filter(pk__gt=last_audit).order_by("pk")
+    _ORG_SNAPSHOT["audit"] = list(audit.values(*_ORG_AUDIT_FIELDS))
+
+
 @pytest.fixture
 def orgs(db):
     """All four org trees loaded; returns ``{code: OrgUnit}``."""
     from jiangxuan.accounts.models import OrgUnit
-    from jiangxuan.accounts.services import load_org_tree
 
-    for path in ORG_FILES:
-        load_org_tree(path)
+    _load_orgs()
     return {unit.code: unit for unit in OrgUnit.objects.all()}
 
 
