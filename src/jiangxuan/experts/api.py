@@ -121,7 +121,7 @@ class PoolFilter(Schema):
     region: str = Field("", description="地区")
     available: bool | None = Field(None, description="可参加评审")
     q: str = Field("", max_length=60, description="姓名或工作单位包含的文字")
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100_000, description="页码，从 1 开始，至多 100000")
     page_size: int = Field(50, ge=1, le=200, description="每页条数")
 
 
@@ -245,7 +245,7 @@ class NomineeLabelOut(Schema):
     label: str = Field(description="推荐对象姓名；匿名评审时为编号")
 
 
-class MembershipOut(Schema):
+class PanelMembershipOut(Schema):
     id: int
     panel: int
     panel_name: str
@@ -257,7 +257,7 @@ class MembershipOut(Schema):
     confidentiality_confirmed_at: dt.datetime | None
 
 
-class MembershipDetailOut(MembershipOut):
+class MembershipDetailOut(PanelMembershipOut):
     undertaking: str = Field(description="保密承诺全文")
     assignments: list[NomineeLabelOut] = Field(description="确认保密承诺后才列出")
 
@@ -372,7 +372,7 @@ class ReminderOut(Schema):
     sent: int = Field(description="收到提醒的专家人数")
 
 
-class CandidateOut(Schema):
+class PanelCandidateOut(Schema):
     nomination: int
     label: str = Field(description="推荐对象姓名；匿名评审时对专家显示编号")
 
@@ -398,7 +398,7 @@ class BallotOut(Schema):
     threshold: str = Field(description="majority 超过半数 / none 不设")
     runoff_of: int | None = Field(description="决选投票所决的原投票 id")
     runoff: int | None = Field(description="计票后发起的决选投票 id")
-    candidates: list[CandidateOut]
+    candidates: list[PanelCandidateOut]
     needed: int = Field(description="当选所需票数")
     voters: int | None = Field(description="已投票人数（活动办公室可见）")
     members: int = Field(description="有表决权的成员数")
@@ -409,7 +409,7 @@ class BallotOut(Schema):
     is_chair: bool
 
 
-class BallotIn(Schema):
+class PanelBallotIn(Schema):
     title: str = Field("", max_length=100, description="名称")
     candidates: list[int] = Field(min_length=1, description="候选推荐 id")
     choose_min: int = Field(ge=0, description="至少选")
@@ -422,7 +422,7 @@ class VoteIn(Schema):
     nominations: list[int] = Field(description="选择的候选推荐 id")
 
 
-class VoteOut(Schema):
+class PanelVoteOut(Schema):
     ballot: int
     chosen: int = Field(description="选择人数")
     detail: str
@@ -688,7 +688,7 @@ def _ballot_out(request: HttpRequest, ballot: Ballot, *, office: bool) -> Ballot
         runoff_of=ballot.runoff_of_id,
         runoff=(ballot.result or {}).get("runoff"),
         candidates=[
-            CandidateOut(nomination=n.pk, label=_label(n, blind=blind))
+            PanelCandidateOut(nomination=n.pk, label=_label(n, blind=blind))
             for n in ballot.candidates.order_by("id")
         ],
         needed=services_ballots.needed_votes(ballot),
@@ -1017,13 +1017,13 @@ def record_recusal(request: HttpRequest, panel_id: int, payload: RecusalIn) -> S
 
 @router.get(
     "/expert/memberships",
-    response={200: list[MembershipOut], codes_4xx: ErrorOut},
+    response={200: list[PanelMembershipOut], codes_4xx: ErrorOut},
     summary="我的评审组",
 )
-def list_my_memberships(request: HttpRequest) -> list[MembershipOut]:
+def list_my_memberships(request: HttpRequest) -> list[PanelMembershipOut]:
     """本人（专家）所在的评审组，新的在前。"""
     return [
-        MembershipOut(**_membership_fields(m))
+        PanelMembershipOut(**_membership_fields(m))
         for m in selectors.memberships_for_expert(request.auth)
     ]
 
@@ -1252,7 +1252,7 @@ def list_panel_ballots(request: HttpRequest, panel_id: int) -> list[BallotOut]:
     response={201: BallotOut, codes_4xx: ErrorOut},
     summary="发起投票",
 )
-def open_ballot(request: HttpRequest, panel_id: int, payload: BallotIn) -> Status:
+def open_ballot(request: HttpRequest, panel_id: int, payload: PanelBallotIn) -> Status:
     """在本评审组评审的推荐对象中发起差额投票：每位专家选 choose_min 至 choose_max 人，
     当选至多 seats 人，当选须达到票数要求。"""
     panel = _office_panel(request, panel_id)
@@ -1296,7 +1296,7 @@ def get_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
 
 @router.post(
     "/ballots/{ballot_id}/votes",
-    response={201: VoteOut, codes_4xx: ErrorOut},
+    response={201: PanelVoteOut, codes_4xx: ErrorOut},
     summary="投票",
 )
 def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> Status:
@@ -1313,7 +1313,7 @@ def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> S
         raise field_error("nominations", _("只能在候选人中选择。"))
     with _service_errors():
         services_ballots.cast_ballot_vote(ballot, member, nominations=picked, actor=request.auth)
-    return Status(201, VoteOut(ballot=ballot.pk, chosen=len(picked), detail=_("投票已提交。")))
+    return Status(201, PanelVoteOut(ballot=ballot.pk, chosen=len(picked), detail=_("投票已提交。")))
 
 
 @router.post(
