@@ -7,6 +7,8 @@ shows it (docs/security.md checks 15-16).
 """
 
 import io
+import struct
+import zlib
 
 import docx
 import openpyxl
@@ -122,3 +124,69 @@ def test_long_media_type_fits_the_column():
 
     assert len(DOCX_TYPE) == 71
     assert width >= len(DOCX_TYPE)
+
+
+def _blank_png(width: int, height: int, *, rgb: bool = True) -> bytes:
+    """A PNG of ``width``×``height`` black pixels, compressed row by row (a 7000×7000 RGB
+    one is about 143 KB, the file of issue 16.11), without decoding it in memory."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    # 8-bit RGB (colour type 2), or 1-bit grey (colour type 0) for huge sizes.
+    depth, colour, row_bytes = (8, 2, width * 3) if rgb else (1, 0, (width + 7) // 8)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
+    packer = zlib.compressobj(9)
+    row = bytes(1 + row_bytes)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def test_pixel_bomb_png_refused_before_decoding(draft, clerk, api_as):
+    """Issue 16.11: a 7000×7000 PNG is refused from its header, in Chinese."""
+    bomb = _blank_png(7000, 7000)
+    assert len(bomb) < 200_000
+
+    response = api_as(clerk).upload(
+        f"/nominations/{draft}/evidence",
+        material="id-card",
+        file=SimpleUploadedFile("身份证.png", bomb, "image/png"),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["file"] == [
+        "图片像素过多（7000×7000，约 4900 万像素），上限为 2500 万像素，请缩小尺寸后再上传。"
+    ]
+    assert not Evidence.objects.exists()
+
+
+def test_image_over_pillows_own_limit_refused_in_chinese(draft, clerk, api_as):
+    """Larger than Pillow's decompression-bomb limit: Pillow refuses to open it; the
+    message still says what to do."""
+    bomb = _blank_png(20000, 20000, rgb=False)
+
+    response = api_as(clerk).upload(
+        f"/nominations/{draft}/evidence",
+        material="id-card",
+        file=SimpleUploadedFile("身份证.png", bomb, "image/png"),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["file"] == [
+        "图片像素过多，上限为 2500 万像素，请缩小尺寸后再上传。"
+    ]
+
+
+def test_image_at_the_pixel_cap_accepted(draft, clerk, api_as, settings):
+    settings.JX_IMAGE_MAX_PIXELS = 64 * 48
+
+    response = api_as(clerk).upload(
+        f"/nominations/{draft}/evidence",
+        material="id-card",
+        file=SimpleUploadedFile("身份证.png", _image("PNG"), "image/png"),
+    )
+
+    assert response.status_code == 201
