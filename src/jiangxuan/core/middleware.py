@@ -167,3 +167,26 @@ class NulByteMiddleware:
                 )
             raise BadRequest(message)
         return self.get_response(request)
+
+
+class HeadAsGetMiddleware:
+    """Answer ``HEAD`` like ``GET`` without the body (RFC 9110 9.3.2), as Django's class-based
+    views do, instead of the 405 that ``require_GET`` views gave (issue 16.14). The view
+    runs as for GET, so a page's status and headers are the same; ``Content-Length`` is the
+    GET body's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if response.streaming:
+            response.streaming_content = []
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
+        return response
