@@ -27,7 +27,7 @@ from .common import nominee_label, office_panel, service_errors
 router = Router()
 
 
-class CandidateOut(Schema):
+class PanelCandidateOut(Schema):
     nomination: int
     label: str = Field(description="推荐对象姓名；匿名评审时对专家显示编号")
 
@@ -53,7 +53,7 @@ class BallotOut(Schema):
     threshold: str = Field(description="majority 超过半数 / none 不设")
     runoff_of: int | None = Field(description="决选投票所决的原投票 id")
     runoff: int | None = Field(description="计票后发起的决选投票 id")
-    candidates: list[CandidateOut]
+    candidates: list[PanelCandidateOut]
     needed: int = Field(description="当选所需票数")
     voters: int | None = Field(description="已投票人数（活动办公室可见）")
     members: int = Field(description="有表决权的成员数")
@@ -64,7 +64,7 @@ class BallotOut(Schema):
     is_chair: bool
 
 
-class BallotIn(Schema):
+class PanelBallotIn(Schema):
     title: str = Field("", max_length=100, description="名称")
     candidates: list[int] = Field(min_length=1, description="候选推荐 id")
     choose_min: int = Field(ge=0, description="至少选")
@@ -77,7 +77,7 @@ class VoteIn(Schema):
     nominations: list[int] = Field(description="选择的候选推荐 id")
 
 
-class VoteOut(Schema):
+class PanelVoteOut(Schema):
     ballot: int
     chosen: int = Field(description="选择人数")
     detail: str
@@ -101,7 +101,7 @@ def _ballot_out(request: HttpRequest, ballot: Ballot, *, office: bool) -> Ballot
         runoff_of=ballot.runoff_of_id,
         runoff=(ballot.result or {}).get("runoff"),
         candidates=[
-            CandidateOut(nomination=n.pk, label=nominee_label(n, blind=blind))
+            PanelCandidateOut(nomination=n.pk, label=nominee_label(n, blind=blind))
             for n in ballot.candidates.order_by("id")
         ],
         needed=services_ballots.needed_votes(ballot),
@@ -152,7 +152,7 @@ def list_panel_ballots(request: HttpRequest, panel_id: int) -> list[BallotOut]:
     response={201: BallotOut, codes_4xx: ErrorOut},
     summary="发起投票",
 )
-def open_ballot(request: HttpRequest, panel_id: int, payload: BallotIn) -> Status:
+def open_ballot(request: HttpRequest, panel_id: int, payload: PanelBallotIn) -> Status:
     """在本评审组评审的推荐对象中发起差额投票：每位专家选 choose_min 至 choose_max 人，
     当选至多 seats 人，当选须达到票数要求。"""
     panel = office_panel(request, panel_id)
@@ -196,7 +196,7 @@ def get_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
 
 @router.post(
     "/ballots/{ballot_id}/votes",
-    response={201: VoteOut, codes_4xx: ErrorOut},
+    response={201: PanelVoteOut, codes_4xx: ErrorOut},
     summary="投票",
 )
 def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> Status:
@@ -213,7 +213,7 @@ def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> S
         raise field_error("nominations", _("只能在候选人中选择。"))
     with service_errors():
         services_ballots.cast_ballot_vote(ballot, member, nominations=picked, actor=request.auth)
-    return Status(201, VoteOut(ballot=ballot.pk, chosen=len(picked), detail=_("投票已提交。")))
+    return Status(201, PanelVoteOut(ballot=ballot.pk, chosen=len(picked), detail=_("投票已提交。")))
 
 
 @router.post(

@@ -33,7 +33,7 @@ class NomineeLabelOut(Schema):
     label: str = Field(description="推荐对象姓名；匿名评审时为编号")
 
 
-class MembershipOut(Schema):
+class PanelMembershipOut(Schema):
     id: int
     panel: int
     panel_name: str
@@ -45,7 +45,7 @@ class MembershipOut(Schema):
     confidentiality_confirmed_at: dt.datetime | None
 
 
-class MembershipDetailOut(MembershipOut):
+class MembershipDetailOut(PanelMembershipOut):
     undertaking: str = Field(description="保密承诺全文")
     assignments: list[NomineeLabelOut] = Field(description="确认保密承诺后才列出")
 
@@ -104,13 +104,13 @@ def _membership_detail(request: HttpRequest, member: PanelMember) -> MembershipD
 
 @router.get(
     "/expert/memberships",
-    response={200: list[MembershipOut], codes_4xx: ErrorOut},
+    response={200: list[PanelMembershipOut], codes_4xx: ErrorOut},
     summary="我的评审组",
 )
-def list_my_memberships(request: HttpRequest) -> list[MembershipOut]:
+def list_my_memberships(request: HttpRequest) -> list[PanelMembershipOut]:
     """本人（专家）所在的评审组，新的在前。"""
     return [
-        MembershipOut(**_membership_fields(m))
+        PanelMembershipOut(**_membership_fields(m))
         for m in selectors.memberships_for_expert(request.auth)
     ]
 

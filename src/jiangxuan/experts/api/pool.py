@@ -74,7 +74,7 @@ class PoolFilter(Schema):
     region: str = Field("", description="地区")
     available: bool | None = Field(None, description="可参加评审")
     q: str = Field("", max_length=60, description="姓名或工作单位包含的文字")
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100_000, description="页码，从 1 开始，至多 100000")
     page_size: int = Field(50, ge=1, le=200, description="每页条数")
 
 
