@@ -85,7 +85,7 @@ def end_other_sessions(request: AuthenticatedHttpRequest, *, password: str) -> b
 
 def record_login(user: User) -> None:
     """Audit a successful sign-in as ``account.login`` with the request's source IP
-    (等保 安全审计 b). Failures are recorded by django-axes (AccessAttempt, AccessFailureLog)."""
+    (等保 安全审计 b). Failures are recorded by :func:`record_failed_login`."""
     record_audit(actor=user, action="account.login", obj=user)
 
 
@@ -94,6 +94,21 @@ def _username_max_length() -> int:
     if not isinstance(field, models.CharField) or field.max_length is None:
         raise ImproperlyConfigured("The username field must be a CharField with max_length.")
     return field.max_length
+
+
+def record_failed_login(username: str | None) -> None:
+    """Audit a refused sign-in (wrong password, unknown or locked account) as
+    ``account.login`` with result ``refused`` and the request's source IP (等保 安全审计 b;
+    issue 16.14). The account is named by its id when it exists; a name that matches no
+    account is not stored, since people type passwords into the name field."""
+    user = User.objects.filter(**{User.USERNAME_FIELD: username or ""}).first()
+    record_audit(
+        actor=None,
+        action="account.login",
+        object_type="accounts.user",
+        object_id=str(user.pk) if user else "",
+        result="refused",
+    )
 
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
@@ -117,6 +132,13 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request: HttpRequest | None = None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(_username_max_length()))
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            record_failed_login(self.cleaned_data.get("username"))
+            raise
 
 
 class PasswordConfirmForm(forms.Form):

@@ -91,7 +91,7 @@ class ApprovalListOut(Schema):
     )
 
 
-class CandidateOut(Schema):
+class DecisionCandidateOut(Schema):
     id: int
     name: str
     workplace_name: str
@@ -101,7 +101,7 @@ class CandidateOut(Schema):
 class AwardApprovalOut(Schema):
     award: str
     award_name: str
-    candidates: list[CandidateOut] = Field(description="审核通过的人选，按专家评审排序")
+    candidates: list[DecisionCandidateOut] = Field(description="审核通过的人选，按专家评审排序")
     lists: list[ApprovalListOut] = Field(description="名单各版本，新版本在前")
 
 
@@ -312,7 +312,9 @@ def get_approval_overview(request: ApiRequest, code: str) -> ApprovalOverviewOut
                 award=row["award"].code,
                 award_name=row["award"].name,
                 candidates=[
-                    CandidateOut(id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank)
+                    DecisionCandidateOut(
+                        id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank
+                    )
                     for n in row["candidates"]
                 ],
                 lists=[_list_out(lst) for lst in row["lists"]],

@@ -13,6 +13,7 @@ from .downloads import (
     attachment,
     forwarded_summary_file,
     nomination_form_file,
+    sheet_file,
     summary_file,
 )
 
@@ -55,3 +56,18 @@ def forward_summary(request: AuthenticatedHttpRequest, level: str, body_id: int)
     if document is None:
         raise Http404(_("没有找到该报送批次。"))
     return attachment(document)
+
+
+@require_GET
+@login_required
+def sheet(
+    request: AuthenticatedHttpRequest, code: str, document: str, file_format: str
+) -> FileResponse:
+    """A sheet document of the campaign (材料目录, 名额分配表, 档案袋封面, 一览表…) in a
+    format its spec offers; ``?nomination=`` fills a per-nominee sheet."""
+    raw = request.GET.get("nomination", "")
+    if raw and not raw.isdigit():
+        raise Http404
+    return _respond(
+        sheet_file(request.user, code, document, file_format, int(raw) if raw else None)
+    )

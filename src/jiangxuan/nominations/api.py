@@ -145,7 +145,7 @@ class NominationFilter(Schema):
     campaign: str | None = Field(None, description="评选活动代码")
     state: NominationState | None = Field(None, description="状态")
     award: str | None = Field(None, description="奖项代码")
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100_000, description="页码，从 1 开始，至多 100000")
     page_size: int = Field(50, ge=1, le=200, description="每页条数")
 
 

@@ -41,7 +41,7 @@ from .forms import (
     OpenNoticeForm,
 )
 from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
-from .rendering import render_background_check_form
+from .rendering import render_background_check_form, render_background_check_pdf
 from .services import NoticeError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -488,6 +488,15 @@ def background_check_form(request: AuthenticatedHttpRequest, pk: int) -> FileRes
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.docx") % {"name": check.nomination.name}
     return _attachment(render_background_check_form(check), filename, DOCX)
+
+
+@login_required
+@require_GET
+def background_check_form_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The 征求意见表 (seed 000 附件4) of one nominee as PDF."""
+    check = _check_or_404(request, pk)
+    filename = _("征求意见表-%(name)s.pdf") % {"name": check.nomination.name}
+    return _attachment(render_background_check_pdf(check), filename, "application/pdf")
 
 
 @login_required
