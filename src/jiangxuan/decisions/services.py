@@ -1,4 +1,4 @@
-"""Final approval, the commendation decision, laureates and certificates (issue 4).
+"""Final approval, the commendation decision, past awardees and certificates (issue 4).
 
 Sources: the leading group approves the list (seed 000 四6; seed 001 三(一)7; seed 002 四(六);
 seed 003 二(二)6; seed 004 三(五)); finalists (入围奖, seed 002 六); previous winners are
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import StepKind
-from jiangxuan.campaigns.models import Award, Campaign, Laureate
+from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
 from jiangxuan.core.audit import record_audit
 from jiangxuan.decisions.enums import ListState, Outcome
 from jiangxuan.decisions.models import (
@@ -318,10 +318,10 @@ def issuer_of(campaign: Campaign) -> str:
 def publish_decision(
     campaign: Campaign, *, number: str, title: str, issued_on: dt.date, actor: User
 ) -> CommendationDecision:
-    """Publish the commendation decision and write the laureate registry.
+    """Publish the commendation decision and write the registry of past awardees.
 
-    Requires an approved list for every award. Each awardee becomes a ``Laureate`` of the
-    award's series (idempotent), which the next edition's ``not_previous_winner`` rule reads
+    Requires an approved list for every award. Each awardee becomes a ``PastAwardee`` of the
+    award's series (idempotent), which the next edition's ``not_previous_awardee`` rule reads
     (seed 000 二; seed 001 一(一); seed 003 一(一)).
     Raises:
         DecisionError: an award has no approved list, or the decision is published already.
@@ -348,7 +348,7 @@ def publish_decision(
         award = approved.award
         for entry in approved.entries.filter(outcome=Outcome.AWARDEE).select_related("nomination"):
             n = entry.nomination
-            Laureate.objects.get_or_create(
+            PastAwardee.objects.get_or_create(
                 series=award.series,
                 id_index=n.id_index,
                 defaults={

@@ -175,8 +175,8 @@ class ChairForm(forms.Form):
         ).select_related("expert")
 
 
-class ConflictForm(forms.Form):
-    """A conflict declared after the draw: member, nominee, kind, note."""
+class RecusalForm(forms.Form):
+    """A recusal recorded after the draw: member, nominee, the conflict's kind, note."""
 
     member = MemberChoiceField(label=_("专家"), queryset=PanelMember.objects.none())
     nomination = NomineeChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
@@ -195,8 +195,9 @@ class ConflictForm(forms.Form):
         )
 
 
-class OwnConflictForm(forms.Form):
-    """An expert declares a conflict with one of the nominees assigned to them."""
+class OwnRecusalForm(forms.Form):
+    """An expert recuses themselves from one of the nominees assigned to them (a conflict of
+    interest)."""
 
     nomination = NomineeChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
     kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)

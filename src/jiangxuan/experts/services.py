@@ -206,7 +206,7 @@ def declare_relationship(
 
     If the expert already reviews a nominee the relationship now conflicts with, that
     assignment is recused and the next free reserve takes the place (as
-    :func:`declare_conflict`). Only a campaign office user may do this.
+    :func:`record_recusal`). Only a campaign office user may do this.
 
     Raises:
         ExpertError: no target given or unknown kind; NoReserveError when a recusal finds
@@ -574,7 +574,7 @@ def _recuse(assignment: Assignment, *, reason: str, actor: User) -> Assignment:
 
 
 @transaction.atomic
-def declare_conflict(
+def record_recusal(
     member: PanelMember, nomination: Nomination, *, kind: str, note: str = "", actor: User
 ) -> Assignment | None:
     """Record a conflict declared after the draw (回避): the member no longer reviews the
@@ -610,7 +610,7 @@ def declare_conflict(
     )
     record_audit(
         actor=actor,
-        action="experts.declare_conflict",
+        action="experts.record_recusal",
         obj=relation,
         after={"panel": panel.pk, "member": member.pk, "nomination": nomination.pk, "kind": kind},
     )

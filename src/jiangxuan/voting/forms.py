@@ -50,7 +50,7 @@ class CandidateChoiceField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class BallotForm(forms.Form):
+class VoteForm(forms.Form):
     """The candidates chosen, by public id; the captcha answer when the risk asks."""
 
     candidates = CandidateChoiceField(label=_("请选择候选对象"), required=False)

@@ -62,7 +62,7 @@ def rule_of(public_vote: PublicVote) -> PublicVoteRule:
 
 @dataclass(frozen=True)
 class PublicView:
-    """What the public sees of a vote: the row and its candidates in ballot order."""
+    """What the public sees of a vote: the row and its candidates in the voting form's order."""
 
     vote: PublicVote
     candidates: list[Candidate]
@@ -269,7 +269,7 @@ def vote_of(campaign: Campaign) -> PublicVote | None:
 
 
 def candidates_of(vote: PublicVote) -> list[Candidate]:
-    """The vote's candidates in ballot order, with their nominations."""
+    """The vote's candidates in the voting form's order, with their nominations."""
     return list(vote.candidates.select_related("nomination").order_by("position"))
 
 

@@ -1,4 +1,4 @@
-"""API: the expert's own panels — the confidentiality undertaking and declaring a conflict."""
+"""API: the expert's own panels — the confidentiality undertaking and recusal (回避)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ class ConfirmIn(Schema):
     agree: bool = Field(description="已阅读并同意保密承诺（须为 true）")
 
 
-class OwnConflictIn(Schema):
+class OwnRecusalIn(Schema):
     nomination: int = Field(description="本人评审任务中的推荐 id")
     kind: RelationshipKind = Field(description="利害关系类型")
     note: str = Field("", max_length=200, description="说明")
@@ -142,11 +142,11 @@ def confirm_confidentiality(
 
 
 @router.post(
-    "/expert/memberships/{membership_id}/conflicts",
+    "/expert/memberships/{membership_id}/recusals",
     response={201: RecusalOut, codes_4xx: ErrorOut},
     summary="申报回避",
 )
-def declare_own_conflict(request: ApiRequest, membership_id: int, payload: OwnConflictIn) -> Status:
+def record_own_recusal(request: ApiRequest, membership_id: int, payload: OwnRecusalIn) -> Status:
     """专家申报与本人评审的某推荐对象存在利害关系并回避，由候补专家接替。"""
     member = _membership(request, membership_id)
     nomination = next(
@@ -160,7 +160,21 @@ def declare_own_conflict(request: ApiRequest, membership_id: int, payload: OwnCo
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不在您的评审任务中。"))
     with service_errors():
-        replacement = services.declare_conflict(
+        replacement = services.record_recusal(
             member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
         )
     return Status(201, recusal_out(replacement))
+
+
+@router.post(
+    "/expert/memberships/{membership_id}/conflicts",
+    response={201: RecusalOut, codes_4xx: ErrorOut},
+    summary="申报回避（旧路径，已弃用）",
+    deprecated=True,
+)
+def record_own_recusal_deprecated_path(
+    request: ApiRequest, membership_id: int, payload: OwnRecusalIn
+) -> Status:
+    """已弃用，保留一个版本：请改用 ``POST /expert/memberships/{membership_id}/recusals``，
+    请求和应答相同。"""
+    return record_own_recusal(request, membership_id, payload)

@@ -303,7 +303,7 @@ def record_recusal(request: ApiRequest, panel_id: int, payload: RecusalIn) -> St
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不由本评审组评审。"))
     with service_errors():
-        replacement = services.declare_conflict(
+        replacement = services.record_recusal(
             member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
         )
     return Status(201, recusal_out(replacement))

@@ -104,13 +104,13 @@ def verify(vote, phone: str, *, ip: str = "10.0.0.1"):
     return services.verify_code(vote, phone=phone, code=last_code(phone))
 
 
-def ballot(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
-    """Cast a ballot for the candidates named ``names`` (public ids looked up)."""
+def cast(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
+    """Cast votes for the candidates named ``names`` (public ids looked up)."""
     from jiangxuan.voting import selectors
 
     view = selectors.public_view(vote.campaign.code)
     by_name = {c.published["name"]: c.public_id for c in view.candidates}
-    return services.cast_ballot(
+    return services.cast_vote(
         view.vote,
         voter_id=voter.pk,
         verified_at=voter.verified_at,
