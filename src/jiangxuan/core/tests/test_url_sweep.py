@@ -86,6 +86,7 @@ SIGNED_IN = {
     "notices:background_check",
     "notices:background_check_form",
     "notices:background_check_scan",
+    "notices:background_check_form_pdf",
     "voting:office",
     "voting:office_prepare",
     "voting:office_open",
@@ -135,6 +136,7 @@ SIGNED_IN = {
     "documents:nomination_docx",
     "documents:nomination_pdf",
     "documents:summary_xlsx",
+    "documents:sheet",
     "overview:campaign",
 }
 
