@@ -45,7 +45,7 @@ def download_summary_sheet(request: ApiRequest, code: str) -> FileResponse:
 
 @router.get("/campaigns/{code}/sheets/{document}.{file_format}", summary="下载表格类文书")
 def download_sheet(
-    request: HttpRequest,
+    request: ApiRequest,
     code: str,
     document: str,
     file_format: Literal["docx", "pdf", "xlsx"],
@@ -61,7 +61,7 @@ def download_sheet(
 
 @router.get("/checks/{check_id}/form.{file_format}", summary="下载征求意见表")
 def download_background_check_form(
-    request: HttpRequest, check_id: int, file_format: Literal["docx", "pdf"]
+    request: ApiRequest, check_id: int, file_format: Literal["docx", "pdf"]
 ) -> FileResponse:
     """某一推荐对象的征求意见表（DOCX 或 PDF），供活动办公室送有关部门。"""
     check = background_check_for_office(request.auth, check_id)

@@ -60,7 +60,9 @@ def forward_summary(request: AuthenticatedHttpRequest, level: str, body_id: int)
 
 @require_GET
 @login_required
-def sheet(request: HttpRequest, code: str, document: str, file_format: str) -> FileResponse:
+def sheet(
+    request: AuthenticatedHttpRequest, code: str, document: str, file_format: str
+) -> FileResponse:
     """A sheet document of the campaign (材料目录, 名额分配表, 档案袋封面, 一览表…) in a
     format its spec offers; ``?nomination=`` fills a per-nominee sheet."""
     raw = request.GET.get("nomination", "")
