@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
 from jiangxuan.decisions import rendering, selectors, services
+from jiangxuan.decisions.document import build_decision
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
 
@@ -203,5 +204,8 @@ def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return cached_public_page(
         ("decision", decision.pk, decision.published_at.isoformat()),
         "decisions/public_decision.html",
-        lambda: {"decision": decision, "sections": selectors.decision_sections(decision)},
+        lambda: {
+            "decision": decision,
+            **rendering.decision_context(build_decision(decision)),
+        },
     )
