@@ -22,10 +22,10 @@ from docxtpl import DocxTemplate
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
-from xlsxwriter import Workbook
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
@@ -264,7 +264,7 @@ def render_summary_xlsx(
         nominations = sorted(nominations, key=lambda n: positions.get(n.award.code, len(positions)))
 
     out = io.BytesIO()
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet(_("汇总表"))
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title_fmt = workbook.add_format(
