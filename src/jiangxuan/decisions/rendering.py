@@ -1,12 +1,17 @@
 """Files of the decision: the decision document (DOCX/PDF), certificates (PDF, ZIP) and
 the prize payment sheet (XLSX)."""
 
+import base64
 import io
 import zipfile
 from functools import cache
 
+import qrcode
+import qrcode.constants
+import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
@@ -19,9 +24,9 @@ from weasyprint.urls import URLFetcher
 
 from jiangxuan.core.masking import PersonalDataKind, mask
 from jiangxuan.core.spreadsheets import new_workbook
-from jiangxuan.decisions.document import build_decision
+from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.models import Certificate, CommendationDecision
-from jiangxuan.decisions.selectors import certificates_of
+from jiangxuan.decisions.selectors import certificate_token, certificates_of
 
 
 @cache
@@ -42,11 +47,6 @@ def _pdf(html: str, css: str) -> bytes:
 def workplace_of(nomination) -> str:
     """The nominee's workplace as printed (the unit's name, else the typed name)."""
     return nomination.workplace_name or (nomination.workplace.name if nomination.workplace else "")
-
-
-def date_cn(value) -> str:
-    """``2022年5月1日``."""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 #: Fonts GB/T 9704-2012 names, as Word documents name them (Chinese offices have them);
@@ -208,22 +208,57 @@ def render_decision_pdf(decision: CommendationDecision) -> bytes:
     return _pdf(html, css)
 
 
-def render_certificate_pdf(certificate: Certificate) -> bytes:
-    """One certificate as PDF (A4 landscape): name, award, campaign, number, issuer, date."""
-    decision = certificate.decision
-    html = render_to_string(
-        "decisions/certificate_pdf.html",
-        {
-            "certificate": certificate,
-            "decision": decision,
-            "campaign": decision.campaign,
-            "issued_on": date_cn(decision.issued_on),
-        },
+def verification_url(certificate: Certificate) -> str:
+    """The public page that confirms ``certificate`` (its QR code): absolute with
+    ``settings.JX_SITE_URL``, else the site-relative path."""
+    path = reverse("decisions:laureate", args=[certificate_token(certificate)])
+    return settings.JX_SITE_URL.rstrip("/") + path
+
+
+def qr_data_uri(text: str) -> str:
+    """``text`` as a QR code, an SVG data: URI (qrcode, error correction M)."""
+    image = qrcode.make(
+        text,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=1,
     )
-    css = (
-        "@page { size: A4 landscape; margin: 20mm; } "
-        f"body {{ font-family: {settings.JX_PDF_FONT_FAMILY}; text-align: center; }} "
-        ".name { font-size: 32pt; margin-top: 30mm; } .award { font-size: 26pt; }"
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    """What the certificate prints, from the spec's ``certificate`` (heading, text with
+    ``{name}`` ``{award}`` ``{campaign}``, signers) and the decision."""
+    decision = certificate.decision
+    spec = decision.campaign.specification
+    rule = spec.certificate
+    values = {
+        "name": certificate.nomination.name,
+        "award": certificate.award.name,
+        "campaign": spec.title,
+    }
+    lines = rule.text.format_map(values).splitlines()
+    url = verification_url(certificate)
+    return {
+        "heading": rule.heading,
+        "lines": lines,
+        "name": values["name"],
+        "award": values["award"],
+        "signers": rule.signers or [o.name for o in spec.organizers],
+        "date": chinese_date(decision.issued_on),
+        "number": certificate.number,
+        "qr": qr_data_uri(url),
+    }
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """One certificate as PDF (A4 landscape): a bordered 荣誉证书 with the awardee, the
+    award's title in large type, the organizers, the date in Chinese numerals, the seal's
+    place, the number in the campaign's scheme and a QR code of the public verification
+    page."""
+    html = render_to_string("decisions/certificate_pdf.html", certificate_context(certificate))
+    css = render_to_string(
+        "decisions/certificate_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
     return _pdf(html, css)
 
