@@ -1,6 +1,7 @@
 """Certificates (issue 14.3): the designed 荣誉证书, the campaign's numbering scheme and a QR
 code that leads to the public verification page."""
 
+import io
 import shutil
 import subprocess
 
@@ -73,3 +74,23 @@ def test_qr_code_leads_to_the_public_laureate_page(published, client):
 def test_forged_token_is_404(client):
     assert selectors.certificate_by_token("1:forged") is None
     assert client.get(reverse("decisions:laureate", args=["1:forged"])).status_code == 404
+
+
+def test_decision_and_certificate_print_no_internal_value(published):
+    from docx import Document
+
+    from jiangxuan.documents.tests.test_no_internal_values import (
+        internal_values,
+    )
+
+    *_, decision = published
+    docx = Document(io.BytesIO(rendering.render_decision_docx(decision)))
+    texts = {
+        "decision.docx": "\n".join(p.text for p in docx.paragraphs),
+        "decision.pdf": pdf_text(rendering.render_decision_pdf(decision)),
+        "certificate.pdf": pdf_text(
+            rendering.render_certificate_pdf(decision.certificates.first())
+        ),
+    }
+    for name, text in texts.items():
+        assert internal_values(text) == [], name
