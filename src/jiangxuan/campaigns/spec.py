@@ -930,6 +930,18 @@ class CampaignSpec(Spec):
                 )
         for i, document in enumerate(self.documents):
             problems += _sheet_problems(document, f"documents[{i}]")
+        texts = [("decision.title", self.decision.title)]
+        texts += [(f"decision.body[{i}]", t) for i, t in enumerate(self.decision.body)]
+        texts += [
+            (f"decision.attachments[{i}]", t) for i, t in enumerate(self.decision.attachments)
+        ]
+        problems += _placeholder_problems(texts, DECISION_KEYS)
+        problems += _placeholder_problems(
+            [("certificate.number", self.certificate.number)], {"prefix", "year", "seq"}
+        )
+        problems += _placeholder_problems(
+            [("certificate.text", self.certificate.text)], {"name", "award", "campaign"}
+        )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -975,6 +987,18 @@ def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
         for i, row in enumerate(layout.rows)
         for j, cell in enumerate(row)
     ]
+    return _placeholder_problems(texts, SHEET_KEYS)
+
+
+#: ``{key}`` placeholders of the decision's texts (decisions.document fills them).
+DECISION_KEYS = {
+    "first_name", "count", "awards", "campaign", "edition", "short_title", "year", "issuer",
+    "list",
+}  # fmt: skip
+
+
+def _placeholder_problems(texts: list[tuple[str, str]], known: set[str]) -> list[str]:
+    """(path, text) pairs whose ``{placeholders}`` are unknown or unbalanced."""
     problems = []
     for path, text in texts:
         try:
@@ -982,7 +1006,7 @@ def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
         except ValueError:
             problems.append(f"{path}：花括号不成对")
             continue
-        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in SHEET_KEYS]
+        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in known]
     return problems
 
 

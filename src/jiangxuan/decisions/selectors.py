@@ -1,5 +1,6 @@
 """Read access for the decisions domain: lists, decisions, certificates, who may see them."""
 
+from django.core import signing
 from django.db.models import QuerySet
 
 from jiangxuan.accounts.enums import Role
@@ -142,3 +143,26 @@ def award_overview(campaign: Campaign) -> list[dict]:
         }
         for award in campaign.awards.all()
     ]
+
+
+CERTIFICATE_SALT = "jiangxuan.decisions.certificate"
+
+
+def certificate_token(certificate: Certificate) -> str:
+    """The signed token of a certificate's public verification page (its QR code): it
+    names the certificate without letting anyone walk the ids."""
+    return signing.dumps(certificate.pk, salt=CERTIFICATE_SALT)
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    """The certificate of a published decision that ``token`` names, else None (a forged
+    or garbled token included)."""
+    try:
+        pk = signing.loads(token, salt=CERTIFICATE_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Certificate.objects.filter(pk=pk, decision__published_at__isnull=False)
+        .select_related("decision__campaign", "nomination__workplace", "award")
+        .first()
+    )

@@ -388,10 +388,20 @@ def _check_social_notices(campaign: Campaign, lists: list[ApprovalList]) -> None
             )
 
 
+def certificate_number(spec, award_code: str, seq: int) -> str:
+    """A certificate number in the campaign's own scheme (spec ``certificate``: e.g.
+    ``{prefix}〔{year}〕第{seq:03d}号`` → 吉工匠〔2021〕第001号). The prefix is the award's own
+    (``award_prefixes``), else ``prefix``, else the campaign's short title."""
+    rule = spec.certificate
+    prefix = rule.award_prefixes.get(award_code) or rule.prefix or spec.short_title or spec.title
+    return rule.number.format(prefix=prefix, year=spec.year, seq=seq)
+
+
 @transaction.atomic
 def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[Certificate]:
-    """Number one certificate per awardee, in rank order within each award:
-    ``<campaign code>-<award code>-001``. Idempotent (existing numbers are kept).
+    """Number one certificate per awardee in the campaign's scheme
+    (:func:`certificate_number`), running in award and rank order, one count per prefix.
+    Idempotent (existing numbers are kept).
 
     Raises:
         DecisionError: the decision is not published.
@@ -399,16 +409,20 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
     if not decision.published_at:
         raise DecisionError(_("表彰决定尚未发布。"), code="conflict")
     certificates = []
+    spec = decision.campaign.specification
+    counts: dict[str, int] = {}
     for approved in decision.approval_lists.select_related("award").order_by("award__position"):
         award = approved.award
         for entry in approved.entries.filter(outcome=Outcome.AWARDEE).order_by("rank"):
+            first = certificate_number(spec, award.code, 1)
+            counts[first] = counts.get(first, 0) + 1
             cert, _created = Certificate.objects.get_or_create(
                 decision=decision,
                 nomination_id=entry.nomination_id,
                 defaults={
                     "award": award,
                     "rank": entry.rank,
-                    "number": f"{decision.campaign.code}-{award.code}-{entry.rank:03d}",
+                    "number": certificate_number(spec, award.code, counts[first]),
                 },
             )
             certificates.append(cert)

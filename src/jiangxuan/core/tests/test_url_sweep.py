@@ -29,6 +29,7 @@ PUBLIC = {
     "notices:object",
     "notices:objection_filed",
     "decisions:public",
+    "decisions:laureate",
     "portal:index",
     "portal:campaign",
     "voting:index",
@@ -84,6 +85,7 @@ SIGNED_IN = {
     "notices:objection_attachment",
     "notices:background_check",
     "notices:background_check_form",
+    "notices:background_check_form_pdf",
     "notices:background_check_scan",
     "voting:office",
     "voting:office_prepare",
@@ -134,6 +136,7 @@ SIGNED_IN = {
     "documents:nomination_docx",
     "documents:nomination_pdf",
     "documents:summary_xlsx",
+    "documents:sheet",
     "overview:campaign",
 }
 

@@ -151,6 +151,7 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "notices:objection_attachment": "objection",
         "notices:background_check": "check",
         "notices:background_check_form": "check",
+        "notices:background_check_form_pdf": "check",
         "notices:background_check_scan": "check",
         "experts:expert_detail": "expert",
         "experts:membership_detail": "member",
@@ -181,6 +182,9 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         values["level"], values["body_id"] = ids["level"], ids["body"]
     if "<str:fmt>" in route:
         values["fmt"] = "pdf"
+    if "<slug:document>" in route:
+        # A sheet of seed 002's spec (documents[].layout), as a blank form.
+        values["document"], values["file_format"] = "innovation-list", "pdf"
     if any(value is None for value in values.values()):
         return None
     return values
