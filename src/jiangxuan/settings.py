@@ -313,13 +313,16 @@ LOGGING = {
 
 # Public vote (voting app)
 # SMS gateway for voters' one-time codes (dotted path, like the e-mail backends):
-# jiangxuan.voting.sms.ConsoleBackend (stdout), .FileBackend (one file per message in
-# JX_SMS_FILE_PATH, the default) or .LocmemBackend (tests); a provider's class in production.
+# jiangxuan.voting.sms.ConsoleBackend (stdout, the demo's default), .FileBackend (one 0600
+# file per message in JX_SMS_FILE_PATH), .LocmemBackend (tests), .DisabledBackend (every
+# send fails; production's default); a provider's class in production. Production refuses
+# to start with the console or file backend unless JX_SMS_FILE_ALLOWED=1 (drills, bench).
 JX_SMS_BACKEND = os.environ.get(
     "JX_SMS_BACKEND",
-    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.FileBackend",
+    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.DisabledBackend",
 )
 JX_SMS_FILE_PATH = Path(os.environ.get("JX_SMS_FILE_PATH", VAR_DIR / "sms"))
+JX_SMS_FILE_ALLOWED = env_bool("JX_SMS_FILE_ALLOWED", False)
 # One-time codes: lifetime in seconds (≤ 600, docs/security.md check 26) and wrong tries (≤ 5).
 JX_VOTE_CODE_TTL = min(int(os.environ.get("JX_VOTE_CODE_TTL", "300")), 600)
 JX_VOTE_CODE_ATTEMPTS = min(int(os.environ.get("JX_VOTE_CODE_ATTEMPTS", "5")), 5)

@@ -43,6 +43,7 @@ VOTE_ERROR_STATUS = {
     "captcha_required": 403,
     "verification_required": 403,
     "rate_limited": 429,
+    "sms_unavailable": 503,
 }
 PUBLIC_CACHE = "public, max-age=10"
 
@@ -191,12 +192,12 @@ def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
 @router.post(
     "/votes/{campaign_code}/codes",
     auth=None,
-    response={202: CodeSentOut, codes_4xx: ErrorOut},
+    response={202: CodeSentOut, codes_4xx: ErrorOut, 503: ErrorOut},
     summary="获取验证码",
 )
 def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn):
     """Send a one-time code by SMS. Limits: per number 1 a minute and 5 an hour, per
-    address 20 an hour (429 beyond)."""
+    address 20 an hour (429 beyond); 503 when the SMS gateway cannot send."""
     view = selectors.public_view(campaign_code)
     if view is None:
         return _not_found()
