@@ -187,6 +187,9 @@ JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 # the append-only trigger enforces the same 180-day floor (core migration 0004).
 # Second factor (TOTP) for the campaign office, auditors and administrators (等保 L3 身份鉴别
 # d). On by default in production; off with JX_DEBUG (the demo, the tests) unless set.
+# The admin never shows a TOTP key or its QR code (issue 16.3: the administrator read
+# everyone's second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 JX_2FA_REQUIRED = env_bool("JX_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "匠选"
 JX_AUDIT_MIN_RETENTION_DAYS = 180
