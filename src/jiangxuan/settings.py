@@ -249,7 +249,9 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Only Simplified Chinese until a complete English catalogue exists (issue 15.5): offering a
+# language whose catalogue is missing shows pages half in English, half in Chinese.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR.parent.parent / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

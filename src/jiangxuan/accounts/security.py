@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.audit import record_audit
 
 from .models import User
@@ -44,7 +45,7 @@ def password_expired(user: User, *, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def change_password(request: HttpRequest, *, new_password: str) -> None:
+def change_password(request: AuthenticatedHttpRequest, *, new_password: str) -> None:
     """Set the signed-in user's new password (already validated by the form).
 
     Stamps ``password_changed_at``, keeps the current session signed in under a new key,
@@ -60,7 +61,7 @@ def change_password(request: HttpRequest, *, new_password: str) -> None:
 
 
 @transaction.atomic
-def end_other_sessions(request: HttpRequest, *, password: str) -> bool:
+def end_other_sessions(request: AuthenticatedHttpRequest, *, password: str) -> bool:
     """End every session of the signed-in user but this one ("log out everywhere else").
 
     Args:
