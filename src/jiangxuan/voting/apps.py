@@ -6,3 +6,6 @@ class VotingConfig(AppConfig):
     name = "jiangxuan.voting"
     label = "voting"
     verbose_name = _("网络投票")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the SMS backend check)

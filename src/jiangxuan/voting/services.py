@@ -47,7 +47,8 @@ class VoteError(Exception):
 
     ``code`` is one of ``invalid``, ``not_open``, ``closed``, ``conflict``,
     ``already_voted``, ``limit``, ``captcha_required``, ``verification_required``,
-    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``.
+    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``,
+    ``sms_unavailable``.
     """
 
     def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
@@ -337,7 +338,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         raise VoteError(_("获取验证码过于频繁，请稍后再试。"), code="rate_limited")
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = settings.JX_VOTE_CODE_TTL
-    VerificationCode.objects.create(
+    sent = VerificationCode.objects.create(
         public_vote=vote,
         phone_hash=digest,
         code_hash=_code_hash(vote.pk, digest, code),
@@ -349,7 +350,14 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         "code": code,
         "minutes": max(ttl // 60, 1),
     }
-    sms.send_sms(phone, text)
+    try:
+        sms.send_sms(phone, text)
+    except sms.SMSUnavailable as exc:
+        VerificationCode.objects.filter(pk=sent.pk).delete()
+        raise VoteError(
+            _("短信验证码暂时无法发送，请稍后再试；如仍不能收到，请联系活动办公室。"),
+            code="sms_unavailable",
+        ) from exc
 
 
 def verify_code(

@@ -129,6 +129,7 @@ SIGNED_IN = {
     "decisions:certificates",
     "decisions:payments",
     "notifications:list",
+    "core:audit_trail",
     "notifications:read",
     "notifications:read_all",
     "notifications:outbox",
