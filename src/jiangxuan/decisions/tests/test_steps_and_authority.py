@@ -267,3 +267,47 @@ def test_seed_001_approval_is_by_the_talent_office(seed_campaign):
     campaign = seed_campaign("001")
 
     assert campaign.specification.decision.approval.authority == "市委组织部人才办"
+
+
+def test_authority_and_step_override_through_the_api(seed_campaign):
+    from jiangxuan.accounts.tokens import issue_api_token
+    from jiangxuan.api.tests.conftest import ApiClient
+
+    campaign = seed_campaign("000")
+    award = campaign.awards.get()
+    noms = approved(campaign, "000", "jilin-gongjiang", 2)
+    office = _office(campaign, "jl-union")
+    client = ApiClient(issue_api_token(office, name="test"))
+
+    refused = client.post(
+        f"/campaigns/{campaign.code}/step-overrides", {"step": "x", "reason": "y"}
+    )
+    overridden = client.post(
+        f"/campaigns/{campaign.code}/step-overrides",
+        {"step": "leading_group_approval", "reason": "专家评审另行完成（测试）"},
+    )
+    lst = services.propose_list(campaign, award, nominations=[n.pk for n in noms], actor=office)
+    services.approve_list(lst, actor=office, **{**MEETING, "held_on": dt.date(2021, 12, 20)})
+    early = client.post(
+        f"/campaigns/{campaign.code}/authority-submissions", {"submitted_on": "2021-12-21"}
+    )
+    _notice(campaign, "social_notice", noms, office, dt.date(2021, 12, 21))
+    submitted = client.post(
+        f"/campaigns/{campaign.code}/authority-submissions", {"submitted_on": "2021-12-29"}
+    )
+    decided = client.post(
+        f"/campaigns/{campaign.code}/authority-submissions/{submitted.json()['id']}/decision",
+        {"document_number": "吉委〔2022〕3号", "decided_on": "2022-01-05"},
+    )
+    detail = client.get(f"/campaigns/{campaign.code}")
+
+    assert refused.status_code == 400
+    assert overridden.status_code == 201
+    assert (early.status_code, early.json()["code"]) == (409, "conflict")
+    assert "社会公示" in early.json()["detail"]
+    assert submitted.status_code == 201
+    assert submitted.json()["authority"] == "省委、省政府"
+    assert decided.status_code == 200
+    assert decided.json()["returned_lists"] == [lst.pk]
+    assert decided.json()["document_number"] == "吉委〔2022〕3号"
+    assert detail.json()["stage"] == "open"  # seed 000 names no province-wide deadline
