@@ -851,18 +851,15 @@ SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", 
 
 
 def _step_problems(spec: CampaignSpec) -> list[str]:
-    """Steps' phases exist; a government approval step and ``decision.approval`` go
-    together (the authority approves at that step)."""
+    """Steps' phases exist; ``decision.approval`` needs the government approval step it
+    describes. (A government approval step without ``decision.approval`` is recorded
+    outside the platform and not tracked.)"""
     problems = []
     phases = {p.code for p in spec.timeline.phases}
     for i, step in enumerate(spec.review_chain.steps):
         if step.phase and step.phase not in phases:
             problems.append(f"review_chain.steps[{i}].phase：环节引用了未定义的阶段 {step.phase}")
     has_step = any(s.kind == StepKind.GOVERNMENT_APPROVAL for s in spec.review_chain.steps)
-    if has_step and spec.decision.approval is None:
-        problems.append(
-            "decision.approval：流程有上级审定环节（government_approval），须写明审定机关"
-        )
     if spec.decision.approval is not None and not has_step:
         problems.append(
             "decision.approval：写明了审定机关，但流程中没有上级审定环节（government_approval）"
