@@ -77,7 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jiangxuan.core.middleware.HeadAsGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "jiangxuan.core.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -244,7 +246,9 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Only Simplified Chinese until a complete English catalogue exists (issue 15.5): offering a
+# language whose catalogue is missing shows pages half in English, half in Chinese.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR.parent.parent / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -269,6 +273,10 @@ STORAGES = {
 # file by jiangxuan.nominations.validators.
 JX_EVIDENCE_MAX_BYTES = int(os.environ.get("JX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 JX_VIDEO_MAX_BYTES = int(os.environ.get("JX_VIDEO_MAX_BYTES", str(200 * 1024 * 1024)))
+# Decoded pixels of an uploaded image, checked from its header before decoding: 25 million
+# (a 6000×4000 phone photo, an A4 page scanned at 400 dpi) decode to at most ~100 MB. A
+# 7000×7000 PNG of 143 KB took a worker to 342 MiB (issue 16.11).
+JX_IMAGE_MAX_PIXELS = int(os.environ.get("JX_IMAGE_MAX_PIXELS", str(25_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.middleware import start_session_clock
 
 from . import two_factor
@@ -75,7 +76,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app (QR code or typed key), confirmed by its first code."""
     if two_factor.confirmed_device(request.user) is not None:
         return redirect("accounts:two_factor")
@@ -100,7 +101,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of a privileged sign-in: the authenticator's current code."""
     if two_factor.confirmed_device(request.user) is None:
         return redirect("accounts:two_factor_setup")

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
@@ -106,7 +107,7 @@ def campaign_out(campaign: Campaign) -> CampaignOut:
     )
 
 
-def visible_campaign(request: HttpRequest, code: str) -> Campaign:
+def visible_campaign(request: ApiRequest, code: str) -> Campaign:
     """The campaign with ``code`` if the user may see it; else raises the 404."""
     campaign = campaigns_visible_to(request.auth).filter(code=code).first()
     if campaign is None:
@@ -115,7 +116,7 @@ def visible_campaign(request: HttpRequest, code: str) -> Campaign:
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="评选活动列表")
-def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
+def list_campaigns(request: ApiRequest) -> list[CampaignOut]:
     """已发布（及本人所在活动办公室的草稿）评选活动，按年度倒序。"""
     return [campaign_out(c) for c in campaigns_visible_to(request.auth)]
 
@@ -125,7 +126,7 @@ def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
     response={200: CampaignDetailOut, codes_4xx: ErrorOut},
     summary="评选活动详情",
 )
-def get_campaign(request: HttpRequest, code: str) -> CampaignDetailOut:
+def get_campaign(request: ApiRequest, code: str) -> CampaignDetailOut:
     """奖项、时间安排、本单位适用的申报时间窗口，以及完整的活动规范（JSON）。"""
     campaign = visible_campaign(request, code)
     unit = home_unit(request.auth)
@@ -200,7 +201,7 @@ def list_deadlines(request: HttpRequest, code: str) -> list[DeadlineOut]:
     response={201: DeadlineOut, codes_4xx: ErrorOut},
     summary="设定内部截止时间或延期",
 )
-def add_deadline(request: HttpRequest, code: str, payload: DeadlineIn) -> Status:
+def add_deadline(request: ApiRequest, code: str, payload: DeadlineIn) -> Status:
     """活动办公室为单位延期（须填写理由）；其他单位人员为本单位设定更早的内部截止时间。"""
     campaign = visible_campaign(request, code)
     user = request.auth

@@ -63,6 +63,26 @@ class ContestLevel(models.TextChoices):
     CITY = "city", _("市级职工职业技能竞赛")
 
 
+class HonourCategory(models.TextChoices):
+    """What kind of honour a catalogue entry is (the rules test it; documents print the
+    label)."""
+
+    SKILL = "skill", _("技能类")
+    MODEL_WORKER = "model_worker", _("劳模类")
+    ALLOWANCE = "allowance", _("政府特殊津贴")
+    SCIENCE = "science", _("科技类")
+    CRAFTSMAN = "craftsman", _("工匠类")
+    OTHER = "other", _("其他")
+
+
+class PatentKind(models.TextChoices):
+    """专利类型 (专利法第二条)."""
+
+    INVENTION = "invention", _("发明专利")
+    UTILITY = "utility", _("实用新型专利")
+    DESIGN = "design", _("外观设计专利")
+
+
 class Medal(RankedChoices):
     """竞赛奖牌, lowest first."""
 

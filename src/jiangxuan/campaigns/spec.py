@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -547,16 +548,6 @@ class AuthorityApproval(Spec):
     source: str = ""
 
 
-class DecisionRules(Spec):
-    """Who approves the lists last and in whose name the decision is issued."""
-
-    issuer: str = Field(
-        "", description="表彰决定以谁的名义发布（如 中共吉林省委、吉林省人民政府）；空为主办单位"
-    )
-    issuer_source: str = ""
-    approval: AuthorityApproval | None = None
-
-
 # ---------------------------------------------------------------------------- form
 
 FieldType = Literal[
@@ -655,6 +646,11 @@ class FormField(Spec):
     fields: list[FormField] = Field(default_factory=list, description="group 的子项")
     publishable: bool = Field(False, description="可在公示中公开（须本人同意）")
     evidence_required: bool = Field(False, description="须附证明材料")
+    printed_with: list[Code] = Field(
+        default_factory=list,
+        description="同一栏中接着印出的字段（如 工种及技术等级：例 钳工  高级技师）",
+    )
+    printed_label: str = Field("", description="印在表上的栏名，缺省为 label")
 
     @property
     def effective_type(self) -> str:
@@ -677,6 +673,15 @@ class FormField(Spec):
 FormField.model_rebuild()
 
 
+class Reprint(Spec):
+    """A field the official form prints a second time (seed 001 附件2: 工作单位 on the
+    cover and again below 参加工作时间); it is asked for once."""
+
+    key: Code
+    label: str
+    after: Code | None = Field(None, description="印在本节哪个字段之后；缺省印在本节开头")
+
+
 class FormSection(Spec):
     """A section of the form. ``printed: false`` marks data the platform collects for its
     checks (e.g. 身份证号码 for "已获称号者不再参评") that the official form has no row for."""
@@ -684,6 +689,7 @@ class FormSection(Spec):
     title: str
     fields: list[FormField] = Field(min_length=1)
     printed: bool = Field(True, description="印在官方表格上")
+    reprints: list[Reprint] = Field(default_factory=list, description="表上重复印出的字段")
 
 
 class NominationForm(Spec):
@@ -733,14 +739,17 @@ class SummarySheet(Spec):
     title: str
     columns: list[SummaryColumn] = Field(min_length=1)
     group_by_award: bool = False
+    unit_label: str = Field("填报单位（公章）", description="表头的单位栏，照通知写，如 推荐单位")
+    date_line: bool = Field(True, description="表头印“年 月 日”")
     footer: list[str] = Field(default_factory=list)
-    note: str = ""
+    note: str = Field("", description="表下的注（印出，照通知原文）")
 
 
 DocumentKind = Literal[
     "nomination_form",
     "summary_sheet",
     "materials_checklist",
+    "quota_table",
     "dossier_cover",
     "background_check_form",
     "nomination_letter",
@@ -752,11 +761,110 @@ DocumentKind = Literal[
 ]
 
 
+class SheetField(Spec):
+    """One label/value pair of a sheet's head (e.g. 推荐单位 ____). ``value`` is a text
+    with ``{key}`` placeholders filled from the subject (docs/user/documents.md lists
+    the keys); empty leaves the box to fill in by hand."""
+
+    label: str
+    value: str = ""
+
+
+class SheetColumn(Spec):
+    """A column of a sheet's table: ``key`` names the value in each row of the source
+    (``seq`` is the running number)."""
+
+    key: str
+    label: str
+    width: int = Field(1, ge=1, le=12, description="相对宽度")
+
+
+class SheetLayout(Spec):
+    """How a sheet document (目录, 名额分配表, 档案袋封面, 一览表, 量化表) is laid out, as
+    data: lines above, label/value rows, one table, lines below. A new notice's sheet
+    needs a spec entry, not code."""
+
+    per: Literal["campaign", "unit", "nomination"] = Field(
+        "campaign", description="一份文书对应：整个活动、一个推荐单位或一名推荐对象"
+    )
+    paper: Literal["A4", "A3"] = "A4"
+    landscape: bool = False
+    subtitle: str = ""
+    header: list[str] = Field(default_factory=list, description="表前的文字行，如 单位工会公章：")
+    fields: list[list[SheetField]] = Field(
+        default_factory=list, description="表头的“标签/内容”行，每行一至三对"
+    )
+    table_title: str = Field("", description="表格上方的小标题，如 申报材料目录")
+    source: Literal["rows", "materials", "quotas", "patents", "innovations", "honours"] = "rows"
+    columns: list[SheetColumn] = Field(default_factory=list)
+    rows: list[list[str]] = Field(
+        default_factory=list, description="source 为 rows 时的各行（可含 {key} 占位）"
+    )
+    min_rows: int = Field(0, ge=0, le=40, description="至少印出的行数（空行供手填）")
+    footer: list[str] = Field(default_factory=list, description="表后的文字行，如 经手人：")
+
+
 class DocumentSpec(Spec):
     code: Code
     kind: DocumentKind
     title: str
     formats: list[Literal["docx", "pdf", "xlsx"]] = Field(min_length=1)
+    layout: SheetLayout | None = Field(
+        None, description="清单、名额表、封面、一览表等表格类文书的版式"
+    )
+
+
+DEFAULT_DECISION_BODY = [
+    "为大力弘扬劳模精神、劳动精神、工匠精神，激励广大职工走技能成才、技能报国之路，经个人申报、"
+    "单位推荐、逐级审核、专家评审和社会公示，决定授予{first_name}等{count}名同志“{awards}”称号。",
+    "{list}",
+    "希望受到表彰的同志珍惜荣誉，再接再厉，在本职岗位上再立新功。各地区、各单位和广大职工要以受表彰的"
+    "同志为榜样，学习他们精益求精、追求卓越的工匠精神，为经济社会高质量发展作出新的更大贡献。",
+]
+
+
+class DecisionSpec(Spec):
+    """The commendation decision as a 公文 (GB/T 9704-2012 党政机关公文格式). Texts take
+    ``{placeholder}``s: ``{first_name}``, ``{count}``, ``{awards}``, ``{campaign}``,
+    ``{edition}``, ``{short_title}``, ``{year}``, ``{issuer}``; a body paragraph that is
+    exactly ``{list}`` becomes the awardees by award with their units."""
+
+    issuer: str = Field(
+        "",
+        description="表彰决定以谁的名义发布（发文机关署名，如 中共吉林省委、吉林省人民政府）；"
+        "缺省为各主办单位",
+    )
+    issuer_source: str = ""
+    approval: AuthorityApproval | None = Field(
+        None, description="上级审定机关（流程的 government_approval 环节）"
+    )
+    mark: list[str] = Field(
+        default_factory=list, description="发文机关标志（每行一个机关，后接“文件”）；缺省同署名"
+    )
+    addressees: str = Field("", description="主送机关，如 各市（州）总工会、人力资源和社会保障局：")
+    title: str = Field("", description="标题；缺省为 关于表彰{edition}{short_title}的决定")
+    body: list[str] = Field(default_factory=lambda: list(DEFAULT_DECISION_BODY))
+    attachments: list[str] = Field(default_factory=list, description="附件说明中的附件名称")
+    cc: str = Field("", description="版记：抄送机关")
+    printer: str = Field("", description="版记：印发机关；缺省为署名的第一个机关")
+
+
+class CertificateSpec(Spec):
+    """The certificate (荣誉证书): its numbering scheme and text."""
+
+    number: str = Field(
+        "{prefix}〔{year}〕第{seq:03d}号",
+        description="证书编号格式：{prefix} {year} {seq}（全决定连续编号）",
+    )
+    prefix: str = Field("", description="编号前缀，如 吉工匠；缺省为活动简称")
+    award_prefixes: dict[str, str] = Field(
+        default_factory=dict, description="按奖项代码另定的前缀（如 长春技术能手）"
+    )
+    heading: str = "荣誉证书"
+    text: str = Field(
+        "{name}同志：\n被授予“{award}”称号。", description="正文：{name} {award} {campaign}"
+    )
+    signers: list[str] = Field(default_factory=list, description="落款机关；缺省为各主办单位")
 
 
 class PublicationRules(Spec):
@@ -795,11 +903,12 @@ class CampaignSpec(Spec):
     quota_note: str = ""
     channels: list[Channel] = Field(min_length=1)
     review_chain: ReviewChain
-    decision: DecisionRules = DecisionRules()
     form: NominationForm
     materials: list[Material] = Field(default_factory=list)
     summary_sheet: SummarySheet
     documents: list[DocumentSpec] = Field(default_factory=list)
+    decision: DecisionSpec = DecisionSpec()
+    certificate: CertificateSpec = CertificateSpec()
     publication: PublicationRules = PublicationRules()
     leading_group: list[LeadingGroupMember] = Field(default_factory=list)
     contact: Contact = Contact()
@@ -829,11 +938,28 @@ class CampaignSpec(Spec):
         problems += _step_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
+        for i, section in enumerate(self.form.sections):
+            here = {f.key for f in section.fields}
+            for j, form_field in enumerate(section.fields):
+                problems += [
+                    f"form.sections[{i}].fields[{j}].printed_with：本节没有字段 {key}"
+                    for key in form_field.printed_with
+                    if key not in here
+                ]
+            for j, reprint in enumerate(section.reprints):
+                if reprint.key not in keys:
+                    problems.append(f"form.sections[{i}].reprints[{j}].key：没有字段 {reprint.key}")
+                if reprint.after is not None and reprint.after not in here:
+                    problems.append(
+                        f"form.sections[{i}].reprints[{j}].after：本节没有字段 {reprint.after}"
+                    )
         for i, col in enumerate(self.summary_sheet.columns):
             if col.key not in SUMMARY_KEYS and col.key not in keys:
                 problems.append(
                     f"summary_sheet.columns[{i}].key：汇总表列 {col.key} 既不是表单字段也不是内置列"
                 )
+        for i, document in enumerate(self.documents):
+            problems += _sheet_problems(document, f"documents[{i}]")
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -864,6 +990,46 @@ def _step_problems(spec: CampaignSpec) -> list[str]:
         problems.append(
             "decision.approval：写明了审定机关，但流程中没有上级审定环节（government_approval）"
         )
+    return problems
+
+
+#: ``{key}`` placeholders a sheet layout may use (documents.sheets fills them).
+SHEET_KEYS = {
+    "campaign", "edition", "year", "region", "organizers", "award_choice", "nominating_unit",
+    "name", "sex", "birth_date", "ethnic_group", "political_status", "education",
+    "workplace_name", "workplace_contact", "post", "occupation", "skill_level",
+    "professional_title", "phone", "id_number", "award", "honour_count", "patent_count",
+    "invention_patent_count", "utility_patent_count", "design_patent_count",
+    "innovation_count", "contest_count", "achievement_summary",
+}  # fmt: skip
+
+
+def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
+    """Unknown ``{key}`` placeholders of a document's layout, each with its path."""
+    layout = document.layout
+    if layout is None:
+        return []
+    texts = [(f"{where}.layout.subtitle", layout.subtitle)]
+    texts += [(f"{where}.layout.header[{i}]", t) for i, t in enumerate(layout.header)]
+    texts += [(f"{where}.layout.footer[{i}]", t) for i, t in enumerate(layout.footer)]
+    texts += [
+        (f"{where}.layout.fields[{i}][{j}].value", f.value)
+        for i, row in enumerate(layout.fields)
+        for j, f in enumerate(row)
+    ]
+    texts += [
+        (f"{where}.layout.rows[{i}][{j}]", cell)
+        for i, row in enumerate(layout.rows)
+        for j, cell in enumerate(row)
+    ]
+    problems = []
+    for path, text in texts:
+        try:
+            names = [name for _l, name, _f, _c in string.Formatter().parse(text) if name]
+        except ValueError:
+            problems.append(f"{path}：花括号不成对")
+            continue
+        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in SHEET_KEYS]
     return problems
 
 

@@ -48,12 +48,15 @@ class ApiError(Exception):
         *,
         code: str = "invalid",
         errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
     ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code
         self.errors = errors or {}
+        #: Further keys of the body, declared by the endpoint's error schema (e.g. ``captcha``).
+        self.extra = extra or {}
 
 
 def not_found() -> ApiError:
@@ -74,9 +77,10 @@ def error_response(
     detail: str,
     code: str,
     errors: dict[str, list[str]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """A JSON response in the common error shape."""
-    body = {"detail": detail, "code": code, "errors": errors or {}}
+    """A JSON response in the common error shape (plus ``extra`` keys, if any)."""
+    body = {"detail": detail, "code": code, "errors": errors or {}, **(extra or {})}
     return api.create_response(request, body, status=status)
 
 
@@ -165,7 +169,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (replacing ninja's English defaults)."""
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return error_response(api, request, exc.status, exc.detail, exc.code, exc.errors)
+        return error_response(api, request, exc.status, exc.detail, exc.code, exc.errors, exc.extra)
 
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = str(exc) or _("您无权执行此操作。")

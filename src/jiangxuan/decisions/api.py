@@ -25,6 +25,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
@@ -90,7 +91,7 @@ class ApprovalListOut(Schema):
     )
 
 
-class CandidateOut(Schema):
+class DecisionCandidateOut(Schema):
     id: int
     name: str
     workplace_name: str
@@ -100,7 +101,7 @@ class CandidateOut(Schema):
 class AwardApprovalOut(Schema):
     award: str
     award_name: str
-    candidates: list[CandidateOut] = Field(description="审核通过的人选，按专家评审排序")
+    candidates: list[DecisionCandidateOut] = Field(description="审核通过的人选，按专家评审排序")
     lists: list[ApprovalListOut] = Field(description="名单各版本，新版本在前")
 
 
@@ -211,7 +212,7 @@ class PublicDecisionOut(Schema):
 # --------------------------------------------------------------------------- fetching
 
 
-def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+def _campaign(request: ApiRequest, code: str, *, manage: bool = False) -> Campaign:
     campaign = selectors.campaign_by_code(code)
     allowed = selectors.can_manage if manage else selectors.can_view
     if campaign is None or not allowed(request.auth, campaign):
@@ -321,7 +322,7 @@ def _certificate_out(campaign: Campaign, certificate: Certificate) -> Certificat
     response={200: ApprovalOverviewOut, codes_4xx: ErrorOut},
     summary="审定概览",
 )
-def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOut:
+def get_approval_overview(request: ApiRequest, code: str) -> ApprovalOverviewOut:
     """各奖项的候选人（按专家评审排序）和名单各版本、审定会议，以及表彰决定（活动办公室和
     领导小组）。"""
     campaign = _campaign(request, code)
@@ -335,7 +336,9 @@ def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOu
                 award=row["award"].code,
                 award_name=row["award"].name,
                 candidates=[
-                    CandidateOut(id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank)
+                    DecisionCandidateOut(
+                        id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank
+                    )
                     for n in row["candidates"]
                 ],
                 lists=[_list_out(lst) for lst in row["lists"]],
@@ -373,7 +376,7 @@ def get_approval_list(request: HttpRequest, code: str, list_id: int) -> Approval
     summary="提交拟表彰名单",
 )
 def propose_approval_list(
-    request: HttpRequest, code: str, award_code: str, payload: ListIn
+    request: ApiRequest, code: str, award_code: str, payload: ListIn
 ) -> Status:
     """活动办公室提交某奖项的拟表彰名单（第 1 版，待领导小组审定）；审定前可重新提交替换。
     名单已审定后答 409（请用修订）。"""
@@ -398,7 +401,7 @@ def propose_approval_list(
     summary="审定名单",
 )
 def approve_approval_list(
-    request: HttpRequest, code: str, list_id: int, payload: MeetingIn
+    request: ApiRequest, code: str, list_id: int, payload: MeetingIn
 ) -> ApprovalListOut:
     """记录领导小组审定会议（日期、出席成员、表决票数、决议）并锁定名单；赞成票须超过出席
     成员半数。已审定或已被取代的名单答 409。"""
@@ -423,9 +426,7 @@ def approve_approval_list(
     response={201: ApprovalListOut, codes_4xx: ErrorOut},
     summary="修订名单",
 )
-def revise_approval_list(
-    request: HttpRequest, code: str, list_id: int, payload: ReviseIn
-) -> Status:
+def revise_approval_list(request: ApiRequest, code: str, list_id: int, payload: ReviseIn) -> Status:
     """对已审定的名单生成新版本（须说明理由），待领导小组重新审定；原版本在新版本审定前
     仍有效。非已审定版本、已有待审定新版本或决定已发布时答 409。"""
     campaign = _campaign(request, code, manage=True)
@@ -542,7 +543,7 @@ def get_decision(request: HttpRequest, code: str) -> DecisionOut:
     response={201: DecisionOut, codes_4xx: ErrorOut},
     summary="发布表彰决定",
 )
-def publish_decision(request: HttpRequest, code: str, payload: PublishIn) -> Status:
+def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Status:
     """发布表彰决定并为每位表彰人选编号证书；须每个奖项都有审定名单，规定社会公示的须已
     公示无异议。已发布答 409。"""
     campaign = _campaign(request, code, manage=True)
@@ -593,7 +594,7 @@ def list_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
     response={200: list[CertificateOut], codes_4xx: ErrorOut},
     summary="编号证书",
 )
-def issue_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     """为表彰人选编号证书（发布决定时已自动编号；重复调用保留已有编号）。"""
     campaign = _campaign(request, code, manage=True)
     decision = selectors.decision_of(campaign)
@@ -640,7 +641,7 @@ def download_certificate(request: HttpRequest, code: str, certificate_id: int) -
     response={200: None, codes_4xx: ErrorOut},
     summary="下载奖金发放表",
 )
-def download_payment_sheet(request: HttpRequest, code: str) -> HttpResponse:
+def download_payment_sheet(request: ApiRequest, code: str) -> HttpResponse:
     """奖金发放表（Excel）：财务人员看到完整银行账号（记入审计），活动办公室看到脱敏账号；
     其他人答 404。"""
     campaign = selectors.campaign_by_code(code)

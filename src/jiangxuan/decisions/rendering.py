@@ -12,9 +12,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
-from xlsxwriter import Workbook
 
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.decisions.models import Certificate, CommendationDecision
 from jiangxuan.decisions.selectors import certificates_of, decision_sections
 
@@ -117,7 +117,7 @@ def payment_sheet_xlsx(decision: CommendationDecision, *, unmasked: bool) -> byt
     """The prize payment sheet: number, name, award, amount, workplace, bank account
     (masked unless ``unmasked``, which only finance gets)."""
     out = io.BytesIO()
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet("奖金发放表")
     header = ["证书编号", "姓名", "奖项", "奖金（元）", "工作单位", "银行账号"]
     sheet.write_row(0, 0, header)

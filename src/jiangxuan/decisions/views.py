@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
 from jiangxuan.decisions import rendering, selectors, services
@@ -18,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+def _campaign(request: AuthenticatedHttpRequest, code: str, *, manage: bool = False) -> Campaign:
     campaign = selectors.campaign_by_code(code)
     allowed = selectors.can_manage if manage else selectors.can_view
     if campaign is None or not allowed(request.user, campaign):
@@ -46,7 +47,7 @@ def _error(request: HttpRequest, exc: services.DecisionError) -> None:
 
 @login_required
 @require_http_methods(["GET"])
-def overview(request: HttpRequest, code: str) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Lists per award with their versions and meetings, and the decision."""
     campaign = _campaign(request, code)
     context = {
@@ -64,7 +65,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, code: str, award_pk: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, code: str, award_pk: int) -> HttpResponse:
     """Propose (or re-propose) the draft list of an award."""
     campaign = _campaign(request, code, manage=True)
     award = selectors.award_of(campaign, award_pk)
@@ -93,7 +94,7 @@ def propose(request: HttpRequest, code: str, award_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Record the meeting that approves a draft list."""
     campaign = _campaign(request, code, manage=True)
     lst = selectors.approval_list(campaign, pk)
@@ -114,7 +115,7 @@ def approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revise(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def revise(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Start a new version of an approved list."""
     campaign = _campaign(request, code, manage=True)
     lst = selectors.approval_list(campaign, pk)
@@ -141,7 +142,7 @@ def revise(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, code: str) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Publish the commendation decision and number the certificates."""
     campaign = _campaign(request, code, manage=True)
     form = PublishForm(request.POST)
@@ -184,7 +185,7 @@ def certificates(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def payments(request: HttpRequest, code: str) -> HttpResponse:
+def payments(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The prize payment sheet: finance sees bank accounts, the office masked."""
     campaign = selectors.campaign_by_code(code)
     if campaign is None or not selectors.can_download_payments(request.user, campaign):

@@ -29,6 +29,7 @@ from pydantic import Field
 
 from jiangxuan.accounts.api_common import ALL_ROLES, UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import units_in_scope
 from jiangxuan.campaigns import spec as s
@@ -143,7 +144,7 @@ class NominationFilter(Schema):
     campaign: str | None = Field(None, description="评选活动代码")
     state: NominationState | None = Field(None, description="状态")
     award: str | None = Field(None, description="奖项代码")
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100_000, description="页码，从 1 开始，至多 100000")
     page_size: int = Field(50, ge=1, le=200, description="每页条数")
 
 
@@ -233,7 +234,7 @@ class QuotasOut(Schema):
 # --------------------------------------------------------------------------- output
 
 
-def _visible(request: HttpRequest, nomination_id: int) -> Nomination:
+def _visible(request: ApiRequest, nomination_id: int) -> Nomination:
     nomination = nomination_for(request.auth, nomination_id)
     if nomination is None:
         raise not_found()
@@ -524,7 +525,7 @@ def _award_by_code(campaign: Campaign, code: str) -> Award | None:
 
 
 @router.get("/nominations", response={200: NominationPage, codes_4xx: ErrorOut}, summary="推荐列表")
-def list_nominations(request: HttpRequest, filters: Query[NominationFilter]) -> NominationPage:
+def list_nominations(request: ApiRequest, filters: Query[NominationFilter]) -> NominationPage:
     """本人有权查看的推荐，新建的在前；个人信息不在列表中返回。"""
     qs = nominations_visible_to(request.auth)
     if filters.campaign:
@@ -545,7 +546,7 @@ def list_nominations(request: HttpRequest, filters: Query[NominationFilter]) -> 
 
 
 @router.post("/nominations", response={201: NominationOut, codes_4xx: ErrorOut}, summary="新建推荐")
-def create_nomination(request: HttpRequest, payload: NominationCreateIn) -> Status:
+def create_nomination(request: ApiRequest, payload: NominationCreateIn) -> Status:
     """为某一奖项新建推荐草稿（推荐单位经办人）。"""
     user = request.auth
     campaign = campaigns_visible_to(user).filter(code=payload.campaign).first()
@@ -575,7 +576,7 @@ def create_nomination(request: HttpRequest, payload: NominationCreateIn) -> Stat
     summary="推荐详情",
 )
 def get_nomination(
-    request: HttpRequest, nomination_id: int, options: Query[UnmaskIn]
+    request: ApiRequest, nomination_id: int, options: Query[UnmaskIn]
 ) -> NominationOut:
     """推荐表全部内容、证明材料和当前用户可执行的操作。个人信息默认脱敏。"""
     user = request.auth
@@ -596,7 +597,7 @@ def get_nomination(
     summary="修改推荐草稿",
 )
 def update_nomination(
-    request: HttpRequest, nomination_id: int, payload: NominationPatchIn
+    request: ApiRequest, nomination_id: int, payload: NominationPatchIn
 ) -> NominationOut:
     """保存推荐表字段（只需提交要修改的字段）。与网页草稿相同：未通过校验的字段不保存，
     其余字段照常保存，错误按字段列在 ``errors`` 中。"""
@@ -636,7 +637,7 @@ def update_nomination(
     response={200: NominationOut, codes_4xx: ErrorOut},
     summary="提交推荐",
 )
-def submit_nomination(request: HttpRequest, nomination_id: int) -> NominationOut:
+def submit_nomination(request: ApiRequest, nomination_id: int) -> NominationOut:
     """在申报时间内提交推荐：检查必填项、评选条件和名额；不通过时说明原因，推荐不变。"""
     nomination = _visible(request, nomination_id)
     services.submit_nomination(nomination, actor=request.auth)
@@ -649,7 +650,7 @@ def submit_nomination(request: HttpRequest, nomination_id: int) -> NominationOut
     summary="撤回推荐",
 )
 def withdraw_nomination(
-    request: HttpRequest, nomination_id: int, payload: WithdrawIn
+    request: ApiRequest, nomination_id: int, payload: WithdrawIn
 ) -> NominationOut:
     """撤回推荐（须填写原因）；撤回后不再计入名额。"""
     nomination = _visible(request, nomination_id)
@@ -672,7 +673,7 @@ def get_eligibility(request: HttpRequest, nomination_id: int) -> EligibilityOut:
     response={201: EligibilityOut, codes_4xx: ErrorOut},
     summary="特批不符合的评选条件",
 )
-def override_eligibility(request: HttpRequest, nomination_id: int, payload: OverrideIn) -> Status:
+def override_eligibility(request: ApiRequest, nomination_id: int, payload: OverrideIn) -> Status:
     """活动办公室对某条不符合的评选条件特批放行，须填写理由。"""
     nomination = _visible(request, nomination_id)
     services.override_eligibility(
@@ -687,7 +688,7 @@ def override_eligibility(request: HttpRequest, nomination_id: int, payload: Over
     summary="上传证明材料",
 )
 def upload_evidence(
-    request: HttpRequest,
+    request: ApiRequest,
     nomination_id: int,
     material: Form[str],
     file: File[UploadedFile],
@@ -729,7 +730,7 @@ def download_evidence(request: HttpRequest, nomination_id: int, evidence_id: int
     response={204: None, codes_4xx: ErrorOut},
     summary="删除证明材料",
 )
-def delete_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Status:
+def delete_evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> Status:
     """删除可修改推荐的一份证明材料。"""
     evidence = _evidence(request, nomination_id, evidence_id)
     services.delete_evidence(evidence, actor=request.auth)
@@ -790,7 +791,7 @@ def _nominating_unit(user: User, campaign: Campaign) -> OrgUnit | None:
     summary="推荐名额使用情况",
     tags=["评选活动"],
 )
-def get_quotas(request: HttpRequest, code: str, options: Query[QuotaQuery]) -> QuotasOut:
+def get_quotas(request: ApiRequest, code: str, options: Query[QuotaQuery]) -> QuotasOut:
     """某推荐单位在本活动中的名额（下限、上限）和已提交数量。"""
     user = request.auth
     campaign = visible_campaign(request, code)

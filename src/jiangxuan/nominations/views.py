@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
@@ -52,7 +53,9 @@ def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> N
     )
 
 
-def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) -> NominationForm:
+def _save_posted(
+    request: AuthenticatedHttpRequest, nomination: Nomination, data: QueryDict
+) -> NominationForm:
     """Validate the posted form and save its valid fields into the draft.
 
     Returns the bound form (its errors include a refusal from the service). Re-rendered
@@ -102,7 +105,7 @@ def _can(user: User, action: str, nomination: Nomination) -> bool:
 
 
 def _edit_context(
-    request: HttpRequest, nomination: Nomination, form: NominationForm, **extra: Any
+    request: AuthenticatedHttpRequest, nomination: Nomination, form: NominationForm, **extra: Any
 ) -> dict[str, Any]:
     consent = nomination.publication_consent
     if form.is_bound:
@@ -137,7 +140,7 @@ def _render_edit(
 
 @login_required
 @require_GET
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Nominations the user may see, filtered by campaign and state (no personal data)."""
     nominations = nominations_visible_to(request.user).order_by("-updated_at", "-id")
     campaign_code = request.GET.get("campaign", "")
@@ -162,7 +165,7 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_create(request: HttpRequest) -> HttpResponse:
+def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
     campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
@@ -216,7 +219,7 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The official form. POST saves the draft (``add_row=<key>`` also adds a blank row
     to that list); invalid fields are not saved and are shown with their errors."""
     nomination = _nomination_or_404(request.user, pk)
@@ -256,7 +259,7 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx autosave: saves the valid fields; answers the status line, the eligibility
     panel and each field's errors (out-of-band swaps)."""
     nomination = _nomination_or_404(request.user, pk)
@@ -282,7 +285,7 @@ def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save what the form holds, then submit; refusals keep the draft and say why."""
     nomination = _nomination_or_404(request.user, pk)
     try:
@@ -317,7 +320,7 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw with a reason (recorded in the history)."""
     nomination = _nomination_or_404(request.user, pk)
     try:
@@ -335,7 +338,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The campaign office lets a nomination through one failed rule (reason required)."""
     nomination = _nomination_or_404(request.user, pk)
     try:
@@ -359,7 +362,7 @@ def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload one file for a checklist item; a refused file is reported next to it."""
     nomination = _nomination_or_404(request.user, pk)
     material = request.POST.get("material", "")
@@ -387,7 +390,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
     """Stream an evidence file as an attachment to someone who can see the nomination."""
     nomination = _nomination_or_404(request.user, pk)
     evidence = nomination.evidence.filter(pk=evidence_id).first()
@@ -403,7 +406,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """Delete an evidence file from an editable nomination."""
     nomination = _nomination_or_404(request.user, pk)
     evidence = nomination.evidence.filter(pk=evidence_id).first()
@@ -425,7 +428,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
 
 @login_required
 @require_GET
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view: the form's values (masked without need to know), evidence,
     eligibility, documents and history."""
     nomination = _nomination_or_404(request.user, pk)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
@@ -39,7 +40,7 @@ from .forms import (
     OpenNoticeForm,
 )
 from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
-from .rendering import render_background_check_form
+from .rendering import render_background_check_form, render_background_check_pdf
 from .services import NoticeError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -202,28 +203,28 @@ def objection_filed(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- office
 
 
-def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
     return campaign
 
 
-def _notice_or_404(request: HttpRequest, pk: int) -> PublicNotice:
+def _notice_or_404(request: AuthenticatedHttpRequest, pk: int) -> PublicNotice:
     notice = selectors.notice_for_office(request.user, pk)
     if notice is None:
         raise Http404(_("没有找到该公示。"))
     return notice
 
 
-def _objection_or_404(request: HttpRequest, pk: int) -> Objection:
+def _objection_or_404(request: AuthenticatedHttpRequest, pk: int) -> Objection:
     objection = selectors.objection_for_office(request.user, pk)
     if objection is None:
         raise Http404(_("没有找到该异议。"))
     return objection
 
 
-def _check_or_404(request: HttpRequest, pk: int) -> BackgroundCheck:
+def _check_or_404(request: AuthenticatedHttpRequest, pk: int) -> BackgroundCheck:
     check = selectors.background_check_for_office(request.user, pk)
     if check is None:
         raise Http404(_("没有找到该征求意见。"))
@@ -247,7 +248,7 @@ def campaign_notices(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notice_open(request: HttpRequest, code: str) -> HttpResponse:
+def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Open a notice; the "preview" button computes the end date without saving."""
     campaign = _campaign_or_404(request, code)
     form = OpenNoticeForm(campaign, request.POST or None)
@@ -331,7 +332,7 @@ def notice_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish a draft notice."""
     notice = _notice_or_404(request, pk)
     try:
@@ -347,7 +348,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a notice (refused in Chinese before its end or with open objections)."""
     notice = _notice_or_404(request, pk)
     try:
@@ -363,7 +364,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Assign, record the finding of, or answer an objection."""
     objection = _objection_or_404(request, pk)
     if action == "assign":
@@ -418,7 +419,7 @@ def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def background_checks(request: HttpRequest, code: str) -> HttpResponse:
+def background_checks(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's background checks, and the form to request more."""
     campaign = _campaign_or_404(request, code)
     form = BackgroundRequestForm(campaign, request.POST or None)
@@ -450,7 +451,7 @@ def background_checks(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def background_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def background_check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One background check; the office records the department's opinion here."""
     check = _check_or_404(request, pk)
     form = BackgroundOpinionForm(request.POST or None, request.FILES or None)
@@ -483,6 +484,15 @@ def background_check_form(request: HttpRequest, pk: int) -> FileResponse:
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.docx") % {"name": check.nomination.name}
     return _attachment(render_background_check_form(check), filename, DOCX)
+
+
+@login_required
+@require_GET
+def background_check_form_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    """The 征求意见表 (seed 000 附件4) of one nominee as PDF."""
+    check = _check_or_404(request, pk)
+    filename = _("征求意见表-%(name)s.pdf") % {"name": check.nomination.name}
+    return _attachment(render_background_check_pdf(check), filename, "application/pdf")
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.http import forbidden
@@ -206,7 +207,7 @@ def receipt_check(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- office
 
 
-def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
@@ -244,7 +245,7 @@ def office_vote(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def office_prepare(request: HttpRequest, code: str) -> HttpResponse:
+def office_prepare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Set up the vote (draft) with the approved, consenting nominees."""
     campaign = _campaign_or_404(request, code)
     form = PrepareForm(request.POST)
@@ -267,7 +268,7 @@ def office_prepare(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def office_state(request: HttpRequest, code: str, action: str) -> HttpResponse:
+def office_state(request: AuthenticatedHttpRequest, code: str, action: str) -> HttpResponse:
     """Open (draft → open) or close (open → closed) the vote."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)
@@ -289,7 +290,7 @@ def office_state(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def office_invalidate(request: HttpRequest, code: str) -> HttpResponse:
+def office_invalidate(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Invalidate a batch of votes with a reason."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)

@@ -161,6 +161,7 @@ def test_seed_000_materials_and_summary(campaign):
         "nomination_form",
         "summary_sheet",
         "background_check_form",
+        "materials_checklist",
     ]
 
 

@@ -199,6 +199,7 @@ def test_seed_001_materials_and_documents(campaign):
     assert [d.kind for d in spec.documents] == [
         "nomination_form",
         "summary_sheet",
+        "quota_table",
         "dossier_cover",
         "nomination_letter",
     ]

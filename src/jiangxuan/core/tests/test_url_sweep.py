@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {
     "core:home",
     "core:healthz",
+    "core:favicon",
     "accounts:login",
     "notices:public_list",
     "notices:public_detail",
@@ -41,7 +42,6 @@ PUBLIC = {
     "captcha-image-2x",
     "captcha-audio",
     "captcha-refresh",
-    "set_language",
 }
 
 #: Pages for signed-in users only (each view then checks the user's roles and scope).

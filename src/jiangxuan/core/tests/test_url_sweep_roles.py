@@ -82,6 +82,10 @@ ANY_OFFICE = {"experts:pool", "experts:expert_detail"}
 #: clerk's own unit's nominations (none of another region's).
 OWN_ROWS = {"documents:summary_xlsx"}
 
+#: Django's English that leaks into Chinese pages where its catalogue lacks a string (issue
+#: 15.5): the empty choice of a select above all.
+ENGLISH = ("Select an option", 'lang="en"', "This field is required")
+
 #: Pages of one panel member.
 EXPERT_ONLY = {"experts:membership_detail", "experts:membership_confirm", "experts:scoring_sheet"}
 
@@ -224,7 +228,7 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
     }
     clients = {role: _client(username) for role, username in people.items()}
     nominee = world["nomination"].name
-    checked, problems = 0, []
+    checked, problems, blank_choices = 0, [], 0
     for name, _route in ROUTES:
         if name in PUBLIC or name in {"accounts:logout", "accounts:logout_all"}:
             continue
@@ -253,8 +257,13 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
             refused = status not in (200, 302, 405) and not no_vote
             if role == "office" and name in OFFICE_ONLY and refused:
                 problems.append((name, role, status, "office refused its own page"))
+            if status == 200 and response["Content-Type"].startswith("text/html"):
+                html = response.content.decode()
+                problems += [(name, role, status, leak) for leak in ENGLISH if leak in html]
+                blank_choices += "— 请选择 —" in html
             _release(response)
     assert problems == [], "\n".join(map(str, problems))
+    assert blank_choices > 0, "no page with an empty choice was swept"
     assert checked > 400
 
 

@@ -70,3 +70,18 @@ def test_payment_sheet_bank_account_by_role(published):
     assert AuditEntry.objects.filter(action="decision.payments.unmasked").count() == before + 1
     sheet = load_workbook(io.BytesIO(data)).active
     assert next(iter(sheet.iter_rows(min_row=2, max_row=2, values_only=True)))[3] == 10000
+
+
+def test_payment_sheet_typed_formula_stays_text(published):
+    """Issue 16.5: a workplace typed as ``=HYPERLINK(...)`` is a string cell, not a link."""
+    campaign, _award, noms, _office, decision = published
+    finance = user_with_role("jz-union", Role.FINANCE, campaign=campaign)
+    injected = '=HYPERLINK("http://evil.example","领取奖金")'
+    type(noms[0]).objects.filter(pk=noms[0].pk).update(workplace_name=injected, name="-1+2")
+
+    data, _unmasked = services.payment_sheet(decision, actor=finance)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    first = next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    assert (first[1], first[4]) == ("-1+2", injected)
