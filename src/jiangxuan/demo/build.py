@@ -51,6 +51,7 @@ from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
 from jiangxuan.notices import services as notice_services
+from jiangxuan.notices.selectors import background_check_stages
 from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as vote_services
 
@@ -799,17 +800,38 @@ def _open_demo_vote(campaign: Campaign, summary: DemoSummary) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
+            _qualification_opinions(campaign, office)
             vote = vote_services.prepare_public_vote(
                 campaign, actor=office, opens_at=now, closes_at=now + dt.timedelta(days=14)
             )
             vote_services.open_public_vote(vote, actor=office)
-    except (vote_services.VoteError, PermissionDenied) as exc:
+    except (vote_services.VoteError, notice_services.NoticeError, PermissionDenied) as exc:
         summary.notes.append(f"{campaign.title}：未能开启网络投票（{exc}）")
         return
     summary.notes.append(
         f"{campaign.title}：网络投票已开放 14 天（/vote/{campaign.code}/），"
         "验证码显示在服务器控制台。"
     )
+
+
+def _qualification_opinions(campaign: Campaign, office: User) -> None:
+    """The step before the vote (seed 003 二(二)2 人选审核): every approved nominee's
+    department opinion asked and recorded (favourable, sample data)."""
+    approved = list(Nomination.objects.filter(campaign=campaign, state=NominationState.APPROVED))
+    for stage in background_check_stages(campaign):
+        if stage.is_level:
+            continue
+        checks = notice_services.request_background_checks(
+            campaign,
+            approved,
+            stage=stage.key,
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+            actor=office,
+        )
+        for check in checks:
+            notice_services.record_background_opinion(
+                check, actor=office, opinion="未发现违法违纪行为。（示例数据）", adverse=False
+            )
 
 
 def _office(campaign: Campaign) -> User | None:

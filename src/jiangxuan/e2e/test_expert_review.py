@@ -241,7 +241,9 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     assert (ballot.state, ballot.signed_by) == (BallotState.SIGNED, members["jz-expert-c"])
     assert sorted(ballot.result["elected"]) == sorted([li.pk, zhang.pk])
 
-    # The leading group approves the elected two and the 媒体公示 passes (services).
+    # The review ends (四(三) before 四(四), issue 13), the leading group approves the
+    # elected two and the 媒体公示 passes (services).
+    services_scoring.close_scoring(panel, actor=office)
     awardees = [zhang.pk, li.pk]
     approval = decisions.propose_list(
         campaign, campaign.awards.get(code="jiaozuo-gongjiang"), nominations=awardees, actor=office

@@ -20,7 +20,8 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of, path_in_scope
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.enums import CampaignState, RuleStatus
+from jiangxuan.campaigns.enums import RuleStatus
+from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable, new_draft_refusal
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import (
     category_of,
@@ -63,14 +64,18 @@ def create_nomination(
     unit of the specification's categories above the workplace (campaigns.selectors
     .nominating_unit_for), or the clerk's unit when it is itself a nominating unit.
 
+    The campaign's stage must allow it (campaigns.lifecycle.new_draft_refusal): not a
+    draft, not decided or archived (issue 13: campaigns close).
+
     Raises:
-        NominationError: the campaign is not open for nominations, the award is not the
-            campaign's, or no nominating unit covers the workplace.
+        NominationError: the campaign's stage takes no new drafts (``code="closed"``), the
+            award is not the campaign's, or no nominating unit covers the workplace.
         PermissionDenied: the actor is not a clerk whose jurisdiction holds the workplace.
     """
     spec = campaign.specification
-    if campaign.state != CampaignState.PUBLISHED:
-        raise NominationError(_("该评选活动尚未发布或已结束，不能新建推荐。"))
+    refusal = new_draft_refusal(campaign)
+    if refusal:
+        raise NominationError(refusal, code="closed")
     if award.campaign_id != campaign.id:
         raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
     units = _clerk_units(actor)
@@ -144,6 +149,10 @@ def evaluate_eligibility(nomination: Nomination, *, save: bool = True) -> str:
 
 
 def _ensure_editable(nomination: Nomination, actor: User) -> None:
+    try:
+        ensure_writable(nomination.campaign)
+    except CampaignClosed as exc:
+        raise NominationError(exc.message, code="conflict") from exc
     if not nomination.is_editable:
         raise NominationError(
             _("当前状态为“%(state)s”，不能修改。") % {"state": nomination.get_state_display()},
@@ -373,9 +382,13 @@ def _check_window(nomination: Nomination, now: dt.datetime) -> None:
     state = window_state(nomination.campaign, unit, now)
     submission = nomination.campaign.specification.timeline.submission
     if state == "early":
-        raise NominationError(
+        message = (
             _("申报尚未开始：受理时间自 %(at)s 起，提前报送不予受理。")
-            % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
+            if submission.refuse_early
+            else _("申报尚未开始：受理时间自 %(at)s 起，请届时再提交。草稿已保存。")
+        )
+        raise NominationError(
+            message % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
             code="window",
         )
     if state == "closed":

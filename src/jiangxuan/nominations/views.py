@@ -24,6 +24,7 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
 from jiangxuan.core.http import forbidden
 
@@ -167,12 +168,18 @@ def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
-    campaigns = campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED)
-    campaign = campaigns.filter(code=params.get("campaign", "")).first()
-    awards = awards_of(campaign) if campaign else []
+    campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
+    for c in campaigns:
+        # Told before the form opens why a campaign takes no new nominations (issue 13).
+        c.refusal = new_draft_refusal(c)
+        c.warning = "" if c.refusal else new_draft_warning(c)
+    campaign = next((c for c in campaigns if c.code == params.get("campaign", "")), None)
     workplaces = list(units_in_scope(request.user, {Role.CLERK}).exclude(kind="region"))
     error = ""
-    if request.method == "POST":
+    if campaign is not None and campaign.refusal:
+        error, campaign = campaign.refusal, None
+    awards = awards_of(campaign) if campaign else []
+    if request.method == "POST" and not error:
         award = next((a for a in awards if a.code == request.POST.get("award")), None)
         workplace_id = request.POST.get("workplace", "")
         workplace = next((u for u in workplaces if str(u.pk) == workplace_id), None)
@@ -204,7 +211,7 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "selected_workplace": params.get("workplace", ""),
             "error": error,
         },
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 

@@ -22,7 +22,7 @@ from jiangxuan.core.calendar import add_calendar_days, add_working_days
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
 
-from .enums import NoticeState, ObjectionState, PenaltyKind
+from .enums import BackgroundCheckState, NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
 
 #: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
@@ -353,3 +353,27 @@ def no_substitute_nominations(campaign: Campaign) -> QuerySet[Nomination]:
         state=NominationState.REVOKED,
         penalties__no_substitute=True,
     ).distinct()
+
+
+# --------------------------------------------------------------------------- step probes
+
+
+def notice_step_done(campaign: Campaign, key: str) -> bool:
+    """A notice step (``social_notice``, ``social_notice-2``) is done when a notice of it
+    has closed and none of it is still running or a draft (campaigns.steps)."""
+    notices = PublicNotice.objects.filter(campaign=campaign, stage=key)
+    return (
+        notices.filter(state=NoticeState.CLOSED).exists()
+        and not notices.exclude(state=NoticeState.CLOSED).exists()
+    )
+
+
+def background_step_done(campaign: Campaign, key: str) -> bool:
+    """A step that asks a department's opinion (seed 003 二(二)2 人选审核: 向有关部门征求
+    意见) is done when opinions were asked and all have been answered; a step without
+    one is not tracked here (done)."""
+    stage = stage_named(campaign, key)
+    if stage is None or stage.background_check is None:
+        return True
+    checks = BackgroundCheck.objects.filter(nomination__campaign=campaign, stage=key)
+    return checks.exists() and not checks.filter(state=BackgroundCheckState.REQUESTED).exists()

@@ -263,10 +263,14 @@ def test_portal_header_links_staff_login(client, all_seed_campaigns):
 
 def test_open_public_vote_shows_its_window_and_link(client, all_seed_campaigns):
     from jiangxuan.voting import services as voting_services
+    from jiangxuan.voting.tests.conftest import clear_opinions
 
     weihai = all_seed_campaigns["003"]
     office = user_with_role(weihai.organizer_unit.code, Role.CAMPAIGN_OFFICE, campaign=weihai)
-    NominationFactory(campaign=weihai, state=NominationState.APPROVED, publication_consent=True)
+    nominee = NominationFactory(
+        campaign=weihai, state=NominationState.APPROVED, publication_consent=True
+    )
+    clear_opinions(weihai, office, [nominee])  # 人选审核 before 网络投票 (二(二)2-3)
     vote = voting_services.prepare_public_vote(
         weihai,
         actor=office,
