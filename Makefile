@@ -28,7 +28,7 @@ help:
 	@echo "make test       every check CI runs: lint, pytest on PostgreSQL, demo smoke test"
 	@echo "                (PYTEST_ADDOPTS=\"src/jiangxuan/nominations -m 'not e2e'\" narrows pytest)"
 	@echo "make test-deep  make test with the heavy Hypothesis profile (200 examples per property)"
-	@echo "make lint       ruff, makemigrations --check, lint-imports and the tools/ checks"
+	@echo "make lint       ruff, makemigrations --check, lint-imports, mypy and the tools/ checks"
 	@echo "make bench      load benchmark (Locust, gunicorn, PostgreSQL, Redis) of the public"
 	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
@@ -72,7 +72,7 @@ bench:
 	@scripts/bench.sh
 
 clean:
-	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache var/static \
+	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \
 	  var/test-media var/test.sqlite3
 	find src tools -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh lint|all   (make lint / make test; run make venv first)
 #   lint: ruff check, ruff format --check, makemigrations --check, lint-imports (the app
-#         order, pyproject.toml [tool.importlinter]), every tools/check_*.py
+#         order, pyproject.toml [tool.importlinter]), mypy (the types of src/jiangxuan,
+#         pyproject.toml [tool.mypy]), every tools/check_*.py
 #   all:  lint, then pytest on PostgreSQL (browser tests included; in parallel, one process
 #         per core with pytest-xdist, each with its own test database; the 20 slowest
 #         tests listed at the end), then a smoke run of
@@ -106,6 +107,7 @@ stage "ruff check" "$bin/ruff" check src tools
 stage "ruff format --check" "$bin/ruff" format --check src tools
 stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
 stage "lint-imports (the app order)" "$bin/lint-imports" --no-logo
+stage "mypy (types, django-stubs)" sqlite_env mypy "$bin/mypy"
 stage "tools/check_*.py" repo_checks
 if [ "$mode" = all ]; then
   if [ -d locale ]; then

@@ -7,6 +7,7 @@ written anew in each test, inside its transaction.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,7 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # the same cases and a failure reproduces; "deep" (`make test-deep`) runs 200 examples.
 # Both keep no example database (runs leave nothing in the work tree) and no deadline
 # (a shared CI machine is slow at times, and that is not a failure of the code).
-_HYPOTHESIS_COMMON = {
+_HYPOTHESIS_COMMON: dict[str, Any] = {
     "database": None,
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow],
@@ -44,7 +45,16 @@ def seed_spec_path(number: str) -> Path:
 # entries. Three in four tests need the trees; building them with treebeard costs about 90
 # queries, replaying the rows costs one INSERT plus the audit entries.
 _ORG_SNAPSHOT: dict[str, list[dict]] = {}
-_ORG_UNIT_FIELDS = ("path", "depth", "numchild", "code", "name", "short_name", "kind", "level")
+_ORG_UNIT_FIELDS: tuple[str, ...] = (
+    "path",
+    "depth",
+    "numchild",
+    "code",
+    "name",
+    "short_name",
+    "kind",
+    "level",
+)
 _ORG_UNIT_FIELDS += ("division_code", "governs_region", "ownership_type")
 _ORG_AUDIT_FIELDS = ("action", "object_type", "object_id", "before", "after", "result")
 

@@ -202,6 +202,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JX_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_CALLABLE = "jiangxuan.accounts.security.axes_username"
+# The login form's field axes reads (its default, stated because axes_username reads it).
+AXES_USERNAME_FORM_FIELD = "username"
 # axes.W006 wants the IP in the lock key; docs/security.md check 1 locks by username so a shared
 # office address is not locked out. IP bursts are handled by rate limits instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

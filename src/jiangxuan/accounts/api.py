@@ -90,7 +90,7 @@ def get_me(request: ApiRequest) -> MeOut:
                 role=m.role,
                 role_label=str(m.get_role_display()),
                 unit=unit_ref(m.org_unit),
-                campaign=m.campaign.code if m.campaign_id else None,
+                campaign=m.campaign.code if m.campaign else None,
             )
             for m in memberships
         ],

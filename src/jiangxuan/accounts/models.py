@@ -2,12 +2,13 @@
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, _user_has_perm
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from jiangxuan.core.models import BaseModel
 
@@ -19,6 +20,9 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=60, blank=True)
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+
+    #: The memberships, cached per instance by accounts.selectors.memberships_of.
+    _jx_memberships: "list[Membership]"
 
     class Meta:
         verbose_name = _("用户")
@@ -60,6 +64,9 @@ class OrgUnit(MP_Node, BaseModel):
     code = models.SlugField(_("代码"), max_length=80, unique=True)
 
     node_order_by = ["name"]
+    # treebeard ships no types: name the tree's manager (MP_Node sets it) so that the
+    # django-stubs plugin need not resolve it through the untyped base class.
+    objects: ClassVar[MP_NodeManager]
 
     class Meta:
         verbose_name = _("组织")

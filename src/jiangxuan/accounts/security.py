@@ -13,8 +13,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -88,6 +89,13 @@ def record_login(user: User) -> None:
     record_audit(actor=user, action="account.login", obj=user)
 
 
+def _username_max_length() -> int:
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise ImproperlyConfigured("The username field must be a CharField with max_length.")
+    return field.max_length
+
+
 def record_failed_login(username: str | None) -> None:
     """Audit a refused sign-in (wrong password, unknown or locked account) as
     ``account.login`` with result ``refused`` and the request's source IP (等保 安全审计 b;
@@ -114,7 +122,7 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     username = source.get(settings.AXES_USERNAME_FORM_FIELD)
     if not isinstance(username, str):
         return username
-    return username[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+    return username[: _username_max_length()]
 
 
 class LoginForm(AuthenticationForm):
@@ -123,8 +131,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request: HttpRequest | None = None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))
+        self.fields["username"].validators.append(MaxLengthValidator(_username_max_length()))
 
     def clean(self) -> dict:
         try:
@@ -149,7 +156,8 @@ class NewPasswordChangeForm(PasswordChangeForm):
     validators) that also refuses re-using the current password."""
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         old_password = cleaned.get("old_password")
         if old_password and cleaned.get("new_password2") == old_password:
             self.add_error(

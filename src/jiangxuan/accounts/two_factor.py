@@ -156,7 +156,8 @@ class TwoFactorMiddleware:
         if (
             not settings.JX_2FA_REQUIRED
             or not user.is_authenticated
-            or user.is_verified()
+            # django-otp's OTPMiddleware (before this one) adds is_verified to the user.
+            or user.is_verified()  # type: ignore[attr-defined]
             or not needs_second_factor(user)
         ):
             return self.get_response(request)

@@ -42,6 +42,8 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the signed-in user's password; also the page an expired password leads to."""
 
+    # Django's PasswordChangeView is login_required.
+    request: AuthenticatedHttpRequest
     template_name = "accounts/password_change.html"
     form_class = NewPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
@@ -56,7 +58,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def logout_all(request: HttpRequest) -> HttpResponse:
+def logout_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm with the current password, then end all of the user's other sessions."""
     form = PasswordConfirmForm(request.POST or None)
     if form.is_valid():

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
@@ -190,7 +189,7 @@ def _deadline_out(campaign: Campaign, row: Any) -> DeadlineOut:
     response={200: list[DeadlineOut], codes_4xx: ErrorOut},
     summary="单位截止时间",
 )
-def list_deadlines(request: HttpRequest, code: str) -> list[DeadlineOut]:
+def list_deadlines(request: ApiRequest, code: str) -> list[DeadlineOut]:
     """各单位设定的内部截止时间和活动办公室批准的延期，及其现行截止时间。"""
     campaign = visible_campaign(request, code)
     return [_deadline_out(campaign, row) for row in unit_deadlines_of(campaign)]

@@ -1,4 +1,5 @@
-"""Campaigns and awards, materialised from their specification; the laureate registry."""
+"""Campaigns and awards, materialised from their specification; the registry of past
+awardees."""
 
 from functools import cached_property
 
@@ -81,9 +82,10 @@ class Award(BaseModel):
         return self.campaign.specification.award(self.code)
 
 
-class Laureate(BaseModel):
-    """Someone who holds a title of a series (历届获得者). Eligibility reads it to exclude
-    previous winners of the same award (seed 000 二; seed 001 一(一); seed 003 一(一))."""
+class PastAwardee(BaseModel):
+    """An awardee of a title of a series in an earlier edition (历届获得者), imported or
+    written when a commendation decision is published. Eligibility reads it to exclude
+    previous awardees of the same award (seed 000 二; seed 001 一(一); seed 003 一(一))."""
 
     series = models.SlugField(_("称号系列"), max_length=60, db_index=True)
     title = models.CharField(_("称号"), max_length=100)
@@ -91,14 +93,14 @@ class Laureate(BaseModel):
     id_index = models.CharField(max_length=64, db_index=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="laureates"
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="past_awardees"
     )
 
     class Meta:
         verbose_name = _("历届获得者")
         verbose_name_plural = _("历届获得者")
         constraints = [
-            models.UniqueConstraint(fields=["series", "id_index"], name="laureate_unique")
+            models.UniqueConstraint(fields=["series", "id_index"], name="past_awardee_unique")
         ]
 
     def __str__(self) -> str:

@@ -14,14 +14,17 @@ name the file, the path to the field and what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import string
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .enums import (
     ContestLevel,
@@ -34,6 +37,8 @@ from .enums import (
     SkillLevel,
     StepKind,
 )
+
+logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,59}$")]
@@ -182,11 +187,23 @@ class NotUnitLeader(RuleBase):
     rule: Literal["not_unit_leader"]
 
 
-class NotPreviousWinner(RuleBase):
-    """Not already holding the title of ``series`` (default: this award's series)."""
+class NotPreviousAwardee(RuleBase):
+    """Not already an awardee of the title of ``series`` (default: this award's series).
 
-    rule: Literal["not_previous_winner"]
+    Deprecated, accepted for one release: the old name ``not_previous_winner``, read as
+    ``not_previous_awardee`` with a logged warning.
+    """
+
+    rule: Literal["not_previous_awardee", "not_previous_winner"]
     series: str | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _old_rule_name(cls, value: str) -> str:
+        if value == "not_previous_winner":
+            logger.warning("rule `not_previous_winner` is deprecated; write `not_previous_awardee`")
+            return "not_previous_awardee"
+        return value
 
 
 class NativeOrYearsInRegion(RuleBase):
@@ -226,7 +243,7 @@ Rule = Annotated[
     | ContestRank
     | NotRetired
     | NotUnitLeader
-    | NotPreviousWinner
+    | NotPreviousAwardee
     | NativeOrYearsInRegion
     | Judged
     | AnyOf
@@ -248,8 +265,9 @@ class Quality(Spec):
 # ---------------------------------------------------------------------------- awards
 
 
-class Award(Spec):
-    """An award (奖项/称号) and who may get it."""
+class AwardSpec(Spec):
+    """An award (奖项/称号) and who may get it, as the specification states it (the
+    database row of an award is ``campaigns.models.Award``)."""
 
     code: Code
     name: str
@@ -415,11 +433,31 @@ class Criterion(Spec):
     description: str = ""
 
 
-class BlendWeight(Spec):
-    """One component of a blended ranking (seed 003 二(二)3: 投票结果作为专家评审参考)."""
+#: What a blended ranking combines (experts.aggregation.blend_shares).
+BLEND_COMPONENTS = ("score", "ballot", "public_vote")
 
-    source: Literal["score", "ballot", "public_vote"]
+
+class BlendWeight(Spec):
+    """One component of a blended ranking (seed 003 二(二)3: 投票结果作为专家评审参考):
+    ``component`` is the ranking input, ``weight`` its share.
+
+    Deprecated, accepted for one release: the old key ``source`` for ``component``
+    (everywhere else ``source`` is the notice's clause); loading such a specification
+    logs a warning naming the new key.
+    """
+
+    component: Literal["score", "ballot", "public_vote"]
     weight: float = Field(gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_source_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" in data and "component" not in data:
+            logger.warning(
+                "blend: the key `source` is deprecated; write `component: %s`", data["source"]
+            )
+            data = {("component" if k == "source" else k): v for k, v in data.items()}
+        return data
 
 
 class PublicVoteRule(Spec):
@@ -511,8 +549,8 @@ class Step(Spec):
         problems = _duplicates([c.code for c in self.rubric], "rubric")
         if self.vote is not None and self.kind != "public_vote":
             problems.append("vote（投票规则）只能用于 kind: public_vote 的环节")
-        sources = [b.source for b in self.blend]
-        problems += _duplicates(sources, "blend")
+        components = [b.component for b in self.blend]
+        problems += _duplicates(components, "blend")
         if self.blend:
             total = sum(b.weight for b in self.blend)
             if not (abs(total - 1) < 1e-9 or abs(total - 100) < 1e-9):
@@ -524,7 +562,7 @@ class Step(Spec):
     def blend_weights(self) -> dict[str, float]:
         """The blend as fractions summing to 1 (weights given out of 100 are divided)."""
         total = sum(b.weight for b in self.blend)
-        return {b.source: b.weight / total for b in self.blend}
+        return {b.component: b.weight / total for b in self.blend}
 
 
 class ReviewChain(Spec):
@@ -692,8 +730,9 @@ class FormSection(Spec):
     reprints: list[Reprint] = Field(default_factory=list, description="表上重复印出的字段")
 
 
-class NominationForm(Spec):
-    """The official nomination form (推荐审批表 / 推荐表 / 申报表)."""
+class NominationFormSpec(Spec):
+    """The official nomination form (推荐审批表 / 推荐表 / 申报表) as the specification lays it
+    out (the Django form built from it is ``nominations.forms.NominationForm``)."""
 
     title: str
     subtitle: str = ""
@@ -895,7 +934,7 @@ class CampaignSpec(Spec):
     scope: str
     exclusions: list[str] = Field(default_factory=list)
     one_award_per_person: bool = True
-    awards: list[Award] = Field(min_length=1)
+    awards: list[AwardSpec] = Field(min_length=1)
     honours: list[HonourEntry] = Field(default_factory=list)
     timeline: Timeline = Timeline()
     unit_categories: list[UnitCategory] = Field(default_factory=list)
@@ -903,7 +942,7 @@ class CampaignSpec(Spec):
     quota_note: str = ""
     channels: list[Channel] = Field(min_length=1)
     review_chain: ReviewChain
-    form: NominationForm
+    form: NominationFormSpec
     materials: list[Material] = Field(default_factory=list)
     summary_sheet: SummarySheet
     documents: list[DocumentSpec] = Field(default_factory=list)
@@ -976,7 +1015,7 @@ class CampaignSpec(Spec):
             raise ValueError("\n".join(problems))
         return self
 
-    def award(self, code: str) -> Award:
+    def award(self, code: str) -> AwardSpec:
         """The award with ``code``; raises KeyError."""
         for award in self.awards:
             if award.code == code:
@@ -1057,7 +1096,7 @@ def _placeholder_problems(texts: list[tuple[str, str]], known: set[str]) -> list
     return problems
 
 
-def _duplicates(values: list[str], where: str) -> list[str]:
+def _duplicates(values: Sequence[str], where: str) -> list[str]:
     seen: set[str] = set()
     problems = []
     for value in values:
@@ -1135,6 +1174,7 @@ def _path(loc: tuple[Any, ...]) -> str:
             "contest_rank",
             "not_retired",
             "not_unit_leader",
+            "not_previous_awardee",
             "not_previous_winner",
             "native_or_years_in_region",
             "judged",
@@ -1147,7 +1187,7 @@ def _path(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "（根）"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     text = _ERROR_TEXT.get(error["type"], "取值有误")
     ctx = error.get("ctx") or {}
     if error["type"] == "value_error" and "error" in ctx:

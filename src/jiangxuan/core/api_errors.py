@@ -229,11 +229,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "server_error",
         )
 
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(NinjaValidationError, on_validation)
-    api.add_exception_handler(DjangoValidationError, on_django_validation)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(SuspiciousOperation, on_suspicious)
-    api.add_exception_handler(Exception, on_unexpected)
+    # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
+    # calls it with the instance, so each handler takes the instance (stub error).
+    api.add_exception_handler(ApiError, on_api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(PermissionDenied, on_permission_denied)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(DjangoValidationError, on_django_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(SuspiciousOperation, on_suspicious)  # type: ignore[arg-type]
+    api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ def _sample_ciphertexts(alias: str):
     connection = connections[alias]
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
-            if not isinstance(field, EncryptedTextField):
+            if not isinstance(field, EncryptedTextField) or field.column is None:
                 continue
             table = connection.ops.quote_name(model._meta.db_table)
             column = connection.ops.quote_name(field.column)
@@ -69,7 +69,7 @@ def _sample_ciphertexts(alias: str):
 def field_key_matches_data(app_configs, databases=None, **kwargs) -> list[checks.CheckMessage]:
     """The field key decrypts what is stored: one value of each encrypted column is
     decrypted. Runs where databases are checked (``migrate``, ``check --database``)."""
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for alias in databases or ():
         try:
             samples = list(_sample_ciphertexts(alias))

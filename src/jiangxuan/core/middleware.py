@@ -12,7 +12,7 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -108,10 +108,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                response = redirect_to_login(request.get_full_path())
+                to_login = redirect_to_login(request.get_full_path())
                 if request.headers.get("HX-Request") == "true":
-                    return HttpResponseClientRedirect(response.url)
-                return response
+                    return HttpResponseClientRedirect(to_login.url)
+                return to_login
             response = self.get_response(request)
             # The request that signed in starts the clock; token-authenticated API calls
             # carry no signed-in session and get none.
@@ -184,7 +184,7 @@ class HeadAsGetMiddleware:
         request.method = "GET"
         response = self.get_response(request)
         request.method = "HEAD"
-        if response.streaming:
+        if isinstance(response, StreamingHttpResponse):
             response.streaming_content = []
         else:
             response.headers.setdefault("Content-Length", str(len(response.content)))

@@ -263,7 +263,7 @@ def _list_out(approval_list: ApprovalList) -> ApprovalListOut:
         award=approval_list.award.code,
         award_name=approval_list.award.name,
         version=approval_list.version,
-        state=approval_list.state,
+        state=ListState(approval_list.state),
         state_label=str(approval_list.get_state_display()),
         reason=approval_list.reason,
         created_by=approval_list.created_by.get_username(),
@@ -354,7 +354,7 @@ def get_approval_overview(request: ApiRequest, code: str) -> ApprovalOverviewOut
     response={200: list[ApprovalListOut], codes_4xx: ErrorOut},
     summary="名单各版本",
 )
-def list_approval_lists(request: HttpRequest, code: str) -> list[ApprovalListOut]:
+def list_approval_lists(request: ApiRequest, code: str) -> list[ApprovalListOut]:
     """本活动各奖项名单的全部版本（每个奖项新版本在前），含审定会议记录和修订理由。"""
     campaign = _campaign(request, code)
     return [_list_out(lst) for lst in selectors.lists_of(campaign)]
@@ -365,7 +365,7 @@ def list_approval_lists(request: HttpRequest, code: str) -> list[ApprovalListOut
     response={200: ApprovalListOut, codes_4xx: ErrorOut},
     summary="名单详情",
 )
-def get_approval_list(request: HttpRequest, code: str, list_id: int) -> ApprovalListOut:
+def get_approval_list(request: ApiRequest, code: str, list_id: int) -> ApprovalListOut:
     """一个名单版本：表彰人选、入围人选、状态和审定会议。"""
     return _list_out(_list(_campaign(request, code), list_id))
 
@@ -530,7 +530,7 @@ def record_authority_decision(
     response={200: DecisionOut, codes_4xx: ErrorOut},
     summary="表彰决定",
 )
-def get_decision(request: HttpRequest, code: str) -> DecisionOut:
+def get_decision(request: ApiRequest, code: str) -> DecisionOut:
     """本活动的表彰决定（活动办公室和领导小组）。"""
     decision = selectors.decision_of(_campaign(request, code))
     if decision is None:
@@ -564,7 +564,7 @@ def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Stat
     response={200: None, codes_4xx: ErrorOut},
     summary="下载表彰决定",
 )
-def download_decision(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
+def download_decision(request: ApiRequest, code: str, file_format: str) -> HttpResponse:
     """已发布的表彰决定文件：file_format 为 docx 或 pdf（活动办公室和领导小组）。"""
     decision = _published(_campaign(request, code))
     if file_format not in DOCUMENT_TYPES:
@@ -582,7 +582,7 @@ def download_decision(request: HttpRequest, code: str, file_format: str) -> Http
     response={200: list[CertificateOut], codes_4xx: ErrorOut},
     summary="证书列表",
 )
-def list_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+def list_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     """已编号的证书，按奖项和排序（活动办公室）。"""
     campaign = _campaign(request, code, manage=True)
     decision = _published(campaign)
@@ -610,7 +610,7 @@ def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     response={200: None, codes_4xx: ErrorOut},
     summary="批量下载证书",
 )
-def download_certificates(request: HttpRequest, code: str) -> HttpResponse:
+def download_certificates(request: ApiRequest, code: str) -> HttpResponse:
     """全部证书 PDF 打包为一个 ZIP（活动办公室）。"""
     decision = _published(_campaign(request, code, manage=True))
     return _download(
@@ -623,7 +623,7 @@ def download_certificates(request: HttpRequest, code: str) -> HttpResponse:
     response={200: None, codes_4xx: ErrorOut},
     summary="下载证书",
 )
-def download_certificate(request: HttpRequest, code: str, certificate_id: int) -> HttpResponse:
+def download_certificate(request: ApiRequest, code: str, certificate_id: int) -> HttpResponse:
     """一张证书的 PDF（活动办公室）。"""
     decision = _published(_campaign(request, code, manage=True))
     certificate = selectors.certificates_of(decision).filter(pk=certificate_id).first()
@@ -675,7 +675,7 @@ def _people(entries: list[ApprovalEntry]) -> list[PublicPersonOut]:
 def get_public_decision(request: HttpRequest, decision_id: int) -> PublicDecisionOut:
     """已发布的表彰决定，公开：只含各奖项表彰和入围人选的姓名、性别和工作单位。"""
     decision = selectors.published_decision(decision_id)
-    if decision is None:
+    if decision is None or decision.published_at is None:
         raise ApiError(404, _("没有找到该表彰决定。"), code="not_found")
     return PublicDecisionOut(
         id=decision.pk,

@@ -24,6 +24,10 @@ class ApprovalList(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    #: Not stored: the proposal's warnings (Chinese) that the service that proposed or
+    #: revised this list hands to its caller (decisions.services).
+    warnings: list[str]
+
     class Meta:
         verbose_name = _("审定名单")
         verbose_name_plural = _("审定名单")

@@ -1,4 +1,4 @@
-"""Final approval, the commendation decision, laureates and certificates (issue 4).
+"""Final approval, the commendation decision, past awardees and certificates (issue 4).
 
 Sources: the leading group approves the list (seed 000 四6; seed 001 三(一)7; seed 002 四(六);
 seed 003 二(二)6; seed 004 三(五)); finalists (入围奖, seed 002 六); previous winners are
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import StepKind
 from jiangxuan.campaigns.lifecycle import mark_decided
-from jiangxuan.campaigns.models import Award, Campaign, Laureate
+from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step, first_approval_key, planned_steps
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
@@ -344,7 +344,7 @@ def withdraw_nominee(nomination: Nomination, reason: str, actor: User) -> list[s
     """Take a nominee stopped after approval off the lists (issue 13; seed 003 二(二)2
     背景审查, seed 000 四1, seed 001 三(二)4): off a draft list; off an approved list by a
     new approved version without them (``reason`` recorded, superseding it, the published
-    decision and the authority's return following it); and off the laureate registry
+    decision and the authority's return following it); and off the registry of past awardees
     when the decision had made them one. Audited; the clerks and the office are told
     (``core.events.nominee_withdrawn``). Provided to ``nominations.withdrawal``.
 
@@ -381,7 +381,7 @@ def withdraw_nominee(nomination: Nomination, reason: str, actor: User) -> list[s
                 _("已从“%(award)s”审定名单中撤下（生成第%(v)d版）。")
                 % {"award": lst.award.name, "v": new.version}
             )
-    removed, _counts = Laureate.objects.filter(
+    removed, _counts = PastAwardee.objects.filter(
         campaign=nomination.campaign, id_index=nomination.id_index, series=nomination.award.series
     ).delete()
     if removed:
@@ -579,13 +579,13 @@ def _returned_version(
 def publish_decision(
     campaign: Campaign, *, number: str, title: str, issued_on: dt.date, actor: User
 ) -> CommendationDecision:
-    """Publish the commendation decision and write the laureate registry.
+    """Publish the commendation decision and write the registry of past awardees.
 
     Requires an approved list for every award and every step the specification puts
     before the decision done (the authority's approval, the social notices; issue 13),
     with ``issued_on`` in the decision step's phase. The decision is issued in the name
-    :func:`issuer_of` gives. Each awardee becomes a ``Laureate`` of the award's series
-    (idempotent), which the next edition's ``not_previous_winner`` rule reads (seed 000
+    :func:`issuer_of` gives. Each awardee becomes a ``PastAwardee`` of the award's series
+    (idempotent), which the next edition's ``not_previous_awardee`` rule reads (seed 000
     二; seed 001 一(一); seed 003 一(一)).
     Raises:
         DecisionError: an award has no approved list, the decision is published already,
@@ -615,7 +615,7 @@ def publish_decision(
         award = approved.award
         for entry in approved.entries.filter(outcome=Outcome.AWARDEE).select_related("nomination"):
             n = entry.nomination
-            Laureate.objects.get_or_create(
+            PastAwardee.objects.get_or_create(
                 series=award.series,
                 id_index=n.id_index,
                 defaults={

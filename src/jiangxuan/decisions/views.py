@@ -162,7 +162,7 @@ def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def decision_document(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
     """The decision document as DOCX or PDF (office and leading group)."""
     decision = _decision(_campaign(request, code))
     if fmt not in ("docx", "pdf"):
@@ -176,7 +176,7 @@ def decision_document(request: HttpRequest, code: str, fmt: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET"])
-def certificates(request: HttpRequest, code: str) -> HttpResponse:
+def certificates(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Every certificate as one ZIP (office only)."""
     decision = _decision(_campaign(request, code, manage=True))
     return _download(
@@ -200,7 +200,7 @@ def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """A published decision, open to everyone: names, sex and workplaces only (cached and
     cacheable, as every public page: ``core.caching``)."""
     decision = selectors.published_decision(pk)
-    if decision is None:
+    if decision is None or decision.published_at is None:
         raise Http404(_("没有找到该表彰决定。"))
     return cached_public_page(
         ("decision", decision.pk, decision.published_at.isoformat()),

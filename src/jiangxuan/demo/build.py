@@ -25,7 +25,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 import yaml
 from django.conf import settings
@@ -155,10 +155,16 @@ class DemoSummary:
 # --------------------------------------------------------------------------- entry point
 
 
+class Writer(Protocol):
+    """Where progress lines go: a text stream, or a management command's ``self.stdout``."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 def build_demo(
     *,
     seed: int = 2026,
-    stdout: TextIO | None = None,
+    stdout: Writer | None = None,
     specs_dir: Path | None = None,
     through: str = "chain",
     only: Sequence[str] = (),
@@ -345,9 +351,9 @@ def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> list[str]:
             summary.notes.append(f"组织树中没有 {account.org}，未创建账号 {account.username}")
             continue
         user = _ensure_user(account, summary)
-        campaign = by_code.get(account.campaign) if account.campaign else None
+        tied_to = by_code.get(account.campaign) if account.campaign else None
         Membership.objects.get_or_create(
-            user=user, org_unit=unit, role=account.role, campaign=campaign
+            user=user, org_unit=unit, role=account.role, campaign=tied_to
         )
     return [account.username for account in wanted]
 
@@ -432,7 +438,7 @@ def _slots(
             if unit.pk not in units and category_of(unit, spec) is not None:
                 units[unit.pk] = (unit, None)
     slots = []
-    for unit, clerk in units.values():
+    for unit, unit_clerk in units.values():
         scope = jurisdiction_of(unit)
         workplaces = list(
             OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
@@ -440,7 +446,7 @@ def _slots(
         if not workplaces and unit.kind in ("enterprise", "school", "institution"):
             workplaces = [unit]
         if workplaces:
-            user = clerk or _unit_clerk(unit, summary)
+            user = unit_clerk or _unit_clerk(unit, summary)
             slots.append(_Slot(User.objects.get(pk=user.pk), workplaces, unit))
     return slots
 
@@ -472,6 +478,8 @@ def _field_plan(
 
     def room(slot: _Slot, award: Award) -> int:
         category = category_of(slot.unit, spec)
+        if category is None:  # _slots keeps only units of a nominating category
+            return 0
         caps = [
             q.max - used.get((slot.unit.pk, q.award), 0)
             for q in spec.quotas
@@ -638,9 +646,9 @@ def _attach_certificate(nomination: Nomination, clerk: User, summary: DemoSummar
     preferred = [
         m for m in uploadable if any(w in m.code for w in ("honour", "certificate", "evidence"))
     ]
-    material = (preferred or uploadable or [None])[0]
-    if material is None:
+    if not (preferred or uploadable):
         return False
+    material = (preferred or uploadable)[0]
     honour = nomination.honours[0]["name"] if nomination.honours else "先进生产者"
     try:
         nomination_services.add_evidence(
@@ -692,6 +700,8 @@ def _review(
         for (level_code, body_pk), batch in batches.items():
             body = bodies[body_pk]
             level = level_named(batch[0], level_code)
+            if level is None:  # the batch was grouped by a level of its own chain
+                continue
             if not _clear_level(campaign, level, body, batch, summary, historical=to_top):
                 continue
             try:

@@ -137,6 +137,8 @@ def run_to_decision(
             note(f"{campaign.title}：未能发布表彰决定（{message or exc}）")
             return []
     decision = decision_selectors.decision_of(campaign)
+    if decision is None:
+        return []
     return [
         AwardResult(
             campaign.code,
@@ -146,6 +148,14 @@ def run_to_decision(
         )
         for section in decision_selectors.decision_sections(decision)
     ]
+
+
+def _account_of(member: PanelMember) -> User:
+    """The member's sign-in account (every voting demo expert has one, _panel)."""
+    user = member.expert.user
+    if user is None:
+        raise RuntimeError(f"demo expert {member.expert_id} has no account")
+    return user
 
 
 class _Stop(Exception):
@@ -376,8 +386,8 @@ def _panel(campaign: Campaign, *, office: User, pool_file: Path, password: str) 
     chair = next(m for m in members if m.role != MemberRole.RESERVE)
     experts.appoint_chair(panel, chair, actor=office)
     for member in members:
-        if member.expert.user_id is not None:
-            experts.confirm_confidentiality(member, actor=member.expert.user)
+        if (user := member.expert.user) is not None:
+            experts.confirm_confidentiality(member, actor=user)
     return panel
 
 
@@ -399,7 +409,7 @@ def _score(panel: Panel) -> None:
     step = review_step(panel.campaign)
     rubric = list(step.rubric) if step else []
     for member in voting_members(panel):
-        user = member.expert.user
+        user = _account_of(member)
         for assignment in expert_selectors.assignments_for_expert(user).filter(member__panel=panel):
             share = _opinion(member, assignment.nomination)
             scoring.submit_scores(
@@ -428,10 +438,11 @@ def _ballot(panel: Panel, campaign: Campaign, *, office: User) -> list[int]:
     )
     chair = next(m for m in voting_members(panel) if m.role == MemberRole.CHAIR)
     elected: list[int] = []
-    while ballot is not None:
-        ballot = _vote_and_count(ballot, chair)
-        elected += ballot.result["elected"]
-        ballot = Ballot.objects.filter(pk=ballot.result["runoff"]).first()
+    current: Ballot | None = ballot
+    while current is not None:
+        counted = _vote_and_count(current, chair)
+        elected += counted.result["elected"]
+        current = Ballot.objects.filter(pk=counted.result["runoff"]).first()
     return elected
 
 
@@ -446,9 +457,9 @@ def _vote_and_count(ballot: Ballot, chair: PanelMember) -> Ballot:
             ballot,
             member,
             nominations=chosen or rated[: ballot.choose_min],
-            actor=member.expert.user,
+            actor=_account_of(member),
         )
-    user = chair.expert.user
+    user = _account_of(chair)
     ballot = ballots.close_ballot(ballot, actor=user)
     return ballots.sign_ballot(ballot, chair_member=chair, actor=user)
 

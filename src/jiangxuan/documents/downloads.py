@@ -120,7 +120,7 @@ def sheet_file(
         name = f"{document.title}-{nomination.name or nomination_id}"
     sheet = sheets.build_sheet(campaign, document, nomination=nomination, unmasked=unmasked)
     data = sheets.RENDERERS[file_format](sheet)
-    if unmasked:
+    if unmasked and nomination is not None:
         services.record_unmasked_export(
             actor=user, obj=nomination, file_format=file_format, nomination_ids=[nomination.pk]
         )

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.enums import (
@@ -60,7 +61,7 @@ WIDE_KEYS = {"workplace_name", "address", "email", "id_number", "bank_account", 
 #: A choice whose options fit in a short value cell (e.g. ☑男 □女).
 SHORT_CHOICE_CHARS = 8
 
-CORE_CHOICES: dict[str, type] = {
+CORE_CHOICES: dict[str, type[models.TextChoices]] = {
     "sex": Sex,
     "political_status": PoliticalStatus,
     "education": Education,
@@ -69,10 +70,16 @@ CORE_CHOICES: dict[str, type] = {
     "identity": Identity,
 }
 #: Enum labels for values inside list rows (honours, contests).
-ROW_VALUE_CHOICES: dict[str, type] = {"medal": Medal, "category": HonourCategory}
+ROW_VALUE_CHOICES: dict[str, type[models.TextChoices]] = {
+    "medal": Medal,
+    "category": HonourCategory,
+}
 #: Enum labels for the ``kind`` of a list row, per list (专利类型).
-ROW_KIND_CHOICES: dict[str, type] = {"patents": PatentKind}
-ROW_LEVEL_CHOICES: dict[str, type] = {"honours": HonourLevel, "contests": ContestLevel}
+ROW_KIND_CHOICES: dict[str, type[models.TextChoices]] = {"patents": PatentKind}
+ROW_LEVEL_CHOICES: dict[str, type[models.TextChoices]] = {
+    "honours": HonourLevel,
+    "contests": ContestLevel,
+}
 
 #: Labels for row keys of list fields whose specification names no columns.
 ROW_KEY_LABELS = {
@@ -677,7 +684,8 @@ def summary_value(
         ]
         return "、".join(parts)
     if key == "nominating_unit":
-        return nomination.nominating_unit.name if nomination.nominating_unit_id else ""
+        unit = nomination.nominating_unit
+        return unit.name if unit is not None else ""
     form_field = _form_field(spec, key) or FormField(key=key, label=key)
     kind = form_field.effective_type
     if kind in LIST_TYPES:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from docx import Document
@@ -73,7 +74,7 @@ class Sheet:
 # --------------------------------------------------------------------------- values
 
 
-def _label(choices: type, value: Any) -> str:
+def _label(choices: type[models.TextChoices], value: Any) -> str:
     return (
         str(choices(value).label)
         if value in choices.values
@@ -121,7 +122,7 @@ def nomination_values(nomination: Nomination, *, unmasked: bool) -> dict[str, st
             "ethnic_group": n.ethnic_group,
             "political_status": _label(PoliticalStatus, n.political_status),
             "education": _label(Education, n.education),
-            "workplace_name": n.workplace_name or (n.workplace.name if n.workplace_id else ""),
+            "workplace_name": n.workplace_name or (n.workplace.name if n.workplace else ""),
             "workplace_contact": n.workplace_contact,
             "post": n.post,
             "occupation": n.occupation,

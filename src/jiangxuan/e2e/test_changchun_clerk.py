@@ -9,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 from django.utils import timezone
+from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 from playwright.sync_api import Page, expect
 from stdnum.cn import ric
@@ -194,4 +195,5 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     assert "张卫东" in text
     assert files[".pdf"].read_bytes().startswith(b"%PDF")
     sheet = openpyxl.load_workbook(files[".xlsx"]).active
+    assert isinstance(sheet, Worksheet)
     assert "张卫东" in [cell.value for row in sheet.iter_rows() for cell in row]

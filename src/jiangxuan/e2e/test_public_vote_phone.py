@@ -196,7 +196,10 @@ def test_phone_reads_notice_objects_votes_and_checks_receipt(
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_role("status")).to_have_text("验证码已发送，请查看短信。")
     message = latest_file_message(VOTER_PHONE, sms_folder)
-    code = re.search(r"验证码为(\d{6})", message).group(1)
+    assert message is not None
+    found = re.search(r"验证码为(\d{6})", message)
+    assert found is not None, message
+    code = found.group(1)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     expect(page.get_by_label("手机号")).to_have_value(VOTER_PHONE)
     page.get_by_label("验证码").fill(wrong)

@@ -92,6 +92,7 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
     _user(orgs, "wh-union-rev", "wh-union", Role.REVIEWER, "市总工会审核员")
     _user(orgs, "wh-hrss-rev", "wh-hrss", Role.REVIEWER, "市人社局审核员")
     office = User.objects.create_user("wh-office", password=PASSWORD, display_name="活动办公室")
+    assert campaign.organizer_unit is not None
     Membership.objects.create(
         user=office, org_unit=campaign.organizer_unit, role=Role.CAMPAIGN_OFFICE, campaign=campaign
     )

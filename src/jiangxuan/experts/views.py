@@ -1,5 +1,5 @@
 """Pages for the expert pool, panels and draws (campaign office) and for an expert's own
-panel memberships (confidentiality undertaking, declaring a conflict).
+panel memberships (confidentiality undertaking, recusal).
 
 Thin: objects come from the selectors (another campaign's panel, someone else's
 membership, or any pool page for a non-office user answers 404); writes are one service
@@ -22,11 +22,11 @@ from jiangxuan.core.forms import submit_form
 from . import selectors, services
 from .forms import (
     ChairForm,
-    ConflictForm,
     DrawForm,
-    OwnConflictForm,
+    OwnRecusalForm,
     PanelForm,
     PoolFilterForm,
+    RecusalForm,
     RelationshipForm,
     ReservesForm,
 )
@@ -162,21 +162,21 @@ def _panel_page(request: HttpRequest, panel: Panel, **forms: object) -> HttpResp
         "draw_form": forms.get("draw_form") or DrawForm(),
         "chair_form": forms.get("chair_form") or ChairForm(members),
         "reserves_form": forms.get("reserves_form") or ReservesForm(),
-        "conflict_form": forms.get("conflict_form") or ConflictForm(members, nominees),
+        "recusal_form": forms.get("recusal_form") or RecusalForm(members, nominees),
     }
     return render(request, "experts/panel_detail.html", context, status=400 if bound else 200)
 
 
 @login_required
 @require_GET
-def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A panel: its draw record, members and reserves, assignments and recusals."""
     return _panel_page(request, _panel_or_404(request, pk))
 
 
 @login_required
 @require_GET
-def draw_record(request: HttpRequest, pk: int) -> JsonResponse:
+def draw_record(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The draw record as JSON, for anyone re-running it (``jiangxuan redraw`` or by hand)."""
     panel = _panel_or_404(request, pk)
     draw = selectors.draw_of(panel)
@@ -256,13 +256,13 @@ def panel_chair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Record a conflict declared after the draw; a reserve takes the place."""
+def panel_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a recusal after the draw (a conflict found later); a reserve takes the place."""
     panel = _panel_or_404(request, pk)
-    form = ConflictForm(selectors.members_of(panel), selectors.panel_nominees(panel), request.POST)
+    form = RecusalForm(selectors.members_of(panel), selectors.panel_nominees(panel), request.POST)
 
     def act(data: dict) -> HttpResponse:
-        services.declare_conflict(
+        services.record_recusal(
             data["member"],
             data["nomination"],
             kind=data["kind"],
@@ -275,7 +275,7 @@ def panel_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     done = submit_form(request, form, act, refusals=ExpertError)
     if done is not None:
         return done
-    return _panel_page(request, panel, conflict_form=form)
+    return _panel_page(request, panel, recusal_form=form)
 
 
 # --------------------------------------------------------------------------- expert
@@ -290,7 +290,7 @@ def my_panels(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _membership_page(
-    request: AuthenticatedHttpRequest, member: PanelMember, form: OwnConflictForm | None = None
+    request: AuthenticatedHttpRequest, member: PanelMember, form: OwnRecusalForm | None = None
 ) -> HttpResponse:
     assignments = [
         a for a in selectors.assignments_for_expert(request.user) if a.member_id == member.pk
@@ -301,7 +301,7 @@ def _membership_page(
         "panel": member.panel,
         "undertaking": services.CONFIDENTIALITY_UNDERTAKING,
         "assignments": assignments,
-        "form": form or OwnConflictForm(nominees, blind=member.panel.blind),
+        "form": form or OwnRecusalForm(nominees, blind=member.panel.blind),
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "experts/membership_detail.html", context, status=status)
@@ -309,7 +309,7 @@ def _membership_page(
 
 @login_required
 @require_GET
-def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One membership: the undertaking to confirm, then the nominees assigned."""
     return _membership_page(request, _membership_or_404(request, pk))
 
@@ -329,18 +329,18 @@ def membership_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @login_required
 @require_POST
-def membership_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The expert declares a conflict with one of their nominees (回避)."""
+def membership_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The expert recuses themselves from one of their nominees (回避)."""
     member = _membership_or_404(request, pk)
     nominees = [
         a.nomination
         for a in selectors.assignments_for_expert(request.user)
         if a.member_id == member.pk
     ]
-    form = OwnConflictForm(nominees, request.POST, blind=member.panel.blind)
+    form = OwnRecusalForm(nominees, request.POST, blind=member.panel.blind)
 
     def act(data: dict) -> HttpResponse:
-        services.declare_conflict(
+        services.record_recusal(
             member, data["nomination"], kind=data["kind"], note=data["note"], actor=request.user
         )
         messages.success(request, _("已申报回避，该推荐对象将由候补专家评审。"))

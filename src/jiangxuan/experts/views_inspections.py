@@ -31,7 +31,9 @@ def _panel_or_404(request: AuthenticatedHttpRequest, pk: int) -> Panel:
     return panel
 
 
-def _inspection_or_404(request: HttpRequest, pk: int, inspection_pk: int) -> SiteInspection:
+def _inspection_or_404(
+    request: AuthenticatedHttpRequest, pk: int, inspection_pk: int
+) -> SiteInspection:
     inspection = selectors_inspections.inspection_for_office(
         _panel_or_404(request, pk), inspection_pk
     )

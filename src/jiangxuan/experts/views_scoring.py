@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -140,6 +140,8 @@ def ballot_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The expert's ballot paper: check boxes, counted by the server on submission."""
     ballot = _expert_ballot_or_404(request, pk)
     member = selectors_scoring.member_for_ballot(request.user, ballot)
+    if member is None:  # the same confirmed membership as _expert_ballot_or_404 checks
+        raise Http404(_("没有找到该投票。"))
     candidates = list(ballot.candidates.order_by("id"))
     chosen: set[int] = set()
     error = None
@@ -239,7 +241,7 @@ def ballot_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def panel_scores(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The aggregation table ranked by the specification's ``ranking`` (or blend), with
     its formula, progress per expert and per nomination, and the panel's ballots."""
     panel = _panel_or_404(request, pk)

@@ -84,7 +84,9 @@ def install_nomination_error_handler(api: NinjaAPI) -> None:
         errors = {exc.field: [exc.message]} if exc.field else {}
         return error_response(api, request, status, exc.message, exc.code, errors)
 
-    api.add_exception_handler(NominationError, on_nomination_error)
+    # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
+    # calls it with the instance, so each handler takes the instance (stub error).
+    api.add_exception_handler(NominationError, on_nomination_error)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- schemas
@@ -619,7 +621,7 @@ def update_nomination(
     form.is_valid()
     for name, messages in form.errors.items():
         key = "fields" if name == "__all__" else _error_key(name)
-        errors.setdefault(key, []).extend(messages)
+        errors.setdefault(key, []).extend(str(m) for m in messages)
     core, extra = form.nomination_values()
     services.save_nomination(
         nomination,
@@ -663,7 +665,7 @@ def withdraw_nomination(
     response={200: EligibilityOut, codes_4xx: ErrorOut},
     summary="资格审核结果",
 )
-def get_eligibility(request: HttpRequest, nomination_id: int) -> EligibilityOut:
+def get_eligibility(request: ApiRequest, nomination_id: int) -> EligibilityOut:
     """按奖项评选条件逐条给出的审核结果（符合、不符合、待核实）及特批记录。"""
     return _eligibility_out(_visible(request, nomination_id))
 
@@ -700,7 +702,7 @@ def upload_evidence(
     return Status(201, _evidence_out(evidence))
 
 
-def _evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Evidence:
+def _evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> Evidence:
     evidence = _visible(request, nomination_id).evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise not_found()
@@ -712,7 +714,7 @@ def _evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Evi
     response={200: None, codes_4xx: ErrorOut},
     summary="下载证明材料",
 )
-def download_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> FileResponse:
+def download_evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> FileResponse:
     """以附件形式下载证明材料原件。"""
     evidence = _evidence(request, nomination_id, evidence_id)
     response = FileResponse(
@@ -742,7 +744,7 @@ def delete_evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -
     response={200: list[DocumentLinkOut], codes_4xx: ErrorOut},
     summary="推荐文书下载链接",
 )
-def list_documents(request: HttpRequest, nomination_id: int) -> list[DocumentLinkOut]:
+def list_documents(request: ApiRequest, nomination_id: int) -> list[DocumentLinkOut]:
     """推荐表（Word、PDF）和本活动汇总表（Excel）的下载地址（API 令牌或登录会话均可下载）。"""
     nomination = _visible(request, nomination_id)
     spec = nomination.campaign.specification

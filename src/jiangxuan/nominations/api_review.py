@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
@@ -155,7 +154,7 @@ def review_queue(request: ApiRequest) -> list[QueueItemOut]:
     response={200: list[SignOffOut], codes_4xx: ErrorOut},
     summary="审核意见记录",
 )
-def list_sign_offs(request: HttpRequest, nomination_id: int) -> list[SignOffOut]:
+def list_sign_offs(request: ApiRequest, nomination_id: int) -> list[SignOffOut]:
     """推荐在各层级、各轮次的审核意见，按时间先后。"""
     nomination = _visible(request, nomination_id)
     return [_sign_off_out(entry) for entry in sign_off_history(nomination)]

@@ -297,7 +297,8 @@ def delete_evidence(evidence: Evidence, *, actor: User) -> None:
     name = evidence.file.name
     storage = evidence.file.storage
     evidence.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     record_audit(
         actor=actor,
         action="evidence.delete",

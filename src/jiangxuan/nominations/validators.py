@@ -127,11 +127,12 @@ def _reencode_image(data: bytes, fmt: str) -> bytes:
                     }
                 )
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
             out = io.BytesIO()
             # Saving a fresh copy drops EXIF (GPS, device) and any bytes appended after the
             # image data, such as an HTML payload of a polyglot file.
+            image: Image.Image = opened
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             image.save(out, format=fmt)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from . import services
 from .enums import NominationAction, NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
-from .models import Nomination
+from .models import Evidence, Nomination
 from .review_selectors import latest_return, review_panel
 from .selectors import nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
@@ -81,10 +81,10 @@ def _save_posted(
 def _materials(nomination: Nomination) -> list[dict[str, Any]]:
     """The checklist items a file can be uploaded for, with the files already uploaded."""
     spec = nomination.campaign.specification
-    files: dict[str, list] = {}
+    files: dict[str, list[Evidence]] = {}
     for evidence in nomination.evidence.all():
         files.setdefault(evidence.material, []).append(evidence)
-    items = [
+    items: list[dict[str, Any]] = [
         {"code": f.effective_type, "name": f.label, "required": f.required, "note": f.help}
         for f in spec.form.all_fields()
         if f.effective_type in EXTRA_MATERIALS
@@ -129,7 +129,11 @@ def _edit_context(
 
 
 def _render_edit(
-    request: HttpRequest, nomination: Nomination, form: NominationForm, status: int = 200, **extra
+    request: AuthenticatedHttpRequest,
+    nomination: Nomination,
+    form: NominationForm,
+    status: int = 200,
+    **extra,
 ) -> HttpResponse:
     context = _edit_context(request, nomination, form, **extra)
     return render(request, "nominations/nomination_edit.html", context, status=status)

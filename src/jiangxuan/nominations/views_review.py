@@ -220,7 +220,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
 
 @login_required
 @require_GET
-def forward_letter(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+def forward_letter(request: AuthenticatedHttpRequest, level: str, body_id: int) -> FileResponse:
     """The nomination letter (推荐报告 / 推荐函) of ``body`` at ``level`` as DOCX, listing
     what it forwarded in rank order; the user is the contact person."""
     campaign, _level_spec, body = _forward_scope(request, level, body_id)

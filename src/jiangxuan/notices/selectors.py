@@ -285,6 +285,8 @@ def _penalties(unit: OrgUnit, series: str, for_campaign: Campaign | None) -> Que
         .values_list("id", flat=True)
         .first()
     )
+    if previous is None:
+        return qs.none()
     return qs.filter(campaign_id=previous)
 
 

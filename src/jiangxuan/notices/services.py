@@ -548,15 +548,16 @@ def answer_objection(
     if locked.falsified and outcome != ObjectionOutcome.NOMINATION_REVOKED:
         raise NoticeError(_("已查实弄虚作假，应撤销推荐资格（不得递补或重报）。"), field="outcome")
     penalty = None
-    if locked.falsified:
+    # A falsified objection names its nominee (the outcome must be a revocation).
+    if locked.falsified and nomination is not None:
         penalty = _penalty_for(
-            locked, actor=actor, kind=penalty_kind, amount=penalty_amount, reason=answer
+            locked, nomination, actor=actor, kind=penalty_kind, amount=penalty_amount, reason=answer
         )
     try:
-        if (
-            nomination is not None
-            and nomination.state == NominationState.APPROVED
-            and (outcome != ObjectionOutcome.NO_EFFECT)
+        if nomination is None:
+            pass  # a general objection (checked above: no effect on any nomination)
+        elif nomination.state == NominationState.APPROVED and (
+            outcome != ObjectionOutcome.NO_EFFECT
         ):
             # Upheld after approval: revoked and off the lists (issue 13).
             _stop_approved(nomination, reason=answer, actor=actor)
@@ -619,10 +620,16 @@ def _stop_approved(nomination: Nomination, *, reason: str, actor: User) -> str:
 
 
 def _penalty_for(
-    objection: Objection, *, actor: User, kind: str | None, amount: int | None, reason: str
+    objection: Objection,
+    nomination: Nomination,
+    *,
+    actor: User,
+    kind: str | None,
+    amount: int | None,
+    reason: str,
 ) -> DisciplinaryPenalty:
-    """An unsaved penalty for the nominating unit of a falsified nomination."""
-    nomination = objection.nomination
+    """An unsaved penalty for the nominating unit of ``nomination``, the falsified
+    nominee of ``objection``."""
     unit = nomination.nominating_unit or nomination.workplace
     if unit is None:
         raise NoticeError(_("该推荐没有推荐单位，无法记录纪律处理。"), field="penalty_kind")

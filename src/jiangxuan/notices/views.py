@@ -11,6 +11,7 @@ import io
 import mimetypes
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -233,7 +234,7 @@ def _check_or_404(request: AuthenticatedHttpRequest, pk: int) -> BackgroundCheck
 
 @login_required
 @require_GET
-def campaign_notices(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_notices(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's notices, with open objections, and its penalties."""
     campaign = _campaign_or_404(request, code)
     context = {
@@ -257,8 +258,10 @@ def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         if "preview" in request.POST:
             stage = selectors.stage_named(campaign, data["stage"])
+            # The form offers only stages with a notice rule (selectors.notice_stages).
+            rule = stage.notice if stage is not None else None
             try:
-                preview = selectors.notice_end_date(stage.notice, data["starts_on"])
+                preview = selectors.notice_end_date(rule, data["starts_on"]) if rule else None
             except UnknownHolidayYear as exc:
                 form.add_error("starts_on", exc.message)
         else:
@@ -325,7 +328,7 @@ def _manage_page(
 
 @login_required
 @require_GET
-def notice_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A notice for the office: entries, withheld nominees, objections and their actions."""
     return _manage_page(request, _notice_or_404(request, pk))
 
@@ -367,6 +370,7 @@ def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Assign, record the finding of, or answer an objection."""
     objection = _objection_or_404(request, pk)
+    form: forms.Form
     if action == "assign":
         form = AssignForm(selectors.assignees_for(objection), request.POST)
     elif action == "finding":
@@ -404,12 +408,12 @@ def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) ->
 
 @login_required
 @require_GET
-def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def objection_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """An objection's attachment, as a download for the office."""
     objection = _objection_or_404(request, pk)
     if not objection.attachment:
         raise Http404
-    extension = objection.attachment.name.rsplit(".", 1)[-1]
+    extension = (objection.attachment.name or "").rsplit(".", 1)[-1]
     return _attachment(
         objection.attachment.open("rb"),
         _("异议%(pk)d附件.%(ext)s") % {"pk": objection.pk, "ext": extension},
@@ -479,7 +483,7 @@ def background_check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
 
 @login_required
 @require_GET
-def background_check_form(request: HttpRequest, pk: int) -> FileResponse:
+def background_check_form(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The 征求意见表 (seed 000 附件4) of one nominee as DOCX."""
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.docx") % {"name": check.nomination.name}
@@ -488,7 +492,7 @@ def background_check_form(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def background_check_form_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def background_check_form_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The 征求意见表 (seed 000 附件4) of one nominee as PDF."""
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.pdf") % {"name": check.nomination.name}
@@ -497,15 +501,15 @@ def background_check_form_pdf(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def background_check_scan(request: HttpRequest, pk: int) -> FileResponse:
+def background_check_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The scanned, stamped form a department returned."""
     check = _check_or_404(request, pk)
     if not check.scan:
         raise Http404
-    extension = check.scan.name.rsplit(".", 1)[-1]
+    extension = (check.scan.name or "").rsplit(".", 1)[-1]
     filename = _("征求意见表扫描件-%(name)s.%(ext)s") % {
         "name": check.nomination.name,
         "ext": extension,
     }
-    content_type = mimetypes.guess_type(check.scan.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(check.scan.name or "")[0] or "application/octet-stream"
     return _attachment(check.scan.open("rb"), filename, content_type)

@@ -258,7 +258,7 @@ def notify_objection(objection: Objection) -> list[Notification]:
     """
     notice = objection.notice
     campaign = notice.campaign
-    nominee = objection.nomination.name if objection.nomination_id else ""
+    nominee = objection.nomination.name if objection.nomination else ""
     with translation.override(settings.LANGUAGE_CODE):
         return notify_users(
             selectors.office_users_of(campaign),

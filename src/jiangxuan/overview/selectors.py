@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,7 +160,7 @@ class CampaignOverview:
     awards: list[AwardTally]
     quotas: list[QuotaRow]
     waiting: list[WaitingSignOff]
-    notices: list[PublicNotice]
+    notices: Sequence[PublicNotice]
     objections: list[Objection]
     checks_requested: int
     checks_overdue: list[BackgroundCheck]

@@ -107,7 +107,9 @@ def public_vote(campaign: Campaign, now: dt.datetime) -> PublicVoteInfo | None:
 def _summary(campaign: Campaign, now: dt.datetime) -> PublicCampaign:
     spec = campaign.specification
     # Running notices first; the sort is stable, so each group stays newest first.
-    notices = sorted(campaign.portal_notices, key=lambda n: n.state != NoticeState.RUNNING)
+    # portal_notices is the Prefetch(to_attr=...) of public_campaigns, unknown to the stubs.
+    prefetched: list[PublicNotice] = campaign.portal_notices  # type: ignore[attr-defined]
+    notices = sorted(prefetched, key=lambda n: n.state != NoticeState.RUNNING)
     vote = public_vote(campaign, now)
     try:
         decision = campaign.commendation_decision

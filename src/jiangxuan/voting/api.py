@@ -2,12 +2,12 @@
 
 Public endpoints need no authentication and no CSRF (there is no session to ride on): the
 vote with its candidates and the tally when the rule shows it, requesting a one-time
-code, verifying it for a voter token, casting a ballot with ``X-Voter-Token``, checking a
+code, verifying it for a voter token, casting votes with ``X-Voter-Token``, checking a
 receipt. The office's endpoints (bearer token or session, like the other routers) prepare,
 open and close the vote, read the anomaly report and the recount, invalidate votes.
 
 Errors are raised, not returned: a service's VoteError becomes an ApiError in the common
-shape ``{"detail", "code", "errors"}`` (core.api_errors); a ballot refused for risk answers
+shape ``{"detail", "code", "errors"}`` (core.api_errors); a submission refused for risk answers
 403 with ``code`` ``captcha_required`` (and a ``captcha`` to solve) or
 ``verification_required`` (request and verify a new code); an office action by anyone
 else answers 403 ``permission_denied`` through the common PermissionDenied handler.
@@ -108,7 +108,7 @@ class VoterTokenOut(Schema):
     expires_in: int
 
 
-class BallotIn(Schema):
+class VoteIn(Schema):
     candidates: list[str] = Field(description="所选候选对象的公开编号")
     captcha_key: str = ""
     captcha_value: str = ""
@@ -234,12 +234,12 @@ def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn
 
 
 @router.post(
-    "/votes/{campaign_code}/ballots",
+    "/votes/{campaign_code}/cast",
     auth=None,
     response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
     summary="投票",
 )
-def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn):
+def cast_vote(request: HttpRequest, campaign_code: str, payload: VoteIn):
     """投票（请求头 ``X-Voter-Token``），成功答 201 并返回投票凭证。本时段已投过或超过
     限额答 409；须输入图形验证码或重新验证手机号答 403（``captcha_required`` /
     ``verification_required``）；不在投票时间内或所选人数不符答 400。"""
@@ -252,7 +252,7 @@ def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn
             403, _("请先验证手机号（验证已过期时请重新验证）。"), code="verification_required"
         )
     with _service_errors():
-        receipt = services.cast_ballot(
+        receipt = services.cast_vote(
             view.vote,
             voter_id=proof.voter_id,
             verified_at=proof.verified_at,
@@ -276,6 +276,18 @@ def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn
             ],
         },
     )
+
+
+@router.post(
+    "/votes/{campaign_code}/ballots",
+    auth=None,
+    response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
+    summary="投票（旧路径，已弃用）",
+    deprecated=True,
+)
+def cast_vote_deprecated_path(request: HttpRequest, campaign_code: str, payload: VoteIn):
+    """已弃用，保留一个版本：请改用 ``POST /votes/{campaign_code}/cast``，请求和应答相同。"""
+    return cast_vote(request, campaign_code, payload)
 
 
 @router.get(
@@ -425,7 +437,7 @@ def close_vote(request: ApiRequest, campaign_code: str):
     response={200: AnomalyOut, codes_4xx: ErrorOut},
     summary="投票异常报告（活动办公室）",
 )
-def vote_anomalies(request: HttpRequest, campaign_code: str):
+def vote_anomalies(request: ApiRequest, campaign_code: str):
     """各候选对象每 5 分钟的票数、票数最多的 /24 网段、验证码请求数与投票数之比、夜间投票。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
@@ -463,7 +475,7 @@ def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: Inva
     response={200: RecountOut, codes_4xx: ErrorOut},
     summary="重新计票（活动办公室）",
 )
-def recount_vote(request: HttpRequest, campaign_code: str):
+def recount_vote(request: ApiRequest, campaign_code: str):
     """按投票记录重新统计每个候选对象的有效票和作废票，并与数据库计数和已保存的最终
     计票结果比对。"""
     _campaign, vote = _office_vote(request, campaign_code)

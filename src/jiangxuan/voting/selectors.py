@@ -62,7 +62,7 @@ def rule_of(public_vote: PublicVote) -> PublicVoteRule:
 
 @dataclass(frozen=True)
 class PublicView:
-    """What the public sees of a vote: the row and its candidates in ballot order."""
+    """What the public sees of a vote: the row and its candidates in the voting form's order."""
 
     vote: PublicVote
     candidates: list[Candidate]
@@ -269,7 +269,7 @@ def vote_of(campaign: Campaign) -> PublicVote | None:
 
 
 def candidates_of(vote: PublicVote) -> list[Candidate]:
-    """The vote's candidates in ballot order, with their nominations."""
+    """The vote's candidates in the voting form's order, with their nominations."""
     return list(vote.candidates.select_related("nomination").order_by("position"))
 
 
@@ -371,7 +371,7 @@ def votes_matching(
     return [
         pk
         for pk, ip in votes.exclude(Q(ip__isnull=True)).values_list("id", "ip").iterator()
-        if ipaddress.ip_address(ip) in network
+        if ip is not None and ipaddress.ip_address(ip) in network
     ]
 
 

@@ -1,10 +1,10 @@
 """Writes of the public vote (网络投票, seed 003 二(二)3): preparing, opening and closing
-it (office), one-time codes and voter verification, casting a ballot, invalidating votes.
+it (office), one-time codes and voter verification, casting votes, invalidating votes.
 
 Office actions write their audit entry in the same transaction. The voters' own writes
-(codes, ballots) are not audited one by one: the vote log itself is the record (each
+(codes, cast votes) are not audited one by one: the vote log itself is the record (each
 vote keeps its time, IP and device hash), and the audit chain's single head row would
-serialise every ballot of a city-wide vote.
+serialise every submission of a city-wide vote.
 
 Errors are :class:`VoteError` with a Chinese message and a ``code`` the API maps to an
 HTTP status (see ``api.py``).
@@ -462,7 +462,7 @@ def verify_code(
     return voter
 
 
-# --------------------------------------------------------------------------- ballots
+# --------------------------------------------------------------------------- casting votes
 
 
 def new_captcha() -> dict[str, str]:
@@ -493,7 +493,7 @@ def _slot_period(rule, today: dt.date) -> tuple[str, int | None]:
     return "", None
 
 
-def cast_ballot(
+def cast_vote(
     vote: PublicVote,
     *,
     voter_id: int,
@@ -506,12 +506,12 @@ def cast_ballot(
     captcha_value: str = "",
     now: dt.datetime | None = None,
 ) -> Receipt:
-    """Cast one ballot for the candidates whose public ids are ``choices`` and return its
+    """Cast the voter's votes for the candidates whose public ids are ``choices`` and return its
     receipt.
 
     Checks, in order: the window (server time), the number of choices (the rule's
     ``min_choices``/``max_choices``), the risk level (a captcha above
-    ``JX_VOTE_CAPTCHA_AFTER`` ballots per IP or device, a verification younger than
+    ``JX_VOTE_CAPTCHA_AFTER`` submissions per IP or device, a verification younger than
     ``JX_VOTE_REVERIFY_SECONDS`` above ``JX_VOTE_REVERIFY_AFTER``), then writes in one
     transaction: the voter's per-day/per-campaign counters in one conditional UPDATE
     (only when the rule limits them), the receipt, and the votes in one INSERT whose
@@ -541,7 +541,7 @@ def cast_ballot(
     chosen = [candidates.get(c) for c in choices]
     if any(c is None for c in chosen):
         raise VoteError(_("所选候选对象不存在，请刷新页面后重新选择。"), field="candidates")
-    level = risk.ballot_risk(vote.pk, ip=ip, device=device)
+    level = risk.vote_risk(vote.pk, ip=ip, device=device)
     fresh = now - verified_at <= dt.timedelta(seconds=settings.JX_VOTE_REVERIFY_SECONDS)
     if level >= risk.RiskLevel.REVERIFY and not fresh:
         raise VoteError(_("投票过于频繁，请重新验证手机号后再投票。"), code="verification_required")
@@ -605,7 +605,7 @@ def _count_against_limits(rule, voter_id: int, n: int, today: dt.date) -> None:
     if rule.per_day is None and rule.per_campaign is None:
         return
     # One conditional UPDATE both checks and moves the counters; the row lock it takes
-    # orders concurrent ballots of the same voter.
+    # orders concurrent submissions of the same voter.
     voter = Voter.objects.filter(pk=voter_id)
     if rule.per_day is not None:
         voter = voter.filter(~Q(day=today) | Q(day_votes__lte=rule.per_day - n))

@@ -14,6 +14,7 @@ import docx
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
 from jiangxuan.nominations.models import Evidence
@@ -33,7 +34,9 @@ def _docx() -> bytes:
 
 def _xlsx() -> bytes:
     book = openpyxl.Workbook()
-    book.active.append(["姓名", "成果"])
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["姓名", "成果"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 
@@ -83,7 +84,7 @@ def hold_social_notices(campaign, office) -> None:
         notices.close_public_notice(notice, actor=office)
 
 
-MEETING = {
+MEETING: dict[str, Any] = {
     "held_on": dt.date(2018, 9, 1),
     "present": ["甲", "乙", "丙", "丁", "戊"],
     "votes_for": 3,

@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
@@ -47,8 +48,9 @@ def test_decision_documents_list_awardees_and_finalists(published):
     assert f"{noms[0].name}　{noms[0].workplace_name}" in text
 
 
-def _accounts(data: bytes) -> list[str]:
+def _accounts(data: bytes) -> list[object]:
     sheet = load_workbook(io.BytesIO(data)).active
+    assert isinstance(sheet, Worksheet)
     return [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 

@@ -167,7 +167,7 @@ def _decide_000(campaign, noms, office):
 def test_adverse_opinion_after_the_decision_withdraws_the_laureate(
     seed_campaign, django_capture_on_commit_callbacks
 ):
-    from jiangxuan.campaigns.models import Laureate
+    from jiangxuan.campaigns.models import PastAwardee
     from jiangxuan.notifications.models import Notification
 
     campaign = seed_campaign("000")
@@ -181,7 +181,7 @@ def test_adverse_opinion_after_the_decision_withdraws_the_laureate(
             check, actor=office, opinion="无违法犯罪记录", adverse=False
         )
     decision = _decide_000(campaign, noms, office)
-    assert Laureate.objects.filter(campaign=campaign).count() == 3
+    assert PastAwardee.objects.filter(campaign=campaign).count() == 3
 
     with django_capture_on_commit_callbacks(execute=True):
         notices.record_background_opinion(
@@ -193,7 +193,7 @@ def test_adverse_opinion_after_the_decision_withdraws_the_laureate(
     (current,) = decision.approval_lists.all()
     assert (current.version, current.state) == (2, ListState.APPROVED)
     assert sorted(e.nomination_id for e in current.entries.all()) == sorted(n.pk for n in noms[:2])
-    assert Laureate.objects.filter(campaign=campaign).count() == 2
+    assert PastAwardee.objects.filter(campaign=campaign).count() == 2
     revoke = AuditEntry.objects.filter(action="nomination.revoke").latest("id")
     assert "违法犯罪记录" in revoke.after["correction"]
     assert AuditEntry.objects.filter(action="decision.nominee_withdrawn").count() == 1

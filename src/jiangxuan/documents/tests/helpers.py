@@ -34,7 +34,7 @@ def pdf_text(data: bytes, mode: str = "-layout") -> str:
     """Text of a PDF through poppler's pdftotext (callers skip when it is missing);
     ``mode`` "-raw" gives the content stream's order."""
     result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), mode, "-", "-"],
+        [shutil.which("pdftotext") or "pdftotext", mode, "-", "-"],
         input=data,
         capture_output=True,
         check=True,

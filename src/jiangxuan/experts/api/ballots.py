@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
 from .. import (
@@ -83,7 +83,7 @@ class PanelVoteOut(Schema):
     detail: str
 
 
-def _ballot_out(request: HttpRequest, ballot: Ballot, *, office: bool) -> BallotOut:
+def _ballot_out(request: ApiRequest, ballot: Ballot, *, office: bool) -> BallotOut:
     user = request.auth
     blind = ballot.panel.blind and not office
     member = None if office else selectors_scoring.member_for_ballot(user, ballot)
@@ -92,7 +92,7 @@ def _ballot_out(request: HttpRequest, ballot: Ballot, *, office: bool) -> Ballot
         id=ballot.pk,
         panel=ballot.panel_id,
         title=ballot.title,
-        state=ballot.state,
+        state=BallotState(ballot.state),
         state_label=str(ballot.get_state_display()),
         choose_min=ballot.choose_min,
         choose_max=ballot.choose_max,
@@ -125,7 +125,7 @@ def _ballot_out(request: HttpRequest, ballot: Ballot, *, office: bool) -> Ballot
     )
 
 
-def _visible_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, bool]:
+def _visible_ballot(request: ApiRequest, ballot_id: int) -> tuple[Ballot, bool]:
     """The ballot for its campaign office (True) or for one of its panel's experts (False)."""
     ballot = selectors_scoring.ballot_for_office(request.auth, ballot_id)
     if ballot is not None:
@@ -141,7 +141,7 @@ def _visible_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, bool]
     response={200: list[BallotOut], codes_4xx: ErrorOut},
     summary="评审组投票列表",
 )
-def list_panel_ballots(request: HttpRequest, panel_id: int) -> list[BallotOut]:
+def list_panel_ballots(request: ApiRequest, panel_id: int) -> list[BallotOut]:
     """评审组的差额投票（含决选投票），按发起先后（活动办公室）。"""
     panel = office_panel(request, panel_id)
     return [_ballot_out(request, b, office=True) for b in selectors_scoring.ballots_of(panel)]
@@ -152,7 +152,7 @@ def list_panel_ballots(request: HttpRequest, panel_id: int) -> list[BallotOut]:
     response={201: BallotOut, codes_4xx: ErrorOut},
     summary="发起投票",
 )
-def open_ballot(request: HttpRequest, panel_id: int, payload: PanelBallotIn) -> Status:
+def open_ballot(request: ApiRequest, panel_id: int, payload: PanelBallotIn) -> Status:
     """在本评审组评审的推荐对象中发起差额投票：每位专家选 choose_min 至 choose_max 人，
     当选至多 seats 人，当选须达到票数要求。"""
     panel = office_panel(request, panel_id)
@@ -177,7 +177,7 @@ def open_ballot(request: HttpRequest, panel_id: int, payload: PanelBallotIn) -> 
 @router.get(
     "/expert/ballots", response={200: list[BallotOut], codes_4xx: ErrorOut}, summary="我的投票"
 )
-def list_my_ballots(request: HttpRequest) -> list[BallotOut]:
+def list_my_ballots(request: ApiRequest) -> list[BallotOut]:
     """本人已确认保密承诺的评审组中的投票，新的在前；投票截止前不显示计票。"""
     return [
         _ballot_out(request, b, office=False)
@@ -188,7 +188,7 @@ def list_my_ballots(request: HttpRequest) -> list[BallotOut]:
 @router.get(
     "/ballots/{ballot_id}", response={200: BallotOut, codes_4xx: ErrorOut}, summary="投票详情"
 )
-def get_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
+def get_ballot(request: ApiRequest, ballot_id: int) -> BallotOut:
     """活动办公室看投票进度和计票结果；评审组专家看选票，截止后看计票结果。"""
     ballot, office = _visible_ballot(request, ballot_id)
     return _ballot_out(request, ballot, office=office)
@@ -199,7 +199,7 @@ def get_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
     response={201: PanelVoteOut, codes_4xx: ErrorOut},
     summary="投票",
 )
-def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> Status:
+def cast_ballot_vote(request: ApiRequest, ballot_id: int, payload: VoteIn) -> Status:
     """评审组专家投票（每人一次，记名不公开：审计只记录人数）。重复投票或投票已截止答 409。"""
     ballot = selectors_scoring.ballot_for_expert(request.auth, ballot_id)
     if ballot is None:
@@ -221,7 +221,7 @@ def cast_ballot_vote(request: HttpRequest, ballot_id: int, payload: VoteIn) -> S
     response={200: BallotOut, codes_4xx: ErrorOut},
     summary="截止投票并计票",
 )
-def close_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
+def close_ballot(request: ApiRequest, ballot_id: int) -> BallotOut:
     """评审组组长（或活动办公室）截止投票，平台计票；末位得票相同时自动对并列者发起决选
     投票（见 runoff）。已截止答 409，其他专家答 403。"""
     ballot, office = _visible_ballot(request, ballot_id)
@@ -235,7 +235,7 @@ def close_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
     response={200: BallotOut, codes_4xx: ErrorOut},
     summary="组长签字确认投票结果",
 )
-def sign_ballot(request: HttpRequest, ballot_id: int) -> BallotOut:
+def sign_ballot(request: ApiRequest, ballot_id: int) -> BallotOut:
     """评审组组长签字确认已计票的结果。非组长答 403，未截止或已确认答 409。"""
     ballot = selectors_scoring.ballot_for_expert(request.auth, ballot_id)
     if ballot is None:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.api_errors import ApiError, not_found
 from jiangxuan.nominations.models import Nomination
@@ -70,7 +70,7 @@ class RecusalOut(Schema):
     detail: str
 
 
-def office_panel(request: HttpRequest, panel_id: int) -> Panel:
+def office_panel(request: ApiRequest, panel_id: int) -> Panel:
     """The panel if the caller is its campaign office; otherwise ApiError 404."""
     panel = selectors.panel_for_office(request.auth, panel_id)
     if panel is None:
@@ -78,7 +78,7 @@ def office_panel(request: HttpRequest, panel_id: int) -> Panel:
     return panel
 
 
-def office_campaign(request: HttpRequest, code: str) -> Campaign:
+def office_campaign(request: ApiRequest, code: str) -> Campaign:
     """The campaign if the caller is its office; otherwise ApiError 404."""
     campaign = selectors.campaign_for_office(request.auth, code)
     if campaign is None:

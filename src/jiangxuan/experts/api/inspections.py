@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 
 from .. import (
@@ -59,7 +59,7 @@ class CancelIn(Schema):
     reason: str = Field(min_length=1, max_length=200, description="取消原因")
 
 
-def _inspection(request: HttpRequest, panel_id: int, inspection_id: int) -> SiteInspection:
+def _inspection(request: ApiRequest, panel_id: int, inspection_id: int) -> SiteInspection:
     inspection = selectors_inspections.inspection_for_office(
         office_panel(request, panel_id), inspection_id
     )
@@ -96,7 +96,7 @@ def _inspection_out(inspection: SiteInspection) -> InspectionOut:
     response={200: list[InspectionOut], codes_4xx: ErrorOut},
     summary="评审组实地考察",
 )
-def list_panel_inspections(request: HttpRequest, panel_id: int) -> list[InspectionOut]:
+def list_panel_inspections(request: ApiRequest, panel_id: int) -> list[InspectionOut]:
     """评审组安排的实地考察，按考察时间。"""
     panel = office_panel(request, panel_id)
     return [_inspection_out(i) for i in selectors_inspections.inspections_of_panel(panel)]
@@ -107,7 +107,7 @@ def list_panel_inspections(request: HttpRequest, panel_id: int) -> list[Inspecti
     response={201: InspectionOut, codes_4xx: ErrorOut},
     summary="安排实地考察",
 )
-def schedule_inspection(request: HttpRequest, panel_id: int, payload: InspectionIn) -> Status:
+def schedule_inspection(request: ApiRequest, panel_id: int, payload: InspectionIn) -> Status:
     """安排对一名推荐对象的实地考察：时间、地点和考察人员（须为本评审组成员且无须回避）。"""
     panel = office_panel(request, panel_id)
     nomination = (
@@ -136,7 +136,7 @@ def schedule_inspection(request: HttpRequest, panel_id: int, payload: Inspection
     response={200: InspectionOut, codes_4xx: ErrorOut},
     summary="实地考察详情",
 )
-def get_inspection(request: HttpRequest, panel_id: int, inspection_id: int) -> InspectionOut:
+def get_inspection(request: ApiRequest, panel_id: int, inspection_id: int) -> InspectionOut:
     """一次实地考察的安排和结果。"""
     return _inspection_out(_inspection(request, panel_id, inspection_id))
 
@@ -147,12 +147,14 @@ def get_inspection(request: HttpRequest, panel_id: int, inspection_id: int) -> I
     summary="记录考察结果",
 )
 def record_inspection(
-    request: HttpRequest,
+    request: ApiRequest,
     panel_id: int,
     inspection_id: int,
     findings: Form[str],
     outcome: Form[InspectionOutcome],
-    photos: File[list[UploadedFile]] = None,
+    # ninja's optional-file idiom: ninja reads the None default; the annotation is the
+    # parameter's type when files are sent.
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> InspectionOut:
     """记录考察情况、结论（pass 通过 / concerns 存在问题 / fail 未通过）和现场照片
     （multipart，photos 可多张 JPG、PNG，按内容识别并重新编码）。已完成或已取消答 409。"""
@@ -174,7 +176,7 @@ def record_inspection(
     summary="取消实地考察",
 )
 def cancel_inspection(
-    request: HttpRequest, panel_id: int, inspection_id: int, payload: CancelIn
+    request: ApiRequest, panel_id: int, inspection_id: int, payload: CancelIn
 ) -> InspectionOut:
     """取消已安排的实地考察，须说明原因。已完成或已取消答 409。"""
     inspection = _inspection(request, panel_id, inspection_id)
@@ -190,7 +192,7 @@ def cancel_inspection(
     response={200: list[InspectionOut], codes_4xx: ErrorOut},
     summary="活动实地考察",
 )
-def list_campaign_inspections(request: HttpRequest, code: str) -> list[InspectionOut]:
+def list_campaign_inspections(request: ApiRequest, code: str) -> list[InspectionOut]:
     """本活动全部实地考察（活动办公室）。"""
     campaign = office_campaign(request, code)
     return [_inspection_out(i) for i in selectors_inspections.inspections_of_campaign(campaign)]

@@ -1,16 +1,16 @@
-"""API: the expert's own panels — the confidentiality undertaking and declaring a conflict."""
+"""API: the expert's own panels — the confidentiality undertaking and recusal (回避)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 
 from .. import (
@@ -54,13 +54,13 @@ class ConfirmIn(Schema):
     agree: bool = Field(description="已阅读并同意保密承诺（须为 true）")
 
 
-class OwnConflictIn(Schema):
+class OwnRecusalIn(Schema):
     nomination: int = Field(description="本人评审任务中的推荐 id")
     kind: RelationshipKind = Field(description="利害关系类型")
     note: str = Field("", max_length=200, description="说明")
 
 
-def _membership(request: HttpRequest, membership_id: int) -> PanelMember:
+def _membership(request: ApiRequest, membership_id: int) -> PanelMember:
     member = selectors.membership_for_expert(request.auth, membership_id)
     if member is None:
         raise not_found()
@@ -82,11 +82,11 @@ def _membership_fields(member: PanelMember) -> dict[str, Any]:
     }
 
 
-def _own_assignments(request: HttpRequest, member: PanelMember) -> list[Assignment]:
+def _own_assignments(request: ApiRequest, member: PanelMember) -> list[Assignment]:
     return [a for a in selectors.assignments_for_expert(request.auth) if a.member_id == member.pk]
 
 
-def _membership_detail(request: HttpRequest, member: PanelMember) -> MembershipDetailOut:
+def _membership_detail(request: ApiRequest, member: PanelMember) -> MembershipDetailOut:
     blind = member.panel.blind
     return MembershipDetailOut(
         **_membership_fields(member),
@@ -107,7 +107,7 @@ def _membership_detail(request: HttpRequest, member: PanelMember) -> MembershipD
     response={200: list[PanelMembershipOut], codes_4xx: ErrorOut},
     summary="我的评审组",
 )
-def list_my_memberships(request: HttpRequest) -> list[PanelMembershipOut]:
+def list_my_memberships(request: ApiRequest) -> list[PanelMembershipOut]:
     """本人（专家）所在的评审组，新的在前。"""
     return [
         PanelMembershipOut(**_membership_fields(m))
@@ -120,7 +120,7 @@ def list_my_memberships(request: HttpRequest) -> list[PanelMembershipOut]:
     response={200: MembershipDetailOut, codes_4xx: ErrorOut},
     summary="我的评审组详情",
 )
-def get_my_membership(request: HttpRequest, membership_id: int) -> MembershipDetailOut:
+def get_my_membership(request: ApiRequest, membership_id: int) -> MembershipDetailOut:
     """保密承诺全文及确认时间；确认后列出本人的评审任务。"""
     return _membership_detail(request, _membership(request, membership_id))
 
@@ -131,7 +131,7 @@ def get_my_membership(request: HttpRequest, membership_id: int) -> MembershipDet
     summary="确认保密承诺",
 )
 def confirm_confidentiality(
-    request: HttpRequest, membership_id: int, payload: ConfirmIn
+    request: ApiRequest, membership_id: int, payload: ConfirmIn
 ) -> MembershipDetailOut:
     """确认保密承诺（agree 须为 true）；确认前看不到任何推荐对象。重复确认保留首次时间。"""
     member = _membership(request, membership_id)
@@ -142,13 +142,11 @@ def confirm_confidentiality(
 
 
 @router.post(
-    "/expert/memberships/{membership_id}/conflicts",
+    "/expert/memberships/{membership_id}/recusals",
     response={201: RecusalOut, codes_4xx: ErrorOut},
     summary="申报回避",
 )
-def declare_own_conflict(
-    request: HttpRequest, membership_id: int, payload: OwnConflictIn
-) -> Status:
+def record_own_recusal(request: ApiRequest, membership_id: int, payload: OwnRecusalIn) -> Status:
     """专家申报与本人评审的某推荐对象存在利害关系并回避，由候补专家接替。"""
     member = _membership(request, membership_id)
     nomination = next(
@@ -162,7 +160,21 @@ def declare_own_conflict(
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不在您的评审任务中。"))
     with service_errors():
-        replacement = services.declare_conflict(
+        replacement = services.record_recusal(
             member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
         )
     return Status(201, recusal_out(replacement))
+
+
+@router.post(
+    "/expert/memberships/{membership_id}/conflicts",
+    response={201: RecusalOut, codes_4xx: ErrorOut},
+    summary="申报回避（旧路径，已弃用）",
+    deprecated=True,
+)
+def record_own_recusal_deprecated_path(
+    request: ApiRequest, membership_id: int, payload: OwnRecusalIn
+) -> Status:
+    """已弃用，保留一个版本：请改用 ``POST /expert/memberships/{membership_id}/recusals``，
+    请求和应答相同。"""
+    return record_own_recusal(request, membership_id, payload)

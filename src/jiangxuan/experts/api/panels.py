@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error
@@ -127,7 +127,7 @@ def _panel_detail(panel: Panel) -> PanelDetailOut:
                 id=m.pk,
                 expert=m.expert_id,
                 expert_name=m.expert.name,
-                role=m.role,
+                role=MemberRole(m.role),
                 role_label=str(m.get_role_display()),
                 position=m.position,
                 confidentiality_confirmed_at=m.confidentiality_confirmed_at,
@@ -156,7 +156,7 @@ def _award(campaign: Campaign, code: str | None) -> Award | None:
     response={200: list[PanelOut], codes_4xx: ErrorOut},
     summary="评审组列表",
 )
-def list_panels(request: HttpRequest, code: str) -> list[PanelOut]:
+def list_panels(request: ApiRequest, code: str) -> list[PanelOut]:
     """本活动的评审组，新建的在前（活动办公室）。"""
     campaign = office_campaign(request, code)
     return [PanelOut(**panel_fields(p)) for p in selectors.panels_of(campaign)]
@@ -167,7 +167,7 @@ def list_panels(request: HttpRequest, code: str) -> list[PanelOut]:
     response={201: PanelDetailOut, codes_4xx: ErrorOut},
     summary="新建评审组",
 )
-def create_panel(request: HttpRequest, code: str, payload: PanelIn) -> Status:
+def create_panel(request: ApiRequest, code: str, payload: PanelIn) -> Status:
     """新建评审组（本活动或其中一个奖项），设定专家人数、候补人数和构成要求，待抽取。"""
     campaign = office_campaign(request, code)
     award = _award(campaign, payload.award)
@@ -188,7 +188,7 @@ def create_panel(request: HttpRequest, code: str, payload: PanelIn) -> Status:
 @router.get(
     "/panels/{panel_id}", response={200: PanelDetailOut, codes_4xx: ErrorOut}, summary="评审组详情"
 )
-def get_panel(request: HttpRequest, panel_id: int) -> PanelDetailOut:
+def get_panel(request: ApiRequest, panel_id: int) -> PanelDetailOut:
     """评审组：成员和候补专家（按抽取顺序）、各自的评审任务与回避，以及评审的推荐对象。"""
     return _panel_detail(office_panel(request, panel_id))
 
@@ -205,7 +205,7 @@ def _draw_record_out(panel: Panel) -> DrawRecordOut:
     response={201: DrawRecordOut, codes_4xx: ErrorOut},
     summary="抽取评审专家",
 )
-def draw_panel(request: HttpRequest, panel_id: int, payload: DrawIn) -> Status:
+def draw_panel(request: ApiRequest, panel_id: int, payload: DrawIn) -> Status:
     """以见证下产生的随机种子从专家库抽取评审专家和候补专家；与推荐对象有利害关系的专家
     不进入抽取。已抽取的评审组再次抽取答 409。"""
     panel = office_panel(request, panel_id)
@@ -225,7 +225,7 @@ def draw_panel(request: HttpRequest, panel_id: int, payload: DrawIn) -> Status:
     response={200: DrawRecordOut, codes_4xx: ErrorOut},
     summary="抽取记录",
 )
-def get_draw_record(request: HttpRequest, panel_id: int) -> DrawRecordOut:
+def get_draw_record(request: ApiRequest, panel_id: int) -> DrawRecordOut:
     """抽取记录：算法版本、种子、见证人、条件、专家库快照、排除名单和结果，可据此复核。"""
     return _draw_record_out(office_panel(request, panel_id))
 
@@ -235,7 +235,7 @@ def get_draw_record(request: HttpRequest, panel_id: int) -> DrawRecordOut:
     response={200: DrawCheckOut, codes_4xx: ErrorOut},
     summary="复核抽取结果",
 )
-def check_draw(request: HttpRequest, panel_id: int) -> DrawCheckOut:
+def check_draw(request: ApiRequest, panel_id: int) -> DrawCheckOut:
     """只凭抽取记录重新运行抽取算法，比对结果是否与记录一致。"""
     panel = office_panel(request, panel_id)
     draw = selectors.draw_of(panel)
@@ -253,7 +253,7 @@ def check_draw(request: HttpRequest, panel_id: int) -> DrawCheckOut:
     response={201: PanelDetailOut, codes_4xx: ErrorOut},
     summary="增补候补专家",
 )
-def draw_reserves(request: HttpRequest, panel_id: int, payload: ReservesIn) -> Status:
+def draw_reserves(request: ApiRequest, panel_id: int, payload: ReservesIn) -> Status:
     """以新的见证种子从同一专家库快照增补抽取候补专家（候补专家用尽时）。"""
     panel = office_panel(request, panel_id)
     with service_errors():
@@ -280,7 +280,7 @@ def _panel_member(panel: Panel, member_id: int) -> PanelMember:
     response={200: PanelDetailOut, codes_4xx: ErrorOut},
     summary="指定评审组组长",
 )
-def appoint_chair(request: HttpRequest, panel_id: int, payload: ChairIn) -> PanelDetailOut:
+def appoint_chair(request: ApiRequest, panel_id: int, payload: ChairIn) -> PanelDetailOut:
     """从抽取的评审专家（非候补）中指定组长；原组长改为评审专家。"""
     panel = office_panel(request, panel_id)
     member = _panel_member(panel, payload.member)
@@ -294,7 +294,7 @@ def appoint_chair(request: HttpRequest, panel_id: int, payload: ChairIn) -> Pane
     response={201: RecusalOut, codes_4xx: ErrorOut},
     summary="登记回避（活动办公室）",
 )
-def record_recusal(request: HttpRequest, panel_id: int, payload: RecusalIn) -> Status:
+def record_recusal(request: ApiRequest, panel_id: int, payload: RecusalIn) -> Status:
     """登记抽取后发现的利害关系：该成员不再评审该推荐对象，由下一位无利害关系的候补专家
     接替。没有可替补的候补专家时答 409（code=no_reserve），请先增补候补专家。"""
     panel = office_panel(request, panel_id)
@@ -303,7 +303,7 @@ def record_recusal(request: HttpRequest, panel_id: int, payload: RecusalIn) -> S
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不由本评审组评审。"))
     with service_errors():
-        replacement = services.declare_conflict(
+        replacement = services.record_recusal(
             member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
         )
     return Status(201, recusal_out(replacement))

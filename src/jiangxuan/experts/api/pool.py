@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
 from jiangxuan.accounts.api_common import UnitRef, unit_ref
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import unit_by_code
 from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 from jiangxuan.core.masking import PersonalDataKind, mask
@@ -88,7 +88,7 @@ class RelationshipIn(Schema):
 def _relationship_out(relation: ExpertRelationship) -> RelationshipOut:
     return RelationshipOut(
         id=relation.pk,
-        kind=relation.kind,
+        kind=RelationshipKind(relation.kind),
         kind_label=str(relation.get_kind_display()),
         org_unit=unit_ref(relation.org_unit),
         nomination=relation.nomination_id,
@@ -116,7 +116,7 @@ def _expert_fields(expert: Expert) -> dict[str, Any]:
 
 
 @router.get("/experts", response={200: ExpertPage, codes_4xx: ErrorOut}, summary="专家库")
-def list_experts(request: HttpRequest, filters: Query[PoolFilter]) -> ExpertPage:
+def list_experts(request: ApiRequest, filters: Query[PoolFilter]) -> ExpertPage:
     """专家库（活动办公室），按专业领域、行业、地区、是否可参加评审筛选；电话已脱敏。
     专家库通过命令 ``jiangxuan importexperts`` 导入。"""
     if not selectors.is_pool_office(request.auth):
@@ -140,7 +140,7 @@ def list_experts(request: HttpRequest, filters: Query[PoolFilter]) -> ExpertPage
     )
 
 
-def _expert(request: HttpRequest, expert_id: int) -> Expert:
+def _expert(request: ApiRequest, expert_id: int) -> Expert:
     expert = selectors.expert_for_office(request.auth, expert_id)
     if expert is None:
         raise not_found()
@@ -157,7 +157,7 @@ def _expert_detail(expert: Expert) -> ExpertDetailOut:
 @router.get(
     "/experts/{expert_id}", response={200: ExpertDetailOut, codes_4xx: ErrorOut}, summary="专家详情"
 )
-def get_expert(request: HttpRequest, expert_id: int) -> ExpertDetailOut:
+def get_expert(request: ApiRequest, expert_id: int) -> ExpertDetailOut:
     """一名专家及其登记的回避关系（活动办公室）。"""
     return _expert_detail(_expert(request, expert_id))
 
@@ -168,7 +168,7 @@ def get_expert(request: HttpRequest, expert_id: int) -> ExpertDetailOut:
     summary="登记回避关系",
 )
 def declare_expert_relationship(
-    request: HttpRequest, expert_id: int, payload: RelationshipIn
+    request: ApiRequest, expert_id: int, payload: RelationshipIn
 ) -> Status:
     """登记专家与某单位或某人（按身份证号码，只保存盲索引）的利害关系；已在评审的推荐对象
     与之冲突时，该评审任务回避并由候补专家接替。"""

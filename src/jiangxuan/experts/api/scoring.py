@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut, not_found
 from jiangxuan.nominations.api import form_values
 
@@ -22,6 +22,7 @@ from .. import (
 from ..enums import PanelState
 from ..models import (
     Assignment,
+    ScoreSheet,
 )
 from .common import PanelOut, nominee_label, office_panel, panel_fields, service_errors
 
@@ -128,14 +129,14 @@ class ReminderOut(Schema):
     sent: int = Field(description="收到提醒的专家人数")
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+def _assignment(request: ApiRequest, assignment_id: int) -> Assignment:
     assignment = selectors_scoring.assignment_for_expert(request.auth, assignment_id)
     if assignment is None:
         raise not_found()
     return assignment
 
 
-def _sheet_out(request: HttpRequest, assignment: Assignment) -> ScoreSheetOut:
+def _sheet_out(request: ApiRequest, assignment: Assignment) -> ScoreSheetOut:
     panel = assignment.member.panel
     nomination = assignment.nomination
     rubric = selectors_scoring.rubric_of(panel)
@@ -186,12 +187,12 @@ def _sheet_out(request: HttpRequest, assignment: Assignment) -> ScoreSheetOut:
     response={200: list[AssignmentOut], codes_4xx: ErrorOut},
     summary="我的评审任务",
 )
-def list_my_assignments(request: HttpRequest) -> list[AssignmentOut]:
+def list_my_assignments(request: ApiRequest) -> list[AssignmentOut]:
     """本人已确认保密承诺的评审组中、仍有效的评审任务及评分情况。"""
     result = []
     for a in selectors.assignments_for_expert(request.auth).select_related("sheet"):
         panel = a.member.panel
-        sheet = getattr(a, "sheet", None)
+        sheet: ScoreSheet | None = getattr(a, "sheet", None)
         scored = sheet is not None and sheet.submitted_at is not None
         result.append(
             AssignmentOut(
@@ -205,7 +206,7 @@ def list_my_assignments(request: HttpRequest) -> list[AssignmentOut]:
                 award_name=a.nomination.award.name,
                 blind=panel.blind,
                 scored=scored,
-                total=float(sheet.total) if scored and sheet.total is not None else None,
+                total=float(sheet.total) if sheet and scored and sheet.total is not None else None,
             )
         )
     return result
@@ -216,7 +217,7 @@ def list_my_assignments(request: HttpRequest) -> list[AssignmentOut]:
     response={200: ScoreSheetOut, codes_4xx: ErrorOut},
     summary="评分表",
 )
-def get_score_sheet(request: HttpRequest, assignment_id: int) -> ScoreSheetOut:
+def get_score_sheet(request: ApiRequest, assignment_id: int) -> ScoreSheetOut:
     """推荐对象的推荐表（个人信息脱敏，匿名评审隐去姓名和单位）、评分细则和本人已提交的评分。"""
     return _sheet_out(request, _assignment(request, assignment_id))
 
@@ -227,7 +228,7 @@ def get_score_sheet(request: HttpRequest, assignment_id: int) -> ScoreSheetOut:
     summary="提交评分",
 )
 def submit_score_sheet(
-    request: HttpRequest, assignment_id: int, payload: ScoreSheetIn
+    request: ApiRequest, assignment_id: int, payload: ScoreSheetIn
 ) -> ScoreSheetOut:
     """按评分细则提交（或在评审结束前修改）评分：每项 0 至该项最高分，总分 = Σ 得分 × 权重。
     评审结束后修改答 409。"""
@@ -244,7 +245,7 @@ def submit_score_sheet(
     response={200: ProgressOut, codes_4xx: ErrorOut},
     summary="评分进度",
 )
-def get_scoring_progress(request: HttpRequest, panel_id: int) -> ProgressOut:
+def get_scoring_progress(request: ApiRequest, panel_id: int) -> ProgressOut:
     """每位专家、每个推荐对象的已评分数和应评分数。"""
     panel = office_panel(request, panel_id)
     return ProgressOut(
@@ -276,7 +277,7 @@ def get_scoring_progress(request: HttpRequest, panel_id: int) -> ProgressOut:
     response={200: RankingOut, codes_4xx: ErrorOut},
     summary="评分汇总排序",
 )
-def get_ranking(request: HttpRequest, panel_id: int) -> RankingOut:
+def get_ranking(request: ApiRequest, panel_id: int) -> RankingOut:
     """按活动规范的排序统计量（或综合计分）汇总排序，并给出所用公式。"""
     table = selectors_scoring.ranking_table(office_panel(request, panel_id))
     return RankingOut(
@@ -310,7 +311,7 @@ def get_ranking(request: HttpRequest, panel_id: int) -> RankingOut:
     response={200: ReminderOut, codes_4xx: ErrorOut},
     summary="发送评分提醒",
 )
-def send_scoring_reminders(request: HttpRequest, panel_id: int) -> ReminderOut:
+def send_scoring_reminders(request: ApiRequest, panel_id: int) -> ReminderOut:
     """向尚有未评分任务的专家发送评分提醒。"""
     panel = office_panel(request, panel_id)
     sent = services_scoring.send_scoring_reminders(panel, actor=request.auth)
@@ -322,7 +323,7 @@ def send_scoring_reminders(request: HttpRequest, panel_id: int) -> ReminderOut:
     response={200: PanelOut, codes_4xx: ErrorOut},
     summary="结束评审",
 )
-def close_scoring(request: HttpRequest, panel_id: int) -> PanelOut:
+def close_scoring(request: ApiRequest, panel_id: int) -> PanelOut:
     """结束评审：此后评分不能再修改。未抽取或已结束的评审组答 409。"""
     panel = office_panel(request, panel_id)
     with service_errors():

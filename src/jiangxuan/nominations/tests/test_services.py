@@ -21,8 +21,11 @@ SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    """An aware Asia/Shanghai datetime."""
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture

@@ -231,6 +231,7 @@ def test_workflow_invariants_hold_for_random_action_sequences(seed_campaign, nom
                 if not self.n.level_ready:
                     return
                 level = level_named(self.n, self.n.level)
+                assert level is not None
                 approved = set(
                     SignOff.objects.filter(
                         nomination=self.n,

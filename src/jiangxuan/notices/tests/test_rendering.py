@@ -58,7 +58,10 @@ def test_background_check_form_carries_recorded_opinion(check, office):
 
 def pdf_text(data: bytes) -> str:
     result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), "-raw", "-", "-"], input=data, capture_output=True, check=True
+        [shutil.which("pdftotext") or "pdftotext", "-raw", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
     )
     return result.stdout.decode()
 

@@ -23,9 +23,11 @@ DURING = dt.datetime(2023, 7, 4, 10, 0, tzinfo=SH)
 CODE_RE = re.compile(r"验证码为(\d{6})")
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,9 @@ def _sms_and_cache(settings):
 def last_code(phone: str) -> str:
     """The code in the newest SMS sent to ``phone``."""
     message = next(m for m in reversed(sms.outbox) if m.phone == phone)
-    return CODE_RE.search(message.text).group(1)
+    found = CODE_RE.search(message.text)
+    assert found is not None, message.text
+    return found.group(1)
 
 
 @pytest.fixture
@@ -121,13 +125,13 @@ def verify(vote, phone: str, *, ip: str = "10.0.0.1"):
     return services.verify_code(vote, phone=phone, code=last_code(phone))
 
 
-def ballot(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
-    """Cast a ballot for the candidates named ``names`` (public ids looked up)."""
+def cast(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
+    """Cast votes for the candidates named ``names`` (public ids looked up)."""
     from jiangxuan.voting import selectors
 
     view = selectors.public_view(vote.campaign.code)
     by_name = {c.published["name"]: c.public_id for c in view.candidates}
-    return services.cast_ballot(
+    return services.cast_vote(
         view.vote,
         voter_id=voter.pk,
         verified_at=voter.verified_at,
