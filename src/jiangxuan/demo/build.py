@@ -21,6 +21,7 @@ at a moment inside the window. They carry ``is_sample=True`` and their texts sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -627,6 +628,14 @@ def _create(
                 nomination_services.add_evidence(
                     nomination, actor=clerk, material="video", upload=_video_upload()
                 )
+            for material in campaign.specification.materials:
+                if material.required and material.upload and material.per == "nomination":
+                    nomination_services.add_evidence(
+                        nomination,
+                        actor=clerk,
+                        material=material.code,
+                        upload=_material_upload(material.code, material.name),
+                    )
     except (NominationError, PermissionDenied) as exc:
         summary.notes.append(f"{campaign.title}：{person.name} 未能创建（{exc}）")
         return None
@@ -965,6 +974,31 @@ def _certificate_upload(name: str, honour: str, workplace: str) -> SimpleUploade
         draw.text((380, 200), "SAMPLE CERTIFICATE", fill=(176, 32, 32))
         draw.text((380, 260), "Demo data - not a real certificate", fill=(40, 40, 40))
     return _png(image, "sample-certificate.png")
+
+
+@functools.cache
+def _material_png(title: str) -> bytes:
+    """A sample scan of a checklist item: its name on a page, marked as a sample."""
+    image = Image.new("RGB", (620, 877), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((30, 30, 589, 846), outline=(120, 120, 120), width=2)
+    body, small = _font(24), _font(20)
+    if body and small:
+        lines = [title[i : i + 22] for i in range(0, min(len(title), 110), 22)]
+        for n, line in enumerate(lines):
+            draw.text((310, 200 + 40 * n), line, font=body, fill=(40, 40, 40), anchor="mm")
+        draw.text((310, 780), "【示例数据】仅供演示", font=small, fill=(176, 32, 32), anchor="mm")
+    else:
+        draw.text((200, 400), "SAMPLE", fill=(176, 32, 32))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _material_upload(code: str, title: str) -> SimpleUploadedFile:
+    """A sample scan for a required checklist item (材料目录 必备), so demo nominations
+    can be submitted as the notice requires."""
+    return SimpleUploadedFile(f"{code}.png", _material_png(title), content_type="image/png")
 
 
 def _video_upload() -> SimpleUploadedFile:

@@ -142,6 +142,9 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
         "近三年完成竿体成型技术革新5项，年节约成本120万元，获威海市职工技术创新成果奖。",
     )
     page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.get_by_role("heading", name="确认提交")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("将送交")
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("推荐已提交")
     n.refresh_from_db()
     assert (n.state, n.level, n.review_round) == (NominationState.SUBMITTED, "district", 2)

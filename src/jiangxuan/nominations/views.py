@@ -290,7 +290,9 @@ def nomination_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Save what the form holds, then submit; refusals keep the draft and say why."""
+    """Save what the form holds, then show what submitting will do and what is missing
+    (issue 15.3); the confirmation's own POST (``confirmed``) submits. Refusals keep the
+    draft and say why."""
     nomination = _nomination_or_404(request.user, pk)
     try:
         if "form_present" in request.POST and nomination.is_editable:
@@ -302,6 +304,11 @@ def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                     form,
                     submit_error=_("推荐表中有填写错误，请先改正标红的项目再提交。"),
                 )
+        if "confirmed" not in request.POST and nomination.is_editable:
+            if not _can(request.user, "submit", nomination):
+                raise PermissionDenied(_("您无权提交此推荐。"))
+            context = {"nomination": nomination, "check": services.check_submission(nomination)}
+            return render(request, "nominations/nomination_submit_confirm.html", context)
         services.submit_nomination(nomination, actor=request.user)
     except PermissionDenied as exc:
         return forbidden(request, exc)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
@@ -22,7 +23,7 @@ from jiangxuan.core.calendar import add_calendar_days, add_working_days
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
 
-from .enums import BackgroundCheckState, NoticeState, ObjectionState, PenaltyKind
+from .enums import BackgroundCheckState, NoticePhase, NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
 
 #: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
@@ -204,6 +205,19 @@ def background_check_for_office(user: User, pk: int) -> BackgroundCheck | None:
 
 
 # --------------------------------------------------------------------------- public reads
+
+
+def notice_phase(notice: PublicNotice, today: dt.date | None = None) -> NoticePhase:
+    """The phase of a published notice on ``today`` (default: today in Asia/Shanghai):
+    upcoming before ``starts_on``, open from ``starts_on`` to ``ends_on`` inclusive while
+    running, ended after that or once closed. The same period bounds objections
+    (:func:`jiangxuan.notices.services.file_objection`)."""
+    today = today or timezone.localdate()
+    if notice.state == NoticeState.CLOSED or today > notice.ends_on:
+        return NoticePhase.ENDED
+    if today < notice.starts_on:
+        return NoticePhase.UPCOMING
+    return NoticePhase.OPEN
 
 
 def published_notices() -> list[PublicNotice]:

@@ -40,13 +40,14 @@ from jiangxuan.nominations.workflow import InvalidTransition, transition
 
 from .enums import (
     BackgroundCheckState,
+    NoticePhase,
     NoticeState,
     ObjectionOutcome,
     ObjectionState,
     PenaltyKind,
 )
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
-from .selectors import PUBLISHED_FIELDS, notice_end_date, stage_named
+from .selectors import PUBLISHED_FIELDS, notice_end_date, notice_phase, stage_named
 
 ROLE = Role.CAMPAIGN_OFFICE
 #: Objections one address may file per window (anti-flooding; ASVS 2.4.1).
@@ -351,8 +352,7 @@ def file_objection(
             (``code="conflict"``); empty or overlong text; a nominee not on the notice;
             a malformed phone; a refused attachment (``field`` names the input).
     """
-    today = timezone.localdate()
-    if notice.state != NoticeState.RUNNING or not notice.starts_on <= today <= notice.ends_on:
+    if notice.state != NoticeState.RUNNING or notice_phase(notice) != NoticePhase.OPEN:
         raise NoticeError(
             _("公示期为%(start)s至%(end)s，当前不在公示期内，不能提出异议。")
             % {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()},
