@@ -4,7 +4,10 @@ import hashlib
 import secrets
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser, _user_has_perm
+from django.contrib.auth.models import (  # type: ignore[attr-defined]  # private, not in django-stubs
+    AbstractUser,
+    _user_has_perm,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -228,7 +228,7 @@ def add_deadline(request: ApiRequest, code: str, payload: DeadlineIn) -> Status:
     response={201: StepOverrideOut, codes_4xx: ErrorOut},
     summary="提前进行环节",
 )
-def add_step_override(request: HttpRequest, code: str, payload: StepOverrideIn) -> Status:
+def add_step_override(request: ApiRequest, code: str, payload: StepOverrideIn) -> Status:
     """活动办公室决定在前序环节完成前进行某一环节（须填写理由，记入审计日志）；阶段日期
     不因此改变。"""
     campaign = visible_campaign(request, code)

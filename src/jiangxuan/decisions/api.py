@@ -476,7 +476,7 @@ def _submission(campaign: Campaign, submission_id: int):
     response={200: list[AuthoritySubmissionOut], codes_4xx: ErrorOut},
     summary="上级审定",
 )
-def list_authority_submissions(request: HttpRequest, code: str) -> list[AuthoritySubmissionOut]:
+def list_authority_submissions(request: ApiRequest, code: str) -> list[AuthoritySubmissionOut]:
     """报送审定机关的名单及审定结果（活动办公室和领导小组），新的在前。"""
     campaign = _campaign(request, code)
     return [_submission_out(s) for s in selectors.authority_submissions_of(campaign)]
@@ -487,7 +487,7 @@ def list_authority_submissions(request: HttpRequest, code: str) -> list[Authorit
     response={201: AuthoritySubmissionOut, codes_4xx: ErrorOut},
     summary="报送上级审定",
 )
-def submit_to_authority(request: HttpRequest, code: str, payload: AuthoritySubmitIn) -> Status:
+def submit_to_authority(request: ApiRequest, code: str, payload: AuthoritySubmitIn) -> Status:
     """把各奖项已审定（锁定）的名单报送活动规范规定的审定机关（如 省委、省政府）。规范
     未规定审定机关、前序环节未完成或已有待审定的报送时答 409。"""
     campaign = _campaign(request, code, manage=True)
@@ -504,7 +504,7 @@ def submit_to_authority(request: HttpRequest, code: str, payload: AuthoritySubmi
     summary="录入上级审定结果",
 )
 def record_authority_decision(
-    request: HttpRequest, code: str, submission_id: int, payload: AuthorityDecisionIn
+    request: ApiRequest, code: str, submission_id: int, payload: AuthorityDecisionIn
 ) -> AuthoritySubmissionOut:
     """录入审定机关的批复文号、日期和退回的名单；审定未通过的人选撤出名单（生成新版本）。
     已录入的答 409。"""

@@ -178,9 +178,9 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
         elif step.step.kind == StepKind.PUBLIC_VOTE:
             _public_vote(campaign, office=office)
     panel = _panel(campaign, office=office, pool_file=pool_file, password=password)
-    step = review_step(campaign)
-    method = (step.method if step else None) or (
-        ExpertMethod.SCORING if step and step.rubric else ExpertMethod.BALLOT
+    review = review_step(campaign)
+    method = (review.method if review else None) or (
+        ExpertMethod.SCORING if review and review.rubric else ExpertMethod.BALLOT
     )
     elected: list[int] = []
     if method == ExpertMethod.BALLOT:

@@ -85,7 +85,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
             )
     form = documents.get("nomination_form")
     for n in nominations:
-        unit = n.nominating_unit.name if n.nominating_unit_id else ""
+        unit = n.nominating_unit.name if n.nominating_unit else ""
         folder = (
             Path("推荐单位")
             / safe_filename(unit or "未指定单位")
@@ -124,13 +124,13 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
             "nomination__campaign", "nomination__workplace"
         ):
             title = check.form_title or (check_doc.title if check_doc else "征求意见表")
-            for fmt, render in (
+            for fmt, render_check in (
                 ("docx", render_background_check_form),
                 ("pdf", render_background_check_pdf),
             ):
                 write(
                     folder / f"{safe_filename(title)}-{check.pk}.{fmt}",
-                    render(check),
+                    render_check(check),
                     title=title,
                     kind="background_check_form",
                     format=fmt,
@@ -141,13 +141,13 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
         campaign=campaign, published_at__isnull=False
     ).first()
     if decision is not None:
-        for fmt, render in (
+        for fmt, render_decision in (
             ("docx", decision_rendering.render_decision_docx),
             ("pdf", decision_rendering.render_decision_pdf),
         ):
             write(
                 Path("表彰") / f"{safe_filename(decision.title)}.{fmt}",
-                render(decision),
+                render_decision(decision),
                 title=decision.title,
                 kind="decision",
                 format=fmt,
@@ -162,7 +162,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                 kind="certificate",
                 format="pdf",
                 nominee=n.name,
-                unit=n.nominating_unit.name if n.nominating_unit_id else "",
+                unit=n.nominating_unit.name if n.nominating_unit else "",
                 spec_entry="certificate",
             )
     manifest = {

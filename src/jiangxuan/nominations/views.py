@@ -173,15 +173,13 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
     campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
-    for c in campaigns:
-        # Told before the form opens why a campaign takes no new nominations (issue 13).
-        c.refusal = new_draft_refusal(c)
-        c.warning = "" if c.refusal else new_draft_warning(c)
+    # Told before the form opens why a campaign takes no new nominations (issue 13).
+    refusals = {c.code: new_draft_refusal(c) for c in campaigns}
     campaign = next((c for c in campaigns if c.code == params.get("campaign", "")), None)
     workplaces = list(units_in_scope(request.user, {Role.CLERK}).exclude(kind="region"))
     error = ""
-    if campaign is not None and campaign.refusal:
-        error, campaign = campaign.refusal, None
+    if campaign is not None and refusals[campaign.code]:
+        error, campaign = refusals[campaign.code], None
     awards = awards_of(campaign) if campaign else []
     if request.method == "POST" and not error:
         award = next((a for a in awards if a.code == request.POST.get("award")), None)
@@ -207,8 +205,9 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "nominations/nomination_create.html",
         {
-            "campaigns": campaigns,
+            "campaigns": [(c, refusals[c.code]) for c in campaigns],
             "campaign": campaign,
+            "warning": new_draft_warning(campaign) if campaign else "",
             "awards": awards,
             "workplaces": workplaces if len(workplaces) > 1 else [],
             "selected_award": params.get("award", ""),

@@ -173,9 +173,9 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     phase = selectors.notice_phase(notice)
     if phase != NoticePhase.OPEN:
         # Said before the form, not after the visitor typed it all (issue 15.6).
-        context = {"notice": notice, "phase": phase}
+        refusal: dict[str, Any] = {"notice": notice, "phase": phase}
         status = 409 if request.method == "POST" else 200
-        return render(request, "notices/objection_form.html", context, status=status)
+        return render(request, "notices/objection_form.html", refusal, status=status)
     entries = selectors.public_entries(notice)
     status = 200
     if request.method == "POST":

@@ -65,6 +65,7 @@ def test_auditor_reads_the_trail_newest_first(trail, auditor):
     assert response.status_code == 200
     assert _actions(response)[:3] == ["campaign.publish", "nomination.review", "nomination.save"]
     assert "审计记录" in response.content.decode()
+    assert "发布评选活动" in response.content.decode()  # the action by its Chinese name
 
 
 @pytest.mark.parametrize(

@@ -88,7 +88,6 @@ SIGNED_IN = {
     "notices:background_check_form",
     "notices:background_check_form_pdf",
     "notices:background_check_scan",
-    "notices:background_check_form_pdf",
     "voting:office",
     "voting:office_prepare",
     "voting:office_open",

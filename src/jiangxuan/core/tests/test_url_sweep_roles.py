@@ -156,7 +156,6 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "notices:background_check_form": "check",
         "notices:background_check_form_pdf": "check",
         "notices:background_check_scan": "check",
-        "notices:background_check_form_pdf": "check",
         "experts:expert_detail": "expert",
         "experts:membership_detail": "member",
         "experts:membership_confirm": "member",

@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def pdf_text(data: bytes) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), "-raw", "-", "-"], input=data, capture_output=True, check=True
+    result = subprocess.run(  # noqa: S603 - fixed tool and arguments
+        [shutil.which("pdftotext") or "pdftotext", "-raw", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
     )
     return "".join(result.stdout.decode().split())
 

@@ -78,8 +78,11 @@ def test_decision_docx_is_an_a4_gongwen(published):
 
 
 def pdf_text(data: bytes) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), "-raw", "-", "-"], input=data, capture_output=True, check=True
+    result = subprocess.run(  # noqa: S603 - fixed tool and arguments
+        [shutil.which("pdftotext") or "pdftotext", "-raw", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
     )
     return result.stdout.decode()
 

@@ -26,11 +26,10 @@ def first_page_size(pdf: bytes) -> tuple[int, int]:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(pdf)
-        subprocess.run(  # noqa: S603 - fixed tool and arguments
-            [shutil.which("pdftoppm"), "-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile",
-             str(source), str(Path(folder) / "page")],
-            check=True,
-        )  # fmt: skip
+        tool = shutil.which("pdftoppm") or "pdftoppm"
+        page = str(Path(folder) / "page")
+        args = ["-r", "72", "-f", "1", "-l", "1", "-png", "-singlefile", str(source), page]
+        subprocess.run([tool, *args], check=True)  # noqa: S603 - fixed tool and arguments
         with Image.open(Path(folder) / "page.png") as image:
             return image.size
 
