@@ -187,6 +187,9 @@ JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 # the append-only trigger enforces the same 180-day floor (core migration 0004).
 # Second factor (TOTP) for the campaign office, auditors and administrators (等保 L3 身份鉴别
 # d). On by default in production; off with JX_DEBUG (the demo, the tests) unless set.
+# The admin never shows a TOTP key or its QR code (issue 16.3: the administrator read
+# everyone's second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 JX_2FA_REQUIRED = env_bool("JX_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "匠选"
 JX_AUDIT_MIN_RETENTION_DAYS = 180
@@ -317,13 +320,16 @@ LOGGING = {
 
 # Public vote (voting app)
 # SMS gateway for voters' one-time codes (dotted path, like the e-mail backends):
-# jiangxuan.voting.sms.ConsoleBackend (stdout), .FileBackend (one file per message in
-# JX_SMS_FILE_PATH, the default) or .LocmemBackend (tests); a provider's class in production.
+# jiangxuan.voting.sms.ConsoleBackend (stdout, the demo's default), .FileBackend (one 0600
+# file per message in JX_SMS_FILE_PATH), .LocmemBackend (tests), .DisabledBackend (every
+# send fails; production's default); a provider's class in production. Production refuses
+# to start with the console or file backend unless JX_SMS_FILE_ALLOWED=1 (drills, bench).
 JX_SMS_BACKEND = os.environ.get(
     "JX_SMS_BACKEND",
-    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.FileBackend",
+    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.DisabledBackend",
 )
 JX_SMS_FILE_PATH = Path(os.environ.get("JX_SMS_FILE_PATH", VAR_DIR / "sms"))
+JX_SMS_FILE_ALLOWED = env_bool("JX_SMS_FILE_ALLOWED", False)
 # One-time codes: lifetime in seconds (≤ 600, docs/security.md check 26) and wrong tries (≤ 5).
 JX_VOTE_CODE_TTL = min(int(os.environ.get("JX_VOTE_CODE_TTL", "300")), 600)
 JX_VOTE_CODE_ATTEMPTS = min(int(os.environ.get("JX_VOTE_CODE_ATTEMPTS", "5")), 5)

@@ -10,6 +10,9 @@ from .settings import VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# pytest-django runs with DEBUG off, where the console backend fails the start-up check
+# (voting.checks); tests read codes from the in-memory outbox.
+JX_SMS_BACKEND = "jiangxuan.voting.sms.LocmemBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # pytest-xdist runs the suite in several processes (gw0, gw1, ...): each keeps its uploads

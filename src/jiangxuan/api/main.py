@@ -19,6 +19,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
+from jiangxuan.core.api_audit import router as audit_router
 from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
@@ -98,6 +99,7 @@ api.add_router("", nominations_router)
 api.add_router("", review_router)
 api.add_router("", notices_router)
 api.add_router("", voting_router)
+api.add_router("", audit_router)
 api.add_router("", experts_router)
 api.add_router("", decisions_router)
 api.add_router("", documents_router)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
+from pydantic import Field
 
 from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
@@ -16,6 +17,8 @@ from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
+from .enums import CampaignStage
+from .lifecycle import campaign_stage
 from .models import Campaign
 from .selectors import (
     awards_of,
@@ -27,6 +30,7 @@ from .selectors import (
     window_state,
 )
 from .services import DeadlineError, extend_deadline, set_internal_deadline
+from .steps import StepOutOfOrder, override_step
 
 router = Router(tags=["评选活动"])
 
@@ -50,8 +54,21 @@ class CampaignOut(Schema):
     year: int
     state: str
     state_label: str
+    stage: str = Field(description="所处阶段：draft/published/open/review/decided/archived")
+    stage_label: str
     submission_opens_at: dt.datetime | None
     submission_closes_at: dt.datetime | None
+
+
+class StepOverrideIn(Schema):
+    step: str = Field(description="环节代码（如 social_notice、social_notice-2）")
+    reason: str = Field(min_length=1, max_length=2000, description="提前进行的理由")
+
+
+class StepOverrideOut(Schema):
+    step: str
+    reason: str
+    created_at: dt.datetime
 
 
 class WindowOut(Schema):
@@ -73,6 +90,7 @@ class CampaignDetailOut(CampaignOut):
 
 def campaign_out(campaign: Campaign) -> CampaignOut:
     """A campaign's summary fields."""
+    stage = campaign_stage(campaign)
     return CampaignOut(
         code=campaign.code,
         title=campaign.title,
@@ -81,6 +99,8 @@ def campaign_out(campaign: Campaign) -> CampaignOut:
         year=campaign.year,
         state=campaign.state,
         state_label=str(campaign.get_state_display()),
+        stage=stage,
+        stage_label=str(CampaignStage(stage).label),
         submission_opens_at=campaign.submission_opens_at,
         submission_closes_at=campaign.submission_closes_at,
     )
@@ -201,3 +221,21 @@ def add_deadline(request: ApiRequest, code: str, payload: DeadlineIn) -> Status:
     except PermissionDenied as exc:
         raise ApiError(403, str(exc), code="forbidden") from exc
     return Status(201, _deadline_out(campaign, row))
+
+
+@router.post(
+    "/campaigns/{code}/step-overrides",
+    response={201: StepOverrideOut, codes_4xx: ErrorOut},
+    summary="提前进行环节",
+)
+def add_step_override(request: ApiRequest, code: str, payload: StepOverrideIn) -> Status:
+    """活动办公室决定在前序环节完成前进行某一环节（须填写理由，记入审计日志）；阶段日期
+    不因此改变。"""
+    campaign = visible_campaign(request, code)
+    try:
+        row = override_step(campaign, payload.step, reason=payload.reason, actor=request.auth)
+    except StepOutOfOrder as exc:
+        raise field_error("step", exc.message) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, str(exc), code="forbidden") from exc
+    return Status(201, StepOverrideOut(step=row.step, reason=row.reason, created_at=row.created_at))

@@ -94,11 +94,25 @@ class Medal(RankedChoices):
 
 
 class CampaignState(models.TextChoices):
-    """Where a campaign is in its life."""
+    """The state the office sets on a campaign (stored): a draft, published, or archived
+    once its work is over. Where a published campaign stands in its life (open, in review,
+    decided) follows from its timeline and its decision: see :class:`CampaignStage`."""
 
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
-    CLOSED = "closed", _("已结束")
+    CLOSED = "closed", _("已归档")
+
+
+class CampaignStage(models.TextChoices):
+    """Where a campaign stands in its life (campaigns.lifecycle.campaign_stage), in order:
+    draft → published → open → review → decided → archived."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布，尚未开始受理")
+    OPEN = "open", _("受理中")
+    REVIEW = "review", _("评审中")
+    DECIDED = "decided", _("已发布表彰决定")
+    ARCHIVED = "archived", _("已归档")
 
 
 class NoticeDayUnit(models.TextChoices):

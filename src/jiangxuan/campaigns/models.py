@@ -34,6 +34,7 @@ class Campaign(BaseModel):
     )
     submission_opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
     submission_closes_at = models.DateTimeField(_("申报截止"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("表彰决定发布时间"), null=True, blank=True)
     spec = models.JSONField(_("活动规范"))
     spec_yaml = models.TextField(_("活动规范（YAML）"))
     spec_digest = models.CharField(max_length=64)
@@ -136,3 +137,23 @@ class UnitDeadline(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} {self.kind} {self.closes_at:%Y-%m-%d %H:%M}"
+
+
+class StepOverride(BaseModel):
+    """The campaign office's recorded decision to start a step before the steps the
+    specification puts before it are done, or outside its phase's dates (issue 13)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="step_overrides")
+    step = models.CharField(_("环节"), max_length=60)
+    reason = models.TextField(_("理由"))
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("环节提前进行")
+        verbose_name_plural = _("环节提前进行")
+        ordering = ["campaign", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.step}"

@@ -167,10 +167,15 @@ type WindowState = Literal["early", "open", "closed"]
 def window_state(
     campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None
 ) -> WindowState:
-    """ "early", "open" or "closed" for submissions from ``unit`` at server time ``now``."""
+    """ "early", "open" or "closed" for submissions from ``unit`` at server time ``now``.
+
+    Before ``opens_at`` submissions are always refused: a window that opens on a date is
+    not open before it (seed 003 四(三), seed 004 三(二); seed 001 六 says so outright,
+    ``refuse_early``, which the refusal then cites).
+    """
     now = now or timezone.now()
     submission = campaign.specification.timeline.submission
-    if submission.refuse_early and submission.opens_at and now < submission.opens_at:
+    if submission.opens_at and now < submission.opens_at:
         return "early"
     deadline = deadline_for(campaign, unit)
     # Second precision: a deadline of 23:59:59 accepts 23:59:59.9 and refuses 00:00:00.

@@ -298,7 +298,8 @@ class Phase(Spec):
 class SubmissionWindow(Spec):
     """When nominations reach the campaign office (server time, Asia/Shanghai).
 
-    ``refuse_early`` refuses submissions before ``opens_at`` (seed 001 六: 提前或逾期均不予受理).
+    Submissions before ``opens_at`` are refused; ``refuse_early`` records that the notice
+    says so outright (seed 001 六: 提前或逾期均不予受理), and the refusal then cites it.
     """
 
     opens_at: Moment | None = None
@@ -537,6 +538,10 @@ class Step(Spec):
     ranking: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
     blend: list[BlendWeight] = Field(default_factory=list)
     vote: PublicVoteRule | None = None
+    phase: Code | None = Field(
+        None,
+        description="所属阶段（timeline.phases 的代码）；该阶段有日期时，本环节只能在其中进行",
+    )
     source: str = ""
 
     @model_validator(mode="after")
@@ -563,6 +568,22 @@ class Step(Spec):
 class ReviewChain(Spec):
     levels: list[ReviewLevel] = Field(min_length=1)
     steps: list[Step] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- decision
+
+
+class AuthorityApproval(Spec):
+    """The approval by a higher authority before the decision (seed 000 四6: 提请省委、省政府
+    审定; seed 001 三(一)6: 报市委组织部人才办进行审定; seed 003 二(二)5: 报市政府审定).
+
+    The office submits the locked lists to ``authority``; the authority's decision is
+    recorded with its document number and date, and the list it returns is the one the
+    commendation decision publishes. It is the chain's ``government_approval`` step.
+    """
+
+    authority: str = Field(description="审定机关，如 省委、省政府")
+    source: str = ""
 
 
 # ---------------------------------------------------------------------------- form
@@ -847,7 +868,15 @@ class DecisionSpec(Spec):
     ``{edition}``, ``{short_title}``, ``{year}``, ``{issuer}``; a body paragraph that is
     exactly ``{list}`` becomes the awardees by award with their units."""
 
-    issuer: str = Field("", description="发文机关署名；缺省为各主办单位")
+    issuer: str = Field(
+        "",
+        description="表彰决定以谁的名义发布（发文机关署名，如 中共吉林省委、吉林省人民政府）；"
+        "缺省为各主办单位",
+    )
+    issuer_source: str = ""
+    approval: AuthorityApproval | None = Field(
+        None, description="上级审定机关（流程的 government_approval 环节）"
+    )
     mark: list[str] = Field(
         default_factory=list, description="发文机关标志（每行一个机关，后接“文件”）；缺省同署名"
     )
@@ -945,6 +974,7 @@ class CampaignSpec(Spec):
                 )
             if quota.award and quota.award not in award_codes:
                 problems.append(f"quotas[{i}].award：名额引用了未定义的奖项 {quota.award}")
+        problems += _step_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
         for i, section in enumerate(self.form.sections):
@@ -969,6 +999,18 @@ class CampaignSpec(Spec):
                 )
         for i, document in enumerate(self.documents):
             problems += _sheet_problems(document, f"documents[{i}]")
+        texts = [("decision.title", self.decision.title)]
+        texts += [(f"decision.body[{i}]", t) for i, t in enumerate(self.decision.body)]
+        texts += [
+            (f"decision.attachments[{i}]", t) for i, t in enumerate(self.decision.attachments)
+        ]
+        problems += _placeholder_problems(texts, DECISION_KEYS)
+        problems += _placeholder_problems(
+            [("certificate.number", self.certificate.number)], {"prefix", "year", "seq"}
+        )
+        problems += _placeholder_problems(
+            [("certificate.text", self.certificate.text)], {"name", "award", "campaign"}
+        )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -983,6 +1025,23 @@ class CampaignSpec(Spec):
 
 #: Summary-sheet columns computed by the platform rather than typed in the form.
 SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", "seq"}
+
+
+def _step_problems(spec: CampaignSpec) -> list[str]:
+    """Steps' phases exist; ``decision.approval`` needs the government approval step it
+    describes. (A government approval step without ``decision.approval`` is recorded
+    outside the platform and not tracked.)"""
+    problems = []
+    phases = {p.code for p in spec.timeline.phases}
+    for i, step in enumerate(spec.review_chain.steps):
+        if step.phase and step.phase not in phases:
+            problems.append(f"review_chain.steps[{i}].phase：环节引用了未定义的阶段 {step.phase}")
+    has_step = any(s.kind == StepKind.GOVERNMENT_APPROVAL for s in spec.review_chain.steps)
+    if spec.decision.approval is not None and not has_step:
+        problems.append(
+            "decision.approval：写明了审定机关，但流程中没有上级审定环节（government_approval）"
+        )
+    return problems
 
 
 #: ``{key}`` placeholders a sheet layout may use (documents.sheets fills them).
@@ -1014,6 +1073,18 @@ def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
         for i, row in enumerate(layout.rows)
         for j, cell in enumerate(row)
     ]
+    return _placeholder_problems(texts, SHEET_KEYS)
+
+
+#: ``{key}`` placeholders of the decision's texts (decisions.document fills them).
+DECISION_KEYS = {
+    "first_name", "count", "awards", "campaign", "edition", "short_title", "year", "issuer",
+    "list",
+}  # fmt: skip
+
+
+def _placeholder_problems(texts: list[tuple[str, str]], known: set[str]) -> list[str]:
+    """(path, text) pairs whose ``{placeholders}`` are unknown or unbalanced."""
     problems = []
     for path, text in texts:
         try:
@@ -1021,7 +1092,7 @@ def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
         except ValueError:
             problems.append(f"{path}：花括号不成对")
             continue
-        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in SHEET_KEYS]
+        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in known]
     return problems
 
 

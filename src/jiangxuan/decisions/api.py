@@ -148,6 +148,30 @@ class PublishIn(Schema):
     issued_on: dt.date = Field(description="印发日期")
 
 
+class AuthoritySubmitIn(Schema):
+    submitted_on: dt.date = Field(description="报送日期")
+
+
+class AuthorityDecisionIn(Schema):
+    document_number: str = Field(min_length=1, max_length=60, description="审定机关的批复文号")
+    decided_on: dt.date = Field(description="审定日期")
+    removed: list[int] = Field(default_factory=list, description="审定未通过、撤出名单的推荐编号")
+    note: str = Field("", max_length=4000, description="审定意见")
+
+
+class AuthoritySubmissionOut(Schema):
+    id: int
+    authority: str = Field(description="审定机关")
+    submitted_on: dt.date
+    state: str
+    state_label: str
+    submitted_lists: list[int] = Field(description="报送的名单（版本编号）")
+    document_number: str
+    decided_on: dt.date | None
+    note: str
+    returned_lists: list[int] = Field(description="审定机关退回的名单（版本编号）")
+
+
 class CertificateOut(Schema):
     id: int
     number: str
@@ -418,6 +442,84 @@ def revise_approval_list(request: ApiRequest, code: str, list_id: int, payload: 
     out = _list_out(_list(campaign, revised.pk))
     out.warnings = [str(w) for w in revised.warnings]
     return Status(201, out)
+
+
+# --------------------------------------------------------------------------- authority
+
+
+def _submission_out(submission) -> AuthoritySubmissionOut:
+    return AuthoritySubmissionOut(
+        id=submission.pk,
+        authority=submission.authority,
+        submitted_on=submission.submitted_on,
+        state=submission.state,
+        state_label=str(submission.get_state_display()),
+        submitted_lists=sorted(lst.pk for lst in submission.submitted_lists.all()),
+        document_number=submission.document_number,
+        decided_on=submission.decided_on,
+        note=submission.note,
+        returned_lists=sorted(lst.pk for lst in submission.returned_lists.all()),
+    )
+
+
+def _submission(campaign: Campaign, submission_id: int):
+    submission = next(
+        (s for s in selectors.authority_submissions_of(campaign) if s.pk == submission_id), None
+    )
+    if submission is None:
+        raise not_found()
+    return submission
+
+
+@router.get(
+    "/campaigns/{code}/authority-submissions",
+    response={200: list[AuthoritySubmissionOut], codes_4xx: ErrorOut},
+    summary="上级审定",
+)
+def list_authority_submissions(request: ApiRequest, code: str) -> list[AuthoritySubmissionOut]:
+    """报送审定机关的名单及审定结果（活动办公室和领导小组），新的在前。"""
+    campaign = _campaign(request, code)
+    return [_submission_out(s) for s in selectors.authority_submissions_of(campaign)]
+
+
+@router.post(
+    "/campaigns/{code}/authority-submissions",
+    response={201: AuthoritySubmissionOut, codes_4xx: ErrorOut},
+    summary="报送上级审定",
+)
+def submit_to_authority(request: ApiRequest, code: str, payload: AuthoritySubmitIn) -> Status:
+    """把各奖项已审定（锁定）的名单报送活动规范规定的审定机关（如 省委、省政府）。规范
+    未规定审定机关、前序环节未完成或已有待审定的报送时答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    with _service_errors():
+        submission = services.submit_to_authority(
+            campaign, submitted_on=payload.submitted_on, actor=request.auth
+        )
+    return Status(201, _submission_out(_submission(campaign, submission.pk)))
+
+
+@router.post(
+    "/campaigns/{code}/authority-submissions/{submission_id}/decision",
+    response={200: AuthoritySubmissionOut, codes_4xx: ErrorOut},
+    summary="录入上级审定结果",
+)
+def record_authority_decision(
+    request: ApiRequest, code: str, submission_id: int, payload: AuthorityDecisionIn
+) -> AuthoritySubmissionOut:
+    """录入审定机关的批复文号、日期和退回的名单；审定未通过的人选撤出名单（生成新版本）。
+    已录入的答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    submission = _submission(campaign, submission_id)
+    with _service_errors():
+        services.record_authority_decision(
+            submission,
+            document_number=payload.document_number,
+            decided_on=payload.decided_on,
+            removed=payload.removed,
+            note=payload.note,
+            actor=request.auth,
+        )
+    return _submission_out(_submission(campaign, submission_id))
 
 
 # --------------------------------------------------------------------------- decision

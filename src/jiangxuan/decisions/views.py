@@ -12,6 +12,7 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
 from jiangxuan.decisions import rendering, selectors, services
+from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
 
@@ -204,5 +205,28 @@ def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return cached_public_page(
         ("decision", decision.pk, decision.published_at.isoformat()),
         "decisions/public_decision.html",
-        lambda: {"decision": decision, "sections": selectors.decision_sections(decision)},
+        lambda: {
+            "decision": decision,
+            **rendering.decision_context(build_decision(decision)),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def laureate(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page a certificate's QR code leads to: it confirms the certificate
+    (number, name, award, workplace, the decision's 文号 and date); no personal data."""
+    certificate = selectors.certificate_by_token(token)
+    if certificate is None:
+        raise Http404(_("没有找到该证书。"))
+    decision = certificate.decision
+    return render(
+        request,
+        "decisions/laureate.html",
+        {
+            "certificate": certificate,
+            "decision": decision,
+            "workplace": rendering.workplace_of(certificate.nomination),
+            "date": chinese_date(decision.issued_on),
+        },
     )

@@ -25,12 +25,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from xlsxwriter import Workbook
 
 from jiangxuan.campaigns.enums import HonourLevel, PatentKind, ProfessionalTitle, SkillLevel
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.spec import CampaignSpec, DocumentSpec, SheetLayout
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.enums import Education, PoliticalStatus, Sex
 from jiangxuan.nominations.models import Nomination
 
@@ -410,7 +410,7 @@ def render_sheet_xlsx(sheet: Sheet) -> bytes:
     A3, printed to the page width. Every value is written as a string."""
     grid = sheet.column_count
     out = io.BytesIO()
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     ws = workbook.add_worksheet(_("表"))
     base = {"font_name": BODY_FONT, "font_size": 11, "valign": "vcenter", "text_wrap": True}
     title_fmt = workbook.add_format(

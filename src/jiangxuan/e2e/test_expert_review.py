@@ -247,7 +247,9 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     assert (ballot.state, ballot.signed_by) == (BallotState.SIGNED, members["jz-expert-c"])
     assert sorted(ballot.result["elected"]) == sorted([li.pk, zhang.pk])
 
-    # The leading group approves the elected two and the 媒体公示 passes (services).
+    # The review ends (四(三) before 四(四), issue 13), the leading group approves the
+    # elected two and the 媒体公示 passes (services).
+    services_scoring.close_scoring(panel, actor=office)
     awardees = [zhang.pk, li.pk]
     approval = decisions.propose_list(
         campaign, campaign.awards.get(code="jiaozuo-gongjiang"), nominations=awardees, actor=office
@@ -278,10 +280,7 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     assert response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(target.read_bytes()))
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
-    assert numbers == [
-        f"{campaign.code}-jiaozuo-gongjiang-001",
-        f"{campaign.code}-jiaozuo-gongjiang-002",
-    ]
+    assert numbers == ["焦工匠〔2018〕第001号", "焦工匠〔2018〕第002号"]
     assert len(archive.namelist()) == 2
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
     assert [e for e in console_errors if "Content Security Policy" in e] == []

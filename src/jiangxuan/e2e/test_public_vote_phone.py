@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.tests.factories import NominationFactory, UserFactory
 from jiangxuan.notices.models import Objection
@@ -25,6 +26,7 @@ from jiangxuan.notices.services import open_public_notice
 from jiangxuan.voting import services as voting
 from jiangxuan.voting.models import Vote
 from jiangxuan.voting.sms import latest_file_message
+from jiangxuan.voting.tests.conftest import clear_opinions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +98,13 @@ def weihai(seed_campaign, orgs):
         )
         for name, sex, summary in CANDIDATES
     ]
+    # The page shows a running notice beside the vote; the notice puts 社会公示 after the
+    # vote and the approval (二(二)), so the office moves on with a recorded reason, and
+    # 人选审核 (the departments' opinions) precedes the vote (issue 13).
+    clear_opinions(campaign, office, nominations)
+    override_step(
+        campaign, "social_notice", reason="手机页面测试：公示与投票同时展示", actor=office
+    )
     notice = open_public_notice(
         campaign,
         stage="social_notice",

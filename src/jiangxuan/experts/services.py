@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.nominations.models import Nomination
@@ -286,7 +287,8 @@ def create_panel(
     ``{"speciality": {"焊接": 2}}`` (seed 002 四(三)).
 
     Raises:
-        ExpertError: size below 1, an award of another campaign, or a malformed mix.
+        ExpertError: size below 1, an award of another campaign, a malformed mix, or a
+            step the specification puts before the expert review not done (``conflict``).
         PermissionDenied: the actor is not the campaign's office.
     """
     panel = Panel(campaign=campaign, award=award, name=name.strip(), size=size, blind=blind)
@@ -297,6 +299,11 @@ def create_panel(
         raise ExpertError(_("候补人数不能为负数。"), field="reserves")
     if award is not None and award.campaign_id != campaign.pk:
         raise ExpertError(_("该奖项不属于本评选活动。"), field="award")
+    try:
+        # Seed 003 二(二): 网络投票 before 专家评审 (issue 13: phases enforced).
+        check_step(campaign, "expert_review")
+    except StepOutOfOrder as exc:
+        raise ExpertError(exc.message, code="conflict") from exc
     panel.reserves = reserves
     panel.mix = _clean_mix(mix)
     if any(sum(wanted.values()) > size for wanted in panel.mix.values()):

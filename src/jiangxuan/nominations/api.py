@@ -64,7 +64,7 @@ MASKED_TYPES = {
 #: The claim of judged conditions (申报依据), a form field even where the spec omits it.
 CLAIMS = "claimed_conditions"
 #: HTTP status for each NominationError code; anything else is a 400.
-NOMINATION_ERROR_STATUS = {"conflict": 409}
+NOMINATION_ERROR_STATUS = {"conflict": 409, "closed": 409}
 PERMISSIONS = (
     "change_nomination",
     "submit_nomination",
@@ -76,7 +76,8 @@ PERMISSIONS = (
 
 def install_nomination_error_handler(api: NinjaAPI) -> None:
     """Answer NominationError with 400 (invalid, incomplete, ineligible, quota, window) or
-    409 (conflict: the nomination's state does not allow the action)."""
+    409 (conflict: the nomination's state does not allow the action; closed: the
+    campaign's stage takes no new nominations)."""
 
     def on_nomination_error(request: HttpRequest, exc: NominationError) -> HttpResponse:
         status = NOMINATION_ERROR_STATUS.get(exc.code, 400)

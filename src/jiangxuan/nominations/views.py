@@ -24,6 +24,7 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
 from jiangxuan.core.http import forbidden
 
@@ -171,12 +172,16 @@ def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
-    campaigns = campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED)
-    campaign = campaigns.filter(code=params.get("campaign", "")).first()
-    awards = awards_of(campaign) if campaign else []
+    campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
+    # Told before the form opens why a campaign takes no new nominations (issue 13).
+    refusals = {c.code: new_draft_refusal(c) for c in campaigns}
+    campaign = next((c for c in campaigns if c.code == params.get("campaign", "")), None)
     workplaces = list(units_in_scope(request.user, {Role.CLERK}).exclude(kind="region"))
     error = ""
-    if request.method == "POST":
+    if campaign is not None and refusals[campaign.code]:
+        error, campaign = refusals[campaign.code], None
+    awards = awards_of(campaign) if campaign else []
+    if request.method == "POST" and not error:
         award = next((a for a in awards if a.code == request.POST.get("award")), None)
         workplace_id = request.POST.get("workplace", "")
         workplace = next((u for u in workplaces if str(u.pk) == workplace_id), None)
@@ -200,15 +205,16 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "nominations/nomination_create.html",
         {
-            "campaigns": campaigns,
+            "campaigns": [(c, refusals[c.code]) for c in campaigns],
             "campaign": campaign,
+            "warning": new_draft_warning(campaign) if campaign else "",
             "awards": awards,
             "workplaces": workplaces if len(workplaces) > 1 else [],
             "selected_award": params.get("award", ""),
             "selected_workplace": params.get("workplace", ""),
             "error": error,
         },
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 
@@ -283,7 +289,9 @@ def nomination_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Save what the form holds, then submit; refusals keep the draft and say why."""
+    """Save what the form holds, then show what submitting will do and what is missing
+    (issue 15.3); the confirmation's own POST (``confirmed``) submits. Refusals keep the
+    draft and say why."""
     nomination = _nomination_or_404(request.user, pk)
     try:
         if "form_present" in request.POST and nomination.is_editable:
@@ -295,6 +303,11 @@ def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                     form,
                     submit_error=_("推荐表中有填写错误，请先改正标红的项目再提交。"),
                 )
+        if "confirmed" not in request.POST and nomination.is_editable:
+            if not _can(request.user, "submit", nomination):
+                raise PermissionDenied(_("您无权提交此推荐。"))
+            context = {"nomination": nomination, "check": services.check_submission(nomination)}
+            return render(request, "nominations/nomination_submit_confirm.html", context)
         services.submit_nomination(nomination, actor=request.user)
     except PermissionDenied as exc:
         return forbidden(request, exc)

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
+from .enums import NoticePhase
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -85,11 +87,19 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404(_("没有找到该公示。"))
 
+    today = timezone.localdate()
+
     def context() -> dict[str, Any]:
         notice = _published_or_404(pk)
-        return {"notice": notice, "entries": selectors.public_entries(notice)}
+        return {
+            "notice": notice,
+            "phase": selectors.notice_phase(notice, today),
+            "entries": selectors.public_entries(notice),
+        }
 
-    return cached_public_page(("notice", pk, version), "notices/publicnotice_detail.html", context)
+    return cached_public_page(
+        ("notice", pk, version, today), "notices/publicnotice_detail.html", context
+    )
 
 
 def _entry_or_404(notice: PublicNotice, position: int) -> NoticeEntry:
@@ -160,6 +170,12 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The objection form (no login; CSRF; rate-limited per IP). Never cached: the page
     carries the visitor's CSRF token and, after a post, what they typed."""
     notice = _published_or_404(pk)
+    phase = selectors.notice_phase(notice)
+    if phase != NoticePhase.OPEN:
+        # Said before the form, not after the visitor typed it all (issue 15.6).
+        refusal: dict[str, Any] = {"notice": notice, "phase": phase}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "notices/objection_form.html", refusal, status=status)
     entries = selectors.public_entries(notice)
     status = 200
     if request.method == "POST":

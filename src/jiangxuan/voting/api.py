@@ -47,6 +47,7 @@ VOTE_ERROR_STATUS = {
     "captcha_required": 403,
     "verification_required": 403,
     "rate_limited": 429,
+    "sms_unavailable": 503,
 }
 PUBLIC_CACHE = "public, max-age=10"
 
@@ -195,12 +196,12 @@ def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
 @router.post(
     "/votes/{campaign_code}/codes",
     auth=None,
-    response={202: CodeSentOut, codes_4xx: ErrorOut},
+    response={202: CodeSentOut, codes_4xx: ErrorOut, 503: ErrorOut},
     summary="获取验证码",
 )
 def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn):
     """以短信发送一次性验证码。同一号码每分钟 1 次、每小时 5 次，同一地址每小时 20 次，
-    超过答 429。"""
+    超过答 429；短信网关无法发送时答 503。"""
     view = selectors.public_view(campaign_code)
     if view is None:
         raise _not_found()

@@ -378,3 +378,9 @@ def votes_matching(
 def vote_for_campaign_code(code: str) -> PublicVote | None:
     """The public vote of the campaign ``code`` in any state (commands), or None."""
     return PublicVote.objects.filter(campaign__code=code).select_related("campaign").first()
+
+
+def vote_step_done(campaign: Campaign, key: str) -> bool:
+    """The public vote step is done when the campaign's vote is closed (seed 003 二(二)3;
+    campaigns.steps)."""
+    return PublicVote.objects.filter(campaign=campaign, state=VoteState.CLOSED).exists()

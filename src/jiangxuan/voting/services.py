@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.nominations.enums import NominationState
@@ -47,7 +48,8 @@ class VoteError(Exception):
 
     ``code`` is one of ``invalid``, ``not_open``, ``closed``, ``conflict``,
     ``already_voted``, ``limit``, ``captcha_required``, ``verification_required``,
-    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``.
+    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``,
+    ``sms_unavailable``.
     """
 
     def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
@@ -178,18 +180,28 @@ def open_public_vote(vote: PublicVote, *, actor: User) -> PublicVote:
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
-        VoteError: the vote is not a draft (``conflict``).
+        VoteError: the vote is not a draft, or a step the specification puts before the
+            vote is not done (``conflict``).
     """
     _require_office(actor, vote.campaign)
     locked = PublicVote.objects.select_for_update().get(pk=vote.pk)
     if locked.state != VoteState.DRAFT:
         raise VoteError(_("该投票已经开启或结束。"), code="conflict")
+    try:
+        # Seed 003 二(二): 人选审核 comes before 网络投票 (issue 13: phases enforced).
+        check_step(locked.campaign, "public_vote", on=_local_date(locked.opens_at))
+    except StepOutOfOrder as exc:
+        raise VoteError(exc.message, code="conflict") from exc
     locked.state = VoteState.OPEN
     locked.opened_by = actor
     locked.save(update_fields=["state", "opened_by", "updated_at"])
     record_audit(actor=actor, action="vote.open", obj=locked, role=ROLE, after={"state": "open"})
     transaction.on_commit(lambda: selectors.forget_public_view(vote))
     return locked
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def _store_final(vote: PublicVote) -> dict[int, int]:
@@ -337,7 +349,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         raise VoteError(_("获取验证码过于频繁，请稍后再试。"), code="rate_limited")
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = settings.JX_VOTE_CODE_TTL
-    VerificationCode.objects.create(
+    sent = VerificationCode.objects.create(
         public_vote=vote,
         phone_hash=digest,
         code_hash=_code_hash(vote.pk, digest, code),
@@ -349,7 +361,14 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         "code": code,
         "minutes": max(ttl // 60, 1),
     }
-    sms.send_sms(phone, text)
+    try:
+        sms.send_sms(phone, text)
+    except sms.SMSUnavailable as exc:
+        VerificationCode.objects.filter(pk=sent.pk).delete()
+        raise VoteError(
+            _("短信验证码暂时无法发送，请稍后再试；如仍不能收到，请联系活动办公室。"),
+            code="sms_unavailable",
+        ) from exc
 
 
 def verify_code(

@@ -9,6 +9,7 @@ from django.forms import BoundField
 from django.utils.translation import gettext as _
 
 from jiangxuan.core import labels
+from jiangxuan.core.audit_actions import action_label
 from jiangxuan.core.masking import PersonalDataKind, mask
 
 register = template.Library()
@@ -34,6 +35,12 @@ def label_of(value: str | None, vocabulary: str) -> str:
     vocabularies are registered by the apps owning the enums (core.labels)."""
     choices = labels.vocabulary(vocabulary)
     return str(choices(value).label) if value in choices.values else (value or "")
+
+
+@register.filter
+def audit_action(value: str) -> str:
+    """``{{ entry.action|audit_action }}``: the Chinese name of an audit action."""
+    return action_label(value)
 
 
 @register.inclusion_tag("core/partials/badge.html")

@@ -82,6 +82,9 @@ ANY_OFFICE = {"experts:pool", "experts:expert_detail"}
 #: clerk's own unit's nominations (none of another region's).
 OWN_ROWS = {"documents:summary_xlsx"}
 
+#: The audit trail: the auditor only (三员分立; issue 16.6).
+AUDITOR_ONLY = {"core:audit_trail"}
+
 #: Django's English that leaks into Chinese pages where its catalogue lacks a string (issue
 #: 15.5): the empty choice of a select above all.
 ENGLISH = ("Select an option", 'lang="en"', "This field is required")
@@ -151,8 +154,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "notices:objection_attachment": "objection",
         "notices:background_check": "check",
         "notices:background_check_form": "check",
-        "notices:background_check_scan": "check",
         "notices:background_check_form_pdf": "check",
+        "notices:background_check_scan": "check",
         "experts:expert_detail": "expert",
         "experts:membership_detail": "member",
         "experts:membership_confirm": "member",
@@ -185,6 +188,9 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         values["level"], values["body_id"] = ids["level"], ids["body"]
     if "<str:fmt>" in route:
         values["fmt"] = "pdf"
+    if "<slug:document>" in route:
+        # A sheet of seed 002's spec (documents[].layout), as a blank form.
+        values["document"], values["file_format"] = "innovation-list", "pdf"
     if any(value is None for value in values.values()):
         return None
     return values
@@ -250,6 +256,8 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
                 problems.append((name, role, status, "office page open to another role"))
             if status == 200 and role not in ("office", "other_office") and name in ANY_OFFICE:
                 problems.append((name, role, status, "pool open to a non-office role"))
+            if status == 200 and role != "auditor" and name in AUDITOR_ONLY:
+                problems.append((name, role, status, "audit trail open to another role"))
             if status == 200 and role != "expert" and name in EXPERT_ONLY:
                 problems.append((name, role, status, "expert page open to another role"))
             if status == 200 and name in OWN_ROWS:

@@ -19,9 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_issue_certificates_numbered_in_rank_order(published):
     _campaign, _award, noms, office, decision = published
     certificates = list(decision.certificates.order_by("number"))
-    assert [c.number for c in certificates] == [
-        f"jiaozuo-gongjiang-2018-jiaozuo-gongjiang-{i:03d}" for i in (1, 2, 3)
-    ]
+    assert [c.number for c in certificates] == [f"焦工匠〔2018〕第{i:03d}号" for i in (1, 2, 3)]
     assert [c.nomination_id for c in certificates] == [n.pk for n in noms[:3]]
     # Finalists get no certificate of the award; issuing again keeps the numbers.
     assert len(services.issue_certificates(decision, actor=office)) == 3

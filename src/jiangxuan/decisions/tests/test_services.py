@@ -9,6 +9,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.conftest import seed_spec_path
 from jiangxuan.decisions import selectors, services
 from jiangxuan.decisions.enums import ListState, Outcome
@@ -121,19 +122,32 @@ def test_winner_refused_in_next_edition_of_same_award(seed_campaign):
     id_number = make_id_number(area="220104")
     office = user_with_role("cc-hrss", Role.CAMPAIGN_OFFICE, campaign=campaign)
     (winner,) = approved(campaign, "001", "jineng-dajiang", 1, id_numbers=[id_number])
+    others = {a.code: approved(campaign, "001", a.code, 1) for a in campaign.awards.all()}
+    # The notice's order (三(一)4-7): 综合评审 (not part of this test: the office moves on
+    # with a recorded reason), 市级公示, 上报审定 by 市委组织部人才办, then the decision.
+    override_step(campaign, "social_notice", reason="专家评审不在本测试范围内", actor=office)
+    hold_social_notices(campaign, office)
     for award in campaign.awards.exclude(code="jineng-dajiang"):
-        other = approved(campaign, "001", award.code, 1)
+        other = others[award.code]
         lst = services.propose_list(campaign, award, nominations=[other[0].pk], actor=office)
         services.approve_list(lst, actor=office, **MEETING)
     award = campaign.awards.get(code="jineng-dajiang")
     lst = services.propose_list(campaign, award, nominations=[winner.pk], actor=office)
     services.approve_list(lst, actor=office, **MEETING)
-    hold_social_notices(campaign, office)
+    submission = services.submit_to_authority(
+        campaign, submitted_on=dt.date(2022, 9, 15), actor=office
+    )
+    services.record_authority_decision(
+        submission,
+        document_number="长组人才〔2022〕5号",
+        decided_on=dt.date(2022, 9, 20),
+        actor=office,
+    )
     services.publish_decision(
         campaign,
         number="长人社〔2022〕1号",
         title="决定",
-        issued_on=dt.date(2022, 9, 1),
+        issued_on=dt.date(2022, 9, 25),
         actor=office,
     )
 

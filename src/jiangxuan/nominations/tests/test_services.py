@@ -74,6 +74,28 @@ def test_submit_window_by_server_time(ready, chaoyang_clerk, moment, accepted):
     assert ready.name == "王建国"  # the draft is kept when refused
 
 
+def test_submit_refused_until_every_required_material_is_uploaded(ready, chaoyang_clerk):
+    """seed 001 四: the 材料目录 items marked 必备 come with the nomination."""
+    ready.evidence.filter(material="integrity-certificate").delete()
+
+    with time_machine.travel(at(2022, 10, 25, 10, 0), tick=False):
+        check = services.check_submission(ready)
+        with pytest.raises(NominationError) as excinfo:
+            services.submit_nomination(ready, actor=chaoyang_clerk)
+        upload = SimpleUploadedFile("证明.png", png_bytes(), "image/png")
+        services.add_evidence(
+            ready, actor=chaoyang_clerk, material="integrity-certificate", upload=upload
+        )
+        services.submit_nomination(ready, actor=chaoyang_clerk)
+
+    assert excinfo.value.code == "incomplete"
+    assert "所在单位出具的廉洁自律情况证明" in excinfo.value.message
+    assert check.problems == [excinfo.value.message]
+    assert check.reviewer == ready.nominating_unit.name
+    ready.refresh_from_db()
+    assert ready.state == NominationState.SUBMITTED
+
+
 def test_internal_deadline_of_forwarding_body(seed_campaign, make_user, nominate, complete):
     """seed 000: 省直机关工会 sets 2021-12-03 16:00 for its units; a city is not bound by it."""
     campaign = seed_campaign("000")

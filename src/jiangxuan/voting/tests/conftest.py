@@ -54,6 +54,25 @@ def weihai(seed_campaign):
     return seed_campaign("003")
 
 
+def clear_opinions(campaign, office, nominations):
+    """The step before the vote (seed 003 二(二)2 人选审核): every nominee's department
+    opinion asked and answered favourably, on 2023-06-30."""
+    from jiangxuan.notices import services as notices
+
+    with time_machine.travel(at(2023, 6, 30, 9), tick=False):
+        checks = notices.request_background_checks(
+            campaign,
+            nominations,
+            stage="qualification_review",
+            due_on=dt.date(2023, 7, 1),
+            actor=office,
+        )
+        for check in checks:
+            notices.record_background_opinion(
+                check, actor=office, opinion="无违法违纪行为", adverse=False
+            )
+
+
 def office_of(campaign):
     user = UserFactory()
     Membership.objects.create(
@@ -90,7 +109,9 @@ def nominees(weihai):
 
 @pytest.fixture
 def vote(weihai, office, nominees):
-    """Seed 003's vote, prepared with the window 2023-07-03 09:00 – 07-10 18:00 and open."""
+    """Seed 003's vote, prepared with the window 2023-07-03 09:00 – 07-10 18:00 and open,
+    after the departments' opinions of 人选审核 (二(二)2, before 网络投票: issue 13)."""
+    clear_opinions(weihai, office, nominees)
     with time_machine.travel(at(2023, 7, 1, 9), tick=False):
         prepared = services.prepare_public_vote(
             weihai, actor=office, opens_at=OPENS, closes_at=CLOSES

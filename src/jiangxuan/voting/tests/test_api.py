@@ -11,7 +11,7 @@ from django.test import Client
 from jiangxuan.accounts.tokens import issue_api_token
 from jiangxuan.voting.models import Vote
 
-from .conftest import DURING, at, last_code
+from .conftest import DURING, at, clear_opinions, last_code
 from .test_views import assert_no_personal_data
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,7 @@ def test_unknown_vote_and_receipt_answer_404(db):
 def test_office_flow_through_the_api(weihai, office, nominees, django_capture_on_commit_callbacks):
     bearer = {"Authorization": f"Bearer {issue_api_token(office, name='t')}"}
     client = Client()
+    clear_opinions(weihai, office, nominees)  # 人选审核 before 网络投票 (issue 13)
     with time_machine.travel(at(2023, 7, 1, 9), tick=False):
         prepared = post(
             client,

@@ -23,6 +23,7 @@ from jiangxuan.nominations.tests.conftest import complete, nominate  # noqa: F40
 from jiangxuan.nominations.tests.review_setup import MP4_BYTES, WEIHAI_HONOURS
 from jiangxuan.voting import selectors
 from jiangxuan.voting.models import Vote
+from jiangxuan.voting.tests.conftest import clear_opinions
 
 from .conftest import last_code
 
@@ -80,6 +81,8 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
     office.force_login(run.office)
     bearer = {"Authorization": f"Bearer {issue_api_token(run.office, name='e2e')}"}
 
+    # 人选审核 (二(二)2): the departments' opinions come before the vote (issue 13).
+    clear_opinions(campaign, run.office, nominees)
     # The office sets the window the notice leaves open and opens the vote.
     with time_machine.travel(at(dt.date(2023, 7, 7)), tick=False):
         prepared = office.post(
