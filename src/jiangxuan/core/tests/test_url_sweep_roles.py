@@ -181,9 +181,6 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         values["evidence_id"] = ids["evidence"]
     if "<int:inspection_pk>" in route:
         return None  # seed 002 has no site inspection
-    if "<slug:document>" in route:
-        # A sheet of seed 002 with a layout (附件2, one per nominee; blank without one).
-        values["document"], values["file_format"] = "innovation-list", "xlsx"
     if "<slug:level>" in route:
         values["level"], values["body_id"] = ids["level"], ids["body"]
     if "<str:fmt>" in route:
