@@ -108,7 +108,7 @@ class VoterTokenOut(Schema):
     expires_in: int
 
 
-class VoteIn(Schema):
+class PublicVoteIn(Schema):
     candidates: list[str] = Field(description="所选候选对象的公开编号")
     captcha_key: str = ""
     captcha_value: str = ""
@@ -239,7 +239,7 @@ def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn
     response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
     summary="投票",
 )
-def cast_vote(request: HttpRequest, campaign_code: str, payload: VoteIn):
+def cast_vote(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
     """投票（请求头 ``X-Voter-Token``），成功答 201 并返回投票凭证。本时段已投过或超过
     限额答 409；须输入图形验证码或重新验证手机号答 403（``captcha_required`` /
     ``verification_required``）；不在投票时间内或所选人数不符答 400。"""
@@ -285,7 +285,7 @@ def cast_vote(request: HttpRequest, campaign_code: str, payload: VoteIn):
     summary="投票（旧路径，已弃用）",
     deprecated=True,
 )
-def cast_vote_deprecated_path(request: HttpRequest, campaign_code: str, payload: VoteIn):
+def cast_vote_deprecated_path(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
     """已弃用，保留一个版本：请改用 ``POST /votes/{campaign_code}/cast``，请求和应答相同。"""
     return cast_vote(request, campaign_code, payload)
 
