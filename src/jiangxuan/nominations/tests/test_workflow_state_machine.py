@@ -242,8 +242,9 @@ def test_workflow_invariants_hold_for_random_action_sequences(seed_campaign, nom
                 )
                 assert approved >= required_bodies(self.n, level)
 
-        # The number of examples comes from the Hypothesis profile (src/jiangxuan/conftest.py).
-        run_state_machine_as_test(NominationMachine, settings=settings(stateful_step_count=15))
+        # The number of examples comes from the Hypothesis profile (src/jiangxuan/conftest.py);
+        # 30 steps a run let the light profile's 40 runs still reach approval at the top.
+        run_state_machine_as_test(NominationMachine, settings=settings(stateful_step_count=30))
     # The runs explored the workflow (random, so not every state in every run): most
     # states, and approval at the top of the chain.
     assert len({state for state, _level in reached}) >= 6, reached
