@@ -1,29 +1,44 @@
 """Chinese names of the audit trail's actions (``AuditEntry.action``), for every page that
 shows the trail to a person: a nomination's 办理记录, the auditor's pages. The action codes
 stay in the database and the API; people read these names (issue 15.9). A test checks
-that every action the code records has a name here."""
+that every action the code records has a name here; names of actions renamed since
+(``experts.declare_conflict``) stay for the entries already recorded."""
 
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS = {
+    "admin.add": _("后台管理：新增"),
+    "admin.change": _("后台管理：修改"),
+    "admin.delete": _("后台管理：删除"),
+    "admin.other": _("后台管理：其他操作"),
     "account.login": _("登录"),
     "account.logout_all": _("退出全部登录"),
     "account.password_change": _("修改密码"),
     "apitoken.issue": _("签发接口令牌"),
+    "audit.export": _("导出审计记录"),
     "audit.purge": _("清理过期审计记录"),
     "background_check.answer": _("回复征求意见"),
     "background_check.request": _("发出征求意见"),
+    "campaign.archive": _("评选活动归档"),
+    "campaign.decided": _("评选活动办结"),
     "campaign.extend_deadline": _("延长申报截止时间"),
     "campaign.internal_deadline": _("设定内部截止时间"),
     "campaign.load": _("导入活动方案"),
     "campaign.publish": _("发布评选活动"),
+    "campaign.step_override": _("特批提前进行环节"),
     "campaign.update_spec": _("修改活动方案"),
+    "decision.authority.decide": _("记录审定机关决定"),
+    "decision.authority.submit": _("报请审定"),
     "decision.certificates": _("生成荣誉证书"),
     "decision.list.approve": _("审定表彰名单"),
     "decision.list.propose": _("提出表彰名单"),
+    "decision.list.returned": _("审定后退回名单"),
     "decision.list.update": _("调整表彰名单"),
+    "decision.list.withdraw": _("从名单中撤下"),
+    "decision.nominee_withdrawn": _("撤销推荐对象"),
     "decision.payments.unmasked": _("查看奖金发放完整信息"),
     "decision.publish": _("发布表彰决定"),
+    "documents.archive": _("导出活动档案"),
     "evidence.add": _("上传佐证材料"),
     "evidence.delete": _("删除佐证材料"),
     "experts.appoint_chair": _("指定评审组组长"),
@@ -41,6 +56,7 @@ ACTION_LABELS = {
     "experts.inspection.record": _("记录实地考察"),
     "experts.inspection.schedule": _("安排实地考察"),
     "experts.open_ballot": _("发起专家投票"),
+    "experts.record_recusal": _("专家回避"),
     "experts.recuse": _("专家回避"),
     "experts.scoring_reminders": _("提醒专家评分"),
     "experts.sign_ballot": _("签署投票结果"),
@@ -54,12 +70,12 @@ ACTION_LABELS = {
     "nomination.reject": _("不予推荐"),
     "nomination.return": _("退回修改"),
     "nomination.revoke": _("撤销资格"),
-    "nomination.start_review": _("开始审核"),
-    "nomination.withdraw": _("撤回推荐"),
     "nomination.save": _("保存推荐表"),
     "nomination.sign_off": _("签署审核意见"),
+    "nomination.start_review": _("开始审核"),
     "nomination.submit": _("提交推荐"),
     "nomination.view_unmasked": _("查看完整个人信息"),
+    "nomination.withdraw": _("撤回推荐"),
     "notice.close": _("结束公示"),
     "notice.open": _("发起公示"),
     "notice.publish": _("发布公示"),
