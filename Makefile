@@ -2,6 +2,7 @@
 #   make demo   install what is needed, load the five seed campaigns and sample data, and
 #               serve them on http://127.0.0.1:8000 (Ctrl-C stops the server and the worker)
 #   make test   install what is needed, then run every check CI runs
+#   make test-deep   the same, with 200 Hypothesis examples per property test instead of 40
 # The work is done by scripts/*.sh; docs/testing.md and docs/admin/install.md explain it.
 # Chart scripts come from npm (package-lock.json) into the git-ignored static/vendor/
 # (scripts/ensure-node-assets.sh); without Node.js the pages work, minus the charts.
@@ -18,7 +19,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
-.PHONY: help venv demo run migrate test lint bench clean distclean
+.PHONY: help venv demo run migrate test test-deep lint bench clean distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -26,7 +27,8 @@ help:
 	@echo "make migrate    apply database migrations"
 	@echo "make test       every check CI runs: lint, pytest on PostgreSQL, demo smoke test"
 	@echo "                (PYTEST_ADDOPTS=\"src/jiangxuan/nominations -m 'not e2e'\" narrows pytest)"
-	@echo "make lint       ruff, makemigrations --check, lint-imports and the tools/ checks"
+	@echo "make test-deep  make test with the heavy Hypothesis profile (200 examples per property)"
+	@echo "make lint       ruff, makemigrations --check, lint-imports, mypy and the tools/ checks"
 	@echo "make bench      load benchmark (Locust, gunicorn, PostgreSQL, Redis) of the public"
 	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
@@ -55,6 +57,12 @@ test:
 	@scripts/ensure-node-assets.sh
 	@scripts/test.sh all
 
+test-deep:
+	@scripts/ensure-system-packages.sh --postgres $(TEST_PACKAGES)
+	@scripts/ensure-venv.sh
+	@scripts/ensure-node-assets.sh
+	@JX_HYPOTHESIS_PROFILE=deep scripts/test.sh all
+
 lint: venv
 	@scripts/test.sh lint
 
@@ -64,7 +72,7 @@ bench:
 	@scripts/bench.sh
 
 clean:
-	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache var/static \
+	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \
 	  var/test-media var/test.sqlite3
 	find src tools -name __pycache__ -type d -prune -exec rm -rf {} +
 

@@ -197,7 +197,7 @@ class Voter(FastHttpUser):
         choices = random.sample(_candidates, random.randint(1, min(3, len(_candidates))))  # noqa: S311
         ballot = {"candidates": choices}
         response = self.client.post(
-            f"{base}/ballots", json=ballot, headers=headers, name="POST ballot"
+            f"{base}/cast", json=ballot, headers=headers, name="POST ballot"
         )
         if response.status_code != 201:
             return
@@ -205,7 +205,7 @@ class Voter(FastHttpUser):
         _counts["votes_201"] += len(choices)
         if random.random() < 0.1:  # noqa: S311
             with self.client.post(
-                f"{base}/ballots",
+                f"{base}/cast",
                 json=ballot,
                 headers=headers,
                 name="POST ballot (retry, 409 expected)",

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Usage: scripts/test.sh lint|all   (make lint / make test; run make venv first)
 #   lint: ruff check, ruff format --check, makemigrations --check, lint-imports (the app
-#         order, pyproject.toml [tool.importlinter]), every tools/check_*.py
-#   all:  lint, then pytest on PostgreSQL (browser tests included), then a smoke run of
+#         order, pyproject.toml [tool.importlinter]), mypy (the types of src/jiangxuan,
+#         pyproject.toml [tool.mypy]), every tools/check_*.py
+#   all:  lint, then pytest on PostgreSQL (browser tests included; in parallel, one process
+#         per core with pytest-xdist, each with its own test database; the 20 slowest
+#         tests listed at the end), then a smoke run of
 #         `jiangxuan demo --no-serve` and the task worker on a fresh SQLite database, which
 #         must then hold every seed campaign of specs/NNN-*.yaml.
 # Every stage runs even after one failed, so one CI run shows every problem. The exit status
 # is pytest's when pytest failed, else 1 when any stage failed, else 0.
-# pytest reads extra arguments from PYTEST_ADDOPTS, e.g. "src/jiangxuan/nominations -m 'not e2e'".
+# pytest reads extra arguments from PYTEST_ADDOPTS, e.g. "src/jiangxuan/nominations -m 'not e2e'"
+# JX_PYTEST_WORKERS sets the number of pytest processes (default: one per core; 0 runs the
+# tests in this process). JX_HYPOTHESIS_PROFILE=deep (make test-deep) runs 200
+# examples per Hypothesis test instead of 40.
 set -uo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -64,7 +70,8 @@ run_pytest() {
   mkdir -p "$home"
   # Chromium writes crash reports and caches under HOME even with a temporary profile.
   HOME=$home XDG_CONFIG_HOME=$home/.config XDG_CACHE_HOME=$home/.cache \
-    JX_VAR_DIR=$tmp/var-pytest scripts/with-postgres.sh "$bin/pytest" || status=$?
+    JX_VAR_DIR=$tmp/var-pytest scripts/with-postgres.sh \
+    "$bin/pytest" -n "${JX_PYTEST_WORKERS:-auto}" --durations=20 || status=$?
   if [ "$status" = 5 ]; then
     warn "pytest collected no tests (exit 5); not counted as a failure."
     return 0
@@ -100,6 +107,7 @@ stage "ruff check" "$bin/ruff" check src tools
 stage "ruff format --check" "$bin/ruff" format --check src tools
 stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
 stage "lint-imports (the app order)" "$bin/lint-imports" --no-logo
+stage "mypy (types, django-stubs)" sqlite_env mypy "$bin/mypy"
 stage "tools/check_*.py" repo_checks
 if [ "$mode" = all ]; then
   if [ -d locale ]; then

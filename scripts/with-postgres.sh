@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Usage: scripts/with-postgres.sh COMMAND [ARG...]
 # Runs COMMAND with DATABASE_URL pointing at PostgreSQL and exits with COMMAND's status.
-# Uses the server on 127.0.0.1:5432 when it answers (database jiangxuan_ci; pytest-django
-# makes and drops its own test_jiangxuan_ci beside it). Otherwise, or when
+# Uses the server on 127.0.0.1:5432 when it answers (database jiangxuan_ci, or JX_PG_DB;
+# pytest-django makes and drops its own test_jiangxuan_ci beside it, one per xdist worker:
+# test_jiangxuan_ci_gw0, _gw1, ...). Otherwise, or when
 # JX_FORCE_THROWAWAY_PG=1, starts a throwaway cluster in a temporary directory on port
 # 55432 (JX_PG_PORT), runs COMMAND, then stops the cluster and deletes it, also on Ctrl-C.
 # initdb refuses to run as root, so as root the cluster runs as the postgres user.
@@ -10,10 +11,12 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 [ "$#" -gt 0 ] || die "usage: scripts/with-postgres.sh COMMAND [ARG...]"
+# Two runs on one server need two names, or their test databases collide.
+db=${JX_PG_DB:-jiangxuan_ci}
 
 if postgres_answers; then
   say "PostgreSQL: the server on 127.0.0.1:5432"
-  export DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiangxuan_ci
+  export DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db
   exec "$@"
 fi
 
@@ -54,7 +57,7 @@ start=$SECONDS
   { cat "$base/server.log" >&2; die "the throwaway PostgreSQL did not start (log above)."; }
 say "PostgreSQL: ready in $((SECONDS - start)) s"
 
-export DATABASE_URL=postgres://postgres@127.0.0.1:$port/jiangxuan_ci
+export DATABASE_URL=postgres://postgres@127.0.0.1:$port/$db
 status=0
 "$@" || status=$?
 exit "$status"

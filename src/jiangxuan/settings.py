@@ -77,7 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jiangxuan.core.middleware.HeadAsGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "jiangxuan.core.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +187,9 @@ JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 # the append-only trigger enforces the same 180-day floor (core migration 0004).
 # Second factor (TOTP) for the campaign office, auditors and administrators (等保 L3 身份鉴别
 # d). On by default in production; off with JX_DEBUG (the demo, the tests) unless set.
+# The admin never shows a TOTP key or its QR code (issue 16.3: the administrator read
+# everyone's second factor).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 JX_2FA_REQUIRED = env_bool("JX_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "匠选"
 JX_AUDIT_MIN_RETENTION_DAYS = 180
@@ -197,6 +202,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JX_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_CALLABLE = "jiangxuan.accounts.security.axes_username"
+# The login form's field axes reads (its default, stated because axes_username reads it).
+AXES_USERNAME_FORM_FIELD = "username"
 # axes.W006 wants the IP in the lock key; docs/security.md check 1 locks by username so a shared
 # office address is not locked out. IP bursts are handled by rate limits instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -244,7 +251,9 @@ SECURE_CSP = {
 }
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Only Simplified Chinese until a complete English catalogue exists (issue 15.5): offering a
+# language whose catalogue is missing shows pages half in English, half in Chinese.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 LOCALE_PATHS = [BASE_DIR.parent.parent / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -269,6 +278,10 @@ STORAGES = {
 # file by jiangxuan.nominations.validators.
 JX_EVIDENCE_MAX_BYTES = int(os.environ.get("JX_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 JX_VIDEO_MAX_BYTES = int(os.environ.get("JX_VIDEO_MAX_BYTES", str(200 * 1024 * 1024)))
+# Decoded pixels of an uploaded image, checked from its header before decoding: 25 million
+# (a 6000×4000 phone photo, an A4 page scanned at 400 dpi) decode to at most ~100 MB. A
+# 7000×7000 PNG of 143 KB took a worker to 342 MiB (issue 16.11).
+JX_IMAGE_MAX_PIXELS = int(os.environ.get("JX_IMAGE_MAX_PIXELS", str(25_000_000)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
@@ -307,13 +320,16 @@ LOGGING = {
 
 # Public vote (voting app)
 # SMS gateway for voters' one-time codes (dotted path, like the e-mail backends):
-# jiangxuan.voting.sms.ConsoleBackend (stdout), .FileBackend (one file per message in
-# JX_SMS_FILE_PATH, the default) or .LocmemBackend (tests); a provider's class in production.
+# jiangxuan.voting.sms.ConsoleBackend (stdout, the demo's default), .FileBackend (one 0600
+# file per message in JX_SMS_FILE_PATH), .LocmemBackend (tests), .DisabledBackend (every
+# send fails; production's default); a provider's class in production. Production refuses
+# to start with the console or file backend unless JX_SMS_FILE_ALLOWED=1 (drills, bench).
 JX_SMS_BACKEND = os.environ.get(
     "JX_SMS_BACKEND",
-    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.FileBackend",
+    "jiangxuan.voting.sms.ConsoleBackend" if DEBUG else "jiangxuan.voting.sms.DisabledBackend",
 )
 JX_SMS_FILE_PATH = Path(os.environ.get("JX_SMS_FILE_PATH", VAR_DIR / "sms"))
+JX_SMS_FILE_ALLOWED = env_bool("JX_SMS_FILE_ALLOWED", False)
 # One-time codes: lifetime in seconds (≤ 600, docs/security.md check 26) and wrong tries (≤ 5).
 JX_VOTE_CODE_TTL = min(int(os.environ.get("JX_VOTE_CODE_TTL", "300")), 600)
 JX_VOTE_CODE_ATTEMPTS = min(int(os.environ.get("JX_VOTE_CODE_ATTEMPTS", "5")), 5)

@@ -10,9 +10,14 @@ from .settings import VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# pytest-django runs with DEBUG off, where the console backend fails the start-up check
+# (voting.checks); tests read codes from the in-memory outbox.
+JX_SMS_BACKEND = "jiangxuan.voting.sms.LocmemBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-MEDIA_ROOT = VAR_DIR / "test-media"
+# pytest-xdist runs the suite in several processes (gw0, gw1, ...): each keeps its uploads
+# in its own folder, as it has its own test database, so no test sees another's files.
+MEDIA_ROOT = VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -31,6 +31,5 @@ urlpatterns = [
     path("public/", include("jiangxuan.portal.urls")),
     path("api/v1/", include("jiangxuan.api.urls")),
     path("captcha/", include("captcha.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -11,7 +11,7 @@ from .models import Membership, OrgUnit, User
 
 @admin.register(User)
 class JiangxuanUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("匠选", {"fields": ("display_name",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("匠选", {"fields": ("display_name",)}))
     list_display = ["username", "display_name", "is_active", "last_login"]
 
 

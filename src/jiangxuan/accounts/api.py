@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Field, Router, Schema
+
+from jiangxuan.accounts.http import ApiRequest
 
 from .api_common import ALL_ROLES, UnitRef, unit_ref
 from .models import OrgUnit
@@ -49,7 +50,7 @@ def _parent_code(unit: OrgUnit, codes_by_path: dict[str, str]) -> str | None:
 
 
 @router.get("/organizations", response=list[OrgUnitOut], summary="组织列表", tags=["组织机构"])
-def list_organizations(request: HttpRequest) -> list[OrgUnitOut]:
+def list_organizations(request: ApiRequest) -> list[OrgUnitOut]:
     """本人各角色管辖范围内的组织，按组织树顺序（先父后子）。"""
     units = list(units_in_scope(request.auth, ALL_ROLES))
     codes_by_path = {u.path: u.code for u in units}
@@ -73,7 +74,7 @@ def list_organizations(request: HttpRequest) -> list[OrgUnitOut]:
 
 
 @router.get("/me", response=MeOut, summary="当前用户", tags=["用户"])
-def get_me(request: HttpRequest) -> MeOut:
+def get_me(request: ApiRequest) -> MeOut:
     """当前用户的姓名、角色（所在单位、限定的评选活动）和所在单位。"""
     user = request.auth
     memberships = memberships_of(user)
@@ -89,7 +90,7 @@ def get_me(request: HttpRequest) -> MeOut:
                 role=m.role,
                 role_label=str(m.get_role_display()),
                 unit=unit_ref(m.org_unit),
-                campaign=m.campaign.code if m.campaign_id else None,
+                campaign=m.campaign.code if m.campaign else None,
             )
             for m in memberships
         ],

@@ -4,6 +4,8 @@ them (docs/architecture.md, "The app order")."""
 
 from __future__ import annotations
 
+from typing import overload
+
 from ninja import Schema
 
 from jiangxuan.accounts.enums import Role
@@ -22,6 +24,12 @@ class UnitRef(Schema):
     name: str
 
 
+@overload
+def unit_ref(unit: OrgUnit) -> UnitRef: ...
+@overload
+def unit_ref(unit: None) -> None: ...
+@overload
+def unit_ref(unit: OrgUnit | None) -> UnitRef | None: ...
 def unit_ref(unit: OrgUnit | None) -> UnitRef | None:
     """``unit`` as a :class:`UnitRef` (None stays None)."""
     if unit is None:

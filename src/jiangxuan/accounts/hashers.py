@@ -26,7 +26,8 @@ class PBKDF2SM3PasswordHasher(PBKDF2PasswordHasher):
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
         """Hash ``password`` with ``salt``; returns the encoded string stored on the user."""
-        self._check_encode_args(password, salt)
+        # Django's own hashers call this check; django-stubs leaves the private method out.
+        self._check_encode_args(password, salt)  # type: ignore[attr-defined]
         iterations = iterations or self.iterations
         kdf = PBKDF2HMAC(
             algorithm=hashes.SM3(), length=32, salt=salt.encode(), iterations=iterations

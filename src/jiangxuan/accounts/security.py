@@ -13,8 +13,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.audit import record_audit
 
 from .models import User
@@ -44,7 +46,7 @@ def password_expired(user: User, *, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def change_password(request: HttpRequest, *, new_password: str) -> None:
+def change_password(request: AuthenticatedHttpRequest, *, new_password: str) -> None:
     """Set the signed-in user's new password (already validated by the form).
 
     Stamps ``password_changed_at``, keeps the current session signed in under a new key,
@@ -60,7 +62,7 @@ def change_password(request: HttpRequest, *, new_password: str) -> None:
 
 
 @transaction.atomic
-def end_other_sessions(request: HttpRequest, *, password: str) -> bool:
+def end_other_sessions(request: AuthenticatedHttpRequest, *, password: str) -> bool:
     """End every session of the signed-in user but this one ("log out everywhere else").
 
     Args:
@@ -83,8 +85,30 @@ def end_other_sessions(request: HttpRequest, *, password: str) -> bool:
 
 def record_login(user: User) -> None:
     """Audit a successful sign-in as ``account.login`` with the request's source IP
-    (等保 安全审计 b). Failures are recorded by django-axes (AccessAttempt, AccessFailureLog)."""
+    (等保 安全审计 b). Failures are recorded by :func:`record_failed_login`."""
     record_audit(actor=user, action="account.login", obj=user)
+
+
+def _username_max_length() -> int:
+    field = User._meta.get_field(User.USERNAME_FIELD)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise ImproperlyConfigured("The username field must be a CharField with max_length.")
+    return field.max_length
+
+
+def record_failed_login(username: str | None) -> None:
+    """Audit a refused sign-in (wrong password, unknown or locked account) as
+    ``account.login`` with result ``refused`` and the request's source IP (等保 安全审计 b;
+    issue 16.14). The account is named by its id when it exists; a name that matches no
+    account is not stored, since people type passwords into the name field."""
+    user = User.objects.filter(**{User.USERNAME_FIELD: username or ""}).first()
+    record_audit(
+        actor=None,
+        action="account.login",
+        object_type="accounts.user",
+        object_id=str(user.pk) if user else "",
+        result="refused",
+    )
 
 
 def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
@@ -98,7 +122,7 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     username = source.get(settings.AXES_USERNAME_FORM_FIELD)
     if not isinstance(username, str):
         return username
-    return username[: User._meta.get_field(User.USERNAME_FIELD).max_length]
+    return username[: _username_max_length()]
 
 
 class LoginForm(AuthenticationForm):
@@ -107,8 +131,14 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request: HttpRequest | None = None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))
+        self.fields["username"].validators.append(MaxLengthValidator(_username_max_length()))
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            record_failed_login(self.cleaned_data.get("username"))
+            raise
 
 
 class PasswordConfirmForm(forms.Form):
@@ -126,7 +156,8 @@ class NewPasswordChangeForm(PasswordChangeForm):
     validators) that also refuses re-using the current password."""
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         old_password = cleaned.get("old_password")
         if old_password and cleaned.get("new_password2") == old_password:
             self.add_error(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.audit import record_audit
 
 from .enums import Role
@@ -98,7 +99,7 @@ def _clean(token: str) -> str:
     return token
 
 
-def enrol(request: HttpRequest, token: str) -> TOTPDevice:
+def enrol(request: AuthenticatedHttpRequest, token: str) -> TOTPDevice:
     """Confirm the pending authenticator with its first code and verify this session.
 
     Raises:
@@ -119,7 +120,7 @@ def enrol(request: HttpRequest, token: str) -> TOTPDevice:
     return device
 
 
-def verify(request: HttpRequest, token: str) -> TOTPDevice:
+def verify(request: AuthenticatedHttpRequest, token: str) -> TOTPDevice:
     """Check a code against the user's authenticator and mark the session verified.
 
     Raises:
@@ -155,7 +156,8 @@ class TwoFactorMiddleware:
         if (
             not settings.JX_2FA_REQUIRED
             or not user.is_authenticated
-            or user.is_verified()
+            # django-otp's OTPMiddleware (before this one) adds is_verified to the user.
+            or user.is_verified()  # type: ignore[attr-defined]
             or not needs_second_factor(user)
         ):
             return self.get_response(request)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.middleware import start_session_clock
 
 from . import two_factor
@@ -41,6 +42,8 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the signed-in user's password; also the page an expired password leads to."""
 
+    # Django's PasswordChangeView is login_required.
+    request: AuthenticatedHttpRequest
     template_name = "accounts/password_change.html"
     form_class = NewPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
@@ -55,7 +58,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def logout_all(request: HttpRequest) -> HttpResponse:
+def logout_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Confirm with the current password, then end all of the user's other sessions."""
     form = PasswordConfirmForm(request.POST or None)
     if form.is_valid():
@@ -75,7 +78,7 @@ def _next_url(request: HttpRequest) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app (QR code or typed key), confirmed by its first code."""
     if two_factor.confirmed_device(request.user) is not None:
         return redirect("accounts:two_factor")
@@ -100,7 +103,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of a privileged sign-in: the authenticator's current code."""
     if two_factor.confirmed_device(request.user) is None:
         return redirect("accounts:two_factor_setup")

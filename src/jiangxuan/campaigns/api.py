@@ -6,16 +6,19 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
+from pydantic import Field
 
 from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
+from .enums import CampaignStage
+from .lifecycle import campaign_stage
 from .models import Campaign
 from .selectors import (
     awards_of,
@@ -27,6 +30,7 @@ from .selectors import (
     window_state,
 )
 from .services import DeadlineError, extend_deadline, set_internal_deadline
+from .steps import StepOutOfOrder, override_step
 
 router = Router(tags=["评选活动"])
 
@@ -50,8 +54,21 @@ class CampaignOut(Schema):
     year: int
     state: str
     state_label: str
+    stage: str = Field(description="所处阶段：draft/published/open/review/decided/archived")
+    stage_label: str
     submission_opens_at: dt.datetime | None
     submission_closes_at: dt.datetime | None
+
+
+class StepOverrideIn(Schema):
+    step: str = Field(description="环节代码（如 social_notice、social_notice-2）")
+    reason: str = Field(min_length=1, max_length=2000, description="提前进行的理由")
+
+
+class StepOverrideOut(Schema):
+    step: str
+    reason: str
+    created_at: dt.datetime
 
 
 class WindowOut(Schema):
@@ -73,6 +90,7 @@ class CampaignDetailOut(CampaignOut):
 
 def campaign_out(campaign: Campaign) -> CampaignOut:
     """A campaign's summary fields."""
+    stage = campaign_stage(campaign)
     return CampaignOut(
         code=campaign.code,
         title=campaign.title,
@@ -81,12 +99,14 @@ def campaign_out(campaign: Campaign) -> CampaignOut:
         year=campaign.year,
         state=campaign.state,
         state_label=str(campaign.get_state_display()),
+        stage=stage,
+        stage_label=str(CampaignStage(stage).label),
         submission_opens_at=campaign.submission_opens_at,
         submission_closes_at=campaign.submission_closes_at,
     )
 
 
-def visible_campaign(request: HttpRequest, code: str) -> Campaign:
+def visible_campaign(request: ApiRequest, code: str) -> Campaign:
     """The campaign with ``code`` if the user may see it; else raises the 404."""
     campaign = campaigns_visible_to(request.auth).filter(code=code).first()
     if campaign is None:
@@ -95,7 +115,7 @@ def visible_campaign(request: HttpRequest, code: str) -> Campaign:
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="评选活动列表")
-def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
+def list_campaigns(request: ApiRequest) -> list[CampaignOut]:
     """已发布（及本人所在活动办公室的草稿）评选活动，按年度倒序。"""
     return [campaign_out(c) for c in campaigns_visible_to(request.auth)]
 
@@ -105,7 +125,7 @@ def list_campaigns(request: HttpRequest) -> list[CampaignOut]:
     response={200: CampaignDetailOut, codes_4xx: ErrorOut},
     summary="评选活动详情",
 )
-def get_campaign(request: HttpRequest, code: str) -> CampaignDetailOut:
+def get_campaign(request: ApiRequest, code: str) -> CampaignDetailOut:
     """奖项、时间安排、本单位适用的申报时间窗口，以及完整的活动规范（JSON）。"""
     campaign = visible_campaign(request, code)
     unit = home_unit(request.auth)
@@ -169,7 +189,7 @@ def _deadline_out(campaign: Campaign, row: Any) -> DeadlineOut:
     response={200: list[DeadlineOut], codes_4xx: ErrorOut},
     summary="单位截止时间",
 )
-def list_deadlines(request: HttpRequest, code: str) -> list[DeadlineOut]:
+def list_deadlines(request: ApiRequest, code: str) -> list[DeadlineOut]:
     """各单位设定的内部截止时间和活动办公室批准的延期，及其现行截止时间。"""
     campaign = visible_campaign(request, code)
     return [_deadline_out(campaign, row) for row in unit_deadlines_of(campaign)]
@@ -180,7 +200,7 @@ def list_deadlines(request: HttpRequest, code: str) -> list[DeadlineOut]:
     response={201: DeadlineOut, codes_4xx: ErrorOut},
     summary="设定内部截止时间或延期",
 )
-def add_deadline(request: HttpRequest, code: str, payload: DeadlineIn) -> Status:
+def add_deadline(request: ApiRequest, code: str, payload: DeadlineIn) -> Status:
     """活动办公室为单位延期（须填写理由）；其他单位人员为本单位设定更早的内部截止时间。"""
     campaign = visible_campaign(request, code)
     user = request.auth
@@ -201,3 +221,21 @@ def add_deadline(request: HttpRequest, code: str, payload: DeadlineIn) -> Status
     except PermissionDenied as exc:
         raise ApiError(403, str(exc), code="forbidden") from exc
     return Status(201, _deadline_out(campaign, row))
+
+
+@router.post(
+    "/campaigns/{code}/step-overrides",
+    response={201: StepOverrideOut, codes_4xx: ErrorOut},
+    summary="提前进行环节",
+)
+def add_step_override(request: ApiRequest, code: str, payload: StepOverrideIn) -> Status:
+    """活动办公室决定在前序环节完成前进行某一环节（须填写理由，记入审计日志）；阶段日期
+    不因此改变。"""
+    campaign = visible_campaign(request, code)
+    try:
+        row = override_step(campaign, payload.step, reason=payload.reason, actor=request.auth)
+    except StepOutOfOrder as exc:
+        raise field_error("step", exc.message) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, str(exc), code="forbidden") from exc
+    return Status(201, StepOverrideOut(step=row.step, reason=row.reason, created_at=row.created_at))

@@ -63,6 +63,26 @@ class ContestLevel(models.TextChoices):
     CITY = "city", _("市级职工职业技能竞赛")
 
 
+class HonourCategory(models.TextChoices):
+    """What kind of honour a catalogue entry is (the rules test it; documents print the
+    label)."""
+
+    SKILL = "skill", _("技能类")
+    MODEL_WORKER = "model_worker", _("劳模类")
+    ALLOWANCE = "allowance", _("政府特殊津贴")
+    SCIENCE = "science", _("科技类")
+    CRAFTSMAN = "craftsman", _("工匠类")
+    OTHER = "other", _("其他")
+
+
+class PatentKind(models.TextChoices):
+    """专利类型 (专利法第二条)."""
+
+    INVENTION = "invention", _("发明专利")
+    UTILITY = "utility", _("实用新型专利")
+    DESIGN = "design", _("外观设计专利")
+
+
 class Medal(RankedChoices):
     """竞赛奖牌, lowest first."""
 
@@ -74,11 +94,25 @@ class Medal(RankedChoices):
 
 
 class CampaignState(models.TextChoices):
-    """Where a campaign is in its life."""
+    """The state the office sets on a campaign (stored): a draft, published, or archived
+    once its work is over. Where a published campaign stands in its life (open, in review,
+    decided) follows from its timeline and its decision: see :class:`CampaignStage`."""
 
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
-    CLOSED = "closed", _("已结束")
+    CLOSED = "closed", _("已归档")
+
+
+class CampaignStage(models.TextChoices):
+    """Where a campaign stands in its life (campaigns.lifecycle.campaign_stage), in order:
+    draft → published → open → review → decided → archived."""
+
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布，尚未开始受理")
+    OPEN = "open", _("受理中")
+    REVIEW = "review", _("评审中")
+    DECIDED = "decided", _("已发布表彰决定")
+    ARCHIVED = "archived", _("已归档")
 
 
 class NoticeDayUnit(models.TextChoices):

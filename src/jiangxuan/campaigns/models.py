@@ -1,4 +1,5 @@
-"""Campaigns and awards, materialised from their specification; the laureate registry."""
+"""Campaigns and awards, materialised from their specification; the registry of past
+awardees."""
 
 from functools import cached_property
 
@@ -33,6 +34,7 @@ class Campaign(BaseModel):
     )
     submission_opens_at = models.DateTimeField(_("申报开始"), null=True, blank=True)
     submission_closes_at = models.DateTimeField(_("申报截止"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("表彰决定发布时间"), null=True, blank=True)
     spec = models.JSONField(_("活动规范"))
     spec_yaml = models.TextField(_("活动规范（YAML）"))
     spec_digest = models.CharField(max_length=64)
@@ -80,9 +82,10 @@ class Award(BaseModel):
         return self.campaign.specification.award(self.code)
 
 
-class Laureate(BaseModel):
-    """Someone who holds a title of a series (历届获得者). Eligibility reads it to exclude
-    previous winners of the same award (seed 000 二; seed 001 一(一); seed 003 一(一))."""
+class PastAwardee(BaseModel):
+    """An awardee of a title of a series in an earlier edition (历届获得者), imported or
+    written when a commendation decision is published. Eligibility reads it to exclude
+    previous awardees of the same award (seed 000 二; seed 001 一(一); seed 003 一(一))."""
 
     series = models.SlugField(_("称号系列"), max_length=60, db_index=True)
     title = models.CharField(_("称号"), max_length=100)
@@ -90,14 +93,14 @@ class Laureate(BaseModel):
     id_index = models.CharField(max_length=64, db_index=True)
     year = models.PositiveSmallIntegerField(_("年度"))
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="laureates"
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="past_awardees"
     )
 
     class Meta:
         verbose_name = _("历届获得者")
         verbose_name_plural = _("历届获得者")
         constraints = [
-            models.UniqueConstraint(fields=["series", "id_index"], name="laureate_unique")
+            models.UniqueConstraint(fields=["series", "id_index"], name="past_awardee_unique")
         ]
 
     def __str__(self) -> str:
@@ -134,3 +137,23 @@ class UnitDeadline(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.org_unit_id} {self.kind} {self.closes_at:%Y-%m-%d %H:%M}"
+
+
+class StepOverride(BaseModel):
+    """The campaign office's recorded decision to start a step before the steps the
+    specification puts before it are done, or outside its phase's dates (issue 13)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="step_overrides")
+    step = models.CharField(_("环节"), max_length=60)
+    reason = models.TextField(_("理由"))
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("决定人"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("环节提前进行")
+        verbose_name_plural = _("环节提前进行")
+        ordering = ["campaign", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.step}"

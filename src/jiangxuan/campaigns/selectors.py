@@ -2,6 +2,8 @@
 
 import datetime as dt
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,7 +19,7 @@ from .spec import CampaignSpec, UnitCategory
 OFFICE_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP, Role.FINANCE}
 
 
-def office_campaign_ids(user: User, roles: set[str] | None = None) -> set[int]:
+def office_campaign_ids(user: User, roles: AbstractSet[str] | None = None) -> set[int]:
     """Campaigns the user runs as office, leading group or finance (or ``roles``).
 
     A membership tied to a campaign covers that campaign; an untied one covers every
@@ -145,7 +147,7 @@ def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None
     """
     spec = campaign.specification
     candidates = [spec.timeline.submission.closes_at] if spec.timeline.submission.closes_at else []
-    extensions = []
+    extensions: list[dt.datetime] = []
     if unit is not None:
         setters = deadline_setters(unit)
         codes = {node.code for node in setters}
@@ -158,11 +160,22 @@ def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None
     return deadline
 
 
-def window_state(campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None) -> str:
-    """ "early", "open" or "closed" for submissions from ``unit`` at server time ``now``."""
+#: The submission window as seen from one unit (window_state).
+type WindowState = Literal["early", "open", "closed"]
+
+
+def window_state(
+    campaign: Campaign, unit: OrgUnit | None, now: dt.datetime | None = None
+) -> WindowState:
+    """ "early", "open" or "closed" for submissions from ``unit`` at server time ``now``.
+
+    Before ``opens_at`` submissions are always refused: a window that opens on a date is
+    not open before it (seed 003 四(三), seed 004 三(二); seed 001 六 says so outright,
+    ``refuse_early``, which the refusal then cites).
+    """
     now = now or timezone.now()
     submission = campaign.specification.timeline.submission
-    if submission.refuse_early and submission.opens_at and now < submission.opens_at:
+    if submission.opens_at and now < submission.opens_at:
         return "early"
     deadline = deadline_for(campaign, unit)
     # Second precision: a deadline of 23:59:59 accepts 23:59:59.9 and refuses 00:00:00.

@@ -14,13 +14,17 @@ name the file, the path to the field and what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import string
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 
 from .enums import (
     ContestLevel,
@@ -33,6 +37,8 @@ from .enums import (
     SkillLevel,
     StepKind,
 )
+
+logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,59}$")]
@@ -181,11 +187,23 @@ class NotUnitLeader(RuleBase):
     rule: Literal["not_unit_leader"]
 
 
-class NotPreviousWinner(RuleBase):
-    """Not already holding the title of ``series`` (default: this award's series)."""
+class NotPreviousAwardee(RuleBase):
+    """Not already an awardee of the title of ``series`` (default: this award's series).
 
-    rule: Literal["not_previous_winner"]
+    Deprecated, accepted for one release: the old name ``not_previous_winner``, read as
+    ``not_previous_awardee`` with a logged warning.
+    """
+
+    rule: Literal["not_previous_awardee", "not_previous_winner"]
     series: str | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _old_rule_name(cls, value: str) -> str:
+        if value == "not_previous_winner":
+            logger.warning("rule `not_previous_winner` is deprecated; write `not_previous_awardee`")
+            return "not_previous_awardee"
+        return value
 
 
 class NativeOrYearsInRegion(RuleBase):
@@ -225,7 +243,7 @@ Rule = Annotated[
     | ContestRank
     | NotRetired
     | NotUnitLeader
-    | NotPreviousWinner
+    | NotPreviousAwardee
     | NativeOrYearsInRegion
     | Judged
     | AnyOf
@@ -247,8 +265,9 @@ class Quality(Spec):
 # ---------------------------------------------------------------------------- awards
 
 
-class Award(Spec):
-    """An award (奖项/称号) and who may get it."""
+class AwardSpec(Spec):
+    """An award (奖项/称号) and who may get it, as the specification states it (the
+    database row of an award is ``campaigns.models.Award``)."""
 
     code: Code
     name: str
@@ -279,7 +298,8 @@ class Phase(Spec):
 class SubmissionWindow(Spec):
     """When nominations reach the campaign office (server time, Asia/Shanghai).
 
-    ``refuse_early`` refuses submissions before ``opens_at`` (seed 001 六: 提前或逾期均不予受理).
+    Submissions before ``opens_at`` are refused; ``refuse_early`` records that the notice
+    says so outright (seed 001 六: 提前或逾期均不予受理), and the refusal then cites it.
     """
 
     opens_at: Moment | None = None
@@ -413,11 +433,31 @@ class Criterion(Spec):
     description: str = ""
 
 
-class BlendWeight(Spec):
-    """One component of a blended ranking (seed 003 二(二)3: 投票结果作为专家评审参考)."""
+#: What a blended ranking combines (experts.aggregation.blend_shares).
+BLEND_COMPONENTS = ("score", "ballot", "public_vote")
 
-    source: Literal["score", "ballot", "public_vote"]
+
+class BlendWeight(Spec):
+    """One component of a blended ranking (seed 003 二(二)3: 投票结果作为专家评审参考):
+    ``component`` is the ranking input, ``weight`` its share.
+
+    Deprecated, accepted for one release: the old key ``source`` for ``component``
+    (everywhere else ``source`` is the notice's clause); loading such a specification
+    logs a warning naming the new key.
+    """
+
+    component: Literal["score", "ballot", "public_vote"]
     weight: float = Field(gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_source_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" in data and "component" not in data:
+            logger.warning(
+                "blend: the key `source` is deprecated; write `component: %s`", data["source"]
+            )
+            data = {("component" if k == "source" else k): v for k, v in data.items()}
+        return data
 
 
 class PublicVoteRule(Spec):
@@ -498,6 +538,10 @@ class Step(Spec):
     ranking: Literal["mean", "median", "trimmed_mean", "normalised"] = "trimmed_mean"
     blend: list[BlendWeight] = Field(default_factory=list)
     vote: PublicVoteRule | None = None
+    phase: Code | None = Field(
+        None,
+        description="所属阶段（timeline.phases 的代码）；该阶段有日期时，本环节只能在其中进行",
+    )
     source: str = ""
 
     @model_validator(mode="after")
@@ -505,8 +549,8 @@ class Step(Spec):
         problems = _duplicates([c.code for c in self.rubric], "rubric")
         if self.vote is not None and self.kind != "public_vote":
             problems.append("vote（投票规则）只能用于 kind: public_vote 的环节")
-        sources = [b.source for b in self.blend]
-        problems += _duplicates(sources, "blend")
+        components = [b.component for b in self.blend]
+        problems += _duplicates(components, "blend")
         if self.blend:
             total = sum(b.weight for b in self.blend)
             if not (abs(total - 1) < 1e-9 or abs(total - 100) < 1e-9):
@@ -518,12 +562,28 @@ class Step(Spec):
     def blend_weights(self) -> dict[str, float]:
         """The blend as fractions summing to 1 (weights given out of 100 are divided)."""
         total = sum(b.weight for b in self.blend)
-        return {b.source: b.weight / total for b in self.blend}
+        return {b.component: b.weight / total for b in self.blend}
 
 
 class ReviewChain(Spec):
     levels: list[ReviewLevel] = Field(min_length=1)
     steps: list[Step] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- decision
+
+
+class AuthorityApproval(Spec):
+    """The approval by a higher authority before the decision (seed 000 四6: 提请省委、省政府
+    审定; seed 001 三(一)6: 报市委组织部人才办进行审定; seed 003 二(二)5: 报市政府审定).
+
+    The office submits the locked lists to ``authority``; the authority's decision is
+    recorded with its document number and date, and the list it returns is the one the
+    commendation decision publishes. It is the chain's ``government_approval`` step.
+    """
+
+    authority: str = Field(description="审定机关，如 省委、省政府")
+    source: str = ""
 
 
 # ---------------------------------------------------------------------------- form
@@ -624,6 +684,11 @@ class FormField(Spec):
     fields: list[FormField] = Field(default_factory=list, description="group 的子项")
     publishable: bool = Field(False, description="可在公示中公开（须本人同意）")
     evidence_required: bool = Field(False, description="须附证明材料")
+    printed_with: list[Code] = Field(
+        default_factory=list,
+        description="同一栏中接着印出的字段（如 工种及技术等级：例 钳工  高级技师）",
+    )
+    printed_label: str = Field("", description="印在表上的栏名，缺省为 label")
 
     @property
     def effective_type(self) -> str:
@@ -646,6 +711,15 @@ class FormField(Spec):
 FormField.model_rebuild()
 
 
+class Reprint(Spec):
+    """A field the official form prints a second time (seed 001 附件2: 工作单位 on the
+    cover and again below 参加工作时间); it is asked for once."""
+
+    key: Code
+    label: str
+    after: Code | None = Field(None, description="印在本节哪个字段之后；缺省印在本节开头")
+
+
 class FormSection(Spec):
     """A section of the form. ``printed: false`` marks data the platform collects for its
     checks (e.g. 身份证号码 for "已获称号者不再参评") that the official form has no row for."""
@@ -653,10 +727,12 @@ class FormSection(Spec):
     title: str
     fields: list[FormField] = Field(min_length=1)
     printed: bool = Field(True, description="印在官方表格上")
+    reprints: list[Reprint] = Field(default_factory=list, description="表上重复印出的字段")
 
 
-class NominationForm(Spec):
-    """The official nomination form (推荐审批表 / 推荐表 / 申报表)."""
+class NominationFormSpec(Spec):
+    """The official nomination form (推荐审批表 / 推荐表 / 申报表) as the specification lays it
+    out (the Django form built from it is ``nominations.forms.NominationForm``)."""
 
     title: str
     subtitle: str = ""
@@ -702,14 +778,17 @@ class SummarySheet(Spec):
     title: str
     columns: list[SummaryColumn] = Field(min_length=1)
     group_by_award: bool = False
+    unit_label: str = Field("填报单位（公章）", description="表头的单位栏，照通知写，如 推荐单位")
+    date_line: bool = Field(True, description="表头印“年 月 日”")
     footer: list[str] = Field(default_factory=list)
-    note: str = ""
+    note: str = Field("", description="表下的注（印出，照通知原文）")
 
 
 DocumentKind = Literal[
     "nomination_form",
     "summary_sheet",
     "materials_checklist",
+    "quota_table",
     "dossier_cover",
     "background_check_form",
     "nomination_letter",
@@ -721,11 +800,110 @@ DocumentKind = Literal[
 ]
 
 
+class SheetField(Spec):
+    """One label/value pair of a sheet's head (e.g. 推荐单位 ____). ``value`` is a text
+    with ``{key}`` placeholders filled from the subject (docs/user/documents.md lists
+    the keys); empty leaves the box to fill in by hand."""
+
+    label: str
+    value: str = ""
+
+
+class SheetColumn(Spec):
+    """A column of a sheet's table: ``key`` names the value in each row of the source
+    (``seq`` is the running number)."""
+
+    key: str
+    label: str
+    width: int = Field(1, ge=1, le=12, description="相对宽度")
+
+
+class SheetLayout(Spec):
+    """How a sheet document (目录, 名额分配表, 档案袋封面, 一览表, 量化表) is laid out, as
+    data: lines above, label/value rows, one table, lines below. A new notice's sheet
+    needs a spec entry, not code."""
+
+    per: Literal["campaign", "unit", "nomination"] = Field(
+        "campaign", description="一份文书对应：整个活动、一个推荐单位或一名推荐对象"
+    )
+    paper: Literal["A4", "A3"] = "A4"
+    landscape: bool = False
+    subtitle: str = ""
+    header: list[str] = Field(default_factory=list, description="表前的文字行，如 单位工会公章：")
+    fields: list[list[SheetField]] = Field(
+        default_factory=list, description="表头的“标签/内容”行，每行一至三对"
+    )
+    table_title: str = Field("", description="表格上方的小标题，如 申报材料目录")
+    source: Literal["rows", "materials", "quotas", "patents", "innovations", "honours"] = "rows"
+    columns: list[SheetColumn] = Field(default_factory=list)
+    rows: list[list[str]] = Field(
+        default_factory=list, description="source 为 rows 时的各行（可含 {key} 占位）"
+    )
+    min_rows: int = Field(0, ge=0, le=40, description="至少印出的行数（空行供手填）")
+    footer: list[str] = Field(default_factory=list, description="表后的文字行，如 经手人：")
+
+
 class DocumentSpec(Spec):
     code: Code
     kind: DocumentKind
     title: str
     formats: list[Literal["docx", "pdf", "xlsx"]] = Field(min_length=1)
+    layout: SheetLayout | None = Field(
+        None, description="清单、名额表、封面、一览表等表格类文书的版式"
+    )
+
+
+DEFAULT_DECISION_BODY = [
+    "为大力弘扬劳模精神、劳动精神、工匠精神，激励广大职工走技能成才、技能报国之路，经个人申报、"
+    "单位推荐、逐级审核、专家评审和社会公示，决定授予{first_name}等{count}名同志“{awards}”称号。",
+    "{list}",
+    "希望受到表彰的同志珍惜荣誉，再接再厉，在本职岗位上再立新功。各地区、各单位和广大职工要以受表彰的"
+    "同志为榜样，学习他们精益求精、追求卓越的工匠精神，为经济社会高质量发展作出新的更大贡献。",
+]
+
+
+class DecisionSpec(Spec):
+    """The commendation decision as a 公文 (GB/T 9704-2012 党政机关公文格式). Texts take
+    ``{placeholder}``s: ``{first_name}``, ``{count}``, ``{awards}``, ``{campaign}``,
+    ``{edition}``, ``{short_title}``, ``{year}``, ``{issuer}``; a body paragraph that is
+    exactly ``{list}`` becomes the awardees by award with their units."""
+
+    issuer: str = Field(
+        "",
+        description="表彰决定以谁的名义发布（发文机关署名，如 中共吉林省委、吉林省人民政府）；"
+        "缺省为各主办单位",
+    )
+    issuer_source: str = ""
+    approval: AuthorityApproval | None = Field(
+        None, description="上级审定机关（流程的 government_approval 环节）"
+    )
+    mark: list[str] = Field(
+        default_factory=list, description="发文机关标志（每行一个机关，后接“文件”）；缺省同署名"
+    )
+    addressees: str = Field("", description="主送机关，如 各市（州）总工会、人力资源和社会保障局：")
+    title: str = Field("", description="标题；缺省为 关于表彰{edition}{short_title}的决定")
+    body: list[str] = Field(default_factory=lambda: list(DEFAULT_DECISION_BODY))
+    attachments: list[str] = Field(default_factory=list, description="附件说明中的附件名称")
+    cc: str = Field("", description="版记：抄送机关")
+    printer: str = Field("", description="版记：印发机关；缺省为署名的第一个机关")
+
+
+class CertificateSpec(Spec):
+    """The certificate (荣誉证书): its numbering scheme and text."""
+
+    number: str = Field(
+        "{prefix}〔{year}〕第{seq:03d}号",
+        description="证书编号格式：{prefix} {year} {seq}（全决定连续编号）",
+    )
+    prefix: str = Field("", description="编号前缀，如 吉工匠；缺省为活动简称")
+    award_prefixes: dict[str, str] = Field(
+        default_factory=dict, description="按奖项代码另定的前缀（如 长春技术能手）"
+    )
+    heading: str = "荣誉证书"
+    text: str = Field(
+        "{name}同志：\n被授予“{award}”称号。", description="正文：{name} {award} {campaign}"
+    )
+    signers: list[str] = Field(default_factory=list, description="落款机关；缺省为各主办单位")
 
 
 class PublicationRules(Spec):
@@ -756,7 +934,7 @@ class CampaignSpec(Spec):
     scope: str
     exclusions: list[str] = Field(default_factory=list)
     one_award_per_person: bool = True
-    awards: list[Award] = Field(min_length=1)
+    awards: list[AwardSpec] = Field(min_length=1)
     honours: list[HonourEntry] = Field(default_factory=list)
     timeline: Timeline = Timeline()
     unit_categories: list[UnitCategory] = Field(default_factory=list)
@@ -764,10 +942,12 @@ class CampaignSpec(Spec):
     quota_note: str = ""
     channels: list[Channel] = Field(min_length=1)
     review_chain: ReviewChain
-    form: NominationForm
+    form: NominationFormSpec
     materials: list[Material] = Field(default_factory=list)
     summary_sheet: SummarySheet
     documents: list[DocumentSpec] = Field(default_factory=list)
+    decision: DecisionSpec = DecisionSpec()
+    certificate: CertificateSpec = CertificateSpec()
     publication: PublicationRules = PublicationRules()
     leading_group: list[LeadingGroupMember] = Field(default_factory=list)
     contact: Contact = Contact()
@@ -797,18 +977,48 @@ class CampaignSpec(Spec):
         problems += _rule_code_problems(self.awards)
         problems += _quota_problems(self.quotas, self.awards)
         problems += _phase_problems(self.timeline.phases)
+        problems += _step_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
+        for i, section in enumerate(self.form.sections):
+            here = {f.key for f in section.fields}
+            for j, form_field in enumerate(section.fields):
+                problems += [
+                    f"form.sections[{i}].fields[{j}].printed_with：本节没有字段 {key}"
+                    for key in form_field.printed_with
+                    if key not in here
+                ]
+            for j, reprint in enumerate(section.reprints):
+                if reprint.key not in keys:
+                    problems.append(f"form.sections[{i}].reprints[{j}].key：没有字段 {reprint.key}")
+                if reprint.after is not None and reprint.after not in here:
+                    problems.append(
+                        f"form.sections[{i}].reprints[{j}].after：本节没有字段 {reprint.after}"
+                    )
         for i, col in enumerate(self.summary_sheet.columns):
             if col.key not in SUMMARY_KEYS and col.key not in keys:
                 problems.append(
                     f"summary_sheet.columns[{i}].key：汇总表列 {col.key} 既不是表单字段也不是内置列"
                 )
+        for i, document in enumerate(self.documents):
+            problems += _sheet_problems(document, f"documents[{i}]")
+        texts = [("decision.title", self.decision.title)]
+        texts += [(f"decision.body[{i}]", t) for i, t in enumerate(self.decision.body)]
+        texts += [
+            (f"decision.attachments[{i}]", t) for i, t in enumerate(self.decision.attachments)
+        ]
+        problems += _placeholder_problems(texts, DECISION_KEYS)
+        problems += _placeholder_problems(
+            [("certificate.number", self.certificate.number)], {"prefix", "year", "seq"}
+        )
+        problems += _placeholder_problems(
+            [("certificate.text", self.certificate.text)], {"name", "award", "campaign"}
+        )
         if problems:
             raise ValueError("\n".join(problems))
         return self
 
-    def award(self, code: str) -> Award:
+    def award(self, code: str) -> AwardSpec:
         """The award with ``code``; raises KeyError."""
         for award in self.awards:
             if award.code == code:
@@ -820,7 +1030,76 @@ class CampaignSpec(Spec):
 SUMMARY_KEYS = {"rank", "award", "age", "skill_level_label", "nominating_unit", "seq"}
 
 
-def _duplicates(values: list[str], where: str) -> list[str]:
+def _step_problems(spec: CampaignSpec) -> list[str]:
+    """Steps' phases exist; ``decision.approval`` needs the government approval step it
+    describes. (A government approval step without ``decision.approval`` is recorded
+    outside the platform and not tracked.)"""
+    problems = []
+    phases = {p.code for p in spec.timeline.phases}
+    for i, step in enumerate(spec.review_chain.steps):
+        if step.phase and step.phase not in phases:
+            problems.append(f"review_chain.steps[{i}].phase：环节引用了未定义的阶段 {step.phase}")
+    has_step = any(s.kind == StepKind.GOVERNMENT_APPROVAL for s in spec.review_chain.steps)
+    if spec.decision.approval is not None and not has_step:
+        problems.append(
+            "decision.approval：写明了审定机关，但流程中没有上级审定环节（government_approval）"
+        )
+    return problems
+
+
+#: ``{key}`` placeholders a sheet layout may use (documents.sheets fills them).
+SHEET_KEYS = {
+    "campaign", "edition", "year", "region", "organizers", "award_choice", "nominating_unit",
+    "name", "sex", "birth_date", "ethnic_group", "political_status", "education",
+    "workplace_name", "workplace_contact", "post", "occupation", "skill_level",
+    "professional_title", "phone", "id_number", "award", "honour_count", "patent_count",
+    "invention_patent_count", "utility_patent_count", "design_patent_count",
+    "innovation_count", "contest_count", "achievement_summary",
+}  # fmt: skip
+
+
+def _sheet_problems(document: DocumentSpec, where: str) -> list[str]:
+    """Unknown ``{key}`` placeholders of a document's layout, each with its path."""
+    layout = document.layout
+    if layout is None:
+        return []
+    texts = [(f"{where}.layout.subtitle", layout.subtitle)]
+    texts += [(f"{where}.layout.header[{i}]", t) for i, t in enumerate(layout.header)]
+    texts += [(f"{where}.layout.footer[{i}]", t) for i, t in enumerate(layout.footer)]
+    texts += [
+        (f"{where}.layout.fields[{i}][{j}].value", f.value)
+        for i, row in enumerate(layout.fields)
+        for j, f in enumerate(row)
+    ]
+    texts += [
+        (f"{where}.layout.rows[{i}][{j}]", cell)
+        for i, row in enumerate(layout.rows)
+        for j, cell in enumerate(row)
+    ]
+    return _placeholder_problems(texts, SHEET_KEYS)
+
+
+#: ``{key}`` placeholders of the decision's texts (decisions.document fills them).
+DECISION_KEYS = {
+    "first_name", "count", "awards", "campaign", "edition", "short_title", "year", "issuer",
+    "list",
+}  # fmt: skip
+
+
+def _placeholder_problems(texts: list[tuple[str, str]], known: set[str]) -> list[str]:
+    """(path, text) pairs whose ``{placeholders}`` are unknown or unbalanced."""
+    problems = []
+    for path, text in texts:
+        try:
+            names = [name for _l, name, _f, _c in string.Formatter().parse(text) if name]
+        except ValueError:
+            problems.append(f"{path}：花括号不成对")
+            continue
+        problems += [f"{path}：不认识的占位 {{{name}}}" for name in names if name not in known]
+    return problems
+
+
+def _duplicates(values: Sequence[str], where: str) -> list[str]:
     seen: set[str] = set()
     problems = []
     for value in values:
@@ -840,7 +1119,7 @@ def _rule_codes(rules: list[Any], where: str) -> list[tuple[str, str]]:
     return codes
 
 
-def _rule_code_problems(awards: list[Award]) -> list[str]:
+def _rule_code_problems(awards: list[AwardSpec]) -> list[str]:
     """Rule codes are unique within an award: the office's override and the verdicts are
     kept by code, so two rules with one code would be let through together."""
     problems = []
@@ -854,7 +1133,7 @@ def _rule_code_problems(awards: list[Award]) -> list[str]:
     return problems
 
 
-def _quota_problems(quotas: list[Quota], awards: list[Award]) -> list[str]:
+def _quota_problems(quotas: list[Quota], awards: list[AwardSpec]) -> list[str]:
     """A unit's quota cannot exceed the award's count (or, for a quota over all awards,
     the sum of the counts when every award has one)."""
     counts = {a.code: a.count for a in awards}
@@ -865,7 +1144,7 @@ def _quota_problems(quotas: list[Quota], awards: list[Award]) -> list[str]:
                 continue
             limit, what = counts[quota.award], f"奖项 {quota.award} 的表彰名额"
         elif all(c is not None for c in counts.values()):
-            limit, what = sum(counts.values()), "各奖项表彰名额之和"
+            limit, what = sum(c or 0 for c in counts.values()), "各奖项表彰名额之和"
         else:
             continue
         if limit is None:
@@ -931,7 +1210,7 @@ class SpecError(Exception):
     def __init__(self, source: str, messages: list[str], lines: list[int | None] | None = None):
         self.source = source
         self.messages = messages
-        self.lines = lines if lines is not None else [None] * len(messages)
+        self.lines: list[int | None] = list(lines) if lines is not None else [None] * len(messages)
         super().__init__("\n".join(self.located()))
 
     def located(self) -> list[str]:
@@ -991,6 +1270,7 @@ RULE_KINDS: tuple[str, ...] = (
     "contest_rank",
     "not_retired",
     "not_unit_leader",
+    "not_previous_awardee",
     "not_previous_winner",
     "native_or_years_in_region",
     "judged",
@@ -1013,7 +1293,7 @@ def _path(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "（根）"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     text = _ERROR_TEXT.get(error["type"], "取值有误")
     ctx = error.get("ctx") or {}
     value = error.get("input")

@@ -8,12 +8,13 @@ through ``services.update_campaign_spec``.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of
 
@@ -38,7 +39,7 @@ def _campaign_or_404(user: User, code: str) -> Campaign:
 
 
 @login_required
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Campaigns the user may see, newest first."""
     campaigns = list(campaigns_visible_to(request.user))
     return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
@@ -46,7 +47,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_edit_spec(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The campaign office edits the specification's YAML; errors are listed above it."""
     campaign = _campaign_or_404(request.user, code)
     if not request.user.has_perm("campaigns.change_campaign", campaign):
@@ -77,7 +78,7 @@ def campaign_edit_spec(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def campaign_deadlines(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_deadlines(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Unit deadlines: a body sets an internal one for its subtree (no later than its
     parent's); the campaign office extends one unit's deadline with a reason."""
     campaign = _campaign_or_404(request.user, code)

@@ -48,12 +48,15 @@ class ApiError(Exception):
         *,
         code: str = "invalid",
         errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
     ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.code = code
         self.errors = errors or {}
+        #: Further keys of the body, declared by the endpoint's error schema (e.g. ``captcha``).
+        self.extra = extra or {}
 
 
 def not_found() -> ApiError:
@@ -74,9 +77,10 @@ def error_response(
     detail: str,
     code: str,
     errors: dict[str, list[str]] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """A JSON response in the common error shape."""
-    body = {"detail": detail, "code": code, "errors": errors or {}}
+    """A JSON response in the common error shape (plus ``extra`` keys, if any)."""
+    body = {"detail": detail, "code": code, "errors": errors or {}, **(extra or {})}
     return api.create_response(request, body, status=status)
 
 
@@ -165,7 +169,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (replacing ninja's English defaults)."""
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return error_response(api, request, exc.status, exc.detail, exc.code, exc.errors)
+        return error_response(api, request, exc.status, exc.detail, exc.code, exc.errors, exc.extra)
 
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = str(exc) or _("您无权执行此操作。")
@@ -225,11 +229,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
             "server_error",
         )
 
-    api.add_exception_handler(ApiError, on_api_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(NinjaValidationError, on_validation)
-    api.add_exception_handler(DjangoValidationError, on_django_validation)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(SuspiciousOperation, on_suspicious)
-    api.add_exception_handler(Exception, on_unexpected)
+    # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
+    # calls it with the instance, so each handler takes the instance (stub error).
+    api.add_exception_handler(ApiError, on_api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(PermissionDenied, on_permission_denied)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(DjangoValidationError, on_django_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(SuspiciousOperation, on_suspicious)  # type: ignore[arg-type]
+    api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]

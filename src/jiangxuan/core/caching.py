@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -44,7 +45,7 @@ def cached_version(name: str, compute: Callable[[], str | None]) -> str | None:
     return None if version == _ABSENT else version
 
 
-def mark_public(response: HttpResponse) -> HttpResponse:
+def mark_public[R: HttpResponseBase](response: R) -> R:
     """Let browsers and shared caches keep ``response`` for :data:`PUBLIC_MAX_AGE`
     seconds. Only for responses with no personal data and no per-visitor content."""
     response["Cache-Control"] = PUBLIC_CACHE_CONTROL

@@ -21,3 +21,7 @@ nominations_forwarded = Signal()
 
 #: Someone filed an objection to a public notice. Arguments: ``objection``.
 objection_filed = Signal()
+
+#: A nominee stopped after approval (adverse opinion, upheld objection) left the approval
+#: lists. Arguments: ``nomination``, ``reason`` (str), ``changes`` (Chinese sentences).
+nominee_withdrawn = Signal()

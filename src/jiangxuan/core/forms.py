@@ -12,6 +12,20 @@ from django.http import HttpRequest, HttpResponse
 from .http import forbidden
 
 
+def declared_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """``form.fields[name]`` as the field class ``kind``, for what a form sets at run time
+    (choices, a queryset, a label function) with its type known.
+
+    Raises:
+        TypeError: the form declares ``name`` with another field class (a programming
+            error, caught by the form's tests).
+    """
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}")
+    return field
+
+
 def apply_error(form: forms.Form, field: str | None, message: str) -> None:
     """Put a service's message on ``field`` when the form has it, else on the form."""
     form.add_error(field if field in form.fields else None, message)
@@ -38,7 +52,7 @@ def submit_form(
     try:
         return action(form.cleaned_data)
     except refusals as exc:
-        apply_error(form, getattr(exc, "field", None), exc.message)
+        apply_error(form, getattr(exc, "field", None), getattr(exc, "message", str(exc)))
     except PermissionDenied as exc:
         return forbidden(request, exc)
     return None

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from .audit import current_ip
@@ -106,10 +108,10 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                response = redirect_to_login(request.get_full_path())
+                to_login = redirect_to_login(request.get_full_path())
                 if request.headers.get("HX-Request") == "true":
-                    return HttpResponseClientRedirect(response.url)
-                return response
+                    return HttpResponseClientRedirect(to_login.url)
+                return to_login
             response = self.get_response(request)
             # The request that signed in starts the clock; token-authenticated API calls
             # carry no signed-in session and get none.
@@ -133,4 +135,58 @@ class NoStoreMiddleware:
             request.user.is_authenticated or response.has_header("Content-Disposition")
         ):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+class NulByteMiddleware:
+    """Refuse a NUL byte in the path or the query string before any view sees it.
+
+    PostgreSQL cannot hold NUL in text, so a ``%00`` reaching a query raised ``ValueError``
+    and answered 500 (issue 16.10, found by fuzzing). No object's key contains NUL, so a
+    path with one answers 404; a query value with one answers 400. API paths answer in
+    the API's error shape (core.api_errors), pages through the usual error pages.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path_info.startswith("/api/")
+        if "\x00" in request.path_info:
+            message = _("未找到该对象，或您无权查看。")
+            if api:
+                return JsonResponse(
+                    {"detail": message, "code": "not_found", "errors": {}}, status=404
+                )
+            raise Http404(message)
+        if any("\x00" in "".join([key, *values]) for key, values in request.GET.lists()):
+            message = _("查询参数中含有不可见的控制字符（NUL），请检查链接。")
+            if api:
+                return JsonResponse(
+                    {"detail": message, "code": "invalid", "errors": {}}, status=400
+                )
+            raise BadRequest(message)
+        return self.get_response(request)
+
+
+class HeadAsGetMiddleware:
+    """Answer ``HEAD`` like ``GET`` without the body (RFC 9110 9.3.2), as Django's class-based
+    views do, instead of the 405 that ``require_GET`` views gave (issue 16.14). The view
+    runs as for GET, so a page's status and headers are the same; ``Content-Length`` is the
+    GET body's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if isinstance(response, StreamingHttpResponse):
+            response.streaming_content = []
+        else:
+            response.headers.setdefault("Content-Length", str(len(response.content)))
+            response.content = b""
         return response

@@ -1,7 +1,8 @@
 """The start page and the health probe."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -24,3 +25,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     response = JsonResponse({"status": "ok"})
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """``/favicon.ico``, which browsers ask for on pages without an icon link (the Django
+    admin, a downloaded file's tab): a permanent redirect to the platform's SVG icon."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))

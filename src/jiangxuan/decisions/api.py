@@ -25,6 +25,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
@@ -90,7 +91,7 @@ class ApprovalListOut(Schema):
     )
 
 
-class CandidateOut(Schema):
+class DecisionCandidateOut(Schema):
     id: int
     name: str
     workplace_name: str
@@ -100,7 +101,7 @@ class CandidateOut(Schema):
 class AwardApprovalOut(Schema):
     award: str
     award_name: str
-    candidates: list[CandidateOut] = Field(description="审核通过的人选，按专家评审排序")
+    candidates: list[DecisionCandidateOut] = Field(description="审核通过的人选，按专家评审排序")
     lists: list[ApprovalListOut] = Field(description="名单各版本，新版本在前")
 
 
@@ -147,6 +148,30 @@ class PublishIn(Schema):
     issued_on: dt.date = Field(description="印发日期")
 
 
+class AuthoritySubmitIn(Schema):
+    submitted_on: dt.date = Field(description="报送日期")
+
+
+class AuthorityDecisionIn(Schema):
+    document_number: str = Field(min_length=1, max_length=60, description="审定机关的批复文号")
+    decided_on: dt.date = Field(description="审定日期")
+    removed: list[int] = Field(default_factory=list, description="审定未通过、撤出名单的推荐编号")
+    note: str = Field("", max_length=4000, description="审定意见")
+
+
+class AuthoritySubmissionOut(Schema):
+    id: int
+    authority: str = Field(description="审定机关")
+    submitted_on: dt.date
+    state: str
+    state_label: str
+    submitted_lists: list[int] = Field(description="报送的名单（版本编号）")
+    document_number: str
+    decided_on: dt.date | None
+    note: str
+    returned_lists: list[int] = Field(description="审定机关退回的名单（版本编号）")
+
+
 class CertificateOut(Schema):
     id: int
     number: str
@@ -187,7 +212,7 @@ class PublicDecisionOut(Schema):
 # --------------------------------------------------------------------------- fetching
 
 
-def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+def _campaign(request: ApiRequest, code: str, *, manage: bool = False) -> Campaign:
     campaign = selectors.campaign_by_code(code)
     allowed = selectors.can_manage if manage else selectors.can_view
     if campaign is None or not allowed(request.auth, campaign):
@@ -238,7 +263,7 @@ def _list_out(approval_list: ApprovalList) -> ApprovalListOut:
         award=approval_list.award.code,
         award_name=approval_list.award.name,
         version=approval_list.version,
-        state=approval_list.state,
+        state=ListState(approval_list.state),
         state_label=str(approval_list.get_state_display()),
         reason=approval_list.reason,
         created_by=approval_list.created_by.get_username(),
@@ -297,7 +322,7 @@ def _certificate_out(campaign: Campaign, certificate: Certificate) -> Certificat
     response={200: ApprovalOverviewOut, codes_4xx: ErrorOut},
     summary="审定概览",
 )
-def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOut:
+def get_approval_overview(request: ApiRequest, code: str) -> ApprovalOverviewOut:
     """各奖项的候选人（按专家评审排序）和名单各版本、审定会议，以及表彰决定（活动办公室和
     领导小组）。"""
     campaign = _campaign(request, code)
@@ -311,7 +336,9 @@ def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOu
                 award=row["award"].code,
                 award_name=row["award"].name,
                 candidates=[
-                    CandidateOut(id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank)
+                    DecisionCandidateOut(
+                        id=n.pk, name=n.name, workplace_name=n.workplace_name, rank=n.rank
+                    )
                     for n in row["candidates"]
                 ],
                 lists=[_list_out(lst) for lst in row["lists"]],
@@ -327,7 +354,7 @@ def get_approval_overview(request: HttpRequest, code: str) -> ApprovalOverviewOu
     response={200: list[ApprovalListOut], codes_4xx: ErrorOut},
     summary="名单各版本",
 )
-def list_approval_lists(request: HttpRequest, code: str) -> list[ApprovalListOut]:
+def list_approval_lists(request: ApiRequest, code: str) -> list[ApprovalListOut]:
     """本活动各奖项名单的全部版本（每个奖项新版本在前），含审定会议记录和修订理由。"""
     campaign = _campaign(request, code)
     return [_list_out(lst) for lst in selectors.lists_of(campaign)]
@@ -338,7 +365,7 @@ def list_approval_lists(request: HttpRequest, code: str) -> list[ApprovalListOut
     response={200: ApprovalListOut, codes_4xx: ErrorOut},
     summary="名单详情",
 )
-def get_approval_list(request: HttpRequest, code: str, list_id: int) -> ApprovalListOut:
+def get_approval_list(request: ApiRequest, code: str, list_id: int) -> ApprovalListOut:
     """一个名单版本：表彰人选、入围人选、状态和审定会议。"""
     return _list_out(_list(_campaign(request, code), list_id))
 
@@ -349,7 +376,7 @@ def get_approval_list(request: HttpRequest, code: str, list_id: int) -> Approval
     summary="提交拟表彰名单",
 )
 def propose_approval_list(
-    request: HttpRequest, code: str, award_code: str, payload: ListIn
+    request: ApiRequest, code: str, award_code: str, payload: ListIn
 ) -> Status:
     """活动办公室提交某奖项的拟表彰名单（第 1 版，待领导小组审定）；审定前可重新提交替换。
     名单已审定后答 409（请用修订）。"""
@@ -374,7 +401,7 @@ def propose_approval_list(
     summary="审定名单",
 )
 def approve_approval_list(
-    request: HttpRequest, code: str, list_id: int, payload: MeetingIn
+    request: ApiRequest, code: str, list_id: int, payload: MeetingIn
 ) -> ApprovalListOut:
     """记录领导小组审定会议（日期、出席成员、表决票数、决议）并锁定名单；赞成票须超过出席
     成员半数。已审定或已被取代的名单答 409。"""
@@ -399,9 +426,7 @@ def approve_approval_list(
     response={201: ApprovalListOut, codes_4xx: ErrorOut},
     summary="修订名单",
 )
-def revise_approval_list(
-    request: HttpRequest, code: str, list_id: int, payload: ReviseIn
-) -> Status:
+def revise_approval_list(request: ApiRequest, code: str, list_id: int, payload: ReviseIn) -> Status:
     """对已审定的名单生成新版本（须说明理由），待领导小组重新审定；原版本在新版本审定前
     仍有效。非已审定版本、已有待审定新版本或决定已发布时答 409。"""
     campaign = _campaign(request, code, manage=True)
@@ -419,6 +444,84 @@ def revise_approval_list(
     return Status(201, out)
 
 
+# --------------------------------------------------------------------------- authority
+
+
+def _submission_out(submission) -> AuthoritySubmissionOut:
+    return AuthoritySubmissionOut(
+        id=submission.pk,
+        authority=submission.authority,
+        submitted_on=submission.submitted_on,
+        state=submission.state,
+        state_label=str(submission.get_state_display()),
+        submitted_lists=sorted(lst.pk for lst in submission.submitted_lists.all()),
+        document_number=submission.document_number,
+        decided_on=submission.decided_on,
+        note=submission.note,
+        returned_lists=sorted(lst.pk for lst in submission.returned_lists.all()),
+    )
+
+
+def _submission(campaign: Campaign, submission_id: int):
+    submission = next(
+        (s for s in selectors.authority_submissions_of(campaign) if s.pk == submission_id), None
+    )
+    if submission is None:
+        raise not_found()
+    return submission
+
+
+@router.get(
+    "/campaigns/{code}/authority-submissions",
+    response={200: list[AuthoritySubmissionOut], codes_4xx: ErrorOut},
+    summary="上级审定",
+)
+def list_authority_submissions(request: ApiRequest, code: str) -> list[AuthoritySubmissionOut]:
+    """报送审定机关的名单及审定结果（活动办公室和领导小组），新的在前。"""
+    campaign = _campaign(request, code)
+    return [_submission_out(s) for s in selectors.authority_submissions_of(campaign)]
+
+
+@router.post(
+    "/campaigns/{code}/authority-submissions",
+    response={201: AuthoritySubmissionOut, codes_4xx: ErrorOut},
+    summary="报送上级审定",
+)
+def submit_to_authority(request: ApiRequest, code: str, payload: AuthoritySubmitIn) -> Status:
+    """把各奖项已审定（锁定）的名单报送活动规范规定的审定机关（如 省委、省政府）。规范
+    未规定审定机关、前序环节未完成或已有待审定的报送时答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    with _service_errors():
+        submission = services.submit_to_authority(
+            campaign, submitted_on=payload.submitted_on, actor=request.auth
+        )
+    return Status(201, _submission_out(_submission(campaign, submission.pk)))
+
+
+@router.post(
+    "/campaigns/{code}/authority-submissions/{submission_id}/decision",
+    response={200: AuthoritySubmissionOut, codes_4xx: ErrorOut},
+    summary="录入上级审定结果",
+)
+def record_authority_decision(
+    request: ApiRequest, code: str, submission_id: int, payload: AuthorityDecisionIn
+) -> AuthoritySubmissionOut:
+    """录入审定机关的批复文号、日期和退回的名单；审定未通过的人选撤出名单（生成新版本）。
+    已录入的答 409。"""
+    campaign = _campaign(request, code, manage=True)
+    submission = _submission(campaign, submission_id)
+    with _service_errors():
+        services.record_authority_decision(
+            submission,
+            document_number=payload.document_number,
+            decided_on=payload.decided_on,
+            removed=payload.removed,
+            note=payload.note,
+            actor=request.auth,
+        )
+    return _submission_out(_submission(campaign, submission_id))
+
+
 # --------------------------------------------------------------------------- decision
 
 
@@ -427,7 +530,7 @@ def revise_approval_list(
     response={200: DecisionOut, codes_4xx: ErrorOut},
     summary="表彰决定",
 )
-def get_decision(request: HttpRequest, code: str) -> DecisionOut:
+def get_decision(request: ApiRequest, code: str) -> DecisionOut:
     """本活动的表彰决定（活动办公室和领导小组）。"""
     decision = selectors.decision_of(_campaign(request, code))
     if decision is None:
@@ -440,7 +543,7 @@ def get_decision(request: HttpRequest, code: str) -> DecisionOut:
     response={201: DecisionOut, codes_4xx: ErrorOut},
     summary="发布表彰决定",
 )
-def publish_decision(request: HttpRequest, code: str, payload: PublishIn) -> Status:
+def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Status:
     """发布表彰决定并为每位表彰人选编号证书；须每个奖项都有审定名单，规定社会公示的须已
     公示无异议。已发布答 409。"""
     campaign = _campaign(request, code, manage=True)
@@ -461,7 +564,7 @@ def publish_decision(request: HttpRequest, code: str, payload: PublishIn) -> Sta
     response={200: None, codes_4xx: ErrorOut},
     summary="下载表彰决定",
 )
-def download_decision(request: HttpRequest, code: str, file_format: str) -> HttpResponse:
+def download_decision(request: ApiRequest, code: str, file_format: str) -> HttpResponse:
     """已发布的表彰决定文件：file_format 为 docx 或 pdf（活动办公室和领导小组）。"""
     decision = _published(_campaign(request, code))
     if file_format not in DOCUMENT_TYPES:
@@ -479,7 +582,7 @@ def download_decision(request: HttpRequest, code: str, file_format: str) -> Http
     response={200: list[CertificateOut], codes_4xx: ErrorOut},
     summary="证书列表",
 )
-def list_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+def list_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     """已编号的证书，按奖项和排序（活动办公室）。"""
     campaign = _campaign(request, code, manage=True)
     decision = _published(campaign)
@@ -491,7 +594,7 @@ def list_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
     response={200: list[CertificateOut], codes_4xx: ErrorOut},
     summary="编号证书",
 )
-def issue_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
+def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     """为表彰人选编号证书（发布决定时已自动编号；重复调用保留已有编号）。"""
     campaign = _campaign(request, code, manage=True)
     decision = selectors.decision_of(campaign)
@@ -507,7 +610,7 @@ def issue_certificates(request: HttpRequest, code: str) -> list[CertificateOut]:
     response={200: None, codes_4xx: ErrorOut},
     summary="批量下载证书",
 )
-def download_certificates(request: HttpRequest, code: str) -> HttpResponse:
+def download_certificates(request: ApiRequest, code: str) -> HttpResponse:
     """全部证书 PDF 打包为一个 ZIP（活动办公室）。"""
     decision = _published(_campaign(request, code, manage=True))
     return _download(
@@ -520,7 +623,7 @@ def download_certificates(request: HttpRequest, code: str) -> HttpResponse:
     response={200: None, codes_4xx: ErrorOut},
     summary="下载证书",
 )
-def download_certificate(request: HttpRequest, code: str, certificate_id: int) -> HttpResponse:
+def download_certificate(request: ApiRequest, code: str, certificate_id: int) -> HttpResponse:
     """一张证书的 PDF（活动办公室）。"""
     decision = _published(_campaign(request, code, manage=True))
     certificate = selectors.certificates_of(decision).filter(pk=certificate_id).first()
@@ -538,7 +641,7 @@ def download_certificate(request: HttpRequest, code: str, certificate_id: int) -
     response={200: None, codes_4xx: ErrorOut},
     summary="下载奖金发放表",
 )
-def download_payment_sheet(request: HttpRequest, code: str) -> HttpResponse:
+def download_payment_sheet(request: ApiRequest, code: str) -> HttpResponse:
     """奖金发放表（Excel）：财务人员看到完整银行账号（记入审计），活动办公室看到脱敏账号；
     其他人答 404。"""
     campaign = selectors.campaign_by_code(code)
@@ -572,7 +675,7 @@ def _people(entries: list[ApprovalEntry]) -> list[PublicPersonOut]:
 def get_public_decision(request: HttpRequest, decision_id: int) -> PublicDecisionOut:
     """已发布的表彰决定，公开：只含各奖项表彰和入围人选的姓名、性别和工作单位。"""
     decision = selectors.published_decision(decision_id)
-    if decision is None:
+    if decision is None or decision.published_at is None:
         raise ApiError(404, _("没有找到该表彰决定。"), code="not_found")
     return PublicDecisionOut(
         id=decision.pk,

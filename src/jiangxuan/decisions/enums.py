@@ -17,3 +17,11 @@ class Outcome(models.TextChoices):
 
     AWARDEE = "awardee", _("表彰")
     FINALIST = "finalist", _("入围")
+
+
+class AuthorityState(models.TextChoices):
+    """A submission of the locked lists to the approving authority (seed 000 四6; seed 001
+    三(一)6; seed 003 二(二)5)."""
+
+    SUBMITTED = "submitted", _("已报送待审定")
+    DECIDED = "decided", _("已审定")

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.core.models import BaseModel
-from jiangxuan.decisions.enums import ListState, Outcome
+from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 
 
 class ApprovalList(BaseModel):
@@ -23,6 +23,10 @@ class ApprovalList(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    #: Not stored: the proposal's warnings (Chinese) that the service that proposed or
+    #: revised this list hands to its caller (decisions.services).
+    warnings: list[str]
 
     class Meta:
         verbose_name = _("审定名单")
@@ -83,6 +87,43 @@ class ApprovalMeeting(BaseModel):
     class Meta:
         verbose_name = _("审定会议")
         verbose_name_plural = _("审定会议")
+
+
+class AuthoritySubmission(BaseModel):
+    """The locked lists submitted to the approving authority the specification names
+    (``decision.approval``), and the authority's recorded decision: its document number,
+    its date and the lists it returned (issue 13; seed 000 四6: 提请省委、省政府审定; seed 001
+    三(一)6: 报市委组织部人才办进行审定; seed 003 二(二)5: 报市政府审定)."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="authority_submissions"
+    )
+    authority = models.CharField(_("审定机关"), max_length=200)
+    submitted_on = models.DateField(_("报送日期"))
+    submitted_lists = models.ManyToManyField(ApprovalList, related_name="authority_submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("状态"), max_length=20, choices=AuthorityState.choices, default=AuthorityState.SUBMITTED
+    )
+    document_number = models.CharField(_("批复文号"), max_length=60, blank=True)
+    decided_on = models.DateField(_("审定日期"), null=True, blank=True)
+    note = models.TextField(_("审定意见"), blank=True)
+    returned_lists = models.ManyToManyField(
+        ApprovalList, related_name="authority_returns", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("上级审定")
+        verbose_name_plural = _("上级审定")
+        ordering = ["campaign", "-submitted_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.authority} {self.submitted_on}"
 
 
 class CommendationDecision(BaseModel):

@@ -1,22 +1,32 @@
 """Files of the decision: the decision document (DOCX/PDF), certificates (PDF, ZIP) and
 the prize payment sheet (XLSX)."""
 
+import base64
 import io
 import zipfile
 from functools import cache
 
+import qrcode
+import qrcode.constants
+import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
-from xlsxwriter import Workbook
 
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.spreadsheets import new_workbook
+from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.models import Certificate, CommendationDecision
-from jiangxuan.decisions.selectors import certificates_of, decision_sections
+from jiangxuan.decisions.selectors import certificate_token, certificates_of
 
 
 @cache
@@ -39,67 +49,216 @@ def workplace_of(nomination) -> str:
     return nomination.workplace_name or (nomination.workplace.name if nomination.workplace else "")
 
 
-def date_cn(value) -> str:
-    """``2022年5月1日``."""
-    return f"{value.year}年{value.month}月{value.day}日"
+#: Fonts GB/T 9704-2012 names, as Word documents name them (Chinese offices have them);
+#: the PDF embeds open substitutes (docs/user/documents.md).
+MARK_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+KAI_FONT = "楷体_GB2312"
+NUMBER_FONT = "宋体"
+RED = RGBColor(0xE6, 0x00, 0x00)
+#: 3号 = 16 pt; 22 lines in the 225 mm text block (GB/T 9704 5.2.2).
+BODY_PT = 16
+LINE_PT = 28.95
+
+
+def _run_font(run, name: str, size: float, *, bold: bool = False, color=None) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    # Word picks the CJK font from w:eastAsia, not from the Latin font name.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _line(container, text: str, *, font=BODY_FONT, size=BODY_PT, align=None, indent=0.0,
+          right_indent=0.0, bold=False, color=None, space_before=0.0):  # fmt: skip
+    paragraph = container.add_paragraph()
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PT if size <= BODY_PT else size * 1.4)
+    fmt.space_before, fmt.space_after = Pt(space_before), Pt(0)
+    if indent:
+        fmt.first_line_indent = Pt(indent * size)
+    if right_indent:
+        fmt.right_indent = Pt(right_indent * size)
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        _run_font(paragraph.add_run(text), font, size, bold=bold, color=color)
+    return paragraph
+
+
+def _border(paragraph, side: str, *, color: str = "000000", size: int = 8) -> None:
+    """A line on one side of a paragraph (w:pBdr; ``size`` in eighths of a point)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        p_pr.append(borders)
+    edge = OxmlElement(f"w:{side}")
+    for key, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", color)):
+        edge.set(qn(f"w:{key}"), value)
+    borders.append(edge)
+
+
+def _page_number(footer, align) -> None:
+    """ "— N —" in 4号 宋体 (GB/T 9704 7.5: odd pages right, even pages left)."""
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = align
+    _run_font(paragraph.add_run("— "), NUMBER_FONT, 14)
+    run = paragraph.add_run()
+    _run_font(run, NUMBER_FONT, 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+    _run_font(paragraph.add_run(" —"), NUMBER_FONT, 14)
 
 
 def render_decision_docx(decision: CommendationDecision) -> bytes:
-    """The decision document as DOCX: title, 文号, awardees by award with workplace,
-    finalists, issuer and date."""
-    doc = Document()
-    heading = doc.add_heading(decision.title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    number = doc.add_paragraph(decision.number)
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for section in decision_sections(decision):
-        doc.add_heading(f"{section['award'].name}（{len(section['awardees'])}名）", level=2)
-        for entry in section["awardees"]:
-            doc.add_paragraph(f"{entry.nomination.name}　{workplace_of(entry.nomination)}")
-        if section["finalists"]:
-            doc.add_heading(section["finalist_award"], level=2)
-            for entry in section["finalists"]:
-                doc.add_paragraph(f"{entry.nomination.name}　{workplace_of(entry.nomination)}")
-    for line in (decision.issuer, date_cn(decision.issued_on)):
-        doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    """The decision as a 公文 in DOCX (GB/T 9704-2012): A4, margins 37/35/28/26 mm, red
+    发文机关标志 and separator, 发文字号, 标题, 主送机关, 正文 in 仿宋 3号 with award headings in
+    黑体, 附件说明, 署名 and 成文日期 (room for the seal over them), 版记, page numbers "— 1 —".
+    """
+    doc = build_decision(decision)
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for name in doc.mark[:-1]:
+        _line(document, name, font=MARK_FONT, size=26, align=center, color=RED)
+    last = doc.mark[-1] if doc.mark else ""
+    _line(document, _("%(name)s文件") % {"name": last}, font=MARK_FONT, size=26, align=center,
+          color=RED)  # fmt: skip
+    _line(document, "")
+    number = _line(document, doc.number, align=center, space_before=BODY_PT)
+    _border(number, "bottom", color="E60000", size=18)
+    _line(document, "")
+    _line(document, doc.title, font=MARK_FONT, size=22, align=center, space_before=BODY_PT)
+    _line(document, "")
+    if doc.addressees:
+        _line(document, doc.addressees)
+    for block in doc.body:
+        if isinstance(block, str):
+            _line(document, block, indent=2)
+            continue
+        for award in block:
+            _line(document, award.heading, font=HEADING_FONT, indent=2)
+            for name, unit in award.lines:
+                _line(document, f"{name}　{unit}", indent=2)
+    if doc.attachments:
+        _line(document, "")
+        for i in range(len(doc.attachments)):
+            _line(document, doc.attachment_line(i), indent=2)
+    for _i in range(3):
+        _line(document, "")  # room for the seal (印章 下压署名和成文日期)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    _line(document, doc.issuer, align=right, right_indent=4)
+    _line(document, doc.date, align=right, right_indent=4)
+    _line(document, "")
+    # 版记: 抄送 and 印发 between lines (first and last thicker).
+    if doc.cc:
+        cc = _line(document, _("抄送：%(cc)s") % {"cc": doc.cc}, size=14, indent=1)
+        _border(cc, "top", size=8)
+        _border(cc, "bottom", size=4)
+    printed = _line(document, f"{doc.printer}\t{doc.printed_on}", size=14, indent=1)
+    printed.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+    if not doc.cc:
+        _border(printed, "top", size=8)
+    _border(printed, "bottom", size=8)
     out = io.BytesIO()
-    doc.save(out)
+    document.save(out)
     return out.getvalue()
 
 
+def decision_context(doc) -> dict:
+    """Template context of a decision document: ``doc``, its body as ``blocks`` of
+    ("para", text) or ("list", [AwardList]), and the ``attachment_lines``."""
+    return {
+        "doc": doc,
+        "blocks": [("para", b) if isinstance(b, str) else ("list", b) for b in doc.body],
+        "attachment_lines": [doc.attachment_line(i) for i in range(len(doc.attachments))],
+    }
+
+
 def render_decision_pdf(decision: CommendationDecision) -> bytes:
-    """The decision document as PDF (WeasyPrint, A4 portrait)."""
-    html = render_to_string(
-        "decisions/decision_pdf.html",
-        {
-            "decision": decision,
-            "sections": decision_sections(decision),
-            "issued_on": date_cn(decision.issued_on),
-        },
-    )
-    css = (
-        "@page { size: A4; margin: 25mm; } "
-        f"body {{ font-family: {settings.JX_PDF_FONT_FAMILY}; }}"
+    """The decision as a 公文 in PDF (WeasyPrint, A4, GB/T 9704-2012 layout), the same
+    text as :func:`render_decision_docx`, fonts embedded (open substitutes:
+    docs/user/documents.md)."""
+    doc = build_decision(decision)
+    html = render_to_string("decisions/decision_pdf.html", decision_context(doc))
+    css = render_to_string(
+        "decisions/decision_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
     return _pdf(html, css)
 
 
-def render_certificate_pdf(certificate: Certificate) -> bytes:
-    """One certificate as PDF (A4 landscape): name, award, campaign, number, issuer, date."""
-    decision = certificate.decision
-    html = render_to_string(
-        "decisions/certificate_pdf.html",
-        {
-            "certificate": certificate,
-            "decision": decision,
-            "campaign": decision.campaign,
-            "issued_on": date_cn(decision.issued_on),
-        },
+def verification_url(certificate: Certificate) -> str:
+    """The public page that confirms ``certificate`` (its QR code): absolute with
+    ``settings.JX_SITE_URL``, else the site-relative path."""
+    path = reverse("decisions:laureate", args=[certificate_token(certificate)])
+    return settings.JX_SITE_URL.rstrip("/") + path
+
+
+def qr_data_uri(text: str) -> str:
+    """``text`` as a QR code, an SVG data: URI (qrcode, error correction M)."""
+    image = qrcode.make(
+        text,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=1,
     )
-    css = (
-        "@page { size: A4 landscape; margin: 20mm; } "
-        f"body {{ font-family: {settings.JX_PDF_FONT_FAMILY}; text-align: center; }} "
-        ".name { font-size: 32pt; margin-top: 30mm; } .award { font-size: 26pt; }"
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def certificate_context(certificate: Certificate) -> dict:
+    """What the certificate prints, from the spec's ``certificate`` (heading, text with
+    ``{name}`` ``{award}`` ``{campaign}``, signers) and the decision."""
+    decision = certificate.decision
+    spec = decision.campaign.specification
+    rule = spec.certificate
+    values = {
+        "name": certificate.nomination.name,
+        "award": certificate.award.name,
+        "campaign": spec.title,
+    }
+    lines = rule.text.format_map(values).splitlines()
+    url = verification_url(certificate)
+    return {
+        "heading": rule.heading,
+        "lines": lines,
+        "name": values["name"],
+        "award": values["award"],
+        "signers": rule.signers or [o.name for o in spec.organizers],
+        "date": chinese_date(decision.issued_on),
+        "number": certificate.number,
+        "qr": qr_data_uri(url),
+    }
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """One certificate as PDF (A4 landscape): a bordered 荣誉证书 with the awardee, the
+    award's title in large type, the organizers, the date in Chinese numerals, the seal's
+    place, the number in the campaign's scheme and a QR code of the public verification
+    page."""
+    html = render_to_string("decisions/certificate_pdf.html", certificate_context(certificate))
+    css = render_to_string(
+        "decisions/certificate_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
     return _pdf(html, css)
 
@@ -117,7 +276,7 @@ def payment_sheet_xlsx(decision: CommendationDecision, *, unmasked: bool) -> byt
     """The prize payment sheet: number, name, award, amount, workplace, bank account
     (masked unless ``unmasked``, which only finance gets)."""
     out = io.BytesIO()
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet("奖金发放表")
     header = ["证书编号", "姓名", "奖项", "奖金（元）", "工作单位", "银行账号"]
     sheet.write_row(0, 0, header)

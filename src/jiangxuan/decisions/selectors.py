@@ -1,15 +1,17 @@
 """Read access for the decisions domain: lists, decisions, certificates, who may see them."""
 
+from django.core import signing
 from django.db.models import QuerySet
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
-from jiangxuan.decisions.enums import Outcome
+from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
     ApprovalList,
+    AuthoritySubmission,
     Certificate,
     CommendationDecision,
 )
@@ -142,3 +144,78 @@ def award_overview(campaign: Campaign) -> list[dict]:
         }
         for award in campaign.awards.all()
     ]
+
+
+CERTIFICATE_SALT = "jiangxuan.decisions.certificate"
+
+
+def certificate_token(certificate: Certificate) -> str:
+    """The signed token of a certificate's public verification page (its QR code): it
+    names the certificate without letting anyone walk the ids."""
+    return signing.dumps(certificate.pk, salt=CERTIFICATE_SALT)
+
+
+def certificate_by_token(token: str) -> Certificate | None:
+    """The certificate of a published decision that ``token`` names, else None (a forged
+    or garbled token included)."""
+    try:
+        pk = signing.loads(token, salt=CERTIFICATE_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Certificate.objects.filter(pk=pk, decision__published_at__isnull=False)
+        .select_related("decision__campaign", "nomination__workplace", "award")
+        .first()
+    )
+
+
+# --------------------------------------------------------------------------- step probes
+
+
+def approval_step_done(campaign: Campaign, key: str) -> bool:
+    """The leading group's approval is done when every award has an approved list."""
+    award_ids = set(campaign.awards.values_list("pk", flat=True))
+    approved = set(
+        ApprovalList.objects.filter(campaign=campaign, state=ListState.APPROVED).values_list(
+            "award_id", flat=True
+        )
+    )
+    return bool(award_ids) and award_ids <= approved
+
+
+def authority_step_done(campaign: Campaign, key: str) -> bool:
+    """The authority's approval is done when every award's current approved list is one
+    the authority returned with a recorded decision (seed 000 四6; seed 001 三(一)6; seed
+    003 二(二)5). A specification that names no authority (``decision.approval``) leaves
+    the step untracked (done)."""
+    if campaign.specification.decision.approval is None:
+        return True
+    if not approval_step_done(campaign, key):
+        return False
+    current = set(
+        ApprovalList.objects.filter(campaign=campaign, state=ListState.APPROVED).values_list(
+            "pk", flat=True
+        )
+    )
+    returned = set(
+        AuthoritySubmission.objects.filter(
+            campaign=campaign, state=AuthorityState.DECIDED
+        ).values_list("returned_lists", flat=True)
+    )
+    return current <= returned
+
+
+def decision_step_done(campaign: Campaign, key: str) -> bool:
+    """The decision step is done when the commendation decision is published."""
+    return CommendationDecision.objects.filter(
+        campaign=campaign, published_at__isnull=False
+    ).exists()
+
+
+def authority_submissions_of(campaign: Campaign) -> list[AuthoritySubmission]:
+    """The campaign's submissions to the approving authority, newest first."""
+    return list(
+        AuthoritySubmission.objects.filter(campaign=campaign)
+        .prefetch_related("submitted_lists__award", "returned_lists__award")
+        .order_by("-submitted_on", "-id")
+    )

@@ -1,4 +1,4 @@
-"""Final approval, the commendation decision, laureates and certificates (issue 4).
+"""Final approval, the commendation decision, past awardees and certificates (issue 4).
 
 Sources: the leading group approves the list (seed 000 四6; seed 001 三(一)7; seed 002 四(六);
 seed 003 二(二)6; seed 004 三(五)); finalists (入围奖, seed 002 六); previous winners are
@@ -16,13 +16,17 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import StepKind
-from jiangxuan.campaigns.models import Award, Campaign, Laureate
+from jiangxuan.campaigns.lifecycle import mark_decided
+from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step, first_approval_key, planned_steps
+from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
-from jiangxuan.decisions.enums import ListState, Outcome
+from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
     ApprovalList,
     ApprovalMeeting,
+    AuthoritySubmission,
     Certificate,
     CommendationDecision,
 )
@@ -40,6 +44,21 @@ from jiangxuan.notices.selectors import stages_of
 class DecisionError(ValidationError):
     """A step of the final approval or the decision is not allowed; ``code`` is
     "conflict" when the list's or the decision's state forbids it (the API's 409)."""
+
+
+def _in_order(campaign: Campaign, key: str | None, on: dt.date | None = None) -> None:
+    """Refuse a step the specification puts after one not done yet, or a date outside
+    its phase (campaigns.steps; issue 13)."""
+    if key is None:
+        return
+    try:
+        check_step(campaign, key, on=on)
+    except StepOutOfOrder as exc:
+        raise DecisionError(exc.message, code="conflict") from exc
+
+
+def _has_step(campaign: Campaign, kind: str) -> bool:
+    return any(p.step.kind == kind for p in planned_steps(campaign.specification))
 
 
 def _validate_entries(
@@ -159,11 +178,16 @@ def propose_list(
             award (seed 002 六). All must be the award's and approved by the review chain.
     Returns:
         The draft list; ``.warnings`` lists soft problems (fewer awardees than ``count``).
+    Proposing the list starts the first approval step of the specification, so every
+    step before it must be done (seed 003 二(二)5: the proposal weighs the vote, the
+    experts and the departments' opinions; campaigns.steps).
+
     Raises:
         DecisionError: a list exists already (use ``revise_list``), an id is not the
-            award's or not approved, a nominee's site inspection failed, or more
-            awardees than a maximum ``count``.
+            award's or not approved, a nominee's site inspection failed, more awardees
+            than a maximum ``count``, or an earlier step not done (``conflict``).
     """
+    _in_order(campaign, first_approval_key(campaign.specification))
     if ApprovalList.objects.filter(award=award).exclude(state=ListState.DRAFT).exists():
         raise DecisionError(_("该奖项名单已审定，修改须生成新版本。"), code="conflict")
     draft = ApprovalList.objects.filter(award=award, state=ListState.DRAFT).first()
@@ -236,11 +260,17 @@ def approve_list(
     """Record the leading group's meeting and approve (lock) the list.
 
     More than half of the members present must vote for. Approving version N+1
-    supersedes the approved earlier version.
+    supersedes the approved earlier version. Where the specification has a leading
+    group's approval step, the meeting is that step: ``held_on`` must lie in its phase
+    (seed 004 三(四): 审定公示阶段 11月1日—11月20日).
     Raises:
-        DecisionError: the list is not a draft, votes exceed those present, or no majority.
+        DecisionError: the list is not a draft, votes exceed those present, no majority,
+            or the step is out of order or out of its phase (``conflict``).
     """
     ensure_editable(approval_list)
+    campaign = approval_list.campaign
+    if _has_step(campaign, StepKind.LEADING_GROUP_APPROVAL):
+        _in_order(campaign, StepKind.LEADING_GROUP_APPROVAL, on=held_on)
     present = [name.strip() for name in present if name.strip()]
     if not present:
         raise DecisionError(_("请填写出席成员。"))
@@ -309,22 +339,257 @@ def revise_list(
     )
 
 
+@transaction.atomic
+def withdraw_nominee(nomination: Nomination, reason: str, actor: User) -> list[str]:
+    """Take a nominee stopped after approval off the lists (issue 13; seed 003 二(二)2
+    背景审查, seed 000 四1, seed 001 三(二)4): off a draft list; off an approved list by a
+    new approved version without them (``reason`` recorded, superseding it, the published
+    decision and the authority's return following it); and off the registry of past awardees
+    when the decision had made them one. Audited; the clerks and the office are told
+    (``core.events.nominee_withdrawn``). Provided to ``nominations.withdrawal``.
+
+    Returns:
+        What changed, in Chinese (empty when the nominee was on no list).
+    """
+    changes = []
+    lists = (
+        ApprovalList.objects.filter(entries__nomination=nomination)
+        .exclude(state=ListState.SUPERSEDED)
+        .select_related("award")
+        .distinct()
+    )
+    for lst in lists:
+        if lst.state == ListState.DRAFT:
+            lst.entries.filter(nomination=nomination).delete()
+            for outcome in Outcome.values:
+                for rank, entry in enumerate(
+                    lst.entries.filter(outcome=outcome).order_by("rank"), start=1
+                ):
+                    if entry.rank != rank:
+                        entry.rank = rank
+                        entry.save(update_fields=["rank"])
+            record_audit(
+                actor=actor,
+                action="decision.list.withdraw",
+                obj=lst,
+                after={"nomination": nomination.pk, "reason": reason},
+            )
+            changes.append(_("已从“%(award)s”待审定名单中撤下。") % {"award": lst.award.name})
+        else:
+            new = _returned_version(lst, {nomination.pk}, reason=reason, actor=actor)
+            changes.append(
+                _("已从“%(award)s”审定名单中撤下（生成第%(v)d版）。")
+                % {"award": lst.award.name, "v": new.version}
+            )
+    removed, _counts = PastAwardee.objects.filter(
+        campaign=nomination.campaign, id_index=nomination.id_index, series=nomination.award.series
+    ).delete()
+    if removed:
+        changes.append(_("已从历届获得者名录中删除。"))
+    if changes:
+        record_audit(
+            actor=actor,
+            action="decision.nominee_withdrawn",
+            obj=nomination,
+            after={"reason": reason, "changes": changes},
+        )
+        events.nominee_withdrawn.send(
+            sender=Nomination, nomination=nomination, reason=reason, changes=changes
+        )
+    return changes
+
+
 def issuer_of(campaign: Campaign) -> str:
-    """The issuing bodies of the campaign's notice, joined (主办单位)."""
-    return "、".join(o.name for o in campaign.specification.organizers)
+    """In whose name the decision is issued: the specification's ``decision.issuer``
+    (seed 000 五: 以省委、省政府名义; seed 003 三: 由市政府发文公布), else the issuing bodies
+    of the campaign's notice, joined (主办单位)."""
+    spec = campaign.specification
+    return spec.decision.issuer or "、".join(o.name for o in spec.organizers)
+
+
+@transaction.atomic
+def submit_to_authority(
+    campaign: Campaign, *, submitted_on: dt.date, actor: User
+) -> AuthoritySubmission:
+    """Submit every award's locked (approved) list to the approving authority the
+    specification names (``decision.approval``; seed 000 四6, seed 001 三(一)6, seed 003
+    二(二)5). Starting the authority's step, it needs the steps before it done.
+
+    Raises:
+        DecisionError: the specification names no authority, an award has no approved
+            list, a submission is still waiting for the authority's decision, or an
+            earlier step is not done / the date is outside the step's phase
+            (``conflict``).
+    """
+    approval = campaign.specification.decision.approval
+    if approval is None:
+        raise DecisionError(_("本活动的通知未规定上级审定。"), code="conflict")
+    _in_order(campaign, StepKind.GOVERNMENT_APPROVAL, on=submitted_on)
+    if AuthoritySubmission.objects.filter(
+        campaign=campaign, state=AuthorityState.SUBMITTED
+    ).exists():
+        raise DecisionError(
+            _("已报送%(a)s，尚待审定。") % {"a": approval.authority}, code="conflict"
+        )
+    lists = []
+    for award in campaign.awards.order_by("position"):
+        approved = ApprovalList.objects.filter(award=award, state=ListState.APPROVED).first()
+        if approved is None:
+            raise DecisionError(_("奖项“%(award)s”尚无审定名单。") % {"award": award.name})
+        lists.append(approved)
+    submission = AuthoritySubmission.objects.create(
+        campaign=campaign,
+        authority=approval.authority,
+        submitted_on=submitted_on,
+        submitted_by=actor,
+    )
+    submission.submitted_lists.set(lists)
+    record_audit(
+        actor=actor,
+        action="decision.authority.submit",
+        obj=submission,
+        after={
+            "authority": approval.authority,
+            "submitted_on": submitted_on,
+            "lists": [lst.pk for lst in lists],
+        },
+    )
+    return submission
+
+
+@transaction.atomic
+def record_authority_decision(
+    submission: AuthoritySubmission,
+    *,
+    document_number: str,
+    decided_on: dt.date,
+    actor: User,
+    removed: Sequence[int] = (),
+    note: str = "",
+) -> AuthoritySubmission:
+    """Record the authority's decision on a submission: its document number and date,
+    and the list it returns. Nominees the authority struck (``removed``, nomination ids)
+    leave the list: each list they were on gets a new approved version without them,
+    with the authority's document as the reason, superseding the submitted one.
+
+    Raises:
+        DecisionError: the submission is decided already (``conflict``), no document
+            number, a date before the submission, or a removed id that is not an
+            awardee of the submitted lists.
+    """
+    locked = AuthoritySubmission.objects.select_for_update().get(pk=submission.pk)
+    if locked.state != AuthorityState.SUBMITTED:
+        raise DecisionError(_("该报送已录入审定结果。"), code="conflict")
+    number = (document_number or "").strip()
+    if not number:
+        raise DecisionError(_("请填写审定机关的批复文号。"))
+    if decided_on < locked.submitted_on:
+        raise DecisionError(_("审定日期不能早于报送日期。"))
+    lists = list(locked.submitted_lists.select_related("award"))
+    if any(lst.state != ListState.APPROVED for lst in lists):
+        raise DecisionError(_("报送后名单已有新版本，请重新报送。"), code="conflict")
+    struck = set(removed)
+    on_lists = {
+        e.nomination_id: e.approval_list_id
+        for lst in lists
+        for e in lst.entries.filter(outcome=Outcome.AWARDEE)
+    }
+    unknown = struck - set(on_lists)
+    if unknown:
+        raise DecisionError(_("审定未通过的人选须在报送的名单中。"))
+    returned = []
+    reason = _("%(authority)s审定（%(number)s）") % {
+        "authority": locked.authority,
+        "number": number,
+    }
+    for lst in lists:
+        if not any(on_lists[pk] == lst.pk for pk in struck):
+            returned.append(lst)
+            continue
+        returned.append(_returned_version(lst, struck, reason=reason, actor=actor))
+    locked.state = AuthorityState.DECIDED
+    locked.document_number = number
+    locked.decided_on = decided_on
+    locked.note = (note or "").strip()
+    locked.recorded_by = actor
+    locked.save()
+    locked.returned_lists.set(returned)
+    record_audit(
+        actor=actor,
+        action="decision.authority.decide",
+        obj=locked,
+        before={"state": AuthorityState.SUBMITTED},
+        after={
+            "state": AuthorityState.DECIDED,
+            "number": number,
+            "decided_on": decided_on,
+            "removed": sorted(struck),
+            "returned": [lst.pk for lst in returned],
+        },
+    )
+    return locked
+
+
+def _returned_version(
+    approved: ApprovalList, struck: set[int], *, reason: str, actor: User
+) -> ApprovalList:
+    """Version N+1 of ``approved`` without the ``struck`` nominees, approved at once (the
+    authority's decision, or a withdrawal the notice orders, is the approval) and
+    superseding it; a published decision and an authority's return follow the new one."""
+    entries = list(approved.entries.order_by("outcome", "rank"))
+    new = ApprovalList.objects.create(
+        campaign=approved.campaign,
+        award=approved.award,
+        version=approved.version + 1,
+        state=ListState.APPROVED,
+        reason=reason,
+        created_by=actor,
+    )
+    kept = [e for e in entries if e.nomination_id not in struck]
+    ranks: dict[str, int] = {}
+    rows = []
+    for e in kept:
+        ranks[e.outcome] = ranks.get(e.outcome, 0) + 1
+        rows.append(
+            ApprovalEntry(
+                approval_list=new,
+                nomination_id=e.nomination_id,
+                rank=ranks[e.outcome],
+                outcome=e.outcome,
+            )
+        )
+    ApprovalEntry.objects.bulk_create(rows)
+    approved.state = ListState.SUPERSEDED
+    approved.save(update_fields=["state", "updated_at"])
+    for decision in approved.decisions.all():
+        decision.approval_lists.remove(approved)
+        decision.approval_lists.add(new)
+    for submission in approved.authority_returns.all():
+        submission.returned_lists.add(new)
+    record_audit(
+        actor=actor,
+        action="decision.list.returned",
+        obj=new,
+        after={"version": new.version, "reason": reason, "removed": sorted(struck)},
+    )
+    return new
 
 
 @transaction.atomic
 def publish_decision(
     campaign: Campaign, *, number: str, title: str, issued_on: dt.date, actor: User
 ) -> CommendationDecision:
-    """Publish the commendation decision and write the laureate registry.
+    """Publish the commendation decision and write the registry of past awardees.
 
-    Requires an approved list for every award. Each awardee becomes a ``Laureate`` of the
-    award's series (idempotent), which the next edition's ``not_previous_winner`` rule reads
-    (seed 000 二; seed 001 一(一); seed 003 一(一)).
+    Requires an approved list for every award and every step the specification puts
+    before the decision done (the authority's approval, the social notices; issue 13),
+    with ``issued_on`` in the decision step's phase. The decision is issued in the name
+    :func:`issuer_of` gives. Each awardee becomes a ``PastAwardee`` of the award's series
+    (idempotent), which the next edition's ``not_previous_awardee`` rule reads (seed 000
+    二; seed 001 一(一); seed 003 一(一)).
     Raises:
-        DecisionError: an award has no approved list, or the decision is published already.
+        DecisionError: an award has no approved list, the decision is published already,
+            or an earlier step is not done / the date is outside the phase (``conflict``).
     """
     existing = CommendationDecision.objects.filter(campaign=campaign).first()
     if existing is not None and existing.published_at:
@@ -336,6 +601,8 @@ def publish_decision(
             raise DecisionError(_("奖项“%(award)s”尚无审定名单。") % {"award": award.name})
         lists.append(approved)
     _check_social_notices(campaign, lists)
+    if _has_step(campaign, StepKind.DECISION):
+        _in_order(campaign, StepKind.DECISION, on=issued_on)
     decision = existing or CommendationDecision(campaign=campaign, created_by=actor)
     decision.number = number
     decision.title = title
@@ -348,7 +615,7 @@ def publish_decision(
         award = approved.award
         for entry in approved.entries.filter(outcome=Outcome.AWARDEE).select_related("nomination"):
             n = entry.nomination
-            Laureate.objects.get_or_create(
+            PastAwardee.objects.get_or_create(
                 series=award.series,
                 id_index=n.id_index,
                 defaults={
@@ -359,6 +626,8 @@ def publish_decision(
                 },
             )
     record_audit(actor=actor, action="decision.publish", obj=decision, after={"number": number})
+    # From now on the campaign is decided: read-only but for the office's corrections.
+    mark_decided(campaign, at=decision.published_at, actor=actor)
     return decision
 
 
@@ -388,10 +657,20 @@ def _check_social_notices(campaign: Campaign, lists: list[ApprovalList]) -> None
             )
 
 
+def certificate_number(spec, award_code: str, seq: int) -> str:
+    """A certificate number in the campaign's own scheme (spec ``certificate``: e.g.
+    ``{prefix}〔{year}〕第{seq:03d}号`` → 吉工匠〔2021〕第001号). The prefix is the award's own
+    (``award_prefixes``), else ``prefix``, else the campaign's short title."""
+    rule = spec.certificate
+    prefix = rule.award_prefixes.get(award_code) or rule.prefix or spec.short_title or spec.title
+    return rule.number.format(prefix=prefix, year=spec.year, seq=seq)
+
+
 @transaction.atomic
 def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[Certificate]:
-    """Number one certificate per awardee, in rank order within each award:
-    ``<campaign code>-<award code>-001``. Idempotent (existing numbers are kept).
+    """Number one certificate per awardee in the campaign's scheme
+    (:func:`certificate_number`), running in award and rank order, one count per prefix.
+    Idempotent (existing numbers are kept).
 
     Raises:
         DecisionError: the decision is not published.
@@ -399,16 +678,20 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
     if not decision.published_at:
         raise DecisionError(_("表彰决定尚未发布。"), code="conflict")
     certificates = []
+    spec = decision.campaign.specification
+    counts: dict[str, int] = {}
     for approved in decision.approval_lists.select_related("award").order_by("award__position"):
         award = approved.award
         for entry in approved.entries.filter(outcome=Outcome.AWARDEE).order_by("rank"):
+            first = certificate_number(spec, award.code, 1)
+            counts[first] = counts.get(first, 0) + 1
             cert, _created = Certificate.objects.get_or_create(
                 decision=decision,
                 nomination_id=entry.nomination_id,
                 defaults={
                     "award": award,
                     "rank": entry.rank,
-                    "number": f"{decision.campaign.code}-{award.code}-{entry.rank:03d}",
+                    "number": certificate_number(spec, award.code, counts[first]),
                 },
             )
             certificates.append(cert)

@@ -6,6 +6,7 @@ app_name = "decisions"
 
 urlpatterns = [
     path("<int:pk>/", views.public_decision, name="public"),
+    path("laureates/<str:token>/", views.laureate, name="laureate"),
     path("campaign/<slug:code>/", views.overview, name="overview"),
     path("campaign/<slug:code>/awards/<int:award_pk>/propose/", views.propose, name="propose"),
     path("campaign/<slug:code>/lists/<int:pk>/approve/", views.approve, name="approve"),

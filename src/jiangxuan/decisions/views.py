@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
 from jiangxuan.decisions import rendering, selectors, services
+from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
 
@@ -18,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _campaign(request: HttpRequest, code: str, *, manage: bool = False) -> Campaign:
+def _campaign(request: AuthenticatedHttpRequest, code: str, *, manage: bool = False) -> Campaign:
     campaign = selectors.campaign_by_code(code)
     allowed = selectors.can_manage if manage else selectors.can_view
     if campaign is None or not allowed(request.user, campaign):
@@ -46,7 +48,7 @@ def _error(request: HttpRequest, exc: services.DecisionError) -> None:
 
 @login_required
 @require_http_methods(["GET"])
-def overview(request: HttpRequest, code: str) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Lists per award with their versions and meetings, and the decision."""
     campaign = _campaign(request, code)
     context = {
@@ -64,7 +66,7 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, code: str, award_pk: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, code: str, award_pk: int) -> HttpResponse:
     """Propose (or re-propose) the draft list of an award."""
     campaign = _campaign(request, code, manage=True)
     award = selectors.award_of(campaign, award_pk)
@@ -93,7 +95,7 @@ def propose(request: HttpRequest, code: str, award_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def approve(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Record the meeting that approves a draft list."""
     campaign = _campaign(request, code, manage=True)
     lst = selectors.approval_list(campaign, pk)
@@ -114,7 +116,7 @@ def approve(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def revise(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def revise(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """Start a new version of an approved list."""
     campaign = _campaign(request, code, manage=True)
     lst = selectors.approval_list(campaign, pk)
@@ -141,7 +143,7 @@ def revise(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest, code: str) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Publish the commendation decision and number the certificates."""
     campaign = _campaign(request, code, manage=True)
     form = PublishForm(request.POST)
@@ -160,7 +162,7 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def decision_document(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
     """The decision document as DOCX or PDF (office and leading group)."""
     decision = _decision(_campaign(request, code))
     if fmt not in ("docx", "pdf"):
@@ -174,7 +176,7 @@ def decision_document(request: HttpRequest, code: str, fmt: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET"])
-def certificates(request: HttpRequest, code: str) -> HttpResponse:
+def certificates(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Every certificate as one ZIP (office only)."""
     decision = _decision(_campaign(request, code, manage=True))
     return _download(
@@ -184,7 +186,7 @@ def certificates(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def payments(request: HttpRequest, code: str) -> HttpResponse:
+def payments(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The prize payment sheet: finance sees bank accounts, the office masked."""
     campaign = selectors.campaign_by_code(code)
     if campaign is None or not selectors.can_download_payments(request.user, campaign):
@@ -198,10 +200,33 @@ def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """A published decision, open to everyone: names, sex and workplaces only (cached and
     cacheable, as every public page: ``core.caching``)."""
     decision = selectors.published_decision(pk)
-    if decision is None:
+    if decision is None or decision.published_at is None:
         raise Http404(_("没有找到该表彰决定。"))
     return cached_public_page(
         ("decision", decision.pk, decision.published_at.isoformat()),
         "decisions/public_decision.html",
-        lambda: {"decision": decision, "sections": selectors.decision_sections(decision)},
+        lambda: {
+            "decision": decision,
+            **rendering.decision_context(build_decision(decision)),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def laureate(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page a certificate's QR code leads to: it confirms the certificate
+    (number, name, award, workplace, the decision's 文号 and date); no personal data."""
+    certificate = selectors.certificate_by_token(token)
+    if certificate is None:
+        raise Http404(_("没有找到该证书。"))
+    decision = certificate.decision
+    return render(
+        request,
+        "decisions/laureate.html",
+        {
+            "certificate": certificate,
+            "decision": decision,
+            "workplace": rendering.workplace_of(certificate.nomination),
+            "date": chinese_date(decision.issued_on),
+        },
     )

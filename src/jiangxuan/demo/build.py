@@ -21,11 +21,12 @@ at a moment inside the window. They carry ``is_sample=True`` and their texts sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 import yaml
 from django.conf import settings
@@ -51,6 +52,7 @@ from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
 from jiangxuan.notices import services as notice_services
+from jiangxuan.notices.selectors import background_check_stages
 from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as vote_services
 
@@ -154,10 +156,16 @@ class DemoSummary:
 # --------------------------------------------------------------------------- entry point
 
 
+class Writer(Protocol):
+    """Where progress lines go: a text stream, or a management command's ``self.stdout``."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 def build_demo(
     *,
     seed: int = 2026,
-    stdout: TextIO | None = None,
+    stdout: Writer | None = None,
     specs_dir: Path | None = None,
     through: str = "chain",
     only: Sequence[str] = (),
@@ -344,9 +352,9 @@ def _accounts(campaigns: list[Campaign], summary: DemoSummary) -> list[str]:
             summary.notes.append(f"组织树中没有 {account.org}，未创建账号 {account.username}")
             continue
         user = _ensure_user(account, summary)
-        campaign = by_code.get(account.campaign) if account.campaign else None
+        tied_to = by_code.get(account.campaign) if account.campaign else None
         Membership.objects.get_or_create(
-            user=user, org_unit=unit, role=account.role, campaign=campaign
+            user=user, org_unit=unit, role=account.role, campaign=tied_to
         )
     return [account.username for account in wanted]
 
@@ -431,7 +439,7 @@ def _slots(
             if unit.pk not in units and category_of(unit, spec) is not None:
                 units[unit.pk] = (unit, None)
     slots = []
-    for unit, clerk in units.values():
+    for unit, unit_clerk in units.values():
         scope = jurisdiction_of(unit)
         workplaces = list(
             OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
@@ -439,7 +447,7 @@ def _slots(
         if not workplaces and unit.kind in ("enterprise", "school", "institution"):
             workplaces = [unit]
         if workplaces:
-            user = clerk or _unit_clerk(unit, summary)
+            user = unit_clerk or _unit_clerk(unit, summary)
             slots.append(_Slot(User.objects.get(pk=user.pk), workplaces, unit))
     return slots
 
@@ -471,6 +479,8 @@ def _field_plan(
 
     def room(slot: _Slot, award: Award) -> int:
         category = category_of(slot.unit, spec)
+        if category is None:  # _slots keeps only units of a nominating category
+            return 0
         caps = [
             q.max - used.get((slot.unit.pk, q.award), 0)
             for q in spec.quotas
@@ -618,6 +628,14 @@ def _create(
                 nomination_services.add_evidence(
                     nomination, actor=clerk, material="video", upload=_video_upload()
                 )
+            for material in campaign.specification.materials:
+                if material.required and material.upload and material.per == "nomination":
+                    nomination_services.add_evidence(
+                        nomination,
+                        actor=clerk,
+                        material=material.code,
+                        upload=_material_upload(material.code, material.name),
+                    )
     except (NominationError, PermissionDenied) as exc:
         summary.notes.append(f"{campaign.title}：{person.name} 未能创建（{exc}）")
         return None
@@ -637,9 +655,9 @@ def _attach_certificate(nomination: Nomination, clerk: User, summary: DemoSummar
     preferred = [
         m for m in uploadable if any(w in m.code for w in ("honour", "certificate", "evidence"))
     ]
-    material = (preferred or uploadable or [None])[0]
-    if material is None:
+    if not (preferred or uploadable):
         return False
+    material = (preferred or uploadable)[0]
     honour = nomination.honours[0]["name"] if nomination.honours else "先进生产者"
     try:
         nomination_services.add_evidence(
@@ -691,6 +709,8 @@ def _review(
         for (level_code, body_pk), batch in batches.items():
             body = bodies[body_pk]
             level = level_named(batch[0], level_code)
+            if level is None:  # the batch was grouped by a level of its own chain
+                continue
             if not _clear_level(campaign, level, body, batch, summary, historical=to_top):
                 continue
             try:
@@ -799,17 +819,38 @@ def _open_demo_vote(campaign: Campaign, summary: DemoSummary) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
+            _qualification_opinions(campaign, office)
             vote = vote_services.prepare_public_vote(
                 campaign, actor=office, opens_at=now, closes_at=now + dt.timedelta(days=14)
             )
             vote_services.open_public_vote(vote, actor=office)
-    except (vote_services.VoteError, PermissionDenied) as exc:
+    except (vote_services.VoteError, notice_services.NoticeError, PermissionDenied) as exc:
         summary.notes.append(f"{campaign.title}：未能开启网络投票（{exc}）")
         return
     summary.notes.append(
         f"{campaign.title}：网络投票已开放 14 天（/vote/{campaign.code}/），"
         "验证码显示在服务器控制台。"
     )
+
+
+def _qualification_opinions(campaign: Campaign, office: User) -> None:
+    """The step before the vote (seed 003 二(二)2 人选审核): every approved nominee's
+    department opinion asked and recorded (favourable, sample data)."""
+    approved = list(Nomination.objects.filter(campaign=campaign, state=NominationState.APPROVED))
+    for stage in background_check_stages(campaign):
+        if stage.is_level:
+            continue
+        checks = notice_services.request_background_checks(
+            campaign,
+            approved,
+            stage=stage.key,
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+            actor=office,
+        )
+        for check in checks:
+            notice_services.record_background_opinion(
+                check, actor=office, opinion="未发现违法违纪行为。（示例数据）", adverse=False
+            )
 
 
 def _office(campaign: Campaign) -> User | None:
@@ -933,6 +974,31 @@ def _certificate_upload(name: str, honour: str, workplace: str) -> SimpleUploade
         draw.text((380, 200), "SAMPLE CERTIFICATE", fill=(176, 32, 32))
         draw.text((380, 260), "Demo data - not a real certificate", fill=(40, 40, 40))
     return _png(image, "sample-certificate.png")
+
+
+@functools.cache
+def _material_png(title: str) -> bytes:
+    """A sample scan of a checklist item: its name on a page, marked as a sample."""
+    image = Image.new("RGB", (620, 877), (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((30, 30, 589, 846), outline=(120, 120, 120), width=2)
+    body, small = _font(24), _font(20)
+    if body and small:
+        lines = [title[i : i + 22] for i in range(0, min(len(title), 110), 22)]
+        for n, line in enumerate(lines):
+            draw.text((310, 200 + 40 * n), line, font=body, fill=(40, 40, 40), anchor="mm")
+        draw.text((310, 780), "【示例数据】仅供演示", font=small, fill=(176, 32, 32), anchor="mm")
+    else:
+        draw.text((200, 400), "SAMPLE", fill=(176, 32, 32))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _material_upload(code: str, title: str) -> SimpleUploadedFile:
+    """A sample scan for a required checklist item (材料目录 必备), so demo nominations
+    can be submitted as the notice requires."""
+    return SimpleUploadedFile(f"{code}.png", _material_png(title), content_type="image/png")
 
 
 def _video_upload() -> SimpleUploadedFile:

@@ -5,6 +5,9 @@ approved (handed over to expert review) and plays every later step of its specif
 through the public services of ``experts``, ``notices`` and ``decisions``, as the office,
 the experts and the leading group would:
 
+0. the steps the specification puts before the expert review run first: the
+   departments' opinions of a qualification step (seed 003 二(二)2) are asked and
+   recorded, the public vote (seed 003 二(二)3) is held and closed (without ballots);
 1. the sample expert pool (``specs/experts/sample-pool.yaml``) is imported once; a panel
    of :data:`PANEL_SIZE` experts and :data:`PANEL_RESERVES` reserves is drawn with a fixed,
    recorded seed and two named witnesses (recusal applies), the first member chairs it;
@@ -17,16 +20,20 @@ the experts and the leading group would:
    signs the result;
 4. where the spec has a site inspection (seed 004 三(三)2), the shortlisted nominees are
    inspected and the outcome recorded; a nominee whose inspection failed is not proposed;
-5. the office proposes each award's list (the first ``count`` candidates; for seed 002
-   the ballot's elected, the other approved candidates get the finalist award, 六), the
-   leading group approves it in a recorded meeting;
-6. the social notices the spec prescribes (seed 000 四5, 001 三(一)5, 002 四(五),
-   003 二(二)6, 004 三(四)) run over the proposed awardees and are closed;
-7. the decision is published and the certificates numbered.
+5. the later steps follow in the specification's order (campaigns.steps gates them),
+   each on a date inside its phase: at the first approval step the office proposes each
+   award's list (the first ``count`` candidates; for seed 002 the ballot's elected, the
+   other approved candidates get the finalist award, 六) and the leading group approves
+   it in a recorded meeting; each social notice (seed 000 四5, 001 三(一)5, 002 四(五),
+   003 二(二)6, 004 三(四) 首先…然后) runs over the proposed awardees and is closed before
+   the next step; the approving authority (seed 000 四6, 001 三(一)6, 003 二(二)5) gets
+   the locked lists and its decision is recorded;
+6. the decision is published in the name the spec gives and the certificates numbered.
 
 Scores and votes are simulated from a seeded "merit" per nominee, so a run is repeatable.
-Dates follow the campaign's own (historical) calendar: the meeting 30 days after the
-last submission, the notices from the next day, the decision the day after they end.
+Dates follow the campaign's own (historical) calendar: the first step after the expert
+review 30 days after the last submission (or the first day of its phase, seed 004: 11月1日),
+each notice from the day after the previous step, the decision the day after the last.
 The public vote of seed 003 (网络投票) is left without votes: the blend then ranks by the
 expert score alone.
 """
@@ -49,6 +56,7 @@ from django.utils import timezone
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import ExpertMethod, StepKind
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.steps import PlannedStep, first_approval_key, planned_steps
 from jiangxuan.decisions import selectors as decision_selectors
 from jiangxuan.decisions import services as decisions
 from jiangxuan.experts import selectors as expert_selectors
@@ -64,7 +72,7 @@ from jiangxuan.experts.selectors_scoring import review_step, voting_members
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices import services as notices
 from jiangxuan.notices.models import PublicNotice
-from jiangxuan.notices.selectors import stages_of
+from jiangxuan.voting import services as voting
 
 PANEL_SIZE = 5
 PANEL_RESERVES = 2
@@ -72,6 +80,8 @@ PANEL_RESERVES = 2
 LEADING_GROUP = tuple(f"示例成员{n}" for n in "甲乙丙丁戊己庚")
 #: Days from the last submission to the leading group's meeting.
 MEETING_AFTER_DAYS = 30
+#: Days the approving authority takes to decide on the submitted lists (示例).
+AUTHORITY_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -120,12 +130,15 @@ def run_to_decision(
             experts.ExpertError,
             decisions.DecisionError,
             notices.NoticeError,
+            voting.VoteError,
             PermissionDenied,
         ) as exc:
             message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []))
             note(f"{campaign.title}：未能发布表彰决定（{message or exc}）")
             return []
     decision = decision_selectors.decision_of(campaign)
+    if decision is None:
+        return []
     return [
         AwardResult(
             campaign.code,
@@ -137,6 +150,14 @@ def run_to_decision(
     ]
 
 
+def _account_of(member: PanelMember) -> User:
+    """The member's sign-in account (every voting demo expert has one, _panel)."""
+    user = member.expert.user
+    if user is None:
+        raise RuntimeError(f"demo expert {member.expert_id} has no account")
+    return user
+
+
 class _Stop(Exception):
     """Nothing to decide (no approved nominations); the message says so in Chinese."""
 
@@ -145,11 +166,21 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
     awards = list(campaign.awards.order_by("position"))
     if not any(decision_selectors.candidates(a).exists() for a in awards):
         raise _Stop("没有审核通过的推荐对象，未进行专家评审")
-    meeting = _meeting_day(campaign)
+    day = _meeting_day(campaign)
+    planned = planned_steps(campaign.specification)
+    # The steps before the expert review, in the notice's order (seed 003 二(二)2-3:
+    # 人选审核 with the departments' opinions, then 网络投票).
+    for step in planned:
+        if step.step.kind == StepKind.EXPERT_REVIEW:
+            break
+        if step.step.background_check is not None:
+            _opinions(campaign, step.key, office=office)
+        elif step.step.kind == StepKind.PUBLIC_VOTE:
+            _public_vote(campaign, office=office)
     panel = _panel(campaign, office=office, pool_file=pool_file, password=password)
-    step = review_step(campaign)
-    method = (step.method if step else None) or (
-        ExpertMethod.SCORING if step and step.rubric else ExpertMethod.BALLOT
+    review = review_step(campaign)
+    method = (review.method if review else None) or (
+        ExpertMethod.SCORING if review and review.rubric else ExpertMethod.BALLOT
     )
     elected: list[int] = []
     if method == ExpertMethod.BALLOT:
@@ -157,9 +188,9 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
     else:
         _score(panel)
     scoring.close_scoring(panel, actor=office)
-    inspect = any(
-        s.kind == StepKind.SITE_INSPECTION for s in campaign.specification.review_chain.steps
-    )
+    inspect = any(p.step.kind == StepKind.SITE_INSPECTION for p in planned)
+    approval = first_approval_key(campaign.specification)
+    chosen: dict[int, tuple[list[Nomination], list[Nomination]]] = {}
     shown: list[Nomination] = []
     for award in awards:
         if method == ExpertMethod.BALLOT:
@@ -170,9 +201,74 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
             order, others = decision_selectors.expert_order(award), []
         count = award.count or len(order)
         if inspect:
-            order = _inspect(panel, order, count, office=office, day=meeting)
+            order = _inspect(
+                panel, order, count, office=office, day=_in_phase(planned, approval, day)
+            )
         awardees, rest = order[:count], order[count:]
         finalists = (rest + others) if award.spec.finalist_award else []
+        chosen[award.pk] = (awardees, finalists)
+        shown += awardees + finalists
+    # The steps after the expert review, in the notice's order and each in its phase
+    # (seed 000 四4-6, seed 001 三(一)5-7, seed 003 二(二)5-6, seed 004 三(四)-(五)).
+    started = False
+    for step in planned:
+        kind = step.step.kind
+        if kind in (StepKind.EXPERT_REVIEW, StepKind.SITE_INSPECTION):
+            started = True
+            continue
+        if not started:
+            continue
+        day = _in_phase(planned, step.key, day)
+        if step.key == approval:
+            _approve_lists(campaign, awards, chosen, office=office, day=day)
+        if kind == StepKind.SOCIAL_NOTICE and step.step.notice is not None:
+            notice = notices.open_public_notice(
+                campaign, stage=step.key, body=None, nominations=shown, starts_on=day, actor=office
+            )
+            notices.close_public_notice(notice, actor=office)
+            day = notice.ends_on + dt.timedelta(days=1)
+        elif kind == StepKind.GOVERNMENT_APPROVAL:
+            submission = decisions.submit_to_authority(campaign, submitted_on=day, actor=office)
+            day += dt.timedelta(days=AUTHORITY_DAYS)
+            decisions.record_authority_decision(
+                submission,
+                document_number=f"（示例）{campaign.year}年审定第1号",
+                decided_on=day,
+                note="同意报送的名单。（示例数据）",
+                actor=office,
+            )
+            day += dt.timedelta(days=1)
+        elif kind == StepKind.LEADING_GROUP_APPROVAL:
+            day += dt.timedelta(days=1)
+    decision = decisions.publish_decision(
+        campaign,
+        number=f"（示例）{campaign.year}年第1号",
+        title=f"关于表彰{'、'.join(a.name for a in awards)}的决定（示例数据）",
+        issued_on=_in_phase(planned, "decision", day),
+        actor=office,
+    )
+    decisions.issue_certificates(decision, actor=office)
+
+
+def _in_phase(planned: list[PlannedStep], key: str | None, day: dt.date) -> dt.date:
+    """``day``, or the first day of the step's phase when that is later (seed 004 三(四):
+    审定公示阶段 from 11月1日)."""
+    step = next((p for p in planned if p.key == key), None)
+    starts = step.phase.starts_on if step and step.phase else None
+    return max(day, starts) if starts else day
+
+
+def _approve_lists(
+    campaign: Campaign,
+    awards: list,
+    chosen: dict[int, tuple[list[Nomination], list[Nomination]]],
+    *,
+    office: User,
+    day: dt.date,
+) -> None:
+    """The office proposes each award's list and the leading group approves it."""
+    for award in awards:
+        awardees, finalists = chosen[award.pk]
         approval_list = decisions.propose_list(
             campaign,
             award,
@@ -182,7 +278,7 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
         )
         decisions.approve_list(
             approval_list,
-            held_on=meeting,
+            held_on=day,
             present=LEADING_GROUP,
             votes_for=len(LEADING_GROUP),
             votes_against=0,
@@ -190,16 +286,38 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
             resolution="审定通过拟表彰名单。（示例数据）",
             actor=office,
         )
-        shown += awardees + finalists
-    issued_on = _social_notices(campaign, shown, office=office, starts_on=meeting + dt.timedelta(1))
-    decision = decisions.publish_decision(
+
+
+def _opinions(campaign: Campaign, stage: str, *, office: User) -> None:
+    """Ask the department the step names for its opinion on every approved nominee and
+    record a favourable one (seed 003 二(二)2: 是否存在违法违纪行为)."""
+    nominees = [n for a in campaign.awards.all() for n in decision_selectors.candidates(a)]
+    checks = notices.request_background_checks(
         campaign,
-        number=f"（示例）{campaign.year}年第1号",
-        title=f"关于表彰{'、'.join(a.name for a in awards)}的决定（示例数据）",
-        issued_on=issued_on,
+        nominees,
+        stage=stage,
+        due_on=timezone.localdate() + dt.timedelta(days=7),
         actor=office,
     )
-    decisions.issue_certificates(decision, actor=office)
+    for check in checks:
+        notices.record_background_opinion(
+            check, actor=office, opinion="未发现违法违纪行为。（示例数据）", adverse=False
+        )
+
+
+def _public_vote(campaign: Campaign, *, office: User) -> None:
+    """Hold the public vote (seed 003 二(二)3) over the approved nominees in the two weeks
+    after the deadline, and close it before the experts meet. No ballots are cast: the
+    blend then ranks by the expert score alone."""
+    closes = campaign.submission_closes_at or timezone.now()
+    vote = voting.prepare_public_vote(
+        campaign,
+        actor=office,
+        opens_at=closes + dt.timedelta(days=2),
+        closes_at=closes + dt.timedelta(days=16),
+    )
+    vote = voting.open_public_vote(vote, actor=office)
+    voting.close_public_vote(vote, actor=office)
 
 
 def _meeting_day(campaign: Campaign) -> dt.date:
@@ -268,8 +386,8 @@ def _panel(campaign: Campaign, *, office: User, pool_file: Path, password: str) 
     chair = next(m for m in members if m.role != MemberRole.RESERVE)
     experts.appoint_chair(panel, chair, actor=office)
     for member in members:
-        if member.expert.user_id is not None:
-            experts.confirm_confidentiality(member, actor=member.expert.user)
+        if (user := member.expert.user) is not None:
+            experts.confirm_confidentiality(member, actor=user)
     return panel
 
 
@@ -291,7 +409,7 @@ def _score(panel: Panel) -> None:
     step = review_step(panel.campaign)
     rubric = list(step.rubric) if step else []
     for member in voting_members(panel):
-        user = member.expert.user
+        user = _account_of(member)
         for assignment in expert_selectors.assignments_for_expert(user).filter(member__panel=panel):
             share = _opinion(member, assignment.nomination)
             scoring.submit_scores(
@@ -320,10 +438,11 @@ def _ballot(panel: Panel, campaign: Campaign, *, office: User) -> list[int]:
     )
     chair = next(m for m in voting_members(panel) if m.role == MemberRole.CHAIR)
     elected: list[int] = []
-    while ballot is not None:
-        ballot = _vote_and_count(ballot, chair)
-        elected += ballot.result["elected"]
-        ballot = Ballot.objects.filter(pk=ballot.result["runoff"]).first()
+    current: Ballot | None = ballot
+    while current is not None:
+        counted = _vote_and_count(current, chair)
+        elected += counted.result["elected"]
+        current = Ballot.objects.filter(pk=counted.result["runoff"]).first()
     return elected
 
 
@@ -338,9 +457,9 @@ def _vote_and_count(ballot: Ballot, chair: PanelMember) -> Ballot:
             ballot,
             member,
             nominations=chosen or rated[: ballot.choose_min],
-            actor=member.expert.user,
+            actor=_account_of(member),
         )
-    user = chair.expert.user
+    user = _account_of(chair)
     ballot = ballots.close_ballot(ballot, actor=user)
     return ballots.sign_ballot(ballot, chair_member=chair, actor=user)
 
@@ -375,28 +494,6 @@ def _inspect(
         )
     outcomes = inspection_outcomes(panel.campaign)
     return [n for n in order if outcomes.get(n.pk) == InspectionOutcome.PASS]
-
-
-def _social_notices(
-    campaign: Campaign, shown: list[Nomination], *, office: User, starts_on: dt.date
-) -> dt.date:
-    """Run and close every social notice of the spec over ``shown``; returns the day after
-    the last one ended (the decision's date), or ``starts_on`` when there is none."""
-    issued_on = starts_on
-    for stage in stages_of(campaign.specification):
-        if stage.is_level or stage.notice is None or not stage.key.startswith("social_notice"):
-            continue
-        notice = notices.open_public_notice(
-            campaign,
-            stage=stage.key,
-            body=None,
-            nominations=shown,
-            starts_on=starts_on,
-            actor=office,
-        )
-        notices.close_public_notice(notice, actor=office)
-        issued_on = max(issued_on, notice.ends_on + dt.timedelta(days=1))
-    return issued_on
 
 
 def award_lines(results: list[AwardResult]) -> list[str]:

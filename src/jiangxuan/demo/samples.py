@@ -619,7 +619,7 @@ class SampleGenerator:
         division_prefix: str = "",
         workplace_name: str = "",
         campaign_spec: s.CampaignSpec | None = None,
-        award: s.Award | None = None,
+        award: s.AwardSpec | None = None,
         failure: str | None = None,
         sex: str | None = None,
         occupation: str | None = None,
@@ -909,13 +909,13 @@ def _age(birth: dt.date, on: dt.date) -> int:
 # --------------------------------------------------------------------------- rule shaping
 
 
-def failures_for(award: s.Award) -> list[str]:
+def failures_for(award: s.AwardSpec) -> list[str]:
     """The :data:`FAILURES` an award's top-level hard rules make possible, in that order."""
     kinds = {type(rule) for rule in award.eligibility}
     found = []
     if s.MinSkillLevel in kinds:
         found.append("skill_level")
-    if kinds & {s.HonoursAnyOf, s.HonourMinLevel}:
+    if s.HonoursAnyOf in kinds or s.HonourMinLevel in kinds:
         found.append("honours")
     if s.NotRetired in kinds:
         found.append("retired")
@@ -988,7 +988,7 @@ def _satisfy(
             _satisfy(person, rule.items, spec, gen)
 
 
-def _break(person: SamplePerson, award: s.Award, failure: str, catalogue: list[Any]) -> None:
+def _break(person: SamplePerson, award: s.AwardSpec, failure: str, catalogue: list[Any]) -> None:
     """Make ``person`` fail the award's rule of kind ``failure``."""
     for rule in award.eligibility:
         if failure == "skill_level" and isinstance(rule, s.MinSkillLevel):

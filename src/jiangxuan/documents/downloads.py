@@ -2,6 +2,7 @@
 the API so both apply the same scope, masking and audit."""
 
 import io
+import re
 from dataclasses import dataclass
 
 from django.http import FileResponse
@@ -11,7 +12,7 @@ from jiangxuan.campaigns.selectors import campaigns_visible_to
 from jiangxuan.nominations.review_selectors import forward_scope, forwarded_by
 from jiangxuan.nominations.selectors import nomination_for
 
-from . import services
+from . import services, sheets
 from .selectors import may_see_personal_data, summary_scope_for
 
 
@@ -82,6 +83,48 @@ def forwarded_summary_file(user: User, code: str, level: str, body_id: int) -> D
         )
     title = campaign.specification.summary_sheet.title
     return DocumentFile(data, f"{title}-{body.name}.xlsx", services.XLSX_TYPE)
+
+
+CONTENT_TYPES = {"docx": services.DOCX_TYPE, "pdf": services.PDF_TYPE, "xlsx": services.XLSX_TYPE}
+
+
+def safe_filename(text: str) -> str:
+    """``text`` fit for a download name: path separators, control and reserved characters
+    become "_"; at most 80 characters (the extension is added after)."""
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", text).strip(" ._")
+    return cleaned[:80] or "document"
+
+
+def sheet_file(
+    user: User, code: str, document_code: str, file_format: str, nomination_id: int | None = None
+) -> DocumentFile | None:
+    """A sheet document of campaign ``code`` (a ``documents[]`` entry with a ``layout``) in
+    ``file_format``, or None when the campaign, the entry, the format or the nomination is
+    not there for ``user``. ``per: nomination`` sheets are filled for ``nomination_id``
+    (blank without it); the nominee's personal data is in full only for viewers who may
+    see it, and such an export is audited."""
+    campaign = campaigns_visible_to(user).filter(code=code).first()
+    if campaign is None:
+        return None
+    document = next((d for d in campaign.specification.documents if d.code == document_code), None)
+    if document is None or document.layout is None or file_format not in document.formats:
+        return None
+    nomination = None
+    unmasked = False
+    name = document.title
+    if nomination_id is not None and document.layout.per == "nomination":
+        nomination = nomination_for(user, nomination_id)
+        if nomination is None or nomination.campaign_id != campaign.id:
+            return None
+        unmasked = may_see_personal_data(user, nomination)
+        name = f"{document.title}-{nomination.name or nomination_id}"
+    sheet = sheets.build_sheet(campaign, document, nomination=nomination, unmasked=unmasked)
+    data = sheets.RENDERERS[file_format](sheet)
+    if unmasked and nomination is not None:
+        services.record_unmasked_export(
+            actor=user, obj=nomination, file_format=file_format, nomination_ids=[nomination.pk]
+        )
+    return DocumentFile(data, f"{safe_filename(name)}.{file_format}", CONTENT_TYPES[file_format])
 
 
 def attachment(document: DocumentFile) -> FileResponse:

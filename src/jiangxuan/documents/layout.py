@@ -16,17 +16,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.enums import (
     ContestLevel,
+    HonourCategory,
     HonourLevel,
     Medal,
+    PatentKind,
     ProfessionalTitle,
     SkillLevel,
     StepKind,
 )
-from jiangxuan.campaigns.spec import CORE_FIELDS, CampaignSpec, FormField
+from jiangxuan.campaigns.spec import CORE_FIELDS, CampaignSpec, FormField, FormSection
 from jiangxuan.core.masking import PersonalDataKind, mask
 from jiangxuan.nominations.enums import Education, Identity, PoliticalStatus, Sex
 from jiangxuan.nominations.models import Nomination
@@ -58,7 +61,7 @@ WIDE_KEYS = {"workplace_name", "address", "email", "id_number", "bank_account", 
 #: A choice whose options fit in a short value cell (e.g. ☑男 □女).
 SHORT_CHOICE_CHARS = 8
 
-CORE_CHOICES: dict[str, type] = {
+CORE_CHOICES: dict[str, type[models.TextChoices]] = {
     "sex": Sex,
     "political_status": PoliticalStatus,
     "education": Education,
@@ -67,8 +70,16 @@ CORE_CHOICES: dict[str, type] = {
     "identity": Identity,
 }
 #: Enum labels for values inside list rows (honours, contests).
-ROW_VALUE_CHOICES: dict[str, type] = {"medal": Medal}
-ROW_LEVEL_CHOICES: dict[str, type] = {"honours": HonourLevel, "contests": ContestLevel}
+ROW_VALUE_CHOICES: dict[str, type[models.TextChoices]] = {
+    "medal": Medal,
+    "category": HonourCategory,
+}
+#: Enum labels for the ``kind`` of a list row, per list (专利类型).
+ROW_KIND_CHOICES: dict[str, type[models.TextChoices]] = {"patents": PatentKind}
+ROW_LEVEL_CHOICES: dict[str, type[models.TextChoices]] = {
+    "honours": HonourLevel,
+    "contests": ContestLevel,
+}
 
 #: Labels for row keys of list fields whose specification names no columns.
 ROW_KEY_LABELS = {
@@ -87,6 +98,7 @@ ROW_KEY_LABELS = {
     "issuer": "授予单位",
     "number": "编号",
     "kind": "类别",
+    "category": "类别",
     "rank": "名次",
     "medal": "奖项",
     "witness": "证明人",
@@ -186,9 +198,17 @@ def _options(form_field: FormField, selected: list[str]) -> list[str]:
     return [str(label) for value, label in choices.choices if value != "none" or value in selected]
 
 
+#: A form's option that stands for several stored values (威海工匠申报表: 高级职称 is
+#: 副高级 or 正高级).
+OPTION_COVERS = {"高级职称": {"副高级职称", "正高级职称"}}
+
+
 def _is_selected(option: str, selected_labels: list[str]) -> bool:
     return any(
-        option == label or _strip_note(option) == _strip_note(label) for label in selected_labels
+        option == label
+        or _strip_note(option) == _strip_note(label)
+        or label in OPTION_COVERS.get(option, ())
+        for label in selected_labels
     )
 
 
@@ -272,8 +292,10 @@ def list_columns(form_field: FormField, rows: list[dict[str, Any]]) -> list[tupl
 
 def row_cell_text(list_kind: str, key: str, value: Any) -> str:
     """One value of a list row, with enum codes (level, medal) shown as their labels."""
-    choices = ROW_VALUE_CHOICES.get(key) or (
-        ROW_LEVEL_CHOICES.get(list_kind) if key == "level" else None
+    choices = (
+        ROW_VALUE_CHOICES.get(key)
+        or (ROW_LEVEL_CHOICES.get(list_kind) if key == "level" else None)
+        or (ROW_KIND_CHOICES.get(list_kind) if key == "kind" else None)
     )
     if choices is not None and value in choices.values:
         return str(choices(value).label)
@@ -325,6 +347,8 @@ class _Packer:
 
     def __init__(self, nomination: Nomination, *, unmasked: bool, group: str | None = None):
         self.nomination = nomination
+        #: Fields printed inside another field's cell (``printed_with``), by key.
+        self.joined: dict[str, FormField] = {}
         self.unmasked = unmasked
         self.group = group
         self.rows: list[list[Cell]] = []
@@ -354,9 +378,31 @@ class _Packer:
         self._flush()
         self.photo_open = False
 
+    def _joined_text(self, form_field: FormField) -> str:
+        # One cell for several fields (工种及技术等级: 钳工  高级技师): each prints its
+        # value, a choice only its chosen label.
+        parts = []
+        for each in [form_field, *(self.joined[k] for k in form_field.printed_with)]:
+            if each.effective_type in ("choice", "multichoice"):
+                value = raw_value(self.nomination, each.key, group=self.group)
+                values = value if isinstance(value, list) else [value]
+                parts += [_choice_label(each.key, v) for v in values if v not in (None, "", "none")]
+            else:
+                parts.append(field_text(self.nomination, each, unmasked=self.unmasked))
+        return "  ".join(p for p in parts if p)
+
     def add(self, form_field: FormField) -> None:
         kind = _classify(form_field)
-        label = Cell("label", form_field.label, colspan=LABEL_SPAN)
+        label = Cell("label", form_field.printed_label or form_field.label, colspan=LABEL_SPAN)
+        if form_field.printed_with:
+            if self.used + LABEL_SPAN + VALUE_SPAN > self._row_width():
+                self._flush()
+            self.current += [
+                label,
+                Cell("value", self._joined_text(form_field), colspan=VALUE_SPAN),
+            ]
+            self.used += LABEL_SPAN + VALUE_SPAN
+            return
         if kind == "short":
             if self.used + LABEL_SPAN + VALUE_SPAN > self._row_width():
                 self._flush()
@@ -456,11 +502,33 @@ def photo_of(nomination: Nomination) -> bytes | None:
         return None
 
 
+def _printed_fields(section: FormSection, spec: CampaignSpec) -> list[FormField]:
+    """The section's fields in the order printed: fields another one prints with
+    (``printed_with``) left out, ``reprints`` put in after their field (or first)."""
+    joined = {key for f in section.fields for key in f.printed_with}
+    by_key = {f.key: f for f in spec.form.all_fields()}
+
+    def reprinted(after: str | None) -> list[FormField]:
+        return [
+            by_key[r.key].model_copy(update={"label": r.label, "printed_with": []})
+            for r in section.reprints
+            if r.after == after and r.key in by_key
+        ]
+
+    fields = reprinted(None)
+    for form_field in section.fields:
+        if form_field.key not in joined:
+            fields += [form_field, *reprinted(form_field.key)]
+    return fields
+
+
 def _section_rows(
-    nomination: Nomination, fields: list[FormField], *, unmasked: bool
+    nomination: Nomination, section: FormSection, *, unmasked: bool
 ) -> list[list[Cell]]:
+    fields = _printed_fields(section, nomination.campaign.specification)
     photo = next((f for f in fields if f.effective_type == "photo"), None)
     packer = _Packer(nomination, unmasked=unmasked)
+    packer.joined = {f.key: f for f in section.fields}
     packer.photo_open = photo is not None
     for form_field in fields:
         if form_field.effective_type != "photo":
@@ -549,7 +617,7 @@ def form_rows(nomination: Nomination, *, unmasked: bool) -> FormLayout:
     for section in printed:
         if section.title:
             layout.rows.append([Cell("heading", section.title, colspan=GRID)])
-        layout.rows += _section_rows(nomination, section.fields, unmasked=unmasked)
+        layout.rows += _section_rows(nomination, section, unmasked=unmasked)
     seal, date = _("（盖章）"), _("年    月    日")
     for box in opinion_boxes(spec):
         layout.rows.append(
@@ -616,7 +684,8 @@ def summary_value(
         ]
         return "、".join(parts)
     if key == "nominating_unit":
-        return nomination.nominating_unit.name if nomination.nominating_unit_id else ""
+        unit = nomination.nominating_unit
+        return unit.name if unit is not None else ""
     form_field = _form_field(spec, key) or FormField(key=key, label=key)
     kind = form_field.effective_type
     if kind in LIST_TYPES:

@@ -49,5 +49,6 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
     else:
         unmasked = {n.id for n in rows if may_see_personal_data(user, n)}
     units = {n.nominating_unit for n in rows}
-    unit_name = next(iter(units)).name if len(units) == 1 and None not in units else ""
+    only = next(iter(units)) if len(units) == 1 else None
+    unit_name = only.name if only is not None else ""
     return SummaryScope(rows, unmasked, unit_name)

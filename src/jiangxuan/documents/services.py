@@ -22,10 +22,10 @@ from docxtpl import DocxTemplate
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
-from xlsxwriter import Workbook
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
@@ -78,6 +78,8 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
     if cell.kind == "photo" and cell.image:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run().add_picture(io.BytesIO(cell.image), width=Mm(PHOTO_WIDTH_MM))
+        # The printed form keeps the box's label under the photo.
+        docx_cell.add_paragraph(cell.text).alignment = WD_ALIGN_PARAGRAPH.CENTER
         return
     if cell.kind in ("label", "column", "photo"):
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -164,6 +166,15 @@ def _fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"})
 
 
+def pdf_from_html(html: str, css: str) -> bytes:
+    """PDF bytes of ``html`` styled by ``css`` (WeasyPrint, fonts set up once per process,
+    nothing fetched but data: URIs)."""
+    font_config = _font_config()
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
+        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config
+    )
+
+
 def render_nomination_pdf(nomination: Nomination, *, unmasked: bool) -> bytes:
     """The nomination form of ``nomination`` as PDF bytes (WeasyPrint).
 
@@ -235,7 +246,8 @@ def render_summary_xlsx(
             workplace loaded).
         unmasked_ids: ids of nominations whose personal data the viewer may see in full;
             the others are masked.
-        unit_name: printed after 填报单位（公章）; empty leaves the line to fill by hand.
+        unit_name: printed after the sheet's ``unit_label`` (填报单位（公章）, seed 001
+            推荐单位); empty leaves the line to fill by hand.
     Returns:
         XLSX bytes: title, unit and date line, the notice's header, one row per nomination
         (grouped by award with a merged award cell when ``group_by_award``; seed 001
@@ -252,7 +264,7 @@ def render_summary_xlsx(
         nominations = sorted(nominations, key=lambda n: positions.get(n.award.code, len(positions)))
 
     out = io.BytesIO()
-    workbook = Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet(_("汇总表"))
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title_fmt = workbook.add_format(
@@ -267,9 +279,11 @@ def render_summary_xlsx(
 
     _write_span(sheet, 0, 0, last_col, sheet_spec.title, title_fmt)
     sheet.set_row(0, 30)
-    unit_line = _("填报单位（公章）：%(unit)s") % {"unit": unit_name}
-    date_line = _("填报日期：      年    月    日")
-    if last_col:
+    unit_line = f"{sheet_spec.unit_label}：{unit_name}"
+    date_line = _("填报日期：      年    月    日") if sheet_spec.date_line else ""
+    if not date_line:
+        _write_span(sheet, 1, 0, last_col, unit_line, line_fmt)
+    elif last_col:
         split = (last_col + 1) // 2
         _write_span(sheet, 1, 0, split - 1, unit_line, line_fmt)
         _write_span(sheet, 1, split, last_col, date_line, line_fmt)

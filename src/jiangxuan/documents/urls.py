@@ -8,6 +8,11 @@ urlpatterns = [
     path("nominations/<int:pk>/form.docx", views.nomination_docx, name="nomination_docx"),
     path("nominations/<int:pk>/form.pdf", views.nomination_pdf, name="nomination_pdf"),
     path("campaigns/<slug:code>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+    path(
+        "campaigns/<slug:code>/sheets/<slug:document>.<str:file_format>",
+        views.sheet,
+        name="sheet",
+    ),
 ]
 
 #: Documents of the level-by-level review, served in the ``nominations`` namespace beside

@@ -9,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 from django.utils import timezone
+from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 from playwright.sync_api import Page, expect
 from stdnum.cn import ric
@@ -165,6 +166,27 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     # Consent and submit.
     page.get_by_label("同意在公示中公开姓名、性别、工作单位、岗位/工种及事迹").check()
     page.get_by_role("button", name="提交", exact=True).click()
+    # The confirmation lists the required materials still missing and offers no submit.
+    expect(page.get_by_role("heading", name="尚不能提交")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(
+        "以下必备材料尚未上传：加盖公章的长春技能大奖（长春技术能手）候选人推荐表；身份证复印件；"
+    )
+    expect(page.get_by_role("button", name="确认提交")).to_have_count(0)
+    page.get_by_role("link", name="返回修改").click()
+    expect(page.locator("#id_publication_consent")).to_be_checked()  # nothing typed was lost
+    spec = nomination.campaign.specification
+    for m in spec.materials:
+        if not (m.required and m.upload and m.per == "nomination") or m.code == "skill-certificate":
+            continue
+        page.set_input_files(f"#upload-{m.code}", str(_png(tmp_path / f"{m.code}.png")))
+        page.locator(f"#upload-{m.code}").locator("xpath=..").get_by_role(
+            "button", name="上传", exact=True
+        ).click()
+        expect(page.get_by_role("link", name=f"{m.code}.png")).to_be_visible()
+    page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.get_by_role("heading", name="确认提交")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("将送交")
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("推荐已提交")
     expect(page.locator("h1 .badge")).to_have_text("已提交")
     page.screenshot(path=str(SCREENSHOT_DIR / "detail.png"), full_page=True)
@@ -172,7 +194,7 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     assert nomination.state == NominationState.SUBMITTED
     assert nomination.skill_level == "senior"
     assert nomination.publication_consent is True
-    assert nomination.evidence.count() == 2
+    assert nomination.evidence.count() == 8  # the photo and the seven required materials
 
     assert [e for e in console_errors if "Content Security Policy" in e] == []
 
@@ -194,4 +216,5 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     assert "张卫东" in text
     assert files[".pdf"].read_bytes().startswith(b"%PDF")
     sheet = openpyxl.load_workbook(files[".xlsx"]).active
+    assert isinstance(sheet, Worksheet)
     assert "张卫东" in [cell.value for row in sheet.iter_rows() for cell in row]

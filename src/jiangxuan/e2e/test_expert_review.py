@@ -55,12 +55,18 @@ def _log_in(page: Page, live_server, username: str) -> None:
     expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
 
 
-def _score(member: PanelMember, nomination, points: int) -> None:
+def _account(member: PanelMember) -> User:
+    user = member.expert.user
+    assert user is not None
+    return user
+
+
+def _score(member: PanelMember, nomination, points: float) -> None:
     """Another expert's sheet through the service: ``points`` on each of the four criteria."""
     assignment = member.assignments.get(nomination=nomination)
     services_scoring.submit_scores(
         assignment,
-        actor=member.expert.user,
+        actor=_account(member),
         scores=dict.fromkeys(("political", "skill", "performance", "peer-opinion"), points),
     )
 
@@ -90,11 +96,11 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     services.draw_panel(
         panel, seed="3-5-1-6", seed_source="现场掷骰", witnesses=["市纪委 李明"], actor=office
     )
-    members = {m.expert.user.username: m for m in panel.members.select_related("expert__user")}
+    members = {_account(m).username: m for m in panel.members.select_related("expert__user")}
     assert sorted(members) == ["jz-expert-a", "jz-expert-b", "jz-expert-c"]
     services.appoint_chair(panel, members["jz-expert-c"], actor=office)
     for username in ("jz-expert-b", "jz-expert-c"):
-        services.confirm_confidentiality(members[username], actor=members[username].expert.user)
+        services.confirm_confidentiality(members[username], actor=_account(members[username]))
     # Experts B and C score all three through the services.
     for nomination, (b, c) in ((li, (20, 22.5)), (zhang, (22, 23)), (wang, (17, 19))):
         _score(members["jz-expert-b"], nomination, b)
@@ -194,7 +200,7 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
         ballot,
         members["jz-expert-b"],
         nominations=[zhang, wang],
-        actor=members["jz-expert-b"].expert.user,
+        actor=_account(members["jz-expert-b"]),
     )
 
     # Expert A votes: three is too many, two is accepted, once.
@@ -241,7 +247,9 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     assert (ballot.state, ballot.signed_by) == (BallotState.SIGNED, members["jz-expert-c"])
     assert sorted(ballot.result["elected"]) == sorted([li.pk, zhang.pk])
 
-    # The leading group approves the elected two and the 媒体公示 passes (services).
+    # The review ends (四(三) before 四(四), issue 13), the leading group approves the
+    # elected two and the 媒体公示 passes (services).
+    services_scoring.close_scoring(panel, actor=office)
     awardees = [zhang.pk, li.pk]
     approval = decisions.propose_list(
         campaign, campaign.awards.get(code="jiaozuo-gongjiang"), nominations=awardees, actor=office
@@ -272,10 +280,7 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     assert response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(target.read_bytes()))
     numbers = sorted(Certificate.objects.values_list("number", flat=True))
-    assert numbers == [
-        f"{campaign.code}-jiaozuo-gongjiang-001",
-        f"{campaign.code}-jiaozuo-gongjiang-002",
-    ]
+    assert numbers == ["焦工匠〔2018〕第001号", "焦工匠〔2018〕第002号"]
     assert len(archive.namelist()) == 2
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
     assert [e for e in console_errors if "Content Security Policy" in e] == []

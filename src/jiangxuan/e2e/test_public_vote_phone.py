@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.tests.factories import NominationFactory, UserFactory
 from jiangxuan.notices.models import Objection
@@ -25,6 +26,7 @@ from jiangxuan.notices.services import open_public_notice
 from jiangxuan.voting import services as voting
 from jiangxuan.voting.models import Vote
 from jiangxuan.voting.sms import latest_file_message
+from jiangxuan.voting.tests.conftest import clear_opinions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +98,13 @@ def weihai(seed_campaign, orgs):
         )
         for name, sex, summary in CANDIDATES
     ]
+    # The page shows a running notice beside the vote; the notice puts 社会公示 after the
+    # vote and the approval (二(二)), so the office moves on with a recorded reason, and
+    # 人选审核 (the departments' opinions) precedes the vote (issue 13).
+    clear_opinions(campaign, office, nominations)
+    override_step(
+        campaign, "social_notice", reason="手机页面测试：公示与投票同时展示", actor=office
+    )
     notice = open_public_notice(
         campaign,
         stage="social_notice",
@@ -187,7 +196,10 @@ def test_phone_reads_notice_objects_votes_and_checks_receipt(
     page.get_by_role("button", name="获取验证码").click()
     expect(page.get_by_role("status")).to_have_text("验证码已发送，请查看短信。")
     message = latest_file_message(VOTER_PHONE, sms_folder)
-    code = re.search(r"验证码为(\d{6})", message).group(1)
+    assert message is not None
+    found = re.search(r"验证码为(\d{6})", message)
+    assert found is not None, message
+    code = found.group(1)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     expect(page.get_by_label("手机号")).to_have_value(VOTER_PHONE)
     page.get_by_label("验证码").fill(wrong)

@@ -21,6 +21,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, User
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.conftest import seed_spec_path
 from jiangxuan.nominations import review, services
 from jiangxuan.nominations.enums import NominationState
@@ -91,6 +92,7 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
     _user(orgs, "wh-union-rev", "wh-union", Role.REVIEWER, "市总工会审核员")
     _user(orgs, "wh-hrss-rev", "wh-hrss", Role.REVIEWER, "市人社局审核员")
     office = User.objects.create_user("wh-office", password=PASSWORD, display_name="活动办公室")
+    assert campaign.organizer_unit is not None
     Membership.objects.create(
         user=office, org_unit=campaign.organizer_unit, role=Role.CAMPAIGN_OFFICE, campaign=campaign
     )
@@ -140,6 +142,9 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
         "近三年完成竿体成型技术革新5项，年节约成本120万元，获威海市职工技术创新成果奖。",
     )
     page.get_by_role("button", name="提交", exact=True).click()
+    expect(page.get_by_role("heading", name="确认提交")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("将送交")
+    page.get_by_role("button", name="确认提交").click()
     expect(page.locator(".messages")).to_contain_text("推荐已提交")
     n.refresh_from_db()
     assert (n.state, n.level, n.review_round) == (NominationState.SUBMITTED, "district", 2)
@@ -176,7 +181,10 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
     n.refresh_from_db()
     assert n.state == NominationState.APPROVED
 
-    # The office opens the 社会公示; the nominee is on the public page.
+    # The office opens the 社会公示; the nominee is on the public page. The steps the notice
+    # puts before it (二(二)2-5) are not part of this test: the office moves on with a
+    # recorded reason (issue 13).
+    override_step(campaign, "social_notice", reason="只测逐级审核与公示页面", actor=office)
     notice = open_public_notice(
         campaign,
         stage="social_notice",

@@ -20,6 +20,9 @@ class ExpertAdmin(admin.ModelAdmin):
     list_filter = ["available", "speciality", "industry", "region"]
     search_fields = ["name", "organization"]
     autocomplete_fields = ["org_unit", "user"]
+    # The phone is personal data, kept out of the admin (issue 16.3); the office's pool
+    # pages show it masked.
+    exclude = ["phone"]
     inlines = [RelationshipInline]
 
 

@@ -84,9 +84,9 @@ def spread(values: Sequence[float]) -> tuple[float, float]:
     return max(values) - min(values), sd
 
 
-def normalise(
-    totals: Mapping[tuple[Hashable, Hashable], float], *, maximum: float
-) -> dict[tuple[Hashable, Hashable], float]:
+def normalise[E: Hashable, N: Hashable](
+    totals: Mapping[tuple[E, N], float], *, maximum: float
+) -> dict[tuple[E, N], float]:
     """Per-expert normalised scores, rescaled to the rubric's scale.
 
     Args:
@@ -108,10 +108,10 @@ def normalise(
     all_values = list(totals.values())
     grand_mean = mean(all_values)
     _, grand_sd = spread(all_values)
-    by_expert: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+    by_expert: dict[E, dict[N, float]] = defaultdict(dict)
     for (expert, nomination), total in totals.items():
         by_expert[expert][nomination] = total
-    result: dict[tuple[Hashable, Hashable], float] = {}
+    result: dict[tuple[E, N], float] = {}
     for expert, scored in by_expert.items():
         own = list(scored.values())
         own_mean = mean(own)
@@ -142,17 +142,17 @@ class Aggregate:
         return float(getattr(self, ranking))
 
 
-def aggregate(
-    totals: Mapping[tuple[Hashable, Hashable], float], *, maximum: float
-) -> dict[Hashable, Aggregate]:
+def aggregate[E: Hashable, N: Hashable](
+    totals: Mapping[tuple[E, N], float], *, maximum: float
+) -> dict[N, Aggregate]:
     """Per-nomination statistics of {(expert, nomination): total}; see the module doc."""
     rescaled = normalise(totals, maximum=maximum)
-    raw: dict[Hashable, list[float]] = defaultdict(list)
-    scaled: dict[Hashable, list[float]] = defaultdict(list)
+    raw: dict[N, list[float]] = defaultdict(list)
+    scaled: dict[N, list[float]] = defaultdict(list)
     for key, total in totals.items():
         raw[key[1]].append(float(total))
         scaled[key[1]].append(rescaled[key])
-    result = {}
+    result: dict[N, Aggregate] = {}
     for nomination, values in raw.items():
         trimmed_value, trimmed = trimmed_mean(values)
         value_range, sd = spread(values)
@@ -170,7 +170,7 @@ def aggregate(
     return result
 
 
-def rank(values: Mapping[Hashable, float]) -> list[tuple[int, Hashable, float]]:
+def rank[K: Hashable](values: Mapping[K, float]) -> list[tuple[int, K, float]]:
     """Competition ranking ("1224"), highest first: equal values share a rank.
 
     Returns:
@@ -178,7 +178,7 @@ def rank(values: Mapping[Hashable, float]) -> list[tuple[int, Hashable, float]]:
         display; the tie itself is visible in the shared rank).
     """
     ordered = sorted(values.items(), key=lambda kv: (-kv[1], str(kv[0])))
-    ranked = []
+    ranked: list[tuple[int, K, float]] = []
     for i, (key, value) in enumerate(ordered):
         position = ranked[-1][0] if ranked and math.isclose(ranked[-1][2], value) else i + 1
         ranked.append((position, key, value))
@@ -218,9 +218,9 @@ def blend_formula(weights: Mapping[str, float]) -> str:
     return " + ".join(f"{w:g}×{BLEND_LABELS[source]}" for source, w in weights.items())
 
 
-def tally(choices: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
+def tally[C: Hashable](choices: Iterable[Iterable[C]]) -> dict[C, int]:
     """Votes per candidate from each voter's set of choices."""
-    counts: dict[Hashable, int] = defaultdict(int)
+    counts: dict[C, int] = defaultdict(int)
     for chosen in choices:
         for candidate in set(chosen):
             counts[candidate] += 1
@@ -228,19 +228,19 @@ def tally(choices: Iterable[Iterable[Hashable]]) -> dict[Hashable, int]:
 
 
 @dataclass(frozen=True)
-class BallotOutcome:
+class BallotOutcome[C: Hashable]:
     """The result of counting a ballot (see :func:`elect`)."""
 
-    votes: dict[Hashable, int]
-    passing: list[Hashable]
-    elected: list[Hashable]
-    tied: list[Hashable]
+    votes: dict[C, int]
+    passing: list[C]
+    elected: list[C]
+    tied: list[C]
     needed: int
 
 
-def elect(
-    votes: Mapping[Hashable, int], *, candidates: Iterable[Hashable], seats: int, needed: int
-) -> BallotOutcome:
+def elect[C: Hashable](
+    votes: Mapping[C, int], *, candidates: Iterable[C], seats: int, needed: int
+) -> BallotOutcome[C]:
     """Elect up to ``seats`` candidates with at least ``needed`` votes, most votes first.
 
     A tie straddles the cut line when the candidates with the vote count of the last

@@ -11,10 +11,37 @@ from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.core.forms import declared_field
 from jiangxuan.nominations.models import Nomination
 
 from .enums import MemberRole, RelationshipKind
 from .models import PanelMember
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A panel member, shown by the expert's name."""
+
+    def label_from_instance(self, obj: PanelMember) -> str:
+        return obj.expert.name
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    """Several panel members, each shown by the expert's name."""
+
+    def label_from_instance(self, obj: PanelMember) -> str:
+        return obj.expert.name
+
+
+class NomineeChoiceField(forms.ModelChoiceField):
+    """A nominee, shown by name; by number when ``blind`` (a blind panel sees numbers,
+    not names: issue 4, blind mode hides names)."""
+
+    blind = False
+
+    def label_from_instance(self, obj: Nomination) -> str:
+        if self.blind:
+            return str(_("推荐对象 %(number)d") % {"number": obj.pk})
+        return obj.name
 
 
 class PoolFilterForm(forms.Form):
@@ -33,7 +60,10 @@ class PoolFilterForm(forms.Form):
     def __init__(self, facets: dict[str, list[str]], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for field, values in facets.items():
-            self.fields[field].choices = [("", _("全部")), *((v, v) for v in values)]
+            declared_field(self, field, forms.ChoiceField).choices = [
+                ("", _("全部")),
+                *((v, v) for v in values),
+            ]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for :func:`selectors.experts_for_office`."""
@@ -87,7 +117,9 @@ class PanelForm(forms.Form):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["award"].queryset = campaign.awards.order_by("position")
+        declared_field(self, "award", forms.ModelChoiceField).queryset = campaign.awards.order_by(
+            "position"
+        )
 
     def clean_mix(self) -> dict[str, Any]:
         text = self.cleaned_data["mix"].strip()
@@ -133,22 +165,21 @@ class ReservesForm(DrawForm):
 class ChairForm(forms.Form):
     """Pick the chair among the drawn members."""
 
-    member = forms.ModelChoiceField(label=_("评审组组长"), queryset=PanelMember.objects.none())
+    member = MemberChoiceField(label=_("评审组组长"), queryset=PanelMember.objects.none())
 
     def __init__(self, members: list[PanelMember], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         ids = [m.pk for m in members if m.role != MemberRole.RESERVE]
-        self.fields["member"].queryset = PanelMember.objects.filter(pk__in=ids).select_related(
-            "expert"
-        )
-        self.fields["member"].label_from_instance = lambda m: m.expert.name
+        declared_field(self, "member", MemberChoiceField).queryset = PanelMember.objects.filter(
+            pk__in=ids
+        ).select_related("expert")
 
 
-class ConflictForm(forms.Form):
-    """A conflict declared after the draw: member, nominee, kind, note."""
+class RecusalForm(forms.Form):
+    """A recusal recorded after the draw: member, nominee, the conflict's kind, note."""
 
-    member = forms.ModelChoiceField(label=_("专家"), queryset=PanelMember.objects.none())
-    nomination = forms.ModelChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
+    member = MemberChoiceField(label=_("专家"), queryset=PanelMember.objects.none())
+    nomination = NomineeChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
     kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
@@ -156,29 +187,24 @@ class ConflictForm(forms.Form):
         self, members: list[PanelMember], nominees: list[Nomination], *args: Any, **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = PanelMember.objects.filter(
+        declared_field(self, "member", MemberChoiceField).queryset = PanelMember.objects.filter(
             pk__in=[m.pk for m in members]
         ).select_related("expert")
-        self.fields["member"].label_from_instance = lambda m: m.expert.name
-        self.fields["nomination"].queryset = Nomination.objects.filter(
+        declared_field(self, "nomination", NomineeChoiceField).queryset = Nomination.objects.filter(
             pk__in=[n.pk for n in nominees]
         )
-        self.fields["nomination"].label_from_instance = lambda n: n.name
 
 
-class OwnConflictForm(forms.Form):
-    """An expert declares a conflict with one of the nominees assigned to them."""
+class OwnRecusalForm(forms.Form):
+    """An expert recuses themselves from one of the nominees assigned to them (a conflict of
+    interest)."""
 
-    nomination = forms.ModelChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
+    nomination = NomineeChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
     kind = forms.ChoiceField(label=_("关系"), choices=RelationshipKind.choices)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
     def __init__(self, nominees: list[Nomination], *args: Any, blind: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["nomination"].queryset = Nomination.objects.filter(
-            pk__in=[n.pk for n in nominees]
-        )
-        # A blind panel sees numbers, not names (issue 4: blind mode hides names).
-        self.fields["nomination"].label_from_instance = (
-            (lambda n: _("推荐对象 %(number)d") % {"number": n.pk}) if blind else (lambda n: n.name)
-        )
+        nomination = declared_field(self, "nomination", NomineeChoiceField)
+        nomination.queryset = Nomination.objects.filter(pk__in=[n.pk for n in nominees])
+        nomination.blind = blind

@@ -8,8 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jiangxuan.core.forms import declared_field
 from jiangxuan.nominations.models import Nomination
 
+from .forms import MembersChoiceField, NomineeChoiceField
 from .models import InspectionOutcome, PanelMember
 
 
@@ -28,14 +30,14 @@ class MultipleFileField(forms.FileField):
 class ScheduleInspectionForm(forms.Form):
     """Nominee, time (Asia/Shanghai), place and inspectors of a new inspection."""
 
-    nomination = forms.ModelChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
+    nomination = NomineeChoiceField(label=_("推荐对象"), queryset=Nomination.objects.none())
     scheduled_for = forms.DateTimeField(
         label=_("考察时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     place = forms.CharField(label=_("考察地点"), max_length=200)
-    inspectors = forms.ModelMultipleChoiceField(
+    inspectors = MembersChoiceField(
         label=_("考察人员"),
         queryset=PanelMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -49,10 +51,8 @@ class ScheduleInspectionForm(forms.Form):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["nomination"].queryset = nominees
-        self.fields["nomination"].label_from_instance = lambda n: n.name
-        self.fields["inspectors"].queryset = members
-        self.fields["inspectors"].label_from_instance = lambda m: m.expert.name
+        declared_field(self, "nomination", NomineeChoiceField).queryset = nominees
+        declared_field(self, "inspectors", MembersChoiceField).queryset = members
 
 
 class RecordInspectionForm(forms.Form):

@@ -107,6 +107,10 @@ class Panel(BaseModel):
         return self.name
 
 
+#: The longest random seed of a draw (the services check it before saving).
+SEED_MAX_LENGTH = 100
+
+
 class Draw(BaseModel):
     """The record of a panel's random draw (抽取): anyone with it can re-run the draw.
 
@@ -116,7 +120,7 @@ class Draw(BaseModel):
     """
 
     panel = models.OneToOneField(Panel, on_delete=models.PROTECT, related_name="draw")
-    seed = models.CharField(_("随机种子"), max_length=100)
+    seed = models.CharField(_("随机种子"), max_length=SEED_MAX_LENGTH)
     seed_source = models.CharField(_("种子来源"), max_length=200)
     witnesses = models.JSONField(_("见证人"), default=list)
     constraints = models.JSONField(_("抽取条件"), default=dict)
@@ -313,4 +317,4 @@ class InspectionPhoto(BaseModel):
         verbose_name_plural = _("考察照片")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""

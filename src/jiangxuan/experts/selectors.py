@@ -20,6 +20,7 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 
+from .enums import PanelState
 from .models import Assignment, Draw, Expert, ExpertRelationship, Panel, PanelMember
 
 OFFICE_ROLE = {Role.CAMPAIGN_OFFICE}
@@ -222,3 +223,10 @@ def assignments_for_expert(user: User) -> QuerySet[Assignment]:
         .select_related("member__panel__campaign", "member__expert", "nomination__award")
         .order_by("member__panel_id", "nomination_id")
     )
+
+
+def review_step_done(campaign: Campaign, key: str) -> bool:
+    """The expert review step is done when the campaign has a panel and every panel is
+    closed (评审结束; campaigns.steps)."""
+    panels = Panel.objects.filter(campaign=campaign)
+    return panels.exists() and not panels.exclude(state=PanelState.CLOSED).exists()

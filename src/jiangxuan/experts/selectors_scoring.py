@@ -84,10 +84,10 @@ def voting_members(panel: Panel) -> QuerySet[PanelMember]:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress[S: (PanelMember, Nomination)]:
     """Scored and assigned counts of one member or one nomination."""
 
-    subject: PanelMember | Nomination
+    subject: S
     assigned: int
     scored: int
 
@@ -107,7 +107,7 @@ def _scored(assignment: Assignment) -> bool:
     return sheet is not None and sheet.submitted_at is not None
 
 
-def progress_by_expert(panel: Panel) -> list[Progress]:
+def progress_by_expert(panel: Panel) -> list[Progress[PanelMember]]:
     """Per member with active assignments: how many they scored, in draw order."""
     rows: dict[int, list] = {}
     for a in _active_assignments(panel).order_by("member__position"):
@@ -117,7 +117,7 @@ def progress_by_expert(panel: Panel) -> list[Progress]:
     return [Progress(*row) for row in rows.values()]
 
 
-def progress_by_nomination(panel: Panel) -> list[Progress]:
+def progress_by_nomination(panel: Panel) -> list[Progress[Nomination]]:
     """Per nomination: how many of its active assignments are scored, by nomination id."""
     rows: dict[int, list] = {}
     for a in _active_assignments(panel).order_by("nomination_id"):
@@ -137,7 +137,7 @@ def panel_totals(panel: Panel) -> dict[tuple[int, int], float]:
     sheets = ScoreSheet.objects.filter(
         assignment__member__panel=panel, assignment__active=True, submitted_at__isnull=False
     ).values_list("assignment__member_id", "assignment__nomination_id", "total")
-    return {(m, n): float(total) for m, n, total in sheets}
+    return {(m, n): float(total) for m, n, total in sheets if total is not None}
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.nominations.models import Nomination
@@ -34,7 +35,15 @@ from jiangxuan.nominations.models import Nomination
 from . import selectors
 from .draw import ALGORITHM, DrawError, draw_from_record
 from .enums import MemberRole, PanelState, RelationshipKind
-from .models import Assignment, Draw, Expert, ExpertRelationship, Panel, PanelMember
+from .models import (
+    SEED_MAX_LENGTH,
+    Assignment,
+    Draw,
+    Expert,
+    ExpertRelationship,
+    Panel,
+    PanelMember,
+)
 from .rules import conflict_reasons
 
 #: Attributes a panel's mix may constrain (the draw's pool snapshot records them).
@@ -198,7 +207,7 @@ def declare_relationship(
 
     If the expert already reviews a nominee the relationship now conflicts with, that
     assignment is recused and the next free reserve takes the place (as
-    :func:`declare_conflict`). Only a campaign office user may do this.
+    :func:`record_recusal`). Only a campaign office user may do this.
 
     Raises:
         ExpertError: no target given or unknown kind; NoReserveError when a recusal finds
@@ -278,7 +287,8 @@ def create_panel(
     ``{"speciality": {"焊接": 2}}`` (seed 002 四(三)).
 
     Raises:
-        ExpertError: size below 1, an award of another campaign, or a malformed mix.
+        ExpertError: size below 1, an award of another campaign, a malformed mix, or a
+            step the specification puts before the expert review not done (``conflict``).
         PermissionDenied: the actor is not the campaign's office.
     """
     panel = Panel(campaign=campaign, award=award, name=name.strip(), size=size, blind=blind)
@@ -289,6 +299,11 @@ def create_panel(
         raise ExpertError(_("候补人数不能为负数。"), field="reserves")
     if award is not None and award.campaign_id != campaign.pk:
         raise ExpertError(_("该奖项不属于本评选活动。"), field="award")
+    try:
+        # Seed 003 二(二): 网络投票 before 专家评审 (issue 13: phases enforced).
+        check_step(campaign, "expert_review")
+    except StepOutOfOrder as exc:
+        raise ExpertError(exc.message, code="conflict") from exc
     panel.reserves = reserves
     panel.mix = _clean_mix(mix)
     if any(sum(wanted.values()) > size for wanted in panel.mix.values()):
@@ -341,7 +356,7 @@ def draw_panel(
         raise ExpertError(_("该评审组已抽取，抽取结果不能更改。"), code="conflict")
     if not seed.strip():
         raise ExpertError(_("请填写随机种子。"), field="seed")
-    if len(seed) > Draw._meta.get_field("seed").max_length:
+    if len(seed) > SEED_MAX_LENGTH:
         raise ExpertError(_("随机种子不能超过100个字符。"), field="seed")
     witnesses = [w.strip() for w in witnesses if w.strip()]
     if not witnesses:
@@ -436,7 +451,7 @@ def draw_more_reserves(
         raise ExpertError(_("评审组尚未抽取或评审已结束，不能增补候补专家。"), code="conflict")
     if count < 1:
         raise ExpertError(_("增补人数至少为1人。"), field="count")
-    if not seed.strip() or len(seed) > Draw._meta.get_field("seed").max_length:
+    if not seed.strip() or len(seed) > SEED_MAX_LENGTH:
         raise ExpertError(_("请填写不超过100个字符的随机种子。"), field="seed")
     witnesses = [w.strip() for w in witnesses if w.strip()]
     if not witnesses:
@@ -566,7 +581,7 @@ def _recuse(assignment: Assignment, *, reason: str, actor: User) -> Assignment:
 
 
 @transaction.atomic
-def declare_conflict(
+def record_recusal(
     member: PanelMember, nomination: Nomination, *, kind: str, note: str = "", actor: User
 ) -> Assignment | None:
     """Record a conflict declared after the draw (回避): the member no longer reviews the
@@ -602,7 +617,7 @@ def declare_conflict(
     )
     record_audit(
         actor=actor,
-        action="experts.declare_conflict",
+        action="experts.record_recusal",
         obj=relation,
         after={"panel": panel.pk, "member": member.pk, "nomination": nomination.pk, "kind": kind},
     )

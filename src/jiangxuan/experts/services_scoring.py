@@ -146,7 +146,7 @@ def send_scoring_reminders(panel: Panel, *, actor: User) -> list[Notification]:
     """
     _require_office(actor, panel)
     members = selectors_scoring.unscored_members(panel)
-    users = [m.expert.user for m in members if m.expert.user_id]
+    users = [m.expert.user for m in members if m.expert.user is not None]
     today = timezone.localdate().isoformat()
     created = notify_users(
         users,

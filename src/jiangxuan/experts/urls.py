@@ -14,12 +14,12 @@ urlpatterns = [
     path("panels/<int:pk>/draw.json", views.draw_record, name="draw_record"),
     path("panels/<int:pk>/reserves/", views.panel_reserves, name="panel_reserves"),
     path("panels/<int:pk>/chair/", views.panel_chair, name="panel_chair"),
-    path("panels/<int:pk>/conflict/", views.panel_conflict, name="panel_conflict"),
+    path("panels/<int:pk>/recusal/", views.panel_recusal, name="panel_recusal"),
     # Experts: their own memberships.
     path("mine/", views.my_panels, name="my_panels"),
     path("mine/<int:pk>/", views.membership_detail, name="membership_detail"),
     path("mine/<int:pk>/confirm/", views.membership_confirm, name="membership_confirm"),
-    path("mine/<int:pk>/conflict/", views.membership_conflict, name="membership_conflict"),
+    path("mine/<int:pk>/recusal/", views.membership_recusal, name="membership_recusal"),
 ]
 
 # Scoring and ballots (views_scoring): experts score and vote, the chair closes and signs,

@@ -1,5 +1,5 @@
 """Pages for the expert pool, panels and draws (campaign office) and for an expert's own
-panel memberships (confidentiality undertaking, declaring a conflict).
+panel memberships (confidentiality undertaking, recusal).
 
 Thin: objects come from the selectors (another campaign's panel, someone else's
 membership, or any pool page for a non-office user answers 404); writes are one service
@@ -15,17 +15,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.forms import submit_form
 
 from . import selectors, services
 from .forms import (
     ChairForm,
-    ConflictForm,
     DrawForm,
-    OwnConflictForm,
+    OwnRecusalForm,
     PanelForm,
     PoolFilterForm,
+    RecusalForm,
     RelationshipForm,
     ReservesForm,
 )
@@ -33,33 +34,33 @@ from .models import Expert, Panel, PanelMember
 from .services import ExpertError
 
 
-def _pool_office_or_404(request: HttpRequest) -> None:
+def _pool_office_or_404(request: AuthenticatedHttpRequest) -> None:
     if not selectors.is_pool_office(request.user):
         raise Http404(_("没有找到该页面。"))
 
 
-def _expert_or_404(request: HttpRequest, pk: int) -> Expert:
+def _expert_or_404(request: AuthenticatedHttpRequest, pk: int) -> Expert:
     expert = selectors.expert_for_office(request.user, pk)
     if expert is None:
         raise Http404(_("没有找到该专家。"))
     return expert
 
 
-def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
     return campaign
 
 
-def _panel_or_404(request: HttpRequest, pk: int) -> Panel:
+def _panel_or_404(request: AuthenticatedHttpRequest, pk: int) -> Panel:
     panel = selectors.panel_for_office(request.user, pk)
     if panel is None:
         raise Http404(_("没有找到该评审组。"))
     return panel
 
 
-def _membership_or_404(request: HttpRequest, pk: int) -> PanelMember:
+def _membership_or_404(request: AuthenticatedHttpRequest, pk: int) -> PanelMember:
     member = selectors.membership_for_expert(request.user, pk)
     if member is None:
         raise Http404(_("没有找到该评审任务。"))
@@ -71,7 +72,7 @@ def _membership_or_404(request: HttpRequest, pk: int) -> PanelMember:
 
 @login_required
 @require_GET
-def pool(request: HttpRequest) -> HttpResponse:
+def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The expert pool, filtered (phones masked)."""
     _pool_office_or_404(request)
     form = PoolFilterForm(selectors.pool_facets(), request.GET or None)
@@ -92,7 +93,7 @@ def _expert_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def expert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One expert with the declared relationships, and the form to declare another."""
     expert = _expert_or_404(request, pk)
     form = RelationshipForm(request.POST or None)
@@ -121,7 +122,7 @@ def expert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel_list(request: HttpRequest, code: str) -> HttpResponse:
+def panel_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's panels and the form to create one."""
     campaign = _campaign_or_404(request, code)
     form = PanelForm(campaign, request.POST or None)
@@ -161,21 +162,21 @@ def _panel_page(request: HttpRequest, panel: Panel, **forms: object) -> HttpResp
         "draw_form": forms.get("draw_form") or DrawForm(),
         "chair_form": forms.get("chair_form") or ChairForm(members),
         "reserves_form": forms.get("reserves_form") or ReservesForm(),
-        "conflict_form": forms.get("conflict_form") or ConflictForm(members, nominees),
+        "recusal_form": forms.get("recusal_form") or RecusalForm(members, nominees),
     }
     return render(request, "experts/panel_detail.html", context, status=400 if bound else 200)
 
 
 @login_required
 @require_GET
-def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A panel: its draw record, members and reserves, assignments and recusals."""
     return _panel_page(request, _panel_or_404(request, pk))
 
 
 @login_required
 @require_GET
-def draw_record(request: HttpRequest, pk: int) -> JsonResponse:
+def draw_record(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The draw record as JSON, for anyone re-running it (``jiangxuan redraw`` or by hand)."""
     panel = _panel_or_404(request, pk)
     draw = selectors.draw_of(panel)
@@ -188,7 +189,7 @@ def draw_record(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_draw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Run the draw with the witnessed seed."""
     panel = _panel_or_404(request, pk)
     form = DrawForm(request.POST)
@@ -212,7 +213,7 @@ def panel_draw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_reserves(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_reserves(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A supplementary, witnessed draw of more reserves."""
     panel = _panel_or_404(request, pk)
     form = ReservesForm(request.POST)
@@ -237,7 +238,7 @@ def panel_reserves(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_chair(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_chair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Appoint the chair among the drawn members."""
     panel = _panel_or_404(request, pk)
     form = ChairForm(selectors.members_of(panel), request.POST)
@@ -255,13 +256,13 @@ def panel_chair(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a conflict declared after the draw; a reserve takes the place."""
+def panel_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Record a recusal after the draw (a conflict found later); a reserve takes the place."""
     panel = _panel_or_404(request, pk)
-    form = ConflictForm(selectors.members_of(panel), selectors.panel_nominees(panel), request.POST)
+    form = RecusalForm(selectors.members_of(panel), selectors.panel_nominees(panel), request.POST)
 
     def act(data: dict) -> HttpResponse:
-        services.declare_conflict(
+        services.record_recusal(
             data["member"],
             data["nomination"],
             kind=data["kind"],
@@ -274,7 +275,7 @@ def panel_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     done = submit_form(request, form, act, refusals=ExpertError)
     if done is not None:
         return done
-    return _panel_page(request, panel, conflict_form=form)
+    return _panel_page(request, panel, recusal_form=form)
 
 
 # --------------------------------------------------------------------------- expert
@@ -282,14 +283,14 @@ def panel_conflict(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_panels(request: HttpRequest) -> HttpResponse:
+def my_panels(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in expert's panel memberships."""
     memberships = selectors.memberships_for_expert(request.user)
     return render(request, "experts/membership_list.html", {"memberships": memberships})
 
 
 def _membership_page(
-    request: HttpRequest, member: PanelMember, form: OwnConflictForm | None = None
+    request: AuthenticatedHttpRequest, member: PanelMember, form: OwnRecusalForm | None = None
 ) -> HttpResponse:
     assignments = [
         a for a in selectors.assignments_for_expert(request.user) if a.member_id == member.pk
@@ -300,7 +301,7 @@ def _membership_page(
         "panel": member.panel,
         "undertaking": services.CONFIDENTIALITY_UNDERTAKING,
         "assignments": assignments,
-        "form": form or OwnConflictForm(nominees, blind=member.panel.blind),
+        "form": form or OwnRecusalForm(nominees, blind=member.panel.blind),
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "experts/membership_detail.html", context, status=status)
@@ -308,14 +309,14 @@ def _membership_page(
 
 @login_required
 @require_GET
-def membership_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One membership: the undertaking to confirm, then the nominees assigned."""
     return _membership_page(request, _membership_or_404(request, pk))
 
 
 @login_required
 @require_POST
-def membership_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The expert confirms the confidentiality undertaking (保密承诺)."""
     member = _membership_or_404(request, pk)
     if request.POST.get("agree") != "on":
@@ -328,18 +329,18 @@ def membership_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_conflict(request: HttpRequest, pk: int) -> HttpResponse:
-    """The expert declares a conflict with one of their nominees (回避)."""
+def membership_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The expert recuses themselves from one of their nominees (回避)."""
     member = _membership_or_404(request, pk)
     nominees = [
         a.nomination
         for a in selectors.assignments_for_expert(request.user)
         if a.member_id == member.pk
     ]
-    form = OwnConflictForm(nominees, request.POST, blind=member.panel.blind)
+    form = OwnRecusalForm(nominees, request.POST, blind=member.panel.blind)
 
     def act(data: dict) -> HttpResponse:
-        services.declare_conflict(
+        services.record_recusal(
             member, data["nomination"], kind=data["kind"], note=data["note"], actor=request.user
         )
         messages.success(request, _("已申报回避，该推荐对象将由候补专家评审。"))

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.forms import submit_form
 
 from . import selectors, selectors_inspections, services_inspections
@@ -23,14 +24,16 @@ from .models import Panel, SiteInspection
 from .services import ExpertError
 
 
-def _panel_or_404(request: HttpRequest, pk: int) -> Panel:
+def _panel_or_404(request: AuthenticatedHttpRequest, pk: int) -> Panel:
     panel = selectors.panel_for_office(request.user, pk)
     if panel is None:
         raise Http404(_("没有找到该评审组。"))
     return panel
 
 
-def _inspection_or_404(request: HttpRequest, pk: int, inspection_pk: int) -> SiteInspection:
+def _inspection_or_404(
+    request: AuthenticatedHttpRequest, pk: int, inspection_pk: int
+) -> SiteInspection:
     inspection = selectors_inspections.inspection_for_office(
         _panel_or_404(request, pk), inspection_pk
     )
@@ -64,7 +67,7 @@ def _panel_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel_inspections(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_inspections(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A panel's inspections; POST schedules one."""
     panel = _panel_or_404(request, pk)
     if request.method != "POST":
@@ -111,7 +114,9 @@ def _record_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def inspection_record(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+def inspection_record(
+    request: AuthenticatedHttpRequest, pk: int, inspection_pk: int
+) -> HttpResponse:
     """One inspection; POST records findings, outcome and photos."""
     inspection = _inspection_or_404(request, pk, inspection_pk)
     if request.method != "POST":
@@ -137,7 +142,9 @@ def inspection_record(request: HttpRequest, pk: int, inspection_pk: int) -> Http
 
 @login_required
 @require_POST
-def inspection_cancel(request: HttpRequest, pk: int, inspection_pk: int) -> HttpResponse:
+def inspection_cancel(
+    request: AuthenticatedHttpRequest, pk: int, inspection_pk: int
+) -> HttpResponse:
     """Cancel a scheduled inspection with a reason."""
     inspection = _inspection_or_404(request, pk, inspection_pk)
     form = CancelInspectionForm(request.POST)
@@ -157,7 +164,7 @@ def inspection_cancel(request: HttpRequest, pk: int, inspection_pk: int) -> Http
 
 @login_required
 @require_GET
-def campaign_inspections(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_inspections(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """All inspections of a campaign (its office only)."""
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:

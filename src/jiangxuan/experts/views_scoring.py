@@ -14,11 +14,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.http import forbidden
 from jiangxuan.nominations.forms import NominationForm
 from jiangxuan.nominations.models import Nomination
@@ -30,14 +31,14 @@ from .models import Assignment, Ballot, Panel
 from .services import ExpertError
 
 
-def _assignment_or_404(request: HttpRequest, pk: int) -> Assignment:
+def _assignment_or_404(request: AuthenticatedHttpRequest, pk: int) -> Assignment:
     assignment = selectors_scoring.assignment_for_expert(request.user, pk)
     if assignment is None:
         raise Http404(_("没有找到该评审任务。"))
     return assignment
 
 
-def _panel_or_404(request: HttpRequest, pk: int) -> Panel:
+def _panel_or_404(request: AuthenticatedHttpRequest, pk: int) -> Panel:
     panel = selectors.panel_for_office(request.user, pk)
     if panel is None:
         raise Http404(_("没有找到该评审组。"))
@@ -62,7 +63,7 @@ def _sections(nomination: Nomination, *, blind: bool) -> list[tuple[str, list[An
 
 @login_required
 @require_GET
-def scoring_list(request: HttpRequest) -> HttpResponse:
+def scoring_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The expert's assigned nominations (confidentiality confirmed) and ballots."""
     assignments = list(selectors.assignments_for_expert(request.user).select_related("sheet"))
     return render(
@@ -77,7 +78,7 @@ def scoring_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scoring_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def scoring_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One nomination beside the rubric inputs; POST submits or revises the sheet."""
     assignment = _assignment_or_404(request, pk)
     panel = assignment.member.panel
@@ -126,7 +127,7 @@ def scoring_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _expert_ballot_or_404(request: HttpRequest, pk: int) -> Ballot:
+def _expert_ballot_or_404(request: AuthenticatedHttpRequest, pk: int) -> Ballot:
     ballot = selectors_scoring.ballot_for_expert(request.user, pk)
     if ballot is None:
         raise Http404(_("没有找到该投票。"))
@@ -135,10 +136,12 @@ def _expert_ballot_or_404(request: HttpRequest, pk: int) -> Ballot:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The expert's ballot paper: check boxes, counted by the server on submission."""
     ballot = _expert_ballot_or_404(request, pk)
     member = selectors_scoring.member_for_ballot(request.user, ballot)
+    if member is None:  # the same confirmed membership as _expert_ballot_or_404 checks
+        raise Http404(_("没有找到该投票。"))
     candidates = list(ballot.candidates.order_by("id"))
     chosen: set[int] = set()
     error = None
@@ -180,7 +183,7 @@ def ballot_vote(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _ballot_for_closer(request: HttpRequest, pk: int) -> Ballot:
+def _ballot_for_closer(request: AuthenticatedHttpRequest, pk: int) -> Ballot:
     ballot = selectors_scoring.ballot_for_office(request.user, pk) or (
         selectors_scoring.ballot_for_expert(request.user, pk)
     )
@@ -189,7 +192,7 @@ def _ballot_for_closer(request: HttpRequest, pk: int) -> Ballot:
     return ballot
 
 
-def _back(request: HttpRequest, ballot: Ballot) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest, ballot: Ballot) -> HttpResponse:
     if selectors_scoring.ballot_for_office(request.user, ballot.pk) is not None:
         return redirect("experts:ballot_result", pk=ballot.pk)
     return redirect("experts:ballot_vote", pk=ballot.pk)
@@ -197,7 +200,7 @@ def _back(request: HttpRequest, ballot: Ballot) -> HttpResponse:
 
 @login_required
 @require_POST
-def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chair (or the office) closes the ballot and the platform counts it."""
     ballot = _ballot_for_closer(request, pk)
     try:
@@ -216,7 +219,7 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ballot_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The panel's chair signs off the counted result."""
     ballot = _expert_ballot_or_404(request, pk)
     chair = selectors_scoring.chair_of(ballot.panel, request.user)
@@ -238,7 +241,7 @@ def ballot_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def panel_scores(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The aggregation table ranked by the specification's ``ranking`` (or blend), with
     its formula, progress per expert and per nomination, and the panel's ballots."""
     panel = _panel_or_404(request, pk)
@@ -261,7 +264,7 @@ def panel_scores(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send scoring reminders to members with unscored assignments."""
     panel = _panel_or_404(request, pk)
     try:
@@ -274,7 +277,7 @@ def panel_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def panel_close_scoring(request: HttpRequest, pk: int) -> HttpResponse:
+def panel_close_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close the panel: score sheets can no longer change."""
     panel = _panel_or_404(request, pk)
     try:
@@ -290,7 +293,7 @@ def panel_close_scoring(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open a ballot among the checked nominees of the panel."""
     panel = _panel_or_404(request, pk)
     wanted = {int(v) for v in request.POST.getlist("candidate") if v.isdigit()}
@@ -322,7 +325,7 @@ def ballot_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def ballot_result(request: HttpRequest, pk: int) -> HttpResponse:
+def ballot_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The office's view of a ballot: turnout while open, the counted result after."""
     ballot = selectors_scoring.ballot_for_office(request.user, pk)
     if ballot is None:

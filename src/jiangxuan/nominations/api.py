@@ -29,6 +29,7 @@ from pydantic import Field
 
 from jiangxuan.accounts.api_common import ALL_ROLES, UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import units_in_scope
 from jiangxuan.campaigns import spec as s
@@ -63,7 +64,7 @@ MASKED_TYPES = {
 #: The claim of judged conditions (申报依据), a form field even where the spec omits it.
 CLAIMS = "claimed_conditions"
 #: HTTP status for each NominationError code; anything else is a 400.
-NOMINATION_ERROR_STATUS = {"conflict": 409}
+NOMINATION_ERROR_STATUS = {"conflict": 409, "closed": 409}
 PERMISSIONS = (
     "change_nomination",
     "submit_nomination",
@@ -75,14 +76,17 @@ PERMISSIONS = (
 
 def install_nomination_error_handler(api: NinjaAPI) -> None:
     """Answer NominationError with 400 (invalid, incomplete, ineligible, quota, window) or
-    409 (conflict: the nomination's state does not allow the action)."""
+    409 (conflict: the nomination's state does not allow the action; closed: the
+    campaign's stage takes no new nominations)."""
 
     def on_nomination_error(request: HttpRequest, exc: NominationError) -> HttpResponse:
         status = NOMINATION_ERROR_STATUS.get(exc.code, 400)
         errors = {exc.field: [exc.message]} if exc.field else {}
         return error_response(api, request, status, exc.message, exc.code, errors)
 
-    api.add_exception_handler(NominationError, on_nomination_error)
+    # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
+    # calls it with the instance, so each handler takes the instance (stub error).
+    api.add_exception_handler(NominationError, on_nomination_error)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- schemas
@@ -142,7 +146,7 @@ class NominationFilter(Schema):
     campaign: str | None = Field(None, description="评选活动代码")
     state: NominationState | None = Field(None, description="状态")
     award: str | None = Field(None, description="奖项代码")
-    page: int = Field(1, ge=1, description="页码，从 1 开始")
+    page: int = Field(1, ge=1, le=100_000, description="页码，从 1 开始，至多 100000")
     page_size: int = Field(50, ge=1, le=200, description="每页条数")
 
 
@@ -232,7 +236,7 @@ class QuotasOut(Schema):
 # --------------------------------------------------------------------------- output
 
 
-def _visible(request: HttpRequest, nomination_id: int) -> Nomination:
+def _visible(request: ApiRequest, nomination_id: int) -> Nomination:
     nomination = nomination_for(request.auth, nomination_id)
     if nomination is None:
         raise not_found()
@@ -523,7 +527,7 @@ def _award_by_code(campaign: Campaign, code: str) -> Award | None:
 
 
 @router.get("/nominations", response={200: NominationPage, codes_4xx: ErrorOut}, summary="推荐列表")
-def list_nominations(request: HttpRequest, filters: Query[NominationFilter]) -> NominationPage:
+def list_nominations(request: ApiRequest, filters: Query[NominationFilter]) -> NominationPage:
     """本人有权查看的推荐，新建的在前；个人信息不在列表中返回。"""
     qs = nominations_visible_to(request.auth)
     if filters.campaign:
@@ -544,7 +548,7 @@ def list_nominations(request: HttpRequest, filters: Query[NominationFilter]) -> 
 
 
 @router.post("/nominations", response={201: NominationOut, codes_4xx: ErrorOut}, summary="新建推荐")
-def create_nomination(request: HttpRequest, payload: NominationCreateIn) -> Status:
+def create_nomination(request: ApiRequest, payload: NominationCreateIn) -> Status:
     """为某一奖项新建推荐草稿（推荐单位经办人）。"""
     user = request.auth
     campaign = campaigns_visible_to(user).filter(code=payload.campaign).first()
@@ -574,7 +578,7 @@ def create_nomination(request: HttpRequest, payload: NominationCreateIn) -> Stat
     summary="推荐详情",
 )
 def get_nomination(
-    request: HttpRequest, nomination_id: int, options: Query[UnmaskIn]
+    request: ApiRequest, nomination_id: int, options: Query[UnmaskIn]
 ) -> NominationOut:
     """推荐表全部内容、证明材料和当前用户可执行的操作。个人信息默认脱敏。"""
     user = request.auth
@@ -595,7 +599,7 @@ def get_nomination(
     summary="修改推荐草稿",
 )
 def update_nomination(
-    request: HttpRequest, nomination_id: int, payload: NominationPatchIn
+    request: ApiRequest, nomination_id: int, payload: NominationPatchIn
 ) -> NominationOut:
     """保存推荐表字段（只需提交要修改的字段）。与网页草稿相同：未通过校验的字段不保存，
     其余字段照常保存，错误按字段列在 ``errors`` 中。"""
@@ -617,7 +621,7 @@ def update_nomination(
     form.is_valid()
     for name, messages in form.errors.items():
         key = "fields" if name == "__all__" else _error_key(name)
-        errors.setdefault(key, []).extend(messages)
+        errors.setdefault(key, []).extend(str(m) for m in messages)
     core, extra = form.nomination_values()
     services.save_nomination(
         nomination,
@@ -635,7 +639,7 @@ def update_nomination(
     response={200: NominationOut, codes_4xx: ErrorOut},
     summary="提交推荐",
 )
-def submit_nomination(request: HttpRequest, nomination_id: int) -> NominationOut:
+def submit_nomination(request: ApiRequest, nomination_id: int) -> NominationOut:
     """在申报时间内提交推荐：检查必填项、评选条件和名额；不通过时说明原因，推荐不变。"""
     nomination = _visible(request, nomination_id)
     services.submit_nomination(nomination, actor=request.auth)
@@ -648,7 +652,7 @@ def submit_nomination(request: HttpRequest, nomination_id: int) -> NominationOut
     summary="撤回推荐",
 )
 def withdraw_nomination(
-    request: HttpRequest, nomination_id: int, payload: WithdrawIn
+    request: ApiRequest, nomination_id: int, payload: WithdrawIn
 ) -> NominationOut:
     """撤回推荐（须填写原因）；撤回后不再计入名额。"""
     nomination = _visible(request, nomination_id)
@@ -661,7 +665,7 @@ def withdraw_nomination(
     response={200: EligibilityOut, codes_4xx: ErrorOut},
     summary="资格审核结果",
 )
-def get_eligibility(request: HttpRequest, nomination_id: int) -> EligibilityOut:
+def get_eligibility(request: ApiRequest, nomination_id: int) -> EligibilityOut:
     """按奖项评选条件逐条给出的审核结果（符合、不符合、待核实）及特批记录。"""
     return _eligibility_out(_visible(request, nomination_id))
 
@@ -671,7 +675,7 @@ def get_eligibility(request: HttpRequest, nomination_id: int) -> EligibilityOut:
     response={201: EligibilityOut, codes_4xx: ErrorOut},
     summary="特批不符合的评选条件",
 )
-def override_eligibility(request: HttpRequest, nomination_id: int, payload: OverrideIn) -> Status:
+def override_eligibility(request: ApiRequest, nomination_id: int, payload: OverrideIn) -> Status:
     """活动办公室对某条不符合的评选条件特批放行，须填写理由。"""
     nomination = _visible(request, nomination_id)
     services.override_eligibility(
@@ -686,7 +690,7 @@ def override_eligibility(request: HttpRequest, nomination_id: int, payload: Over
     summary="上传证明材料",
 )
 def upload_evidence(
-    request: HttpRequest,
+    request: ApiRequest,
     nomination_id: int,
     material: Form[str],
     file: File[UploadedFile],
@@ -698,7 +702,7 @@ def upload_evidence(
     return Status(201, _evidence_out(evidence))
 
 
-def _evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Evidence:
+def _evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> Evidence:
     evidence = _visible(request, nomination_id).evidence.filter(pk=evidence_id).first()
     if evidence is None:
         raise not_found()
@@ -710,7 +714,7 @@ def _evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Evi
     response={200: None, codes_4xx: ErrorOut},
     summary="下载证明材料",
 )
-def download_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> FileResponse:
+def download_evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> FileResponse:
     """以附件形式下载证明材料原件。"""
     evidence = _evidence(request, nomination_id, evidence_id)
     response = FileResponse(
@@ -728,7 +732,7 @@ def download_evidence(request: HttpRequest, nomination_id: int, evidence_id: int
     response={204: None, codes_4xx: ErrorOut},
     summary="删除证明材料",
 )
-def delete_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) -> Status:
+def delete_evidence(request: ApiRequest, nomination_id: int, evidence_id: int) -> Status:
     """删除可修改推荐的一份证明材料。"""
     evidence = _evidence(request, nomination_id, evidence_id)
     services.delete_evidence(evidence, actor=request.auth)
@@ -740,7 +744,7 @@ def delete_evidence(request: HttpRequest, nomination_id: int, evidence_id: int) 
     response={200: list[DocumentLinkOut], codes_4xx: ErrorOut},
     summary="推荐文书下载链接",
 )
-def list_documents(request: HttpRequest, nomination_id: int) -> list[DocumentLinkOut]:
+def list_documents(request: ApiRequest, nomination_id: int) -> list[DocumentLinkOut]:
     """推荐表（Word、PDF）和本活动汇总表（Excel）的下载地址（API 令牌或登录会话均可下载）。"""
     nomination = _visible(request, nomination_id)
     spec = nomination.campaign.specification
@@ -789,7 +793,7 @@ def _nominating_unit(user: User, campaign: Campaign) -> OrgUnit | None:
     summary="推荐名额使用情况",
     tags=["评选活动"],
 )
-def get_quotas(request: HttpRequest, code: str, options: Query[QuotaQuery]) -> QuotasOut:
+def get_quotas(request: ApiRequest, code: str, options: Query[QuotaQuery]) -> QuotasOut:
     """某推荐单位在本活动中的名额（下限、上限）和已提交数量。"""
     user = request.auth
     campaign = visible_campaign(request, code)

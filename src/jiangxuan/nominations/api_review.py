@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
 from jiangxuan.accounts.api_common import UnitRef, unit_ref
+from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.selectors import campaigns_visible_to
 from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 
@@ -134,7 +134,7 @@ def _sign_off_out(entry: SignOff) -> SignOffOut:
     )
 
 
-def _visible(request: HttpRequest, nomination_id: int) -> Nomination:
+def _visible(request: ApiRequest, nomination_id: int) -> Nomination:
     nomination = nomination_for(request.auth, nomination_id)
     if nomination is None:
         raise not_found()
@@ -144,7 +144,7 @@ def _visible(request: HttpRequest, nomination_id: int) -> Nomination:
 @router.get(
     "/review/queue", response={200: list[QueueItemOut], codes_4xx: ErrorOut}, summary="待我审核"
 )
-def review_queue(request: HttpRequest) -> list[QueueItemOut]:
+def review_queue(request: ApiRequest) -> list[QueueItemOut]:
     """本人可代表签署意见的单位所在层级上、等待意见的推荐（含本轮已签署和尚待签署的单位）。"""
     return [_queue_item(item) for item in nominations_to_review(request.auth)]
 
@@ -154,7 +154,7 @@ def review_queue(request: HttpRequest) -> list[QueueItemOut]:
     response={200: list[SignOffOut], codes_4xx: ErrorOut},
     summary="审核意见记录",
 )
-def list_sign_offs(request: HttpRequest, nomination_id: int) -> list[SignOffOut]:
+def list_sign_offs(request: ApiRequest, nomination_id: int) -> list[SignOffOut]:
     """推荐在各层级、各轮次的审核意见，按时间先后。"""
     nomination = _visible(request, nomination_id)
     return [_sign_off_out(entry) for entry in sign_off_history(nomination)]
@@ -165,7 +165,7 @@ def list_sign_offs(request: HttpRequest, nomination_id: int) -> list[SignOffOut]
     response={201: SignOffOut, codes_4xx: ErrorOut},
     summary="签署审核意见",
 )
-def create_sign_off(request: HttpRequest, nomination_id: int, payload: SignOffIn) -> Status:
+def create_sign_off(request: ApiRequest, nomination_id: int, payload: SignOffIn) -> Status:
     """代表本级的一个签署单位签署意见；全部单位同意后本级审核完成，退回后经办人可修改重报。"""
     user = request.auth
     nomination = _visible(request, nomination_id)
@@ -192,7 +192,7 @@ def create_sign_off(request: HttpRequest, nomination_id: int, payload: SignOffIn
     response={200: list[ForwardedOut], codes_4xx: ErrorOut},
     summary="排序报送上一级",
 )
-def forward_nominations(request: HttpRequest, payload: ForwardIn) -> list[ForwardedOut]:
+def forward_nominations(request: ApiRequest, payload: ForwardIn) -> list[ForwardedOut]:
     """按排序将本级审核通过的推荐报送上一级；受推荐名额限制，须已完成本级公示和征求意见。"""
     user = request.auth
     campaign = campaigns_visible_to(user).filter(code=payload.campaign).first()

@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns import spec as s
@@ -24,7 +25,7 @@ from jiangxuan.campaigns.enums import (
     RuleStatus,
     SkillLevel,
 )
-from jiangxuan.campaigns.models import Laureate
+from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.core.crypto import blind_index
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
@@ -47,7 +48,7 @@ class RuleResult:
         return asdict(self)
 
 
-def _label(choices: type, value: str) -> str:
+def _label(choices: type[models.TextChoices], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
@@ -66,7 +67,7 @@ def _honour_category(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry])
 class Evaluator:
     """Evaluates rules for one nomination; construct once per evaluation."""
 
-    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec, award_spec: s.Award):
+    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec, award_spec: s.AwardSpec):
         self.n = nomination
         self.spec = campaign_spec
         self.award = award_spec
@@ -202,18 +203,18 @@ class Evaluator:
     def rule_not_unit_leader(self, rule: s.NotUnitLeader) -> RuleResult:
         return self._flag(rule, self.n.is_unit_leader, _("现任企事业单位负责人不得参加评选。"))
 
-    def rule_not_previous_winner(self, rule: s.NotPreviousWinner) -> RuleResult:
+    def rule_not_previous_awardee(self, rule: s.NotPreviousAwardee) -> RuleResult:
         series = rule.series or self.award.series
         if not self.n.id_number:
             return self.result(rule, NEEDS, _("填写身份证号码后核对历届获得者名单。"))
         index = blind_index(self.n.id_number)
-        laureate = Laureate.objects.filter(series=series, id_index=index).first()
-        if laureate:
+        past = PastAwardee.objects.filter(series=series, id_index=index).first()
+        if past:
             return self.result(
                 rule,
                 FAILED,
                 _("已于%(year)d年获得“%(title)s”称号，不再重复参评。")
-                % {"year": laureate.year, "title": laureate.title},
+                % {"year": past.year, "title": past.title},
             )
         return self.result(rule, PASSED, _("历届获得者名单中无此人。"))
 
@@ -276,7 +277,7 @@ class Evaluator:
 def evaluate_rules(
     nomination: Any,
     campaign_spec: s.CampaignSpec,
-    award_spec: s.Award,
+    award_spec: s.AwardSpec,
     *,
     overridden: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[RuleResult]]:

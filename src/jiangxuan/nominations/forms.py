@@ -98,7 +98,7 @@ def _parse_month(value: str) -> dt.date:
     raise ValidationError(_("请按“年-月”填写，如 2008-07。"))
 
 
-class YearMonthField(forms.CharField):
+class YearMonthField(forms.Field):
     """A year and month (stored as the first day of the month)."""
 
     widget = forms.TextInput(attrs={"type": "month"})
@@ -106,7 +106,7 @@ class YearMonthField(forms.CharField):
     def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.date):
             return value.replace(day=1)
-        text = super().to_python(value)
+        text = "" if value in self.empty_values else str(value).strip()
         return _parse_month(text) if text else None
 
     def prepare_value(self, value: Any) -> Any:
@@ -359,7 +359,8 @@ class NominationForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("id_number"):
             birth, sex = v.id_number_facts(cleaned["id_number"])
             if cleaned.get("birth_date") and cleaned["birth_date"] != birth:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,7 +88,9 @@ def _one_line(text: str) -> str:
 def notice_results(level: str, nominations: list[Nomination]) -> list[str]:
     """One sentence per closed public notice of ``level`` these nominees were on
     ("经在……公示5个工作日（…至…），无异议。"), from the notice's own dates and length."""
-    notices: dict[int, tuple[object, list[Nomination]]] = {}
+    # Each notice is a notices.PublicNotice, not imported: notices sits above nominations
+    # in the app order (docs/architecture.md), so it is read by its attributes.
+    notices: dict[int, tuple[Any, list[Nomination]]] = {}
     for n in nominations:
         entries = n.notice_entries.filter(
             notice__stage=level, notice__closed_at__isnull=False

@@ -150,7 +150,7 @@ class Evidence(BaseModel):
     material = models.CharField(_("材料项"), max_length=60)
     file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=60)
+    content_type = models.CharField(_("类型"), max_length=255)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(

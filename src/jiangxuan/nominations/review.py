@@ -170,7 +170,8 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> No
         n.nominating_unit
         for n in batch
         if n.nominating_unit is not None
-        and n.nominating_unit in [b for _sg, b in bodies_at(n, level_named(n, level))]
+        and (level_spec := level_named(n, level)) is not None
+        and n.nominating_unit in [b for _sg, b in bodies_at(n, level_spec)]
     }
     for unit in units:
         category = category_of(unit, spec)
@@ -243,8 +244,9 @@ def forward_nominations(
         .filter(pk__in=order, campaign=campaign)
         .select_related("award", "campaign", "nominating_unit", "workplace")
     }
-    batch = [nominations.get(pk) for pk in order]
-    for n in batch:
+    batch: list[Nomination] = []
+    for pk in order:
+        n = nominations.get(pk)
         if n is None:
             raise NominationError(_("所选推荐不存在或不属于本活动。"), field="order")
         level_spec = level_named(n, level)
@@ -258,6 +260,7 @@ def forward_nominations(
                 _("“%(name)s”不由%(body)s报送。") % {"name": n.name, "body": body.name}
             )
         _check_clearances(n, level_spec)
+        batch.append(n)
     _check_quotas(campaign, level, batch)
     # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
@@ -269,7 +272,8 @@ def forward_nominations(
     for n in batch:
         rank = last_rank.get(n.award_id, 0) + 1
         last_rank[n.award_id] = rank
-        signs_here = n.nominating_unit in [b for _sg, b in bodies_at(n, level_named(n, level))]
+        here = level_named(n, level)
+        signs_here = here is not None and n.nominating_unit in [b for _sg, b in bodies_at(n, here)]
         Forwarding.objects.create(
             nomination=n,
             level=level,

@@ -322,7 +322,7 @@ def review_panel(user: User, nomination: Nomination) -> ReviewPanel:
         seats,
         list(grouped.values()),
         returned,
-        list(Decision.choices),
+        [(value, str(label)) for value, label in Decision.choices],
     )
 
 
@@ -341,7 +341,7 @@ def ensure_turn(nomination: Nomination, user: User) -> None:
         current = level_named(nomination, nomination.level)
         raise InvalidTransition(
             _("本推荐目前在“%(current)s”环节，尚未进入“%(yours)s”，现在不能签署意见。")
-            % {"current": current.name, "yours": elsewhere.name}
+            % {"current": current.name if current else nomination.level, "yours": elsewhere.name}
         )
 
 

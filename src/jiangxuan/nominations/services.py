@@ -20,7 +20,8 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of, path_in_scope
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.enums import CampaignState, RuleStatus
+from jiangxuan.campaigns.enums import RuleStatus
+from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable, new_draft_refusal
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import (
     category_of,
@@ -63,14 +64,18 @@ def create_nomination(
     unit of the specification's categories above the workplace (campaigns.selectors
     .nominating_unit_for), or the clerk's unit when it is itself a nominating unit.
 
+    The campaign's stage must allow it (campaigns.lifecycle.new_draft_refusal): not a
+    draft, not decided or archived (issue 13: campaigns close).
+
     Raises:
-        NominationError: the campaign is not open for nominations, the award is not the
-            campaign's, or no nominating unit covers the workplace.
+        NominationError: the campaign's stage takes no new drafts (``code="closed"``), the
+            award is not the campaign's, or no nominating unit covers the workplace.
         PermissionDenied: the actor is not a clerk whose jurisdiction holds the workplace.
     """
     spec = campaign.specification
-    if campaign.state != CampaignState.PUBLISHED:
-        raise NominationError(_("该评选活动尚未发布或已结束，不能新建推荐。"))
+    refusal = new_draft_refusal(campaign)
+    if refusal:
+        raise NominationError(refusal, code="closed")
     if award.campaign_id != campaign.id:
         raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
     units = _clerk_units(actor)
@@ -144,6 +149,10 @@ def evaluate_eligibility(nomination: Nomination, *, save: bool = True) -> str:
 
 
 def _ensure_editable(nomination: Nomination, actor: User) -> None:
+    try:
+        ensure_writable(nomination.campaign)
+    except CampaignClosed as exc:
+        raise NominationError(exc.message, code="conflict") from exc
     if not nomination.is_editable:
         raise NominationError(
             _("当前状态为“%(state)s”，不能修改。") % {"state": nomination.get_state_display()},
@@ -288,7 +297,8 @@ def delete_evidence(evidence: Evidence, *, actor: User) -> None:
     name = evidence.file.name
     storage = evidence.file.storage
     evidence.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
     record_audit(
         actor=actor,
         action="evidence.delete",
@@ -322,9 +332,27 @@ def missing_fields(nomination: Nomination) -> list[str]:
     return missing
 
 
+def missing_materials(nomination: Nomination) -> list[str]:
+    """Names, in the checklist's order, of the required materials (材料目录, items marked
+    必备) the clerk uploads for this nomination and has not uploaded yet.
+
+    Only items with ``per: nomination`` and ``upload: true`` count: unit-level items go
+    with the unit's forward, and items the platform collects itself (a department's
+    征求意见 opinion) are ``upload: false`` in the spec. The form's photo and video are
+    form fields (:func:`missing_fields`). Rule: every seed's 材料目录 (e.g. seed 001, 四).
+    """
+    uploaded = set(nomination.evidence.values_list("material", flat=True))
+    return [
+        m.name
+        for m in nomination.campaign.specification.materials
+        if m.required and m.upload and m.per == "nomination" and m.code not in uploaded
+    ]
+
+
 @dataclass(frozen=True)
 class QuotaUsage:
-    """How a unit's quota stands for one award (or all awards when ``award`` is None)."""
+    """How a unit's quota stands for one award (or all awards when ``award`` is None);
+    ``award`` is the award's code, ``award_name`` its name as people read it."""
 
     category: str
     category_name: str
@@ -332,6 +360,7 @@ class QuotaUsage:
     used: int
     minimum: int
     maximum: int | None
+    award_name: str = ""
 
     @property
     def full(self) -> bool:
@@ -362,8 +391,11 @@ def quota_usage(campaign: Campaign, unit: OrgUnit, award: Award | None = None) -
         )
         if quota.award:
             qs = qs.filter(nomination__award__code=quota.award)
+        name = spec.award(quota.award).name if quota.award else ""
         usages.append(
-            QuotaUsage(category.code, category.name, quota.award, qs.count(), quota.min, quota.max)
+            QuotaUsage(
+                category.code, category.name, quota.award, qs.count(), quota.min, quota.max, name
+            )
         )
     return usages
 
@@ -373,9 +405,13 @@ def _check_window(nomination: Nomination, now: dt.datetime) -> None:
     state = window_state(nomination.campaign, unit, now)
     submission = nomination.campaign.specification.timeline.submission
     if state == "early":
-        raise NominationError(
+        message = (
             _("申报尚未开始：受理时间自 %(at)s 起，提前报送不予受理。")
-            % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
+            if submission.refuse_early
+            else _("申报尚未开始：受理时间自 %(at)s 起，请届时再提交。草稿已保存。")
+        )
+        raise NominationError(
+            message % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
             code="window",
         )
     if state == "closed":
@@ -395,10 +431,11 @@ def submit_nomination(
 
     Checks, in order: the submission window by server time (Asia/Shanghai; refuses early
     submissions where the specification says so, seed 001 六, and submissions after the
-    campaign's or an ancestor body's internal deadline, seed 000), required fields, and
-    eligibility (a failed hard rule blocks unless overridden). Quotas apply when a
-    nominating unit forwards its ranked list (review.forward_nominations), not here: a
-    unit may receive more candidates than it may put forward.
+    campaign's or an ancestor body's internal deadline, seed 000), required fields, the
+    required materials of the checklist (:func:`missing_materials`), and eligibility (a
+    failed hard rule blocks unless overridden). Quotas apply when a nominating unit
+    forwards its ranked list (review.forward_nominations), not here: a unit may receive
+    more candidates than it may put forward.
 
     Raises:
         NominationError: with a Chinese message saying what to fix; nothing changes.
@@ -410,30 +447,85 @@ def submit_nomination(
         raise InvalidTransition(
             _("当前状态为“%(state)s”，不能提交。") % {"state": nomination.get_state_display()}
         )
-    _check_window(nomination, now)
-    missing = missing_fields(nomination)
-    if missing:
-        raise NominationError(
-            _("以下必填项尚未填写：%(fields)s。") % {"fields": "、".join(missing)},
-            code="incomplete",
-        )
-    if evaluate_eligibility(nomination) == RuleStatus.FAILED:
-        failed = [
-            r["label"]
-            for r in nomination.eligibility
-            if r["status"] == RuleStatus.FAILED and not r["overridden"]
-        ]
-        raise NominationError(
-            _("不符合以下评选条件，不能提交：%(rules)s。如有特殊情况，请联系活动办公室特批。")
-            % {"rules": "；".join(failed)},
-            code="ineligible",
-        )
+    problems = _submission_problems(nomination, now, save=True)
+    if problems:
+        raise problems[0]
     # A returned nomination comes back to the level that returned it, in a new round.
     changes = (
         {"review_round": nomination.review_round + 1} if nomination.state == "returned" else {}
     )
     return transition(
         nomination, NominationAction.SUBMIT, actor=actor, role=Role.CLERK, changes=changes
+    )
+
+
+def _submission_problems(
+    nomination: Nomination, now: dt.datetime, *, save: bool
+) -> list[NominationError]:
+    """Everything that stops a submission, in the order :func:`submit_nomination` checks
+    it: the window, required fields, required materials, hard rules (``save`` stores the
+    eligibility results)."""
+    problems: list[NominationError] = []
+    try:
+        _check_window(nomination, now)
+    except NominationError as exc:
+        problems.append(exc)
+    missing = missing_fields(nomination)
+    if missing:
+        problems.append(
+            NominationError(
+                _("以下必填项尚未填写：%(fields)s。") % {"fields": "、".join(missing)},
+                code="incomplete",
+            )
+        )
+    materials = missing_materials(nomination)
+    if materials:
+        problems.append(
+            NominationError(
+                _("以下必备材料尚未上传：%(items)s。请在“佐证材料”中上传后再提交。")
+                % {"items": "；".join(materials)},
+                code="incomplete",
+            )
+        )
+    if evaluate_eligibility(nomination, save=save) == RuleStatus.FAILED:
+        failed = [
+            r["label"]
+            for r in nomination.eligibility
+            if r["status"] == RuleStatus.FAILED and not r["overridden"]
+        ]
+        problems.append(
+            NominationError(
+                _("不符合以下评选条件，不能提交：%(rules)s。如有特殊情况，请联系活动办公室特批。")
+                % {"rules": "；".join(failed)},
+                code="ineligible",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """What submitting a nomination would do, for the clerk's confirmation (issue 15.3):
+    ``reviewer`` is the unit that receives it (its nominating unit, "" when none yet),
+    ``problems`` what stops it, each a Chinese sentence saying what to fix (empty: ready).
+    """
+
+    reviewer: str
+    problems: list[str]
+
+    @property
+    def ready(self) -> bool:
+        return not self.problems
+
+
+def check_submission(nomination: Nomination, *, now: dt.datetime | None = None) -> SubmissionCheck:
+    """The checks :func:`submit_nomination` makes (window by server time, Asia/Shanghai;
+    required fields; required materials; hard rules), all of them rather than the first,
+    without submitting or writing anything."""
+    problems = _submission_problems(nomination, now or timezone.now(), save=False)
+    unit = nomination.nominating_unit
+    return SubmissionCheck(
+        reviewer=unit.name if unit else "", problems=[p.message for p in problems]
     )
 
 

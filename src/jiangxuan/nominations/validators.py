@@ -82,7 +82,6 @@ IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG"}
 DOCUMENT_TYPES = {"application/pdf"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 VIDEO_TYPES = {"video/mp4", "video/quicktime"}
-MAX_IMAGE_PIXELS = 50_000_000
 MAX_DOCX_UNCOMPRESSED = 50 * 1024 * 1024
 MARKUP_RE = re.compile(rb"<\s*(html|script|svg|iframe|body|!doctype)", re.IGNORECASE)
 
@@ -109,24 +108,41 @@ def _read_capped(upload, cap: int) -> bytes:
 
 
 def _reencode_image(data: bytes, fmt: str) -> bytes:
+    cap = settings.JX_IMAGE_MAX_PIXELS
     try:
+        # Image.open reads the header only; the size is checked before any pixel is decoded.
         with Image.open(io.BytesIO(data)) as probe:
             width, height = probe.size
-            if width * height > MAX_IMAGE_PIXELS:
+            if width * height > cap:
                 raise ValidationError(
-                    _("图片像素过多（%(w)d×%(h)d），请缩小后再上传。") % {"w": width, "h": height}
+                    _(
+                        "图片像素过多（%(w)d×%(h)d，约 %(mp)d 万像素），上限为 %(cap)d 万像素，"
+                        "请缩小尺寸后再上传。"
+                    )
+                    % {
+                        "w": width,
+                        "h": height,
+                        "mp": width * height // 10_000,
+                        "cap": cap // 10_000,
+                    }
                 )
             probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
             out = io.BytesIO()
             # Saving a fresh copy drops EXIF (GPS, device) and any bytes appended after the
             # image data, such as an HTML payload of a polyglot file.
+            image: Image.Image = opened
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
             image.save(out, format=fmt)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow's own limit (far above ours) refuses before the size can be read.
+        raise ValidationError(
+            _("图片像素过多，上限为 %(cap)d 万像素，请缩小尺寸后再上传。") % {"cap": cap // 10_000}
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise ValidationError(_("图片文件已损坏或不是真正的图片，请重新导出后上传。")) from exc
 
 

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
 from jiangxuan.core.http import forbidden
 
@@ -30,7 +32,7 @@ from . import services
 from .enums import NominationAction, NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
-from .models import Nomination
+from .models import Evidence, Nomination
 from .review_selectors import latest_return, review_panel
 from .selectors import nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
@@ -51,7 +53,9 @@ def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> N
     )
 
 
-def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) -> NominationForm:
+def _save_posted(
+    request: AuthenticatedHttpRequest, nomination: Nomination, data: QueryDict
+) -> NominationForm:
     """Validate the posted form and save its valid fields into the draft.
 
     Returns the bound form (its errors include a refusal from the service). Re-rendered
@@ -77,10 +81,10 @@ def _save_posted(request: HttpRequest, nomination: Nomination, data: QueryDict) 
 def _materials(nomination: Nomination) -> list[dict[str, Any]]:
     """The checklist items a file can be uploaded for, with the files already uploaded."""
     spec = nomination.campaign.specification
-    files: dict[str, list] = {}
+    files: dict[str, list[Evidence]] = {}
     for evidence in nomination.evidence.all():
         files.setdefault(evidence.material, []).append(evidence)
-    items = [
+    items: list[dict[str, Any]] = [
         {"code": f.effective_type, "name": f.label, "required": f.required, "note": f.help}
         for f in spec.form.all_fields()
         if f.effective_type in EXTRA_MATERIALS
@@ -101,7 +105,7 @@ def _can(user: User, action: str, nomination: Nomination) -> bool:
 
 
 def _edit_context(
-    request: HttpRequest, nomination: Nomination, form: NominationForm, **extra: Any
+    request: AuthenticatedHttpRequest, nomination: Nomination, form: NominationForm, **extra: Any
 ) -> dict[str, Any]:
     consent = nomination.publication_consent
     if form.is_bound:
@@ -125,7 +129,11 @@ def _edit_context(
 
 
 def _render_edit(
-    request: HttpRequest, nomination: Nomination, form: NominationForm, status: int = 200, **extra
+    request: AuthenticatedHttpRequest,
+    nomination: Nomination,
+    form: NominationForm,
+    status: int = 200,
+    **extra,
 ) -> HttpResponse:
     context = _edit_context(request, nomination, form, **extra)
     return render(request, "nominations/nomination_edit.html", context, status=status)
@@ -136,7 +144,7 @@ def _render_edit(
 
 @login_required
 @require_GET
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Nominations the user may see, filtered by campaign and state (no personal data)."""
     nominations = nominations_visible_to(request.user).order_by("-updated_at", "-id")
     campaign_code = request.GET.get("campaign", "")
@@ -161,15 +169,19 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_create(request: HttpRequest) -> HttpResponse:
+def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
-    campaigns = campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED)
-    campaign = campaigns.filter(code=params.get("campaign", "")).first()
-    awards = awards_of(campaign) if campaign else []
+    campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
+    # Told before the form opens why a campaign takes no new nominations (issue 13).
+    refusals = {c.code: new_draft_refusal(c) for c in campaigns}
+    campaign = next((c for c in campaigns if c.code == params.get("campaign", "")), None)
     workplaces = list(units_in_scope(request.user, {Role.CLERK}).exclude(kind="region"))
     error = ""
-    if request.method == "POST":
+    if campaign is not None and refusals[campaign.code]:
+        error, campaign = refusals[campaign.code], None
+    awards = awards_of(campaign) if campaign else []
+    if request.method == "POST" and not error:
         award = next((a for a in awards if a.code == request.POST.get("award")), None)
         workplace_id = request.POST.get("workplace", "")
         workplace = next((u for u in workplaces if str(u.pk) == workplace_id), None)
@@ -193,15 +205,16 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
         request,
         "nominations/nomination_create.html",
         {
-            "campaigns": campaigns,
+            "campaigns": [(c, refusals[c.code]) for c in campaigns],
             "campaign": campaign,
+            "warning": new_draft_warning(campaign) if campaign else "",
             "awards": awards,
             "workplaces": workplaces if len(workplaces) > 1 else [],
             "selected_award": params.get("award", ""),
             "selected_workplace": params.get("workplace", ""),
             "error": error,
         },
-        status=400 if error else 200,
+        status=400 if error and request.method == "POST" else 200,
     )
 
 
@@ -209,7 +222,7 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The official form. POST saves the draft (``add_row=<key>`` also adds a blank row
     to that list); invalid fields are not saved and are shown with their errors."""
     nomination = _nomination_or_404(request.user, pk)
@@ -249,7 +262,7 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """htmx autosave: saves the valid fields; answers the status line, the eligibility
     panel and each field's errors (out-of-band swaps)."""
     nomination = _nomination_or_404(request.user, pk)
@@ -275,8 +288,10 @@ def nomination_autosave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Save what the form holds, then submit; refusals keep the draft and say why."""
+def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save what the form holds, then show what submitting will do and what is missing
+    (issue 15.3); the confirmation's own POST (``confirmed``) submits. Refusals keep the
+    draft and say why."""
     nomination = _nomination_or_404(request.user, pk)
     try:
         if "form_present" in request.POST and nomination.is_editable:
@@ -288,6 +303,11 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     form,
                     submit_error=_("推荐表中有填写错误，请先改正标红的项目再提交。"),
                 )
+        if "confirmed" not in request.POST and nomination.is_editable:
+            if not _can(request.user, "submit", nomination):
+                raise PermissionDenied(_("您无权提交此推荐。"))
+            context = {"nomination": nomination, "check": services.check_submission(nomination)}
+            return render(request, "nominations/nomination_submit_confirm.html", context)
         services.submit_nomination(nomination, actor=request.user)
     except PermissionDenied as exc:
         return forbidden(request, exc)
@@ -310,7 +330,7 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw with a reason (recorded in the history)."""
     nomination = _nomination_or_404(request.user, pk)
     try:
@@ -328,7 +348,7 @@ def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The campaign office lets a nomination through one failed rule (reason required)."""
     nomination = _nomination_or_404(request.user, pk)
     try:
@@ -352,7 +372,7 @@ def nomination_override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload one file for a checklist item; a refused file is reported next to it."""
     nomination = _nomination_or_404(request.user, pk)
     material = request.POST.get("material", "")
@@ -380,7 +400,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
     """Stream an evidence file as an attachment to someone who can see the nomination."""
     nomination = _nomination_or_404(request.user, pk)
     evidence = nomination.evidence.filter(pk=evidence_id).first()
@@ -396,7 +416,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """Delete an evidence file from an editable nomination."""
     nomination = _nomination_or_404(request.user, pk)
     evidence = nomination.evidence.filter(pk=evidence_id).first()
@@ -418,7 +438,7 @@ def evidence_delete(request: HttpRequest, pk: int, evidence_id: int) -> HttpResp
 
 @login_required
 @require_GET
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A read-only view: the form's values (masked without need to know), evidence,
     eligibility, documents and history."""
     nomination = _nomination_or_404(request.user, pk)

@@ -7,11 +7,12 @@ comes from ``campaigns_visible_to`` (404 otherwise).
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.campaigns.selectors import (
@@ -31,7 +32,7 @@ def _clerk_unit(user: User) -> OrgUnit | None:
 
 
 @login_required
-def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's rules, timeline, quotas and review chain as the user's unit sees them."""
     campaign = campaigns_visible_to(request.user).filter(code=code).first()
     if campaign is None:

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
@@ -65,7 +66,7 @@ def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
 
 @login_required
 @require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Nominations waiting for the user's opinion, grouped by campaign, level and body,
     with who signed in this round and who is still waiting; and the batches ready to
     forward."""
@@ -82,7 +83,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: the sign-off form; POST: record the opinion (同意推荐 / 退回修改 / 不予推荐)
     with an optional scan of the stamped page. A refusal keeps the typed opinion."""
     nomination = _nomination_or_404(request.user, pk)
@@ -129,7 +130,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _forward_scope(
-    request: HttpRequest, level: str, body_id: int
+    request: AuthenticatedHttpRequest, level: str, body_id: int
 ) -> tuple[Campaign, s.ReviewLevel, OrgUnit]:
     """The campaign (``?campaign=``), its level and the body, or 404 when the campaign
     is not visible, the level is not in its chain, or the user does not sign for the
@@ -167,7 +168,7 @@ def _posted_order(request: HttpRequest, rows: list[ForwardRow]) -> tuple[list[in
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def forward(request: HttpRequest, level: str, body_id: int) -> HttpResponse:
+def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> HttpResponse:
     """A body's nominations that completed ``level``: rank them (rank inputs, or up and
     down buttons without JavaScript) and forward the chosen ones to the next level within
     the quota. A refusal (quota, not cleared) keeps the chosen order."""
@@ -219,7 +220,7 @@ def forward(request: HttpRequest, level: str, body_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def forward_letter(request: HttpRequest, level: str, body_id: int) -> FileResponse:
+def forward_letter(request: AuthenticatedHttpRequest, level: str, body_id: int) -> FileResponse:
     """The nomination letter (推荐报告 / 推荐函) of ``body`` at ``level`` as DOCX, listing
     what it forwarded in rank order; the user is the contact person."""
     campaign, _level_spec, body = _forward_scope(request, level, body_id)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable
 from jiangxuan.core.audit import record_audit
 
 from .enums import NominationAction as A
@@ -70,19 +71,34 @@ def transition(
     opinion: str = "",
     role: str = "",
     changes: dict[str, Any] | None = None,
+    correction_reason: str = "",
 ) -> Nomination:
     """Move a nomination along ``TRANSITIONS``.
 
-    In order: locks the row (``select_for_update``), looks up ``(state, action)``, checks
+    A decided or archived campaign is read-only (campaigns.lifecycle): a transition there
+    needs ``correction_reason``, the office's recorded reason, which the audit entry
+    carries (issue 13).
+
+    In order: locks the row (``select_for_update``), checks the campaign's stage, looks up
+    ``(state, action)``, checks
     ``actor.has_perm("nominations.<action>_nomination", nomination)``, saves the new state
     (and ``changes``, other fields the caller sets with it) and writes the audit entry in
     the same transaction. ``nomination`` is refreshed in place.
 
     Raises:
-        InvalidTransition: the action is not allowed from the current state.
+        InvalidTransition: the action is not allowed from the current state, or the
+            campaign is decided or archived and no correction reason was given.
         PermissionDenied: the actor may not take the action on this nomination.
     """
-    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=nomination.pk)
+    )
+    try:
+        ensure_writable(locked.campaign, correction_reason=correction_reason)
+    except CampaignClosed as exc:
+        raise InvalidTransition(exc.message) from exc
     target = TRANSITIONS.get((locked.state, action))
     if target is None:
         raise InvalidTransition(
@@ -110,6 +126,7 @@ def transition(
         after={
             "state": target,
             "opinion": opinion,
+            **({"correction": correction_reason.strip()} if correction_reason.strip() else {}),
             **{k: str(v) for k, v in (changes or {}).items()},
         },
     )

@@ -1,8 +1,8 @@
 """API: a public notice (read) and filing an objection to it. Both are public (no
 authentication, no CSRF: there is no session to ride on); filing is rate-limited per IP.
 
-Errors use the common shape ``{"detail", "code", "errors"}`` and are returned by the
-endpoints themselves, so they hold under any NinjaAPI this router is mounted on.
+Errors are raised as ApiError and answered in the common shape ``{"detail", "code",
+"errors"}`` by the handlers of core.api_errors (installed on the project's NinjaAPI).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
-from jiangxuan.core.api_errors import ErrorOut
+from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
@@ -69,13 +69,8 @@ class ObjectionOut(Schema):
     detail: str
 
 
-def _error(status: int, detail: str, code: str, field: str | None = None) -> Status:
-    errors = {field: [detail]} if field else {}
-    return Status(status, {"detail": detail, "code": code, "errors": errors})
-
-
-def _not_found() -> Status:
-    return _error(404, _("没有找到该公示。"), "not_found")
+def _not_found() -> ApiError:
+    return ApiError(404, _("没有找到该公示。"), code="not_found")
 
 
 def _notice_out(notice: PublicNotice) -> dict:
@@ -103,11 +98,11 @@ def _notice_out(notice: PublicNotice) -> dict:
     summary="公示名单",
 )
 def get_public_notice(request: HttpRequest, notice_id: int):
-    """A running or closed public notice with its published entries (only name, sex,
-    workplace, post, occupation and achievements of nominees who consented)."""
+    """公示中或已结束的公示及其名单（只含本人同意公开的姓名、性别、工作单位、岗位、
+    职业和主要事迹）。"""
     notice = selectors.published_notice(notice_id)
     if notice is None:
-        return _not_found()
+        raise _not_found()
     return _notice_out(notice)
 
 
@@ -118,14 +113,13 @@ def get_public_notice(request: HttpRequest, notice_id: int):
     summary="提出异议",
 )
 def file_notice_objection(request: HttpRequest, notice_id: int, payload: ObjectionIn):
-    """File an objection during the notice period, anonymously or with contact details.
-    At most 5 per address per 10 minutes (429 beyond). Attachments go through the web
-    form."""
+    """在公示期内提出异议，可匿名或留下联系方式。同一地址 10 分钟内至多 5 次，超过答 429。
+    附件请通过网页表单提交。"""
     if services.objection_rate_exceeded(client_ip(request)):
-        return _error(429, _("提交过于频繁，请10分钟后再试。"), "throttled")
+        raise ApiError(429, _("提交过于频繁，请10分钟后再试。"), code="throttled")
     notice = selectors.published_notice(notice_id)
     if notice is None:
-        return _not_found()
+        raise _not_found()
     nomination = None
     if payload.nomination is not None:
         entry = next(
@@ -133,7 +127,7 @@ def file_notice_objection(request: HttpRequest, notice_id: int, payload: Objecti
             None,
         )
         if entry is None:
-            return _error(400, _("所选推荐对象不在本次公示名单中。"), "invalid", field="nomination")
+            raise field_error("nomination", _("所选推荐对象不在本次公示名单中。"))
         nomination = entry.nomination
     try:
         objection = services.file_objection(
@@ -145,7 +139,9 @@ def file_notice_objection(request: HttpRequest, notice_id: int, payload: Objecti
             contact_phone=payload.contact_phone,
         )
     except NoticeError as exc:
-        return _error(NOTICE_ERROR_STATUS.get(exc.code, 400), exc.message, exc.code, exc.field)
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        status = NOTICE_ERROR_STATUS.get(exc.code, 400)
+        raise ApiError(status, exc.message, code=exc.code, errors=errors) from exc
     return Status(
         201,
         {

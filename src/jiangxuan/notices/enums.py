@@ -17,6 +17,16 @@ class NoticeState(models.TextChoices):
     PUBLISHED = nonmember(("running", "closed"))
 
 
+class NoticePhase(models.TextChoices):
+    """Where a published notice stands on a given day, as the public sees it: a notice is
+    published (state running) before its first day, and objections are taken only from its
+    first to its last day (issue 15.6)."""
+
+    UPCOMING = "upcoming", _("即将公示")
+    OPEN = "open", _("公示中")
+    ENDED = "ended", _("已结束")
+
+
 class ObjectionState(models.TextChoices):
     """Where an objection (异议) stands: received → assigned → verified → answered → closed."""
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.forms import declared_field
 from jiangxuan.nominations.models import Nomination
 
 from .enums import ObjectionOutcome, PenaltyKind
@@ -51,21 +52,24 @@ class OpenNoticeForm(forms.Form):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [
+        declared_field(self, "stage", forms.ChoiceField).choices = [
             (
                 s.key,
                 _("%(name)s（%(rule)s，%(days)d%(unit)s）")
                 % {
                     "name": s.name,
-                    "rule": s.notice.name,
-                    "days": s.notice.days,
-                    "unit": s.notice.day_unit.label,
+                    "rule": rule.name,
+                    "days": rule.days,
+                    "unit": rule.day_unit.label,
                 },
             )
             for s in notice_stages(campaign)
+            if (rule := s.notice)
         ]
-        self.fields["body"].queryset = notice_bodies(campaign)
-        self.fields["nominations"].queryset = notice_candidates(campaign)
+        declared_field(self, "body", forms.ModelChoiceField).queryset = notice_bodies(campaign)
+        declared_field(self, "nominations", forms.ModelChoiceField).queryset = notice_candidates(
+            campaign
+        )
 
 
 class ObjectionForm(forms.Form):
@@ -95,9 +99,9 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, entries: list[NoticeEntry], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["nomination"].choices = [("", _("（不针对具体对象）"))] + [
-            (e.nomination_id, e.published.get("name", "")) for e in entries
-        ]
+        declared_field(self, "nomination", forms.ChoiceField).choices = [
+            ("", _("（不针对具体对象）"))
+        ] + [(e.nomination_id, e.published.get("name", "")) for e in entries]
 
 
 class AssignForm(forms.Form):
@@ -105,7 +109,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, assignees: Any, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignees
+        declared_field(self, "assignee", forms.ModelChoiceField).queryset = assignees
 
 
 class FindingForm(forms.Form):
@@ -139,11 +143,14 @@ class BackgroundRequestForm(forms.Form):
 
     def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [
-            (s.key, f"{s.name} · {s.background_check.department}")
+        declared_field(self, "stage", forms.ChoiceField).choices = [
+            (s.key, f"{s.name} · {check.department}")
             for s in background_check_stages(campaign)
+            if (check := s.background_check)
         ]
-        self.fields["nominations"].queryset = notice_candidates(campaign)
+        declared_field(self, "nominations", forms.ModelChoiceField).queryset = notice_candidates(
+            campaign
+        )
 
 
 class BackgroundOpinionForm(forms.Form):

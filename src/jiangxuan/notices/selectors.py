@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
@@ -22,7 +23,7 @@ from jiangxuan.core.calendar import add_calendar_days, add_working_days
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
 
-from .enums import NoticeState, ObjectionState, PenaltyKind
+from .enums import BackgroundCheckState, NoticePhase, NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
 
 #: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
@@ -206,6 +207,19 @@ def background_check_for_office(user: User, pk: int) -> BackgroundCheck | None:
 # --------------------------------------------------------------------------- public reads
 
 
+def notice_phase(notice: PublicNotice, today: dt.date | None = None) -> NoticePhase:
+    """The phase of a published notice on ``today`` (default: today in Asia/Shanghai):
+    upcoming before ``starts_on``, open from ``starts_on`` to ``ends_on`` inclusive while
+    running, ended after that or once closed. The same period bounds objections
+    (:func:`jiangxuan.notices.services.file_objection`)."""
+    today = today or timezone.localdate()
+    if notice.state == NoticeState.CLOSED or today > notice.ends_on:
+        return NoticePhase.ENDED
+    if today < notice.starts_on:
+        return NoticePhase.UPCOMING
+    return NoticePhase.OPEN
+
+
 def published_notices() -> list[PublicNotice]:
     """Running notices for the public index, newest first."""
     return list(
@@ -285,6 +299,8 @@ def _penalties(unit: OrgUnit, series: str, for_campaign: Campaign | None) -> Que
         .values_list("id", flat=True)
         .first()
     )
+    if previous is None:
+        return qs.none()
     return qs.filter(campaign_id=previous)
 
 
@@ -353,3 +369,27 @@ def no_substitute_nominations(campaign: Campaign) -> QuerySet[Nomination]:
         state=NominationState.REVOKED,
         penalties__no_substitute=True,
     ).distinct()
+
+
+# --------------------------------------------------------------------------- step probes
+
+
+def notice_step_done(campaign: Campaign, key: str) -> bool:
+    """A notice step (``social_notice``, ``social_notice-2``) is done when a notice of it
+    has closed and none of it is still running or a draft (campaigns.steps)."""
+    notices = PublicNotice.objects.filter(campaign=campaign, stage=key)
+    return (
+        notices.filter(state=NoticeState.CLOSED).exists()
+        and not notices.exclude(state=NoticeState.CLOSED).exists()
+    )
+
+
+def background_step_done(campaign: Campaign, key: str) -> bool:
+    """A step that asks a department's opinion (seed 003 二(二)2 人选审核: 向有关部门征求
+    意见) is done when opinions were asked and all have been answered; a step without
+    one is not tracked here (done)."""
+    stage = stage_named(campaign, key)
+    if stage is None or stage.background_check is None:
+        return True
+    checks = BackgroundCheck.objects.filter(nomination__campaign=campaign, stage=key)
+    return checks.exists() and not checks.filter(state=BackgroundCheckState.REQUESTED).exists()

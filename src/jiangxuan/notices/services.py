@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
+from jiangxuan.campaigns.lifecycle import CampaignClosed, closed_reason, ensure_writable
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
@@ -33,17 +35,19 @@ from jiangxuan.nominations.models import ClearanceKind, Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
 from jiangxuan.nominations.services import record_clearance
 from jiangxuan.nominations.validators import check_upload, validate_landline, validate_mobile
+from jiangxuan.nominations.withdrawal import withdraw_from_lists
 from jiangxuan.nominations.workflow import InvalidTransition, transition
 
 from .enums import (
     BackgroundCheckState,
+    NoticePhase,
     NoticeState,
     ObjectionOutcome,
     ObjectionState,
     PenaltyKind,
 )
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
-from .selectors import PUBLISHED_FIELDS, notice_end_date, stage_named
+from .selectors import PUBLISHED_FIELDS, notice_end_date, notice_phase, stage_named
 
 ROLE = Role.CAMPAIGN_OFFICE
 #: Objections one address may file per window (anti-flooding; ASVS 2.4.1).
@@ -104,7 +108,9 @@ def open_public_notice(
         NoticeError: the stage requires no notice, no body for a level's notice, a
             nomination of another campaign or no longer live, nobody consented, or the
             period lies in a year the holiday calendar does not know (``code="calendar"``,
-            the message says what the admin must enter).
+            the message says what the admin must enter); the campaign is decided, or a
+            step the specification puts before this one is not done, or ``starts_on``
+            is outside the step's phase (``code="conflict"``, campaigns.steps).
     """
     _require_office(actor, campaign)
     found = stage_named(campaign, stage)
@@ -112,6 +118,13 @@ def open_public_notice(
         raise NoticeError(_("该环节不要求公示，请选择活动规范中规定公示的环节。"), field="stage")
     if found.is_level and body is None:
         raise NoticeError(_("本级公示须选择组织公示的单位。"), field="body")
+    try:
+        ensure_writable(campaign)
+        if not found.is_level:
+            # Seed 004 三(四): 首先在基层单位公示，然后在媒体公示; each after the steps before it.
+            check_step(campaign, found.key, on=starts_on)
+    except (CampaignClosed, StepOutOfOrder) as exc:
+        raise NoticeError(exc.message, field="starts_on", code="conflict") from exc
     rule = found.notice
     try:
         ends_on = notice_end_date(rule, starts_on)
@@ -339,8 +352,7 @@ def file_objection(
             (``code="conflict"``); empty or overlong text; a nominee not on the notice;
             a malformed phone; a refused attachment (``field`` names the input).
     """
-    today = timezone.localdate()
-    if notice.state != NoticeState.RUNNING or not notice.starts_on <= today <= notice.ends_on:
+    if notice.state != NoticeState.RUNNING or notice_phase(notice) != NoticePhase.OPEN:
         raise NoticeError(
             _("公示期为%(start)s至%(end)s，当前不在公示期内，不能提出异议。")
             % {"start": notice.starts_on.isoformat(), "end": notice.ends_on.isoformat()},
@@ -508,6 +520,8 @@ def answer_objection(
       (``lose_next_edition``, or ``reduce_quota`` with ``penalty_amount``) and
       ``no_substitute`` (seed 001 三(二)4: 撤销推荐对象资格，不得递补或重报，并视情况取消推荐
       单位参加下一届评选的资格或扣减相应推荐名额).
+    - Either of these on an approved nomination (an objection upheld after approval)
+      revokes it and takes it off the approval lists (issue 13, :func:`_stop_approved`).
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
@@ -534,12 +548,20 @@ def answer_objection(
     if locked.falsified and outcome != ObjectionOutcome.NOMINATION_REVOKED:
         raise NoticeError(_("已查实弄虚作假，应撤销推荐资格（不得递补或重报）。"), field="outcome")
     penalty = None
-    if locked.falsified:
+    # A falsified objection names its nominee (the outcome must be a revocation).
+    if locked.falsified and nomination is not None:
         penalty = _penalty_for(
-            locked, actor=actor, kind=penalty_kind, amount=penalty_amount, reason=answer
+            locked, nomination, actor=actor, kind=penalty_kind, amount=penalty_amount, reason=answer
         )
     try:
-        if outcome == ObjectionOutcome.NOMINATION_REVOKED:
+        if nomination is None:
+            pass  # a general objection (checked above: no effect on any nomination)
+        elif nomination.state == NominationState.APPROVED and (
+            outcome != ObjectionOutcome.NO_EFFECT
+        ):
+            # Upheld after approval: revoked and off the lists (issue 13).
+            _stop_approved(nomination, reason=answer, actor=actor)
+        elif outcome == ObjectionOutcome.NOMINATION_REVOKED:
             transition(nomination, NominationAction.REVOKE, actor=None, opinion=answer, role=ROLE)
         elif outcome == ObjectionOutcome.NOMINATION_WITHDRAWN:
             transition(nomination, NominationAction.WITHDRAW, actor=None, opinion=answer, role=ROLE)
@@ -581,11 +603,33 @@ def answer_objection(
     return objection
 
 
+def _stop_approved(nomination: Nomination, *, reason: str, actor: User) -> str:
+    """Revoke an approved nomination and take it off the approval lists (issue 13): in a
+    decided campaign as the office's correction with ``reason``. Returns a Chinese note
+    of what changed."""
+    transition(
+        nomination,
+        NominationAction.REVOKE,
+        actor=None,
+        opinion=reason,
+        role=ROLE,
+        correction_reason=reason if closed_reason(nomination.campaign) else "",
+    )
+    changes = withdraw_from_lists(nomination, reason=reason, actor=actor)
+    return "".join([_("已撤销推荐资格。"), *changes])[:200]
+
+
 def _penalty_for(
-    objection: Objection, *, actor: User, kind: str | None, amount: int | None, reason: str
+    objection: Objection,
+    nomination: Nomination,
+    *,
+    actor: User,
+    kind: str | None,
+    amount: int | None,
+    reason: str,
 ) -> DisciplinaryPenalty:
-    """An unsaved penalty for the nominating unit of a falsified nomination."""
-    nomination = objection.nomination
+    """An unsaved penalty for the nominating unit of ``nomination``, the falsified
+    nominee of ``objection``."""
     unit = nomination.nominating_unit or nomination.workplace
     if unit is None:
         raise NoticeError(_("该推荐没有推荐单位，无法记录纪律处理。"), field="penalty_kind")
@@ -709,10 +753,13 @@ def record_background_opinion(
 ) -> BackgroundCheck:
     """Record a department's opinion (text, and optionally the scanned, stamped form).
 
-    An adverse opinion stops the nomination: workflow REJECT with the opinion as reason.
-    When the nomination's state does not allow REJECT (e.g. already approved, or already
-    ended), the opinion is still recorded, ``nomination_stopped`` stays False and
-    ``stop_note`` says what the office must do instead.
+    An adverse opinion stops the nomination at any stage (issue 13; seed 003 二(二)2
+    背景审查): in review, workflow REJECT with the opinion as reason; once approved,
+    workflow REVOKE and the nominee leaves the approval lists and, after the decision,
+    the decision's list and the laureate registry (:func:`_stop_approved`; in a decided
+    campaign this is the office's recorded correction, the opinion its reason). For a
+    nomination already ended the opinion is still recorded, ``nomination_stopped`` stays
+    False and ``stop_note`` says so.
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
@@ -748,15 +795,20 @@ def record_background_opinion(
             "department": locked.department_name,
             "opinion": opinion,
         }
-        try:
-            transition(
-                locked.nomination, NominationAction.REJECT, actor=None, opinion=reason, role=ROLE
-            )
+        nomination = locked.nomination
+        if nomination.state == NominationState.APPROVED:
+            locked.stop_note = _stop_approved(nomination, reason=reason, actor=actor)
             locked.nomination_stopped = True
-        except InvalidTransition:
-            locked.stop_note = _(
-                "推荐当前状态为“%(state)s”，不能按不予推荐处理，请另行处理（如撤销资格）。"
-            ) % {"state": NominationState(locked.nomination.state).label}
+        else:
+            try:
+                transition(
+                    nomination, NominationAction.REJECT, actor=None, opinion=reason, role=ROLE
+                )
+                locked.nomination_stopped = True
+            except InvalidTransition:
+                locked.stop_note = _(
+                    "推荐当前状态为“%(state)s”，不能按不予推荐处理，无需另行处理。"
+                ) % {"state": NominationState(nomination.state).label}
     locked.save()
     stage = stage_named(locked.nomination.campaign, locked.stage)
     if not adverse and stage is not None and stage.is_level:

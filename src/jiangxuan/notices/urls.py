@@ -40,5 +40,10 @@ urlpatterns = [
     ),
     path("checks/<int:pk>/", views.background_check_detail, name="background_check"),
     path("checks/<int:pk>/form.docx", views.background_check_form, name="background_check_form"),
+    path(
+        "checks/<int:pk>/form.pdf",
+        views.background_check_form_pdf,
+        name="background_check_form_pdf",
+    ),
     path("checks/<int:pk>/scan/", views.background_check_scan, name="background_check_scan"),
 ]

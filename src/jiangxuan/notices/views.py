@@ -11,16 +11,19 @@ import io
 import mimetypes
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
@@ -29,6 +32,7 @@ from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
+from .enums import NoticePhase
 from .forms import (
     AnswerForm,
     AssignForm,
@@ -39,7 +43,7 @@ from .forms import (
     OpenNoticeForm,
 )
 from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
-from .rendering import render_background_check_form
+from .rendering import render_background_check_form, render_background_check_pdf
 from .services import NoticeError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -83,11 +87,19 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404(_("没有找到该公示。"))
 
+    today = timezone.localdate()
+
     def context() -> dict[str, Any]:
         notice = _published_or_404(pk)
-        return {"notice": notice, "entries": selectors.public_entries(notice)}
+        return {
+            "notice": notice,
+            "phase": selectors.notice_phase(notice, today),
+            "entries": selectors.public_entries(notice),
+        }
 
-    return cached_public_page(("notice", pk, version), "notices/publicnotice_detail.html", context)
+    return cached_public_page(
+        ("notice", pk, version, today), "notices/publicnotice_detail.html", context
+    )
 
 
 def _entry_or_404(notice: PublicNotice, position: int) -> NoticeEntry:
@@ -158,6 +170,12 @@ def objection_create(request: HttpRequest, pk: int) -> HttpResponse:
     """The objection form (no login; CSRF; rate-limited per IP). Never cached: the page
     carries the visitor's CSRF token and, after a post, what they typed."""
     notice = _published_or_404(pk)
+    phase = selectors.notice_phase(notice)
+    if phase != NoticePhase.OPEN:
+        # Said before the form, not after the visitor typed it all (issue 15.6).
+        refusal: dict[str, Any] = {"notice": notice, "phase": phase}
+        status = 409 if request.method == "POST" else 200
+        return render(request, "notices/objection_form.html", refusal, status=status)
     entries = selectors.public_entries(notice)
     status = 200
     if request.method == "POST":
@@ -202,28 +220,28 @@ def objection_filed(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- office
 
 
-def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
     return campaign
 
 
-def _notice_or_404(request: HttpRequest, pk: int) -> PublicNotice:
+def _notice_or_404(request: AuthenticatedHttpRequest, pk: int) -> PublicNotice:
     notice = selectors.notice_for_office(request.user, pk)
     if notice is None:
         raise Http404(_("没有找到该公示。"))
     return notice
 
 
-def _objection_or_404(request: HttpRequest, pk: int) -> Objection:
+def _objection_or_404(request: AuthenticatedHttpRequest, pk: int) -> Objection:
     objection = selectors.objection_for_office(request.user, pk)
     if objection is None:
         raise Http404(_("没有找到该异议。"))
     return objection
 
 
-def _check_or_404(request: HttpRequest, pk: int) -> BackgroundCheck:
+def _check_or_404(request: AuthenticatedHttpRequest, pk: int) -> BackgroundCheck:
     check = selectors.background_check_for_office(request.user, pk)
     if check is None:
         raise Http404(_("没有找到该征求意见。"))
@@ -232,7 +250,7 @@ def _check_or_404(request: HttpRequest, pk: int) -> BackgroundCheck:
 
 @login_required
 @require_GET
-def campaign_notices(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_notices(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's notices, with open objections, and its penalties."""
     campaign = _campaign_or_404(request, code)
     context = {
@@ -247,7 +265,7 @@ def campaign_notices(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notice_open(request: HttpRequest, code: str) -> HttpResponse:
+def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Open a notice; the "preview" button computes the end date without saving."""
     campaign = _campaign_or_404(request, code)
     form = OpenNoticeForm(campaign, request.POST or None)
@@ -256,8 +274,10 @@ def notice_open(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         if "preview" in request.POST:
             stage = selectors.stage_named(campaign, data["stage"])
+            # The form offers only stages with a notice rule (selectors.notice_stages).
+            rule = stage.notice if stage is not None else None
             try:
-                preview = selectors.notice_end_date(stage.notice, data["starts_on"])
+                preview = selectors.notice_end_date(rule, data["starts_on"]) if rule else None
             except UnknownHolidayYear as exc:
                 form.add_error("starts_on", exc.message)
         else:
@@ -324,14 +344,14 @@ def _manage_page(
 
 @login_required
 @require_GET
-def notice_manage(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_manage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A notice for the office: entries, withheld nominees, objections and their actions."""
     return _manage_page(request, _notice_or_404(request, pk))
 
 
 @login_required
 @require_POST
-def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Publish a draft notice."""
     notice = _notice_or_404(request, pk)
     try:
@@ -347,7 +367,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Close a notice (refused in Chinese before its end or with open objections)."""
     notice = _notice_or_404(request, pk)
     try:
@@ -363,9 +383,10 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def objection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Assign, record the finding of, or answer an objection."""
     objection = _objection_or_404(request, pk)
+    form: forms.Form
     if action == "assign":
         form = AssignForm(selectors.assignees_for(objection), request.POST)
     elif action == "finding":
@@ -403,12 +424,12 @@ def objection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @login_required
 @require_GET
-def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
+def objection_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """An objection's attachment, as a download for the office."""
     objection = _objection_or_404(request, pk)
     if not objection.attachment:
         raise Http404
-    extension = objection.attachment.name.rsplit(".", 1)[-1]
+    extension = (objection.attachment.name or "").rsplit(".", 1)[-1]
     return _attachment(
         objection.attachment.open("rb"),
         _("异议%(pk)d附件.%(ext)s") % {"pk": objection.pk, "ext": extension},
@@ -418,7 +439,7 @@ def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def background_checks(request: HttpRequest, code: str) -> HttpResponse:
+def background_checks(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's background checks, and the form to request more."""
     campaign = _campaign_or_404(request, code)
     form = BackgroundRequestForm(campaign, request.POST or None)
@@ -450,7 +471,7 @@ def background_checks(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def background_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def background_check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One background check; the office records the department's opinion here."""
     check = _check_or_404(request, pk)
     form = BackgroundOpinionForm(request.POST or None, request.FILES or None)
@@ -478,7 +499,7 @@ def background_check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def background_check_form(request: HttpRequest, pk: int) -> FileResponse:
+def background_check_form(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The 征求意见表 (seed 000 附件4) of one nominee as DOCX."""
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.docx") % {"name": check.nomination.name}
@@ -487,15 +508,24 @@ def background_check_form(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @require_GET
-def background_check_scan(request: HttpRequest, pk: int) -> FileResponse:
+def background_check_form_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The 征求意见表 (seed 000 附件4) of one nominee as PDF."""
+    check = _check_or_404(request, pk)
+    filename = _("征求意见表-%(name)s.pdf") % {"name": check.nomination.name}
+    return _attachment(render_background_check_pdf(check), filename, "application/pdf")
+
+
+@login_required
+@require_GET
+def background_check_scan(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The scanned, stamped form a department returned."""
     check = _check_or_404(request, pk)
     if not check.scan:
         raise Http404
-    extension = check.scan.name.rsplit(".", 1)[-1]
+    extension = (check.scan.name or "").rsplit(".", 1)[-1]
     filename = _("征求意见表扫描件-%(name)s.%(ext)s") % {
         "name": check.nomination.name,
         "ext": extension,
     }
-    content_type = mimetypes.guess_type(check.scan.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(check.scan.name or "")[0] or "application/octet-stream"
     return _attachment(check.scan.open("rb"), filename, content_type)

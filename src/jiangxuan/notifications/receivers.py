@@ -36,6 +36,11 @@ def _forwarded(nomination_ids: list[int], level: str) -> None:
     services.notify_forwarded(nominations, level=level)
 
 
+def _withdrawn(nomination_id: int, reason: str, changes: list[str]) -> None:
+    nomination = Nomination.objects.select_related("campaign", "created_by").get(pk=nomination_id)
+    services.notify_withdrawn(nomination, reason=reason, changes=changes)
+
+
 def _objection(objection_id: int) -> None:
     objection = Objection.objects.select_related(
         "notice__campaign__organizer_unit", "nomination"
@@ -59,6 +64,15 @@ def on_nominations_forwarded(
     """Notify the next level's bodies after commit."""
     ids = [n.pk for n in nominations]
     transaction.on_commit(lambda: _forwarded(ids, level), robust=True)
+
+
+@receiver(events.nominee_withdrawn, dispatch_uid="notifications.withdrawn")
+def on_nominee_withdrawn(
+    sender: Any, *, nomination: Nomination, reason: str, changes: list[str], **kwargs: Any
+) -> None:
+    """Tell the clerks and the office after commit."""
+    pk = nomination.pk
+    transaction.on_commit(lambda: _withdrawn(pk, reason, changes), robust=True)
 
 
 @receiver(events.objection_filed, dispatch_uid="notifications.objection")

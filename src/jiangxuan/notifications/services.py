@@ -181,6 +181,35 @@ def notify_returned(
         )
 
 
+def notify_withdrawn(
+    nomination: Nomination, *, reason: str, changes: list[str]
+) -> list[Notification]:
+    """Tell the nomination's clerks (workplace, nominating unit, creator) and the campaign
+    office that a nominee left the approval lists after approval, why and what changed
+    (issue 13: the notice of the change)."""
+    units = [pk for pk in (nomination.workplace_id, nomination.nominating_unit_id) if pk]
+    users = selectors.members_of(units, [Role.CLERK, Role.REVIEWER], nomination.campaign)
+    users += selectors.office_users_of(nomination.campaign)
+    if nomination.created_by_id:
+        users.append(nomination.created_by)
+    with translation.override(settings.LANGUAGE_CODE):
+        return notify_users(
+            users,
+            kind=NotificationKind.OTHER,
+            title=_("推荐对象已撤出名单：%(name)s") % {"name": nomination.name or nomination.pk},
+            body=_("%(campaign)s的推荐对象“%(name)s”已撤出名单。原因：%(reason)s。%(changes)s")
+            % {
+                "campaign": nomination.campaign.title,
+                "name": nomination.name,
+                "reason": reason,
+                "changes": "".join(changes),
+            },
+            link=reverse("nominations:detail", args=[nomination.pk]),
+            campaign=nomination.campaign,
+            object_ref=f"nomination:{nomination.pk}",
+        )
+
+
 def notify_forwarded(
     nominations: Iterable[Nomination],
     *,
@@ -229,7 +258,7 @@ def notify_objection(objection: Objection) -> list[Notification]:
     """
     notice = objection.notice
     campaign = notice.campaign
-    nominee = objection.nomination.name if objection.nomination_id else ""
+    nominee = objection.nomination.name if objection.nomination else ""
     with translation.override(settings.LANGUAGE_CODE):
         return notify_users(
             selectors.office_users_of(campaign),

@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 
 from . import selectors, services
 from .enums import OutboxState
@@ -24,7 +26,7 @@ from .services import OutboxError
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's notifications, newest first."""
     context = {
         "notifications": selectors.notifications_for(request.user),
@@ -35,7 +37,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read; with ``open`` go on to its link."""
     note = selectors.notification_for(request.user, pk)
     if note is None:
@@ -49,7 +51,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark all of the user's notifications read."""
     changed = services.mark_read(request.user)
     messages.success(request, _("已将%(n)d条通知标为已读。") % {"n": changed})
@@ -58,7 +60,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The office's outbox: drafts by default, or the messages in ``?state=``."""
     state = request.GET.get("state", OutboxState.DRAFT)
     if state not in OutboxState.values:
@@ -75,7 +77,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def outbox_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def outbox_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One message: a draft can be edited ("save"), approved ("approve", which also
     keeps the edits) or discarded ("discard")."""
     message = selectors.outbox_message_for(request.user, pk)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,7 +160,7 @@ class CampaignOverview:
     awards: list[AwardTally]
     quotas: list[QuotaRow]
     waiting: list[WaitingSignOff]
-    notices: list[PublicNotice]
+    notices: Sequence[PublicNotice]
     objections: list[Objection]
     checks_requested: int
     checks_overdue: list[BackgroundCheck]
@@ -266,10 +267,11 @@ def _quota_rows(
             continue
         for quota in (q for q in spec.quotas if q.category == category.code):
             count = used.get((unit.id, quota.award), 0)
+            name = award_names.get(quota.award, "") if quota.award else ""
             usage = QuotaUsage(
-                category.code, category.name, quota.award, count, quota.min, quota.max
+                category.code, category.name, quota.award, count, quota.min, quota.max, name
             )
-            rows.append(QuotaRow(unit, usage, award_names.get(quota.award, quota.award or "")))
+            rows.append(QuotaRow(unit, usage, name))
     return rows
 
 

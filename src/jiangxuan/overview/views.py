@@ -7,10 +7,12 @@ user without the role there, answers 404); everything shown from
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 
 from .selectors import acts_for_office, campaign_overview, chart_data, overview_campaign
 
@@ -20,7 +22,7 @@ ECHARTS = "vendor/echarts.min.js"
 
 @login_required
 @require_GET
-def campaign_overview_page(request: HttpRequest, code: str) -> HttpResponse:
+def campaign_overview_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Nominations per unit and level, quota fill, sign-offs waiting, notices running,
     objections open and background checks overdue, with charts when the chart library
     is installed (otherwise the tables alone, and a note saying so)."""

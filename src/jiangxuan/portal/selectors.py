@@ -21,8 +21,9 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import awards_of, window_state
 from jiangxuan.campaigns.spec import Step
 from jiangxuan.decisions.models import CommendationDecision
-from jiangxuan.notices.enums import NoticeState
+from jiangxuan.notices.enums import NoticePhase, NoticeState
 from jiangxuan.notices.models import PublicNotice
+from jiangxuan.notices.selectors import notice_phase
 from jiangxuan.voting import selectors as voting_selectors
 
 #: Campaign states whose specification is public (a draft is not).
@@ -49,7 +50,9 @@ class PublicCampaign:
 
     ``window`` is ``early``, ``open`` or ``closed`` (nominations, at server time; a closed
     campaign is ``closed``); ``notices`` are its published notices (running first);
-    ``decision`` is the published commendation decision or None.
+    ``decision`` is the published commendation decision or None; ``notice_phases`` pairs
+    each notice with its phase today (upcoming / open / ended), ``running_notices`` are
+    those open today (objections taken).
     """
 
     campaign: Campaign
@@ -60,6 +63,7 @@ class PublicCampaign:
     vote: PublicVoteInfo | None
     decision: CommendationDecision | None
     running_notices: list[PublicNotice] = field(default_factory=list)
+    notice_phases: list[tuple[PublicNotice, NoticePhase]] = field(default_factory=list)
 
     @property
     def has_public_activity(self) -> bool:
@@ -106,8 +110,12 @@ def public_vote(campaign: Campaign, now: dt.datetime) -> PublicVoteInfo | None:
 
 def _summary(campaign: Campaign, now: dt.datetime) -> PublicCampaign:
     spec = campaign.specification
+    today = timezone.localdate(now)
     # Running notices first; the sort is stable, so each group stays newest first.
-    notices = sorted(campaign.portal_notices, key=lambda n: n.state != NoticeState.RUNNING)
+    # portal_notices is the Prefetch(to_attr=...) of public_campaigns, unknown to the stubs.
+    prefetched: list[PublicNotice] = campaign.portal_notices  # type: ignore[attr-defined]
+    notices = sorted(prefetched, key=lambda n: n.state != NoticeState.RUNNING)
+    phases = [(n, notice_phase(n, today)) for n in notices]
     vote = public_vote(campaign, now)
     try:
         decision = campaign.commendation_decision
@@ -127,7 +135,8 @@ def _summary(campaign: Campaign, now: dt.datetime) -> PublicCampaign:
         notices=notices,
         vote=vote,
         decision=decision,
-        running_notices=[n for n in notices if n.state == NoticeState.RUNNING],
+        running_notices=[n for n, phase in phases if phase == NoticePhase.OPEN],
+        notice_phases=phases,
     )
 
 

@@ -2,22 +2,25 @@
 
 Public endpoints need no authentication and no CSRF (there is no session to ride on): the
 vote with its candidates and the tally when the rule shows it, requesting a one-time
-code, verifying it for a voter token, casting a ballot with ``X-Voter-Token``, checking a
+code, verifying it for a voter token, casting votes with ``X-Voter-Token``, checking a
 receipt. The office's endpoints (bearer token or session, like the other routers) prepare,
 open and close the vote, read the anomaly report and the recount, invalidate votes.
 
-Errors use the common shape ``{"detail", "code", "errors"}``; a ballot refused for risk
-answers 403 with ``code`` ``captcha_required`` (and a ``captcha`` to solve) or
-``verification_required`` (request and verify a new code).
+Errors are raised, not returned: a service's VoteError becomes an ApiError in the common
+shape ``{"detail", "code", "errors"}`` (core.api_errors); a submission refused for risk answers
+403 with ``code`` ``captcha_required`` (and a ``captcha`` to solve) or
+``verification_required`` (request and verify a new code); an office action by anyone
+else answers 403 ``permission_denied`` through the common PermissionDenied handler.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Literal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +28,8 @@ from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
-from jiangxuan.core.api_errors import ErrorOut
+from jiangxuan.accounts.http import ApiRequest
+from jiangxuan.core.api_errors import ApiError, ErrorOut
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
@@ -43,6 +47,7 @@ VOTE_ERROR_STATUS = {
     "captcha_required": 403,
     "verification_required": 403,
     "rate_limited": 429,
+    "sms_unavailable": 503,
 }
 PUBLIC_CACHE = "public, max-age=10"
 
@@ -103,7 +108,7 @@ class VoterTokenOut(Schema):
     expires_in: int
 
 
-class BallotIn(Schema):
+class PublicVoteIn(Schema):
     candidates: list[str] = Field(description="所选候选对象的公开编号")
     captcha_key: str = ""
     captcha_value: str = ""
@@ -130,20 +135,21 @@ class RiskErrorOut(ErrorOut):
     captcha: CaptchaOut | None = None
 
 
-def _error(status: int, detail: str, code: str, field: str | None = None, **extra) -> Status:
-    errors = {field: [detail]} if field else {}
-    return Status(status, {"detail": detail, "code": code, "errors": errors, **extra})
+@contextmanager
+def _service_errors() -> Iterator[None]:
+    """Turn a service's VoteError into the common error shape (with a new captcha to
+    solve when one is required)."""
+    try:
+        yield
+    except VoteError as exc:
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        extra = {"captcha": services.new_captcha()} if exc.code == "captcha_required" else {}
+        status = VOTE_ERROR_STATUS.get(exc.code, 400)
+        raise ApiError(status, exc.message, code=exc.code, errors=errors, extra=extra) from exc
 
 
-def _vote_error(exc: VoteError) -> Status:
-    extra = {}
-    if exc.code == "captcha_required":
-        extra["captcha"] = services.new_captcha()
-    return _error(VOTE_ERROR_STATUS.get(exc.code, 400), exc.message, exc.code, exc.field, **extra)
-
-
-def _not_found() -> Status:
-    return _error(404, _("没有找到该投票。"), "not_found")
+def _not_found() -> ApiError:
+    return ApiError(404, _("没有找到该投票。"), code="not_found")
 
 
 def _candidate_out(candidate, counts) -> dict:
@@ -165,12 +171,11 @@ def _candidate_out(candidate, counts) -> dict:
     summary="投票信息与候选对象",
 )
 def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
-    """The vote's window, rules and candidates (only the published, consented fields),
-    with the tally when the rule shows it (live, at the last scheduled publication, or
-    after the close). Cacheable for 10 seconds."""
+    """投票时间、规则和候选对象（只含本人同意公开的字段）；按规则公开得票时附得票
+    （实时、最近一次定时公布或投票结束后）。可缓存 10 秒。"""
     view = selectors.public_view(campaign_code)
     if view is None:
-        return _not_found()
+        raise _not_found()
     now = timezone.now()
     shown = selectors.visible_tally(view.vote, now)
     rule = selectors.rule_of(view.vote)
@@ -191,19 +196,17 @@ def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
 @router.post(
     "/votes/{campaign_code}/codes",
     auth=None,
-    response={202: CodeSentOut, codes_4xx: ErrorOut},
+    response={202: CodeSentOut, codes_4xx: ErrorOut, 503: ErrorOut},
     summary="获取验证码",
 )
 def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn):
-    """Send a one-time code by SMS. Limits: per number 1 a minute and 5 an hour, per
-    address 20 an hour (429 beyond)."""
+    """以短信发送一次性验证码。同一号码每分钟 1 次、每小时 5 次，同一地址每小时 20 次，
+    超过答 429；短信网关无法发送时答 503。"""
     view = selectors.public_view(campaign_code)
     if view is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         services.request_code(view.vote, phone=payload.phone, ip=client_ip(request))
-    except VoteError as exc:
-        return _vote_error(exc)
     return Status(202, {"detail": _("验证码已发送。"), "expires_in": settings.JX_VOTE_CODE_TTL})
 
 
@@ -214,12 +217,12 @@ def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn
     summary="验证手机号",
 )
 def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn):
-    """Check the code; answer a voter token for ``X-Voter-Token``. A code is single-use,
-    expires within 10 minutes and allows 5 wrong tries."""
+    """核对验证码，返回放在 ``X-Voter-Token`` 请求头的投票令牌。验证码只能使用一次，
+    10 分钟内有效，最多输错 5 次。"""
     view = selectors.public_view(campaign_code)
     if view is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         voter = services.verify_code(
             view.vote,
             phone=payload.phone,
@@ -227,29 +230,29 @@ def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn
             real_name=payload.real_name,
             id_number=payload.id_number,
         )
-    except VoteError as exc:
-        return _vote_error(exc)
     return {"voter_token": issue_voter_token(voter), "expires_in": settings.JX_VOTER_TOKEN_MAX_AGE}
 
 
 @router.post(
-    "/votes/{campaign_code}/ballots",
+    "/votes/{campaign_code}/cast",
     auth=None,
     response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
     summary="投票",
 )
-def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn):
-    """Cast a ballot (header ``X-Voter-Token``). 201 with the receipt; 409 when already
-    voted in this slot or over a limit; 403 ``captcha_required`` / ``verification_required``;
-    400 outside the window or with a wrong number of choices."""
+def cast_vote(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
+    """投票（请求头 ``X-Voter-Token``），成功答 201 并返回投票凭证。本时段已投过或超过
+    限额答 409；须输入图形验证码或重新验证手机号答 403（``captcha_required`` /
+    ``verification_required``）；不在投票时间内或所选人数不符答 400。"""
     view = selectors.public_view(campaign_code)
     if view is None:
-        return _not_found()
+        raise _not_found()
     proof = read_voter_token(request.headers.get("X-Voter-Token", ""), view.vote.pk)
     if proof is None:
-        return _error(403, _("请先验证手机号（验证已过期时请重新验证）。"), "verification_required")
-    try:
-        receipt = services.cast_ballot(
+        raise ApiError(
+            403, _("请先验证手机号（验证已过期时请重新验证）。"), code="verification_required"
+        )
+    with _service_errors():
+        receipt = services.cast_vote(
             view.vote,
             voter_id=proof.voter_id,
             verified_at=proof.verified_at,
@@ -260,8 +263,6 @@ def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn
             captcha_key=payload.captcha_key,
             captcha_value=payload.captcha_value,
         )
-    except VoteError as exc:
-        return _vote_error(exc)
     chosen = view.by_public_id()
     return Status(
         201,
@@ -277,6 +278,18 @@ def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn
     )
 
 
+@router.post(
+    "/votes/{campaign_code}/ballots",
+    auth=None,
+    response={201: ReceiptOut, codes_4xx: ErrorOut, 403: RiskErrorOut},
+    summary="投票（旧路径，已弃用）",
+    deprecated=True,
+)
+def cast_vote_deprecated_path(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
+    """已弃用，保留一个版本：请改用 ``POST /votes/{campaign_code}/cast``，请求和应答相同。"""
+    return cast_vote(request, campaign_code, payload)
+
+
 @router.get(
     "/receipts/{receipt}",
     auth=None,
@@ -284,10 +297,10 @@ def cast_vote_ballot(request: HttpRequest, campaign_code: str, payload: BallotIn
     summary="查验投票凭证",
 )
 def get_receipt(request: HttpRequest, receipt: str):
-    """Whether the ballot with this receipt code is counted (per candidate chosen)."""
+    """按凭证号查验投票是否计入（逐个所选候选对象）。"""
     found = selectors.receipt_check(receipt)
     if found is None:
-        return _error(404, _("没有找到该投票凭证，请核对凭证号。"), "not_found")
+        raise ApiError(404, _("没有找到该投票凭证，请核对凭证号。"), code="not_found")
     return {
         "receipt": found.receipt.code,
         "campaign": found.receipt.public_vote.campaign.code,
@@ -355,7 +368,7 @@ class RecountOut(Schema):
     rows: list[RecountRowOut]
 
 
-def _office_vote(request: HttpRequest, code: str):
+def _office_vote(request: ApiRequest, code: str):
     campaign = selectors.campaign_for_office(request.auth, code)
     if campaign is None:
         return None, None
@@ -372,28 +385,20 @@ def _office_out(vote) -> dict:
     }
 
 
-def _forbidden(exc: PermissionDenied) -> Status:
-    return _error(403, str(exc), "permission_denied")
-
-
 @router.post(
     "/votes/{campaign_code}/prepare",
     response={201: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="设立网络投票（活动办公室）",
 )
-def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
-    """Set up the vote as a draft with the approved, consenting nominations."""
+def prepare_vote(request: ApiRequest, campaign_code: str, payload: PrepareIn):
+    """以审核通过且同意公开的推荐对象设立网络投票（草稿）。"""
     campaign, _vote = _office_vote(request, campaign_code)
     if campaign is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         vote = services.prepare_public_vote(
             campaign, actor=request.auth, opens_at=payload.opens_at, closes_at=payload.closes_at
         )
-    except VoteError as exc:
-        return _vote_error(exc)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
     return Status(201, _office_out(vote))
 
 
@@ -402,17 +407,13 @@ def prepare_vote(request: HttpRequest, campaign_code: str, payload: PrepareIn):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="开启网络投票（活动办公室）",
 )
-def open_vote(request: HttpRequest, campaign_code: str):
-    """Publish the prepared vote; voting runs from its opening to its closing time."""
+def open_vote(request: ApiRequest, campaign_code: str):
+    """发布已设立的网络投票；投票从开始时间持续到结束时间。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         vote = services.open_public_vote(vote, actor=request.auth)
-    except VoteError as exc:
-        return _vote_error(exc)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
     return _office_out(vote)
 
 
@@ -421,17 +422,13 @@ def open_vote(request: HttpRequest, campaign_code: str):
     response={200: OfficeVoteOut, codes_4xx: ErrorOut},
     summary="结束网络投票（活动办公室）",
 )
-def close_vote(request: HttpRequest, campaign_code: str):
-    """Close the vote now and store the final tally."""
+def close_vote(request: ApiRequest, campaign_code: str):
+    """立即结束网络投票并保存最终计票结果。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         vote = services.close_public_vote(vote, actor=request.auth)
-    except VoteError as exc:
-        return _vote_error(exc)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
     return _office_out(vote)
 
 
@@ -440,11 +437,11 @@ def close_vote(request: HttpRequest, campaign_code: str):
     response={200: AnomalyOut, codes_4xx: ErrorOut},
     summary="投票异常报告（活动办公室）",
 )
-def vote_anomalies(request: HttpRequest, campaign_code: str):
-    """Votes per candidate per 5 minutes, top /24 subnets, codes per vote, night votes."""
+def vote_anomalies(request: ApiRequest, campaign_code: str):
+    """各候选对象每 5 分钟的票数、票数最多的 /24 网段、验证码请求数与投票数之比、夜间投票。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
-        return _not_found()
+        raise _not_found()
     return selectors.anomaly_report(vote).__dict__
 
 
@@ -453,18 +450,14 @@ def vote_anomalies(request: HttpRequest, campaign_code: str):
     response={201: InvalidationOut, codes_4xx: ErrorOut},
     summary="作废投票（活动办公室）",
 )
-def invalidate_vote_batch(request: HttpRequest, campaign_code: str, payload: InvalidateIn):
-    """Invalidate the valid votes matching a subnet, a device or a list of ids (within
-    an optional time range), with a reason. Votes are marked, never deleted."""
+def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: InvalidateIn):
+    """按网段、设备或投票 id（可限定时间范围）作废有效投票，须说明原因。投票只标记作废，
+    不删除。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
-        return _not_found()
-    try:
+        raise _not_found()
+    with _service_errors():
         invalidation = services.invalidate_votes(vote, actor=request.auth, **payload.dict())
-    except VoteError as exc:
-        return _vote_error(exc)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
     return Status(
         201,
         {
@@ -482,12 +475,12 @@ def invalidate_vote_batch(request: HttpRequest, campaign_code: str, payload: Inv
     response={200: RecountOut, codes_4xx: ErrorOut},
     summary="重新计票（活动办公室）",
 )
-def recount_vote(request: HttpRequest, campaign_code: str):
-    """Every candidate's valid and invalid votes recomputed from the vote log, compared
-    with the database tally and the stored final tally."""
+def recount_vote(request: ApiRequest, campaign_code: str):
+    """按投票记录重新统计每个候选对象的有效票和作废票，并与数据库计数和已保存的最终
+    计票结果比对。"""
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
-        return _not_found()
+        raise _not_found()
     rows = selectors.recount(vote)
     return {
         "matches": all(r.matches for r in rows),

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiangxuan.core.forms import declared_field
+
 from .enums import InvalidationRule
 from .models import Candidate
 
@@ -48,7 +50,7 @@ class CandidateChoiceField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-class BallotForm(forms.Form):
+class VoteForm(forms.Form):
     """The candidates chosen, by public id; the captcha answer when the risk asks."""
 
     candidates = CandidateChoiceField(label=_("请选择候选对象"), required=False)
@@ -62,7 +64,7 @@ class BallotForm(forms.Form):
 
     def __init__(self, candidates: list[Candidate], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["candidates"].choices = [
+        declared_field(self, "candidates", forms.ChoiceField).choices = [
             (
                 c.public_id,
                 f"{c.position}. {c.published.get('name', '')} · "

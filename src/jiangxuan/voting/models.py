@@ -56,7 +56,7 @@ class PublicVote(BaseModel):
 
 
 class Candidate(BaseModel):
-    """A nominee on the ballot. ``public_id`` is the random token the public sees (never
+    """A nominee in the public vote. ``public_id`` is the random token the public sees (never
     the nomination id); ``published`` is the snapshot of the publishable, consented fields
     taken at opening (``notices.selectors.PUBLISHED_FIELDS``). ``final_votes`` is the
     tally stored at the close (and restated by later invalidations): ``recount`` checks it
@@ -88,7 +88,7 @@ class Candidate(BaseModel):
 class Voter(BaseModel):
     """A voter of one vote, known by the keyed hash of the verified mobile number (and of
     the ID number with the real name when the rule asks for identity). ``day``,
-    ``day_votes`` and ``total_votes`` are counters the ballot service moves in one
+    ``day_votes`` and ``total_votes`` are counters the casting service moves in one
     conditional UPDATE to keep the per-day and per-campaign limits under concurrency."""
 
     public_vote = models.ForeignKey(PublicVote, on_delete=models.PROTECT, related_name="voters")
@@ -140,8 +140,8 @@ class VerificationCode(models.Model):
 
 
 class Receipt(models.Model):
-    """One ballot's receipt (投票凭证): the random ``code`` shown to the voter, with which
-    anyone holding it can check that the ballot's votes are counted."""
+    """One submission's receipt (投票凭证): the random ``code`` shown to the voter, with which
+    anyone holding it can check that the submission's votes are counted."""
 
     public_vote = models.ForeignKey(PublicVote, on_delete=models.CASCADE, related_name="+")
     voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="receipts")

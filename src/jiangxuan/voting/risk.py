@@ -1,6 +1,6 @@
 """Risk signals of the public vote (WizeHive's escalation pattern), counted in the cache
-(Redis in production): ballots per IP address and per device within
-``JX_VOTE_RISK_WINDOW`` seconds. Above ``JX_VOTE_CAPTCHA_AFTER`` a ballot needs a captcha,
+(Redis in production): submissions per IP address and per device within
+``JX_VOTE_RISK_WINDOW`` seconds. Above ``JX_VOTE_CAPTCHA_AFTER`` a submission needs a captcha,
 above ``JX_VOTE_REVERIFY_AFTER`` a fresh phone verification too. IP counts are soft signals
 only (offices and 4G carriers put many people behind one address): they never refuse a
 vote on their own, they only ask for more proof.
@@ -22,7 +22,7 @@ from jiangxuan.core.crypto import blind_index
 
 
 class RiskLevel(IntEnum):
-    """What a ballot must bring: nothing more, a captcha, or a fresh verification."""
+    """What a submission must bring: nothing more, a captcha, or a fresh verification."""
 
     NORMAL = 0
     CAPTCHA = 1
@@ -52,8 +52,8 @@ def device_hash(request: HttpRequest) -> str:
     return blind_index(hashlib.sha256("\x1f".join(parts).encode()).hexdigest())
 
 
-def ballot_risk(vote_id: int, *, ip: str | None, device: str) -> RiskLevel:
-    """Count this ballot against its IP and device and return the level it reaches."""
+def vote_risk(vote_id: int, *, ip: str | None, device: str) -> RiskLevel:
+    """Count this submission against its IP and device and return the level it reaches."""
     window = settings.JX_VOTE_RISK_WINDOW
     counts = [bump(f"jx:risk:{vote_id}:dev:{device}", window)] if device else []
     if ip:
@@ -66,8 +66,8 @@ def ballot_risk(vote_id: int, *, ip: str | None, device: str) -> RiskLevel:
     return RiskLevel.NORMAL
 
 
-def peek_ballot_risk(vote_id: int, *, ip: str | None, device: str) -> RiskLevel:
-    """The level the next ballot from this IP or device would reach (for showing the
+def peek_vote_risk(vote_id: int, *, ip: str | None, device: str) -> RiskLevel:
+    """The level the next submission from this IP or device would reach (for showing the
     captcha field before the voter submits), without counting."""
     keys = [f"jx:risk:{vote_id}:dev:{device}"] if device else []
     if ip:

@@ -62,7 +62,7 @@ def rule_of(public_vote: PublicVote) -> PublicVoteRule:
 
 @dataclass(frozen=True)
 class PublicView:
-    """What the public sees of a vote: the row and its candidates in ballot order."""
+    """What the public sees of a vote: the row and its candidates in the voting form's order."""
 
     vote: PublicVote
     candidates: list[Candidate]
@@ -269,7 +269,7 @@ def vote_of(campaign: Campaign) -> PublicVote | None:
 
 
 def candidates_of(vote: PublicVote) -> list[Candidate]:
-    """The vote's candidates in ballot order, with their nominations."""
+    """The vote's candidates in the voting form's order, with their nominations."""
     return list(vote.candidates.select_related("nomination").order_by("position"))
 
 
@@ -371,10 +371,16 @@ def votes_matching(
     return [
         pk
         for pk, ip in votes.exclude(Q(ip__isnull=True)).values_list("id", "ip").iterator()
-        if ipaddress.ip_address(ip) in network
+        if ip is not None and ipaddress.ip_address(ip) in network
     ]
 
 
 def vote_for_campaign_code(code: str) -> PublicVote | None:
     """The public vote of the campaign ``code`` in any state (commands), or None."""
     return PublicVote.objects.filter(campaign__code=code).select_related("campaign").first()
+
+
+def vote_step_done(campaign: Campaign, key: str) -> bool:
+    """The public vote step is done when the campaign's vote is closed (seed 003 二(二)3;
+    campaigns.steps)."""
+    return PublicVote.objects.filter(campaign=campaign, state=VoteState.CLOSED).exists()

@@ -1,10 +1,10 @@
 """Writes of the public vote (网络投票, seed 003 二(二)3): preparing, opening and closing
-it (office), one-time codes and voter verification, casting a ballot, invalidating votes.
+it (office), one-time codes and voter verification, casting votes, invalidating votes.
 
 Office actions write their audit entry in the same transaction. The voters' own writes
-(codes, ballots) are not audited one by one: the vote log itself is the record (each
+(codes, cast votes) are not audited one by one: the vote log itself is the record (each
 vote keeps its time, IP and device hash), and the audit chain's single head row would
-serialise every ballot of a city-wide vote.
+serialise every submission of a city-wide vote.
 
 Errors are :class:`VoteError` with a Chinese message and a ``code`` the API maps to an
 HTTP status (see ``api.py``).
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.nominations.enums import NominationState
@@ -47,7 +48,8 @@ class VoteError(Exception):
 
     ``code`` is one of ``invalid``, ``not_open``, ``closed``, ``conflict``,
     ``already_voted``, ``limit``, ``captcha_required``, ``verification_required``,
-    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``.
+    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``,
+    ``sms_unavailable``.
     """
 
     def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
@@ -178,18 +180,28 @@ def open_public_vote(vote: PublicVote, *, actor: User) -> PublicVote:
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
-        VoteError: the vote is not a draft (``conflict``).
+        VoteError: the vote is not a draft, or a step the specification puts before the
+            vote is not done (``conflict``).
     """
     _require_office(actor, vote.campaign)
     locked = PublicVote.objects.select_for_update().get(pk=vote.pk)
     if locked.state != VoteState.DRAFT:
         raise VoteError(_("该投票已经开启或结束。"), code="conflict")
+    try:
+        # Seed 003 二(二): 人选审核 comes before 网络投票 (issue 13: phases enforced).
+        check_step(locked.campaign, "public_vote", on=_local_date(locked.opens_at))
+    except StepOutOfOrder as exc:
+        raise VoteError(exc.message, code="conflict") from exc
     locked.state = VoteState.OPEN
     locked.opened_by = actor
     locked.save(update_fields=["state", "opened_by", "updated_at"])
     record_audit(actor=actor, action="vote.open", obj=locked, role=ROLE, after={"state": "open"})
     transaction.on_commit(lambda: selectors.forget_public_view(vote))
     return locked
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
 
 
 def _store_final(vote: PublicVote) -> dict[int, int]:
@@ -337,7 +349,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         raise VoteError(_("获取验证码过于频繁，请稍后再试。"), code="rate_limited")
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = settings.JX_VOTE_CODE_TTL
-    VerificationCode.objects.create(
+    sent = VerificationCode.objects.create(
         public_vote=vote,
         phone_hash=digest,
         code_hash=_code_hash(vote.pk, digest, code),
@@ -349,7 +361,14 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
         "code": code,
         "minutes": max(ttl // 60, 1),
     }
-    sms.send_sms(phone, text)
+    try:
+        sms.send_sms(phone, text)
+    except sms.SMSUnavailable as exc:
+        VerificationCode.objects.filter(pk=sent.pk).delete()
+        raise VoteError(
+            _("短信验证码暂时无法发送，请稍后再试；如仍不能收到，请联系活动办公室。"),
+            code="sms_unavailable",
+        ) from exc
 
 
 def verify_code(
@@ -443,7 +462,7 @@ def verify_code(
     return voter
 
 
-# --------------------------------------------------------------------------- ballots
+# --------------------------------------------------------------------------- casting votes
 
 
 def new_captcha() -> dict[str, str]:
@@ -474,7 +493,7 @@ def _slot_period(rule, today: dt.date) -> tuple[str, int | None]:
     return "", None
 
 
-def cast_ballot(
+def cast_vote(
     vote: PublicVote,
     *,
     voter_id: int,
@@ -487,12 +506,12 @@ def cast_ballot(
     captcha_value: str = "",
     now: dt.datetime | None = None,
 ) -> Receipt:
-    """Cast one ballot for the candidates whose public ids are ``choices`` and return its
+    """Cast the voter's votes for the candidates whose public ids are ``choices`` and return its
     receipt.
 
     Checks, in order: the window (server time), the number of choices (the rule's
     ``min_choices``/``max_choices``), the risk level (a captcha above
-    ``JX_VOTE_CAPTCHA_AFTER`` ballots per IP or device, a verification younger than
+    ``JX_VOTE_CAPTCHA_AFTER`` submissions per IP or device, a verification younger than
     ``JX_VOTE_REVERIFY_SECONDS`` above ``JX_VOTE_REVERIFY_AFTER``), then writes in one
     transaction: the voter's per-day/per-campaign counters in one conditional UPDATE
     (only when the rule limits them), the receipt, and the votes in one INSERT whose
@@ -522,7 +541,7 @@ def cast_ballot(
     chosen = [candidates.get(c) for c in choices]
     if any(c is None for c in chosen):
         raise VoteError(_("所选候选对象不存在，请刷新页面后重新选择。"), field="candidates")
-    level = risk.ballot_risk(vote.pk, ip=ip, device=device)
+    level = risk.vote_risk(vote.pk, ip=ip, device=device)
     fresh = now - verified_at <= dt.timedelta(seconds=settings.JX_VOTE_REVERIFY_SECONDS)
     if level >= risk.RiskLevel.REVERIFY and not fresh:
         raise VoteError(_("投票过于频繁，请重新验证手机号后再投票。"), code="verification_required")
@@ -586,7 +605,7 @@ def _count_against_limits(rule, voter_id: int, n: int, today: dt.date) -> None:
     if rule.per_day is None and rule.per_campaign is None:
         return
     # One conditional UPDATE both checks and moves the counters; the row lock it takes
-    # orders concurrent ballots of the same voter.
+    # orders concurrent submissions of the same voter.
     voter = Voter.objects.filter(pk=voter_id)
     if rule.per_day is not None:
         voter = voter.filter(~Q(day=today) | Q(day_votes__lte=rule.per_day - n))

@@ -1,7 +1,7 @@
 """The voter's proof of verification: a signed, expiring token (the API's
 ``X-Voter-Token`` header; the web pages keep the same payload in the session).
 
-It names the vote, the voter and the verification time, so a ballot needs no database
+It names the vote, the voter and the verification time, so casting a vote needs no database
 read to know who votes; it expires after ``JX_VOTER_TOKEN_MAX_AGE`` seconds.
 """
 

@@ -1,6 +1,7 @@
 """Public vote (网络投票, seed 003 二(二)3)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -22,5 +23,11 @@ urlpatterns = [
     path("<slug:code>/", views.vote_page, name="vote"),
     path("<slug:code>/c/<str:public_id>/", views.candidate_page, name="candidate"),
     path("<slug:code>/verify/", views.verify_page, name="verify"),
-    path("<slug:code>/ballot/", views.ballot_page, name="ballot"),
+    path("<slug:code>/cast/", views.cast_page, name="cast"),
+    # Deprecated, kept for one release (issue 11.4): the voting form's former address.
+    path(
+        "<slug:code>/ballot/",
+        RedirectView.as_view(pattern_name="voting:cast", permanent=True, query_string=True),
+        name="ballot_moved",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Pages of the public vote: the vote page and candidate pages (no login, cacheable), the
-phone verification, the ballot, the receipt and its check (no login, session), and the
+phone verification, casting votes, the receipt and its check (no login, session), and the
 campaign office's pages (prepare, open, close, results, anomaly report, invalidation).
 
 Thin: objects come from the selectors (another campaign answers 404), writes are one
@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
-from .forms import BallotForm, InvalidateForm, PhoneForm, PrepareForm, ReceiptForm
+from .forms import InvalidateForm, PhoneForm, PrepareForm, ReceiptForm, VoteForm
 from .selectors import PublicView
 from .services import VoteError
 from .tokens import issue_voter_token, read_voter_token
@@ -98,7 +99,7 @@ def candidate_page(request: HttpRequest, code: str, public_id: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def verify_page(request: HttpRequest, code: str) -> HttpResponse:
     """Verify a mobile number: "获取验证码" sends a code, "验证" checks it and keeps the
-    voter in the session, then the ballot opens."""
+    voter in the session, then the voting form opens."""
     view = _view_or_404(code)
     identity = selectors.rule_of(view.vote).identity == "phone_and_id"
     form = PhoneForm(request.POST or None, identity=identity)
@@ -125,25 +126,25 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
             if not sent:
                 request.session.cycle_key()
                 request.session[_session_key(view)] = issue_voter_token(voter)
-                return redirect("voting:ballot", code=code)
+                return redirect("voting:cast", code=code)
     context = {"vote": view.vote, "form": form, "sent": sent, "identity": identity}
     return render(request, "voting/verify.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
-def ballot_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The ballot for a verified voter; the captcha appears when the risk signal asks."""
+def cast_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The voting form for a verified voter; the captcha appears when the risk signal asks."""
     view = _view_or_404(code)
     proof = _proof(request, view)
     if proof is None:
         return redirect("voting:verify", code=code)
     device = risk.device_hash(request)
-    form = BallotForm(view.candidates, request.POST or None)
+    form = VoteForm(view.candidates, request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            receipt = services.cast_ballot(
+            receipt = services.cast_vote(
                 view.vote,
                 voter_id=proof.voter_id,
                 verified_at=proof.verified_at,
@@ -163,14 +164,14 @@ def ballot_page(request: HttpRequest, code: str) -> HttpResponse:
             status = 409 if exc.code in ("already_voted", "limit") else 400
         else:
             return redirect("voting:receipt", receipt=receipt.code)
-    level = risk.peek_ballot_risk(view.vote.pk, ip=client_ip(request), device=device)
+    level = risk.peek_vote_risk(view.vote.pk, ip=client_ip(request), device=device)
     context = {
         "vote": view.vote,
         "rule": selectors.rule_of(view.vote),
         "form": form,
         "captcha": services.new_captcha() if level >= risk.RiskLevel.CAPTCHA else None,
     }
-    response = render(request, "voting/ballot.html", context, status=status)
+    response = render(request, "voting/cast.html", context, status=status)
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(
             DEVICE_COOKIE,
@@ -184,7 +185,7 @@ def ballot_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def receipt_page(request: HttpRequest, receipt: str) -> HttpResponse:
-    """A receipt: whether each vote of the ballot is counted."""
+    """A receipt: whether each of its votes is counted."""
     found = selectors.receipt_check(receipt)
     if found is None:
         raise Http404(_("没有找到该投票凭证，请核对凭证号。"))
@@ -206,7 +207,7 @@ def receipt_check(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- office
 
 
-def _campaign_or_404(request: HttpRequest, code: str) -> Campaign:
+def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
     campaign = selectors.campaign_for_office(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
@@ -237,14 +238,14 @@ def _office_page(request, campaign, *, prepare=None, invalidate=None, status=200
 
 @login_required
 @require_GET
-def office_vote(request: HttpRequest, code: str) -> HttpResponse:
+def office_vote(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The office's page of the vote: state, window, results with the recount, actions."""
     return _office_page(request, _campaign_or_404(request, code))
 
 
 @login_required
 @require_POST
-def office_prepare(request: HttpRequest, code: str) -> HttpResponse:
+def office_prepare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Set up the vote (draft) with the approved, consenting nominees."""
     campaign = _campaign_or_404(request, code)
     form = PrepareForm(request.POST)
@@ -267,7 +268,7 @@ def office_prepare(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def office_state(request: HttpRequest, code: str, action: str) -> HttpResponse:
+def office_state(request: AuthenticatedHttpRequest, code: str, action: str) -> HttpResponse:
     """Open (draft → open) or close (open → closed) the vote."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)
@@ -289,7 +290,7 @@ def office_state(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def office_invalidate(request: HttpRequest, code: str) -> HttpResponse:
+def office_invalidate(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Invalidate a batch of votes with a reason."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)
@@ -310,7 +311,7 @@ def office_invalidate(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def office_anomalies(request: HttpRequest, code: str) -> HttpResponse:
+def office_anomalies(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The anomaly report."""
     campaign = _campaign_or_404(request, code)
     vote = selectors.vote_of(campaign)

@@ -1,11 +1,13 @@
 """The organization trees in specs/orgs and their loader."""
 
 import pytest
+from django.db import transaction
 
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.services import OrgTreeError, load_org_tree, parse_org_file
 from jiangxuan.campaigns.spec import load_spec_file
-from jiangxuan.conftest import ORG_FILES, SEED_NUMBERS, seed_spec_path
+from jiangxuan.conftest import _ORG_SNAPSHOT, ORG_FILES, SEED_NUMBERS, _load_orgs, seed_spec_path
+from jiangxuan.core.audit import verify_audit_chain
 from jiangxuan.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,55 @@ def test_load_org_tree_is_idempotent(orgs):
     assert load_org_tree(ORG_FILES[2]) == len(parse_org_file(ORG_FILES[2]))
     assert dict(OrgUnit.objects.values_list("code", "path")) == paths
     assert AuditEntry.objects.count() == entries
+
+
+def _orgs_and_audit() -> tuple[list, list]:
+    units = OrgUnit.objects.order_by("pk").values_list(
+        "path",
+        "depth",
+        "numchild",
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "level",
+        "division_code",
+        "governs_region",
+        "ownership_type",
+    )
+    audit = AuditEntry.objects.order_by("pk").values_list(
+        "actor_id",
+        "actor_name",
+        "actor_role",
+        "action",
+        "object_type",
+        "object_id",
+        "before",
+        "after",
+        "result",
+        "source_ip",
+    )
+    return list(units), list(audit)
+
+
+def test_orgs_fixture_matches_load_org_tree(db):
+    # The `orgs` fixture replays what the first load in this process wrote (conftest.py):
+    # the replay must write what load_org_tree writes, rows, order and audit entries alike.
+    record = transaction.savepoint_create()
+    _load_orgs()  # records the rows, if this process has not yet
+    transaction.savepoint_rollback(record)
+    assert _ORG_SNAPSHOT
+
+    replay = transaction.savepoint_create()
+    _load_orgs()
+    replayed = _orgs_and_audit()
+    assert verify_audit_chain() is None
+    transaction.savepoint_rollback(replay)
+
+    for path in ORG_FILES:
+        load_org_tree(path)
+    assert _orgs_and_audit() == replayed
+    assert len(replayed[0]) == sum(len(parse_org_file(p)) for p in ORG_FILES)
 
 
 def test_load_org_tree_audits_creation(db):

@@ -27,7 +27,9 @@ def csrf_client() -> Client:
 
 def _token(client: Client, url: str) -> str:
     page = client.get(url).content.decode()
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
 
 
 def _signed_in(csrf_client: Client) -> None:

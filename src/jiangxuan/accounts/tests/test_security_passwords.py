@@ -26,7 +26,7 @@ def _violations(password: str, user: User | None = None) -> set[str]:
     try:
         validate_password(password, user)
     except ValidationError as error:
-        return {e.code for e in error.error_list}
+        return {e.code or "" for e in error.error_list}
     return set()
 
 

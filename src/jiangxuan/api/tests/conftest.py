@@ -27,7 +27,7 @@ INSIDE_WINDOW = dt.datetime(2022, 10, 25, 10, 0, tzinfo=SHANGHAI)
 _seq = itertools.count(101)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -72,7 +72,7 @@ def make_user(orgs):
     """``make_user("cc-huarui-machinery", Role.CLERK)`` → a user with that membership."""
 
     def make(unit_code: str, role: str = Role.CLERK, *, campaign=None) -> User:
-        user = UserFactory()
+        user = UserFactory.create()
         Membership.objects.create(user=user, org_unit=orgs[unit_code], role=role, campaign=campaign)
         return user
 

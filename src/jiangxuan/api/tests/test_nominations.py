@@ -19,12 +19,27 @@ def _upload_photo(client, nomination_id):
     return response.json()
 
 
+def _upload_materials(client, nomination_id):
+    """Upload a scan for every required item of seed 001's materials checklist (四)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    spec = Nomination.objects.get(pk=nomination_id).campaign.specification
+    for m in spec.materials:
+        if m.required and m.upload and m.per == "nomination":
+            scan = SimpleUploadedFile(f"{m.code}.png", png_bytes(), content_type="image/png")
+            response = client.upload(
+                f"/nominations/{nomination_id}/evidence", material=m.code, file=scan
+            )
+            assert response.status_code == 201, response.content
+
+
 def _ready(client, nomination_id, **overrides):
-    """Fill every required field and upload the photo."""
+    """Fill every required field, upload the photo and the required materials."""
     response = client.patch(f"/nominations/{nomination_id}", {"fields": filled_fields(**overrides)})
     assert response.status_code == 200
     assert response.json()["errors"] == {}
     _upload_photo(client, nomination_id)
+    _upload_materials(client, nomination_id)
 
 
 def test_create_nomination_starts_draft_in_clerks_district(campaign, clerk, api_as, orgs):
@@ -197,6 +212,19 @@ def test_submit_incomplete_400_lists_missing_fields(draft, clerk, api_as):
     assert response.status_code == 400
     assert response.json()["code"] == "incomplete"
     assert response.json()["detail"].startswith("以下必填项尚未填写：")
+    assert Nomination.objects.get(pk=draft).state == "draft"
+
+
+def test_submit_without_a_required_material_400_names_it(draft, clerk, api_as):
+    client = api_as(clerk)
+    _ready(client, draft)
+    Nomination.objects.get(pk=draft).evidence.filter(material="diploma").delete()
+
+    response = client.post(f"/nominations/{draft}/submit")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "incomplete"
+    assert "以下必备材料尚未上传：毕业证书复印件。" in response.json()["detail"]
     assert Nomination.objects.get(pk=draft).state == "draft"
 
 

@@ -2,6 +2,9 @@
 
 import pytest
 from django.test import Client
+from ninja import Schema
+
+import jiangxuan.api.main  # noqa: F401 -- imports every router's schemas
 
 ENDPOINTS = {
     ("get", "/api/v1/campaigns"),
@@ -95,3 +98,28 @@ def test_openapi_is_public_but_endpoints_are_not(db):
 def test_openapi_public_operations_need_no_auth(schema):
     for method, path in PUBLIC_ENDPOINTS:
         assert "security" not in schema["paths"][path][method]
+
+
+def test_openapi_component_names_are_unique(schema):
+    """Two schemas of one name would overwrite each other in ``components`` (issue 16.10)."""
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [s for s in subclasses(Schema) if s.__module__.startswith("jiangxuan.")]
+    names = [s.__name__ for s in ours if ".tests." not in s.__module__]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
+
+
+def test_openapi_every_operation_with_input_documents_its_422(schema):
+    operations = [op for item in schema["paths"].values() for op in item.values()]
+    with_input = [op for op in operations if op.get("parameters") or op.get("requestBody")]
+
+    assert len(with_input) > 60
+    missing = [op["operationId"] for op in with_input if "422" not in op["responses"]]
+    assert missing == []
+    error_ref = with_input[0]["responses"]["422"]["content"]["application/json"]["schema"]
+    assert error_ref == {"$ref": "#/components/schemas/ErrorOut"}
+    assert "ErrorOut" in schema["components"]["schemas"]

@@ -58,7 +58,7 @@ def test_seed_000_eligibility_rules(campaign):
     rules = {r.code: r for r in award.eligibility}
     assert [(r.rule, r.source) for r in award.eligibility] == [
         ("native_or_years_in_region", "一"),
-        ("not_previous_winner", "二"),
+        ("not_previous_awardee", "二"),
         ("honours_any_of", "三3"),
         ("honours_any_of", "三4"),
         ("judged", "三2"),
@@ -161,6 +161,7 @@ def test_seed_000_materials_and_summary(campaign):
         "nomination_form",
         "summary_sheet",
         "background_check_form",
+        "materials_checklist",
     ]
 
 

@@ -38,7 +38,7 @@ def test_seed_001_window_refuses_early_and_late(campaign, orgs):
 def test_seed_001_dajiang_rules(campaign):
     award = campaign.specification.award("jineng-dajiang")
     assert [(r.rule, r.source) for r in award.eligibility] == [
-        ("not_previous_winner", "一(一)"),
+        ("not_previous_awardee", "一(一)"),
         ("not_unit_leader", "一(一)"),
         ("not_retired", "一(一)"),
         ("min_skill_level", "二(一)"),
@@ -199,6 +199,7 @@ def test_seed_001_materials_and_documents(campaign):
     assert [d.kind for d in spec.documents] == [
         "nomination_form",
         "summary_sheet",
+        "quota_table",
         "dossier_cover",
         "nomination_letter",
     ]

@@ -25,7 +25,7 @@ def test_seed_003_award_and_rules(campaign, orgs):
     )
     rules = award.spec.eligibility
     assert [(r.rule, r.source) for r in rules] == [
-        ("not_previous_winner", "一(一)"),
+        ("not_previous_awardee", "一(一)"),
         ("min_skill_level", "一(一)"),
         ("honour_min_level", "一(二)5"),
     ]

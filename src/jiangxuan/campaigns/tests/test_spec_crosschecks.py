@@ -123,9 +123,9 @@ def test_file_in_neither_encoding_says_how_to_save_as_utf8(tmp_path):
     assert excinfo.value.located() == [f"{path}: 第 2 行 {SAVE_AS_UTF8}"]
 
 
-def _check(*args) -> tuple[int, str, str]:
+def _check(*args) -> tuple[int | str | None, str, str]:
     out, err = StringIO(), StringIO()
-    code = 0
+    code: int | str | None = 0
     try:
         call_command("checkcampaign", *args, stdout=out, stderr=err)
     except SystemExit as exc:

@@ -66,7 +66,8 @@ def test_spec_bad_rule_type_is_named():
     assert _errors(lambda d: d["awards"][0]["eligibility"][0].update(rule="magic")) == [
         "awards[0].eligibility[0]：rule 取值 magic 不在允许范围内，可选：min_skill_level、"
         "min_professional_title、honours_any_of、honour_min_level、contest_rank、not_retired、"
-        "not_unit_leader、not_previous_winner、native_or_years_in_region、judged、any_of、all_of"
+        "not_unit_leader、not_previous_awardee、not_previous_winner、native_or_years_in_region、"
+        "judged、any_of、all_of"
     ]
 
 
@@ -140,3 +141,30 @@ def test_spec_core_field_type_cannot_change():
         data["form"]["sections"][0]["fields"][0]["type"] = "integer"
 
     assert _errors(mutate) == ["form.sections[0].fields[0]：核心字段 name 的类型固定为 text"]
+
+
+def _expert_step(data: dict) -> dict:
+    return next(s for s in data["review_chain"]["steps"] if s["kind"] == "expert_review")
+
+
+def test_blend_old_source_key_still_loads_with_a_deprecation_warning(caplog):
+    """Issue 11.4: a blend entry's ``source`` is now ``component``; the old key is read
+    for one release and logged as deprecated."""
+    data = copy.deepcopy(_base())
+    blend = _expert_step(data)["blend"]
+    assert blend, "seed 003 blends the score with the public vote"
+    for entry in blend:
+        entry["source"] = entry.pop("component")
+    spec = parse_spec(yaml.safe_dump(data, allow_unicode=True), SOURCE)
+    expert_step = next(s for s in spec.review_chain.steps if s.kind == "expert_review")
+    assert expert_step.blend_weights() == {"score": 0.8, "public_vote": 0.2}
+    assert "blend: the key `source` is deprecated; write `component: score`" in caplog.text
+
+
+def test_blend_component_must_be_known():
+    def mutate(d: dict) -> None:
+        _expert_step(d)["blend"][0]["component"] = "likes"
+
+    messages = _errors(mutate)
+    assert len(messages) == 1
+    assert "blend[0].component" in messages[0]

@@ -9,6 +9,8 @@ from django.forms import BoundField
 from django.utils.translation import gettext as _
 
 from jiangxuan.core import labels
+from jiangxuan.core.audit_actions import action_label
+from jiangxuan.core.audit_trail import can_read_audit_trail
 from jiangxuan.core.masking import PersonalDataKind, mask
 
 register = template.Library()
@@ -34,6 +36,19 @@ def label_of(value: str | None, vocabulary: str) -> str:
     vocabularies are registered by the apps owning the enums (core.labels)."""
     choices = labels.vocabulary(vocabulary)
     return str(choices(value).label) if value in choices.values else (value or "")
+
+
+@register.filter
+def audit_action(value: str) -> str:
+    """``{{ entry.action|audit_action }}``: the Chinese name of an audit action."""
+    return action_label(value)
+
+
+@register.filter
+def reads_audit_trail(user: Any) -> bool:
+    """``{% if user|reads_audit_trail %}``: the auditor's menu entry. Asks the rules only,
+    not Django's model backend, so a page costs no permission queries."""
+    return can_read_audit_trail(user)
 
 
 @register.inclusion_tag("core/partials/badge.html")

@@ -58,7 +58,7 @@ OFFICE_ONLY = {
     "experts:draw_record",
     "experts:panel_reserves",
     "experts:panel_chair",
-    "experts:panel_conflict",
+    "experts:panel_recusal",
     "experts:panel_scores",
     "experts:panel_remind",
     "experts:panel_close_scoring",
@@ -81,6 +81,13 @@ ANY_OFFICE = {"experts:pool", "experts:expert_detail"}
 #: Answer everybody signed in, each with their own part only: the summary sheet lists the
 #: clerk's own unit's nominations (none of another region's).
 OWN_ROWS = {"documents:summary_xlsx"}
+
+#: The audit trail: the auditor only (三员分立; issue 16.6).
+AUDITOR_ONLY = {"core:audit_trail"}
+
+#: Django's English that leaks into Chinese pages where its catalogue lacks a string (issue
+#: 15.5): the empty choice of a select above all.
+ENGLISH = ("Select an option", 'lang="en"', "This field is required")
 
 #: Pages of one panel member.
 EXPERT_ONLY = {"experts:membership_detail", "experts:membership_confirm", "experts:scoring_sheet"}
@@ -147,11 +154,12 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "notices:objection_attachment": "objection",
         "notices:background_check": "check",
         "notices:background_check_form": "check",
+        "notices:background_check_form_pdf": "check",
         "notices:background_check_scan": "check",
         "experts:expert_detail": "expert",
         "experts:membership_detail": "member",
         "experts:membership_confirm": "member",
-        "experts:membership_conflict": "member",
+        "experts:membership_recusal": "member",
         "experts:scoring_sheet": "assignment",
         "experts:ballot_vote": "ballot",
         "experts:ballot_close": "ballot",
@@ -177,6 +185,9 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         values["level"], values["body_id"] = ids["level"], ids["body"]
     if "<str:fmt>" in route:
         values["fmt"] = "pdf"
+    if "<slug:document>" in route:
+        # A sheet of seed 002's spec (documents[].layout), as a blank form.
+        values["document"], values["file_format"] = "innovation-list", "pdf"
     if any(value is None for value in values.values()):
         return None
     return values
@@ -224,7 +235,7 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
     }
     clients = {role: _client(username) for role, username in people.items()}
     nominee = world["nomination"].name
-    checked, problems = 0, []
+    checked, problems, blank_choices = 0, [], 0
     for name, _route in ROUTES:
         if name in PUBLIC or name in {"accounts:logout", "accounts:logout_all"}:
             continue
@@ -242,6 +253,8 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
                 problems.append((name, role, status, "office page open to another role"))
             if status == 200 and role not in ("office", "other_office") and name in ANY_OFFICE:
                 problems.append((name, role, status, "pool open to a non-office role"))
+            if status == 200 and role != "auditor" and name in AUDITOR_ONLY:
+                problems.append((name, role, status, "audit trail open to another role"))
             if status == 200 and role != "expert" and name in EXPERT_ONLY:
                 problems.append((name, role, status, "expert page open to another role"))
             if status == 200 and name in OWN_ROWS:
@@ -253,8 +266,13 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
             refused = status not in (200, 302, 405) and not no_vote
             if role == "office" and name in OFFICE_ONLY and refused:
                 problems.append((name, role, status, "office refused its own page"))
+            if status == 200 and response["Content-Type"].startswith("text/html"):
+                html = response.content.decode()
+                problems += [(name, role, status, leak) for leak in ENGLISH if leak in html]
+                blank_choices += "— 请选择 —" in html
             _release(response)
     assert problems == [], "\n".join(map(str, problems))
+    assert blank_choices > 0, "no page with an empty choice was swept"
     assert checked > 400
 
 

@@ -118,9 +118,8 @@ def test_publish_numbers_certificates_and_publishing_twice_is_409(jiaozuo):
     assert published.status_code == 201, published.content
     assert published.json()["certificates"] == 3
     assert twice.status_code == 409
-    assert [c["number"] for c in certificates] == [
-        f"{campaign.code}-{award.code}-00{i}" for i in (1, 2, 3)
-    ]
+    # The campaign's own scheme (spec certificate: 焦工匠〔2018〕第001号), no internal codes.
+    assert [c["number"] for c in certificates] == [f"焦工匠〔2018〕第00{i}号" for i in (1, 2, 3)]
     assert CommendationDecision.objects.get().published_at is not None
 
 

@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_issue_certificates_numbered_in_rank_order(published):
     _campaign, _award, noms, office, decision = published
     certificates = list(decision.certificates.order_by("number"))
-    assert [c.number for c in certificates] == [
-        f"jiaozuo-gongjiang-2018-jiaozuo-gongjiang-{i:03d}" for i in (1, 2, 3)
-    ]
+    assert [c.number for c in certificates] == [f"焦工匠〔2018〕第{i:03d}号" for i in (1, 2, 3)]
     assert [c.nomination_id for c in certificates] == [n.pk for n in noms[:3]]
     # Finalists get no certificate of the award; issuing again keeps the numbers.
     assert len(services.issue_certificates(decision, actor=office)) == 3
@@ -49,8 +48,9 @@ def test_decision_documents_list_awardees_and_finalists(published):
     assert f"{noms[0].name}　{noms[0].workplace_name}" in text
 
 
-def _accounts(data: bytes) -> list[str]:
+def _accounts(data: bytes) -> list[object]:
     sheet = load_workbook(io.BytesIO(data)).active
+    assert isinstance(sheet, Worksheet)
     return [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
@@ -70,3 +70,18 @@ def test_payment_sheet_bank_account_by_role(published):
     assert AuditEntry.objects.filter(action="decision.payments.unmasked").count() == before + 1
     sheet = load_workbook(io.BytesIO(data)).active
     assert next(iter(sheet.iter_rows(min_row=2, max_row=2, values_only=True)))[3] == 10000
+
+
+def test_payment_sheet_typed_formula_stays_text(published):
+    """Issue 16.5: a workplace typed as ``=HYPERLINK(...)`` is a string cell, not a link."""
+    campaign, _award, noms, _office, decision = published
+    finance = user_with_role("jz-union", Role.FINANCE, campaign=campaign)
+    injected = '=HYPERLINK("http://evil.example","领取奖金")'
+    type(noms[0]).objects.filter(pk=noms[0].pk).update(workplace_name=injected, name="-1+2")
+
+    data, _unmasked = services.payment_sheet(decision, actor=finance)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+    first = next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    assert (first[1], first[4]) == ("-1+2", injected)

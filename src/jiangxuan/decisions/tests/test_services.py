@@ -1,4 +1,4 @@
-"""Final approval, versions, publication and laureates."""
+"""Final approval, versions, publication and past awardees."""
 
 import datetime as dt
 from types import SimpleNamespace
@@ -7,8 +7,9 @@ import pytest
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.campaigns.enums import CampaignState
-from jiangxuan.campaigns.models import Laureate
+from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.conftest import seed_spec_path
 from jiangxuan.decisions import selectors, services
 from jiangxuan.decisions.enums import ListState, Outcome
@@ -100,20 +101,20 @@ def test_publish_decision_without_approved_list_refused(jiaozuo):
         )
 
 
-def test_publish_decision_writes_laureates_idempotently(published):
+def test_publish_decision_writes_past_awardees_idempotently(published):
     campaign, award, noms, office, _decision = published
-    laureates = Laureate.objects.filter(campaign=campaign)
-    assert sorted(laureates.values_list("id_index", flat=True)) == sorted(
+    past_awardees = PastAwardee.objects.filter(campaign=campaign)
+    assert sorted(past_awardees.values_list("id_index", flat=True)) == sorted(
         n.id_index for n in noms[:3]
     )
-    assert set(laureates.values_list("series", "title", "year")) == {
+    assert set(past_awardees.values_list("series", "title", "year")) == {
         (award.series, award.name, 2018)
     }
     with pytest.raises(services.DecisionError):
         services.publish_decision(
             campaign, number="2", title="决定", issued_on=dt.date(2018, 9, 10), actor=office
         )
-    assert Laureate.objects.filter(campaign=campaign).count() == 3
+    assert PastAwardee.objects.filter(campaign=campaign).count() == 3
 
 
 def test_winner_refused_in_next_edition_of_same_award(seed_campaign):
@@ -121,19 +122,32 @@ def test_winner_refused_in_next_edition_of_same_award(seed_campaign):
     id_number = make_id_number(area="220104")
     office = user_with_role("cc-hrss", Role.CAMPAIGN_OFFICE, campaign=campaign)
     (winner,) = approved(campaign, "001", "jineng-dajiang", 1, id_numbers=[id_number])
+    others = {a.code: approved(campaign, "001", a.code, 1) for a in campaign.awards.all()}
+    # The notice's order (三(一)4-7): 综合评审 (not part of this test: the office moves on
+    # with a recorded reason), 市级公示, 上报审定 by 市委组织部人才办, then the decision.
+    override_step(campaign, "social_notice", reason="专家评审不在本测试范围内", actor=office)
+    hold_social_notices(campaign, office)
     for award in campaign.awards.exclude(code="jineng-dajiang"):
-        other = approved(campaign, "001", award.code, 1)
+        other = others[award.code]
         lst = services.propose_list(campaign, award, nominations=[other[0].pk], actor=office)
         services.approve_list(lst, actor=office, **MEETING)
     award = campaign.awards.get(code="jineng-dajiang")
     lst = services.propose_list(campaign, award, nominations=[winner.pk], actor=office)
     services.approve_list(lst, actor=office, **MEETING)
-    hold_social_notices(campaign, office)
+    submission = services.submit_to_authority(
+        campaign, submitted_on=dt.date(2022, 9, 15), actor=office
+    )
+    services.record_authority_decision(
+        submission,
+        document_number="长组人才〔2022〕5号",
+        decided_on=dt.date(2022, 9, 20),
+        actor=office,
+    )
     services.publish_decision(
         campaign,
         number="长人社〔2022〕1号",
         title="决定",
-        issued_on=dt.date(2022, 9, 1),
+        issued_on=dt.date(2022, 9, 25),
         actor=office,
     )
 
@@ -145,7 +159,7 @@ def test_winner_refused_in_next_edition_of_same_award(seed_campaign):
     assert nxt.year == 2024
     (again,) = approved(nxt, "001", "jineng-dajiang", 1, id_numbers=[id_number])
     nomination_services.evaluate_eligibility(again)
-    rule = next(r for r in again.eligibility if r["code"] == "not-previous-winner")
+    rule = next(r for r in again.eligibility if r["code"] == "not-previous-awardee")
     assert rule["status"] == "failed"
     assert "2022" in rule["reason"]
 
@@ -180,4 +194,4 @@ def test_publish_refused_before_the_social_notice(jiaozuo):
         )
 
     assert "公示无异议" in str(excinfo.value)
-    assert not Laureate.objects.filter(campaign=campaign).exists()
+    assert not PastAwardee.objects.filter(campaign=campaign).exists()

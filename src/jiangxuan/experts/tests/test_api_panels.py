@@ -281,13 +281,32 @@ def test_expert_declares_own_conflict_and_a_reserve_takes_over(panel_id, nominee
     client.post(f"/expert/memberships/{member.pk}/confidentiality", {"agree": True})
 
     response = client.post(
-        f"/expert/memberships/{member.pk}/conflicts",
+        f"/expert/memberships/{member.pk}/recusals",
         {"nomination": nominees[1].pk, "kind": "mentor", "note": "曾为其师傅"},
     )
 
     assert response.status_code == 201, response.content
     assert response.json()["replacement_expert"] == reserve.expert.name
     assert not Assignment.objects.get(member=member, nomination=nominees[1]).active
+
+
+def test_old_conflicts_path_still_records_a_recusal_and_is_deprecated(panel_id, nominees):
+    """Issue 11.4: ``…/conflicts`` became ``…/recusals``; the old path answers the same for
+    one release and OpenAPI marks it deprecated (the new one is not)."""
+    member, reserve = _member(panel_id, 2), _member(panel_id, 4)
+    client = api(expert_user(member.expert))
+    client.post(f"/expert/memberships/{member.pk}/confidentiality", {"agree": True})
+
+    response = client.post(
+        f"/expert/memberships/{member.pk}/conflicts",
+        {"nomination": nominees[1].pk, "kind": "mentor"},
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["replacement_expert"] == reserve.expert.name
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert paths["/api/v1/expert/memberships/{membership_id}/conflicts"]["post"]["deprecated"]
+    assert "deprecated" not in paths["/api/v1/expert/memberships/{membership_id}/recusals"]["post"]
 
 
 def test_expert_cannot_reach_anothers_membership_or_unassigned_nominee(panel_id, nominees):
@@ -297,7 +316,7 @@ def test_expert_cannot_reach_anothers_membership_or_unassigned_nominee(panel_id,
 
     assert client.get(f"/expert/memberships/{other.pk}").status_code == 404
     refused = client.post(
-        f"/expert/memberships/{mine.pk}/conflicts",
+        f"/expert/memberships/{mine.pk}/recusals",
         {"nomination": nominees[0].pk, "kind": "relative"},
     )
     # Not confirmed yet: no nominee is the expert's to declare against.
@@ -322,6 +341,7 @@ ENDPOINTS = {
     ("get", "/api/v1/expert/memberships"),
     ("get", "/api/v1/expert/memberships/{membership_id}"),
     ("post", "/api/v1/expert/memberships/{membership_id}/confidentiality"),
+    ("post", "/api/v1/expert/memberships/{membership_id}/recusals"),
     ("post", "/api/v1/expert/memberships/{membership_id}/conflicts"),
     ("get", "/api/v1/expert/assignments"),
     ("get", "/api/v1/expert/assignments/{assignment_id}/score-sheet"),

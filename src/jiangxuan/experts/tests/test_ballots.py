@@ -181,9 +181,9 @@ def test_blend_ranks_by_score_ballot_and_public_vote(ballot_setup):
     steps = campaign.spec["review_chain"]["steps"]
     step = next(s for s in steps if s["kind"] == "expert_review")
     step["blend"] = [
-        {"source": "score", "weight": 60},
-        {"source": "ballot", "weight": 20},
-        {"source": "public_vote", "weight": 20},
+        {"component": "score", "weight": 60},
+        {"component": "ballot", "weight": 20},
+        {"component": "public_vote", "weight": 20},
     ]
     campaign.save()
     del campaign.specification

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from jiangxuan.core.models import AuditEntry
@@ -56,7 +56,6 @@ def test_draw_from_record_other_seed_other_panel():
     )
 
 
-@settings(max_examples=60, deadline=None)
 @given(seed=st.text(min_size=1, max_size=30), welders=st.integers(0, 4), cnc=st.integers(0, 3))
 def test_draw_from_record_mix_honoured(seed, welders, cnc):
     pool = _pool(24)

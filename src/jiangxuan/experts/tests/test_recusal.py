@@ -53,11 +53,11 @@ def _assert_no_conflicted_assignment():
         assert conflict_reasons(expert, a.nomination, selectors.relationships_of(expert)) == []
 
 
-def test_declare_conflict_calls_first_reserve(jiaozuo, office, nominees):
+def test_record_recusal_calls_first_reserve(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
     target = nominees[1]
 
-    replacement = services.declare_conflict(
+    replacement = services.record_recusal(
         members[0], target, kind=RelationshipKind.RELATIVE, note="表兄弟", actor=office
     )
 
@@ -80,14 +80,14 @@ def test_declare_conflict_calls_first_reserve(jiaozuo, office, nominees):
     _assert_no_conflicted_assignment()
 
 
-def test_declare_conflict_skips_reserve_with_conflict(jiaozuo, office, nominees):
+def test_record_recusal_skips_reserve_with_conflict(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
     target = nominees[0]
     ExpertRelationship.objects.create(
         expert=reserves[0].expert, kind=RelationshipKind.COLLEAGUE, person_index=target.id_index
     )
 
-    replacement = services.declare_conflict(
+    replacement = services.record_recusal(
         members[2], target, kind=RelationshipKind.MENTOR, actor=office
     )
 
@@ -95,46 +95,46 @@ def test_declare_conflict_skips_reserve_with_conflict(jiaozuo, office, nominees)
     _assert_no_conflicted_assignment()
 
 
-def test_declare_conflict_second_recusal_takes_next_reserve(jiaozuo, office, nominees):
+def test_record_recusal_second_recusal_takes_next_reserve(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
     target = nominees[2]
 
-    first = services.declare_conflict(members[0], target, kind="other", actor=office)
-    second = services.declare_conflict(members[1], target, kind="other", actor=office)
+    first = services.record_recusal(members[0], target, kind="other", actor=office)
+    second = services.record_recusal(members[1], target, kind="other", actor=office)
 
     assert [first.member, second.member] == reserves
     assert Assignment.objects.filter(nomination=target, active=True).count() == 3
     _assert_no_conflicted_assignment()
 
 
-def test_declare_conflict_by_replacement_reserve_calls_next(jiaozuo, office, nominees):
+def test_record_recusal_by_replacement_reserve_calls_next(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
     target = nominees[0]
-    services.declare_conflict(members[0], target, kind="other", actor=office)
+    services.record_recusal(members[0], target, kind="other", actor=office)
 
-    again = services.declare_conflict(reserves[0], target, kind="relative", actor=office)
+    again = services.record_recusal(reserves[0], target, kind="relative", actor=office)
 
     assert again.member == reserves[1]
     assert Assignment.objects.filter(nomination=target, active=True).count() == 3
     _assert_no_conflicted_assignment()
 
 
-def test_declare_conflict_without_free_reserve_raises_and_keeps_state(jiaozuo, office, nominees):
+def test_record_recusal_without_free_reserve_raises_and_keeps_state(jiaozuo, office, nominees):
     members, _reserves = _drawn(jiaozuo, office, reserves=1)
     target = nominees[0]
-    services.declare_conflict(members[0], target, kind="other", actor=office)
+    services.record_recusal(members[0], target, kind="other", actor=office)
 
     with pytest.raises(services.NoReserveError, match="请增补抽取候补专家"):
-        services.declare_conflict(members[1], target, kind="other", actor=office)
+        services.record_recusal(members[1], target, kind="other", actor=office)
 
     assert Assignment.objects.get(member=members[1], nomination=target).active is True
     assert not ExpertRelationship.objects.filter(expert=members[1].expert).exists()
 
 
-def test_declare_conflict_other_nominees_untouched(jiaozuo, office, nominees):
+def test_record_recusal_other_nominees_untouched(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
 
-    services.declare_conflict(members[0], nominees[0], kind="other", actor=office)
+    services.record_recusal(members[0], nominees[0], kind="other", actor=office)
 
     active = set(
         Assignment.objects.filter(member=members[0], active=True).values_list(
@@ -145,21 +145,21 @@ def test_declare_conflict_other_nominees_untouched(jiaozuo, office, nominees):
     assert not Assignment.objects.filter(member=reserves[0], nomination=nominees[1]).exists()
 
 
-def test_declare_conflict_by_the_expert_themselves(jiaozuo, office, nominees):
+def test_record_recusal_by_the_expert_themselves(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office)
     user = expert_user(members[1].expert)
 
-    replacement = services.declare_conflict(members[1], nominees[1], kind="mentor", actor=user)
+    replacement = services.record_recusal(members[1], nominees[1], kind="mentor", actor=user)
 
     assert replacement.member == reserves[0]
 
 
-def test_declare_conflict_by_another_expert_denied(jiaozuo, office, nominees):
+def test_record_recusal_by_another_expert_denied(jiaozuo, office, nominees):
     members, _reserves = _drawn(jiaozuo, office)
     other = expert_user(members[2].expert)
 
     with pytest.raises(PermissionDenied):
-        services.declare_conflict(members[1], nominees[1], kind="mentor", actor=other)
+        services.record_recusal(members[1], nominees[1], kind="mentor", actor=other)
     assert Assignment.objects.filter(active=False).count() == 0
 
 
@@ -194,7 +194,7 @@ def test_assignments_for_expert_drops_recused(jiaozuo, office, nominees):
     user = expert_user(members[0].expert)
     services.confirm_confidentiality(members[0], actor=user)
 
-    services.declare_conflict(members[0], nominees[0], kind="other", actor=user)
+    services.record_recusal(members[0], nominees[0], kind="other", actor=user)
 
     seen = [a.nomination_id for a in selectors.assignments_for_expert(user)]
     assert seen == [nominees[1].pk, nominees[2].pk]
@@ -219,9 +219,9 @@ def test_assignments_for_expert_anonymous_is_empty(jiaozuo, office, nominees):
 def test_draw_more_reserves_then_recusal_succeeds(jiaozuo, office, nominees):
     members, reserves = _drawn(jiaozuo, office, reserves=1)
     target = nominees[0]
-    services.declare_conflict(members[0], target, kind="other", actor=office)
+    services.record_recusal(members[0], target, kind="other", actor=office)
     with pytest.raises(services.NoReserveError):
-        services.declare_conflict(members[1], target, kind="other", actor=office)
+        services.record_recusal(members[1], target, kind="other", actor=office)
 
     added = services.draw_more_reserves(
         members[0].panel,
@@ -231,7 +231,7 @@ def test_draw_more_reserves_then_recusal_succeeds(jiaozuo, office, nominees):
         witnesses=["王某"],
         actor=office,
     )
-    replacement = services.declare_conflict(members[1], target, kind="other", actor=office)
+    replacement = services.record_recusal(members[1], target, kind="other", actor=office)
 
     assert [m.position for m in added] == [5, 6]
     assert replacement.member == added[0]

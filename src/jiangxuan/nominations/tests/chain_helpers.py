@@ -60,6 +60,7 @@ class ChainRun:
         self._users: dict[tuple[int, str], User] = {}
         self._travel: Any = None
         self._traveller: Any = None
+        assert campaign.organizer_unit is not None
         self.office = self.user(campaign.organizer_unit, Role.CAMPAIGN_OFFICE, campaign=campaign)
 
     def __enter__(self) -> ChainRun:
@@ -116,6 +117,7 @@ class ChainRun:
     def submit(self, nominations: Iterable[Nomination]) -> None:
         """Submit each nomination by its workplace's clerk at the current time."""
         for n in nominations:
+            assert n.workplace is not None
             services.submit_nomination(n, actor=self.user(n.workplace, Role.CLERK))
             n.refresh_from_db()
             assert n.state == NominationState.SUBMITTED, n.state
@@ -126,9 +128,11 @@ class ChainRun:
     def forwarding_body(nomination: Nomination) -> OrgUnit:
         """The body that holds the level's notice and forwards: the nominating unit where it
         signs at the level (its quota counts there), else the level's first body."""
-        bodies = [body for _signer, body in bodies_at(nomination, current_level(nomination))]
-        assert all(body is not None for body in bodies), bodies
-        return nomination.nominating_unit if nomination.nominating_unit in bodies else bodies[0]
+        pairs = bodies_at(nomination, current_level(nomination))
+        bodies = [body for _signer, body in pairs if body is not None]
+        assert len(bodies) == len(pairs), pairs
+        unit = nomination.nominating_unit
+        return unit if unit is not None and unit in bodies else bodies[0]
 
     def sign(self, nominations: Iterable[Nomination]) -> None:
         """Every distinct body the chain names at each nomination's level approves (a body
@@ -256,6 +260,7 @@ class ChainRun:
             nomination=nomination,
             anonymous=True,
         )
+        assert notice.body is not None
         verifier = self.reviewer(notice.body)
         notices.assign_objection(objection, assignee=verifier, actor=self.office)
         notices.record_finding(
@@ -322,6 +327,7 @@ def assert_handed_over(nomination: Nomination, expected_levels: list[str]) -> No
     held = notices_of(nomination)
     assert [n.stage for n in held] == [lv.code for lv in noticed]
     for notice, lv in zip(held, noticed, strict=True):
+        assert lv.notice is not None
         assert (notice.days, notice.day_unit) == (lv.notice.days, lv.notice.day_unit)
         assert notice.state == NoticeState.CLOSED
         assert timezone.localtime(notice.closed_at).date() > notice.ends_on

@@ -131,8 +131,9 @@ SAMPLE_BY_TYPE = {
 
 @pytest.fixture
 def complete():
-    """``complete(nomination, clerk)`` fills every required field still empty, so that a
-    test can reach submission; fields the test set itself are kept."""
+    """``complete(nomination, clerk)`` fills every required field still empty and uploads a
+    small image for every required material of the checklist not yet uploaded, so that a
+    test can reach submission; fields and files the test set itself are kept."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from jiangxuan.campaigns import spec as s
@@ -172,6 +173,11 @@ def complete():
             if f.key not in s.CORE_FIELDS and isinstance(value, dt.date):
                 value = value.isoformat()
             (core if f.key in s.CORE_FIELDS else extra)[f.key] = value
+        uploaded = set(nomination.evidence.values_list("material", flat=True))
+        for m in nomination.campaign.specification.materials:
+            if m.required and m.upload and m.per == "nomination" and m.code not in uploaded:
+                upload = SimpleUploadedFile(f"{m.code}.png", png_bytes(), "image/png")
+                services.add_evidence(nomination, actor=clerk, material=m.code, upload=upload)
         return services.save_nomination(nomination, actor=clerk, core=core, extra=extra)
 
     return fill

@@ -28,7 +28,7 @@ from jiangxuan.nominations.models import Nomination
 USER_PASSWORD = "Factory-Pass-2026!"
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     """An active user with :data:`USER_PASSWORD` and a Chinese display name."""
 
     class Meta:
@@ -55,7 +55,7 @@ def _new_workplace() -> OrgUnit:
     )
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     """A clerk membership; ``org_unit`` defaults to a new root workplace, ``campaign`` to
     None (every campaign)."""
 
@@ -68,7 +68,7 @@ class MembershipFactory(DjangoModelFactory):
     campaign = None
 
 
-class NominationFactory(DjangoModelFactory):
+class NominationFactory(DjangoModelFactory[Nomination]):
     """A draft nomination for ``campaign`` (required) and ``award`` (default: its first).
 
     Extra arguments: ``sample_seed`` (default: a sequence; the same seed gives the same

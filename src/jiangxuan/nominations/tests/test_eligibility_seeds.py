@@ -5,9 +5,11 @@ the rule looks at; the expected status of the named rule and the overall status 
 the notice's clause.
 """
 
+from typing import Any
+
 import pytest
 
-from jiangxuan.campaigns.models import Laureate
+from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.nominations.tests.conftest import make_id_number
 
@@ -29,7 +31,7 @@ def rule(nomination, code, items=None):
     return None
 
 
-CASES = {
+CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
     # seed 000 吉林工匠: 一 (non-natives: 2 years in Jilin), 三3 (list A), 三4 (list B)
     "000": (
         "cc-union",
@@ -193,16 +195,16 @@ def test_previous_winner_of_same_award_is_excluded(
     campaign = seed_campaign(seed)
     id_number = make_id_number()
     series = campaign.awards.get(code=award).series
-    Laureate.objects.create(
+    PastAwardee.objects.create(
         series=series, title="往届称号", name="王建国", id_index=blind_index(id_number), year=2019
     )
 
     winner = nominate(campaign, award, make_user(unit), id_number=id_number)
     newcomer = nominate(campaign, award, make_user(unit), id_number=make_id_number())
 
-    assert rule(winner, "not-previous-winner")["status"] == "failed"
-    assert "2019" in rule(winner, "not-previous-winner")["reason"]
-    assert rule(newcomer, "not-previous-winner")["status"] == "passed"
+    assert rule(winner, "not-previous-awardee")["status"] == "failed"
+    assert "2019" in rule(winner, "not-previous-awardee")["reason"]
+    assert rule(newcomer, "not-previous-awardee")["status"] == "passed"
 
 
 def test_failed_rule_blocks_until_the_office_overrides(

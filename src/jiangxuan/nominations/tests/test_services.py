@@ -21,8 +21,11 @@ SH = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
+    """An aware Asia/Shanghai datetime."""
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture
@@ -69,6 +72,28 @@ def test_submit_window_by_server_time(ready, chaoyang_clerk, moment, accepted):
     ready.refresh_from_db()
     assert ready.state == (NominationState.SUBMITTED if accepted else NominationState.DRAFT)
     assert ready.name == "王建国"  # the draft is kept when refused
+
+
+def test_submit_refused_until_every_required_material_is_uploaded(ready, chaoyang_clerk):
+    """seed 001 四: the 材料目录 items marked 必备 come with the nomination."""
+    ready.evidence.filter(material="integrity-certificate").delete()
+
+    with time_machine.travel(at(2022, 10, 25, 10, 0), tick=False):
+        check = services.check_submission(ready)
+        with pytest.raises(NominationError) as excinfo:
+            services.submit_nomination(ready, actor=chaoyang_clerk)
+        upload = SimpleUploadedFile("证明.png", png_bytes(), "image/png")
+        services.add_evidence(
+            ready, actor=chaoyang_clerk, material="integrity-certificate", upload=upload
+        )
+        services.submit_nomination(ready, actor=chaoyang_clerk)
+
+    assert excinfo.value.code == "incomplete"
+    assert "所在单位出具的廉洁自律情况证明" in excinfo.value.message
+    assert check.problems == [excinfo.value.message]
+    assert check.reviewer == ready.nominating_unit.name
+    ready.refresh_from_db()
+    assert ready.state == NominationState.SUBMITTED
 
 
 def test_internal_deadline_of_forwarding_body(seed_campaign, make_user, nominate, complete):

@@ -20,9 +20,11 @@ MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 BANK_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)

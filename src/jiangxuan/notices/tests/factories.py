@@ -21,7 +21,7 @@ class NomineeFactory(NominationFactory):
     publication_consent = True
 
 
-class ObjectionFactory(DjangoModelFactory):
+class ObjectionFactory(DjangoModelFactory[Objection]):
     """A received objection (``notice`` required)."""
 
     class Meta:

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.nominations.enums import NominationState
 
@@ -55,6 +56,8 @@ def test_open_notice_five_working_days_from_national_day_eve(jilin, office, nomi
 def test_open_notice_social_notice_counts_calendar_days(weihai, weihai_office, orgs):
     """seed 003 二(二)6: “公示时间5天”, calendar days, held by the campaign (no body)."""
     nominee = NomineeFactory(campaign=weihai, nominating_unit=orgs["wh-union"])
+    # The steps before 社会公示 (二(二)2-5) are not part of this test (issue 13).
+    override_step(weihai, "social_notice", reason="只测公示天数", actor=weihai_office)
 
     notice = services.open_public_notice(
         weihai,
@@ -417,9 +420,9 @@ def test_adverse_background_opinion_stops_nomination(jilin, office, nominees):
     )
 
 
-def test_adverse_background_opinion_on_approved_nomination_recorded_and_reported(
-    jilin, office, orgs
-):
+def test_adverse_background_opinion_on_approved_nomination_revokes_it(jilin, office, orgs):
+    """Issue 13 changed this: an adverse opinion takes effect at any stage, including after
+    approval (it used to be recorded with a note for the office only)."""
     approved = NomineeFactory(campaign=jilin, state=NominationState.APPROVED)
     with time_machine.travel(at(2021, 10, 8, 9), tick=False):
         (check,) = _checks(jilin, office, [approved])
@@ -427,11 +430,11 @@ def test_adverse_background_opinion_on_approved_nomination_recorded_and_reported
     services.record_background_opinion(check, actor=office, opinion="有违纪记录。", adverse=True)
 
     approved.refresh_from_db()
-    assert approved.state == NominationState.APPROVED
+    assert approved.state == NominationState.REVOKED
     check.refresh_from_db()
     assert check.adverse is True
-    assert check.nomination_stopped is False
-    assert "审核通过" in check.stop_note
+    assert check.nomination_stopped is True
+    assert "已撤销推荐资格" in check.stop_note
 
 
 def test_favourable_background_opinion_keeps_nomination(jilin, office, nominees):

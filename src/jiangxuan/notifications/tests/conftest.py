@@ -34,9 +34,11 @@ PERSONAL_DATA = {
 }
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 def leaks(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from ..enums import NotificationKind, OutboxState
 from ..models import Notification, OutboxMessage
 
 
-class NotificationFactory(DjangoModelFactory):
+class NotificationFactory(DjangoModelFactory[Notification]):
     """An unread notification (``recipient`` required)."""
 
     class Meta:
@@ -23,7 +23,7 @@ class NotificationFactory(DjangoModelFactory):
     body = factory.Faker("paragraph", locale="zh_CN")
 
 
-class OutboxMessageFactory(DjangoModelFactory):
+class OutboxMessageFactory(DjangoModelFactory[OutboxMessage]):
     """A draft e-mail to a nominee (``campaign`` required)."""
 
     class Meta:

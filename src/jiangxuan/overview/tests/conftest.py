@@ -30,14 +30,16 @@ SH = ZoneInfo("Asia/Shanghai")
 CITY_UNITS = [("cc-union", "cc-huarui-machinery"), ("jlc-union", None), ("cc-union", "cc-jdyy")]
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 def member(unit, role: str, *, campaign: Campaign | None = None) -> User:
     """A new user holding ``role`` in ``unit`` (for ``campaign`` when given)."""
-    user = UserFactory()
+    user = UserFactory.create()
     Membership.objects.create(user=user, org_unit=unit, role=role, campaign=campaign)
     return user
 
@@ -104,7 +106,7 @@ def in_motion(jilin, orgs, office):
             unit_code, workplace_code = CITY_UNITS[i % len(CITY_UNITS)]
             unit = orgs[unit_code]
             workplace = workplace_of(orgs, unit_code, workplace_code)
-            n = NominationFactory(
+            n = NominationFactory.create(
                 campaign=jilin,
                 nominating_unit=unit,
                 workplace=workplace,
@@ -124,7 +126,7 @@ def in_motion(jilin, orgs, office):
             review.sign_off(n, actor=reviewer, signer="hr_bureau", decision=Decision.APPROVE)
             motion.at_city.append(n)
             motion.at_workplace.append(
-                NominationFactory(
+                NominationFactory.create(
                     campaign=jilin, nominating_unit=unit, workplace=workplace, level="workplace"
                 )
             )
@@ -139,7 +141,7 @@ def in_motion(jilin, orgs, office):
                     due_on=dt.date(2026, 11, 20),
                 )
             )
-        promoted = NominationFactory(
+        promoted = NominationFactory.create(
             campaign=jilin,
             nominating_unit=orgs["cc-union"],
             workplace=orgs["cc-huarui-machinery"],

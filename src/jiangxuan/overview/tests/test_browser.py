@@ -31,7 +31,7 @@ def test_overview_draws_its_charts(page: Page, live_server, jilin, in_motion, of
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     in_motion(3)
     # A CSP violation or a script error shows up on the console; a missing file as a
-    # failed response (the browser's own /favicon.ico request aside).
+    # failed response.
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -48,7 +48,7 @@ def test_overview_draws_its_charts(page: Page, live_server, jilin, in_motion, of
     expect(page.locator("#h-waiting + p + div")).to_contain_text("长春市总工会")
     page.screenshot(path=str(SCREENSHOT_DIR / "overview.png"), full_page=True)
     assert [e for e in errors if "Failed to load resource" not in e] == []
-    assert [url for url in missing if not url.endswith("/favicon.ico")] == []
+    assert missing == []
 
 
 def test_overview_without_the_chart_library_keeps_the_tables(

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.campaigns.steps import override_step
 from jiangxuan.decisions.tests.conftest import (
     MEETING,
     approved,
@@ -76,6 +77,11 @@ def decision(all_seed_campaigns):
     award = campaign.awards.get(code="jiaozuo-gongjiang")
     noms = approved(campaign, "002", "jiaozuo-gongjiang", 4)
     office = user_with_role("jz-union", Role.CAMPAIGN_OFFICE, campaign=campaign)
+    # Approved by hand without the expert review (四(三)) before the leading group (四(四)):
+    # the office moves on with a recorded reason (issue 13).
+    override_step(
+        campaign, "leading_group_approval", reason="专家评审不在本测试范围内", actor=office
+    )
     approval = services.propose_list(
         campaign, award, nominations=[n.pk for n in noms[:3]], finalists=[noms[3].pk], actor=office
     )

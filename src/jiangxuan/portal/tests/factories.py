@@ -9,7 +9,7 @@ from jiangxuan.nominations.models import Evidence
 from jiangxuan.nominations.tests.factories import UserFactory
 
 
-class PhotoFactory(DjangoModelFactory):
+class PhotoFactory(DjangoModelFactory[Evidence]):
     """A PNG photo of ``nomination`` (required), as an upload leaves it: sniffed type,
     re-encoded image."""
 

@@ -110,6 +110,37 @@ def test_campaign_page_links_running_notice_and_objection_form(client, notice):
     assert "尚未发布公示。" not in html
 
 
+def test_campaign_page_before_a_notice_starts_shows_it_upcoming_without_objection(client, notice):
+    with time_machine.travel(dt.datetime(2021, 9, 28, 10, tzinfo=SH), tick=False):
+        html = client.get(reverse("portal:campaign", args=[notice.campaign.code])).content.decode()
+
+    assert reverse("notices:public_detail", args=[notice.pk]) in html
+    assert "即将公示" in html
+    assert "公示中" not in html
+    assert reverse("notices:object", args=[notice.pk]) not in html
+
+
+def test_campaign_page_with_several_running_notices_has_one_entry_each(
+    client, notice, nominees, orgs, jilin_office
+):
+    second = notice_services.open_public_notice(
+        notice.campaign,
+        stage="workplace",
+        body=orgs["cc-huarui-machinery"],
+        nominations=nominees[:1],
+        starts_on=dt.date(2021, 9, 30),
+        actor=jilin_office,
+    )
+    with time_machine.travel(DURING_NOTICE, tick=False):
+        html = client.get(reverse("portal:campaign", args=[notice.campaign.code])).content.decode()
+
+    assert "查看正在进行的公示（2项）" in html
+    assert "查看公示：" not in html
+    for n in (notice, second):
+        assert html.count(f'href="{reverse("notices:public_detail", args=[n.pk])}"') == 1
+        assert html.count(f'href="{reverse("notices:object", args=[n.pk])}"') == 1
+
+
 def test_campaign_page_closed_notice_offers_no_objection(client, notice, jilin_office):
     with time_machine.travel(dt.datetime(2021, 10, 13, 9, tzinfo=SH), tick=False):
         notice_services.close_public_notice(notice, actor=jilin_office)
@@ -263,10 +294,14 @@ def test_portal_header_links_staff_login(client, all_seed_campaigns):
 
 def test_open_public_vote_shows_its_window_and_link(client, all_seed_campaigns):
     from jiangxuan.voting import services as voting_services
+    from jiangxuan.voting.tests.conftest import clear_opinions
 
     weihai = all_seed_campaigns["003"]
     office = user_with_role(weihai.organizer_unit.code, Role.CAMPAIGN_OFFICE, campaign=weihai)
-    NominationFactory(campaign=weihai, state=NominationState.APPROVED, publication_consent=True)
+    nominee = NominationFactory(
+        campaign=weihai, state=NominationState.APPROVED, publication_consent=True
+    )
+    clear_opinions(weihai, office, [nominee])  # 人选审核 before 网络投票 (二(二)2-3)
     vote = voting_services.prepare_public_vote(
         weihai,
         actor=office,

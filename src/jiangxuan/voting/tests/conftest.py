@@ -23,9 +23,11 @@ DURING = dt.datetime(2023, 7, 4, 10, 0, tzinfo=SH)
 CODE_RE = re.compile(r"验证码为(\d{6})")
 
 
-def at(*args: int) -> dt.datetime:
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """An aware Asia/Shanghai datetime."""
-    return dt.datetime(*args, tzinfo=SH)
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 @pytest.fixture(autouse=True)
@@ -41,13 +43,34 @@ def _sms_and_cache(settings):
 def last_code(phone: str) -> str:
     """The code in the newest SMS sent to ``phone``."""
     message = next(m for m in reversed(sms.outbox) if m.phone == phone)
-    return CODE_RE.search(message.text).group(1)
+    found = CODE_RE.search(message.text)
+    assert found is not None, message.text
+    return found.group(1)
 
 
 @pytest.fixture
 def weihai(seed_campaign):
     """Seed 003 (威海工匠), published."""
     return seed_campaign("003")
+
+
+def clear_opinions(campaign, office, nominations):
+    """The step before the vote (seed 003 二(二)2 人选审核): every nominee's department
+    opinion asked and answered favourably, on 2023-06-30."""
+    from jiangxuan.notices import services as notices
+
+    with time_machine.travel(at(2023, 6, 30, 9), tick=False):
+        checks = notices.request_background_checks(
+            campaign,
+            nominations,
+            stage="qualification_review",
+            due_on=dt.date(2023, 7, 1),
+            actor=office,
+        )
+        for check in checks:
+            notices.record_background_opinion(
+                check, actor=office, opinion="无违法违纪行为", adverse=False
+            )
 
 
 def office_of(campaign):
@@ -86,7 +109,9 @@ def nominees(weihai):
 
 @pytest.fixture
 def vote(weihai, office, nominees):
-    """Seed 003's vote, prepared with the window 2023-07-03 09:00 – 07-10 18:00 and open."""
+    """Seed 003's vote, prepared with the window 2023-07-03 09:00 – 07-10 18:00 and open,
+    after the departments' opinions of 人选审核 (二(二)2, before 网络投票: issue 13)."""
+    clear_opinions(weihai, office, nominees)
     with time_machine.travel(at(2023, 7, 1, 9), tick=False):
         prepared = services.prepare_public_vote(
             weihai, actor=office, opens_at=OPENS, closes_at=CLOSES
@@ -100,13 +125,13 @@ def verify(vote, phone: str, *, ip: str = "10.0.0.1"):
     return services.verify_code(vote, phone=phone, code=last_code(phone))
 
 
-def ballot(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
-    """Cast a ballot for the candidates named ``names`` (public ids looked up)."""
+def cast(vote, voter, names, *, ip="10.0.0.1", device="dev-1", **extra):
+    """Cast votes for the candidates named ``names`` (public ids looked up)."""
     from jiangxuan.voting import selectors
 
     view = selectors.public_view(vote.campaign.code)
     by_name = {c.published["name"]: c.public_id for c in view.candidates}
-    return services.cast_ballot(
+    return services.cast_vote(
         view.vote,
         voter_id=voter.pk,
         verified_at=voter.verified_at,

@@ -11,7 +11,7 @@ from django.test import Client
 from jiangxuan.accounts.tokens import issue_api_token
 from jiangxuan.voting.models import Vote
 
-from .conftest import DURING, at, last_code
+from .conftest import DURING, at, clear_opinions, last_code
 from .test_views import assert_no_personal_data
 
 pytestmark = pytest.mark.django_db
@@ -62,12 +62,12 @@ def test_verify_and_vote_then_check_the_receipt(vote):
         ids = candidate_ids(client)
         response = post(
             client,
-            f"{API}/votes/{CODE}/ballots",
+            f"{API}/votes/{CODE}/cast",
             {"candidates": [ids["刘海峰"], ids["张国强"]]},
             X_Voter_Token=token,
         )
         again = post(
-            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]},
+            client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["刘海峰"]]},
             X_Voter_Token=token,
         )  # fmt: skip
         receipt = client.get(f"{API}/receipts/{response.json()['receipt']}")
@@ -83,27 +83,45 @@ def test_verify_and_vote_then_check_the_receipt(vote):
     assert Vote.objects.count() == 2
 
 
-def test_ballot_without_a_token_asks_for_verification(vote):
+def test_old_ballots_path_still_casts_and_is_deprecated(vote):
+    """Issue 11.4: the public's ``…/ballots`` became ``…/cast`` ("ballot" is the experts'
+    vote); the old path answers the same for one release and OpenAPI marks it deprecated."""
+    client = Client(enforce_csrf_checks=True)
+    with time_machine.travel(DURING, tick=False):
+        token = token_for(client, "13912345678")
+        ids = candidate_ids(client)
+        response = post(
+            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]},
+            X_Voter_Token=token,
+        )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert [v["name"] for v in response.json()["votes"]] == ["刘海峰"]
+    paths = client.get(f"{API}/openapi.json").json()["paths"]
+    assert paths[f"{API}/votes/{{campaign_code}}/ballots"]["post"]["deprecated"]
+    assert "deprecated" not in paths[f"{API}/votes/{{campaign_code}}/cast"]["post"]
+
+
+def test_cast_without_a_token_asks_for_verification(vote):
     client = Client()
     with time_machine.travel(DURING, tick=False):
         ids = candidate_ids(client)
-        response = post(client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]})
+        response = post(client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["刘海峰"]]})
         forged = post(
-            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]},
+            client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["刘海峰"]]},
             X_Voter_Token="forged",
         )  # fmt: skip
     assert (response.status_code, response.json()["code"]) == (403, "verification_required")
     assert forged.status_code == 403
 
 
-def test_ballot_after_closing_is_refused(vote):
+def test_cast_after_closing_is_refused(vote):
     client = Client()
     with time_machine.travel(at(2023, 7, 10, 17, 30), tick=False):
         token = token_for(client, "13912345678")
         ids = candidate_ids(client)
     with time_machine.travel(at(2023, 7, 10, 18, 1), tick=False):
         response = post(
-            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]},
+            client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["刘海峰"]]},
             X_Voter_Token=token,
         )  # fmt: skip
     assert (response.status_code, response.json()["code"]) == (400, "closed")
@@ -116,14 +134,14 @@ def test_captcha_required_then_solved(vote, settings):
         token = token_for(client, "13912345678")
         ids = candidate_ids(client)
         refused = post(
-            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["刘海峰"]]},
+            client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["刘海峰"]]},
             X_Voter_Token=token,
         )  # fmt: skip
         captcha = refused.json()["captcha"]
         answer = CaptchaStore.objects.get(hashkey=captcha["key"]).response
         solved = post(
             client,
-            f"{API}/votes/{CODE}/ballots",
+            f"{API}/votes/{CODE}/cast",
             {"candidates": [ids["刘海峰"]], "captcha_key": captcha["key"], "captcha_value": answer},
             X_Voter_Token=token,
         )
@@ -165,6 +183,7 @@ def test_unknown_vote_and_receipt_answer_404(db):
 def test_office_flow_through_the_api(weihai, office, nominees, django_capture_on_commit_callbacks):
     bearer = {"Authorization": f"Bearer {issue_api_token(office, name='t')}"}
     client = Client()
+    clear_opinions(weihai, office, nominees)  # 人选审核 before 网络投票 (issue 13)
     with time_machine.travel(at(2023, 7, 1, 9), tick=False):
         prepared = post(
             client,
@@ -177,7 +196,7 @@ def test_office_flow_through_the_api(weihai, office, nominees, django_capture_on
     with time_machine.travel(DURING, tick=False):
         token = token_for(client, "13912345678")
         ids = candidate_ids(client)
-        post(client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["陈秀兰"]]},
+        post(client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["陈秀兰"]]},
              X_Voter_Token=token)  # fmt: skip
         anomalies = client.get(f"{API}/votes/{CODE}/anomalies", headers=bearer)
         vote_id = Vote.objects.get().pk

@@ -10,7 +10,7 @@ from django.db import connection
 from jiangxuan.voting.models import Receipt, Vote
 from jiangxuan.voting.services import VoteError
 
-from .conftest import DURING, ballot, verify
+from .conftest import DURING, cast, verify
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,19 +26,19 @@ def test_fifty_parallel_identical_votes_store_one(vote, settings):
     barrier = threading.Barrier(50)
     outcomes = []
 
-    def cast():
+    def cast_in_thread():
         from django.db import connection as thread_connection
 
         try:
             barrier.wait()
-            ballot(vote, voter, ["刘海峰"])
+            cast(vote, voter, ["刘海峰"])
             outcomes.append("ok")
         except VoteError as exc:
             outcomes.append(exc.message)
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=cast) for _ in range(50)]
+    threads = [threading.Thread(target=cast_in_thread) for _ in range(50)]
     for t in threads:
         t.start()
     for t in threads:

@@ -23,6 +23,7 @@ from jiangxuan.nominations.tests.conftest import complete, nominate  # noqa: F40
 from jiangxuan.nominations.tests.review_setup import MP4_BYTES, WEIHAI_HONOURS
 from jiangxuan.voting import selectors
 from jiangxuan.voting.models import Vote
+from jiangxuan.voting.tests.conftest import clear_opinions
 
 from .conftest import last_code
 
@@ -80,6 +81,8 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
     office.force_login(run.office)
     bearer = {"Authorization": f"Bearer {issue_api_token(run.office, name='e2e')}"}
 
+    # 人选审核 (二(二)2): the departments' opinions come before the vote (issue 13).
+    clear_opinions(campaign, run.office, nominees)
     # The office sets the window the notice leaves open and opens the vote.
     with time_machine.travel(at(dt.date(2023, 7, 7)), tick=False):
         prepared = office.post(
@@ -101,7 +104,7 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
             choice = ["钱红梅", "孙立军"] if i < 4 else ["钱红梅"]
             cast = post(
                 client,
-                f"{API}/votes/{CODE}/ballots",
+                f"{API}/votes/{CODE}/cast",
                 {"candidates": [ids[n] for n in choice]},
                 X_Voter_Token=token,
             )
@@ -109,7 +112,7 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
             receipts.append(cast.json()["receipt"])
         # Beyond the limit: one vote per candidate per day (specs/003 vote rules).
         again = post(
-            client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["钱红梅"]]},
+            client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["钱红梅"]]},
             X_Voter_Token=token,
         )  # fmt: skip
         assert (again.status_code, again.json()["code"]) == (409, "already_voted")
@@ -118,7 +121,7 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
         for i in range(10):
             client, token = voter_client(f"1371234560{i}", f"198.51.100.{i + 1}")
             post(
-                client, f"{API}/votes/{CODE}/ballots", {"candidates": [ids["周国栋"]]},
+                client, f"{API}/votes/{CODE}/cast", {"candidates": [ids["周国栋"]]},
                 X_Voter_Token=token,
             )  # fmt: skip
         report = Client().get(f"{API}/votes/{CODE}/anomalies", headers=bearer).json()

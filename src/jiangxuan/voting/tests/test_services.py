@@ -16,7 +16,7 @@ from jiangxuan.voting.enums import InvalidationRule, VoteState
 from jiangxuan.voting.models import Candidate, Vote, Voter
 from jiangxuan.voting.services import VoteError
 
-from .conftest import CLOSES, DURING, OPENS, at, ballot, last_code, office_of, verify
+from .conftest import CLOSES, DURING, OPENS, at, cast, last_code, office_of, verify
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_vote_outside_the_window_is_refused(vote, moment, code, message):
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
     with time_machine.travel(moment, tick=False), pytest.raises(VoteError) as excinfo:
-        ballot(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
     assert (excinfo.value.code, excinfo.value.message) == (code, message)
     assert Vote.objects.count() == 0
 
@@ -77,11 +77,11 @@ def test_vote_after_the_office_closed_it_is_refused(
 ):
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
         with django_capture_on_commit_callbacks(execute=True):
             services.close_public_vote(vote, actor=office)
         with pytest.raises(VoteError) as excinfo:
-            ballot(vote, voter, ["陈秀兰"])
+            cast(vote, voter, ["陈秀兰"])
     assert excinfo.value.code == "closed"
     assert Candidate.objects.get(published__name="刘海峰").final_votes == 1
 
@@ -172,12 +172,12 @@ def test_invalid_phone_is_refused(vote):
 def test_one_vote_per_candidate_per_day(vote):
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰", "陈秀兰"])
+        cast(vote, voter, ["刘海峰", "陈秀兰"])
         with pytest.raises(VoteError) as excinfo:
-            ballot(vote, voter, ["刘海峰"])
-        ballot(vote, voter, ["张国强"])
+            cast(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["张国强"])
     with time_machine.travel(DURING + dt.timedelta(days=1), tick=False):
-        ballot(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
     assert (excinfo.value.code, excinfo.value.message) == (
         "already_voted",
         "您今天已为该候选对象投过票，请明天再来。",
@@ -202,13 +202,13 @@ def test_per_day_and_per_campaign_limits(vote):
     vote.save(update_fields=["rules"])
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰", "陈秀兰"])
+        cast(vote, voter, ["刘海峰", "陈秀兰"])
         with pytest.raises(VoteError) as day:
-            ballot(vote, voter, ["刘海峰"])
+            cast(vote, voter, ["刘海峰"])
     with time_machine.travel(DURING + dt.timedelta(days=1), tick=False):
-        ballot(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
         with pytest.raises(VoteError) as total:
-            ballot(vote, voter, ["陈秀兰"])
+            cast(vote, voter, ["陈秀兰"])
     assert (day.value.code, day.value.message) == ("limit", "超出投票次数限制：每人每天最多投2票。")
     assert total.value.code == "limit"
     assert Vote.objects.count() == 3
@@ -219,10 +219,10 @@ def test_several_votes_per_candidate_per_day_take_numbered_slots(vote):
     vote.save(update_fields=["rules"])
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰"])
-        ballot(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
+        cast(vote, voter, ["刘海峰"])
         with pytest.raises(VoteError) as excinfo:
-            ballot(vote, voter, ["刘海峰"])
+            cast(vote, voter, ["刘海峰"])
     assert excinfo.value.code == "already_voted"
     assert sorted(Vote.objects.values_list("slot", flat=True)) == ["2023-07-04", "2023-07-04#2"]
 
@@ -240,7 +240,7 @@ def test_min_and_max_choices(vote, names, message):
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
         with pytest.raises(VoteError) as excinfo:
-            ballot(vote, voter, names)
+            cast(vote, voter, names)
     assert excinfo.value.message == message
 
 
@@ -253,20 +253,20 @@ def test_burst_from_one_address_asks_for_a_captcha_then_a_fresh_verification(vot
     with time_machine.travel(DURING, tick=False):
         voters = [verify(vote, f"1391234500{i}", ip="10.9.9.9") for i in range(5)]
     with time_machine.travel(DURING + dt.timedelta(minutes=1), tick=False):
-        ballot(vote, voters[0], ["刘海峰"], device="a")
-        ballot(vote, voters[1], ["刘海峰"], device="b")
+        cast(vote, voters[0], ["刘海峰"], device="a")
+        cast(vote, voters[1], ["刘海峰"], device="b")
         with pytest.raises(VoteError) as third:
-            ballot(vote, voters[2], ["刘海峰"], device="c")
+            cast(vote, voters[2], ["刘海峰"], device="c")
         key = CaptchaStore.generate_key()
         answer = CaptchaStore.objects.get(hashkey=key).response
-        ballot(vote, voters[2], ["刘海峰"], device="c", captcha_key=key, captcha_value=answer)
+        cast(vote, voters[2], ["刘海峰"], device="c", captcha_key=key, captcha_value=answer)
     with time_machine.travel(DURING + dt.timedelta(minutes=9), tick=False):
         with pytest.raises(VoteError) as fifth:
-            ballot(vote, voters[3], ["刘海峰"], device="d")
+            cast(vote, voters[3], ["刘海峰"], device="d")
         fresh = verify(vote, "13912345003", ip="10.9.9.9")
         key = CaptchaStore.generate_key()
         answer = CaptchaStore.objects.get(hashkey=key).response
-        ballot(vote, fresh, ["刘海峰"], device="d", captcha_key=key, captcha_value=answer)
+        cast(vote, fresh, ["刘海峰"], device="d", captcha_key=key, captcha_value=answer)
     assert third.value.code == "captcha_required"
     assert fifth.value.code == "verification_required"
     assert Vote.objects.count() == 4
@@ -278,7 +278,7 @@ def test_wrong_captcha_is_refused(vote, settings):
         voter = verify(vote, "13912345678")
         key = CaptchaStore.generate_key()
         with pytest.raises(VoteError) as excinfo:
-            ballot(vote, voter, ["刘海峰"], captcha_key=key, captcha_value="wrong")
+            cast(vote, voter, ["刘海峰"], captcha_key=key, captcha_value="wrong")
     assert excinfo.value.code == "captcha_required"
 
 
@@ -288,10 +288,10 @@ def test_wrong_captcha_is_refused(vote, settings):
 def test_invalidation_marks_votes_with_reason_and_recount_agrees(vote, office):
     with time_machine.travel(DURING, tick=False):
         honest = verify(vote, "13912345678", ip="10.0.0.1")
-        ballot(vote, honest, ["刘海峰"], ip="10.0.0.1")
+        cast(vote, honest, ["刘海峰"], ip="10.0.0.1")
         for i in range(3):
             farm = verify(vote, f"1371234560{i}", ip=f"203.0.113.{i + 1}")
-            ballot(vote, farm, ["陈秀兰"], ip=f"203.0.113.{i + 1}", device=f"f{i}")
+            cast(vote, farm, ["陈秀兰"], ip=f"203.0.113.{i + 1}", device=f"f{i}")
         invalidation = services.invalidate_votes(
             vote,
             actor=office,
@@ -330,7 +330,7 @@ def test_recount_command_agrees_then_reports_a_tampered_final_tally(
 ):
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰", "张国强"])
+        cast(vote, voter, ["刘海峰", "张国强"])
         with django_capture_on_commit_callbacks(execute=True):
             services.close_public_vote(vote, actor=office)
     out = StringIO()
@@ -352,10 +352,10 @@ def test_recount_command_agrees_then_reports_a_tampered_final_tally(
 def test_scheduled_tally_shows_the_count_at_the_last_18_oclock(vote):
     first_day = at(2023, 7, 3, 12)
     with time_machine.travel(first_day, tick=False):
-        ballot(vote, verify(vote, "13912345678"), ["刘海峰"])
+        cast(vote, verify(vote, "13912345678"), ["刘海峰"])
         before_first_publication = selectors.visible_tally(vote, first_day)
     with time_machine.travel(DURING, tick=False):
-        ballot(vote, verify(vote, "13912345679"), ["刘海峰"])
+        cast(vote, verify(vote, "13912345679"), ["刘海峰"])
         next_morning = selectors.visible_tally(vote, DURING)
     assert before_first_publication.counts is None
     assert next_morning.as_of == at(2023, 7, 3, 18, 0)
@@ -366,7 +366,7 @@ def test_result_for_expert_review_only_after_the_close(
     vote, office, nominees, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(DURING, tick=False):
-        ballot(vote, verify(vote, "13912345678"), ["刘海峰", "陈秀兰"])
+        cast(vote, verify(vote, "13912345678"), ["刘海峰", "陈秀兰"])
         assert selectors.public_vote_result(vote.campaign) == {}
         with django_capture_on_commit_callbacks(execute=True):
             services.close_public_vote(vote, actor=office)
@@ -375,15 +375,15 @@ def test_result_for_expert_review_only_after_the_close(
 
 
 @pytest.mark.parametrize("names", [["陈秀兰"], ["陈秀兰", "张国强"]])
-def test_ballot_write_path_is_three_statements_whatever_its_size(
+def test_cast_write_path_is_three_statements_whatever_its_size(
     vote, names, django_assert_num_queries
 ):
     """Round trips are the cost (docs/benchmarks.md). The counters' UPDATE, the receipt's and
     the votes' INSERT (the savepoint pair is the test's transaction)."""
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
-        ballot(vote, voter, ["刘海峰"])  # warms the public view cache
+        cast(vote, voter, ["刘海峰"])  # warms the public view cache
         with django_assert_num_queries(5) as queries:
-            ballot(vote, voter, names)
+            cast(vote, voter, names)
     sql = [q["sql"].split()[0] for q in queries.captured_queries]
     assert sql == ["SAVEPOINT", "UPDATE", "INSERT", "INSERT", "RELEASE"]

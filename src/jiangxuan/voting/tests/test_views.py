@@ -1,5 +1,5 @@
 """The public vote pages (no login; cacheable list and candidate pages; verification,
-ballot with captcha escalation, receipt) and the office's pages."""
+voting form with captcha escalation, receipt) and the office's pages."""
 
 import re
 
@@ -56,9 +56,9 @@ def test_vote_page_is_public_cacheable_and_free_of_personal_data(vote, nominees)
     assert_no_personal_data(candidate.content.decode(), nominees)
 
 
-def test_ballot_needs_verification(vote):
+def test_cast_needs_verification(vote):
     with time_machine.travel(DURING, tick=False):
-        response = Client().get(reverse("voting:ballot", args=[CODE]))
+        response = Client().get(reverse("voting:cast", args=[CODE]))
     assert response.status_code == 302
     assert response.url == reverse("voting:verify", args=[CODE])
 
@@ -66,11 +66,11 @@ def test_ballot_needs_verification(vote):
 def test_verify_vote_and_see_the_receipt(vote, nominees):
     with time_machine.travel(DURING, tick=False):
         client = verified_client()
-        form = client.get(reverse("voting:ballot", args=[CODE]))
+        form = client.get(reverse("voting:cast", args=[CODE]))
         chosen = vote.candidates.get(published__name="陈秀兰").public_id
-        cast = client.post(reverse("voting:ballot", args=[CODE]), {"candidates": [chosen]})
+        cast = client.post(reverse("voting:cast", args=[CODE]), {"candidates": [chosen]})
         receipt = client.get(cast.url)
-        again = client.post(reverse("voting:ballot", args=[CODE]), {"candidates": [chosen]})
+        again = client.post(reverse("voting:cast", args=[CODE]), {"candidates": [chosen]})
         check = Client().get(
             reverse("voting:receipt_check"), {"code": Vote.objects.get().receipt.code}
         )
@@ -97,13 +97,13 @@ def test_wrong_code_shows_the_error_and_keeps_the_number(vote):
     assert 'value="13912345678"' in response.content.decode()
 
 
-def test_ballot_page_shows_a_captcha_after_a_burst(vote, settings):
+def test_cast_page_shows_a_captcha_after_a_burst(vote, settings):
     settings.JX_VOTE_CAPTCHA_AFTER = 0
     with time_machine.travel(DURING, tick=False):
         client = verified_client()
-        form = client.get(reverse("voting:ballot", args=[CODE]))
+        form = client.get(reverse("voting:cast", args=[CODE]))
         chosen = vote.candidates.first().public_id
-        refused = client.post(reverse("voting:ballot", args=[CODE]), {"candidates": [chosen]})
+        refused = client.post(reverse("voting:cast", args=[CODE]), {"candidates": [chosen]})
     assert 'name="captcha_key"' in form.content.decode()
     assert "/captcha/image/" in form.content.decode()
     assert refused.status_code == 400
@@ -141,7 +141,7 @@ def test_office_invalidates_through_the_page(vote, office):
     with time_machine.travel(DURING, tick=False):
         voter_client = verified_client()
         chosen = vote.candidates.first().public_id
-        voter_client.post(reverse("voting:ballot", args=[CODE]), {"candidates": [chosen]})
+        voter_client.post(reverse("voting:cast", args=[CODE]), {"candidates": [chosen]})
         client = Client()
         client.force_login(office)
         missing = client.post(

@@ -258,13 +258,13 @@ def test_draw_record_json_reruns(client, office, drawn):
     assert draw_from_record(data["pool"], data["seed"], data["constraints"]) == data["result"]
 
 
-def test_panel_chair_and_conflict_forms(client, office, drawn, nominees):
+def test_panel_chair_and_recusal_forms(client, office, drawn, nominees):
     first, second, reserve = _member(drawn, 1), _member(drawn, 2), _member(drawn, 4)
     client.force_login(office)
 
     client.post(reverse("experts:panel_chair", args=[drawn.pk]), {"member": first.pk})
     response = client.post(
-        reverse("experts:panel_conflict", args=[drawn.pk]),
+        reverse("experts:panel_recusal", args=[drawn.pk]),
         {"member": second.pk, "nomination": nominees[0].pk, "kind": "relative", "note": "舅甥"},
     )
 
@@ -323,7 +323,7 @@ def test_membership_own_conflict_calls_reserve(client, drawn, nominees):
     client.force_login(user)
 
     response = client.post(
-        reverse("experts:membership_conflict", args=[member.pk]),
+        reverse("experts:membership_recusal", args=[member.pk]),
         {"nomination": nominees[1].pk, "kind": "mentor", "note": "师徒"},
     )
 

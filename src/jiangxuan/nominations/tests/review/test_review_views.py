@@ -214,7 +214,7 @@ def test_forward_page_lists_ready_nominations_with_quota(
     text = page.content.decode()
     assert page.status_code == 200
     assert [n.name in text for n in ready] == [True, True]
-    assert "长春市朝阳区人力资源和社会保障局（jishu-nengshou）：已报送 0 名，至多 3 名" in text
+    assert "长春市朝阳区人力资源和社会保障局（长春技术能手）：已报送 0 名，至多 3 名" in text
     assert "公示无异议" in text
 
 

@@ -268,10 +268,16 @@ def test_submit_succeeds_after_fixing_skill_level(
     posted = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in posted.items()}
 
     with time_machine.travel(within(campaign), tick=False):
+        confirmation = client.post(reverse("nominations:submit", args=[nomination.pk]), posted)
+        nomination.refresh_from_db()
+        assert nomination.state == NominationState.DRAFT
         response = client.post(
-            reverse("nominations:submit", args=[nomination.pk]), posted, follow=True
+            reverse("nominations:submit", args=[nomination.pk]), {"confirmed": "1"}, follow=True
         )
 
+    page = confirmation.content.decode()
+    assert "确认提交" in page
+    assert f"将送交{nomination.nominating_unit.name}审核" in page
     html = response.content.decode()
     assert "推荐已提交。" in html
     nomination.refresh_from_db()
@@ -345,7 +351,7 @@ def test_detail_masks_personal_data_for_reviewer(client, seed_campaign, make_use
     assert id_number[:3] + "*" * 11 + id_number[-4:] in html
     assert "139****5678" in html
     assert "王建国" in html
-    assert "nomination.create" in html
+    assert "创建推荐" in html  # the history, by the action's name
 
 
 def test_detail_masks_by_default_and_unmasking_is_audited(
@@ -488,3 +494,40 @@ def test_history_lists_audit_entries(client, seed_campaign, make_user, nominate)
     )
     assert [e.action for e in history] == ["nomination.create", "nomination.save"]
     assert list(history) == expected
+
+
+def test_submit_shows_every_missing_required_material_and_submits_nothing(
+    client, seed_campaign, make_user, nominate, complete, within
+):
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = complete(nominate(campaign, "jishu-nengshou", clerk), clerk)
+    nomination.evidence.filter(material__in=["id-card", "diploma"]).delete()
+    client.force_login(clerk)
+
+    with time_machine.travel(within(campaign), tick=False):
+        confirmation = client.post(reverse("nominations:submit", args=[nomination.pk]))
+        confirmed = client.post(
+            reverse("nominations:submit", args=[nomination.pk]), {"confirmed": "1"}
+        )
+
+    page = confirmation.content.decode()
+    assert "尚不能提交" in page
+    assert "以下必备材料尚未上传：身份证复印件；毕业证书复印件。" in page
+    assert 'name="confirmed"' not in page
+    assert "以下必备材料尚未上传：身份证复印件；毕业证书复印件。" in confirmed.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.state == NominationState.DRAFT
+
+
+def test_nomination_history_shows_action_names(client, seed_campaign, make_user, nominate):
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk)
+    client.force_login(clerk)
+
+    html = client.get(reverse("nominations:detail", args=[nomination.pk])).content.decode()
+
+    assert "创建推荐" in html
+    assert "nomination.create" not in html
+    assert "nomination.save" not in html

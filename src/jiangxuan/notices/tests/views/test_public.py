@@ -27,7 +27,8 @@ def assert_no_personal_data(text, nominees):
 
 
 def test_public_detail_lists_consented_nominees_only(client, notice, nominees):
-    response = client.get(reverse("notices:public_detail", args=[notice.pk]))
+    with time_machine.travel(DURING, tick=False):
+        response = client.get(reverse("notices:public_detail", args=[notice.pk]))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -182,3 +183,38 @@ def test_objection_form_after_notice_closed_not_offered(client, notice, office):
 
     assert "本公示已结束，不再受理异议。" in response.content.decode()
     assert "<form" not in response.content.decode().split("<main", 1)[1]
+
+
+BEFORE = at(2021, 9, 28, 10)  # the notice is published; its period starts on 2021-09-30
+
+
+def test_notice_published_before_its_first_day_says_when_it_starts(client, notice):
+    with time_machine.travel(BEFORE, tick=False):
+        detail = client.get(reverse("notices:public_detail", args=[notice.pk]))
+        form = client.get(reverse("notices:object", args=[notice.pk]))
+
+    html = detail.content.decode()
+    assert "即将公示" in html
+    assert "本公示自2021年9月30日开始" in html
+    assert reverse("notices:object", args=[notice.pk]) not in html
+    page = form.content.decode().split("<main", 1)[1]
+    assert "本公示尚未开始。公示期为2021年9月30日至" in page
+    assert "<form" not in page
+
+
+def test_objection_posted_before_the_period_is_refused_and_nothing_filed(client, notice):
+    with time_machine.travel(BEFORE, tick=False):
+        response = client.post(reverse("notices:object", args=[notice.pk]), {"text": "异议"})
+
+    assert response.status_code == 409
+    assert "本公示尚未开始" in response.content.decode()
+    assert Objection.objects.count() == 0
+
+
+def test_notice_during_its_period_takes_objections(client, notice):
+    with time_machine.travel(DURING, tick=False):
+        detail = client.get(reverse("notices:public_detail", args=[notice.pk]))
+
+    html = detail.content.decode()
+    assert reverse("notices:object", args=[notice.pk]) in html
+    assert "即将公示" not in html

@@ -1,0 +1,106 @@
+"""The commendation decision as a 公文 (GB/T 9704-2012; issue 14.2): every element in
+order in the DOCX, the PDF and the public page."""
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from jiangxuan.decisions import rendering
+from jiangxuan.decisions.document import build_decision, chinese_date
+
+pytestmark = pytest.mark.django_db
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def assert_in_order(text: str, parts: list[str]) -> None:
+    text = flat(text)
+    at = 0
+    for part in parts:
+        found = text.find(flat(part), at)
+        assert found >= 0, f"{part!r} missing or out of order"
+        at = found + 1
+
+
+def expected_order(doc) -> list[str]:
+    return [
+        "焦作市总工会",
+        "焦作市人力资源和社会保障局文件",
+        "焦工发〔2018〕10号",
+        "关于命名表彰首届焦作工匠的决定",
+        doc.addressees,
+        "决定命名",
+        "等3名同志为“首批焦作工匠”",
+        "焦作工匠（3名）",
+        "焦作工匠入围奖（1名）",
+        "希望受到命名的同志珍惜荣誉",
+        "焦作市总工会、焦作市人力资源和社会保障局",
+        "二〇一八年九月十日",
+        "抄送：焦作市人民政府办公室",
+        "2018年9月10日印发",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        (dt.date(2021, 10, 23), "二〇二一年十月二十三日"),
+        (dt.date(2018, 9, 10), "二〇一八年九月十日"),
+        (dt.date(2020, 1, 1), "二〇二〇年一月一日"),
+        (dt.date(2023, 12, 31), "二〇二三年十二月三十一日"),
+    ],
+)
+def test_chinese_date(day, text):
+    assert chinese_date(day) == text
+
+
+def test_decision_docx_is_an_a4_gongwen(published):
+    _campaign, _award, noms, _office, decision = published
+    doc = build_decision(decision)
+    document = Document(io.BytesIO(rendering.render_decision_docx(decision)))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert_in_order(text, expected_order(doc))
+    assert f"{noms[0].name}　{noms[0].workplace_name}" in text
+    mark = next(p for p in document.paragraphs if p.text.endswith("文件"))
+    assert str(mark.runs[0].font.color.rgb) == "E60000"
+    assert "PAGE" in section.footer._element.xml
+    assert "— " in section.footer.paragraphs[0].text
+
+
+def pdf_text(data: bytes) -> str:
+    result = subprocess.run(  # noqa: S603 - fixed tool and arguments
+        [shutil.which("pdftotext") or "pdftotext", "-raw", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return result.stdout.decode()
+
+
+def test_decision_pdf_has_the_same_elements_and_page_numbers(published):
+    *_, decision = published
+    data = rendering.render_decision_pdf(decision)
+    text = pdf_text(data)
+    assert_in_order(text, expected_order(build_decision(decision)))
+    assert "— 1 —" in text
+
+
+def test_public_page_shows_the_decisions_text(published, client):
+    *_, decision = published
+    doc = build_decision(decision)
+    response = client.get(reverse("decisions:public", args=[decision.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for line in doc.text.splitlines():
+        assert line.split("　")[0] in page
+    assert_in_order(page, [doc.title, "决定命名", "焦作工匠（3名）", "二〇一八年九月十日"])

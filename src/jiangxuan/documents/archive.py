@@ -1,0 +1,182 @@
+"""The campaign's file (归档, issue 14.7): every document of a campaign written as a folder
+tree with ``manifest.json``, as offices file a campaign's paperwork.
+
+Tree: ``活动/`` (campaign-level sheets and the summary sheet), ``推荐单位/<unit>/<nominee>/``
+(each nominee's form, per-nominee sheets and background-check forms), ``表彰/`` (the
+decision and the certificates). Personal data is in full: the file is the office's own
+record; writing it is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.audit import record_audit
+from jiangxuan.decisions import rendering as decision_rendering
+from jiangxuan.decisions.models import CommendationDecision
+from jiangxuan.nominations.selectors import summary_sheet_rows
+from jiangxuan.notices.models import BackgroundCheck
+from jiangxuan.notices.rendering import render_background_check_form, render_background_check_pdf
+
+from . import services, sheets
+from .downloads import safe_filename
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One file of the archive: where it is, its title as printed, its kind and format,
+    whom it concerns and the spec entry it came from."""
+
+    path: str
+    title: str
+    kind: str
+    format: str
+    nominee: str = ""
+    unit: str = ""
+    spec_entry: str = ""
+
+
+def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
+    """Write every document of ``campaign`` under ``out`` and ``out/manifest.json``.
+
+    Args:
+        campaign: the campaign.
+        out: the folder (created; existing files of the same names are replaced).
+    Returns:
+        The manifest's entries, in the order written.
+    """
+    spec = campaign.specification
+    entries: list[ManifestEntry] = []
+
+    def write(relative: Path, data: bytes, **fields) -> None:
+        target = out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        entries.append(ManifestEntry(path=relative.as_posix(), **fields))
+
+    documents = {d.kind: d for d in spec.documents}
+    nominations = summary_sheet_rows(campaign)
+    summary = documents.get("summary_sheet")
+    write(
+        Path("活动") / f"{safe_filename(spec.summary_sheet.title)}.xlsx",
+        services.render_summary_xlsx(
+            campaign, nominations, unmasked_ids={n.id for n in nominations}
+        ),
+        title=spec.summary_sheet.title,
+        kind="summary_sheet",
+        format="xlsx",
+        spec_entry=summary.code if summary else "summary_sheet",
+    )
+    for document in spec.documents:
+        if document.layout is None or document.layout.per == "nomination":
+            continue
+        sheet = sheets.build_sheet(campaign, document)
+        for fmt in document.formats:
+            write(
+                Path("活动") / f"{safe_filename(document.title)}.{fmt}",
+                sheets.RENDERERS[fmt](sheet),
+                title=document.title,
+                kind=document.kind,
+                format=fmt,
+                spec_entry=document.code,
+            )
+    form = documents.get("nomination_form")
+    for n in nominations:
+        unit = n.nominating_unit.name if n.nominating_unit else ""
+        folder = (
+            Path("推荐单位")
+            / safe_filename(unit or "未指定单位")
+            / safe_filename(f"{n.name or n.pk}-{n.pk}")
+        )
+        who = {"nominee": n.name, "unit": unit}
+        for fmt, render in (
+            ("docx", services.render_nomination_docx),
+            ("pdf", services.render_nomination_pdf),
+        ):
+            write(
+                folder / f"{safe_filename(spec.form.title)}.{fmt}",
+                render(n, unmasked=True),
+                title=spec.form.title,
+                kind="nomination_form",
+                format=fmt,
+                spec_entry=form.code if form else "form",
+                **who,
+            )
+        for document in spec.documents:
+            if document.layout is None or document.layout.per != "nomination":
+                continue
+            sheet = sheets.build_sheet(campaign, document, nomination=n, unmasked=True)
+            for fmt in document.formats:
+                write(
+                    folder / f"{safe_filename(document.title)}.{fmt}",
+                    sheets.RENDERERS[fmt](sheet),
+                    title=document.title,
+                    kind=document.kind,
+                    format=fmt,
+                    spec_entry=document.code,
+                    **who,
+                )
+        check_doc = documents.get("background_check_form")
+        for check in BackgroundCheck.objects.filter(nomination=n).select_related(
+            "nomination__campaign", "nomination__workplace"
+        ):
+            title = check.form_title or (check_doc.title if check_doc else "征求意见表")
+            for fmt, render_check in (
+                ("docx", render_background_check_form),
+                ("pdf", render_background_check_pdf),
+            ):
+                write(
+                    folder / f"{safe_filename(title)}-{check.pk}.{fmt}",
+                    render_check(check),
+                    title=title,
+                    kind="background_check_form",
+                    format=fmt,
+                    spec_entry=check_doc.code if check_doc else "",
+                    **who,
+                )
+    decision = CommendationDecision.objects.filter(
+        campaign=campaign, published_at__isnull=False
+    ).first()
+    if decision is not None:
+        for fmt, render_decision in (
+            ("docx", decision_rendering.render_decision_docx),
+            ("pdf", decision_rendering.render_decision_pdf),
+        ):
+            write(
+                Path("表彰") / f"{safe_filename(decision.title)}.{fmt}",
+                render_decision(decision),
+                title=decision.title,
+                kind="decision",
+                format=fmt,
+                spec_entry="decision",
+            )
+        for certificate in decision.certificates.select_related("nomination", "award"):
+            n = certificate.nomination
+            write(
+                Path("表彰") / "荣誉证书" / f"{safe_filename(certificate.number)}.pdf",
+                decision_rendering.render_certificate_pdf(certificate),
+                title=spec.certificate.heading,
+                kind="certificate",
+                format="pdf",
+                nominee=n.name,
+                unit=n.nominating_unit.name if n.nominating_unit else "",
+                spec_entry="certificate",
+            )
+    manifest = {
+        "campaign": spec.code,
+        "title": spec.title,
+        "files": [asdict(e) for e in entries],
+    }
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    record_audit(
+        actor=None,
+        action="documents.archive",
+        obj=campaign,
+        after={"files": len(entries), "nominations": [n.pk for n in nominations]},
+    )
+    return entries
