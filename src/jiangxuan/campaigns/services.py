@@ -21,7 +21,7 @@ from jiangxuan.core.audit import record_audit
 from .enums import CampaignState
 from .models import Award, Campaign, DeadlineKind, UnitDeadline
 from .selectors import deadline_for, office_campaign_ids
-from .spec import CampaignSpec, SpecError, parse_spec
+from .spec import CampaignSpec, SpecError, located_error, parse_spec, read_spec_text
 
 
 @functools.cache
@@ -34,7 +34,8 @@ def _parse_cached(text: str, source: str) -> CampaignSpec:
 def read_spec_source(path_or_text: str | Path, source: str | None = None) -> tuple[str, str]:
     """The YAML text and a name for messages, from a path or from the text itself.
 
-    A :class:`Path`, or a one-line string naming an existing file, is read from disk.
+    A :class:`Path`, or a one-line string naming an existing file, is read from disk
+    (UTF-8, or GB 18030 as :func:`spec.read_spec_text` reads it).
     Raises :class:`SpecError` when a file cannot be read.
     """
     is_file = isinstance(path_or_text, Path) or (
@@ -42,20 +43,22 @@ def read_spec_source(path_or_text: str | Path, source: str | None = None) -> tup
     )
     if not is_file:
         return str(path_or_text), source or "<spec>"
-    path = Path(path_or_text)
     try:
-        return path.read_text(encoding="utf-8"), source or str(path)
-    except OSError as exc:
-        raise SpecError(source or str(path), [f"无法读取文件：{exc.strerror}"]) from exc
+        text, _note = read_spec_text(path_or_text)
+    except SpecError as exc:
+        raise SpecError(source or exc.source, exc.messages, exc.lines) from exc
+    return text, source or str(path_or_text)
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _organizer_unit(spec: CampaignSpec, source: str) -> OrgUnit | None:
-    """The organizer unit (first organizer with an org code); checks every org code the
-    specification references against the organization tree."""
+def unknown_org_codes(spec: CampaignSpec) -> list[str]:
+    """Every org code the specification references (organizers, internal deadlines,
+    unit categories' ``orgs`` and ``within``) that the organization tree lacks, one
+    Chinese message per reference naming its path. ``checkcampaign --db`` and
+    :func:`load_campaign` both use it, so they agree."""
     refs: list[tuple[str, str]] = [
         (f"organizers[{i}].org", o.org) for i, o in enumerate(spec.organizers) if o.org
     ]
@@ -65,14 +68,21 @@ def _organizer_unit(spec: CampaignSpec, source: str) -> OrgUnit | None:
     ]
     for i, category in enumerate(spec.unit_categories):
         refs += [(f"unit_categories[{i}].match.orgs", code) for code in category.match.orgs]
+        refs += [(f"unit_categories[{i}].match.within", code) for code in category.match.within]
     known = set(
         OrgUnit.objects.filter(code__in={code for _, code in refs}).values_list("code", flat=True)
     )
-    missing = [
+    return [
         f"{where}：组织树中没有代码为 {code} 的单位" for where, code in refs if code not in known
     ]
+
+
+def _organizer_unit(spec: CampaignSpec, text: str, source: str) -> OrgUnit | None:
+    """The organizer unit (first organizer with an org code); refuses a specification
+    that references an org code missing from the tree."""
+    missing = unknown_org_codes(spec)
     if missing:
-        raise SpecError(source, missing)
+        raise located_error(source, text, missing)
     first = next((o.org for o in spec.organizers if o.org), None)
     return OrgUnit.objects.get(code=first) if first else None
 
@@ -105,8 +115,7 @@ def _sync_awards(campaign: Campaign, spec: CampaignSpec, source: str) -> None:
                 row.delete()
         except ProtectedError as exc:
             raise SpecError(
-                source,
-                [f"awards：奖项 {row.code}（{row.name}）已有推荐，不能从活动规范中删除"],
+                source, [f"awards：奖项 {row.code}（{row.name}）已有推荐，不能从活动规范中删除"]
             ) from exc
 
 
@@ -114,7 +123,7 @@ def _apply(
     campaign: Campaign | None, spec: CampaignSpec, text: str, source: str, state: str | None
 ) -> tuple[Campaign, bool]:
     """Write ``spec`` onto ``campaign`` (or a new one); returns it and whether it changed."""
-    organizer = _organizer_unit(spec, source)
+    organizer = _organizer_unit(spec, text, source)
     submission = spec.timeline.submission
     values = {
         "series": spec.series,
@@ -203,7 +212,7 @@ def update_campaign_spec(campaign: Campaign, yaml_text: str, *, actor) -> Campai
     source = f"{campaign.code}.yaml"
     spec = _parse_cached(yaml_text, source)
     if spec.code != campaign.code:
-        raise SpecError(source, [f"code：活动代码不能修改（原为 {campaign.code}）"])
+        raise located_error(source, yaml_text, [f"code：活动代码不能修改（原为 {campaign.code}）"])
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     before = locked.spec_digest
     locked, _changed = _apply(locked, spec, yaml_text, source, None)

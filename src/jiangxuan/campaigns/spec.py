@@ -974,6 +974,9 @@ class CampaignSpec(Spec):
                 )
             if quota.award and quota.award not in award_codes:
                 problems.append(f"quotas[{i}].award：名额引用了未定义的奖项 {quota.award}")
+        problems += _rule_code_problems(self.awards)
+        problems += _quota_problems(self.quotas, self.awards)
+        problems += _phase_problems(self.timeline.phases)
         problems += _step_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
@@ -1106,6 +1109,80 @@ def _duplicates(values: Sequence[str], where: str) -> list[str]:
     return problems
 
 
+def _rule_codes(rules: list[Any], where: str) -> list[tuple[str, str]]:
+    """(path, code) of every rule in ``rules``, nested ones included, in order."""
+    codes: list[tuple[str, str]] = []
+    for i, rule in enumerate(rules):
+        codes.append((f"{where}[{i}].code", rule.code))
+        if isinstance(rule, AnyOf | AllOf):
+            codes += _rule_codes(rule.items, f"{where}[{i}].items")
+    return codes
+
+
+def _rule_code_problems(awards: list[AwardSpec]) -> list[str]:
+    """Rule codes are unique within an award: the office's override and the verdicts are
+    kept by code, so two rules with one code would be let through together."""
+    problems = []
+    for i, award in enumerate(awards):
+        first: dict[str, str] = {}
+        for where, code in _rule_codes(award.eligibility, f"awards[{i}].eligibility"):
+            if code in first:
+                problems.append(f"{where}：规则代码 {code} 重复（已用于 {first[code]}）")
+            else:
+                first[code] = where.removesuffix(".code")
+    return problems
+
+
+def _quota_problems(quotas: list[Quota], awards: list[AwardSpec]) -> list[str]:
+    """A unit's quota cannot exceed the award's count (or, for a quota over all awards,
+    the sum of the counts when every award has one)."""
+    counts = {a.code: a.count for a in awards}
+    problems = []
+    for i, quota in enumerate(quotas):
+        if quota.award:
+            if quota.award not in counts:
+                continue
+            limit, what = counts[quota.award], f"奖项 {quota.award} 的表彰名额"
+        elif all(c is not None for c in counts.values()):
+            limit, what = sum(c or 0 for c in counts.values()), "各奖项表彰名额之和"
+        else:
+            continue
+        if limit is None:
+            continue
+        for key in ("min", "max"):
+            value = getattr(quota, key)
+            if value is not None and value > limit:
+                problems.append(f"quotas[{i}].{key}：每个单位的名额 {value} 大于{what} {limit}")
+    return problems
+
+
+def _phase_problems(phases: list[Phase]) -> list[str]:
+    """Phases are listed in time order: each ends no earlier than it starts, and its start
+    (end) is no earlier than the start (end) of the phases before it. Phases may overlap."""
+    problems = []
+    latest: dict[str, tuple[int, Phase]] = {}
+    for i, phase in enumerate(phases):
+        if phase.starts_on and phase.ends_on and phase.ends_on < phase.starts_on:
+            problems.append(
+                f"timeline.phases[{i}].ends_on：阶段“{phase.name}”的结束日期 {phase.ends_on} "
+                f"早于开始日期 {phase.starts_on}"
+            )
+        for key in ("starts_on", "ends_on"):
+            day = getattr(phase, key)
+            if day is None:
+                continue
+            if key in latest:
+                j, before = latest[key]
+                if day < getattr(before, key):
+                    problems.append(
+                        f"timeline.phases[{i}].{key}：阶段“{phase.name}”排在阶段“{before.name}”"
+                        f"（timeline.phases[{j}]）之后，日期 {day} 却早于其 "
+                        f"{getattr(before, key)}；请按时间顺序排列"
+                    )
+            latest[key] = (i, phase)
+    return problems
+
+
 def _honour_refs(rules: list[Any], where: str) -> list[tuple[str, str]]:
     """(path, honour code) of every honour reference in ``rules``, nested ones included."""
     refs: list[tuple[str, str]] = []
@@ -1123,13 +1200,36 @@ def _honour_refs(rules: list[Any], where: str) -> list[tuple[str, str]]:
 
 
 class SpecError(Exception):
-    """A specification failed to parse or validate; ``messages`` are in Chinese."""
+    """A specification failed to parse or validate; ``messages`` are in Chinese.
 
-    def __init__(self, source: str, messages: list[str]):
+    Each message names the field's path ("awards[0].count：应为整数"); ``lines`` gives,
+    for each message, the line of the YAML text it refers to (None when unknown), and
+    :meth:`located` the lines to show people: file, line, field, problem.
+    """
+
+    def __init__(self, source: str, messages: list[str], lines: list[int | None] | None = None):
         self.source = source
         self.messages = messages
-        super().__init__("\n".join(f"{source}: {m}" for m in messages))
+        self.lines: list[int | None] = list(lines) if lines is not None else [None] * len(messages)
+        super().__init__("\n".join(self.located()))
 
+    def located(self) -> list[str]:
+        """One line per problem: ``file: 第 N 行 path：problem`` (the line when known)."""
+        return [
+            f"{self.source}: 第 {line} 行 {message}" if line else f"{self.source}: {message}"
+            for message, line in zip(self.messages, self.lines, strict=True)
+        ]
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """YAML loader that leaves dates as text: pydantic parses them, so an impossible date
+    (2019-02-30) is a Chinese message on its field instead of a traceback from PyYAML."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 _ERROR_TEXT = {
     "missing": "缺少必填项",
@@ -1161,26 +1261,32 @@ _ERROR_TEXT = {
 }
 
 
+#: The values of ``rule:``, the discriminator of :data:`Rule`.
+RULE_KINDS: tuple[str, ...] = (
+    "min_skill_level",
+    "min_professional_title",
+    "honours_any_of",
+    "honour_min_level",
+    "contest_rank",
+    "not_retired",
+    "not_unit_leader",
+    "not_previous_awardee",
+    "not_previous_winner",
+    "native_or_years_in_region",
+    "judged",
+    "any_of",
+    "all_of",
+)
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+
+
 def _path(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for item in loc:
         if isinstance(item, int):
             parts.append(f"[{item}]")
-        elif item in {
-            "min_skill_level",
-            "min_professional_title",
-            "honours_any_of",
-            "honour_min_level",
-            "contest_rank",
-            "not_retired",
-            "not_unit_leader",
-            "not_previous_awardee",
-            "not_previous_winner",
-            "native_or_years_in_region",
-            "judged",
-            "any_of",
-            "all_of",
-        }:
+        elif item in RULE_KINDS:
             continue  # the discriminator's branch name adds nothing for the reader
         else:
             parts.append(("." if parts else "") + str(item))
@@ -1190,15 +1296,63 @@ def _path(loc: tuple[Any, ...]) -> str:
 def _message(error: ErrorDetails) -> str:
     text = _ERROR_TEXT.get(error["type"], "取值有误")
     ctx = error.get("ctx") or {}
+    value = error.get("input")
     if error["type"] == "value_error" and "error" in ctx:
         text = str(ctx["error"])
         if not error["loc"]:
             return text  # cross-reference problems carry their own paths
     elif error["type"] in ("literal_error", "enum") and "expected" in ctx:
         text += f"，可选：{ctx['expected']}"
+    elif error["type"] == "union_tag_invalid":
+        text = f"rule 取值 {ctx.get('tag', '')} 不在允许范围内，可选：{'、'.join(RULE_KINDS)}"
     elif error["type"] in ("greater_than_equal", "less_than_equal") and ctx:
         text += f"（界限 {next(iter(ctx.values()))}）"
+    elif "date" in error["type"] and isinstance(value, str) and _ISO_DAY.match(value):
+        text = f"日期 {value} 不存在（请核对年、月、日）"
     return f"{_path(error['loc'])}：{text}"
+
+
+_PATH_STEP = re.compile(r"([^.\[\]：]+)|\[(\d+)\]")
+
+
+def _loc_of(message: str) -> tuple[str | int, ...]:
+    """The path a message starts with ("awards[0].eligibility[2].code：…"), as a loc."""
+    head = message.split("：", 1)[0]
+    if "：" not in message or " " in head:
+        return ()
+    return tuple(int(m[2]) if m[2] else m[1] for m in _PATH_STEP.finditer(head))
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the YAML node at ``loc``, or of its nearest existing parent
+    (a missing key is reported on the mapping that lacks it)."""
+    if root is None:
+        return None
+    node = root
+    for item in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(item, str):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == item), None)
+            if found is None:
+                # A discriminator's branch name, or a key that is missing: stay here.
+                continue
+            node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(item, int):
+            if item >= len(node.value):
+                break
+            node = node.value[item]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def located_error(source: str, text: str, messages: list[str]) -> SpecError:
+    """A :class:`SpecError` for problems found after parsing (org codes, awards in use):
+    each message starts with its field's path, which gives its line in ``text``."""
+    try:
+        root = yaml.compose(text, Loader=_SpecLoader)
+    except yaml.YAMLError:
+        root = None
+    return SpecError(source, messages, [_line_of(root, _loc_of(m)) for m in messages])
 
 
 def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
@@ -1210,30 +1364,71 @@ def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
     Returns:
         The validated specification.
     Raises:
-        SpecError: with one Chinese message per problem, each naming the field's path.
+        SpecError: with one Chinese message per problem, each naming the field's path and
+            (``SpecError.lines``) its line in ``text``.
     """
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
-        raise SpecError(source, [f"YAML 语法错误 {where}：{getattr(exc, 'problem', exc)}"]) from exc
+        raise SpecError(
+            source,
+            [f"YAML 语法错误 {where}：{getattr(exc, 'problem', exc)}"],
+            [mark.line + 1 if mark else None],
+        ) from exc
     if not isinstance(data, dict):
-        raise SpecError(source, ["文件内容应为一个映射（键: 值）"])
+        raise SpecError(source, ["文件内容应为一个映射（键: 值）"], [1])
     try:
         return CampaignSpec.model_validate(data)
     except ValidationError as exc:
-        messages = [line for e in exc.errors() for line in _message(e).split("\n")]
-        raise SpecError(source, messages) from exc
+        root = yaml.compose(text, Loader=_SpecLoader)
+        messages, lines = [], []
+        for error in exc.errors():
+            for line in _message(error).split("\n"):
+                messages.append(line)
+                lines.append(_line_of(root, error["loc"] or _loc_of(line)))
+        raise SpecError(source, messages, lines) from exc
+
+
+#: How people are told to fix a file that is neither UTF-8 nor GB 18030.
+SAVE_AS_UTF8 = (
+    "文件不是 UTF-8 编码，无法读取。请用记事本打开，选“另存为”，"
+    "在“编码”中选择“UTF-8”后保存，再重新检查。"
+)
+
+
+def read_spec_text(path: str | Path) -> tuple[str, str]:
+    """The text of a specification file and a note on its encoding.
+
+    UTF-8 (with or without BOM) is read as is; a file saved in GBK/GB 18030 (Windows
+    "ANSI" on Chinese systems) is read too, and the note says so and asks for UTF-8.
+    Returns ``(text, note)``, ``note`` empty for UTF-8.
+    Raises:
+        SpecError: the file cannot be read, or is in neither encoding (the message says
+            how to save it as UTF-8).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(str(path), [f"无法读取文件：{exc.strerror}"]) from exc
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise SpecError(str(path), [SAVE_AS_UTF8], [line]) from utf8_error
+    return text, "文件为 GB 18030（GBK）编码，已按此读取；建议另存为 UTF-8"
 
 
 def load_spec_file(path: str | Path) -> CampaignSpec:
-    """Read and validate a specification file; raises :class:`SpecError`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError(str(path), [f"无法读取文件：{exc.strerror}"]) from exc
+    """Read and validate a specification file (UTF-8, or GB 18030 as
+    :func:`read_spec_text` reads it); raises :class:`SpecError`."""
+    text, _note = read_spec_text(path)
     return parse_spec(text, str(path))
 
 

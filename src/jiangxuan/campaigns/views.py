@@ -64,7 +64,7 @@ def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResp
         try:
             update_campaign_spec(campaign, text, actor=request.user)
         except SpecError as exc:
-            errors = exc.messages
+            errors = exc.located()
         else:
             messages.success(request, _("活动规范已保存。"))
             return redirect("campaigns:detail", code=campaign.code)

@@ -41,9 +41,9 @@ def test_checkcampaign_reports_errors_with_path_and_exits_1(tmp_path):
     assert out.getvalue().startswith(f"OK {good}: ")
     assert sorted(err.getvalue().splitlines()) == sorted(
         [
-            f"{broken}: awards[0].count：应为整数",
-            f"{broken}: scope：缺少必填项",
-            f"{broken}: scop：不认识的字段（拼写错误？）",
+            f"{broken}: 第 37 行 awards[0].count：应为整数",
+            f"{broken}: 第 5 行 scope：缺少必填项",
+            f"{broken}: 第 28 行 scop：不认识的字段（拼写错误？）",
         ]
     )
 
@@ -78,5 +78,5 @@ def test_loadcampaign_reports_invalid_file(orgs, tmp_path):
     broken.write_text("code: x\n", encoding="utf-8")
     with pytest.raises(CommandError) as excinfo:
         _run("loadcampaign", str(broken))
-    assert f"{broken}: title：缺少必填项" in str(excinfo.value)
+    assert f"{broken}: 第 1 行 title：缺少必填项" in str(excinfo.value)
     assert not Campaign.objects.exists()

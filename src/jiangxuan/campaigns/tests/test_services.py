@@ -54,6 +54,7 @@ def test_load_campaign_without_orgs_reports_every_missing_code(db):
         "organizers[0].org：组织树中没有代码为 jl-union 的单位",
         "organizers[1].org：组织树中没有代码为 jl-hrss 的单位",
         "timeline.internal_deadlines[0].org：组织树中没有代码为 jl-szjg-union 的单位",
+        "unit_categories[0].match.within：组织树中没有代码为 jilin 的单位",
         "unit_categories[1].match.orgs：组织树中没有代码为 jl-szjg-union 的单位",
     ]
 

@@ -52,7 +52,7 @@ def test_spec_missing_nested_field_is_named():
 
 def test_spec_bad_date_is_named():
     assert _errors(lambda d: d["source"].update(date="2023-13-45")) == [
-        "source.date：应为日期（YYYY-MM-DD）"
+        "source.date：日期 2023-13-45 不存在（请核对年、月、日）"
     ]
 
 
@@ -64,7 +64,10 @@ def test_spec_bad_datetime_is_named():
 
 def test_spec_bad_rule_type_is_named():
     assert _errors(lambda d: d["awards"][0]["eligibility"][0].update(rule="magic")) == [
-        "awards[0].eligibility[0]：rule 取值不在允许范围内"
+        "awards[0].eligibility[0]：rule 取值 magic 不在允许范围内，可选：min_skill_level、"
+        "min_professional_title、honours_any_of、honour_min_level、contest_rank、not_retired、"
+        "not_unit_leader、not_previous_awardee、not_previous_winner、native_or_years_in_region、"
+        "judged、any_of、all_of"
     ]
 
 

@@ -1,14 +1,17 @@
-"""``jiangxuan checkcampaign FILE...``: validate specification files without loading them.
+"""``jiangxuan checkcampaign FILE... [--db]``: validate specification files without loading them.
 
-Prints ``OK <file>: <title>`` per valid file, or one line per problem prefixed with the
-file; exits 1 if any file has a problem.
+Prints ``OK <file>: <title>`` per valid file, or one line per problem naming the file,
+the line and the field; goes on with the remaining files and exits 1 if any file has a
+problem. With ``--db`` it also checks every org code against the organization tree in
+the database, as ``loadcampaign`` does, so the two agree.
 """
 
 import sys
 
 from django.core.management.base import BaseCommand
 
-from jiangxuan.campaigns.spec import SpecError, load_spec_file
+from jiangxuan.campaigns.services import unknown_org_codes
+from jiangxuan.campaigns.spec import SpecError, located_error, parse_spec, read_spec_text
 
 
 class Command(BaseCommand):
@@ -16,17 +19,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", help="specs/*.yaml")
+        parser.add_argument(
+            "--db", action="store_true", help="同时按数据库中的组织树核对单位代码（与导入时一致）"
+        )
 
-    def handle(self, *args, files: list[str], **options):
+    def handle(self, *args, files: list[str], db: bool, **options):
         failed = False
         for name in files:
             try:
-                spec = load_spec_file(name)
+                text, note = read_spec_text(name)
+                spec = parse_spec(text, name)
+                missing = unknown_org_codes(spec) if db else []
+                if missing:
+                    raise located_error(name, text, missing)
             except SpecError as exc:
                 failed = True
-                for message in exc.messages:
-                    self.stderr.write(f"{name}: {message}")
+                for line in exc.located():
+                    self.stderr.write(line)
                 continue
-            self.stdout.write(f"OK {name}: {spec.title}")
+            self.stdout.write(f"OK {name}: {spec.title}" + (f"（{note}）" if note else ""))
         if failed:
             sys.exit(1)

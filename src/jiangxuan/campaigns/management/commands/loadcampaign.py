@@ -1,12 +1,21 @@
-"""``jiangxuan loadcampaign FILE... [--publish]``: create or update campaigns from specs."""
+"""``jiangxuan loadcampaign FILE... [--publish]``: create or update campaigns from specs.
+
+All files are loaded in one transaction: if any file has a problem, every problem of
+every file is listed (file, line, field) and nothing is loaded.
+"""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.campaigns.spec import SpecError
+
+
+class _Refused(Exception):
+    pass
 
 
 class Command(BaseCommand):
@@ -18,9 +27,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, files: list[str], publish: bool, **options):
         state = CampaignState.PUBLISHED if publish else None
-        for name in files:
-            try:
-                campaign = load_campaign(Path(name), state=state)
-            except SpecError as exc:
-                raise CommandError(str(exc)) from exc
-            self.stdout.write(f"OK {name}: {campaign.title} ({campaign.get_state_display()})")
+        done: list[str] = []
+        problems: list[str] = []
+        try:
+            with transaction.atomic():
+                for name in files:
+                    try:
+                        campaign = load_campaign(Path(name), state=state)
+                    except SpecError as exc:
+                        problems += exc.located()
+                        continue
+                    done.append(f"OK {name}: {campaign.title} ({campaign.get_state_display()})")
+                if problems:
+                    raise _Refused
+        except _Refused:
+            raise CommandError("\n".join([*problems, "有错误，未导入任何文件。"])) from None
+        for line in done:
+            self.stdout.write(line)

@@ -164,3 +164,23 @@ def test_list_queries_do_not_grow_with_campaigns(
         response = client.get(reverse("campaigns:list"))
 
     assert len(response.context["campaigns"]) == 3
+
+
+def test_edit_spec_with_impossible_date_keeps_text_and_names_the_line(
+    client, seed_campaign, member
+):
+    campaign = seed_campaign("001")
+    client.force_login(member("cc-hrss", Role.CAMPAIGN_OFFICE))
+    broken = campaign.spec_yaml.replace("starts_on: 2022-10-24", "starts_on: 2022-02-30", 1)
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "2022-02-30" in row)
+
+    response = client.post(
+        reverse("campaigns:edit_spec", args=[campaign.code]), {"spec_yaml": broken}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"第 {line} 行 timeline.phases[" in html
+    assert "日期 2022-02-30 不存在" in html
+    assert "starts_on: 2022-02-30" in html
+    assert Campaign.objects.get().spec_yaml == campaign.spec_yaml
