@@ -121,7 +121,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
                 )
         except VoteError as exc:
             apply_error(form, exc.field, exc.message)
-            status = 429 if exc.code == "rate_limited" else 200
+            status = 429 if exc.code == "throttled" else 200
         else:
             if not sent:
                 request.session.cycle_key()
