@@ -6,10 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-
-from .http import forbidden
 
 
 def declared_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
@@ -44,8 +41,8 @@ def submit_form(
 
     A refusal of the service (``refusals``: exceptions with a Chinese ``message`` and an
     optional ``field``) is put on the form and None is returned, so that the caller shows
-    the form again with what the user typed; ``PermissionDenied`` answers the 403 page.
-    An invalid form also gives None.
+    the form again with what the user typed; ``PermissionDenied`` goes on to the 403 page
+    (``handler403``). An invalid form also gives None.
     """
     if not form.is_valid():
         return None
@@ -53,6 +50,4 @@ def submit_form(
         return action(form.cleaned_data)
     except refusals as exc:
         apply_error(form, getattr(exc, "field", None), getattr(exc, "message", str(exc)))
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     return None

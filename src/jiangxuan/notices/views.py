@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,6 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.forms import apply_error, submit_form
-from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
@@ -293,8 +291,6 @@ def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 )
             except NoticeError as exc:
                 apply_error(form, exc.field, exc.message)
-            except PermissionDenied as exc:
-                return forbidden(request, exc)
             else:
                 if notice.withheld:
                     messages.warning(
@@ -358,8 +354,6 @@ def notice_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.publish_public_notice(notice, actor=request.user)
     except NoticeError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已发布。"))
     return redirect("notices:manage", pk=notice.pk)
@@ -374,8 +368,6 @@ def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.close_public_notice(notice, actor=request.user)
     except NoticeError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已结束。"))
     return redirect("notices:manage", pk=notice.pk)

@@ -12,7 +12,6 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.forms import apply_error, submit_form
-from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
@@ -279,8 +277,6 @@ def office_state(request: AuthenticatedHttpRequest, code: str, action: str) -> H
         service(vote, actor=request.user)
     except VoteError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(
             request, _("投票已开启。") if action == "open" else _("投票已结束，最终票数已存档。")
