@@ -105,7 +105,7 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 scan=request.FILES.get("scan"),
             )
         except NominationError as exc:
-            error, status = exc.message, 409 if exc.code == "conflict" else 400
+            error, status = exc.message, exc.status
             nomination.refresh_from_db()
             panel = review_panel(request.user, nomination)
         else:
@@ -182,7 +182,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
                     campaign, level=level, body=body, actor=request.user, order=picked
                 )
             except NominationError as exc:
-                error, status = exc.message, 409 if exc.code == "conflict" else 400
+                error, status = exc.message, exc.status
             else:
                 messages.success(
                     request,
