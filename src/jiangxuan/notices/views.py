@@ -408,7 +408,7 @@ def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) ->
         messages.success(request, _("已保存。"))
         return redirect(reverse("notices:manage", args=[objection.notice_id]) + f"#o{pk}")
 
-    done = submit_form(request, form, act, refusals=NoticeError)
+    done = submit_form(form, act, refusals=NoticeError)
     if done is not None:
         return done
     return _manage_page(request, objection.notice, {objection.pk: {action: form}}, status=400)
@@ -450,7 +450,7 @@ def background_checks(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         return redirect("notices:background_checks", code=campaign.code)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=NoticeError)
+        done = submit_form(form, act, refusals=NoticeError)
         if done is not None:
             return done
     context = {
@@ -482,7 +482,7 @@ def background_check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         return redirect("notices:background_check", pk=check.pk)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=NoticeError)
+        done = submit_form(form, act, refusals=NoticeError)
         if done is not None:
             return done
     context = {"check": check, "campaign": check.nomination.campaign, "form": form}

@@ -258,7 +258,7 @@ def office_prepare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         messages.success(request, _("网络投票已设立，请核对候选对象后开启。"))
         return redirect("voting:office", code=code)
 
-    done = submit_form(request, form, act, refusals=VoteError)
+    done = submit_form(form, act, refusals=VoteError)
     if done is not None:
         return done
     return _office_page(request, campaign, prepare=form, status=400)
@@ -299,7 +299,7 @@ def office_invalidate(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         messages.success(request, _("已作废%(n)s票。") % {"n": invalidation.vote_count})
         return redirect("voting:office", code=code)
 
-    done = submit_form(request, form, act, refusals=VoteError)
+    done = submit_form(form, act, refusals=VoteError)
     if done is not None:
         return done
     return _office_page(request, campaign, invalidate=form, status=400)
