@@ -4,6 +4,8 @@ Two pages of a lower app's URL space are served by the higher app that composes 
 under the lower app's namespace and paths (docs/architecture.md, "The app order"): a
 campaign's page (``campaigns:detail``, from nominations: it shows the quotas' use) and a
 level's summary sheet (``nominations:forward_summary``, from documents).
+
+The error pages are core's, in Chinese (``handler403`` shows the service's reason).
 """
 
 from django.contrib import admin
@@ -33,3 +35,7 @@ urlpatterns = [
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "jiangxuan.core.views.permission_denied"
+handler404 = "jiangxuan.core.views.page_not_found"
+handler500 = "jiangxuan.core.views.server_error"

@@ -18,6 +18,7 @@ import yaml
 from django.db import transaction
 
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 
 from .enums import OrgKind, OrgLevel
 from .models import OrgUnit
@@ -46,7 +47,7 @@ ORG_FIELDS = (
 )
 
 
-class OrgTreeError(ValueError):
+class OrgTreeError(DomainError):
     """An org file failed to parse or validate; the message is in Chinese and names the
     file and the node's path (``orgs[0].children[2].kind``)."""
 

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 
 from .enums import Role
 from .models import User
@@ -43,12 +44,8 @@ class SecondFactorForm(forms.Form):
     )
 
 
-class TwoFactorError(Exception):
+class TwoFactorError(DomainError):
     """A code was refused; ``message`` is Chinese and says what to do."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def needs_second_factor(user: User) -> bool:

@@ -24,7 +24,6 @@ from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
 from jiangxuan.experts.api import router as experts_router
-from jiangxuan.nominations.api import install_nomination_error_handler
 from jiangxuan.nominations.api import router as nominations_router
 from jiangxuan.nominations.api_review import router as review_router
 from jiangxuan.notices.api import router as notices_router
@@ -91,7 +90,6 @@ api = JiangxuanAPI(
     renderer=Renderer(),
 )
 install_error_handlers(api)
-install_nomination_error_handler(api)
 
 api.add_router("", accounts_router)
 api.add_router("", campaigns_router)

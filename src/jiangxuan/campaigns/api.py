@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
@@ -15,7 +14,7 @@ from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
-from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
+from jiangxuan.core.api_errors import ErrorOut, not_found
 
 from .enums import CampaignStage
 from .lifecycle import campaign_stage
@@ -29,8 +28,8 @@ from .selectors import (
     units_for_extension,
     window_state,
 )
-from .services import DeadlineError, extend_deadline, set_internal_deadline
-from .steps import StepOutOfOrder, override_step
+from .services import extend_deadline, set_internal_deadline
+from .steps import override_step
 
 router = Router(tags=["评选活动"])
 
@@ -209,17 +208,12 @@ def add_deadline(request: ApiRequest, code: str, payload: DeadlineIn) -> Status:
     unit = next((u for u in units if u.pk == payload.unit_id), None)
     if unit is None:
         raise not_found()
-    try:
-        if is_office:
-            row = extend_deadline(
-                campaign, unit, closes_at=payload.closes_at, reason=payload.reason, actor=user
-            )
-        else:
-            row = set_internal_deadline(campaign, unit, closes_at=payload.closes_at, actor=user)
-    except DeadlineError as exc:
-        raise field_error(exc.field, exc.message) from exc
-    except PermissionDenied as exc:
-        raise ApiError(403, str(exc), code="forbidden") from exc
+    if is_office:
+        row = extend_deadline(
+            campaign, unit, closes_at=payload.closes_at, reason=payload.reason, actor=user
+        )
+    else:
+        row = set_internal_deadline(campaign, unit, closes_at=payload.closes_at, actor=user)
     return Status(201, _deadline_out(campaign, row))
 
 
@@ -232,10 +226,5 @@ def add_step_override(request: ApiRequest, code: str, payload: StepOverrideIn) -
     """活动办公室决定在前序环节完成前进行某一环节（须填写理由，记入审计日志）；阶段日期
     不因此改变。"""
     campaign = visible_campaign(request, code)
-    try:
-        row = override_step(campaign, payload.step, reason=payload.reason, actor=request.auth)
-    except StepOutOfOrder as exc:
-        raise field_error("step", exc.message) from exc
-    except PermissionDenied as exc:
-        raise ApiError(403, str(exc), code="forbidden") from exc
+    row = override_step(campaign, payload.step, reason=payload.reason, actor=request.auth)
     return Status(201, StepOverrideOut(step=row.step, reason=row.reason, created_at=row.created_at))

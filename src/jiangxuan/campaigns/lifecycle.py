@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 
 from .enums import CampaignStage, CampaignState
 from .models import Campaign
@@ -37,15 +38,12 @@ from .models import Campaign
 CLOSED_STAGES = frozenset({CampaignStage.DECIDED, CampaignStage.ARCHIVED})
 
 
-class CampaignClosed(Exception):
+class CampaignClosed(DomainError):
     """A write the campaign's stage does not allow; ``message`` is Chinese and says why
     (the API answers 409)."""
 
     code = "conflict"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    status = 409
 
 
 def campaign_stage(campaign: Campaign, now: dt.datetime | None = None) -> CampaignStage:

@@ -17,6 +17,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 
 from .enums import CampaignState
 from .models import Award, Campaign, DeadlineKind, UnitDeadline
@@ -226,13 +227,12 @@ def update_campaign_spec(campaign: Campaign, yaml_text: str, *, actor) -> Campai
     return locked
 
 
-class DeadlineError(Exception):
-    """A deadline change was refused; ``message`` is Chinese and says why."""
+class DeadlineError(DomainError):
+    """A deadline change was refused; ``message`` is Chinese and says why; ``field`` is
+    the input at fault (``closes_at`` unless the raise names another)."""
 
     def __init__(self, message: str, *, field: str = "closes_at"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def _acts_for(actor, unit: OrgUnit) -> bool:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 
 from .models import Campaign, StepOverride
 from .selectors import office_campaign_ids
@@ -35,15 +36,13 @@ from .spec import CampaignSpec, Phase, Step
 _PROBES: dict[str, Callable[[Campaign, str], bool]] = {}
 
 
-class StepOutOfOrder(Exception):
+class StepOutOfOrder(DomainError):
     """A step was started before the steps the specification puts before it, or outside
-    its phase's dates; ``message`` is Chinese and says which (the API answers 409)."""
+    its phase's dates; ``message`` is Chinese and says which (the API answers 409).
+    :func:`override_step` raises it with ``code="invalid"`` (400) for its own input."""
 
     code = "conflict"
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -156,10 +155,10 @@ def override_step(campaign: Campaign, key: str, *, reason: str, actor) -> StepOv
         raise PermissionDenied(_("只有活动办公室可以决定提前进行环节。"))
     planned = next((p for p in planned_steps(campaign.specification) if p.key == key), None)
     if planned is None:
-        raise StepOutOfOrder(_("活动规范中没有该环节。"))
+        raise StepOutOfOrder(_("活动规范中没有该环节。"), code="invalid", field="step")
     reason = (reason or "").strip()
     if not reason:
-        raise StepOutOfOrder(_("请填写提前进行该环节的理由。"))
+        raise StepOutOfOrder(_("请填写提前进行该环节的理由。"), code="invalid", field="reason")
     row = StepOverride.objects.create(campaign=campaign, step=key, reason=reason, created_by=actor)
     record_audit(
         actor=actor,

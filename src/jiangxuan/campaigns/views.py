@@ -8,6 +8,7 @@ through ``services.update_campaign_spec``.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,12 +52,7 @@ def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResp
     """The campaign office edits the specification's YAML; errors are listed above it."""
     campaign = _campaign_or_404(request.user, code)
     if not request.user.has_perm("campaigns.change_campaign", campaign):
-        return render(
-            request,
-            "core/forbidden.html",
-            {"message": _("只有本活动的领导小组办公室可以修改活动规范。")},
-            status=403,
-        )
+        raise PermissionDenied(_("只有本活动的领导小组办公室可以修改活动规范。"))
     text = campaign.spec_yaml
     errors: list[str] = []
     if request.method == "POST":

@@ -3,9 +3,11 @@
 Every error answers ``{"detail": "<中文说明>", "code": "...", "errors": {"field": ["..."]}}``:
 ``detail`` says what went wrong and what to do, ``code`` is a stable machine-readable
 word, ``errors`` names the fields at fault (empty when no field is). The handlers here
-cover Django's PermissionDenied, Http404 and oversized uploads, and ninja's
-ValidationError and HttpError (401, CSRF, malformed JSON); the nominations API adds
-NominationError. Nothing answers with a traceback (docs/security.md check 33; ASVS 16.5.1).
+cover every service's DomainError (core.errors: its status, code and field), Django's
+PermissionDenied, Http404 and oversized uploads, and ninja's ValidationError and HttpError
+(401, CSRF, malformed JSON). Each status has one code for its general meaning
+(docs/conventions.md, "Errors"). Nothing answers with a traceback (docs/security.md check
+33; ASVS 16.5.1).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from .errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +175,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         return error_response(api, request, exc.status, exc.detail, exc.code, exc.errors, exc.extra)
 
+    def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        return error_response(api, request, exc.status, exc.message, exc.code, errors)
+
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = str(exc) or _("您无权执行此操作。")
         return error_response(api, request, 403, detail, "permission_denied")
@@ -232,6 +240,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
     # calls it with the instance, so each handler takes the instance (stub error).
     api.add_exception_handler(ApiError, on_api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_permission_denied)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .crypto import hmac_sm3_hex
+from .errors import DomainError
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -133,12 +134,8 @@ def verify_audit_chain() -> ChainBreak | None:
     return None
 
 
-class AuditPurgeError(Exception):
+class AuditPurgeError(DomainError):
     """A retention purge was refused; ``message`` is Chinese and says why."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def purge_audit(*, days: int, actor: Any | None = None) -> int:

@@ -12,20 +12,25 @@ import datetime as dt
 import chinese_calendar
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .models import HolidayYear, WorkdayOverride
 
 
-class UnknownHolidayYear(Exception):
+class UnknownHolidayYear(DomainError):
     """The holiday schedule of ``year`` is unknown; ``message`` says what to enter."""
+
+    code = "calendar"
 
     def __init__(self, year: int):
         self.year = year
-        self.message = _(
-            "系统尚未收录%(year)d年的法定节假日和调休安排。请平台管理员在“工作日调整”中"
-            "登记%(year)d年（依据国务院办公厅当年的放假通知），并录入该年所有放假的工作日和"
-            "调休上班的周末；或升级 chinesecalendar 软件包。"
-        ) % {"year": year}
-        super().__init__(self.message)
+        super().__init__(
+            _(
+                "系统尚未收录%(year)d年的法定节假日和调休安排。请平台管理员在“工作日调整”中"
+                "登记%(year)d年（依据国务院办公厅当年的放假通知），并录入该年所有放假的工作日和"
+                "调休上班的周末；或升级 chinesecalendar 软件包。"
+            )
+            % {"year": year}
+        )
 
 
 def is_workday(day: dt.date) -> bool:

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-from .http import forbidden
+from .errors import DomainError
 
 
 def declared_field[F: forms.Field](form: forms.BaseForm, name: str, kind: type[F]) -> F:
@@ -32,27 +31,24 @@ def apply_error(form: forms.Form, field: str | None, message: str) -> None:
 
 
 def submit_form(
-    request: HttpRequest,
     form: forms.Form,
     action: Callable[[dict[str, Any]], HttpResponse],
     *,
-    refusals: type[Exception] | tuple[type[Exception], ...],
+    refusals: type[DomainError] | tuple[type[DomainError], ...],
 ) -> HttpResponse | None:
     """The one shape of a form post: a valid ``form`` runs ``action(form.cleaned_data)``
     (one service call, then the success message and redirect) and its response is
     returned.
 
-    A refusal of the service (``refusals``: exceptions with a Chinese ``message`` and an
-    optional ``field``) is put on the form and None is returned, so that the caller shows
-    the form again with what the user typed; ``PermissionDenied`` answers the 403 page.
-    An invalid form also gives None.
+    A refusal of the service (``refusals``: the app's DomainError, core.errors) is put on
+    the form, on its ``field`` when the form has it, and None is returned, so that the
+    caller shows the form again with what the user typed; ``PermissionDenied`` goes on to
+    the 403 page (``handler403``). An invalid form also gives None.
     """
     if not form.is_valid():
         return None
     try:
         return action(form.cleaned_data)
     except refusals as exc:
-        apply_error(form, getattr(exc, "field", None), getattr(exc, "message", str(exc)))
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
+        apply_error(form, exc.field, exc.message)
     return None

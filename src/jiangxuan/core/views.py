@@ -1,7 +1,16 @@
-"""The start page and the health probe."""
+"""The start page, the health probe and the error pages (``handler403/404/500``)."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import redirect
+import re
+
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -32,3 +41,30 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """``/favicon.ico``, which browsers ask for on pages without an icon link (the Django
     admin, a downloaded file's tab): a permanent redirect to the platform's SVG icon."""
     return HttpResponsePermanentRedirect(static("core/favicon.svg"))
+
+
+#: A reason written for people: the project's messages are Simplified Chinese (their msgids
+#: are, docs/conventions.md 8.7), while Django's and the libraries' are English and may
+#: name internals (a model, an id).
+_FOR_PEOPLE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (``handler403``) for a PermissionDenied no view handles: a visible object
+    the user may not act on (one outside the user's scope answers 404, docs/conventions.md
+    8.4). Shows the service's own reason ("只有活动办公室可以延期。"), else the general one."""
+    reason = str(exception or "")
+    message = reason if _FOR_PEOPLE.search(reason) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page (``handler404``): one text for an object that does not exist and one
+    outside the user's scope, which must not be told apart (docs/conventions.md 8.4)."""
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page (``handler500``), rendered without the request: no context processor
+    runs, so the page shows even when the database or a processor is what failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

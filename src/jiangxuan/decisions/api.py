@@ -15,8 +15,6 @@ The public decision carries names, sex, workplaces and awards only (docs/securit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -40,17 +38,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The decision document's formats and their media types.
 DOCUMENT_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
-
-
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """Turn a service's DecisionError into the common error shape (409 for a conflict)."""
-    try:
-        yield
-    except services.DecisionError as exc:
-        code = getattr(exc, "code", None) or "invalid"
-        status = 409 if code == "conflict" else 400
-        raise ApiError(status, "；".join(exc.messages), code=code) from exc
 
 
 # --------------------------------------------------------------------------- schemas
@@ -382,14 +369,13 @@ def propose_approval_list(
     名单已审定后答 409（请用修订）。"""
     campaign = _campaign(request, code, manage=True)
     award = _award(campaign, award_code)
-    with _service_errors():
-        approval_list = services.propose_list(
-            campaign,
-            award,
-            nominations=payload.nominations,
-            finalists=payload.finalists,
-            actor=request.auth,
-        )
+    approval_list = services.propose_list(
+        campaign,
+        award,
+        nominations=payload.nominations,
+        finalists=payload.finalists,
+        actor=request.auth,
+    )
     out = _list_out(_list(campaign, approval_list.pk))
     out.warnings = [str(w) for w in approval_list.warnings]
     return Status(201, out)
@@ -407,17 +393,16 @@ def approve_approval_list(
     成员半数。已审定或已被取代的名单答 409。"""
     campaign = _campaign(request, code, manage=True)
     approval_list = _list(campaign, list_id)
-    with _service_errors():
-        services.approve_list(
-            approval_list,
-            held_on=payload.held_on,
-            present=payload.present,
-            votes_for=payload.votes_for,
-            votes_against=payload.votes_against,
-            votes_abstain=payload.votes_abstain,
-            resolution=payload.resolution,
-            actor=request.auth,
-        )
+    services.approve_list(
+        approval_list,
+        held_on=payload.held_on,
+        present=payload.present,
+        votes_for=payload.votes_for,
+        votes_against=payload.votes_against,
+        votes_abstain=payload.votes_abstain,
+        resolution=payload.resolution,
+        actor=request.auth,
+    )
     return _list_out(_list(campaign, list_id))
 
 
@@ -431,14 +416,13 @@ def revise_approval_list(request: ApiRequest, code: str, list_id: int, payload: 
     仍有效。非已审定版本、已有待审定新版本或决定已发布时答 409。"""
     campaign = _campaign(request, code, manage=True)
     approval_list = _list(campaign, list_id)
-    with _service_errors():
-        revised = services.revise_list(
-            approval_list,
-            nominations=payload.nominations,
-            finalists=payload.finalists,
-            reason=payload.reason,
-            actor=request.auth,
-        )
+    revised = services.revise_list(
+        approval_list,
+        nominations=payload.nominations,
+        finalists=payload.finalists,
+        reason=payload.reason,
+        actor=request.auth,
+    )
     out = _list_out(_list(campaign, revised.pk))
     out.warnings = [str(w) for w in revised.warnings]
     return Status(201, out)
@@ -491,10 +475,9 @@ def submit_to_authority(request: ApiRequest, code: str, payload: AuthoritySubmit
     """把各奖项已审定（锁定）的名单报送活动规范规定的审定机关（如 省委、省政府）。规范
     未规定审定机关、前序环节未完成或已有待审定的报送时答 409。"""
     campaign = _campaign(request, code, manage=True)
-    with _service_errors():
-        submission = services.submit_to_authority(
-            campaign, submitted_on=payload.submitted_on, actor=request.auth
-        )
+    submission = services.submit_to_authority(
+        campaign, submitted_on=payload.submitted_on, actor=request.auth
+    )
     return Status(201, _submission_out(_submission(campaign, submission.pk)))
 
 
@@ -510,15 +493,14 @@ def record_authority_decision(
     已录入的答 409。"""
     campaign = _campaign(request, code, manage=True)
     submission = _submission(campaign, submission_id)
-    with _service_errors():
-        services.record_authority_decision(
-            submission,
-            document_number=payload.document_number,
-            decided_on=payload.decided_on,
-            removed=payload.removed,
-            note=payload.note,
-            actor=request.auth,
-        )
+    services.record_authority_decision(
+        submission,
+        document_number=payload.document_number,
+        decided_on=payload.decided_on,
+        removed=payload.removed,
+        note=payload.note,
+        actor=request.auth,
+    )
     return _submission_out(_submission(campaign, submission_id))
 
 
@@ -547,15 +529,14 @@ def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Stat
     """发布表彰决定并为每位表彰人选编号证书；须每个奖项都有审定名单，规定社会公示的须已
     公示无异议。已发布答 409。"""
     campaign = _campaign(request, code, manage=True)
-    with _service_errors():
-        decision = services.publish_decision(
-            campaign,
-            number=payload.number,
-            title=payload.title,
-            issued_on=payload.issued_on,
-            actor=request.auth,
-        )
-        services.issue_certificates(decision, actor=request.auth)
+    decision = services.publish_decision(
+        campaign,
+        number=payload.number,
+        title=payload.title,
+        issued_on=payload.issued_on,
+        actor=request.auth,
+    )
+    services.issue_certificates(decision, actor=request.auth)
     return Status(201, _decision_out(decision))
 
 
@@ -600,8 +581,7 @@ def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     decision = selectors.decision_of(campaign)
     if decision is None:
         raise ApiError(409, _("表彰决定尚未发布。"), code="conflict")
-    with _service_errors():
-        services.issue_certificates(decision, actor=request.auth)
+    services.issue_certificates(decision, actor=request.auth)
     return [_certificate_out(campaign, c) for c in selectors.certificates_of(decision)]
 
 

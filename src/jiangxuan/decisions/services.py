@@ -9,7 +9,6 @@ inspections feed the list (seed 004 三(三)2, see :func:`_inspection_problems`)
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step, first_approval_key, planned_steps
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import DomainError
 from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
@@ -41,7 +41,7 @@ from jiangxuan.notices.models import NoticeEntry
 from jiangxuan.notices.selectors import stages_of
 
 
-class DecisionError(ValidationError):
+class DecisionError(DomainError):
     """A step of the final approval or the decision is not allowed; ``code`` is
     "conflict" when the list's or the decision's state forbids it (the API's 409)."""
 

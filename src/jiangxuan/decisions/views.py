@@ -41,11 +41,6 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _error(request: HttpRequest, exc: services.DecisionError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 @login_required
 @require_http_methods(["GET"])
 def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
@@ -83,7 +78,7 @@ def propose(request: AuthenticatedHttpRequest, code: str, award_pk: int) -> Http
                 actor=request.user,
             )
         except services.DecisionError as exc:
-            _error(request, exc)
+            messages.error(request, exc.message)
         else:
             for warning in lst.warnings:
                 messages.warning(request, warning)
@@ -106,7 +101,7 @@ def approve(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRespon
         try:
             services.approve_list(lst, actor=request.user, **form.cleaned_data)
         except services.DecisionError as exc:
-            _error(request, exc)
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("名单已审定。"))
     else:
@@ -133,7 +128,7 @@ def revise(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRespons
                 actor=request.user,
             )
         except services.DecisionError as exc:
-            _error(request, exc)
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("已生成名单新版本，待领导小组审定。"))
     else:
@@ -152,7 +147,7 @@ def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             decision = services.publish_decision(campaign, actor=request.user, **form.cleaned_data)
             services.issue_certificates(decision, actor=request.user)
         except services.DecisionError as exc:
-            _error(request, exc)
+            messages.error(request, exc.message)
         else:
             messages.success(request, _("表彰决定已发布。"))
     else:

@@ -133,8 +133,8 @@ def run_to_decision(
             voting.VoteError,
             PermissionDenied,
         ) as exc:
-            message = getattr(exc, "message", None) or "；".join(getattr(exc, "messages", []))
-            note(f"{campaign.title}：未能发布表彰决定（{message or exc}）")
+            message = getattr(exc, "message", None) or str(exc)
+            note(f"{campaign.title}：未能发布表彰决定（{message}）")
             return []
     decision = decision_selectors.decision_of(campaign)
     if decision is None:

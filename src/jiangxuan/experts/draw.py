@@ -36,15 +36,13 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from jiangxuan.core.errors import DomainError
+
 ALGORITHM = "v1"
 
 
-class DrawError(ValueError):
+class DrawError(DomainError):
     """The pool cannot satisfy the constraints; ``message`` is in Chinese for the office."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def seed_number(seed: str) -> int:

@@ -30,6 +30,7 @@ from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
+from jiangxuan.core.errors import DomainError
 from jiangxuan.nominations.models import Nomination
 
 from . import selectors
@@ -58,23 +59,17 @@ CONFIDENTIALITY_UNDERTAKING = gettext_lazy(
 )
 
 
-class ExpertError(Exception):
+class ExpertError(DomainError):
     """A request the office can correct; ``message`` is Chinese, ``field`` names the input,
     ``code`` is "conflict" when the object's state forbids the action (the API's 409)."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 class NoReserveError(ExpertError):
     """No reserve is free to replace a recused member for a nominee (a conflict: more
     reserves must be drawn first)."""
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "no_reserve"):
-        super().__init__(message, field=field, code=code)
+    code = "no_reserve"
+    status = 409
 
 
 def _require(actor: User, perm: str, obj: Any) -> None:

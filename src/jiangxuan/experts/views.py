@@ -111,7 +111,7 @@ def expert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("experts:expert_detail", pk=expert.pk)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=ExpertError)
+        done = submit_form(form, act, refusals=ExpertError)
         if done is not None:
             return done
     return _expert_page(request, expert, form, status=400 if form.errors else 200)
@@ -142,7 +142,7 @@ def panel_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         return redirect("experts:panel_detail", pk=panel.pk)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=ExpertError)
+        done = submit_form(form, act, refusals=ExpertError)
         if done is not None:
             return done
     context = {"campaign": campaign, "panels": selectors.panels_of(campaign), "form": form}
@@ -205,7 +205,7 @@ def panel_draw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("抽取完成，抽取记录已保存。"))
         return redirect("experts:panel_detail", pk=panel.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _panel_page(request, panel, draw_form=form)
@@ -230,7 +230,7 @@ def panel_reserves(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已增补%(count)d名候补专家。") % {"count": len(added)})
         return redirect("experts:panel_detail", pk=panel.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _panel_page(request, panel, reserves_form=form)
@@ -248,7 +248,7 @@ def panel_chair(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("评审组组长已指定。"))
         return redirect("experts:panel_detail", pk=panel.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _panel_page(request, panel, chair_form=form)
@@ -272,7 +272,7 @@ def panel_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("回避已登记。"))
         return redirect("experts:panel_detail", pk=panel.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _panel_page(request, panel, recusal_form=form)
@@ -346,7 +346,7 @@ def membership_recusal(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         messages.success(request, _("已申报回避，该推荐对象将由候补专家评审。"))
         return redirect("experts:membership_detail", pk=member.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _membership_page(request, member, form)

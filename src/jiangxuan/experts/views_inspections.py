@@ -86,7 +86,7 @@ def panel_inspections(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         messages.success(request, _("实地考察已安排。"))
         return redirect("experts:panel_inspections", pk=panel.pk)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _panel_page(request, panel, form)
@@ -134,7 +134,7 @@ def inspection_record(
         messages.success(request, _("考察结果已记录。"))
         return redirect("experts:panel_inspections", pk=inspection.panel_id)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _record_page(request, inspection, record_form=form)
@@ -156,7 +156,7 @@ def inspection_cancel(
         messages.success(request, _("实地考察已取消。"))
         return redirect("experts:panel_inspections", pk=inspection.panel_id)
 
-    done = submit_form(request, form, act, refusals=ExpertError)
+    done = submit_form(form, act, refusals=ExpertError)
     if done is not None:
         return done
     return _record_page(request, inspection, cancel_form=form)

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
-from jiangxuan.core.http import forbidden
 from jiangxuan.nominations.forms import NominationForm
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.voting.selectors import public_vote_result
@@ -95,8 +94,6 @@ def scoring_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services_scoring.submit_scores(
                 assignment, actor=request.user, scores=values, comment=comment
             )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
         except ExpertError as exc:
             error = exc
         else:
@@ -156,8 +153,6 @@ def ballot_vote(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             services_ballots.cast_ballot_vote(
                 ballot, member, nominations=picked, actor=request.user
             )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
         except ExpertError as exc:
             error = exc
         else:
@@ -205,8 +200,6 @@ def ballot_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot_for_closer(request, pk)
     try:
         ballot = services_ballots.close_ballot(ballot, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -224,11 +217,9 @@ def ballot_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ballot = _expert_ballot_or_404(request, pk)
     chair = selectors_scoring.chair_of(ballot.panel, request.user)
     if chair is None:
-        return forbidden(request, PermissionDenied(_("只有评审组组长可以签字确认投票结果。")))
+        raise PermissionDenied(_("只有评审组组长可以签字确认投票结果。"))
     try:
         services_ballots.sign_ballot(ballot, chair_member=chair, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -267,10 +258,7 @@ def panel_scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def panel_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send scoring reminders to members with unscored assignments."""
     panel = _panel_or_404(request, pk)
-    try:
-        sent = services_scoring.send_scoring_reminders(panel, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
+    sent = services_scoring.send_scoring_reminders(panel, actor=request.user)
     messages.success(request, _("已向 %(n)s 位专家发送评分提醒。") % {"n": len(sent)})
     return redirect("experts:panel_scores", pk=panel.pk)
 
@@ -282,8 +270,6 @@ def panel_close_scoring(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     panel = _panel_or_404(request, pk)
     try:
         services_scoring.close_scoring(panel, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
     else:
@@ -314,8 +300,6 @@ def ballot_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             threshold=request.POST.get("threshold", "majority"),
             actor=request.user,
         )
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except ExpertError as exc:
         messages.error(request, exc.message)
         return redirect("experts:panel_scores", pk=panel.pk)

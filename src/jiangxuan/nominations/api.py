@@ -20,10 +20,10 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, NinjaAPI, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
@@ -42,7 +42,7 @@ from jiangxuan.campaigns.selectors import (
     category_of,
     nominating_unit_for,
 )
-from jiangxuan.core.api_errors import ErrorOut, error_response, field_error, not_found
+from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.masking import PersonalDataKind, mask
 
@@ -51,7 +51,6 @@ from .enums import NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .models import Evidence, Nomination
 from .selectors import nomination_for, nominations_visible_to
-from .workflow import NominationError
 
 router = Router(tags=["推荐"])
 
@@ -63,8 +62,6 @@ MASKED_TYPES = {
 }
 #: The claim of judged conditions (申报依据), a form field even where the spec omits it.
 CLAIMS = "claimed_conditions"
-#: HTTP status for each NominationError code; anything else is a 400.
-NOMINATION_ERROR_STATUS = {"conflict": 409, "closed": 409}
 PERMISSIONS = (
     "change_nomination",
     "submit_nomination",
@@ -72,21 +69,6 @@ PERMISSIONS = (
     "override_eligibility",
     "view_personal_data",
 )
-
-
-def install_nomination_error_handler(api: NinjaAPI) -> None:
-    """Answer NominationError with 400 (invalid, incomplete, ineligible, quota, window) or
-    409 (conflict: the nomination's state does not allow the action; closed: the
-    campaign's stage takes no new nominations)."""
-
-    def on_nomination_error(request: HttpRequest, exc: NominationError) -> HttpResponse:
-        status = NOMINATION_ERROR_STATUS.get(exc.code, 400)
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        return error_response(api, request, status, exc.message, exc.code, errors)
-
-    # ninja's ExcHandler types the handler's exception as `E | type[E]`; ninja
-    # calls it with the instance, so each handler takes the instance (stub error).
-    api.add_exception_handler(NominationError, on_nomination_error)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- schemas

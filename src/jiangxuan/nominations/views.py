@@ -26,7 +26,6 @@ from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
-from jiangxuan.core.http import forbidden
 
 from . import services
 from .enums import NominationAction, NominationState
@@ -196,8 +195,6 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
             except NominationError as exc:
                 error = exc.message
-            except PermissionDenied as exc:
-                return forbidden(request, exc)
             else:
                 messages.success(request, _("推荐已创建，请填写推荐表。"))
                 return redirect("nominations:edit", pk=nomination.pk)
@@ -248,10 +245,7 @@ def nomination_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ]
         # A blank cell at the next index makes the form offer one more row for this list.
         data[f"{add_row}__{max(rows, default=-1) + 1}__new"] = ""
-    try:
-        form = _save_posted(request, nomination, data)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
+    form = _save_posted(request, nomination, data)
     if form.errors:
         return _render_edit(request, nomination, form, form_invalid=True)
     if add_row in list_keys:
@@ -275,10 +269,7 @@ def nomination_autosave(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 % {"state": nomination.get_state_display()}
             },
         )
-    try:
-        form = _save_posted(request, nomination, request.POST)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
+    form = _save_posted(request, nomination, request.POST)
     context = _edit_context(request, nomination, form, saved_at=timezone.localtime())
     return render(request, "nominations/nomination_edit.html#autosave_response", context)
 
@@ -309,8 +300,6 @@ def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             context = {"nomination": nomination, "check": services.check_submission(nomination)}
             return render(request, "nominations/nomination_submit_confirm.html", context)
         services.submit_nomination(nomination, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except NominationError as exc:
         if nomination.is_editable and _can(request.user, "change", nomination):
             nomination.refresh_from_db()
@@ -337,8 +326,6 @@ def nomination_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         services.withdraw_nomination(
             nomination, actor=request.user, reason=request.POST.get("reason", "")
         )
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:
@@ -358,8 +345,6 @@ def nomination_override(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             rule_code=request.POST.get("rule_code", ""),
             reason=request.POST.get("reason", ""),
         )
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:
@@ -381,8 +366,6 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if upload is None:
             raise NominationError(_("请选择要上传的文件。"), field="file")
         services.add_evidence(nomination, actor=request.user, material=material, upload=upload)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except NominationError as exc:
         if not (nomination.is_editable and _can(request.user, "change", nomination)):
             messages.error(request, exc.message)
@@ -424,8 +407,6 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int
         raise Http404(_("没有找到该材料。"))
     try:
         services.delete_evidence(evidence, actor=request.user)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     except NominationError as exc:
         messages.error(request, exc.message)
     else:

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.core.http import forbidden
 
 from . import review, services
 from .letters import DOCX_TYPE, render_nomination_letter
@@ -106,10 +104,8 @@ def sign_off(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 opinion=values["opinion"],
                 scan=request.FILES.get("scan"),
             )
-        except PermissionDenied as exc:
-            return forbidden(request, exc)
         except NominationError as exc:
-            error, status = exc.message, 409 if exc.code == "conflict" else 400
+            error, status = exc.message, exc.status
             nomination.refresh_from_db()
             panel = review_panel(request.user, nomination)
         else:
@@ -185,10 +181,8 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
                 done = review.forward_nominations(
                     campaign, level=level, body=body, actor=request.user, order=picked
                 )
-            except PermissionDenied as exc:
-                return forbidden(request, exc)
             except NominationError as exc:
-                error, status = exc.message, 409 if exc.code == "conflict" else 400
+                error, status = exc.message, exc.status
             else:
                 messages.success(
                     request,

@@ -16,27 +16,29 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.errors import SHARED_STATUSES, DomainError
 
 from .enums import NominationAction as A
 from .enums import NominationState as S
 from .models import Nomination
 
 
-class NominationError(Exception):
-    """A nomination service refused a request; ``message`` is Chinese and says why."""
+class NominationError(DomainError):
+    """A nomination service refused a request; ``message`` is Chinese and says why.
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
+    ``code`` is ``invalid``, ``incomplete``, ``ineligible``, ``quota`` or ``window`` (400),
+    ``conflict`` (the nomination's state does not allow the action) or ``closed`` (the
+    campaign's stage takes no new nominations), both 409.
+    """
+
+    statuses = {**SHARED_STATUSES, "closed": 409}
 
 
 class InvalidTransition(NominationError):
     """The action is not allowed in the nomination's current state (HTTP 409)."""
 
-    def __init__(self, message: str):
-        super().__init__(message, code="conflict")
+    code = "conflict"
+    status = 409
 
 
 TRANSITIONS: dict[tuple[str, str], str] = {

@@ -1,8 +1,9 @@
 """API: a public notice (read) and filing an objection to it. Both are public (no
 authentication, no CSRF: there is no session to ride on); filing is rate-limited per IP.
 
-Errors are raised as ApiError and answered in the common shape ``{"detail", "code",
-"errors"}`` by the handlers of core.api_errors (installed on the project's NinjaAPI).
+Errors (ApiError, a service's NoticeError) are raised and answered in the common shape
+``{"detail", "code", "errors"}`` by the handlers of core.api_errors (installed on the
+project's NinjaAPI).
 """
 
 from __future__ import annotations
@@ -21,12 +22,9 @@ from jiangxuan.core.middleware import client_ip
 from . import selectors, services
 from .enums import NoticeState, ObjectionState
 from .models import PublicNotice
-from .services import MAX_OBJECTION_CHARS, NoticeError
+from .services import MAX_OBJECTION_CHARS
 
 router = Router(tags=["公示"])
-
-#: HTTP status for each NoticeError code; anything else is a 400.
-NOTICE_ERROR_STATUS = {"conflict": 409}
 
 
 class PublicEntryOut(Schema):
@@ -129,19 +127,14 @@ def file_notice_objection(request: HttpRequest, notice_id: int, payload: Objecti
         if entry is None:
             raise field_error("nomination", _("所选推荐对象不在本次公示名单中。"))
         nomination = entry.nomination
-    try:
-        objection = services.file_objection(
-            notice,
-            text=payload.text,
-            nomination=nomination,
-            anonymous=payload.anonymous,
-            contact_name=payload.contact_name,
-            contact_phone=payload.contact_phone,
-        )
-    except NoticeError as exc:
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        status = NOTICE_ERROR_STATUS.get(exc.code, 400)
-        raise ApiError(status, exc.message, code=exc.code, errors=errors) from exc
+    objection = services.file_objection(
+        notice,
+        text=payload.text,
+        nomination=nomination,
+        anonymous=payload.anonymous,
+        contact_name=payload.contact_name,
+        contact_phone=payload.contact_phone,
+    )
     return Status(
         201,
         {

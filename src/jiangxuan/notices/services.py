@@ -30,6 +30,7 @@ from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
+from jiangxuan.core.errors import DomainError
 from jiangxuan.nominations.enums import NominationAction, NominationState
 from jiangxuan.nominations.models import ClearanceKind, Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
@@ -56,18 +57,12 @@ OBJECTION_RATE_WINDOW = getattr(settings, "JX_OBJECTION_RATE_WINDOW", 600)
 MAX_OBJECTION_CHARS = 5000
 
 
-class NoticeError(Exception):
+class NoticeError(DomainError):
     """A notice service refused a request; ``message`` is Chinese and says why.
 
     ``field`` names the input at fault; ``code`` is ``invalid``, ``conflict`` (the
     object's state does not allow it, HTTP 409) or ``calendar`` (unknown holiday year).
     """
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 def _require_office(actor: User, campaign: Campaign) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +27,6 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.forms import apply_error, submit_form
-from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
@@ -293,8 +291,6 @@ def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 )
             except NoticeError as exc:
                 apply_error(form, exc.field, exc.message)
-            except PermissionDenied as exc:
-                return forbidden(request, exc)
             else:
                 if notice.withheld:
                     messages.warning(
@@ -358,8 +354,6 @@ def notice_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.publish_public_notice(notice, actor=request.user)
     except NoticeError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已发布。"))
     return redirect("notices:manage", pk=notice.pk)
@@ -374,8 +368,6 @@ def notice_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.close_public_notice(notice, actor=request.user)
     except NoticeError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(request, _("公示已结束。"))
     return redirect("notices:manage", pk=notice.pk)
@@ -416,7 +408,7 @@ def objection_action(request: AuthenticatedHttpRequest, pk: int, action: str) ->
         messages.success(request, _("已保存。"))
         return redirect(reverse("notices:manage", args=[objection.notice_id]) + f"#o{pk}")
 
-    done = submit_form(request, form, act, refusals=NoticeError)
+    done = submit_form(form, act, refusals=NoticeError)
     if done is not None:
         return done
     return _manage_page(request, objection.notice, {objection.pk: {action: form}}, status=400)
@@ -458,7 +450,7 @@ def background_checks(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         return redirect("notices:background_checks", code=campaign.code)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=NoticeError)
+        done = submit_form(form, act, refusals=NoticeError)
         if done is not None:
             return done
     context = {
@@ -490,7 +482,7 @@ def background_check_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         return redirect("notices:background_check", pk=check.pk)
 
     if request.method == "POST":
-        done = submit_form(request, form, act, refusals=NoticeError)
+        done = submit_form(form, act, refusals=NoticeError)
         if done is not None:
             return done
     context = {"check": check, "campaign": check.nomination.campaign, "form": form}

@@ -32,6 +32,7 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import deadline_for, office_campaign_ids
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import add_working_days
+from jiangxuan.core.errors import DomainError
 from jiangxuan.core.logging import redact
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
@@ -46,13 +47,8 @@ ROLE = Role.CAMPAIGN_OFFICE
 DEADLINE_DAYS = (7, 3, 1)
 
 
-class OutboxError(Exception):
+class OutboxError(DomainError):
     """An outbox service refused a request; ``message`` is Chinese and says why."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # --------------------------------------------------------------------------- helpers

@@ -6,8 +6,9 @@ code, verifying it for a voter token, casting votes with ``X-Voter-Token``, chec
 receipt. The office's endpoints (bearer token or session, like the other routers) prepare,
 open and close the vote, read the anomaly report and the recount, invalidate votes.
 
-Errors are raised, not returned: a service's VoteError becomes an ApiError in the common
-shape ``{"detail", "code", "errors"}`` (core.api_errors); a submission refused for risk answers
+Errors are raised, not returned: a service's VoteError answers in the common shape
+``{"detail", "code", "errors"}`` with the status its code has (core.api_errors,
+``VoteError.statuses``); a submission refused for risk answers
 403 with ``code`` ``captcha_required`` (and a ``captcha`` to solve) or
 ``verification_required`` (request and verify a new code); an office action by anyone
 else answers 403 ``permission_denied`` through the common PermissionDenied handler.
@@ -16,8 +17,6 @@ else answers 403 ``permission_denied`` through the common PermissionDenied handl
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Literal
 
 from django.conf import settings
@@ -39,16 +38,6 @@ from .tokens import issue_voter_token, read_voter_token
 
 router = Router(tags=["网络投票"])
 
-#: HTTP status of each VoteError code; anything else is a 400.
-VOTE_ERROR_STATUS = {
-    "conflict": 409,
-    "already_voted": 409,
-    "limit": 409,
-    "captcha_required": 403,
-    "verification_required": 403,
-    "rate_limited": 429,
-    "sms_unavailable": 503,
-}
 PUBLIC_CACHE = "public, max-age=10"
 
 
@@ -135,19 +124,6 @@ class RiskErrorOut(ErrorOut):
     captcha: CaptchaOut | None = None
 
 
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """Turn a service's VoteError into the common error shape (with a new captcha to
-    solve when one is required)."""
-    try:
-        yield
-    except VoteError as exc:
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        extra = {"captcha": services.new_captcha()} if exc.code == "captcha_required" else {}
-        status = VOTE_ERROR_STATUS.get(exc.code, 400)
-        raise ApiError(status, exc.message, code=exc.code, errors=errors, extra=extra) from exc
-
-
 def _not_found() -> ApiError:
     return ApiError(404, _("没有找到该投票。"), code="not_found")
 
@@ -205,8 +181,7 @@ def request_vote_code(request: HttpRequest, campaign_code: str, payload: PhoneIn
     view = selectors.public_view(campaign_code)
     if view is None:
         raise _not_found()
-    with _service_errors():
-        services.request_code(view.vote, phone=payload.phone, ip=client_ip(request))
+    services.request_code(view.vote, phone=payload.phone, ip=client_ip(request))
     return Status(202, {"detail": _("验证码已发送。"), "expires_in": settings.JX_VOTE_CODE_TTL})
 
 
@@ -222,14 +197,13 @@ def verify_vote_code(request: HttpRequest, campaign_code: str, payload: VerifyIn
     view = selectors.public_view(campaign_code)
     if view is None:
         raise _not_found()
-    with _service_errors():
-        voter = services.verify_code(
-            view.vote,
-            phone=payload.phone,
-            code=payload.code,
-            real_name=payload.real_name,
-            id_number=payload.id_number,
-        )
+    voter = services.verify_code(
+        view.vote,
+        phone=payload.phone,
+        code=payload.code,
+        real_name=payload.real_name,
+        id_number=payload.id_number,
+    )
     return {"voter_token": issue_voter_token(voter), "expires_in": settings.JX_VOTER_TOKEN_MAX_AGE}
 
 
@@ -251,7 +225,7 @@ def cast_vote(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
         raise ApiError(
             403, _("请先验证手机号（验证已过期时请重新验证）。"), code="verification_required"
         )
-    with _service_errors():
+    try:
         receipt = services.cast_vote(
             view.vote,
             voter_id=proof.voter_id,
@@ -263,6 +237,13 @@ def cast_vote(request: HttpRequest, campaign_code: str, payload: PublicVoteIn):
             captcha_key=payload.captcha_key,
             captcha_value=payload.captcha_value,
         )
+    except VoteError as exc:
+        if exc.code != "captcha_required":
+            raise
+        # The common shape plus a new captcha to solve (RiskErrorOut).
+        extra = {"captcha": services.new_captcha()}
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        raise ApiError(exc.status, exc.message, code=exc.code, errors=errors, extra=extra) from exc
     chosen = view.by_public_id()
     return Status(
         201,
@@ -395,10 +376,9 @@ def prepare_vote(request: ApiRequest, campaign_code: str, payload: PrepareIn):
     campaign, _vote = _office_vote(request, campaign_code)
     if campaign is None:
         raise _not_found()
-    with _service_errors():
-        vote = services.prepare_public_vote(
-            campaign, actor=request.auth, opens_at=payload.opens_at, closes_at=payload.closes_at
-        )
+    vote = services.prepare_public_vote(
+        campaign, actor=request.auth, opens_at=payload.opens_at, closes_at=payload.closes_at
+    )
     return Status(201, _office_out(vote))
 
 
@@ -412,8 +392,7 @@ def open_vote(request: ApiRequest, campaign_code: str):
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
         raise _not_found()
-    with _service_errors():
-        vote = services.open_public_vote(vote, actor=request.auth)
+    vote = services.open_public_vote(vote, actor=request.auth)
     return _office_out(vote)
 
 
@@ -427,8 +406,7 @@ def close_vote(request: ApiRequest, campaign_code: str):
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
         raise _not_found()
-    with _service_errors():
-        vote = services.close_public_vote(vote, actor=request.auth)
+    vote = services.close_public_vote(vote, actor=request.auth)
     return _office_out(vote)
 
 
@@ -456,8 +434,7 @@ def invalidate_vote_batch(request: ApiRequest, campaign_code: str, payload: Inva
     _campaign, vote = _office_vote(request, campaign_code)
     if vote is None:
         raise _not_found()
-    with _service_errors():
-        invalidation = services.invalidate_votes(vote, actor=request.auth, **payload.dict())
+    invalidation = services.invalidate_votes(vote, actor=request.auth, **payload.dict())
     return Status(
         201,
         {

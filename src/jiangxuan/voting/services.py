@@ -29,6 +29,7 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
+from jiangxuan.core.errors import SHARED_STATUSES, DomainError
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.validators import validate_id_number, validate_mobile
@@ -43,20 +44,24 @@ ROLE = Role.CAMPAIGN_OFFICE
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class VoteError(Exception):
+class VoteError(DomainError):
     """A vote service refused a request; ``message`` is Chinese and says what to do.
 
-    ``code`` is one of ``invalid``, ``not_open``, ``closed``, ``conflict``,
-    ``already_voted``, ``limit``, ``captcha_required``, ``verification_required``,
-    ``rate_limited``, ``code_expired``, ``code_used``, ``code_wrong``, ``code_attempts``,
-    ``sms_unavailable``.
+    ``code`` is one of ``invalid``, ``not_open``, ``closed``, ``code_expired``,
+    ``code_used``, ``code_wrong``, ``code_attempts`` (400); ``captcha_required``,
+    ``verification_required`` (403: solve the captcha, verify the number again);
+    ``conflict``, ``already_voted``, ``limit`` (409); ``throttled`` (429);
+    ``sms_unavailable`` (503).
     """
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+    statuses = {
+        **SHARED_STATUSES,
+        "already_voted": 409,
+        "limit": 409,
+        "captcha_required": 403,
+        "verification_required": 403,
+        "sms_unavailable": 503,
+    }
 
 
 def _require_office(actor: User, campaign: Campaign) -> None:
@@ -336,7 +341,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
     Raises:
         VoteError: an invalid number (``invalid``), the vote not open (``not_open`` /
             ``closed``), or too many requests for this number or address
-            (``rate_limited``; docs/security.md check 26).
+            (``throttled``; docs/security.md check 26).
     """
     now = now or timezone.now()
     try:
@@ -346,7 +351,7 @@ def request_code(vote: PublicVote, *, phone: str, ip: str | None, now: dt.dateti
     _require_open(vote, now)
     digest = phone_hash(phone)
     if not risk.code_request_allowed(vote.pk, phone_hash=digest, ip=ip):
-        raise VoteError(_("获取验证码过于频繁，请稍后再试。"), code="rate_limited")
+        raise VoteError(_("获取验证码过于频繁，请稍后再试。"), code="throttled")
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = settings.JX_VOTE_CODE_TTL
     sent = VerificationCode.objects.create(

@@ -12,7 +12,6 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.forms import apply_error, submit_form
-from jiangxuan.core.http import forbidden
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
@@ -121,7 +119,7 @@ def verify_page(request: HttpRequest, code: str) -> HttpResponse:
                 )
         except VoteError as exc:
             apply_error(form, exc.field, exc.message)
-            status = 429 if exc.code == "rate_limited" else 200
+            status = 429 if exc.code == "throttled" else 200
         else:
             if not sent:
                 request.session.cycle_key()
@@ -260,7 +258,7 @@ def office_prepare(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
         messages.success(request, _("网络投票已设立，请核对候选对象后开启。"))
         return redirect("voting:office", code=code)
 
-    done = submit_form(request, form, act, refusals=VoteError)
+    done = submit_form(form, act, refusals=VoteError)
     if done is not None:
         return done
     return _office_page(request, campaign, prepare=form, status=400)
@@ -279,8 +277,6 @@ def office_state(request: AuthenticatedHttpRequest, code: str, action: str) -> H
         service(vote, actor=request.user)
     except VoteError as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        return forbidden(request, exc)
     else:
         messages.success(
             request, _("投票已开启。") if action == "open" else _("投票已结束，最终票数已存档。")
@@ -303,7 +299,7 @@ def office_invalidate(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         messages.success(request, _("已作废%(n)s票。") % {"n": invalidation.vote_count})
         return redirect("voting:office", code=code)
 
-    done = submit_form(request, form, act, refusals=VoteError)
+    done = submit_form(form, act, refusals=VoteError)
     if done is not None:
         return done
     return _office_page(request, campaign, invalidate=form, status=400)

@@ -56,7 +56,7 @@ def test_propose_list_refuses_a_nominee_whose_inspection_failed(harbin):
             campaign, award, nominations=[nominees[0].pk, nominees[1].pk], actor=office
         )
 
-    assert excinfo.value.messages == [f"以下人选实地考察未通过，不能列入名单：{nominees[1].name}。"]
+    assert excinfo.value.message == f"以下人选实地考察未通过，不能列入名单：{nominees[1].name}。"
     assert list(award.campaign.approval_lists.all()) == []
 
 

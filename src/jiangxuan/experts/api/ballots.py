@@ -22,7 +22,7 @@ from ..enums import BallotState
 from ..models import (
     Ballot,
 )
-from .common import nominee_label, office_panel, service_errors
+from .common import nominee_label, office_panel
 
 router = Router()
 
@@ -160,17 +160,16 @@ def open_ballot(request: ApiRequest, panel_id: int, payload: PanelBallotIn) -> S
     candidates = [n for n in selectors.panel_nominees(panel) if n.pk in wanted]
     if len(candidates) != len(wanted):
         raise field_error("candidates", _("候选人须为本评审组评审的推荐对象。"))
-    with service_errors():
-        ballot = services_ballots.open_ballot(
-            panel,
-            title=payload.title,
-            candidates=candidates,
-            choose_min=payload.choose_min,
-            choose_max=payload.choose_max,
-            seats=payload.seats,
-            threshold=payload.threshold,
-            actor=request.auth,
-        )
+    ballot = services_ballots.open_ballot(
+        panel,
+        title=payload.title,
+        candidates=candidates,
+        choose_min=payload.choose_min,
+        choose_max=payload.choose_max,
+        seats=payload.seats,
+        threshold=payload.threshold,
+        actor=request.auth,
+    )
     return Status(201, _ballot_out(request, ballot, office=True))
 
 
@@ -211,8 +210,7 @@ def cast_ballot_vote(request: ApiRequest, ballot_id: int, payload: VoteIn) -> St
     picked = [n for n in ballot.candidates.order_by("id") if n.pk in wanted]
     if len(picked) != len(wanted):
         raise field_error("nominations", _("只能在候选人中选择。"))
-    with service_errors():
-        services_ballots.cast_ballot_vote(ballot, member, nominations=picked, actor=request.auth)
+    services_ballots.cast_ballot_vote(ballot, member, nominations=picked, actor=request.auth)
     return Status(201, PanelVoteOut(ballot=ballot.pk, chosen=len(picked), detail=_("投票已提交。")))
 
 
@@ -225,8 +223,7 @@ def close_ballot(request: ApiRequest, ballot_id: int) -> BallotOut:
     """评审组组长（或活动办公室）截止投票，平台计票；末位得票相同时自动对并列者发起决选
     投票（见 runoff）。已截止答 409，其他专家答 403。"""
     ballot, office = _visible_ballot(request, ballot_id)
-    with service_errors():
-        ballot = services_ballots.close_ballot(ballot, actor=request.auth)
+    ballot = services_ballots.close_ballot(ballot, actor=request.auth)
     return _ballot_out(request, ballot, office=office)
 
 
@@ -243,6 +240,5 @@ def sign_ballot(request: ApiRequest, ballot_id: int) -> BallotOut:
     chair = selectors_scoring.chair_of(ballot.panel, request.auth)
     if chair is None:
         raise ApiError(403, _("只有评审组组长可以签字确认投票结果。"), code="permission_denied")
-    with service_errors():
-        ballot = services_ballots.sign_ballot(ballot, chair_member=chair, actor=request.auth)
+    ballot = services_ballots.sign_ballot(ballot, chair_member=chair, actor=request.auth)
     return _ballot_out(request, ballot, office=False)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,7 +11,7 @@ from pydantic import Field
 
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.core.api_errors import ApiError, not_found
+from jiangxuan.core.api_errors import not_found
 from jiangxuan.nominations.models import Nomination
 
 from .. import (
@@ -24,21 +22,6 @@ from ..models import (
     Assignment,
     Panel,
 )
-from ..services import ExpertError
-
-#: HTTP status of each ExpertError code; anything else is a 400.
-EXPERT_ERROR_STATUS = {"conflict": 409, "no_reserve": 409}
-
-
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """Turn a service's ExpertError into the common error shape."""
-    try:
-        yield
-    except ExpertError as exc:
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        status = EXPERT_ERROR_STATUS.get(exc.code, 400)
-        raise ApiError(status, exc.message, code=exc.code, errors=errors) from exc
 
 
 class AssignmentRefOut(Schema):

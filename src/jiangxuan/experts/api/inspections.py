@@ -20,7 +20,7 @@ from ..models import (
     InspectionOutcome,
     SiteInspection,
 )
-from .common import office_campaign, office_panel, service_errors
+from .common import office_campaign, office_panel
 
 router = Router()
 
@@ -119,15 +119,14 @@ def schedule_inspection(request: ApiRequest, panel_id: int, payload: InspectionI
     inspectors = list(selectors_inspections.inspector_candidates(panel).filter(pk__in=wanted))
     if len(inspectors) != len(wanted):
         raise field_error("inspectors", _("考察人员须为本评审组成员。"))
-    with service_errors():
-        inspection = services_inspections.schedule_inspection(
-            panel,
-            nomination,
-            scheduled_for=payload.scheduled_for,
-            place=payload.place,
-            inspectors=inspectors,
-            actor=request.auth,
-        )
+    inspection = services_inspections.schedule_inspection(
+        panel,
+        nomination,
+        scheduled_for=payload.scheduled_for,
+        place=payload.place,
+        inspectors=inspectors,
+        actor=request.auth,
+    )
     return Status(201, _inspection_out(_inspection(request, panel_id, inspection.pk)))
 
 
@@ -159,14 +158,13 @@ def record_inspection(
     """记录考察情况、结论（pass 通过 / concerns 存在问题 / fail 未通过）和现场照片
     （multipart，photos 可多张 JPG、PNG，按内容识别并重新编码）。已完成或已取消答 409。"""
     inspection = _inspection(request, panel_id, inspection_id)
-    with service_errors():
-        services_inspections.record_inspection(
-            inspection,
-            findings=findings,
-            outcome=outcome,
-            photos=photos or [],
-            actor=request.auth,
-        )
+    services_inspections.record_inspection(
+        inspection,
+        findings=findings,
+        outcome=outcome,
+        photos=photos or [],
+        actor=request.auth,
+    )
     return _inspection_out(_inspection(request, panel_id, inspection_id))
 
 
@@ -180,10 +178,7 @@ def cancel_inspection(
 ) -> InspectionOut:
     """取消已安排的实地考察，须说明原因。已完成或已取消答 409。"""
     inspection = _inspection(request, panel_id, inspection_id)
-    with service_errors():
-        services_inspections.cancel_inspection(
-            inspection, reason=payload.reason, actor=request.auth
-        )
+    services_inspections.cancel_inspection(inspection, reason=payload.reason, actor=request.auth)
     return _inspection_out(_inspection(request, panel_id, inspection_id))
 
 

@@ -22,7 +22,7 @@ from ..models import (
     Assignment,
     PanelMember,
 )
-from .common import RecusalOut, nominee_label, recusal_out, service_errors
+from .common import RecusalOut, nominee_label, recusal_out
 
 router = Router()
 
@@ -159,10 +159,9 @@ def record_own_recusal(request: ApiRequest, membership_id: int, payload: OwnRecu
     )
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不在您的评审任务中。"))
-    with service_errors():
-        replacement = services.record_recusal(
-            member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
-        )
+    replacement = services.record_recusal(
+        member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
+    )
     return Status(201, recusal_out(replacement))
 
 

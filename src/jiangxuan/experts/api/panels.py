@@ -34,7 +34,6 @@ from .common import (
     office_panel,
     panel_fields,
     recusal_out,
-    service_errors,
 )
 
 router = Router()
@@ -171,17 +170,16 @@ def create_panel(request: ApiRequest, code: str, payload: PanelIn) -> Status:
     """新建评审组（本活动或其中一个奖项），设定专家人数、候补人数和构成要求，待抽取。"""
     campaign = office_campaign(request, code)
     award = _award(campaign, payload.award)
-    with service_errors():
-        panel = services.create_panel(
-            campaign,
-            name=payload.name,
-            award=award,
-            size=payload.size,
-            reserves=payload.reserves,
-            mix=payload.mix,
-            blind=payload.blind,
-            actor=request.auth,
-        )
+    panel = services.create_panel(
+        campaign,
+        name=payload.name,
+        award=award,
+        size=payload.size,
+        reserves=payload.reserves,
+        mix=payload.mix,
+        blind=payload.blind,
+        actor=request.auth,
+    )
     return Status(201, _panel_detail(office_panel(request, panel.pk)))
 
 
@@ -209,14 +207,13 @@ def draw_panel(request: ApiRequest, panel_id: int, payload: DrawIn) -> Status:
     """以见证下产生的随机种子从专家库抽取评审专家和候补专家；与推荐对象有利害关系的专家
     不进入抽取。已抽取的评审组再次抽取答 409。"""
     panel = office_panel(request, panel_id)
-    with service_errors():
-        services.draw_panel(
-            panel,
-            seed=payload.seed,
-            seed_source=payload.seed_source,
-            witnesses=payload.witnesses,
-            actor=request.auth,
-        )
+    services.draw_panel(
+        panel,
+        seed=payload.seed,
+        seed_source=payload.seed_source,
+        witnesses=payload.witnesses,
+        actor=request.auth,
+    )
     return Status(201, _draw_record_out(panel))
 
 
@@ -241,8 +238,7 @@ def check_draw(request: ApiRequest, panel_id: int) -> DrawCheckOut:
     draw = selectors.draw_of(panel)
     if draw is None:
         raise ApiError(404, _("该评审组尚未抽取。"), code="not_found")
-    with service_errors():
-        recomputed = services.redraw(draw)
+    recomputed = services.redraw(draw)
     return DrawCheckOut(
         recorded=draw.result, recomputed=recomputed, matches=recomputed == draw.result
     )
@@ -256,15 +252,14 @@ def check_draw(request: ApiRequest, panel_id: int) -> DrawCheckOut:
 def draw_reserves(request: ApiRequest, panel_id: int, payload: ReservesIn) -> Status:
     """以新的见证种子从同一专家库快照增补抽取候补专家（候补专家用尽时）。"""
     panel = office_panel(request, panel_id)
-    with service_errors():
-        services.draw_more_reserves(
-            panel,
-            count=payload.count,
-            seed=payload.seed,
-            seed_source=payload.seed_source,
-            witnesses=payload.witnesses,
-            actor=request.auth,
-        )
+    services.draw_more_reserves(
+        panel,
+        count=payload.count,
+        seed=payload.seed,
+        seed_source=payload.seed_source,
+        witnesses=payload.witnesses,
+        actor=request.auth,
+    )
     return Status(201, _panel_detail(panel))
 
 
@@ -284,8 +279,7 @@ def appoint_chair(request: ApiRequest, panel_id: int, payload: ChairIn) -> Panel
     """从抽取的评审专家（非候补）中指定组长；原组长改为评审专家。"""
     panel = office_panel(request, panel_id)
     member = _panel_member(panel, payload.member)
-    with service_errors():
-        services.appoint_chair(panel, member, actor=request.auth)
+    services.appoint_chair(panel, member, actor=request.auth)
     return _panel_detail(panel)
 
 
@@ -302,8 +296,7 @@ def record_recusal(request: ApiRequest, panel_id: int, payload: RecusalIn) -> St
     nomination = selectors.nominee_of(panel, payload.nomination)
     if nomination is None:
         raise field_error("nomination", _("该推荐对象不由本评审组评审。"))
-    with service_errors():
-        replacement = services.record_recusal(
-            member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
-        )
+    replacement = services.record_recusal(
+        member, nomination, kind=payload.kind, note=payload.note, actor=request.auth
+    )
     return Status(201, recusal_out(replacement))

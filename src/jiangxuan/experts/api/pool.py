@@ -26,7 +26,6 @@ from ..models import (
     Expert,
     ExpertRelationship,
 )
-from .common import service_errors
 
 router = Router()
 
@@ -180,13 +179,12 @@ def declare_expert_relationship(
             raise field_error(
                 "org_unit", _("组织代码“%(code)s”不存在。") % {"code": payload.org_unit}
             )
-    with service_errors():
-        services.declare_relationship(
-            expert,
-            kind=payload.kind,
-            org_unit=org_unit,
-            id_number=payload.id_number,
-            note=payload.note,
-            actor=request.auth,
-        )
+    services.declare_relationship(
+        expert,
+        kind=payload.kind,
+        org_unit=org_unit,
+        id_number=payload.id_number,
+        note=payload.note,
+        actor=request.auth,
+    )
     return Status(201, _expert_detail(expert))

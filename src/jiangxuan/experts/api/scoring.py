@@ -24,7 +24,7 @@ from ..models import (
     Assignment,
     ScoreSheet,
 )
-from .common import PanelOut, nominee_label, office_panel, panel_fields, service_errors
+from .common import PanelOut, nominee_label, office_panel, panel_fields
 
 router = Router()
 
@@ -233,10 +233,9 @@ def submit_score_sheet(
     """按评分细则提交（或在评审结束前修改）评分：每项 0 至该项最高分，总分 = Σ 得分 × 权重。
     评审结束后修改答 409。"""
     assignment = _assignment(request, assignment_id)
-    with service_errors():
-        services_scoring.submit_scores(
-            assignment, actor=request.auth, scores=payload.scores, comment=payload.comment
-        )
+    services_scoring.submit_scores(
+        assignment, actor=request.auth, scores=payload.scores, comment=payload.comment
+    )
     return _sheet_out(request, assignment)
 
 
@@ -326,6 +325,5 @@ def send_scoring_reminders(request: ApiRequest, panel_id: int) -> ReminderOut:
 def close_scoring(request: ApiRequest, panel_id: int) -> PanelOut:
     """结束评审：此后评分不能再修改。未抽取或已结束的评审组答 409。"""
     panel = office_panel(request, panel_id)
-    with service_errors():
-        services_scoring.close_scoring(panel, actor=request.auth)
+    services_scoring.close_scoring(panel, actor=request.auth)
     return PanelOut(**panel_fields(office_panel(request, panel_id)))

@@ -156,7 +156,7 @@ def test_code_requests_are_rate_limited(vote):
         first = post(client, f"{API}/votes/{CODE}/codes", {"phone": "13912345678"})
         second = post(client, f"{API}/votes/{CODE}/codes", {"phone": "13912345678"})
     assert first.json() == {"detail": "验证码已发送。", "expires_in": 300}
-    assert (second.status_code, second.json()["code"]) == (429, "rate_limited")
+    assert (second.status_code, second.json()["code"]) == (429, "throttled")
 
 
 def test_wrong_code_answers_400(vote):

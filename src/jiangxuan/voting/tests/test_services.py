@@ -146,7 +146,7 @@ def test_code_requests_limited_per_phone(vote):
         services.request_code(vote, phone="13912345678", ip="10.0.0.1")
         with pytest.raises(VoteError) as excinfo:
             services.request_code(vote, phone="13912345678", ip="10.0.0.2")
-    assert excinfo.value.code == "rate_limited"
+    assert excinfo.value.code == "throttled"
 
 
 def test_code_requests_limited_per_ip(vote, settings):
@@ -157,7 +157,7 @@ def test_code_requests_limited_per_ip(vote, settings):
         with pytest.raises(VoteError) as excinfo:
             services.request_code(vote, phone="13912345609", ip="10.0.0.9")
         services.request_code(vote, phone="13912345610", ip="10.0.0.10")
-    assert excinfo.value.code == "rate_limited"
+    assert excinfo.value.code == "throttled"
 
 
 def test_invalid_phone_is_refused(vote):
