@@ -122,9 +122,7 @@ def test_dropped_award_with_nominations_is_refused(seed_campaign, orgs):
         name="张伟",
     )
     with pytest.raises(SpecError) as excinfo:
-        update_campaign_spec(
-        campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项"
-    )
+        update_campaign_spec(campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项")
     assert excinfo.value.messages == [
         "awards：奖项 jishu-nengshou（长春技术能手）已有推荐，不能从活动规范中删除"
     ]
