@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.responses import Status, codes_4xx
@@ -14,21 +15,29 @@ from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
-from jiangxuan.core.api_errors import ErrorOut, not_found
+from jiangxuan.core.api_errors import ApiError, ErrorOut, not_found
 
 from .enums import CampaignStage
 from .lifecycle import campaign_stage
-from .models import Campaign
+from .models import Campaign, SpecVersion
 from .selectors import (
     awards_of,
     campaigns_visible_to,
     deadline_for,
     office_campaign_ids,
+    spec_versions,
     unit_deadlines_of,
     units_for_extension,
     window_state,
 )
-from .services import extend_deadline, set_internal_deadline
+from .services import (
+    create_campaign,
+    extend_deadline,
+    extend_submission_window,
+    set_internal_deadline,
+    update_campaign_spec,
+)
+from .spec import SpecError
 from .steps import override_step
 
 router = Router(tags=["评选活动"])
@@ -228,3 +237,135 @@ def add_step_override(request: ApiRequest, code: str, payload: StepOverrideIn) -
     campaign = visible_campaign(request, code)
     row = override_step(campaign, payload.step, reason=payload.reason, actor=request.auth)
     return Status(201, StepOverrideOut(step=row.step, reason=row.reason, created_at=row.created_at))
+
+
+class SpecVersionOut(Schema):
+    number: int
+    created_at: dt.datetime
+    actor: str = Field(description="变更人（命令行导入时为空）")
+    change: str = Field(description="变更方式：create/load/edit/extension")
+    change_label: str
+    reason: str
+
+
+class SpecVersionDetailOut(SpecVersionOut):
+    spec_yaml: str
+
+
+class SpecIn(Schema):
+    spec_yaml: str = Field(min_length=1, max_length=1_000_000, description="完整的活动规范")
+    reason: str = Field(default="", max_length=2000, description="变更理由（已发布的活动必填）")
+
+
+class WindowExtensionIn(Schema):
+    closes_at: dt.datetime = Field(description="新的申报截止时间（带时区；按北京时间写入规范）")
+    reason: str = Field(min_length=1, max_length=2000, description="延期理由")
+
+
+class CampaignCreateIn(Schema):
+    spec_yaml: str = Field(min_length=1, max_length=1_000_000, description="新活动的活动规范")
+
+
+def _version_out(version: SpecVersion | None, *, detail: bool = False) -> Any:
+    if version is None:
+        raise not_found()
+    values: dict[str, Any] = {
+        "number": version.number,
+        "created_at": version.created_at,
+        "actor": str(version.actor) if version.actor else "",
+        "change": version.change,
+        "change_label": version.get_change_display(),
+        "reason": version.reason,
+    }
+    if detail:
+        return SpecVersionDetailOut(**values, spec_yaml=version.spec_yaml)
+    return SpecVersionOut(**values)
+
+
+def _office_campaign(request: ApiRequest, code: str) -> Campaign:
+    campaign = visible_campaign(request, code)
+    if not request.auth.has_perm("campaigns.change_campaign", campaign):
+        raise PermissionDenied(_("只有本活动的领导小组办公室可以查看或修改活动规范。"))
+    return campaign
+
+
+def _spec_invalid(exc: SpecError) -> ApiError:
+    located = exc.located()
+    return ApiError(
+        400,
+        _("活动规范有 %(n)d 处错误，未保存。") % {"n": len(located)},
+        code="invalid",
+        errors={"spec_yaml": located},
+    )
+
+
+@router.get(
+    "/campaigns/{code}/spec/versions",
+    response={200: list[SpecVersionOut], codes_4xx: ErrorOut},
+    summary="活动规范版本记录",
+)
+def list_spec_versions(request: ApiRequest, code: str) -> list[SpecVersionOut]:
+    """活动规范的每个版本：变更人、时间、方式和理由，新版本在前（仅本活动办公室）。"""
+    campaign = _office_campaign(request, code)
+    return [_version_out(v) for v in spec_versions(campaign)]
+
+
+@router.get(
+    "/campaigns/{code}/spec/versions/{number}",
+    response={200: SpecVersionDetailOut, codes_4xx: ErrorOut},
+    summary="活动规范的一个版本",
+)
+def get_spec_version(request: ApiRequest, code: str, number: int) -> SpecVersionDetailOut:
+    """某一版本的活动规范全文及其变更记录。"""
+    campaign = _office_campaign(request, code)
+    version = spec_versions(campaign).filter(number=number).first()
+    if version is None:
+        raise not_found()
+    return _version_out(version, detail=True)
+
+
+@router.put(
+    "/campaigns/{code}/spec",
+    response={200: SpecVersionOut, codes_4xx: ErrorOut},
+    summary="修改活动规范",
+)
+def put_spec(request: ApiRequest, code: str, payload: SpecIn) -> SpecVersionOut:
+    """以新的全文替换活动规范；已发布的活动须填写变更理由。每处错误按“文件:行 字段：说明”
+    列在 ``errors.spec_yaml`` 中，有误时不保存。返回最新版本。"""
+    campaign = _office_campaign(request, code)
+    try:
+        update_campaign_spec(campaign, payload.spec_yaml, actor=request.auth, reason=payload.reason)
+    except SpecError as exc:
+        raise _spec_invalid(exc) from exc
+    return _version_out(spec_versions(campaign).first())
+
+
+@router.post(
+    "/campaigns/{code}/spec/extension",
+    response={201: SpecVersionOut, codes_4xx: ErrorOut},
+    summary="整体延长申报期限",
+)
+def extend_window(request: ApiRequest, code: str, payload: WindowExtensionIn) -> Status:
+    """活动办公室将全活动的申报截止时间延后（须填写理由），作为活动规范的一个新版本保存。"""
+    campaign = visible_campaign(request, code)
+    try:
+        extend_submission_window(
+            campaign, closes_at=payload.closes_at, reason=payload.reason, actor=request.auth
+        )
+    except SpecError as exc:
+        raise _spec_invalid(exc) from exc
+    return Status(201, _version_out(spec_versions(campaign).first()))
+
+
+@router.post(
+    "/campaigns",
+    response={201: CampaignOut, codes_4xx: ErrorOut},
+    summary="新建评选活动",
+)
+def create_campaign_endpoint(request: ApiRequest, payload: CampaignCreateIn) -> Status:
+    """主办单位的活动办公室以活动规范新建评选活动（草稿，可复制往届规范后修改）。"""
+    try:
+        campaign = create_campaign(payload.spec_yaml, actor=request.auth)
+    except SpecError as exc:
+        raise _spec_invalid(exc) from exc
+    return Status(201, campaign_out(campaign))

@@ -103,6 +103,15 @@ class CampaignState(models.TextChoices):
     CLOSED = "closed", _("已归档")
 
 
+class SpecChange(models.TextChoices):
+    """How a version of a campaign's specification came about (issue 12.6)."""
+
+    CREATE = "create", _("新建活动")
+    LOAD = "load", _("由文件导入")
+    EDIT = "edit", _("在线修改")
+    EXTENSION = "extension", _("整体延期")
+
+
 class CampaignStage(models.TextChoices):
     """Where a campaign stands in its life (campaigns.lifecycle.campaign_stage), in order:
     draft → published → open → review → decided → archived."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.core.models import BaseModel
 
-from .enums import CampaignState
+from .enums import CampaignState, SpecChange
 from .spec import CampaignSpec
 
 
@@ -157,3 +157,37 @@ class StepOverride(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.step}"
+
+
+class SpecVersion(models.Model):
+    """One version of a campaign's specification: the whole text as it stood after a
+    change, who made it, when and why (issue 12.6). Version 1 is the text the campaign was
+    created or first loaded with; each later change that alters the text adds the next
+    number. Rows are never edited."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    spec_yaml = models.TextField(_("活动规范（YAML）"))
+    spec_digest = models.CharField(max_length=64)
+    change = models.CharField(_("变更方式"), max_length=20, choices=SpecChange.choices)
+    reason = models.TextField(_("变更理由"), blank=True)
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("变更人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("变更时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动规范版本")
+        verbose_name_plural = _("活动规范版本")
+        ordering = ["campaign", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="spec_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} v{self.number}"

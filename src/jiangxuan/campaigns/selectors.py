@@ -1,8 +1,10 @@
 """Reads about campaigns: which a user may see, open windows, deadlines, quotas."""
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Literal
 
 from django.db.models import Q, QuerySet
@@ -13,7 +15,7 @@ from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
 
 from .enums import CampaignState
-from .models import Award, Campaign, DeadlineKind, UnitDeadline
+from .models import Award, Campaign, DeadlineKind, SpecVersion, UnitDeadline
 from .spec import CampaignSpec, UnitCategory
 
 OFFICE_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP, Role.FINANCE}
@@ -200,3 +202,52 @@ def units_for_extension(campaign: Campaign) -> list[OrgUnit]:
     codes = {code for c in spec.unit_categories for code in c.match.orgs}
     candidates = OrgUnit.objects.filter(Q(kind__in=kinds) | Q(code__in=codes)).order_by("path")
     return [node for node in candidates if category_of(node, spec)]
+
+
+def spec_versions(campaign: Campaign) -> QuerySet[SpecVersion]:
+    """The campaign's specification versions, newest first, with their actors."""
+    return campaign.versions.select_related("actor").order_by("-number")
+
+
+def creatable_campaign_sources(user: User) -> QuerySet[Campaign]:
+    """Earlier campaigns whose text ``user`` may copy to start a new edition: those their
+    office runs, newest first."""
+    return Campaign.objects.filter(id__in=office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One row of a side-by-side comparison: a line number and text on each side (None
+    where that side has no line), and what happened (``equal``, ``replace``, ``delete``,
+    ``insert``, or ``skip`` for a gap of unchanged lines left out)."""
+
+    tag: str
+    old_number: int | None
+    old_text: str | None
+    new_number: int | None
+    new_text: str | None
+
+
+def spec_diff(old: str, new: str, *, context: int = 3) -> list[DiffRow]:
+    """The lines that differ between two specification texts, side by side, with
+    ``context`` unchanged lines around each change and a ``skip`` row between groups.
+    Empty when the texts are equal."""
+    a, b = old.splitlines(), new.splitlines()
+    rows: list[DiffRow] = []
+    groups = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_grouped_opcodes(context)
+    for index, group in enumerate(groups):
+        if index:
+            rows.append(DiffRow("skip", None, None, None, None))
+        for tag, i1, i2, j1, j2 in group:
+            for k in range(max(i2 - i1, j2 - j1)):
+                i, j = i1 + k, j1 + k
+                rows.append(
+                    DiffRow(
+                        tag,
+                        i + 1 if i < i2 else None,
+                        a[i] if i < i2 else None,
+                        j + 1 if j < j2 else None,
+                        b[j] if j < j2 else None,
+                    )
+                )
+    return rows

@@ -19,10 +19,18 @@ from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.errors import DomainError
 
-from .enums import CampaignState
-from .models import Award, Campaign, DeadlineKind, UnitDeadline
+from .enums import CampaignState, SpecChange
+from .lifecycle import ensure_writable
+from .models import Award, Campaign, DeadlineKind, SpecVersion, UnitDeadline
 from .selectors import deadline_for, office_campaign_ids
-from .spec import CampaignSpec, SpecError, located_error, parse_spec, read_spec_text
+from .spec import (
+    CampaignSpec,
+    SpecError,
+    located_error,
+    parse_spec,
+    read_spec_text,
+    replace_scalar,
+)
 
 
 @functools.cache
@@ -185,6 +193,8 @@ def load_campaign(
     before = campaign.spec_digest if campaign else ""
     before_state = campaign.state if campaign else ""
     campaign, changed = _apply(campaign, spec, text, name, state)
+    if changed and campaign.spec_digest != before:
+        _add_version(campaign, text, change=SpecChange.LOAD, reason="", actor=actor)
     if changed:
         record_audit(
             actor=actor,
@@ -196,35 +206,184 @@ def load_campaign(
     return campaign
 
 
+class SpecChangeError(DomainError):
+    """A change to a specification was refused for a reason outside its text (no reason
+    given, no deadline to extend, not the organizer's office); ``field`` names the input
+    at fault."""
+
+
+def _add_version(campaign: Campaign, text: str, *, change: str, reason: str, actor) -> SpecVersion:
+    last = campaign.versions.order_by("-number").values_list("number", flat=True).first()
+    return SpecVersion.objects.create(
+        campaign=campaign,
+        number=(last or 0) + 1,
+        spec_yaml=text,
+        spec_digest=_digest(text),
+        change=change,
+        reason=reason,
+        actor=actor,
+    )
+
+
+def _require_reason(campaign: Campaign, reason: str) -> str:
+    """The stripped reason; a published campaign's specification changes only with one
+    (issue 12.6: every change to a published campaign keeps its reason)."""
+    reason = reason.strip()
+    if campaign.state != CampaignState.DRAFT and not reason:
+        raise SpecChangeError(_("本活动已发布，修改活动规范须填写变更理由。"), field="reason")
+    return reason
+
+
+def _replace_text(
+    campaign: Campaign, yaml_text: str, *, change: str, reason: str, actor, action: str
+) -> Campaign:
+    """Validate ``yaml_text`` for ``campaign``, write it, keep it as the next version and
+    audit the change. Runs inside the caller's transaction."""
+    source = f"{campaign.code}.yaml"
+    spec = _parse_cached(yaml_text, source)
+    if spec.code != campaign.code:
+        raise located_error(source, yaml_text, [f"code：活动代码不能修改（原为 {campaign.code}）"])
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    reason = _require_reason(locked, reason)
+    ensure_writable(locked, correction_reason=reason)
+    before = locked.spec_digest
+    locked, _changed = _apply(locked, spec, yaml_text, source, None)
+    version = None
+    if locked.spec_digest != before:
+        version = _add_version(locked, yaml_text, change=change, reason=reason, actor=actor)
+    record_audit(
+        actor=actor,
+        action=action,
+        obj=locked,
+        before={"spec_digest": before},
+        after={
+            "spec_digest": locked.spec_digest,
+            "version": version.number if version else None,
+            "reason": reason,
+        },
+    )
+    return locked
+
+
 @transaction.atomic
-def update_campaign_spec(campaign: Campaign, yaml_text: str, *, actor) -> Campaign:
+def update_campaign_spec(
+    campaign: Campaign, yaml_text: str, *, actor, reason: str = ""
+) -> Campaign:
     """Replace a campaign's specification with text the campaign office edited.
 
     Args:
         campaign: the campaign to change.
         yaml_text: the whole new specification.
         actor: the office user (audited).
+        reason: why; required once the campaign is published (a draft may change freely).
     Returns:
-        The updated campaign.
+        The updated campaign; when the text changed, its next :class:`SpecVersion` holds
+        the text, the actor and the reason (issue 12.6).
     Raises:
         SpecError: invalid text, a changed ``code``, an unknown org code, or an award
             dropped that nominations reference.
+        SpecChangeError: a published campaign changed without a reason.
+        CampaignClosed: the campaign is decided or archived (a reason makes it the
+            office's correction).
     """
-    source = f"{campaign.code}.yaml"
-    spec = _parse_cached(yaml_text, source)
-    if spec.code != campaign.code:
-        raise located_error(source, yaml_text, [f"code：活动代码不能修改（原为 {campaign.code}）"])
-    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    before = locked.spec_digest
-    locked, _changed = _apply(locked, spec, yaml_text, source, None)
-    record_audit(
+    return _replace_text(
+        campaign,
+        yaml_text,
+        change=SpecChange.EDIT,
+        reason=reason,
         actor=actor,
         action="campaign.update_spec",
-        obj=locked,
-        before={"spec_digest": before},
-        after={"spec_digest": locked.spec_digest},
     )
-    return locked
+
+
+@transaction.atomic
+def extend_submission_window(
+    campaign: Campaign, *, closes_at: dt.datetime, reason: str, actor
+) -> Campaign:
+    """The campaign office moves the campaign-wide submission deadline later, as one
+    recorded change with its reason (issue 12.6): the specification's
+    ``timeline.submission.closes_at`` is rewritten in place (comments and layout kept),
+    checked like any edit (a deadline past a later phase's start is refused by the phase
+    order check) and kept as the next version.
+
+    Args:
+        closes_at: the new deadline, an aware datetime (shown and written in Asia/Shanghai).
+        reason: why (required).
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+        SpecChangeError: no reason, no deadline in the specification, or not later than
+            the current one.
+        SpecError: the specification with the new deadline is invalid (phase order).
+        CampaignClosed: the campaign is decided or archived.
+    """
+    if campaign.id not in office_campaign_ids(actor, {Role.CAMPAIGN_OFFICE}):
+        raise PermissionDenied(_("只有本活动的领导小组办公室可以延长申报期限。"))
+    reason = reason.strip()
+    if not reason:
+        raise SpecChangeError(_("请填写延期理由。"), field="reason")
+    current = campaign.submission_closes_at
+    if current is None:
+        raise SpecChangeError(
+            _(
+                "活动规范未规定统一的申报截止时间：请在“单位截止时间”中为单位延期，"
+                "或在活动规范中补充统一的截止时间。"
+            ),
+            field="closes_at",
+        )
+    if closes_at <= current:
+        raise SpecChangeError(
+            _("延期后的截止时间须晚于现行的 %(at)s。")
+            % {"at": timezone.localtime(current).strftime("%Y-%m-%d %H:%M")},
+            field="closes_at",
+        )
+    value = timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M:%S")
+    text = replace_scalar(campaign.spec_yaml, ("timeline", "submission", "closes_at"), value)
+    updated = _replace_text(
+        campaign,
+        text,
+        change=SpecChange.EXTENSION,
+        reason=reason,
+        actor=actor,
+        action="campaign.extend_window",
+    )
+    return updated
+
+
+@transaction.atomic
+def create_campaign(yaml_text: str, *, actor, source: str = "<spec>") -> Campaign:
+    """A campaign office creates a campaign in the browser from a specification (uploaded,
+    typed, or copied from an earlier edition and edited). The new campaign is a draft; its
+    text is version 1.
+
+    Who may: a campaign office member of the specification's organizer unit (a membership
+    not tied to one campaign), so an office creates campaigns only in its own name.
+
+    Raises:
+        SpecError: invalid text, an unknown org code, or a ``code`` already in use.
+        PermissionDenied: the actor is not an office of the organizer unit.
+    """
+    spec = _parse_cached(yaml_text, source)
+    if Campaign.objects.filter(code=spec.code).exists():
+        raise located_error(
+            source, yaml_text, [f"code：活动代码 {spec.code} 已被使用，请为新一届活动另取代码"]
+        )
+    organizer = _organizer_unit(spec, yaml_text, source)
+    offices = {
+        m.org_unit_id
+        for m in memberships_of(actor)
+        if m.role == Role.CAMPAIGN_OFFICE and m.campaign_id is None
+    }
+    if organizer is None or organizer.id not in offices:
+        raise PermissionDenied(_("只有主办单位的活动办公室可以以本单位名义新建评选活动。"))
+    campaign, _changed = _apply(None, spec, yaml_text, source, CampaignState.DRAFT)
+    version = _add_version(campaign, yaml_text, change=SpecChange.CREATE, reason="", actor=actor)
+    record_audit(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        after={"spec_digest": campaign.spec_digest, "version": version.number},
+    )
+    return campaign
 
 
 class DeadlineError(DomainError):

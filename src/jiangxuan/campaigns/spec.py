@@ -1355,6 +1355,29 @@ def located_error(source: str, text: str, messages: list[str]) -> SpecError:
     return SpecError(source, messages, [_line_of(root, _loc_of(m)) for m in messages])
 
 
+def replace_scalar(text: str, path: tuple[str, ...], value: str) -> str:
+    """``text`` with the plain scalar at ``path`` (e.g. ``("timeline", "submission",
+    "closes_at")``) replaced by ``value``, every other character (comments, order, layout)
+    kept as it was: a change made through a form stays a readable one-line change of the
+    organizer's text.
+
+    Raises:
+        KeyError: ``path`` names no scalar in ``text`` (a key missing, or the text is not
+            YAML).
+    """
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_SpecLoader)
+    except yaml.YAMLError as exc:
+        raise KeyError(".".join(path)) from exc
+    for key in path:
+        if not isinstance(node, yaml.MappingNode):
+            raise KeyError(".".join(path))
+        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+        raise KeyError(".".join(path))
+    return text[: node.start_mark.index] + value + text[node.end_mark.index :]
+
+
 def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
     """Parse and validate a specification's YAML text.
 
@@ -1398,21 +1421,15 @@ SAVE_AS_UTF8 = (
 )
 
 
-def read_spec_text(path: str | Path) -> tuple[str, str]:
-    """The text of a specification file and a note on its encoding.
+def decode_spec_bytes(raw: bytes, source: str) -> tuple[str, str]:
+    """The text of a specification's bytes and a note on its encoding.
 
-    UTF-8 (with or without BOM) is read as is; a file saved in GBK/GB 18030 (Windows
-    "ANSI" on Chinese systems) is read too, and the note says so and asks for UTF-8.
-    Returns ``(text, note)``, ``note`` empty for UTF-8.
+    UTF-8 (with or without BOM) is read as is; GBK/GB 18030 (Windows "ANSI" on Chinese
+    systems) is read too, and the note says so and asks for UTF-8. Returns
+    ``(text, note)``, ``note`` empty for UTF-8.
     Raises:
-        SpecError: the file cannot be read, or is in neither encoding (the message says
-            how to save it as UTF-8).
+        SpecError: in neither encoding (the message says how to save it as UTF-8).
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SpecError(str(path), [f"无法读取文件：{exc.strerror}"]) from exc
     try:
         return raw.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:
@@ -1421,8 +1438,23 @@ def read_spec_text(path: str | Path) -> tuple[str, str]:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
-        raise SpecError(str(path), [SAVE_AS_UTF8], [line]) from utf8_error
+        raise SpecError(source, [SAVE_AS_UTF8], [line]) from utf8_error
     return text, "文件为 GB 18030（GBK）编码，已按此读取；建议另存为 UTF-8"
+
+
+def read_spec_text(path: str | Path) -> tuple[str, str]:
+    """The text of a specification file and a note on its encoding, as
+    :func:`decode_spec_bytes` reads it.
+
+    Raises:
+        SpecError: the file cannot be read, or is in neither encoding.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(str(path), [f"无法读取文件：{exc.strerror}"]) from exc
+    return decode_spec_bytes(raw, str(path))
 
 
 def load_spec_file(path: str | Path) -> CampaignSpec:

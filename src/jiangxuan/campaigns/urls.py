@@ -9,6 +9,9 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_create, name="create"),
     path("<slug:code>/spec/", views.campaign_edit_spec, name="edit_spec"),
+    path("<slug:code>/spec/versions/", views.campaign_versions, name="versions"),
+    path("<slug:code>/spec/extend/", views.campaign_extend_window, name="extend_window"),
     path("<slug:code>/deadlines/", views.campaign_deadlines, name="deadlines"),
 ]

@@ -19,17 +19,30 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of
 
-from .forms import DeadlineForm
+from .enums import CampaignState
+from .forms import CampaignCreateForm, DeadlineForm, WindowExtensionForm
+from .lifecycle import CampaignClosed
 from .models import Campaign
 from .selectors import (
     campaigns_visible_to,
+    creatable_campaign_sources,
     deadline_for,
     office_campaign_ids,
+    spec_diff,
+    spec_versions,
     unit_deadlines_of,
     units_for_extension,
 )
-from .services import DeadlineError, extend_deadline, set_internal_deadline, update_campaign_spec
-from .spec import SpecError
+from .services import (
+    DeadlineError,
+    SpecChangeError,
+    create_campaign,
+    extend_deadline,
+    extend_submission_window,
+    set_internal_deadline,
+    update_campaign_spec,
+)
+from .spec import SpecError, decode_spec_bytes
 
 
 def _campaign_or_404(user: User, code: str) -> Campaign:
@@ -43,32 +56,148 @@ def _campaign_or_404(user: User, code: str) -> Campaign:
 def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Campaigns the user may see, newest first."""
     campaigns = list(campaigns_visible_to(request.user))
-    return render(request, "campaigns/campaign_list.html", {"campaigns": campaigns})
+    can_create = any(m.role == Role.CAMPAIGN_OFFICE for m in memberships_of(request.user))
+    return render(
+        request,
+        "campaigns/campaign_list.html",
+        {"campaigns": campaigns, "can_create": can_create},
+    )
+
+
+def _office_campaign_or_403(user: User, code: str) -> Campaign:
+    campaign = _campaign_or_404(user, code)
+    if not user.has_perm("campaigns.change_campaign", campaign):
+        raise PermissionDenied(_("只有本活动的领导小组办公室可以修改活动规范。"))
+    return campaign
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """The campaign office edits the specification's YAML; errors are listed above it."""
-    campaign = _campaign_or_404(request.user, code)
-    if not request.user.has_perm("campaigns.change_campaign", campaign):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以修改活动规范。"))
+    """The campaign office edits the specification's YAML with a reason (required once
+    published); errors are listed above it and the text typed is kept."""
+    campaign = _office_campaign_or_403(request.user, code)
     text = campaign.spec_yaml
+    reason = ""
     errors: list[str] = []
     if request.method == "POST":
         text = request.POST.get("spec_yaml", "")
+        reason = request.POST.get("reason", "")
         try:
-            update_campaign_spec(campaign, text, actor=request.user)
+            update_campaign_spec(campaign, text, actor=request.user, reason=reason)
         except SpecError as exc:
             errors = exc.located()
+        except (SpecChangeError, CampaignClosed) as exc:
+            errors = [exc.message]
         else:
             messages.success(request, _("活动规范已保存。"))
             return redirect("campaigns:detail", code=campaign.code)
     return render(
         request,
         "campaigns/campaign_edit_spec.html",
-        {"campaign": campaign, "spec_yaml": text, "errors": errors},
+        {
+            "campaign": campaign,
+            "spec_yaml": text,
+            "reason": reason,
+            "reason_required": campaign.state != CampaignState.DRAFT,
+            "errors": errors,
+        },
         status=400 if errors else 200,
+    )
+
+
+@login_required
+def campaign_versions(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Every version of the specification with who changed it, when and why; two chosen
+    versions side by side (``?from=&to=``, default: the latest against the one before)."""
+    campaign = _office_campaign_or_403(request.user, code)
+    versions = list(spec_versions(campaign))
+    by_number = {v.number: v for v in versions}
+    try:
+        new = by_number.get(int(request.GET.get("to", "")))
+    except ValueError:
+        new = None
+    new = new or (versions[0] if versions else None)
+    try:
+        old = by_number.get(int(request.GET.get("from", "")))
+    except ValueError:
+        old = None
+    if old is None and new is not None:
+        old = by_number.get(new.number - 1)
+    rows = spec_diff(old.spec_yaml, new.spec_yaml) if old and new else []
+    return render(
+        request,
+        "campaigns/campaign_versions.html",
+        {"campaign": campaign, "versions": versions, "old": old, "new": new, "rows": rows},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_extend_window(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The office extends the campaign-wide submission deadline with a reason: one
+    recorded change of the specification."""
+    campaign = _office_campaign_or_403(request.user, code)
+    form = WindowExtensionForm(request.POST or None)
+    spec_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            extend_submission_window(
+                campaign,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except SpecError as exc:
+            spec_errors = exc.located()
+        except (SpecChangeError, CampaignClosed) as exc:
+            form.add_error(getattr(exc, "field", None) or None, exc.message)
+        else:
+            messages.success(request, _("申报截止时间已延长，变更已记入活动规范版本。"))
+            return redirect("campaigns:versions", code=campaign.code)
+    return render(
+        request,
+        "campaigns/campaign_extend_window.html",
+        {"campaign": campaign, "form": form, "spec_errors": spec_errors},
+        status=400 if form.errors or spec_errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A campaign office creates a campaign (a draft) from a specification: uploaded,
+    typed, or copied from an earlier edition it runs (``?copy=<code>``) and edited."""
+    sources = list(creatable_campaign_sources(request.user))
+    if not any(m.role == Role.CAMPAIGN_OFFICE for m in memberships_of(request.user)):
+        raise PermissionDenied(_("只有活动办公室可以新建评选活动。"))
+    initial = {}
+    copied = next((c for c in sources if c.code == request.GET.get("copy")), None)
+    if copied is not None:
+        initial["spec_yaml"] = copied.spec_yaml
+    form = CampaignCreateForm(request.POST or None, request.FILES or None, initial=initial)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data.get("spec_yaml", "")
+        try:
+            if "raw" in form.cleaned_data:
+                name = form.cleaned_data["spec_file"].name
+                text, _note = decode_spec_bytes(form.cleaned_data["raw"], name)
+            else:
+                name = "<spec>"
+            campaign = create_campaign(text, actor=request.user, source=name)
+        except SpecError as exc:
+            errors = exc.located()
+            # The editor shows what was uploaded, so the user fixes it in place.
+            form = CampaignCreateForm(initial={"spec_yaml": text})
+        else:
+            messages.success(request, _("评选活动已新建（草稿），请核对后发布。"))
+            return redirect("campaigns:detail", code=campaign.code)
+    return render(
+        request,
+        "campaigns/campaign_create.html",
+        {"form": form, "sources": sources, "copied": copied, "errors": errors},
+        status=400 if errors or form.errors else 200,
     )
 
 

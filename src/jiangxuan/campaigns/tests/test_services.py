@@ -66,13 +66,13 @@ def test_update_campaign_spec_changes_awards_and_audits(seed_campaign):
     text = _text("001").replace(
         "count: 10            # 一(二)\n    prize_yuan: 5000", "count: 12\n    prize_yuan: 5000"
     )
-    updated = update_campaign_spec(campaign, text, actor=office)
+    updated = update_campaign_spec(campaign, text, actor=office, reason="名额调整")
     assert Award.objects.get(campaign=updated, code="jishu-nengshou").count == 12
     assert updated.specification.award("jishu-nengshou").count == 12
     entry = AuditEntry.objects.get(action="campaign.update_spec")
     assert entry.actor == office
     assert entry.before == {"spec_digest": before}
-    assert entry.after == {"spec_digest": updated.spec_digest}
+    assert entry.after == {"spec_digest": updated.spec_digest, "version": 2, "reason": "名额调整"}
     assert updated.spec_digest != before
 
 
@@ -102,7 +102,9 @@ def _drop_nengshou(text: str) -> str:
 
 def test_dropped_award_without_nominations_is_removed(seed_campaign):
     campaign = seed_campaign("001")
-    updated = update_campaign_spec(campaign, _drop_nengshou(_text("001")), actor=None)
+    updated = update_campaign_spec(
+        campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项"
+    )
     assert list(updated.awards.values_list("code", flat=True)) == ["jineng-dajiang"]
 
 
@@ -120,7 +122,7 @@ def test_dropped_award_with_nominations_is_refused(seed_campaign, orgs):
         name="张伟",
     )
     with pytest.raises(SpecError) as excinfo:
-        update_campaign_spec(campaign, _drop_nengshou(_text("001")), actor=None)
+        update_campaign_spec(campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项")
     assert excinfo.value.messages == [
         "awards：奖项 jishu-nengshou（长春技术能手）已有推荐，不能从活动规范中删除"
     ]

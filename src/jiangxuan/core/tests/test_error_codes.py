@@ -15,7 +15,7 @@ from jiangxuan.accounts.services import OrgTreeError
 from jiangxuan.accounts.two_factor import TwoFactorError
 from jiangxuan.campaigns.lifecycle import CampaignClosed
 from jiangxuan.campaigns.models import StepOverride
-from jiangxuan.campaigns.services import DeadlineError
+from jiangxuan.campaigns.services import DeadlineError, SpecChangeError
 from jiangxuan.campaigns.steps import StepOutOfOrder
 from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.core.audit import AuditPurgeError
@@ -55,6 +55,12 @@ CASES = [
         {"closes_at": ["截止时间不能晚于上级。"]},
     ),
     (CampaignClosed("活动已结束。"), 409, "conflict", {}),
+    (
+        SpecChangeError("请填写变更理由。", field="reason"),
+        400,
+        "invalid",
+        {"reason": ["请填写变更理由。"]},
+    ),
     (StepOutOfOrder("请先完成社会公示。"), 409, "conflict", {}),
     (
         StepOutOfOrder("没有该环节。", code="invalid", field="step"),

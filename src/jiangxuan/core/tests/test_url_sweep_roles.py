@@ -37,6 +37,8 @@ CODE = "jiaozuo-gongjiang-2018"
 #: Pages of the campaign office (campaign-scoped or the expert pool).
 OFFICE_ONLY = {
     "campaigns:edit_spec",
+    "campaigns:versions",
+    "campaigns:extend_window",
     "notices:campaign_notices",
     "notices:open",
     "notices:background_checks",
@@ -75,8 +77,9 @@ OFFICE_ONLY = {
     "overview:campaign",
 }
 
-#: Shared by every campaign office: the expert pool (any office draws from it).
-ANY_OFFICE = {"experts:pool", "experts:expert_detail"}
+#: Shared by every campaign office: the expert pool (any office draws from it) and a new
+#: campaign (created in the office's own unit's name).
+ANY_OFFICE = {"experts:pool", "experts:expert_detail", "campaigns:create"}
 
 #: Answer everybody signed in, each with their own part only: the summary sheet lists the
 #: clerk's own unit's nominations (none of another region's).

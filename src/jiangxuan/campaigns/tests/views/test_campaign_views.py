@@ -129,7 +129,9 @@ def test_edit_spec_with_good_yaml_saves(client, seed_campaign, member):
     )
 
     response = client.post(
-        reverse("campaigns:edit_spec", args=[campaign.code]), {"spec_yaml": edited}, follow=True
+        reverse("campaigns:edit_spec", args=[campaign.code]),
+        {"spec_yaml": edited, "reason": "更正标题"},
+        follow=True,
     )
 
     assert "活动规范已保存。" in response.content.decode()
