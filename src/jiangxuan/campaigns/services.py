@@ -18,11 +18,12 @@ from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.permissions import require
 
 from .enums import CampaignState, SpecChange
 from .lifecycle import ensure_writable
 from .models import Award, Campaign, DeadlineKind, SpecVersion, UnitDeadline
-from .selectors import deadline_for, office_campaign_ids
+from .selectors import deadline_for
 from .spec import (
     CampaignSpec,
     SpecError,
@@ -285,7 +286,10 @@ def update_campaign_spec(
         SpecChangeError: a published campaign changed without a reason.
         CampaignClosed: the campaign is decided or archived (a reason makes it the
             office's correction).
+        PermissionDenied: the actor is not the campaign's office.
     """
+    message = _("只有本活动的领导小组办公室可以修改活动规范。")
+    require(actor, "campaigns.change_campaign", campaign, message)
     return _replace_text(
         campaign,
         yaml_text,
@@ -316,8 +320,12 @@ def extend_submission_window(
         SpecError: the specification with the new deadline is invalid (phase order).
         CampaignClosed: the campaign is decided or archived.
     """
-    if campaign.id not in office_campaign_ids(actor, {Role.CAMPAIGN_OFFICE}):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以延长申报期限。"))
+    require(
+        actor,
+        "campaigns.change_campaign",
+        campaign,
+        _("只有本活动的领导小组办公室可以延长申报期限。"),
+    )
     reason = reason.strip()
     if not reason:
         raise SpecChangeError(_("请填写延期理由。"), field="reason")
@@ -446,8 +454,7 @@ def extend_deadline(
         PermissionDenied: the actor is not the campaign's office.
         DeadlineError: no reason, or not later than the unit's current deadline.
     """
-    if campaign.id not in office_campaign_ids(actor, {Role.CAMPAIGN_OFFICE}):
-        raise PermissionDenied(_("只有活动办公室可以延期。"))
+    require(actor, "campaigns.change_campaign", campaign, _("只有活动办公室可以延期。"))
     if not reason.strip():
         raise DeadlineError(_("请填写延期理由。"), field="reason")
     current = deadline_for(campaign, unit)

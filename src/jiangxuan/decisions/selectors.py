@@ -3,10 +3,8 @@
 from django.core import signing
 from django.db.models import QuerySet
 
-from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Award, Campaign
-from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
@@ -22,23 +20,26 @@ from jiangxuan.nominations.models import Nomination
 
 
 def can_manage(user: User, campaign: Campaign) -> bool:
-    """True for the campaign office (propose, approve, publish, certificates)."""
-    return campaign.pk in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+    """True for the campaign office (propose, approve, publish, certificates):
+    ``decisions.manage`` (decisions/rules.py)."""
+    return user.has_perm("decisions.manage", campaign)
 
 
 def can_view(user: User, campaign: Campaign) -> bool:
-    """True for the office and the leading group members."""
-    return campaign.pk in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP})
+    """True for the office and the leading group members: ``decisions.view``."""
+    return user.has_perm("decisions.view", campaign)
 
 
 def can_see_bank_accounts(user: User, campaign: Campaign) -> bool:
-    """True for the finance role of the campaign (or of its organizer unit)."""
-    return campaign.pk in office_campaign_ids(user, {Role.FINANCE})
+    """True for the finance role of the campaign (or of its organizer unit):
+    ``decisions.see_bank_accounts``."""
+    return user.has_perm("decisions.see_bank_accounts", campaign)
 
 
 def can_download_payments(user: User, campaign: Campaign) -> bool:
-    """True for finance and the office (the office sees bank accounts masked)."""
-    return campaign.pk in office_campaign_ids(user, {Role.FINANCE, Role.CAMPAIGN_OFFICE})
+    """True for finance and the office (the office sees bank accounts masked):
+    ``decisions.download_payments``."""
+    return user.has_perm("decisions.download_payments", campaign)
 
 
 def campaign_by_code(code: str) -> Campaign | None:

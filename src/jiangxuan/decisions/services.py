@@ -21,6 +21,7 @@ from jiangxuan.campaigns.steps import StepOutOfOrder, check_step, first_approval
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.permissions import require
 from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
@@ -39,6 +40,15 @@ from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
 from jiangxuan.notices.models import NoticeEntry
 from jiangxuan.notices.selectors import stages_of
+
+
+def _require_office(actor: User, campaign: Campaign) -> None:
+    require(
+        actor,
+        "decisions.manage",
+        campaign,
+        _("只有本活动的领导小组办公室可以办理审定与表彰。"),
+    )
 
 
 class DecisionError(DomainError):
@@ -183,10 +193,12 @@ def propose_list(
     experts and the departments' opinions; campaigns.steps).
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: a list exists already (use ``revise_list``), an id is not the
             award's or not approved, a nominee's site inspection failed, more awardees
             than a maximum ``count``, or an earlier step not done (``conflict``).
     """
+    _require_office(actor, campaign)
     _in_order(campaign, first_approval_key(campaign.specification))
     if ApprovalList.objects.filter(award=award).exclude(state=ListState.DRAFT).exists():
         raise DecisionError(_("该奖项名单已审定，修改须生成新版本。"), code="conflict")
@@ -226,8 +238,10 @@ def update_entries(
     """Replace the entries of a draft list in place.
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the list is approved or superseded (locked; use ``revise_list``).
     """
+    _require_office(actor, approval_list.campaign)
     ensure_editable(approval_list)
     awardees, finals, warnings = _validate_entries(
         approval_list.campaign, approval_list.award, nominations, finalists
@@ -264,9 +278,11 @@ def approve_list(
     group's approval step, the meeting is that step: ``held_on`` must lie in its phase
     (seed 004 三(四): 审定公示阶段 11月1日—11月20日).
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the list is not a draft, votes exceed those present, no majority,
             or the step is out of order or out of its phase (``conflict``).
     """
+    _require_office(actor, approval_list.campaign)
     ensure_editable(approval_list)
     campaign = approval_list.campaign
     if _has_step(campaign, StepKind.LEADING_GROUP_APPROVAL):
@@ -315,9 +331,11 @@ def revise_list(
     the new one is approved.
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the list is not the approved version, the reason is empty, a draft
             revision exists already, or the entries are invalid.
     """
+    _require_office(actor, approved_list.campaign)
     if approved_list.state != ListState.APPROVED:
         raise DecisionError(_("只能修订已审定的名单。"), code="conflict")
     if not reason.strip():
@@ -416,11 +434,13 @@ def submit_to_authority(
     二(二)5). Starting the authority's step, it needs the steps before it done.
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the specification names no authority, an award has no approved
             list, a submission is still waiting for the authority's decision, or an
             earlier step is not done / the date is outside the step's phase
             (``conflict``).
     """
+    _require_office(actor, campaign)
     approval = campaign.specification.decision.approval
     if approval is None:
         raise DecisionError(_("本活动的通知未规定上级审定。"), code="conflict")
@@ -473,10 +493,12 @@ def record_authority_decision(
     with the authority's document as the reason, superseding the submitted one.
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the submission is decided already (``conflict``), no document
             number, a date before the submission, or a removed id that is not an
             awardee of the submitted lists.
     """
+    _require_office(actor, submission.campaign)
     locked = AuthoritySubmission.objects.select_for_update().get(pk=submission.pk)
     if locked.state != AuthorityState.SUBMITTED:
         raise DecisionError(_("该报送已录入审定结果。"), code="conflict")
@@ -588,9 +610,11 @@ def publish_decision(
     (idempotent), which the next edition's ``not_previous_awardee`` rule reads (seed 000
     二; seed 001 一(一); seed 003 一(一)).
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: an award has no approved list, the decision is published already,
             or an earlier step is not done / the date is outside the phase (``conflict``).
     """
+    _require_office(actor, campaign)
     existing = CommendationDecision.objects.filter(campaign=campaign).first()
     if existing is not None and existing.published_at:
         raise DecisionError(_("表彰决定已发布。"), code="conflict")
@@ -673,8 +697,10 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
     Idempotent (existing numbers are kept).
 
     Raises:
+        PermissionDenied: the actor is not the campaign's office (``decisions.manage``).
         DecisionError: the decision is not published.
     """
+    _require_office(actor, decision.campaign)
     if not decision.published_at:
         raise DecisionError(_("表彰决定尚未发布。"), code="conflict")
     certificates = []
@@ -708,9 +734,18 @@ def payment_sheet(decision: CommendationDecision, *, actor: User) -> tuple[bytes
     """The prize payment sheet (XLSX) for ``actor``; returns ``(bytes, unmasked)``.
 
     Bank accounts are unmasked only for the finance role of the campaign (docs/security.md
-    check 20: need to know); every unmasked download is audited. Access itself is checked by the
-    caller (``selectors.can_download_payments``).
+    check 20: need to know); every unmasked download is audited.
+
+    Raises:
+        PermissionDenied: the actor is neither the campaign's finance nor its office
+            (``decisions.download_payments``).
     """
+    require(
+        actor,
+        "decisions.download_payments",
+        decision.campaign,
+        _("只有本活动的财务人员和领导小组办公室可以下载奖金发放表。"),
+    )
     unmasked = can_see_bank_accounts(actor, decision.campaign)
     data = payment_sheet_xlsx(decision, unmasked=unmasked)
     if unmasked:

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import rules
 from django.utils.translation import gettext as _
 
-from jiangxuan.accounts.enums import Role
-from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.campaigns.rules import office_of
 
 if TYPE_CHECKING:
     from jiangxuan.nominations.models import Nomination
@@ -57,9 +56,7 @@ def conflict_reasons(
 @rules.predicate
 def is_campaign_office(user, panel) -> bool:
     """The user is the campaign office of the panel's campaign."""
-    return panel is not None and panel.campaign_id in office_campaign_ids(
-        user, {Role.CAMPAIGN_OFFICE}
-    )
+    return panel is not None and office_of(user, panel.campaign_id)
 
 
 @rules.predicate

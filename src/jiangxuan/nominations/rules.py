@@ -8,7 +8,7 @@ import rules
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.selectors import path_in_scope, scope_paths
-from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.campaigns.rules import office_of
 
 from .chain import signers_for_user
 from .enums import NominationState
@@ -16,7 +16,7 @@ from .enums import NominationState
 
 @rules.predicate
 def is_campaign_office(user, nomination) -> bool:
-    return nomination.campaign_id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+    return office_of(user, nomination.campaign_id)
 
 
 @rules.predicate

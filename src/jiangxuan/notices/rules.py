@@ -6,13 +6,6 @@ notices, answers objections and records departments' opinions.
 
 import rules
 
-from jiangxuan.accounts.enums import Role
-from jiangxuan.campaigns.selectors import office_campaign_ids
-
-
-@rules.predicate
-def is_campaign_office(user, campaign) -> bool:
-    return campaign is not None and campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
-
+from jiangxuan.campaigns.rules import is_campaign_office
 
 rules.add_perm("notices.manage_notices", is_campaign_office)

@@ -25,7 +25,6 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.lifecycle import CampaignClosed, closed_reason, ensure_writable
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
@@ -411,7 +410,7 @@ def _locked_objection(objection: Objection) -> Objection:
 
 
 def _may_verify(user: User, objection: Objection) -> bool:
-    if objection.notice.campaign_id in office_campaign_ids(user, {ROLE}):
+    if user.has_perm("notices.manage_notices", objection.notice.campaign):
         return True
     return (
         objection.nomination_id is not None

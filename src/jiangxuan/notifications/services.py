@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import deadline_for, office_campaign_ids
+from jiangxuan.campaigns.selectors import deadline_for
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import add_working_days
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.logging import redact
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
 from jiangxuan.notices.models import Objection, PublicNotice
@@ -362,8 +363,12 @@ def mark_read(user: User, *, notification_ids: Iterable[int] | None = None) -> i
 
 
 def _require_office(actor: User, campaign: Campaign | None) -> None:
-    if campaign is None or campaign.pk not in office_campaign_ids(actor, {ROLE}):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以审核待发邮件。"))
+    require(
+        actor,
+        "notifications.review_outbox",
+        campaign,
+        _("只有本活动的领导小组办公室可以审核待发邮件。"),
+    )
 
 
 def _check_text(subject: str, body: str) -> tuple[str, str]:

@@ -55,7 +55,7 @@ def overview_campaign(user: User, code: str) -> Campaign | None:
 def acts_for_office(user: User, campaign: Campaign) -> bool:
     """Whether ``user`` is the campaign office of ``campaign`` (the leading group sees the
     overview but the notice and background-check pages are the office's)."""
-    return campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE})
+    return user.has_perm("campaigns.change_campaign", campaign)
 
 
 # --------------------------------------------------------------------------- the overview

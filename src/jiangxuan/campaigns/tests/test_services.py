@@ -14,6 +14,18 @@ from jiangxuan.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+def _office(campaign):
+    """A campaign office member of ``campaign`` (the only role that edits its spec)."""
+    from jiangxuan.accounts.enums import Role
+    from jiangxuan.accounts.models import Membership
+
+    user = get_user_model().objects.create_user(f"office{campaign.pk}", password="x")
+    Membership.objects.create(
+        user=user, org_unit=campaign.organizer_unit, role=Role.CAMPAIGN_OFFICE, campaign=campaign
+    )
+    return user
+
+
 def _text(number: str) -> str:
     return seed_spec_path(number).read_text(encoding="utf-8")
 
@@ -61,7 +73,7 @@ def test_load_campaign_without_orgs_reports_every_missing_code(db):
 
 def test_update_campaign_spec_changes_awards_and_audits(seed_campaign):
     campaign = seed_campaign("001")
-    office = get_user_model().objects.create_user("office", password="x")
+    office = _office(campaign)
     before = campaign.spec_digest
     text = _text("001").replace(
         "count: 10            # 一(二)\n    prize_yuan: 5000", "count: 12\n    prize_yuan: 5000"
@@ -80,14 +92,16 @@ def test_update_campaign_spec_refuses_code_change(seed_campaign):
     campaign = seed_campaign("003")
     text = _text("003").replace("code: weihai-gongjiang-2023", "code: weihai-gongjiang-2024")
     with pytest.raises(SpecError) as excinfo:
-        update_campaign_spec(campaign, text, actor=None)
+        update_campaign_spec(campaign, text, actor=_office(campaign))
     assert excinfo.value.messages == ["code：活动代码不能修改（原为 weihai-gongjiang-2023）"]
 
 
 def test_update_campaign_spec_refuses_invalid_text(seed_campaign):
     campaign = seed_campaign("003")
     with pytest.raises(SpecError) as excinfo:
-        update_campaign_spec(campaign, _text("003").replace("year: 2023", "year: 1999"), actor=None)
+        update_campaign_spec(
+            campaign, _text("003").replace("year: 2023", "year: 1999"), actor=_office(campaign)
+        )
     assert excinfo.value.messages == ["year：数值太小（界限 2000）"]
     campaign.refresh_from_db()
     assert campaign.spec_yaml == _text("003")
@@ -103,7 +117,7 @@ def _drop_nengshou(text: str) -> str:
 def test_dropped_award_without_nominations_is_removed(seed_campaign):
     campaign = seed_campaign("001")
     updated = update_campaign_spec(
-        campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项"
+        campaign, _drop_nengshou(_text("001")), actor=_office(campaign), reason="取消奖项"
     )
     assert list(updated.awards.values_list("code", flat=True)) == ["jineng-dajiang"]
 
@@ -122,7 +136,9 @@ def test_dropped_award_with_nominations_is_refused(seed_campaign, orgs):
         name="张伟",
     )
     with pytest.raises(SpecError) as excinfo:
-        update_campaign_spec(campaign, _drop_nengshou(_text("001")), actor=None, reason="取消奖项")
+        update_campaign_spec(
+            campaign, _drop_nengshou(_text("001")), actor=_office(campaign), reason="取消奖项"
+        )
     assert excinfo.value.messages == [
         "awards：奖项 jishu-nengshou（长春技术能手）已有推荐，不能从活动规范中删除"
     ]

@@ -66,10 +66,11 @@ def test_a_draft_changes_without_a_reason_and_an_unchanged_text_adds_no_version(
     seed_campaign, orgs
 ):
     draft = seed_campaign("003", state=CampaignState.DRAFT)
-    services.update_campaign_spec(draft, draft.spec_yaml, actor=None)
+    office = member(orgs["wh-union"], campaign=draft)
+    services.update_campaign_spec(draft, draft.spec_yaml, actor=office)
     assert spec_versions(draft).count() == 1
     edited = draft.spec_yaml.replace("year: 2023", "year: 2024", 1)
-    services.update_campaign_spec(draft, edited, actor=None)
+    services.update_campaign_spec(draft, edited, actor=office)
     assert [v.number for v in spec_versions(draft)] == [2, 1]
 
 
@@ -160,3 +161,15 @@ def test_a_code_in_use_is_refused_with_its_line(changchun, orgs):
         services.create_campaign(changchun.spec_yaml, actor=member(orgs["cc-hrss"]))
     assert "已被使用" in excinfo.value.messages[0]
     assert excinfo.value.lines[0] is not None
+
+
+def test_only_the_campaigns_office_edits_the_spec(changchun, orgs):
+    edited = changchun.spec_yaml.replace("第三届长春技能大奖", "第三届长春技能大奖（修订）", 1)
+    for user in (
+        member(orgs["cc-chaoyang-hrss"], role=Role.CLERK),
+        member(orgs["cc-hrss"], role=Role.LEADING_GROUP, campaign=changchun),
+        member(orgs["jz-union"]),
+    ):
+        with pytest.raises(PermissionDenied):
+            services.update_campaign_spec(changchun, edited, actor=user, reason="改标题")
+    assert spec_versions(changchun).count() == 1
