@@ -34,7 +34,11 @@ REGION_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|
 
 @dataclass
 class RuleResult:
-    """One rule's outcome; ``items`` holds the results of an any_of/all_of's members."""
+    """One rule's outcome; ``items`` holds the results of an any_of/all_of's members.
+
+    ``alternative`` marks a member of an any_of that is met (or pending) through another
+    member: it is shown neutrally, not as 不符合 (issue 15.10: an any-of rule is met when
+    one branch holds)."""
 
     code: str
     label: str
@@ -43,6 +47,7 @@ class RuleResult:
     reason: str
     overridden: bool = False
     items: list[RuleResult] = field(default_factory=list)
+    alternative: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -259,8 +264,12 @@ class Evaluator:
         items = [self.evaluate(item) for item in rule.items]
         statuses = {item.status for item in items}
         if PASSED in statuses:
+            for item in items:
+                item.alternative = item.status != PASSED
             return self.result(rule, PASSED, _("满足其中一项。"), items)
         if NEEDS in statuses:
+            for item in items:
+                item.alternative = item.status == FAILED
             return self.result(rule, NEEDS, _("所申报条件待核实。"), items)
         return self.result(rule, FAILED, _("以下条件均不满足，须具备其中之一。"), items)
 

@@ -239,3 +239,45 @@ def test_failed_rule_blocks_until_the_office_overrides(
     nomination.refresh_from_db()
     assert nomination.state == "submitted"
     assert rule(nomination, "senior-worker")["overridden"] is True
+
+
+def test_an_any_of_met_by_one_branch_shows_the_others_neutrally(
+    seed_campaign, make_user, nominate, client
+):
+    """Issue 15.10: seed 001 二(一) "具备以下条件之一" met by a city model worker: the four
+    unchosen branches are alternatives, shown as 其他可选条件, not in red as 不符合."""
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss")
+    honour = {"code": "model_worker", "name": "长春市劳动模范", "level": "city"}
+    nomination = nominate(
+        campaign, "jineng-dajiang", clerk, claimed_conditions=[], honours=[honour]
+    )
+
+    result = rule(nomination, "one-of-five")
+    by_code = {item["code"]: item for item in result["items"]}
+    assert result["status"] == "passed"
+    assert by_code["model-worker-or-medal"]["alternative"] is False
+    assert {code for code, item in by_code.items() if item["alternative"]} == set(by_code) - {
+        "model-worker-or-medal"
+    }
+
+    client.force_login(clerk)
+    html = client.get(f"/nominations/{nomination.pk}/").content.decode()
+    panel = html[html.index('id="eligibility-panel"') :]
+    panel = panel[: panel.index("</section>")]
+    branch = panel[panel.index("在推广应用先进技术等方面作出突出贡献") - 400 :]
+    assert "其他可选条件" in panel
+    assert "rule-alternative" in branch[:500]
+    assert "不符合" not in panel
+
+
+def test_an_any_of_that_nobody_meets_still_shows_every_branch_failing(
+    seed_campaign, make_user, nominate
+):
+    campaign = seed_campaign("001")
+    nomination = nominate(
+        campaign, "jineng-dajiang", make_user("cc-chaoyang-hrss"), claimed_conditions=[]
+    )
+    result = rule(nomination, "one-of-five")
+    assert result["status"] == "failed"
+    assert not any(item["alternative"] for item in result["items"])
