@@ -15,6 +15,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
+from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import (
     awards_of,
     campaigns_visible_to,
@@ -51,7 +52,11 @@ def campaign_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         "deadline": deadline_for(campaign, nominating_unit or unit),
         "quotas": quota_usage(campaign, nominating_unit) if nominating_unit else [],
         "award_names": {award.code: award.name for award in awards},
-        "can_nominate": unit is not None and campaign.state == "published",
+        # Told here, before any form opens, when the campaign takes no new nominations
+        # or what a draft started now can and cannot do (issue 15.11).
+        "draft_refusal": new_draft_refusal(campaign) if unit is not None else "",
+        "draft_warning": new_draft_warning(campaign) if unit is not None else "",
+        "can_nominate": unit is not None and not new_draft_refusal(campaign),
         "can_edit_spec": request.user.has_perm("campaigns.change_campaign", campaign),
     }
     return render(request, "campaigns/campaign_detail.html", context)

@@ -186,3 +186,33 @@ def test_edit_spec_with_impossible_date_keeps_text_and_names_the_line(
     assert "日期 2022-02-30 不存在" in html
     assert "starts_on: 2022-02-30" in html
     assert Campaign.objects.get().spec_yaml == campaign.spec_yaml
+
+
+def test_detail_of_a_decided_campaign_says_so_and_offers_no_new_nomination(
+    client, seed_campaign, member
+):
+    """Issue 15.11: told before any form opens, on the campaign's page."""
+    import datetime as dt
+
+    campaign = seed_campaign("001")
+    Campaign.objects.filter(pk=campaign.pk).update(
+        decided_at=dt.datetime(2022, 12, 1, 10, tzinfo=dt.UTC)
+    )
+    client.force_login(member("cc-chaoyang-hrss", Role.CLERK))
+
+    html = client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
+
+    assert 'id="draft-refusal"' in html
+    assert "不再受理新的推荐" in html
+    assert "新建推荐" not in html
+
+
+def test_detail_after_the_deadline_warns_before_a_draft_is_started(client, seed_campaign, member):
+    campaign = seed_campaign("001")
+    client.force_login(member("cc-chaoyang-hrss", Role.CLERK))
+
+    html = client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
+
+    assert 'id="draft-warning"' in html
+    assert "活动办公室批准延期后才能提交" in html
+    assert "新建推荐" in html
