@@ -4,7 +4,6 @@ the prize payment sheet (XLSX)."""
 import base64
 import io
 import zipfile
-from functools import cache
 
 import qrcode
 import qrcode.constants
@@ -18,30 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.pdf import pdf_from_html
 from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.models import Certificate, CommendationDecision
 from jiangxuan.decisions.selectors import certificate_token, certificates_of
-
-
-@cache
-def _font_config() -> FontConfiguration:
-    # One fontconfig setup per process.
-    return FontConfiguration()
-
-
-def _pdf(html: str, css: str) -> bytes:
-    font_config = _font_config()
-    # Nothing may be fetched while rendering (no SSRF).
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config
-    )
 
 
 def workplace_of(nomination) -> str:
@@ -205,7 +187,7 @@ def render_decision_pdf(decision: CommendationDecision) -> bytes:
     css = render_to_string(
         "decisions/decision_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
-    return _pdf(html, css)
+    return pdf_from_html(html, css)
 
 
 def verification_url(certificate: Certificate) -> str:
@@ -260,7 +242,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     css = render_to_string(
         "decisions/certificate_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
-    return _pdf(html, css)
+    return pdf_from_html(html, css)
 
 
 def certificates_zip(decision: CommendationDecision) -> bytes:

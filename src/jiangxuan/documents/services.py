@@ -7,7 +7,6 @@ content comes from :func:`jiangxuan.documents.layout.form_rows`, shared by DOCX 
 from __future__ import annotations
 
 import io
-from functools import cache
 from itertools import groupby
 from typing import Any
 
@@ -19,12 +18,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from docx.table import _Cell
 from docxtpl import DocxTemplate
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.pdf import pdf_from_html
 from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.models import Nomination
 
@@ -155,26 +152,6 @@ def render_nomination_docx(nomination: Nomination, *, unmasked: bool) -> bytes:
 # --------------------------------------------------------------------------- PDF
 
 
-@cache
-def _font_config() -> FontConfiguration:
-    # One fontconfig setup per process: building it per document costs more than the page.
-    return FontConfiguration()
-
-
-def _fetcher() -> URLFetcher:
-    # The form embeds its photo as a data: URI; nothing else may be fetched (no SSRF).
-    return URLFetcher(allowed_protocols={"data"})
-
-
-def pdf_from_html(html: str, css: str) -> bytes:
-    """PDF bytes of ``html`` styled by ``css`` (WeasyPrint, fonts set up once per process,
-    nothing fetched but data: URIs)."""
-    font_config = _font_config()
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
-        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config
-    )
-
-
 def render_nomination_pdf(nomination: Nomination, *, unmasked: bool) -> bytes:
     """The nomination form of ``nomination`` as PDF bytes (WeasyPrint).
 
@@ -194,10 +171,7 @@ def render_nomination_pdf(nomination: Nomination, *, unmasked: bool) -> bytes:
             "column_percent": f"{100 / layout.grid:.4f}",
         },
     )
-    font_config = _font_config()
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
-        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config
-    )
+    return pdf_from_html(html, css)
 
 
 # --------------------------------------------------------------------------- XLSX

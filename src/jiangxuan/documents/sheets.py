@@ -30,12 +30,12 @@ from jiangxuan.campaigns.enums import HonourLevel, PatentKind, ProfessionalTitle
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.spec import CampaignSpec, DocumentSpec, SheetLayout
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.pdf import pdf_from_html
 from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.enums import Education, PoliticalStatus, Sex
 from jiangxuan.nominations.models import Nomination
 
 from .layout import CHECKED, UNCHECKED, format_date, row_cell_text
-from .services import pdf_from_html
 
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
 MARGIN_MM = 20

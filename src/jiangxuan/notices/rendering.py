@@ -1,7 +1,6 @@
 """The background-check form (征求意见表) as DOCX and PDF, laid out like seed 000 附件4."""
 
 import io
-from functools import cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -11,9 +10,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+
+from jiangxuan.core.pdf import pdf_from_html
 
 from .models import BackgroundCheck
 
@@ -99,12 +97,6 @@ def _form_content(check: BackgroundCheck) -> dict:
     }
 
 
-@cache
-def _font_config() -> FontConfiguration:
-    # One fontconfig setup per process.
-    return FontConfiguration()
-
-
 def render_background_check_pdf(check: BackgroundCheck) -> bytes:
     """The 征求意见表 of one nominee as PDF bytes (A4, WeasyPrint, the CJK font of
     ``settings.JX_PDF_FONT_FAMILY``): the same content as
@@ -113,9 +105,4 @@ def render_background_check_pdf(check: BackgroundCheck) -> bytes:
     css = render_to_string(
         "notices/backgroundcheck_form.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
-    font_config = _font_config()
-    # Nothing may be fetched while rendering (no SSRF).
-    fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config
-    )
+    return pdf_from_html(html, css)
