@@ -11,6 +11,7 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 
 from .enums import NominationState
 from .models import Nomination
+from .validators import id_area_warning
 
 UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
 
@@ -61,3 +62,12 @@ def summary_sheet_rows(
     if unit_ids is not None:
         qs = qs.filter(nominating_unit_id__in=unit_ids)
     return list(qs)
+
+
+def id_number_warning(nomination: Nomination) -> str:
+    """The note a reviewer sees on an ID number whose area code the code tables do not list
+    for the birth year (:func:`validators.id_area_warning`), or ""."""
+    number = nomination.id_number or ""
+    if len(number) != 18:
+        return ""
+    return id_area_warning(number)

@@ -33,7 +33,7 @@ from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
 from .models import Evidence, Nomination
 from .review_selectors import latest_return, review_panel
-from .selectors import nomination_for, nominations_visible_to
+from .selectors import id_number_warning, nomination_for, nominations_visible_to
 from .workflow import TRANSITIONS, NominationError
 
 EXTRA_MATERIALS = {"photo", "video"}
@@ -120,6 +120,7 @@ def _edit_context(
         "can_withdraw": (nomination.state, NominationAction.WITHDRAW) in TRANSITIONS
         and _can(request.user, "withdraw", nomination),
         "missing": services.missing_fields(nomination),
+        "id_warning": id_number_warning(nomination),
         "return_reasons": latest_return(nomination)
         if nomination.state == NominationState.RETURNED
         else None,
