@@ -27,3 +27,18 @@ def mask(value: str | None, kind: PersonalDataKind | str) -> str:
     if len(text) < keep_head + keep_tail + 3:
         return "*" * len(text)
     return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + text[-keep_tail:]
+
+
+#: What replaces a redacted term in a text a blind panel reads.
+REDACTED = "××"
+
+
+def redact(text: str, terms: list[str]) -> str:
+    """``text`` with every occurrence of each term replaced by ``××``, longest terms first
+    (so a unit's full name goes before its short name). Terms shorter than two characters
+    are ignored: one character would strike ordinary words."""
+    if not text or not terms:
+        return text
+    for term in sorted({t for t in terms if t and len(t) >= 2}, key=len, reverse=True):
+        text = text.replace(term, REDACTED)
+    return text

@@ -40,6 +40,32 @@ BLIND_KEYS = frozenset(
 )
 
 
+def blind_terms(nomination: Nomination) -> list[str]:
+    """What a blind panel must not read anywhere in a nomination (issue 13: blind review
+    hides the nominee in the 事迹 text too, not only in the name fields): the nominee's
+    name (and, for names of three or more characters, the given name used alone), ID
+    number, phones, e-mail, and the names of the workplace and the nominating unit. Every
+    text the panel sees passes through :func:`core.masking.redact` with these terms."""
+    name = (nomination.name or "").strip()
+    terms = [name]
+    if len(name) >= 3:
+        terms.append(name[1:])
+    terms += [
+        nomination.id_number,
+        nomination.phone,
+        nomination.landline,
+        nomination.email,
+        nomination.workplace_name,
+        nomination.workplace_contact,
+        nomination.workplace_contact_phone,
+        nomination.address,
+    ]
+    for unit in (nomination.workplace, nomination.nominating_unit):
+        if unit is not None:
+            terms += [unit.name, unit.short_name]
+    return [t for t in terms if t]
+
+
 def review_step(campaign: Campaign) -> Step | None:
     """The campaign's expert-review step (专家评审) from its specification, or None."""
     steps = campaign.specification.review_chain.steps

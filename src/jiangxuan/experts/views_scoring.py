@@ -109,6 +109,7 @@ def scoring_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "nomination": nomination,
             "blind": panel.blind,
             "sections": _sections(nomination, blind=panel.blind),
+            "redactions": selectors_scoring.blind_terms(nomination) if panel.blind else [],
             "evidence": selectors_scoring.evidence_of(nomination),
             "may_download": selectors_scoring.may_download_evidence(request.user, nomination),
             "qualities": nomination.award.spec.qualities,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from jiangxuan.core import labels
 from jiangxuan.core.audit_actions import action_label
 from jiangxuan.core.audit_trail import can_read_audit_trail
-from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.masking import PersonalDataKind, mask, redact
 
 register = template.Library()
 
@@ -28,6 +28,12 @@ PERSONAL_KINDS = {
 def masked(value: str | None, kind: str) -> str:
     """``{{ n.id_number|masked:"id_number" }}``: the value masked by core.masking."""
     return mask(value, PersonalDataKind(kind))
+
+
+@register.filter
+def redacted(value: str | None, terms: list[str] | None) -> str:
+    """``value`` with ``terms`` struck out (a blind panel's view; core.masking.redact)."""
+    return redact(str(value or ""), terms or [])
 
 
 @register.filter

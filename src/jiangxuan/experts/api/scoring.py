@@ -12,6 +12,7 @@ from pydantic import Field
 
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut, not_found
+from jiangxuan.core.masking import redact
 from jiangxuan.nominations.api import form_values
 
 from .. import (
@@ -136,14 +137,28 @@ def _assignment(request: ApiRequest, assignment_id: int) -> Assignment:
     return assignment
 
 
+def _redacted(value: Any, terms: list[str]) -> Any:
+    """Every text inside ``value`` (a form value: text, list of rows, group) redacted."""
+    if isinstance(value, str):
+        return redact(value, terms)
+    if isinstance(value, list):
+        return [_redacted(item, terms) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted(item, terms) for key, item in value.items()}
+    return value
+
+
 def _sheet_out(request: ApiRequest, assignment: Assignment) -> ScoreSheetOut:
     panel = assignment.member.panel
     nomination = assignment.nomination
     rubric = selectors_scoring.rubric_of(panel)
     sheet = selectors_scoring.sheet_of(assignment)
     fields = form_values(nomination, masked=True)
+    terms: list[str] = []
     if panel.blind:
         fields = {k: v for k, v in fields.items() if k not in selectors_scoring.BLIND_KEYS}
+        terms = selectors_scoring.blind_terms(nomination)
+        fields = _redacted(fields, terms)
     may_download = selectors_scoring.may_download_evidence(request.auth, nomination)
     return ScoreSheetOut(
         assignment=assignment.pk,
@@ -159,7 +174,7 @@ def _sheet_out(request: ApiRequest, assignment: Assignment) -> ScoreSheetOut:
                     id=evidence.pk,
                     material=evidence.material,
                     material_name=name,
-                    original_name=evidence.original_name,
+                    original_name=redact(evidence.original_name, terms),
                     url=reverse("api:download_evidence", args=[nomination.pk, evidence.pk])
                     if may_download
                     else None,

@@ -89,6 +89,19 @@ def test_blind_panel_hides_the_name(seed_campaign):
     assert nomination.name not in sheet.content.decode()
 
 
+def test_blind_panel_reads_the_narrative_redacted(seed_campaign):
+    campaign = seed_campaign("002")
+    [nomination] = approved_nominations(campaign, 1)
+    nomination.achievement_summary = f"{nomination.name}同志，电话{nomination.phone}"
+    nomination.save()
+    _, members = drawn_panel(campaign, size=1, blind=True)
+    [assignment] = assign_all(members, [nomination])
+
+    sheet = api(members[0].expert.user).get(f"/expert/assignments/{assignment.pk}/score-sheet")
+
+    assert sheet.json()["nomination"]["fields"]["achievement_summary"] == "××同志，电话××"
+
+
 def test_score_out_of_range_names_the_criterion(setup):
     _, _, members, nominations, _ = setup
     assignment = _assignment(members[0], nominations[0])

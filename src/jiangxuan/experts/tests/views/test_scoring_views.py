@@ -199,3 +199,41 @@ def test_ballot_pages_vote_close_sign_and_results(client, setup):
     assert "当选" in page
     assert "签字确认" in page
     assert services_ballots.needed_votes(ballot) == 2
+
+
+def test_blind_mode_redacts_the_nominee_inside_the_narrative(client, setup):
+    """Issue 13: the 事迹 text names the nominee and the workplace; a blind panel reads
+    neither (nor the given name used alone)."""
+    _, panel, members, nominations, _ = setup
+    nomination = nominations[0]
+    given = nomination.name[1:]
+    nomination.achievement_summary = (
+        f"{nomination.name}同志在{nomination.workplace_name}工作二十年，"
+        f"{given}带出徒弟三十人，联系电话{nomination.phone}。"
+    )
+    nomination.save()
+    panel.blind = True
+    panel.save()
+    client.force_login(members[0].expert.user)
+
+    page = client.get(
+        reverse("experts:scoring_sheet", args=[_assignment(members[0], nomination).pk])
+    ).content.decode()
+
+    assert "××同志在××工作二十年" in page
+    for text in (nomination.name, given, nomination.workplace_name, nomination.phone):
+        assert text not in page
+
+
+def test_open_panel_reads_the_narrative_as_written(client, setup):
+    _, _, members, nominations, _ = setup
+    nomination = nominations[0]
+    nomination.achievement_summary = f"{nomination.name}同志"
+    nomination.save()
+    client.force_login(members[0].expert.user)
+
+    page = client.get(
+        reverse("experts:scoring_sheet", args=[_assignment(members[0], nomination).pk])
+    ).content.decode()
+
+    assert f"{nomination.name}同志" in page
