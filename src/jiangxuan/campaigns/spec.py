@@ -273,7 +273,11 @@ class AwardSpec(Spec):
     name: str
     series: Code = Field(description="跨届不变的称号代码，用于“已获该称号者不再参评”")
     count: int | None = Field(None, ge=1, description="表彰名额；None 表示不定")
-    count_is_maximum: bool = Field(False, description="名额为上限（“不超过”）")
+    count_is_maximum: bool = Field(False, description="名额为上限（“不超过”），显示为“不超过 N 名”")
+    count_may_exceed: bool = Field(
+        False,
+        description="名额可超出（仅当通知写“约”“左右”等时）；否则表彰人数不得超过名额",
+    )
     prize_yuan: int | None = Field(None, ge=0)
     given: list[Literal["certificate", "medal", "trophy", "cash", "title"]] = Field(
         default_factory=list

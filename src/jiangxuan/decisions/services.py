@@ -91,9 +91,11 @@ def _validate_entries(
         raise DecisionError(_("该奖项未设入围奖。"))
     warnings = _inspection_problems(campaign, [found[pk] for pk in ids])
     if award.count is not None:
-        if award.count_is_maximum and len(nominations) > award.count:
+        # The count a notice gives is a cap unless it says otherwise ("约", "左右"): seed
+        # 000 二 30名, seed 003 二(一) 20名, seed 004 一 50名 (issue 12).
+        if not award.spec.count_may_exceed and len(nominations) > award.count:
             raise DecisionError(
-                _("表彰人数 %(n)s 超过名额上限 %(max)s。")
+                _("表彰人数 %(n)s 超过名额 %(max)s（通知规定的名额为上限）。")
                 % {"n": len(nominations), "max": award.count}
             )
         if len(nominations) < award.count:
