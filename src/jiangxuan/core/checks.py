@@ -91,3 +91,28 @@ def field_key_matches_data(app_configs, databases=None, **kwargs) -> list[checks
         if errors:
             break
     return errors
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def forwarded_headers_ignored(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """Warn when requests came from a proxy on a private or loopback address with
+    ``X-Forwarded-For`` that was ignored because ``JX_TRUSTED_PROXIES`` does not list it:
+    every visitor then shares the proxy's address (issue 16.9)."""
+    from django.core.cache import cache
+
+    from .middleware import FORWARDED_IGNORED_KEY
+
+    try:
+        peer = cache.get(FORWARDED_IGNORED_KEY)
+    except Exception:
+        return []
+    if not peer:
+        return []
+    return [
+        checks.Warning(
+            f"收到来自 {peer} 的带 X-Forwarded-For 头的请求，但 JX_TRUSTED_PROXIES 未列出该地址，"
+            "所有访问者都被当作同一地址（投票和异议的频率限制会作用于全体公众）。",
+            hint="在环境变量 JX_TRUSTED_PROXIES 中列出反向代理（nginx）的地址，如 127.0.0.1。",
+            id="jiangxuan.W001",
+        )
+    ]

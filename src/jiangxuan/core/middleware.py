@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -18,6 +19,11 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from .audit import current_ip
+
+#: Cache key holding the last untrusted peer that sent ``X-Forwarded-For`` (read by the
+#: deploy check ``core.checks.forwarded_headers_ignored``).
+FORWARDED_IGNORED_KEY = "jx:forwarded-ignored"
+_forwarded_ignored_seen: set[str] = set()
 
 LAST_SEEN_KEY = "jx_last_seen"
 STARTED_KEY = "jx_session_started"
@@ -48,6 +54,8 @@ def client_ip(request: HttpRequest) -> str | None:
     malformed hop ends the walk at the last address a trusted proxy vouched for."""
     remote = request.META.get("REMOTE_ADDR") or None
     if remote is None or not _trusted(remote):
+        if remote is not None and request.META.get("HTTP_X_FORWARDED_FOR"):
+            _note_forwarded_ignored(remote)
         return remote
     found = remote
     for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
@@ -60,6 +68,23 @@ def client_ip(request: HttpRequest) -> str | None:
         if not _trusted(hop):
             return hop
     return found
+
+
+def _note_forwarded_ignored(remote: str) -> None:
+    """Remember (once per process and peer) that a peer not in ``JX_TRUSTED_PROXIES`` sent
+    ``X-Forwarded-For``: behind an unlisted proxy every visitor shares its address, so the
+    vote's per-address limits hit the whole public (issue 16.9). ``check --deploy`` warns."""
+    if remote in _forwarded_ignored_seen:
+        return
+    _forwarded_ignored_seen.add(remote)
+    try:
+        ip = ipaddress.ip_address(remote)
+    except ValueError:
+        return
+    # A proxy in front of the platform sits on a private or loopback address; a public
+    # client that adds the header itself is not a misconfiguration.
+    if ip.is_private or ip.is_loopback:
+        cache.set(FORWARDED_IGNORED_KEY, remote, timeout=30 * 24 * 3600)
 
 
 def start_session_clock(session: SessionBase) -> None:
