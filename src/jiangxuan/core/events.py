@@ -10,6 +10,10 @@ nothing.
 
 from django.dispatch import Signal
 
+#: A clerk submitted a nomination for the first time (a draft, not a returned one).
+#: Arguments: ``nomination``, ``actor``.
+nomination_submitted = Signal()
+
 #: A body returned a nomination for revision. Arguments: ``nomination``, ``opinion``
 #: (the reasons, str), ``actor`` (the signing user).
 nomination_returned = Signal()

@@ -29,6 +29,7 @@ from jiangxuan.campaigns.selectors import (
     nominating_unit_for,
     window_state,
 )
+from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 
@@ -451,12 +452,16 @@ def submit_nomination(
     if problems:
         raise problems[0]
     # A returned nomination comes back to the level that returned it, in a new round.
-    changes = (
-        {"review_round": nomination.review_round + 1} if nomination.state == "returned" else {}
-    )
-    return transition(
+    first = nomination.state == NominationState.DRAFT
+    changes = {} if first else {"review_round": nomination.review_round + 1}
+    submitted = transition(
         nomination, NominationAction.SUBMIT, actor=actor, role=Role.CLERK, changes=changes
     )
+    if first:
+        # The nominee is told they were nominated (issue 13, self-service): notifications
+        # drafts the e-mail for the office's review.
+        events.nomination_submitted.send(sender=Nomination, nomination=submitted, actor=actor)
+    return submitted
 
 
 def _submission_problems(

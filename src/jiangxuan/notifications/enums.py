@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE = "deadline", _("截止提醒")
     OBJECTION = "objection", _("收到异议")
     NOTICE_CLOSING = "notice_closing", _("公示即将结束")
+    NOMINATED = "nominated", _("告知被推荐人")
     OTHER = "other", _("其他")
 
 

@@ -48,6 +48,20 @@ def _objection(objection_id: int) -> None:
     services.notify_objection(objection)
 
 
+def _submitted(nomination_id: int) -> None:
+    nomination = Nomination.objects.select_related(
+        "campaign", "award", "nominating_unit", "workplace"
+    ).get(pk=nomination_id)
+    services.draft_nominee_notice(nomination)
+
+
+@receiver(events.nomination_submitted, dispatch_uid="notifications.submitted")
+def on_nomination_submitted(sender: Any, *, nomination: Nomination, **kwargs: Any) -> None:
+    """Draft the nominee's e-mail for the office's review after commit."""
+    pk = nomination.pk
+    transaction.on_commit(lambda: _submitted(pk), robust=True)
+
+
 @receiver(events.nomination_returned, dispatch_uid="notifications.returned")
 def on_nomination_returned(
     sender: Any, *, nomination: Nomination, opinion: str, actor: User | None, **kwargs: Any

@@ -420,6 +420,44 @@ def queue_outbox_message(
     return message
 
 
+def draft_nominee_notice(nomination: Nomination) -> OutboxMessage | None:
+    """Draft the e-mail that tells a nominee they were nominated (issue 13: nominees
+    entered by a clerk are told; consent to the public notice is theirs to give), for the
+    campaign office to review in the outbox before it goes. One per nomination; None when
+    the nomination has no e-mail address or its notice was drafted already."""
+    ref = f"nomination:{nomination.pk}"
+    if (
+        not nomination.email
+        or OutboxMessage.objects.filter(object_ref=ref, kind=NotificationKind.NOMINATED).exists()
+    ):
+        return None
+    unit = nomination.nominating_unit or nomination.workplace
+    campaign = nomination.campaign
+    subject = _("您已被推荐参加“%(title)s”评选") % {"title": campaign.title}
+    body = _(
+        "%(name)s：\n\n"
+        "%(unit)s已推荐您参加“%(title)s”的“%(award)s”评选。推荐材料将按评选通知逐级审核；"
+        "入选者的姓名、工作单位和主要事迹将按通知公示。\n\n"
+        "如您不同意被推荐、不同意公示，或推荐表中有与事实不符之处，请与推荐单位联系。\n\n"
+        "本邮件由评选活动办公室审核后发出。"
+    ) % {
+        "name": nomination.name,
+        "unit": unit.name if unit else nomination.workplace_name,
+        "title": campaign.title,
+        "award": nomination.award.name,
+    }
+    return queue_outbox_message(
+        campaign,
+        to_email=nomination.email,
+        to_name=nomination.name,
+        subject=subject,
+        body=body,
+        actor=None,
+        kind=NotificationKind.NOMINATED,
+        object_ref=ref,
+    )
+
+
 def queue_message_to_nominee(
     nomination: Nomination, *, subject: str, body: str, actor: User
 ) -> OutboxMessage:

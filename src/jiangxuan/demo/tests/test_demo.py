@@ -18,6 +18,7 @@ from jiangxuan.demo.build import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, p
 from jiangxuan.demo.samples import SAMPLE_MARK
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
+from jiangxuan.notifications.models import OutboxMessage
 from jiangxuan.voting.selectors import candidates_of, vote_of
 from jiangxuan.voting.selectors import window_state as window_state_of_vote
 
@@ -46,8 +47,10 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_demo_command_builds_campaigns_accounts_and_samples(db):
-    output = _run_demo()
+def test_demo_command_builds_campaigns_accounts_and_samples(db, django_capture_on_commit_callbacks):
+    # The after-commit hooks run as in a real demo (the nominee's e-mail drafts among them).
+    with django_capture_on_commit_callbacks(execute=True):
+        output = _run_demo()
 
     assert set(Campaign.objects.values_list("code", flat=True)) == SEED_CODES | {PRACTICE_CODE}
     assert set(Campaign.objects.values_list("state", flat=True)) == {CampaignState.PUBLISHED}
@@ -65,6 +68,8 @@ def test_demo_command_builds_campaigns_accounts_and_samples(db):
         for nomination in samples:
             texts = [nomination.achievement_summary, nomination.achievement_narrative]
             assert all(t.startswith(SAMPLE_MARK) for t in texts if t), nomination.pk
+    # Issue 15.14: the outbox holds what waits for the office's review (nominees' notices).
+    assert OutboxMessage.objects.filter(kind="nominated", state="draft").exists()
     reviewed = Nomination.objects.filter(state=NominationState.IN_REVIEW)
     assert reviewed.filter(campaign__code="changchun-jineng-2022").count() >= 2
     # Not yet ranked: only nominations whose level's public notice is still running.
