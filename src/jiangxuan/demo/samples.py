@@ -646,7 +646,9 @@ class SampleGenerator:
             raise ValueError(f"unknown failure {failure!r}; expected one of {FAILURES}")
         rng = self.rng
         sex = sex or ("男" if rng.random() < 0.75 else "女")
-        birth = self.birth_date()
+        # Women workers retire at 50 (seeds 000 and 004 check the statutory age): a
+        # sample in service is younger.
+        birth = self.birth_date(max_age=58 if sex == "男" else 49)
         id_number, area = self.id_number(sex, birth, division_prefix)
         name = self.faker.last_name() + rng.choice(GIVEN_NAMES[sex])
         age = _age(birth, self.on)
