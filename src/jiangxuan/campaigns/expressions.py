@@ -153,8 +153,10 @@ def _retirement_age(sex: str, post_kind: str) -> int:
 
 def _rank_of(choices: Any) -> Any:
     def rank(name: str) -> int:
+        if name in choices.values:
+            return int(choices.rank(name))
         for value, label in choices.choices:
-            if name in (value, str(label)) or str(label).startswith(name + "（"):
+            if name == str(label) or str(label).startswith(name + "（"):
                 return int(choices.rank(value))
         raise MissingFact(name)
 
@@ -267,7 +269,7 @@ def compile_expression(source: str, names: tuple[tuple[str, str], ...]) -> Compi
         raise ExpressionError(problems) from exc
     result = program.return_type()
     if result != T.BOOL:
-        problems.append(f"表达式的结果应为真或假（bool），现为 {result.name()}")
+        problems.append(f"的结果应为真或假（bool），现为 {result.name().lower()}")
     if problems:
         raise ExpressionError(problems)
     used = frozenset(n for n in known if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", source))

@@ -423,9 +423,9 @@ class ExpressionContext:
         return {
             "code": entry.get("code") or "",
             "name": entry.get("name") or "",
-            "level": level,
+            "level": str(level),
             "level_rank": HonourLevel.rank(level),
-            "category": _honour_category(entry, self.catalogue),
+            "category": str(_honour_category(entry, self.catalogue)),
             "year": entry.get("year") or 0,
         }
 
