@@ -342,8 +342,6 @@ class ExpressionContext:
     def describe(self, name: str) -> str:
         """A missing fact's name as people read it: the form field's label."""
         key = name.removeprefix("form.").split(".")[0]
-        if key == "post_kind" or name == "post_kind":
-            key = "post_kind"
         field = self.fields.get(key)
         if field is not None:
             return f"“{field.label}”"
