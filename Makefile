@@ -19,7 +19,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
-.PHONY: help venv demo run migrate test test-deep lint bench clean distclean
+.PHONY: help venv demo run migrate test test-deep lint bench bench-rules clean distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -31,6 +31,8 @@ help:
 	@echo "make lint       ruff, makemigrations --check, lint-imports, mypy and the tools/ checks"
 	@echo "make bench      load benchmark (Locust, gunicorn, PostgreSQL, Redis) of the public"
 	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
+	@echo "make bench-rules  eligibility rules of each seed for one nominee (median µs; needs"
+	@echo "                DATABASE_URL), see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
 	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
@@ -70,6 +72,9 @@ bench:
 	@scripts/ensure-system-packages.sh --postgres
 	@scripts/ensure-venv.sh --group bench
 	@scripts/bench.sh
+
+bench-rules: venv
+	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py
 
 clean:
 	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \

@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 
+from . import expressions
 from .enums import (
     ContestLevel,
     ExpertMethod,
@@ -221,6 +222,22 @@ class Judged(RuleBase):
     rule: Literal["judged"]
 
 
+class ExprRule(RuleBase):
+    """A rule written as an expression of the rule language (``campaigns.expressions``,
+    docs/user/campaign-spec.md 规则表达式), type-checked with the specification.
+
+    ``kind`` says what a true value means: ``hard``, the rule is met; ``evidence``, met
+    once the materials prove it (needs evidence); ``judged``, the facts allow it and
+    reviewers judge the rest (needs evidence). A false value fails the rule with
+    ``message``; a fact not given needs evidence.
+    """
+
+    rule: Literal["expr"]
+    expr: str = Field(min_length=1)
+    message: str = Field(min_length=1, description="不符合时显示的说明（中文）")
+    kind: Literal["hard", "evidence", "judged"] = "hard"
+
+
 class AnyOf(RuleBase):
     """At least one of the items holds (具备以下条件之一)."""
 
@@ -246,6 +263,7 @@ Rule = Annotated[
     | NotPreviousAwardee
     | NativeOrYearsInRegion
     | Judged
+    | ExprRule
     | AnyOf
     | AllOf,
     Field(discriminator="rule"),
@@ -979,6 +997,7 @@ class CampaignSpec(Spec):
             if quota.award and quota.award not in award_codes:
                 problems.append(f"quotas[{i}].award：名额引用了未定义的奖项 {quota.award}")
         problems += _rule_code_problems(self.awards)
+        problems += _expression_problems(self)
         problems += _quota_problems(self.quotas, self.awards)
         problems += _phase_problems(self.timeline.phases)
         problems += _step_problems(self)
@@ -1187,6 +1206,45 @@ def _phase_problems(phases: list[Phase]) -> list[str]:
     return problems
 
 
+def _expr_rules(rules: list[Any], where: str) -> list[tuple[str, ExprRule]]:
+    """(path, rule) of every ``expr`` rule in ``rules``, nested ones included."""
+    found: list[tuple[str, ExprRule]] = []
+    for i, rule in enumerate(rules):
+        if isinstance(rule, ExprRule):
+            found.append((f"{where}[{i}]", rule))
+        elif isinstance(rule, AnyOf | AllOf):
+            found += _expr_rules(rule.items, f"{where}[{i}].items")
+    return found
+
+
+def _expression_problems(spec: CampaignSpec) -> list[str]:
+    """Every ``expr`` rule compiles and type-checks against the campaign's form (unknown
+    names and form fields, wrong types, impossible dates are found here, not when a
+    nominee meets the rule); a ``post_kind`` field offers only the known post kinds."""
+    problems = []
+    fields = spec.form.all_fields()
+    for i, section in enumerate(spec.form.sections):
+        for j, form_field in enumerate(section.fields):
+            if form_field.key != "post_kind":
+                continue
+            unknown = [c for c in form_field.choices if c not in expressions.POST_KINDS]
+            if form_field.effective_type != "choice" or not form_field.choices or unknown:
+                problems.append(
+                    f"form.sections[{i}].fields[{j}].choices：岗位类别（post_kind）须为 choice，"
+                    f"选项只能是 "
+                    f"{'、'.join(expressions.POST_KINDS)}"
+                    + (f"（不认识：{'、'.join(unknown)}）" if unknown else "")
+                )
+    names = expressions.declarations(fields)
+    for i, award in enumerate(spec.awards):
+        for where, rule in _expr_rules(award.eligibility, f"awards[{i}].eligibility"):
+            problems += [
+                f"{where}.expr：规则 {rule.code} 的表达式{problem}"
+                for problem in expressions.check_expression(rule.expr, names)
+            ]
+    return problems
+
+
 def _honour_refs(rules: list[Any], where: str) -> list[tuple[str, str]]:
     """(path, honour code) of every honour reference in ``rules``, nested ones included."""
     refs: list[tuple[str, str]] = []
@@ -1278,6 +1336,7 @@ RULE_KINDS: tuple[str, ...] = (
     "not_previous_winner",
     "native_or_years_in_region",
     "judged",
+    "expr",
     "any_of",
     "all_of",
 )

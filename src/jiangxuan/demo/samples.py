@@ -646,7 +646,9 @@ class SampleGenerator:
             raise ValueError(f"unknown failure {failure!r}; expected one of {FAILURES}")
         rng = self.rng
         sex = sex or ("男" if rng.random() < 0.75 else "女")
-        birth = self.birth_date()
+        # Women workers retire at 50 (seeds 000 and 004 check the statutory age): a
+        # sample in service is younger.
+        birth = self.birth_date(max_age=58 if sex == "男" else 49)
         id_number, area = self.id_number(sex, birth, division_prefix)
         name = self.faker.last_name() + rng.choice(GIVEN_NAMES[sex])
         age = _age(birth, self.on)
@@ -917,7 +919,7 @@ def failures_for(award: s.AwardSpec) -> list[str]:
         found.append("skill_level")
     if s.HonoursAnyOf in kinds or s.HonourMinLevel in kinds:
         found.append("honours")
-    if s.NotRetired in kinds:
+    if s.NotRetired in kinds or any(_reads_is_retired(rule) for rule in award.eligibility):
         found.append("retired")
     if s.NotUnitLeader in kinds:
         found.append("unit_leader")
@@ -988,6 +990,11 @@ def _satisfy(
             _satisfy(person, rule.items, spec, gen)
 
 
+def _reads_is_retired(rule: Any) -> bool:
+    """An expression rule that reads the form's 是否已退休 (seed 004 二)."""
+    return isinstance(rule, s.ExprRule) and "form.is_retired" in rule.expr
+
+
 def _break(person: SamplePerson, award: s.AwardSpec, failure: str, catalogue: list[Any]) -> None:
     """Make ``person`` fail the award's rule of kind ``failure``."""
     for rule in award.eligibility:
@@ -995,7 +1002,7 @@ def _break(person: SamplePerson, award: s.AwardSpec, failure: str, catalogue: li
             person.skill_level = SkillLevel.values[max(0, SkillLevel.rank(rule.level) - 1)]
         elif failure == "honours" and isinstance(rule, s.HonoursAnyOf | s.HonourMinLevel):
             person.honours = []
-        elif failure == "retired" and isinstance(rule, s.NotRetired):
+        elif failure == "retired" and (isinstance(rule, s.NotRetired) or _reads_is_retired(rule)):
             person.is_retired = True
         elif failure == "unit_leader" and isinstance(rule, s.NotUnitLeader):
             person.is_unit_leader = True

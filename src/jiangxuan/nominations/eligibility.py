@@ -15,8 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiangxuan.accounts.models import OrgUnit
+from jiangxuan.campaigns import expressions as ex
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import (
     HonourLevel,
@@ -26,7 +29,10 @@ from jiangxuan.campaigns.enums import (
     SkillLevel,
 )
 from jiangxuan.campaigns.models import PastAwardee
+from jiangxuan.campaigns.selectors import category_of
 from jiangxuan.core.crypto import blind_index
+
+from .validators import id_number_facts
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
 REGION_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族自治区|回族自治区|维吾尔自治区)$")
@@ -77,6 +83,7 @@ class Evaluator:
         self.spec = campaign_spec
         self.award = award_spec
         self.catalogue = {h.code: h for h in campaign_spec.honours}
+        self._context: ExpressionContext | None = None
 
     def result(self, rule: Any, status: str, reason: str, items=None) -> RuleResult:
         return RuleResult(rule.code, rule.label, rule.source, status, reason, items=items or [])
@@ -260,6 +267,30 @@ class Evaluator:
             return self.result(rule, NEEDS, _("已申报，待评审核实证明材料。"))
         return self.result(rule, FAILED, _("未申报此项。"))
 
+    def rule_expr(self, rule: s.ExprRule) -> RuleResult:
+        if self._context is None:
+            self._context = ExpressionContext(self.n, self.spec)
+        context = self._context
+        compiled = ex.compile_expression(rule.expr, context.names)
+        outcome = ex.evaluate(compiled, context.data(compiled.names), birth_date=context.birth_date)
+        if outcome.value is None and outcome.missing:
+            return self.result(
+                rule,
+                NEEDS,
+                _("未填写%(fact)s，无法判断。") % {"fact": context.describe(outcome.missing)},
+            )
+        if outcome.value is None:
+            return self.result(
+                rule, NEEDS, _("无法自动判断，请人工核实（%(error)s）。") % {"error": outcome.error}
+            )
+        if not outcome.value:
+            return self.result(rule, FAILED, rule.message)
+        if rule.kind == "evidence":
+            return self.result(rule, NEEDS, _("符合，待核实证明材料。"))
+        if rule.kind == "judged":
+            return self.result(rule, NEEDS, _("符合基本条件，待评审认定。"))
+        return self.result(rule, PASSED, _("符合。"))
+
     def rule_any_of(self, rule: s.AnyOf) -> RuleResult:
         items = [self.evaluate(item) for item in rule.items]
         statuses = {item.status for item in items}
@@ -281,6 +312,151 @@ class Evaluator:
         if NEEDS in statuses:
             return self.result(rule, NEEDS, _("部分条件待核实。"), items)
         return self.result(rule, PASSED, _("各项均满足。"), items)
+
+
+class ExpressionContext:
+    """What the expressions of one nomination's rules see (campaigns.expressions; the
+    names are documented in docs/user/campaign-spec.md 规则表达式). Each group of values
+    is read only when a rule uses one of its names: the unit's ancestors and the laureate
+    registry cost a query each."""
+
+    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec):
+        self.n = nomination
+        self.spec = campaign_spec
+        self.fields = {f.key: f for f in campaign_spec.form.all_fields()}
+        self.catalogue = {h.code: h for h in campaign_spec.honours}
+        self.names = ex.declarations(self.fields.values())
+        self.birth_date, self.sex = self._person()
+        self._values: dict[str, Any] = {}
+        self._groups_read: set[str] = set()
+
+    def _person(self) -> tuple[Any, str]:
+        id_number = self.n.id_number or ""
+        if len(id_number) == 18:
+            try:
+                return id_number_facts(id_number)
+            except (ValueError, LookupError):
+                pass  # an invalid number is the form's error; fall back to what was typed
+        return self.n.birth_date, self.n.sex or ""
+
+    def describe(self, name: str) -> str:
+        """A missing fact's name as people read it: the form field's label."""
+        key = name.removeprefix("form.").split(".")[0]
+        field = self.fields.get(key)
+        if field is not None:
+            return f"“{field.label}”"
+        return name
+
+    def data(self, used: frozenset[str]) -> dict[str, Any]:
+        """The values of the names in ``used`` that are known (an unknown one is left out,
+        so the expression reports it missing)."""
+        for name in used:
+            group = name.split(".")[0] if name.startswith(("form.", "unit.")) else name
+            if group == "form":
+                group = name
+            if group not in self._groups_read:
+                self._groups_read.add(group)
+                self._read(group)
+        return {k: v for k, v in self._values.items() if k in used and v is not None}
+
+    def _read(self, group: str) -> None:
+        n, values = self.n, self._values
+        if group.startswith("form.") or group == "post_kind":
+            key = "post_kind" if group == "post_kind" else group.removeprefix("form.")
+            field = self.fields[key.split(".")[0]]
+            raw = (
+                getattr(n, field.key)
+                if field.key in s.CORE_FIELDS
+                else (n.extra or {}).get(field.key)
+            )
+            if field.effective_type == "group":
+                for sub in field.fields:
+                    values[f"form.{field.key}.{sub.key}"] = _form_value(
+                        sub, (raw or {}).get(sub.key)
+                    )
+            else:
+                values[f"form.{field.key}"] = _form_value(field, raw)
+                if field.key == "post_kind":
+                    values["post_kind"] = values[f"form.{field.key}"]
+        elif group == "sex":
+            values["sex"] = self.sex or None
+        elif group == "birth_date":
+            values["birth_date"] = ex.timestamp(self.birth_date)
+        elif group in ("skill_level", "skill_rank"):
+            values["skill_level"] = n.skill_level or None
+            values["skill_rank"] = SkillLevel.rank(n.skill_level)
+        elif group == "honours":
+            values["honours"] = [self._honour(entry) for entry in n.honours or []]
+        elif group in ("channel", "channel_kind"):
+            kinds = {c.code: c.kind for c in self.spec.channels}
+            values["channel"] = n.channel
+            values["channel_kind"] = kinds.get(n.channel)
+        elif group == "unit":
+            unit = n.nominating_unit
+            if unit is not None:
+                category = category_of(unit, self.spec)
+                values.update(
+                    {
+                        "unit.code": unit.code,
+                        "unit.name": unit.name,
+                        "unit.kind": unit.kind,
+                        "unit.category": category.code if category else "",
+                        "unit.ancestors": [a.code for a in OrgUnit.objects.get_ancestors(unit)],
+                    }
+                )
+        elif group == "past_awards":
+            values["past_awards"] = (
+                [
+                    {"series": p.series, "year": p.year, "title": p.title}
+                    for p in PastAwardee.objects.filter(id_index=blind_index(n.id_number))
+                ]
+                if n.id_number
+                else None
+            )
+        elif group == "now":
+            values["now"] = timezone.now()
+
+    def _honour(self, entry: dict[str, Any]) -> dict[str, Any]:
+        level = _honour_level(entry, self.catalogue)
+        return {
+            "code": entry.get("code") or "",
+            "name": entry.get("name") or "",
+            "level": str(level),
+            "level_rank": HonourLevel.rank(level),
+            "category": str(_honour_category(entry, self.catalogue)),
+            "year": entry.get("year") or 0,
+        }
+
+
+def _form_value(field: Any, raw: Any) -> Any:
+    """A stored form value as its expression type (campaigns.expressions.declarations);
+    None for a value not given. Table cells not given read as "" (text) or 0 (integer)."""
+    kind = field.effective_type
+    rows = kind == "table" or kind in ROW_FIELDS
+    if rows or kind == "multichoice":
+        raw = raw or []
+    elif raw is None or raw == "":
+        return None
+    if kind in ("date", "year_month"):
+        return ex.timestamp(raw if isinstance(raw, str) else raw.isoformat())
+    if kind == "integer":
+        return int(raw)
+    if kind == "boolean":
+        return bool(raw)
+    if kind == "multichoice":
+        return [str(v) for v in raw]
+    if rows:
+        defaults = {c.key: 0 if c.type == "integer" else "" for c in field.columns}
+        return [
+            {**defaults, **{k: v for k, v in row.items() if v is not None}}
+            for row in raw
+            if isinstance(row, dict)
+        ]
+    return str(raw)
+
+
+#: Form fields of rows (lists of dicts) besides ``table``.
+ROW_FIELDS = ("honours", "contests", "patents", "work_history")
 
 
 def evaluate_rules(

@@ -59,6 +59,7 @@ def test_seed_000_eligibility_rules(campaign):
     assert [(r.rule, r.source) for r in award.eligibility] == [
         ("native_or_years_in_region", "一"),
         ("not_previous_awardee", "二"),
+        ("expr", "一"),
         ("honours_any_of", "三3"),
         ("honours_any_of", "三4"),
         ("judged", "三2"),

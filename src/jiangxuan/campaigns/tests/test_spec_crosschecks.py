@@ -82,8 +82,8 @@ def test_duplicate_rule_codes_are_refused_with_both_places():
     rows = text.splitlines()
     line = [i for i, row in enumerate(rows, 1) if "- code: skill-honour" in row][1]
     assert _located(text) == [
-        f"{SOURCE}: 第 {line} 行 awards[0].eligibility[3].code：规则代码 skill-honour 重复"
-        "（已用于 awards[0].eligibility[2]）"
+        f"{SOURCE}: 第 {line} 行 awards[0].eligibility[4].code：规则代码 skill-honour 重复"
+        "（已用于 awards[0].eligibility[3]）"
     ]
 
 

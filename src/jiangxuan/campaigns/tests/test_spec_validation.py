@@ -67,7 +67,7 @@ def test_spec_bad_rule_type_is_named():
         "awards[0].eligibility[0]：rule 取值 magic 不在允许范围内，可选：min_skill_level、"
         "min_professional_title、honours_any_of、honour_min_level、contest_rank、not_retired、"
         "not_unit_leader、not_previous_awardee、not_previous_winner、native_or_years_in_region、"
-        "judged、any_of、all_of"
+        "judged、expr、any_of、all_of"
     ]
 
 

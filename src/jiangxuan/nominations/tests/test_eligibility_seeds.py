@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 
 JILIN_A = {"code": "jilin_jishu_nengshou", "name": "吉林省技术能手"}
 JILIN_B = {"code": "labour_medal", "name": "长春市五一劳动奖章", "level": "city"}
+#: An employee in service on a production post (seeds 000 一, 004 二).
+SERVING = {"employment_status": "在职", "post_kind": "生产操作岗位"}
+#: A woman aged 51 on the notices' dates: past the age of women workers (50), not of
+#: women on technical or management posts (55).
+WOMAN_51 = make_id_number("110101", "19700101", male=False)
 
 
 def rule(nomination, code, items=None):
@@ -45,6 +50,21 @@ CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
                 {"honours": [JILIN_A, {**JILIN_B, "level": "county"}]},
                 "failed",
             ),
+            # 一 在职职工: 退休、退休返聘 and those past the statutory age on 2021-11-25 fail
+            ("in-service", {"extra": SERVING}, "passed"),
+            ("in-service", {"extra": {**SERVING, "employment_status": "退休返聘"}}, "failed"),
+            (
+                "in-service",
+                {"extra": SERVING, "id_number": make_id_number("110101", "19580101")},
+                "failed",
+            ),
+            ("in-service", {"extra": SERVING, "id_number": WOMAN_51}, "failed"),
+            (
+                "in-service",
+                {"extra": {**SERVING, "post_kind": "管理岗位"}, "id_number": WOMAN_51},
+                "passed",
+            ),
+            ("in-service", {"extra": {"post_kind": "生产操作岗位"}}, "needs_evidence"),
             ("native-or-two-years", {"native_place": "吉林长春"}, "passed"),
             (
                 "native-or-two-years",
@@ -130,6 +150,14 @@ CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
         "harbin-dagongjiang",
         [
             ("not-retired", {"is_retired": True}, "failed"),
+            ("not-retired", {"extra": SERVING}, "passed"),
+            (
+                "not-retired",
+                {"extra": SERVING, "id_number": make_id_number("110101", "19600101")},
+                "failed",
+            ),
+            ("front-line", {"extra": {"post_kind": "技术研发岗位"}}, "passed"),
+            ("front-line", {"extra": {"post_kind": "管理岗位"}}, "failed"),
             (
                 "one-of-six",
                 {
