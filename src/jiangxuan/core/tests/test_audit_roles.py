@@ -92,6 +92,12 @@ def test_the_app_role_still_records_anchors_and_verifies(as_app, settings, tmp_p
     assert "与 1 个链头锚点一致" in out.getvalue()
 
 
+def test_the_purge_job_as_the_app_role_says_to_run_it_as_the_owner(as_app):
+    with pytest.raises(CommandError, match="以审计表所有者的身份运行"):
+        call_command("auditpurge", "--days", "180")
+    assert AuditEntry.objects.count() == 1
+
+
 def test_check_passes_for_the_app_role(as_app):
     out = StringIO()
     call_command("auditroles", "--check", stdout=out)
