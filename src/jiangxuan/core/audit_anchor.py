@@ -54,6 +54,7 @@ class AnchorError(DomainError):
     """An anchor could not be written; ``message`` is Chinese and says why."""
 
     code = "conflict"
+    status = 409
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class AuditRolesError(DomainError):
     ``message`` is Chinese and says why."""
 
     code = "conflict"
+    status = 409
 
 
 def _require_postgres() -> None:
