@@ -308,3 +308,21 @@ def test_a_purge_of_anchored_young_entries_is_detected(anchor_dir):
 
     assert "的截止时间不足最短保留期" in message
     assert f"锚点 #1：记录 #{young[0].id} 未满保留期却已被删除" in message
+
+
+def test_a_cut_at_the_start_after_a_real_purge_is_detected(anchor_dir):
+    """A real purge entry lets the base move; the anchors still know where the chain
+    started after it."""
+    now = timezone.now()
+    with time_machine.travel(now - dt.timedelta(days=400), tick=False):
+        _record(3, action="test.old")
+    young = _record(3, action="test.young")
+    assert purge_audit(days=180) == 3
+    call_command("auditanchor", stdout=StringIO())
+    with _tampering() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE id <= %s", [young[1].id])
+        cursor.execute("UPDATE core_audithead SET base_hash = %s", [young[1].entry_hash])
+
+    message = _auditverify_fails()
+
+    assert f"锚点 #1：审计链应从记录 #{young[0].id} 开始，现在从 #{young[2].id} 开始" in message
