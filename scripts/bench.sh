@@ -7,7 +7,9 @@
 #     redis-server on 56379 (installed through apt when missing).
 #     JX_FORCE_THROWAWAY_PG=1 / JX_FORCE_THROWAWAY_REDIS=1 use the throwaway ones anyway.
 #  2. A fresh database jx_bench: migrate, then bench/seed.py (seed 003 with approved
-#     candidates, a running social notice, an open public vote).
+#     candidates, a running social notice, an open public vote), as the owner; then
+#     `jiangxuan auditroles` lets the role jx_bench_app only append to the audit trail,
+#     and everything after this step connects as jx_bench_app (docs/admin/install.md).
 #  3. gunicorn (JX_BENCH_WORKERS=4 gthread workers x JX_BENCH_THREADS=4 threads) on
 #     127.0.0.1:JX_BENCH_PORT (58000), DEBUG off, CONN_MAX_AGE 60, Redis for cache,
 #     sessions and rate limits, behind a simulated proxy (JX_TRUSTED_PROXIES=127.0.0.1).
@@ -118,6 +120,29 @@ start=$SECONDS
 "$bin/jiangxuan" migrate --noinput --verbosity 0
 "$bin/python" bench/seed.py "$tmp/seed.json" 12
 say "database ready in $((SECONDS - start)) s"
+
+# As in production (docs/admin/install.md, step 2): migrate and the seed ran as the owner;
+# the server connects as a role that may only append to the audit trail (issue 16.1).
+app_password=$("$bin/python" -c "import secrets; print(secrets.token_hex(16))")
+app_url=$("$bin/python" - "$DATABASE_URL" "$app_password" <<'PY'
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+url, password = urlsplit(sys.argv[1]), sys.argv[2]
+with psycopg.connect(sys.argv[1], autocommit=True) as conn:
+    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'jx_bench_app'").fetchone():
+        conn.execute("CREATE ROLE jx_bench_app LOGIN")
+    conn.execute(sql.SQL("ALTER ROLE jx_bench_app PASSWORD {}").format(sql.Literal(password)))
+host = url.netloc.rpartition("@")[2]
+print(urlunsplit(url._replace(netloc=f"jx_bench_app:{password}@{host}")))
+PY
+)
+"$bin/jiangxuan" auditroles --app-role jx_bench_app --apply
+export DATABASE_URL=$app_url
+"$bin/jiangxuan" auditroles --check
 notice_path=$("$bin/python" -c "import json, sys; print(json.load(open(sys.argv[1]))['notice_path'])" "$tmp/seed.json")
 campaign=$("$bin/python" -c "import json, sys; print(json.load(open(sys.argv[1]))['campaign'])" "$tmp/seed.json")
 

@@ -196,6 +196,12 @@ JX_AUDIT_MIN_RETENTION_DAYS = 180
 JX_AUDIT_RETENTION_DAYS = max(
     int(os.environ.get("JX_AUDIT_RETENTION_DAYS", "365")), JX_AUDIT_MIN_RETENTION_DAYS
 )
+# Audit anchors (issue 16.1): `jiangxuan auditanchor` writes the signed chain head (Ed25519)
+# as a write-once file into JX_AUDIT_ANCHOR_DIR; `jiangxuan auditverify` compares the chain
+# with them, so a cut at either end is seen. JX_AUDIT_ANCHOR_KEY: the private key's 32-byte
+# seed in hex; unset, it is derived from the field key (the demo).
+JX_AUDIT_ANCHOR_DIR = Path(os.environ.get("JX_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+JX_AUDIT_ANCHOR_KEY = os.environ.get("JX_AUDIT_ANCHOR_KEY", "")
 
 # django-axes: lock the username, not the IP, so one NAT'd office is not locked out.
 AXES_FAILURE_LIMIT = int(os.environ.get("JX_LOGIN_FAILURE_LIMIT", "5"))

@@ -25,4 +25,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests that anchor the audit chain write into their own tmp_path; the default is a folder
+# nothing writes to, so `auditverify` in other tests meets no anchors of an earlier run.
+JX_AUDIT_ANCHOR_DIR = VAR_DIR / "test-audit-anchors" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 JX_FIELD_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"

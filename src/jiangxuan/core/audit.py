@@ -121,6 +121,11 @@ def verify_audit_chain() -> ChainBreak | None:
     last entry a retention purge removed); returns the first break or None."""
     base = AuditHead.objects.filter(pk=1).values_list("base_hash", flat=True).first()
     prev = base or GENESIS
+    if prev != GENESIS and not AuditEntry.objects.filter(action="audit.purge").exists():
+        # Only purge_audit moves the base, and it records itself: a moved base without a
+        # purge entry is the start of the chain cut and the head rewritten (issue 16.1).
+        first_id = AuditEntry.objects.order_by("id").values_list("id", flat=True).first()
+        return ChainBreak(first_id or 0, "the chain starts after a cut no purge records")
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
         # JSON columns round-trip through the database; re-read values as stored.
         if entry.prev_hash != prev:

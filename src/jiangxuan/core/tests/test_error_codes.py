@@ -19,6 +19,8 @@ from jiangxuan.campaigns.services import DeadlineError, SpecChangeError
 from jiangxuan.campaigns.steps import StepOutOfOrder
 from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.core.audit import AuditPurgeError
+from jiangxuan.core.audit_anchor import AnchorError
+from jiangxuan.core.audit_roles import AuditRolesError
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
 from jiangxuan.decisions.services import DecisionError
@@ -77,6 +79,8 @@ CASES = [
     (TwoFactorError("验证码不正确。"), 400, "invalid", {}),
     (OrgTreeError("orgs.yaml: 代码重复"), 400, "invalid", {}),
     (AuditPurgeError("保留期不足。"), 400, "invalid", {}),
+    (AnchorError("锚点文件已存在。"), 409, "conflict", {}),
+    (AuditRolesError("角色不存在。"), 409, "conflict", {}),
     (UnknownHolidayYear(2099), 400, "calendar", {}),
     (DomainError("另行规定。", code="conflict", status=423), 423, "conflict", {}),
 ]
