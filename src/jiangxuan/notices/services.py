@@ -30,6 +30,7 @@ from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.enums import NominationAction, NominationState
 from jiangxuan.nominations.models import ClearanceKind, Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
@@ -65,8 +66,9 @@ class NoticeError(DomainError):
 
 
 def _require_office(actor: User, campaign: Campaign) -> None:
-    if not actor.has_perm("notices.manage_notices", campaign):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以执行此操作。"))
+    require(
+        actor, "notices.manage_notices", campaign, _("只有本活动的领导小组办公室可以执行此操作。")
+    )
 
 
 def _names(nominations: Iterable[Nomination]) -> str:
