@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -467,11 +467,12 @@ def record_finding(
             finding, or falsification without a nominee.
     """
     locked = _locked_objection(objection)
-    if not (
-        actor.has_perm("notices.manage_notices", locked.notice.campaign)
-        or locked.assigned_to_id == actor.pk
-    ):
-        raise PermissionDenied(_("只有本活动的领导小组办公室或核查人可以录入核查情况。"))
+    require(
+        actor,
+        "notices.record_finding",
+        locked,
+        _("只有本活动的领导小组办公室或核查人可以录入核查情况。"),
+    )
     if locked.state not in (ObjectionState.ASSIGNED, ObjectionState.VERIFIED):
         raise NoticeError(_("请先交办核查；已答复的异议不能修改核查情况。"), code="conflict")
     finding = (finding or "").strip()
