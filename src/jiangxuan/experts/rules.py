@@ -96,7 +96,20 @@ def is_pool_office(user, expert) -> bool:
     return user.is_authenticated and bool(office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
 
 
+@rules.predicate
+def is_own_active_assignment(user, assignment) -> bool:
+    """The assignment is the signed-in expert's, still active (not recused), and the expert
+    has confirmed the confidentiality undertaking (seed 002 四(三))."""
+    member = assignment.member
+    return (
+        assignment.active
+        and member.confidentiality_confirmed_at is not None
+        and is_own_membership(user, member)
+    )
+
+
 rules.add_perm("experts.manage_panel", is_campaign_office)
+rules.add_perm("experts.score_assignment", is_own_active_assignment)
 rules.add_perm("experts.confirm_confidentiality", is_own_membership)
 #: A recusal (回避) is declared by the campaign office or by the member's own expert.
 rules.add_perm("experts.record_recusal", is_office_of_members_panel | is_own_membership)

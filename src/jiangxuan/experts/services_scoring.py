@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.permissions import require
 from jiangxuan.notifications.enums import NotificationKind
 from jiangxuan.notifications.models import Notification
 from jiangxuan.notifications.services import notify_users
@@ -71,13 +71,8 @@ def submit_scores(
         .select_related("member__expert", "member__panel__campaign")
         .get(pk=assignment.pk)
     )
+    require(actor, "experts.score_assignment", assignment, _("您没有权限为该推荐对象评分。"))
     member = assignment.member
-    if (
-        member.expert.user_id != actor.pk
-        or not assignment.active
-        or member.confidentiality_confirmed_at is None
-    ):
-        raise PermissionDenied(_("您没有权限为该推荐对象评分。"))
     panel = member.panel
     if panel.state == PanelState.CLOSED:
         raise ExpertError(_("评审已结束，评分不能再修改。"), code="conflict")

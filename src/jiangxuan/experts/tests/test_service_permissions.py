@@ -14,7 +14,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.experts import services, services_ballots, services_inspections, services_scoring
 from jiangxuan.experts.enums import PanelState, RelationshipKind
-from jiangxuan.experts.models import Panel
+from jiangxuan.experts.models import Assignment, Panel, ScoreSheet
 
 from .draw_setup import ExpertFactory, nominee
 from .scoring_setup import assign_all, drawn_panel
@@ -199,3 +199,27 @@ def test_confidentiality_is_confirmed_by_the_member_alone(setup, role_user, role
 
     assert str(excinfo.value) == "只能确认本人的保密承诺。"
     assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize("role", ["office", "expert", "leading_group", "superuser"])
+def test_an_assignment_is_scored_by_its_expert_alone(setup, seed_campaign, role_user, role):
+    campaign, office, nominees, _panel, members = setup
+    assignment = Assignment.objects.get(member=members[1], nomination=nominees[0])
+    user = office if role == "office" else _wrong(role, campaign, members, seed_campaign, role_user)
+
+    with pytest.raises(PermissionDenied) as excinfo:
+        services_scoring.submit_scores(assignment, actor=user, scores={})
+
+    assert str(excinfo.value) == "您没有权限为该推荐对象评分。"
+    assert not ScoreSheet.objects.exists()
+
+
+def test_a_recused_assignment_is_not_scored_by_its_expert(setup):
+    _campaign, _office, nominees, _panel, members = setup
+    assignment = Assignment.objects.get(member=members[1], nomination=nominees[0])
+    Assignment.objects.filter(pk=assignment.pk).update(active=False)
+
+    with pytest.raises(PermissionDenied):
+        services_scoring.submit_scores(assignment, actor=members[1].expert.user, scores={})
+
+    assert not ScoreSheet.objects.exists()

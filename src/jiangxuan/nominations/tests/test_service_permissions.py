@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
-from jiangxuan.nominations import services
-from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations import review, services
+from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 
 from .conftest import png_bytes
 
@@ -124,3 +124,26 @@ def test_a_wrong_role_is_refused(changchun, clerk, ready, role_user, seed_campai
     assert AuditEntry.objects.count() == entries
     assert list(Nomination.objects.values_list("pk", "state", "updated_at")) == nominations
     assert list(Evidence.objects.values_list("pk", flat=True)) == evidence
+
+
+@pytest.mark.parametrize("role", ["other_clerk", "office", "leading_group", "superuser"])
+def test_a_body_forwards_its_own_list_alone(
+    changchun, clerk, ready, orgs, role_user, seed_campaign, role
+):
+    """Only a reviewer or clerk of the body itself forwards its ranked list (朝阳区人社局's
+    list here); the office and other districts do not act for it."""
+    user = _user(role, changchun, clerk, role_user, seed_campaign)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied) as excinfo:
+        review.forward_nominations(
+            changchun,
+            level="county",
+            body=orgs["cc-chaoyang-hrss"],
+            actor=user,
+            order=[ready.pk],
+        )
+
+    assert str(excinfo.value) == "您不能代表长春市朝阳区人力资源和社会保障局报送。"
+    assert AuditEntry.objects.count() == entries
+    assert not Forwarding.objects.exists()
