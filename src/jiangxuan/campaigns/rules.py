@@ -17,6 +17,13 @@ def office_of(user, campaign_id: int | None) -> bool:
     )
 
 
+def office_of_any(user) -> bool:
+    """Whether ``user`` is the campaign office of at least one campaign: the office keeps
+    the shared expert pool and reviews its outbox (the same memberships as
+    :func:`office_of`)."""
+    return bool(office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
+
+
 @rules.predicate
 def is_campaign_office(user, campaign) -> bool:
     return campaign is not None and office_of(user, campaign.id)

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 import rules
 from django.utils.translation import gettext as _
 
-from jiangxuan.accounts.enums import Role
-from jiangxuan.campaigns.rules import office_of
-from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.campaigns.rules import office_of, office_of_any
 
 from .enums import MemberRole
 from .models import PanelMember
@@ -93,7 +91,7 @@ def is_panel_chair(user, panel: Panel) -> bool:
 def is_pool_office(user, expert) -> bool:
     """The user runs at least one campaign as its office, and so keeps the expert pool
     (the pool is shared by the campaigns; the object, an expert, does not narrow it)."""
-    return user.is_authenticated and bool(office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
+    return office_of_any(user)
 
 
 @rules.predicate
