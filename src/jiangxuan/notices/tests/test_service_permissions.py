@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.notices import services
-from jiangxuan.notices.enums import ObjectionOutcome
+from jiangxuan.notices.enums import ObjectionOutcome, ObjectionState
 
 from .conftest import at
 from .factories import ObjectionFactory
@@ -92,3 +92,24 @@ def test_only_the_campaigns_office_acts(jilin, weihai, office, nominees, role_us
 
     assert "领导小组办公室" in str(excinfo.value)
     assert AuditEntry.objects.count() == entries
+
+
+def test_the_assignee_records_the_finding_and_no_one_else(jilin, office, nominees, role_user):
+    """notices.record_finding: the office, or the person it assigned the objection to (a
+    clerk of the nominating unit here); another clerk of the same unit is refused."""
+    assignee = role_user("cc-union", Role.CLERK)
+    colleague = role_user("cc-union", Role.CLERK)
+    with time_machine.travel(at(2021, 10, 8, 9), tick=False):
+        notice = open_city_notice(jilin, office, nominees[:1])
+        objection = ObjectionFactory(notice=notice, nomination=nominees[0])
+        services.assign_objection(objection, assignee=assignee, actor=office)
+
+        with pytest.raises(PermissionDenied):
+            services.record_finding(objection, actor=colleague, finding="反映情况不属实。")
+        services.record_finding(objection, actor=assignee, finding="经核查，反映情况不属实。")
+
+    objection.refresh_from_db()
+    assert (objection.state, objection.finding) == (
+        ObjectionState.VERIFIED,
+        "经核查，反映情况不属实。",
+    )
