@@ -100,6 +100,31 @@ def orgs(db):
 
 
 @pytest.fixture
+def role_user(orgs):
+    """Factory: ``role_user(unit, Role.CLERK, campaign=None)`` is a new user holding the role
+    at ``unit`` (an OrgUnit or its code), tied to ``campaign`` if given; ``role_user(None,
+    None)`` is a superuser without memberships (the platform administrator's account). For
+    the wrong-role tests of the services (docs/conventions.md 8.4)."""
+    import itertools
+
+    from jiangxuan.accounts.models import Membership, OrgUnit, User
+
+    seq = itertools.count(1)
+
+    def make(unit, role, *, campaign=None):
+        name = f"role-user-{next(seq)}"
+        if role is None:
+            return User.objects.create_superuser(name)
+        user = User.objects.create_user(name)
+        if isinstance(unit, str):
+            unit = OrgUnit.objects.get(code=unit)
+        Membership.objects.create(user=user, org_unit=unit, role=role, campaign=campaign)
+        return user
+
+    return make
+
+
+@pytest.fixture
 def seed_campaign(orgs):
     """Factory: ``seed_campaign("001")`` loads specs/001-*.yaml, published, and returns the
     Campaign (``state=`` overrides the state)."""

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
-from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.permissions import require
@@ -376,13 +375,11 @@ def create_campaign(yaml_text: str, *, actor, source: str = "<spec>") -> Campaig
             source, yaml_text, [f"code：活动代码 {spec.code} 已被使用，请为新一届活动另取代码"]
         )
     organizer = _organizer_unit(spec, yaml_text, source)
-    offices = {
-        m.org_unit_id
-        for m in memberships_of(actor)
-        if m.role == Role.CAMPAIGN_OFFICE and m.campaign_id is None
-    }
-    if organizer is None or organizer.id not in offices:
-        raise PermissionDenied(_("只有主办单位的活动办公室可以以本单位名义新建评选活动。"))
+    refusal = _("只有主办单位的活动办公室可以以本单位名义新建评选活动。")
+    if organizer is None:
+        # Without an object the check would fall back to model permissions.
+        raise PermissionDenied(refusal)
+    require(actor, "campaigns.create_campaign", organizer, refusal)
     campaign, _changed = _apply(None, spec, yaml_text, source, CampaignState.DRAFT)
     version = _add_version(campaign, yaml_text, change=SpecChange.CREATE, reason="", actor=actor)
     record_audit(
@@ -402,10 +399,6 @@ class DeadlineError(DomainError):
         super().__init__(message, field=field)
 
 
-def _acts_for(actor, unit: OrgUnit) -> bool:
-    return any(m.org_unit_id == unit.id for m in memberships_of(actor))
-
-
 @transaction.atomic
 def set_internal_deadline(
     campaign: Campaign, unit: OrgUnit, *, closes_at: dt.datetime, actor
@@ -419,8 +412,9 @@ def set_internal_deadline(
         PermissionDenied: the actor is not a member of ``unit``.
         DeadlineError: later than the deadline binding the body itself.
     """
-    if not _acts_for(actor, unit):
-        raise PermissionDenied(_("只有本单位人员可以设定本单位的截止时间。"))
+    require(
+        actor, "campaigns.set_unit_deadline", unit, _("只有本单位人员可以设定本单位的截止时间。")
+    )
     parent = OrgUnit.objects.get_parent(unit)
     binding = deadline_for(campaign, parent) if parent is not None else None
     if binding is not None and closes_at > binding:

@@ -18,6 +18,8 @@ def require(user: Any, perm: str, obj: Any = None, message: str = "") -> None:
         user: the acting user (an anonymous or None user has no permission).
         perm: a permission declared with ``rules.add_perm`` ("decisions.manage").
         obj: the object the permission is about (a campaign, a nomination, a panel).
+            Pass one: without it ``User.has_perm`` answers from Django's model
+            permissions, all of which a superuser holds (accounts.models.User.has_perm).
         message: the Chinese reason shown on the 403 page or in the API's ``detail``.
     Raises:
         PermissionDenied: the user lacks the permission.

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.rules import office_of
 from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to, summary_sheet_rows
@@ -44,7 +44,7 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
         )
         unit_ids = sorted({unit for unit in visible.values() if unit is not None})
         rows = [n for n in summary_sheet_rows(campaign, unit_ids=unit_ids) if n.id in visible]
-    if campaign.id in office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}):
+    if office_of(user, campaign.id):
         unmasked = {n.id for n in rows}
     else:
         unmasked = {n.id for n in rows if may_see_personal_data(user, n)}

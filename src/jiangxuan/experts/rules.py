@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 import rules
 from django.utils.translation import gettext as _
 
-from jiangxuan.campaigns.rules import office_of
+from jiangxuan.campaigns.rules import office_of, office_of_any
+
+from .enums import MemberRole
+from .models import PanelMember
 
 if TYPE_CHECKING:
     from jiangxuan.nominations.models import Nomination
 
-    from .models import Expert, ExpertRelationship
+    from .models import Expert, ExpertRelationship, Panel
 
 
 def conflict_reasons(
@@ -66,5 +69,48 @@ def is_own_membership(user, member) -> bool:
     return expert is not None and expert.user_id is not None and expert.user_id == user.pk
 
 
+@rules.predicate
+def is_office_of_members_panel(user, member) -> bool:
+    """The user is the campaign office of the panel the membership belongs to."""
+    return member is not None and office_of(user, member.panel.campaign_id)
+
+
+@rules.predicate
+def is_panel_chair(user, panel: Panel) -> bool:
+    """The user is the expert who chairs the panel (组长)."""
+    return (
+        panel is not None
+        and user.is_authenticated
+        and PanelMember.objects.filter(
+            panel=panel, role=MemberRole.CHAIR, expert__user=user
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_pool_office(user, expert) -> bool:
+    """The user runs at least one campaign as its office, and so keeps the expert pool
+    (the pool is shared by the campaigns; the object, an expert, does not narrow it)."""
+    return office_of_any(user)
+
+
+@rules.predicate
+def is_own_active_assignment(user, assignment) -> bool:
+    """The assignment is the signed-in expert's, still active (not recused), and the expert
+    has confirmed the confidentiality undertaking (seed 002 四(三))."""
+    member = assignment.member
+    return (
+        assignment.active
+        and member.confidentiality_confirmed_at is not None
+        and is_own_membership(user, member)
+    )
+
+
 rules.add_perm("experts.manage_panel", is_campaign_office)
+rules.add_perm("experts.score_assignment", is_own_active_assignment)
 rules.add_perm("experts.confirm_confidentiality", is_own_membership)
+#: A recusal (回避) is declared by the campaign office or by the member's own expert.
+rules.add_perm("experts.record_recusal", is_office_of_members_panel | is_own_membership)
+#: A ballot is closed (计票) by the panel's chair or the campaign office.
+rules.add_perm("experts.close_ballot", is_panel_chair | is_campaign_office)
+rules.add_perm("experts.manage_pool", is_pool_office)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.rules import office_of_any
 from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
@@ -31,8 +32,9 @@ def _office_ids(user: User) -> set[int]:
 
 
 def is_pool_office(user: User) -> bool:
-    """Whether the user runs at least one campaign as its office (and so keeps the pool)."""
-    return bool(_office_ids(user))
+    """Whether the user runs at least one campaign as its office (and so keeps the pool):
+    the predicate of ``experts.manage_pool``, which the pool's services enforce."""
+    return office_of_any(user)
 
 
 def campaign_for_office(user: User, code: str) -> Campaign | None:

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +30,7 @@ from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.models import Nomination
 
 from . import selectors
@@ -72,9 +72,10 @@ class NoReserveError(ExpertError):
     status = 409
 
 
-def _require(actor: User, perm: str, obj: Any) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
+def require_panel_office(actor: User, panel: Panel) -> None:
+    """Return when ``actor`` is the office of the panel's campaign (``experts.manage_panel``),
+    the check of every service that runs a panel; else raise PermissionDenied."""
+    require(actor, "experts.manage_panel", panel, _("只有本活动的领导小组办公室可以管理评审组。"))
 
 
 # --------------------------------------------------------------------------- pool
@@ -209,8 +210,7 @@ def declare_relationship(
             no free reserve (nothing is recorded).
         PermissionDenied: the actor is no campaign office user.
     """
-    if not selectors.is_pool_office(actor):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
+    require(actor, "experts.manage_pool", expert, _("只有活动办公室可以管理专家库。"))
     if kind not in RelationshipKind.values:
         raise ExpertError(_("请选择回避关系类型。"), field="kind")
     id_number = id_number.strip()
@@ -287,7 +287,7 @@ def create_panel(
         PermissionDenied: the actor is not the campaign's office.
     """
     panel = Panel(campaign=campaign, award=award, name=name.strip(), size=size, blind=blind)
-    _require(actor, "experts.manage_panel", panel)
+    require_panel_office(actor, panel)
     if size < 1:
         raise ExpertError(_("评审组至少需要1名专家。"), field="size")
     if reserves < 0:
@@ -346,7 +346,7 @@ def draw_panel(
         PermissionDenied: the actor is not the campaign's office.
     """
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    _require(actor, "experts.manage_panel", panel)
+    require_panel_office(actor, panel)
     if panel.state != PanelState.DRAFT:
         raise ExpertError(_("该评审组已抽取，抽取结果不能更改。"), code="conflict")
     if not seed.strip():
@@ -441,7 +441,7 @@ def draw_more_reserves(
         PermissionDenied: the actor is not the campaign's office.
     """
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    _require(actor, "experts.manage_panel", panel)
+    require_panel_office(actor, panel)
     if panel.state != PanelState.DRAWN:
         raise ExpertError(_("评审组尚未抽取或评审已结束，不能增补候补专家。"), code="conflict")
     if count < 1:
@@ -503,7 +503,7 @@ def appoint_chair(panel: Panel, member: PanelMember, *, actor: User) -> PanelMem
         ExpertError: the member is a reserve or on another panel.
         PermissionDenied: the actor is not the campaign's office.
     """
-    _require(actor, "experts.manage_panel", panel)
+    require_panel_office(actor, panel)
     member = PanelMember.objects.select_for_update().get(pk=member.pk)
     if member.panel_id != panel.pk or member.role == MemberRole.RESERVE:
         raise ExpertError(_("只能从本评审组的评审专家中指定组长。"), field="member")
@@ -593,12 +593,13 @@ def record_recusal(
         PermissionDenied: the actor is neither the office nor the member's expert.
     """
     panel = Panel.objects.select_for_update().get(pk=member.panel_id)
-    member = PanelMember.objects.select_related("expert").get(pk=member.pk)
-    if not (
-        actor.has_perm("experts.manage_panel", panel)
-        or actor.has_perm("experts.confirm_confidentiality", member)
-    ):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
+    member = PanelMember.objects.select_related("expert", "panel").get(pk=member.pk)
+    require(
+        actor,
+        "experts.record_recusal",
+        member,
+        _("只有本活动的领导小组办公室或该专家本人可以申报回避。"),
+    )
     if kind not in RelationshipKind.values:
         raise ExpertError(_("请选择回避关系类型。"), field="kind")
     if selectors.nominee_of(panel, nomination.pk) is None:
@@ -645,7 +646,7 @@ def confirm_confidentiality(member: PanelMember, *, actor: User) -> PanelMember:
         PermissionDenied: the actor is not the member's expert.
     """
     member = PanelMember.objects.select_for_update().select_related("expert").get(pk=member.pk)
-    _require(actor, "experts.confirm_confidentiality", member)
+    require(actor, "experts.confirm_confidentiality", member, _("只能确认本人的保密承诺。"))
     if member.confidentiality_confirmed_at is None:
         member.confidentiality_confirmed_at = timezone.now()
         member.save(update_fields=["confidentiality_confirmed_at", "updated_at"])

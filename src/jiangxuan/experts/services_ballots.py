@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.models import Nomination
 
 from . import aggregation, selectors, selectors_scoring
 from .enums import BallotState, MemberRole
 from .models import Ballot, BallotVote, Panel, PanelMember
-from .services import ExpertError
+from .services import ExpertError, require_panel_office
 
 #: Thresholds a ballot may use: "majority" = more than half of the panel's active members
 #: (selectors_scoring.voting_members), "none" = at least one vote.
@@ -37,11 +38,6 @@ def needed_votes(ballot: Ballot) -> int:
     if ballot.threshold == "majority":
         return selectors_scoring.voting_members(ballot.panel).count() // 2 + 1
     return 1
-
-
-def _require_office(actor: User, panel: Panel) -> None:
-    if not actor.has_perm("experts.manage_panel", panel):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
 
 
 @transaction.atomic
@@ -68,7 +64,7 @@ def open_ballot(
             of order (0 ≤ min ≤ max ≤ candidates, 1 ≤ seats ≤ candidates).
     """
     if runoff_of is None:
-        _require_office(actor, panel)
+        require_panel_office(actor, panel)
     chosen = list({n.pk: n for n in candidates}.values())
     if not chosen:
         raise ExpertError(_("请至少列入一名候选人。"), field="candidates")
@@ -161,12 +157,6 @@ def cast_ballot_vote(
     return vote
 
 
-def _is_chair(actor: User, panel: Panel) -> bool:
-    return PanelMember.objects.filter(
-        panel=panel, role=MemberRole.CHAIR, expert__user=actor
-    ).exists()
-
-
 @transaction.atomic
 def close_ballot(ballot: Ballot, *, actor: User) -> Ballot:
     """Count the votes (计票): votes per candidate, who passes the threshold, the elected
@@ -180,8 +170,7 @@ def close_ballot(ballot: Ballot, *, actor: User) -> Ballot:
     """
     ballot = Ballot.objects.select_for_update().select_related("panel").get(pk=ballot.pk)
     panel = ballot.panel
-    if not (_is_chair(actor, panel) or actor.has_perm("experts.manage_panel", panel)):
-        raise PermissionDenied(_("只有评审组组长或活动办公室可以截止投票。"))
+    require(actor, "experts.close_ballot", panel, _("只有评审组组长或活动办公室可以截止投票。"))
     if ballot.state != BallotState.OPEN:
         raise ExpertError(_("投票已截止。"), code="conflict")
     votes = ballot.votes.prefetch_related("choices")

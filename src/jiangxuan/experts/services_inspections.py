@@ -33,7 +33,7 @@ from .models import (
     SiteInspection,
 )
 from .rules import conflict_reasons
-from .services import ExpertError, _require
+from .services import ExpertError, require_panel_office
 
 
 @transaction.atomic
@@ -56,7 +56,7 @@ def schedule_inspection(
         ExpertError: nominee of another campaign, no place or inspector, an inspector
             not on the panel, or an inspector with a conflict.
     """
-    _require(actor, "experts.manage_panel", panel)
+    require_panel_office(actor, panel)
     if nomination.campaign_id != panel.campaign_id:
         raise ExpertError(_("推荐对象不属于本评审组的评选活动。"), field="nomination")
     place = (place or "").strip()
@@ -98,7 +98,7 @@ def schedule_inspection(
 
 
 def _locked(inspection: SiteInspection, actor: User) -> SiteInspection:
-    _require(actor, "experts.manage_panel", inspection.panel)
+    require_panel_office(actor, inspection.panel)
     locked = SiteInspection.objects.select_for_update().get(pk=inspection.pk)
     if locked.state != InspectionState.SCHEDULED:
         raise ExpertError(_("该考察已完成或已取消，不能再修改。"), code="conflict")

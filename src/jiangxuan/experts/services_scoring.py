@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.permissions import require
 from jiangxuan.notifications.enums import NotificationKind
 from jiangxuan.notifications.models import Notification
 from jiangxuan.notifications.services import notify_users
@@ -27,7 +27,7 @@ from jiangxuan.notifications.services import notify_users
 from . import selectors_scoring
 from .enums import PanelState
 from .models import Assignment, Panel, ScoreSheet
-from .services import ExpertError
+from .services import ExpertError, require_panel_office
 
 CENT = Decimal("0.01")
 
@@ -71,13 +71,8 @@ def submit_scores(
         .select_related("member__expert", "member__panel__campaign")
         .get(pk=assignment.pk)
     )
+    require(actor, "experts.score_assignment", assignment, _("您没有权限为该推荐对象评分。"))
     member = assignment.member
-    if (
-        member.expert.user_id != actor.pk
-        or not assignment.active
-        or member.confidentiality_confirmed_at is None
-    ):
-        raise PermissionDenied(_("您没有权限为该推荐对象评分。"))
     panel = member.panel
     if panel.state == PanelState.CLOSED:
         raise ExpertError(_("评审已结束，评分不能再修改。"), code="conflict")
@@ -129,11 +124,6 @@ def submit_scores(
     return sheet
 
 
-def _require_office(actor: User, panel: Panel) -> None:
-    if not actor.has_perm("experts.manage_panel", panel):
-        raise PermissionDenied(_("您没有权限执行此操作。"))
-
-
 @transaction.atomic
 def send_scoring_reminders(panel: Panel, *, actor: User) -> list[Notification]:
     """Remind every member who still has unscored assignments (评分提醒), at most once a
@@ -144,7 +134,7 @@ def send_scoring_reminders(panel: Panel, *, actor: User) -> list[Notification]:
     Raises:
         PermissionDenied: the actor is not the campaign's office.
     """
-    _require_office(actor, panel)
+    require_panel_office(actor, panel)
     members = selectors_scoring.unscored_members(panel)
     users = [m.expert.user for m in members if m.expert.user is not None]
     today = timezone.localdate().isoformat()
@@ -176,7 +166,7 @@ def close_scoring(panel: Panel, *, actor: User) -> Panel:
         ExpertError: the panel is already closed or was never drawn.
     """
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    _require_office(actor, panel)
+    require_panel_office(actor, panel)
     if panel.state != PanelState.DRAWN:
         raise ExpertError(_("只有已抽取且未结束的评审组才能结束评审。"), code="conflict")
     panel.state = PanelState.CLOSED

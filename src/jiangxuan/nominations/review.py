@@ -25,6 +25,7 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import category_of
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
+from jiangxuan.core.permissions import require
 
 from .chain import (
     bodies_at,
@@ -33,7 +34,6 @@ from .chain import (
     other_level_of,
     required_bodies,
     signers_for_user,
-    signing_units,
 )
 from .enums import NominationAction, NominationState
 from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
@@ -233,8 +233,8 @@ def forward_nominations(
         NominationError: a nomination is not ready at this level for this body, or the
             quota maximum would be exceeded, or the minimum not reached.
     """
-    if body.id not in signing_units(actor):
-        raise PermissionDenied(_("您不能代表%(body)s报送。") % {"body": body.name})
+    reason = _("您不能代表%(body)s报送。") % {"body": body.name}
+    require(actor, "nominations.forward_nominations", body, reason)
     if not order or len(set(order)) != len(order):
         raise NominationError(_("请选择要报送的推荐并排好顺序，不能重复。"), field="order")
     OrgUnit.objects.select_for_update().get(pk=body.pk)

@@ -1,7 +1,8 @@
 """Object permissions on nominations (the ``rules`` package).
 
-Every predicate takes (user, nomination). Views and the API fetch objects through
-``nominations_visible_to`` first, so these decide what a user may *do* to a visible one.
+Every predicate takes (user, nomination), except ``signs_for_body`` (user, org unit).
+Views and the API fetch objects through ``nominations_visible_to`` first, so these decide
+what a user may *do* to a visible one.
 """
 
 import rules
@@ -10,7 +11,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.selectors import path_in_scope, scope_paths
 from jiangxuan.campaigns.rules import office_of
 
-from .chain import signers_for_user
+from .chain import signers_for_user, signing_units
 from .enums import NominationState
 
 
@@ -54,3 +55,13 @@ rules.add_perm("nominations.return_nomination", can_sign_current_level)
 rules.add_perm("nominations.reject_nomination", can_sign_current_level)
 rules.add_perm("nominations.approve_nomination", can_sign_current_level)
 rules.add_perm("nominations.revoke_nomination", is_campaign_office)
+
+
+@rules.predicate
+def signs_for_body(user, body) -> bool:
+    """The user is a reviewer or clerk of ``body`` itself, and so signs and forwards for it."""
+    return body is not None and body.id in signing_units(user)
+
+
+#: The object is the body whose ranked list goes up (review.forward_nominations).
+rules.add_perm("nominations.forward_nominations", signs_for_body)

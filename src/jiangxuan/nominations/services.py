@@ -32,6 +32,7 @@ from jiangxuan.campaigns.selectors import (
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
+from jiangxuan.core.permissions import require
 
 from . import validators
 from .eligibility import evaluate_rules
@@ -79,9 +80,10 @@ def create_nomination(
         raise NominationError(refusal, code="closed")
     if award.campaign_id != campaign.id:
         raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
+    require(
+        actor, "campaigns.nominate_in_campaign", campaign, _("只有推荐单位经办人可以新建推荐。")
+    )
     units = _clerk_units(actor)
-    if not units:
-        raise PermissionDenied(_("只有推荐单位经办人可以新建推荐。"))
     home = units[0]
     workplace = workplace or home
     paths = [jurisdiction_of(u).path for u in units]
@@ -159,8 +161,7 @@ def _ensure_editable(nomination: Nomination, actor: User) -> None:
             _("当前状态为“%(state)s”，不能修改。") % {"state": nomination.get_state_display()},
             code="conflict",
         )
-    if not actor.has_perm("nominations.change_nomination", nomination):
-        raise PermissionDenied(_("您无权修改此推荐。"))
+    require(actor, "nominations.change_nomination", nomination, _("您无权修改此推荐。"))
 
 
 @transaction.atomic
@@ -553,8 +554,7 @@ def override_eligibility(
         PermissionDenied: only the campaign office may override.
         NominationError: no reason, or the rule is not one of the award's failed rules.
     """
-    if not actor.has_perm("nominations.override_eligibility", nomination):
-        raise PermissionDenied(_("只有活动办公室可以特批。"))
+    require(actor, "nominations.override_eligibility", nomination, _("只有活动办公室可以特批。"))
     if not reason.strip():
         raise NominationError(_("请填写特批理由。"), field="reason")
     codes = {r["code"] for r in nomination.eligibility if r["status"] == RuleStatus.FAILED}

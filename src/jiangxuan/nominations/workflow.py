@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.errors import SHARED_STATUSES, DomainError
+from jiangxuan.core.permissions import require
 
 from .enums import NominationAction as A
 from .enums import NominationState as S
@@ -107,8 +107,9 @@ def transition(
             _("当前状态为“%(state)s”，不能%(action)s。")
             % {"state": S(locked.state).label, "action": A(action).label}
         )
-    if actor is not None and not actor.has_perm(f"nominations.{action}_nomination", locked):
-        raise PermissionDenied(_("您无权对此推荐执行“%(action)s”。") % {"action": A(action).label})
+    if actor is not None:
+        reason = _("您无权对此推荐执行“%(action)s”。") % {"action": A(action).label}
+        require(actor, f"nominations.{action}_nomination", locked, reason)
     before = locked.state
     locked.state = target
     fields = {"state", "updated_at"}

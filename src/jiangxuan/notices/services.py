@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +30,7 @@ from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.enums import NominationAction, NominationState
 from jiangxuan.nominations.models import ClearanceKind, Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to
@@ -65,8 +66,9 @@ class NoticeError(DomainError):
 
 
 def _require_office(actor: User, campaign: Campaign) -> None:
-    if not actor.has_perm("notices.manage_notices", campaign):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以执行此操作。"))
+    require(
+        actor, "notices.manage_notices", campaign, _("只有本活动的领导小组办公室可以执行此操作。")
+    )
 
 
 def _names(nominations: Iterable[Nomination]) -> str:
@@ -465,11 +467,12 @@ def record_finding(
             finding, or falsification without a nominee.
     """
     locked = _locked_objection(objection)
-    if not (
-        actor.has_perm("notices.manage_notices", locked.notice.campaign)
-        or locked.assigned_to_id == actor.pk
-    ):
-        raise PermissionDenied(_("只有本活动的领导小组办公室或核查人可以录入核查情况。"))
+    require(
+        actor,
+        "notices.record_finding",
+        locked,
+        _("只有本活动的领导小组办公室或核查人可以录入核查情况。"),
+    )
     if locked.state not in (ObjectionState.ASSIGNED, ObjectionState.VERIFIED):
         raise NoticeError(_("请先交办核查；已答复的异议不能修改核查情况。"), code="conflict")
     finding = (finding or "").strip()

@@ -13,6 +13,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.rules import office_of_any
 from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.chain import bodies_at, level_named
 from jiangxuan.nominations.enums import NominationState
@@ -137,7 +138,7 @@ def notification_for(user: User, pk: int) -> Notification | None:
 
 def runs_any_outbox(user: User) -> bool:
     """Whether the user is campaign office of any campaign (shows the outbox link)."""
-    return bool(office_campaign_ids(user, {Role.CAMPAIGN_OFFICE}))
+    return office_of_any(user)
 
 
 def next_bodies(nominations: Iterable[Nomination], *, level: str) -> dict[OrgUnit, list]:

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
@@ -30,6 +30,7 @@ from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.core.errors import SHARED_STATUSES, DomainError
+from jiangxuan.core.permissions import require
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.validators import validate_id_number, validate_mobile
@@ -65,8 +66,7 @@ class VoteError(DomainError):
 
 
 def _require_office(actor: User, campaign: Campaign) -> None:
-    if not actor.has_perm("voting.manage_vote", campaign):
-        raise PermissionDenied(_("只有本活动的领导小组办公室可以执行此操作。"))
+    require(actor, "voting.manage_vote", campaign, _("只有本活动的领导小组办公室可以执行此操作。"))
 
 
 def phone_hash(phone: str) -> str:
