@@ -168,7 +168,6 @@ class SpecVersion(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     spec_yaml = models.TextField(_("活动规范（YAML）"))
-    spec_digest = models.CharField(max_length=64)
     change = models.CharField(_("变更方式"), max_length=20, choices=SpecChange.choices)
     reason = models.TextField(_("变更理由"), blank=True)
     actor = models.ForeignKey(

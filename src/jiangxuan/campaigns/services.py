@@ -218,7 +218,6 @@ def _add_version(campaign: Campaign, text: str, *, change: str, reason: str, act
         campaign=campaign,
         number=(last or 0) + 1,
         spec_yaml=text,
-        spec_digest=_digest(text),
         change=change,
         reason=reason,
         actor=actor,
@@ -345,7 +344,7 @@ def extend_submission_window(
         )
     value = timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M:%S")
     text = replace_scalar(campaign.spec_yaml, ("timeline", "submission", "closes_at"), value)
-    updated = _replace_text(
+    return _replace_text(
         campaign,
         text,
         change=SpecChange.EXTENSION,
@@ -353,7 +352,6 @@ def extend_submission_window(
         actor=actor,
         action="campaign.extend_window",
     )
-    return updated
 
 
 @transaction.atomic

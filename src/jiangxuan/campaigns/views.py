@@ -111,18 +111,11 @@ def campaign_versions(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     versions side by side (``?from=&to=``, default: the latest against the one before)."""
     campaign = _office_campaign_or_403(request.user, code)
     versions = list(spec_versions(campaign))
-    by_number = {v.number: v for v in versions}
-    try:
-        new = by_number.get(int(request.GET.get("to", "")))
-    except ValueError:
-        new = None
-    new = new or (versions[0] if versions else None)
-    try:
-        old = by_number.get(int(request.GET.get("from", "")))
-    except ValueError:
-        old = None
+    by_number = {str(v.number): v for v in versions}
+    new = by_number.get(request.GET.get("to", "")) or (versions[0] if versions else None)
+    old = by_number.get(request.GET.get("from", ""))
     if old is None and new is not None:
-        old = by_number.get(new.number - 1)
+        old = by_number.get(str(new.number - 1))
     rows = spec_diff(old.spec_yaml, new.spec_yaml) if old and new else []
     return render(
         request,
