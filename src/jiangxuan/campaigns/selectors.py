@@ -138,28 +138,109 @@ def deadline_setters(unit: OrgUnit) -> list[OrgUnit]:
     return [unit, *ancestors, *bodies]
 
 
+def _level_deadlines(
+    spec: CampaignSpec, category: UnitCategory | None, *, from_level: str | None
+) -> list[dt.datetime]:
+    """Closing times of the specification's level deadlines that bind an action at
+    ``from_level`` (None: the clerk's submission, before every level) for nominations of
+    ``category``: the deadlines of that level and of every level after it, since their
+    forwards come later. Levels a direct category skips bind it not."""
+    levels = spec.review_chain.levels
+    codes = [level.code for level in levels]
+    start = codes.index(from_level) if from_level in codes else 0
+    direct = category is not None and category.direct
+    ahead = {level.code for level in levels[start:] if not (direct and level.skipped_by_direct)}
+    return [
+        deadline.closes_at
+        for deadline in spec.timeline.level_deadlines
+        if deadline.level in ahead
+        and (
+            not deadline.categories
+            or (category is not None and category.code in deadline.categories)
+        )
+    ]
+
+
+def _binding(
+    campaign: Campaign,
+    setters: list[OrgUnit],
+    extended: list[OrgUnit],
+    levels: list[dt.datetime],
+    *,
+    submission: bool,
+) -> dt.datetime | None:
+    """The earliest of the level deadlines ``levels``, the internal deadlines of ``setters``
+    (in the specification or set on the platform) and, for a ``submission``, the campaign's
+    closing time; replaced by the latest extension the office granted to one of
+    ``extended`` when later."""
+    spec = campaign.specification
+    closes_at = spec.timeline.submission.closes_at
+    candidates = [closes_at, *levels] if closes_at and submission else list(levels)
+    codes = {node.code for node in setters}
+    candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in codes]
+    extensions: list[dt.datetime] = []
+    rows = UnitDeadline.objects.filter(campaign=campaign, org_unit__in={*setters, *extended})
+    for row in rows:
+        if row.kind == DeadlineKind.EXTENSION:
+            if row.org_unit in extended:
+                extensions.append(row.closes_at)
+        elif row.org_unit in setters:
+            candidates.append(row.closes_at)
+    deadline = min(candidates) if candidates else None
+    if extensions and (deadline is None or max(extensions) > deadline):
+        return max(extensions)
+    return deadline
+
+
 def deadline_for(campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
     """The deadline binding submissions from ``unit`` (aware; Asia/Shanghai in the
     specification), or None.
 
     The earliest of: the campaign's closing time, the specification's internal deadlines
-    of bodies above the unit (seed 000: 省直机关工会, 2021-12-03 16:00), and internal
-    deadlines such bodies set on the platform. An extension the campaign office granted
-    to the unit or a body above it replaces that when later.
+    of bodies above the unit (seed 000: 省直机关工会, 2021-12-03 16:00), internal deadlines
+    such bodies set on the platform, and the level deadlines of the unit's category (a
+    submission comes before every level's forward). An extension the campaign office
+    granted to the unit or a body above it replaces that when later.
+    """
+    if unit is None:
+        return _binding(campaign, [], [], [], submission=True)
+    spec = campaign.specification
+    setters = deadline_setters(unit)
+    levels = _level_deadlines(spec, category_of(unit, spec), from_level=None)
+    return _binding(campaign, setters, setters, levels, submission=True)
+
+
+def forward_deadline(
+    campaign: Campaign, body: OrgUnit, *, level: str, category: UnitCategory | None
+) -> dt.datetime | None:
+    """The deadline by which ``body``, signing at review level ``level``, must forward
+    its list of nominations of ``category`` to the next level (aware), or None.
+
+    The earliest of the level deadlines of ``level`` and the levels after it
+    (timeline.level_deadlines) and the internal deadlines of the bodies above ``body``
+    (seed 000 转发通知: 省直机关工会 receives its units' lists by 2021-12-03 16:00; not
+    ``body``'s own, nor those of the bodies governing the same area with it: they bind the
+    units below). An extension the office granted to ``body`` or a body above it replaces
+    that when later. The campaign's submission window binds the clerks' submissions, not
+    the forwards after them: the level notices (公示) that follow a submission may run past
+    it (seed 001: 10月24日至26日 报送, then 5 working days of workplace notice). Used by
+    nominations.review.forward_nominations; the last level's forward is the approval and
+    has no deadline.
     """
     spec = campaign.specification
-    candidates = [spec.timeline.submission.closes_at] if spec.timeline.submission.closes_at else []
-    extensions: list[dt.datetime] = []
-    if unit is not None:
-        setters = deadline_setters(unit)
-        codes = {node.code for node in setters}
-        candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in codes]
-        for row in UnitDeadline.objects.filter(campaign=campaign, org_unit__in=setters):
-            (extensions if row.kind == DeadlineKind.EXTENSION else candidates).append(row.closes_at)
-    deadline = min(candidates) if candidates else None
-    if extensions and (deadline is None or max(extensions) > deadline):
-        return max(extensions)
-    return deadline
+    parent_path = body.path[: -OrgUnit.steplen]
+    above = [
+        node
+        for node in deadline_setters(body)
+        if node != body
+        and not (
+            node.governs_region
+            and node.depth == body.depth
+            and node.path[: -OrgUnit.steplen] == parent_path
+        )
+    ]
+    levels = _level_deadlines(spec, category, from_level=level)
+    return _binding(campaign, above, [body, *above], levels, submission=False)
 
 
 #: The submission window as seen from one unit (window_state).

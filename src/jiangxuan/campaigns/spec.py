@@ -348,10 +348,30 @@ class InternalDeadline(Spec):
     _aware_close = field_validator("closes_at")(lambda cls, v: _aware(v))
 
 
+class LevelDeadline(Spec):
+    """When the bodies signing at one review level must have forwarded (报送) their lists
+    to the next level, optionally only for nominations of some unit categories.
+
+    Notices set such deadlines for a level rather than for one body ("各县（市）区于…前报送
+    市总工会"): one line binds every body of the level, however many there are. It also
+    binds what must come before it: a clerk's submission and the forwards of lower levels.
+    """
+
+    level: Code = Field(description="审核层级代码（review_chain.levels 的 code）")
+    categories: list[str] = Field(
+        default_factory=list, description="只约束这些推荐单位类别；空表示所有类别"
+    )
+    closes_at: Moment
+    source: str = Field("", description="通知中规定该时限的条款")
+
+    _aware_close = field_validator("closes_at")(lambda cls, v: _aware(v))
+
+
 class Timeline(Spec):
     phases: list[Phase] = Field(default_factory=list)
     submission: SubmissionWindow = SubmissionWindow()
     internal_deadlines: list[InternalDeadline] = Field(default_factory=list)
+    level_deadlines: list[LevelDeadline] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- units, quotas
@@ -1001,6 +1021,7 @@ class CampaignSpec(Spec):
         problems += _quota_problems(self.quotas, self.awards)
         problems += _phase_problems(self.timeline.phases)
         problems += _step_problems(self)
+        problems += _level_deadline_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
         for i, section in enumerate(self.form.sections):
@@ -1047,6 +1068,31 @@ class CampaignSpec(Spec):
             if award.code == code:
                 return award
         raise KeyError(code)
+
+
+def _level_deadline_problems(spec: CampaignSpec) -> list[str]:
+    """Level deadlines name a level that forwards to another level, and known categories.
+    (They may fall after the submission window: that binds the clerks' submissions, and the
+    level notices after them may run past it.)"""
+    problems = []
+    levels = [level.code for level in spec.review_chain.levels]
+    categories = {c.code for c in spec.unit_categories}
+    for i, deadline in enumerate(spec.timeline.level_deadlines):
+        where = f"timeline.level_deadlines[{i}]"
+        if deadline.level not in levels:
+            problems.append(
+                f"{where}.level：没有审核层级 {deadline.level}（可选：{'、'.join(levels)}）"
+            )
+        elif deadline.level == levels[-1]:
+            problems.append(
+                f"{where}.level：{deadline.level} 是最后一级，其报送即审定，不能设报送截止时间"
+            )
+        problems += [
+            f"{where}.categories：没有推荐单位类别 {code}（可选：{'、'.join(sorted(categories))}）"
+            for code in deadline.categories
+            if code not in categories
+        ]
+    return problems
 
 
 #: Summary-sheet columns computed by the platform rather than typed in the form.

@@ -507,8 +507,10 @@ def _field_plan(
 def _submit_moment(
     campaign: Campaign, unit: OrgUnit | None, *, historical: bool = False
 ) -> dt.datetime | None:
-    """A moment inside the unit's submission window: a day before its deadline (the
-    campaign's, or an earlier internal one); None (now) when the deadline is ahead.
+    """A moment inside the unit's submission window: two weeks before its deadline (the
+    campaign's, or an earlier internal one), so that a workplace's five working days of
+    notice end before a deadline that binds its forward, or the middle of the window when
+    it opens later; None (now) when the deadline is ahead.
     Without a deadline it is now, or with ``historical`` 1 November of the campaign's
     year, 10:00 Asia/Shanghai (seed 000 gives no deadline; its decision came that winter).
     """
@@ -517,7 +519,7 @@ def _submit_moment(
         return timezone.make_aware(dt.datetime(campaign.year, 11, 1, 10, 0))
     if deadline is None or deadline > timezone.now():
         return None
-    moment = deadline - dt.timedelta(days=1)
+    moment = deadline - dt.timedelta(days=14)
     opens = campaign.specification.timeline.submission.opens_at
     if opens is not None and moment < opens:
         moment = opens + (deadline - opens) / 2
@@ -711,7 +713,8 @@ def _review(
             level = level_named(batch[0], level_code)
             if level is None:  # the batch was grouped by a level of its own chain
                 continue
-            if not _clear_level(campaign, level, body, batch, summary, historical=to_top):
+            cleared, moment = _clear_level(campaign, level, body, batch, summary, historical=to_top)
+            if not cleared:
                 continue
             try:
                 with transaction.atomic():
@@ -721,6 +724,8 @@ def _review(
                         body=body,
                         actor=_reviewer(body, summary),
                         order=[n.pk for n in batch],
+                        now=moment,
+                        final=True,
                     )
             except (NominationError, PermissionDenied) as exc:
                 message = getattr(exc, "message", str(exc))
@@ -746,18 +751,23 @@ def _clear_level(
     summary: DemoSummary,
     *,
     historical: bool = False,
-) -> bool:
+) -> tuple[bool, dt.datetime | None]:
     """Hold the level's public notice and background check for ``batch`` as the office
     would (notices.services), starting on the day after submission. A notice still running
-    today stays open, and the batch waits at this level, as it would in reality."""
+    today stays open, and the batch waits at this level, as it would in reality.
+
+    Returns whether the level is cleared, and the moment its body forwards: the morning
+    after the notice ends for a historical batch (a deadline binds the forward then, not
+    years later), else None (now)."""
+    moment = _submit_moment(campaign, batch[0].nominating_unit, historical=historical)
     if not (level.notice or level.background_check):
-        return True
+        return True, moment
     actor = _office(campaign)
     if actor is None:
         summary.notes.append(f"{campaign.title}：没有活动办公室账号，{level.name}未公示")
-        return False
-    moment = _submit_moment(campaign, batch[0].nominating_unit, historical=historical)
+        return False, None
     start = timezone.localdate(moment or timezone.now()) + dt.timedelta(days=1)
+    forward_on = start
     try:
         with transaction.atomic():
             if level.background_check:
@@ -791,13 +801,16 @@ def _clear_level(
                         f"{campaign.title}：{body.name}{level.notice.name}至"
                         f"{notice.ends_on.isoformat()}"
                     )
-                    return False
+                    return False, None
                 notice_services.close_public_notice(notice, actor=actor)
+                forward_on = notice.ends_on + dt.timedelta(days=1)
     except (notice_services.NoticeError, PermissionDenied) as exc:
         message = getattr(exc, "message", str(exc))
         summary.notes.append(f"{campaign.title}：{body.name}{level.name}未能公示（{message}）")
-        return False
-    return True
+        return False, None
+    if moment is None:
+        return True, None
+    return True, timezone.make_aware(dt.datetime.combine(forward_on, dt.time(10, 0)))
 
 
 def _open_demo_vote(campaign: Campaign, summary: DemoSummary) -> None:

@@ -84,6 +84,7 @@ class ForwardIn(Schema):
     level: str = Field(description="层级代码（活动规范 review_chain.levels[].code）")
     body: int = Field(description="报送单位 id（本人须可代表该单位）")
     order: list[int] = Field(min_length=1, description="报送的推荐 id，按排序从前到后")
+    final: bool = Field(False, description="本批报送后本单位名单报送完毕；为真时核对最低推荐名额")
 
 
 class ForwardedOut(Schema):
@@ -193,7 +194,8 @@ def create_sign_off(request: ApiRequest, nomination_id: int, payload: SignOffIn)
     summary="排序报送上一级",
 )
 def forward_nominations(request: ApiRequest, payload: ForwardIn) -> list[ForwardedOut]:
-    """按排序将本级审核通过的推荐报送上一级；受推荐名额限制，须已完成本级公示和征求意见。"""
+    """按排序将本级审核通过的推荐报送上一级；受推荐名额和报送截止时间限制，须已完成本级
+    公示和征求意见。final 为真表示本批报送后本单位名单报送完毕，此时核对最低推荐名额。"""
     user = request.auth
     campaign = campaigns_visible_to(user).filter(code=payload.campaign).first()
     if campaign is None:
@@ -210,7 +212,12 @@ def forward_nominations(request: ApiRequest, payload: ForwardIn) -> list[Forward
     if set(payload.order) - visible:
         raise not_found()
     done = review.forward_nominations(
-        campaign, level=payload.level, body=body, actor=user, order=payload.order
+        campaign,
+        level=payload.level,
+        body=body,
+        actor=user,
+        order=payload.order,
+        final=payload.final,
     )
     return [
         ForwardedOut(id=n.pk, name=n.name, rank=n.rank, level=n.level, state=n.state) for n in done

@@ -12,17 +12,19 @@ Sources: seed 000 四1-2 and 附件2; seed 001 三(一)2-3 and 附件2; seed 002
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import category_of
+from jiangxuan.campaigns.selectors import category_of, forward_deadline
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.permissions import require
@@ -159,9 +161,11 @@ def _check_clearances(nomination: Nomination, level: Any) -> None:
         )
 
 
-def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> None:
+def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination], *, final: bool) -> None:
     """Apply each nominating unit's quota at the level where that unit signs: what it has
-    forwarded there plus this batch must lie within [min, max] per award (or in total)."""
+    forwarded there plus this batch may not exceed the maximum per award (or in total),
+    and, when the unit says the batch is its ``final`` one (报送完毕), must reach the
+    minimum: a unit may send its list in several batches (seed 000 四: 5-10 per city)."""
     # Penalties (objections found falsification) bind this campaign's quotas: a reduced
     # quota, a place not refilled (seed 001 三(二)4).
     recorded = penalties()
@@ -203,35 +207,90 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination]) -> No
             )
             if maximum is not None and reduction:
                 maximum = max(maximum - reduction, 0)
+            clause = _("（依据：%(source)s）") % {"source": quota.source} if quota.source else ""
             if maximum is not None and count > maximum:
                 raise NominationError(
-                    _("%(unit)s至多推荐%(max)d名，本次报送后将为%(count)d名。")
-                    % {"unit": unit.name, "max": maximum, "count": count},
+                    _("%(unit)s至多推荐%(max)d名%(clause)s，本次报送后将为%(count)d名。")
+                    % {"unit": unit.name, "max": maximum, "count": count, "clause": clause},
                     code="quota",
                 )
-            if count < quota.min:
+            if final and count < quota.min:
                 raise NominationError(
-                    _("%(unit)s须至少推荐%(min)d名，本次报送后仅%(count)d名。")
-                    % {"unit": unit.name, "min": quota.min, "count": count},
+                    _(
+                        "%(unit)s须至少推荐%(min)d名%(clause)s，本批报送后仅%(count)d名，"
+                        "不能报送完毕。可先报送本批（不勾选“报送完毕”），补齐后再报送完毕。"
+                    )
+                    % {"unit": unit.name, "min": quota.min, "count": count, "clause": clause},
                     code="quota",
                 )
+
+
+def _check_forward_deadline(
+    campaign: Campaign, level: str, body: OrgUnit, batch: list[Nomination], now: dt.datetime
+) -> None:
+    """Refuse a forward to the next level after the deadline binding ``body`` at ``level``
+    for any nomination of the batch (campaigns.selectors.forward_deadline): the deadlines
+    of a cascade bind every level's 报送, not only the clerk's first submission."""
+    spec = campaign.specification
+    seen: set[str | None] = set()
+    for n in batch:
+        if next_level(n, level) is None:
+            continue
+        category = category_of(n.nominating_unit, spec) if n.nominating_unit else None
+        key = category.code if category else None
+        if key in seen:
+            continue
+        seen.add(key)
+        deadline = forward_deadline(campaign, body, level=level, category=category)
+        # Second precision, as for submissions (campaigns.selectors.window_state).
+        if deadline is not None and now.replace(microsecond=0) > deadline:
+            stated = [
+                *((d.closes_at, d.source) for d in spec.timeline.level_deadlines),
+                *((d.closes_at, d.source) for d in spec.timeline.internal_deadlines),
+            ]
+            clause = next((source for at, source in stated if at == deadline and source), "")
+            raise NominationError(
+                _(
+                    "%(body)s向上一级报送的截止时间为 %(at)s%(clause)s，现已逾期，不予受理。"
+                    "如确需延期，请联系活动办公室办理延期。"
+                )
+                % {
+                    "body": body.name,
+                    "at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+                    "clause": _("（依据：%(source)s）") % {"source": clause} if clause else "",
+                },
+                code="window",
+            )
 
 
 @transaction.atomic
 def forward_nominations(
-    campaign: Campaign, *, level: str, body: OrgUnit, actor: User, order: list[int]
+    campaign: Campaign,
+    *,
+    level: str,
+    body: OrgUnit,
+    actor: User,
+    order: list[int],
+    now: dt.datetime | None = None,
+    final: bool = False,
 ) -> list[Nomination]:
     """Forward ranked nominations that completed ``level`` to the next level.
 
     ``order`` lists the nominations best first; their ranks, per award, continue after
     what the body already forwarded at this level. The body's quota (by the specification's unit
     categories; seed 000 四: 5-10 per city; seed 001 附件1) holds across all its forwards,
-    also under concurrency: the body's row is locked first.
+    also under concurrency: the body's row is locked first. A forward to another level is
+    bound by the deadline of ``body`` at ``level`` at server time ``now`` (default: now;
+    campaigns.selectors.forward_deadline: the level deadlines and the internal deadlines of
+    the bodies above, or the office's extension); the last level's forward approves and
+    has no deadline. With ``final`` the body says this batch completes its list at the
+    level (报送完毕): only then is the quota minimum checked.
 
     Raises:
         PermissionDenied: the actor does not act for ``body``.
-        NominationError: a nomination is not ready at this level for this body, or the
-            quota maximum would be exceeded, or the minimum not reached.
+        NominationError: a nomination is not ready at this level for this body, the
+            forward is past its deadline (``code="window"``), or the quota maximum would
+            be exceeded, or a ``final`` batch leaves the minimum unreached.
     """
     reason = _("您不能代表%(body)s报送。") % {"body": body.name}
     require(actor, "nominations.forward_nominations", body, reason)
@@ -261,7 +320,8 @@ def forward_nominations(
             )
         _check_clearances(n, level_spec)
         batch.append(n)
-    _check_quotas(campaign, level, batch)
+    _check_forward_deadline(campaign, level, body, batch, now or timezone.now())
+    _check_quotas(campaign, level, batch, final=final)
     # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
     last_rank = dict(
@@ -296,7 +356,7 @@ def forward_nominations(
         action="nomination.forward",
         object_type="accounts.orgunit",
         object_id=str(body.pk),
-        after={"campaign": campaign.code, "level": level, "order": order},
+        after={"campaign": campaign.code, "level": level, "order": order, "final": final},
     )
     forwarded = [Nomination.objects.get(pk=pk) for pk in order]
     events.nominations_forwarded.send(

@@ -167,11 +167,13 @@ def _posted_order(request: HttpRequest, rows: list[ForwardRow]) -> tuple[list[in
 def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> HttpResponse:
     """A body's nominations that completed ``level``: rank them (rank inputs, or up and
     down buttons without JavaScript) and forward the chosen ones to the next level within
-    the quota. A refusal (quota, not cleared) keeps the chosen order."""
+    the quota; "报送完毕" (``final``) marks the unit's last batch, when the quota minimum is
+    checked. A refusal (quota, deadline, not cleared) keeps the chosen order and the mark."""
     campaign, level_spec, body = _forward_scope(request, level, body_id)
     rows = nominations_ready_to_forward(request.user, campaign, level, body)
     order = [row.nomination.pk for row in rows]
     chosen = set(order)
+    final = request.method == "POST" and request.POST.get("final") == "1"
     error, status = "", 200
     if request.method == "POST":
         order, picked = _posted_order(request, rows)
@@ -179,7 +181,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
         if request.POST.get("action") == "forward":
             try:
                 done = review.forward_nominations(
-                    campaign, level=level, body=body, actor=request.user, order=picked
+                    campaign, level=level, body=body, actor=request.user, order=picked, final=final
                 )
             except NominationError as exc:
                 error, status = exc.message, exc.status
@@ -205,6 +207,8 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
             "rows": [(position, by_id[pk]) for position, pk in enumerate(order, start=1)],
             "chosen": chosen,
             "quotas": [(unit, usage) for unit, usage in quotas if usage],
+            "has_minimum": any(u.minimum for _unit, usages in quotas for u in usages),
+            "final": final,
             "forwarded": forwarded_by(campaign, level, body),
             "error": error,
         },

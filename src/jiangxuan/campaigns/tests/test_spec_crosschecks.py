@@ -202,3 +202,20 @@ def test_load_campaign_refuses_unknown_within_code(orgs):
         "unit_categories[0].match.within：组织树中没有代码为 jilln 的单位"
     ]
     assert not Campaign.objects.exists()
+
+
+def test_level_deadlines_name_a_forwarding_level_and_known_categories():
+    block = (
+        "  level_deadlines:\n"
+        "    - {level: county, closes_at: 2022-11-15 17:00:00}\n"
+        "    - {level: city, closes_at: 2022-11-20 17:00:00}\n"
+        "    - {level: nominating-unit, categories: [streets], closes_at: 2022-11-15 17:00:00}\n"
+    )
+    text = _text("001").replace("timeline:\n", "timeline:\n" + block, 1)
+    assert [m.split(" ", 4)[4] for m in _located(text)] == [
+        "timeline.level_deadlines[0].level：没有审核层级 county"
+        "（可选：workplace、nominating-unit、city）",
+        "timeline.level_deadlines[1].level：city 是最后一级，其报送即审定，不能设报送截止时间",
+        "timeline.level_deadlines[2].categories：没有推荐单位类别 streets"
+        "（可选：city-departments、county-hrss、schools、soes）",
+    ]

@@ -111,11 +111,12 @@ def test_seed_000_city_route_reaches_expert_review(chain_run, orgs):
 
 
 def test_seed_000_provincial_organs_route_reaches_expert_review(chain_run, orgs):
-    """省直机关工会 forwards its units' nominations itself (5-10, before its own deadline
-    2021-12-03 16:00) in place of a city, then the province reviews them."""
+    """省直机关工会 forwards its units' nominations itself (5-10) in place of a city, then
+    the province reviews them. Its units submit in time for their five working days' notice
+    to end before its deadline (2021-12-03 16:00), which binds their forwards to it."""
     workplaces = ["jl-nky", "jl-nky", "jl-slsd-institute", "jl-slsd-institute"]
     workplaces.append("jl-expressway-group")
-    with chain_run("000", at(dt.date(2021, 12, 3), dt.time(15, 0))) as run:
+    with chain_run("000", at(dt.date(2021, 11, 22), dt.time(15, 0))) as run:
         ns = [
             run.nominate("jilin-gongjiang", orgs[code], name=name, honours=JILIN_HONOURS)
             for code, name in zip(workplaces, NAMES, strict=False)

@@ -144,7 +144,8 @@ def test_submission_is_not_limited_by_the_quota(
 
 
 def test_quota_minimum_refuses_a_short_list(seed_campaign, make_user, nominate, complete, orgs):
-    """seed 000 四: each city recommends 5-10; a city cannot forward only 4."""
+    """seed 000 四: each city recommends 5-10. A city may send its list in batches, but
+    cannot declare it complete (报送完毕) with only 4."""
     from jiangxuan.accounts.enums import Role
     from jiangxuan.nominations import review
     from jiangxuan.nominations.models import Decision
@@ -178,12 +179,31 @@ def test_quota_minimum_refuses_a_short_list(seed_campaign, make_user, nominate, 
 
     with pytest.raises(NominationError) as excinfo:
         review.forward_nominations(
-            campaign, level="city", body=orgs["cc-union"], actor=union, order=[n.pk for n in ready]
+            campaign,
+            level="city",
+            body=orgs["cc-union"],
+            actor=union,
+            order=[n.pk for n in ready],
+            final=True,
         )
 
     assert excinfo.value.code == "quota"
-    assert "至少推荐5名" in excinfo.value.message
+    assert "至少推荐5名（依据：四）" in excinfo.value.message
     assert Nomination.objects.filter(level="province").count() == 0
+
+    review.forward_nominations(
+        campaign, level="city", body=orgs["cc-union"], actor=union, order=[ready[0].pk]
+    )
+    assert Nomination.objects.filter(level="province").count() == 1
+    with pytest.raises(NominationError):
+        review.forward_nominations(
+            campaign,
+            level="city",
+            body=orgs["cc-union"],
+            actor=union,
+            order=[n.pk for n in ready[1:]],
+            final=True,
+        )
 
 
 # --------------------------------------------------------------------------- one per person
