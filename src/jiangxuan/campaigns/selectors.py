@@ -63,6 +63,12 @@ def awards_of(campaign: Campaign) -> list[Award]:
     return list(campaign.awards.order_by("position"))
 
 
+def nominable_awards(campaign: Campaign) -> list[Award]:
+    """The campaign's awards people are nominated for, in order: all but those chosen
+    among another award's awardees (``awards[].derived_from``)."""
+    return [award for award in awards_of(campaign) if award.spec.derived_from is None]
+
+
 def unit_matches(
     unit: OrgUnit, category: UnitCategory, *, roots: Mapping[str, OrgUnit] | None = None
 ) -> bool:

@@ -65,8 +65,8 @@ def _digest(text: str) -> str:
 
 def unknown_org_codes(spec: CampaignSpec) -> list[str]:
     """Every org code the specification references (organizers, internal deadlines,
-    unit categories' ``orgs`` and ``within``) that the organization tree lacks, one
-    Chinese message per reference naming its path. ``checkcampaign --db`` and
+    channels' intake units, unit categories' ``orgs`` and ``within``) that the organization
+    tree lacks, one Chinese message per reference naming its path. ``checkcampaign --db`` and
     :func:`load_campaign` both use it, so they agree."""
     refs: list[tuple[str, str]] = [
         (f"organizers[{i}].org", o.org) for i, o in enumerate(spec.organizers) if o.org
@@ -74,6 +74,11 @@ def unknown_org_codes(spec: CampaignSpec) -> list[str]:
     refs += [
         (f"timeline.internal_deadlines[{i}].org", d.org)
         for i, d in enumerate(spec.timeline.internal_deadlines)
+    ]
+    refs += [
+        (f"channels[{i}].intake", code)
+        for i, channel in enumerate(spec.channels)
+        for code in channel.intake
     ]
     for i, category in enumerate(spec.unit_categories):
         refs += [(f"unit_categories[{i}].match.orgs", code) for code in category.match.orgs]

@@ -283,9 +283,18 @@ class Quality(Spec):
 # ---------------------------------------------------------------------------- awards
 
 
+class DerivedFrom(Spec):
+    """An award chosen among this edition's awardees of another award (a "star" title
+    among the year's laureates of the main title; tiers): nobody is nominated for it."""
+
+    award: Code = Field(description="从本届哪一奖项的获奖人选中产生")
+    source: str = Field("", description="通知中规定这一点的条款")
+
+
 class AwardSpec(Spec):
     """An award (奖项/称号) and who may get it, as the specification states it (the
-    database row of an award is ``campaigns.models.Award``)."""
+    database row of an award is ``campaigns.models.Award``). ``derived_from``: the award
+    is chosen among the awardees of another award of the edition, not nominated."""
 
     code: Code
     name: str
@@ -301,6 +310,7 @@ class AwardSpec(Spec):
         default_factory=list
     )
     finalist_award: str | None = Field(None, description="入围奖名称（seed 002 六）")
+    derived_from: DerivedFrom | None = None
     eligibility: list[Rule] = Field(default_factory=list)
     qualities: list[Quality] = Field(default_factory=list)
 
@@ -416,11 +426,24 @@ class Quota(Spec):
 
 
 class Channel(Spec):
-    """A way nominations start: unit nomination, social organization, self-nomination."""
+    """A way nominations start: unit nomination, social organization, self-nomination
+    (seed 003 二(二)1: 工会组织和人社部门联合推荐为主，结合社团推荐、个人自荐).
+
+    A channel may carry rules of its own, checked besides the award's for every nomination
+    through it (a self-nominee needs two experts as referees: ``size(form.referees) >= 2``),
+    and materials of its own (``materials[].channels``). A channel with ``intake`` is
+    received at those units (seed 003 四(三): 报送至威海市总工会生产部): only their clerks
+    start its nominations, for a nominee of any workplace, the intake unit nominates, and
+    the review starts at level ``starts_at``.
+    """
 
     code: Code
     name: str
     kind: Literal["unit", "social_org", "self"]
+    eligibility: list[Rule] = Field(default_factory=list)
+    intake: list[str] = Field(default_factory=list, description="受理本渠道推荐的单位代码")
+    starts_at: Code | None = Field(None, description="本渠道推荐从哪一审核层级开始")
+    source: str = ""
 
 
 # ---------------------------------------------------------------------------- review chain
@@ -745,6 +768,9 @@ class FormField(Spec):
             raise ValueError("choice/multichoice 字段须列出 choices")
         if kind == "table" and not self.columns:
             raise ValueError("table 字段须列出 columns")
+        if self.columns and kind not in ("table", "honours", "contests", "patents", "work_history"):
+            # Columns on a text field were silently a text box, and rules read a string.
+            raise ValueError("只有表格字段可以列出 columns：请加上 type: table")
         if kind == "group" and not self.fields:
             raise ValueError("group 字段须列出子项 fields")
         return self
@@ -805,6 +831,9 @@ class Material(Spec):
     max_chars: int | None = None
     upload: bool = Field(True, description="可在平台上传")
     required: bool = True
+    channels: list[str] = Field(
+        default_factory=list, description="只用于这些推荐渠道；空表示所有渠道"
+    )
     note: str = ""
 
 
@@ -1016,7 +1045,16 @@ class CampaignSpec(Spec):
                 )
             if quota.award and quota.award not in award_codes:
                 problems.append(f"quotas[{i}].award：名额引用了未定义的奖项 {quota.award}")
-        problems += _rule_code_problems(self.awards)
+        problems += _rule_code_problems(self.awards, self.channels)
+        problems += _channel_problems(self)
+        problems += _derived_award_problems(self.awards)
+        for i, channel in enumerate(self.channels):
+            where = f"channels[{i}].eligibility"
+            problems += [
+                f"{path}：渠道 {channel.code} 的规则引用了未定义的荣誉 {ref}"
+                for path, ref in _honour_refs(channel.eligibility, where)
+                if ref not in honour_codes
+            ]
         problems += _expression_problems(self)
         problems += _quota_problems(self.quotas, self.awards)
         problems += _phase_problems(self.timeline.phases)
@@ -1188,17 +1226,82 @@ def _rule_codes(rules: list[Any], where: str) -> list[tuple[str, str]]:
     return codes
 
 
-def _rule_code_problems(awards: list[AwardSpec]) -> list[str]:
-    """Rule codes are unique within an award: the office's override and the verdicts are
-    kept by code, so two rules with one code would be let through together."""
+def _rule_code_problems(awards: list[AwardSpec], channels: list[Channel]) -> list[str]:
+    """Rule codes are unique within an award together with every channel's rules (a
+    nomination meets both): the office's override and the verdicts are kept by code, so
+    two rules with one code would be let through together."""
     problems = []
+    channel_codes = [
+        (where, code)
+        for i, channel in enumerate(channels)
+        for where, code in _rule_codes(channel.eligibility, f"channels[{i}].eligibility")
+    ]
+    first: dict[str, str] = {}
+    for where, code in channel_codes:
+        if code in first:
+            problems.append(f"{where}：规则代码 {code} 重复（已用于 {first[code]}）")
+        else:
+            first[code] = where.removesuffix(".code")
     for i, award in enumerate(awards):
-        first: dict[str, str] = {}
+        first = {}
         for where, code in _rule_codes(award.eligibility, f"awards[{i}].eligibility"):
             if code in first:
                 problems.append(f"{where}：规则代码 {code} 重复（已用于 {first[code]}）")
             else:
                 first[code] = where.removesuffix(".code")
+        problems += [
+            f"{where}：规则代码 {code} 与奖项 {award.code} 的规则重复（已用于 {first[code]}）"
+            for where, code in channel_codes
+            if code in first
+        ]
+    return problems
+
+
+def _derived_award_problems(awards: list[AwardSpec]) -> list[str]:
+    """A derived award names another, underived award of the campaign, and is not given
+    to more people than that award."""
+    by_code = {a.code: a for a in awards}
+    problems = []
+    for i, award in enumerate(awards):
+        if award.derived_from is None:
+            continue
+        where = f"awards[{i}].derived_from.award"
+        base = by_code.get(award.derived_from.award)
+        if base is None or base is award:
+            others = "、".join(code for code in by_code if code != award.code)
+            problems.append(
+                f"{where}：没有可作来源的奖项 {award.derived_from.award}（可选：{others}）"
+            )
+        elif base.derived_from is not None:
+            problems.append(f"{where}：{base.code} 本身也从其他奖项中产生，不能再作来源")
+        elif award.count is not None and base.count is not None and award.count > base.count:
+            problems.append(
+                f"awards[{i}].count：名额 {award.count} 多于"
+                f"其来源奖项 {base.code} 的名额 {base.count}"
+            )
+    return problems
+
+
+def _channel_problems(spec: CampaignSpec) -> list[str]:
+    """Channel codes are unique, a channel starts at a level of the chain, and a
+    material's channels exist."""
+    codes = [c.code for c in spec.channels]
+    problems = _duplicates(codes, "channels")
+    levels = [level.code for level in spec.review_chain.levels]
+    for i, channel in enumerate(spec.channels):
+        if channel.starts_at is not None and channel.starts_at not in levels:
+            problems.append(
+                f"channels[{i}].starts_at：没有审核层级 {channel.starts_at}"
+                f"（可选：{'、'.join(levels)}）"
+            )
+        if channel.starts_at is not None and not channel.intake:
+            problems.append(f"channels[{i}].intake：从中间层级开始的渠道须写明受理单位（intake）")
+    for i, material in enumerate(spec.materials):
+        problems += [
+            f"materials[{i}].channels：没有推荐渠道 {code}（可选：{'、'.join(codes)}）"
+            for code in material.channels
+            if code not in codes
+        ]
     return problems
 
 
@@ -1282,8 +1385,10 @@ def _expression_problems(spec: CampaignSpec) -> list[str]:
                     + (f"（不认识：{'、'.join(unknown)}）" if unknown else "")
                 )
     names = expressions.declarations(fields)
-    for i, award in enumerate(spec.awards):
-        for where, rule in _expr_rules(award.eligibility, f"awards[{i}].eligibility"):
+    sets = [(f"awards[{i}].eligibility", a.eligibility) for i, a in enumerate(spec.awards)]
+    sets += [(f"channels[{i}].eligibility", c.eligibility) for i, c in enumerate(spec.channels)]
+    for path, rules in sets:
+        for where, rule in _expr_rules(rules, path):
             problems += [
                 f"{where}.expr：规则 {rule.code} 的表达式{problem}"
                 for problem in expressions.check_expression(rule.expr, names)

@@ -151,7 +151,8 @@ class CommendationDecision(BaseModel):
 
 
 class Certificate(BaseModel):
-    """A numbered certificate of one awardee."""
+    """A numbered certificate of one awardee for one award (a laureate of an award and of
+    an award chosen among its laureates gets two)."""
 
     decision = models.ForeignKey(
         CommendationDecision, on_delete=models.PROTECT, related_name="certificates"
@@ -168,7 +169,9 @@ class Certificate(BaseModel):
         verbose_name_plural = _("证书")
         ordering = ["award__position", "rank"]
         constraints = [
-            models.UniqueConstraint(fields=["decision", "nomination"], name="certificate_unique")
+            models.UniqueConstraint(
+                fields=["decision", "nomination", "award"], name="certificate_unique_per_award"
+            )
         ]
 
     def __str__(self) -> str:

@@ -105,10 +105,23 @@ def certificates_of(decision: CommendationDecision) -> QuerySet[Certificate]:
 
 
 def candidates(award: Award) -> QuerySet[Nomination]:
-    """The award's nominations approved by the review chain (the list's candidates)."""
-    return Nomination.objects.filter(award=award, state=NominationState.APPROVED).order_by(
-        "rank", "pk"
-    )
+    """The list's candidates: the award's nominations approved by the review chain; for an
+    award chosen among another's awardees (``derived_from``), the awardees of that award's
+    current approved list (none until it is approved)."""
+    derived = award.spec.derived_from
+    if derived is None:
+        return Nomination.objects.filter(award=award, state=NominationState.APPROVED).order_by(
+            "rank", "pk"
+        )
+    return Nomination.objects.filter(
+        pk__in=ApprovalEntry.objects.filter(
+            approval_list__campaign_id=award.campaign_id,
+            approval_list__award__code=derived.award,
+            approval_list__state=ListState.APPROVED,
+            outcome=Outcome.AWARDEE,
+        ).values("nomination_id"),
+        state=NominationState.APPROVED,
+    ).order_by("rank", "pk")
 
 
 def award_of(campaign: Campaign, pk: int) -> Award | None:

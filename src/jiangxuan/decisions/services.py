@@ -32,7 +32,7 @@ from jiangxuan.decisions.models import (
     CommendationDecision,
 )
 from jiangxuan.decisions.rendering import payment_sheet_xlsx
-from jiangxuan.decisions.selectors import can_see_bank_accounts
+from jiangxuan.decisions.selectors import can_see_bank_accounts, candidates
 from jiangxuan.experts.models import InspectionOutcome
 from jiangxuan.experts.selectors_inspections import inspection_outcomes
 from jiangxuan.nominations.enums import NominationState
@@ -81,8 +81,27 @@ def _validate_entries(
     found = {
         n.pk: n for n in Nomination.objects.filter(pk__in=ids).select_related("award", "campaign")
     }
+    derived = award.spec.derived_from
+    pool: set[int] | None = None
+    if derived is not None:
+        # Chosen among the base award's awardees of this edition (issue 12, point 3).
+        base = campaign.specification.award(derived.award)
+        pool = set(candidates(award).values_list("pk", flat=True))
+        if not pool:
+            raise DecisionError(
+                _("“%(award)s”从“%(base)s”的获奖人选中产生，请先审定“%(base)s”名单。")
+                % {"award": award.name, "base": base.name},
+                code="conflict",
+            )
     for pk in ids:
         n = found.get(pk)
+        if pool is not None:
+            if n is None or pk not in pool:
+                raise DecisionError(
+                    _("人选 %(id)s 不在“%(base)s”已审定的获奖名单中。")
+                    % {"id": pk, "base": base.name}
+                )
+            continue
         if n is None or n.campaign_id != campaign.pk or n.award_id != award.pk:
             raise DecisionError(_("人选 %(id)s 不属于该奖项。") % {"id": pk})
         if n.state != NominationState.APPROVED:
@@ -187,7 +206,9 @@ def propose_list(
 
     Args:
         nominations: ids of awardees in rank order; finalists: ids given the finalist
-            award (seed 002 六). All must be the award's and approved by the review chain.
+            award (seed 002 六). All must be the award's and approved by the review chain;
+            for an award chosen among another's awardees (``derived_from``), awardees of
+            that award's approved list.
     Returns:
         The draft list; ``.warnings`` lists soft problems (fewer awardees than ``count``).
     Proposing the list starts the first approval step of the specification, so every
@@ -716,8 +737,8 @@ def issue_certificates(decision: CommendationDecision, *, actor: User) -> list[C
             cert, _created = Certificate.objects.get_or_create(
                 decision=decision,
                 nomination_id=entry.nomination_id,
+                award=award,
                 defaults={
-                    "award": award,
                     "rank": entry.rank,
                     "number": certificate_number(spec, award.code, counts[first]),
                 },

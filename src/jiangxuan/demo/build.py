@@ -630,7 +630,7 @@ def _create(
                 nomination_services.add_evidence(
                     nomination, actor=clerk, material="video", upload=_video_upload()
                 )
-            for material in campaign.specification.materials:
+            for material in nomination_services.materials_for(nomination):
                 if material.required and material.upload and material.per == "nomination":
                     nomination_services.add_evidence(
                         nomination,

@@ -144,7 +144,11 @@ class NominationCreateIn(Schema):
     campaign: str = Field(description="评选活动代码")
     award: str = Field(description="奖项代码")
     workplace: int | None = Field(None, description="所在单位 id；默认为经办人所在单位")
-    channel: str | None = Field(None, description="推荐渠道代码；默认为活动的第一个渠道")
+    channel: str | None = Field(
+        None,
+        description="推荐渠道代码；默认为单位推荐渠道（社会团体经办人为社团推荐渠道）；"
+        "个人自荐等有受理单位的渠道只能由受理单位经办人选择",
+    )
 
 
 class NominationPatchIn(Schema):

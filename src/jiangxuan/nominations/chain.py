@@ -160,12 +160,20 @@ class OrgIndex:
 
 
 def levels_for(nomination: Any, *, tree: OrgTree = DATABASE) -> list[s.ReviewLevel]:
-    """The levels this nomination passes through, in order."""
+    """The levels this nomination passes through, in order: a direct unit's nominations
+    skip the levels marked ``skipped_by_direct``; a channel received at an intake point
+    starts at its ``starts_at`` level (campaigns.spec.Channel)."""
     spec = nomination.campaign.specification
     unit = nomination.nominating_unit
     category = tree.category_of(unit, spec) if unit is not None else None
     direct = bool(category and category.direct)
-    return [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
+    levels = [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
+    channel = next((c for c in spec.channels if c.code == nomination.channel), None)
+    if channel is not None and channel.starts_at is not None:
+        codes = [lv.code for lv in levels]
+        if channel.starts_at in codes:
+            levels = levels[codes.index(channel.starts_at) :]
+    return levels
 
 
 def level_named(nomination: Any, code: str, *, tree: OrgTree = DATABASE) -> s.ReviewLevel | None:

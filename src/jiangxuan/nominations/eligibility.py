@@ -466,19 +466,22 @@ def evaluate_rules(
     *,
     overridden: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[RuleResult]]:
-    """Evaluate an award's hard rules for a nomination.
+    """Evaluate an award's hard rules, and those of the nomination's channel, for a
+    nomination (channel rules: campaigns.spec.Channel; issue 12, point 2).
 
     Args:
-        nomination: a Nomination (read only: its fields and ``id_index``).
+        nomination: a Nomination (read only: its fields, ``channel`` and ``id_index``).
         campaign_spec, award_spec: from the campaign's specification.
         overridden: codes of top-level rules the campaign office let through.
     Returns:
-        (overall status, one result per top-level rule). Overall is ``failed`` if any
-        non-overridden rule failed, else ``needs_evidence`` if any needs evidence, else
-        ``passed``.
+        (overall status, one result per top-level rule, the award's first, then the
+        channel's). Overall is ``failed`` if any non-overridden rule failed, else
+        ``needs_evidence`` if any needs evidence, else ``passed``.
     """
     evaluator = Evaluator(nomination, campaign_spec, award_spec)
-    results = [evaluator.evaluate(rule) for rule in award_spec.eligibility]
+    channel = next((c for c in campaign_spec.channels if c.code == nomination.channel), None)
+    rules = [*award_spec.eligibility, *(channel.eligibility if channel else [])]
+    results = [evaluator.evaluate(rule) for rule in rules]
     for result in results:
         if result.code in overridden and result.status == FAILED:
             result.overridden = True

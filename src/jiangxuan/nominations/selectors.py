@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
+from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
@@ -71,3 +72,27 @@ def id_number_warning(nomination: Nomination) -> str:
     if len(number) != 18:
         return ""
     return id_area_warning(number)
+
+
+def channels_open_to(user: User, campaign: Campaign) -> list[s.Channel]:
+    """The channels through which ``user``, as a clerk, may start nominations of
+    ``campaign``, in the specification's order: a channel received at intake units
+    where the user is a clerk (seed 003 四(三): 个人自荐 received by 威海市总工会); the
+    social organizations' channel for a clerk of a social organization (seed 003
+    二(二)1 社团推荐), the units' channel for a clerk of another unit; a self-nomination
+    channel without intake for every clerk. Empty when the user is no clerk."""
+    units = [m.org_unit for m in memberships_of(user) if m.role == Role.CLERK]
+    codes = {u.code for u in units}
+    societies = any(u.kind == "social_org" for u in units)
+    others = any(u.kind != "social_org" for u in units)
+
+    def open_to(channel: s.Channel) -> bool:
+        if channel.intake:
+            return bool(codes & set(channel.intake))
+        if channel.kind == "social_org":
+            return societies
+        if channel.kind == "unit":
+            return others
+        return bool(units)
+
+    return [c for c in campaign.specification.channels if open_to(c)]

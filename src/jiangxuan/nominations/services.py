@@ -51,6 +51,25 @@ def _clerk_units(actor: User) -> list[OrgUnit]:
     return [m.org_unit for m in memberships_of(actor) if m.role == Role.CLERK]
 
 
+def _channel_named(spec: s.CampaignSpec, code: str) -> s.Channel:
+    for channel in spec.channels:
+        if channel.code == code:
+            return channel
+    names = "、".join(c.name for c in spec.channels)
+    raise NominationError(
+        _("推荐渠道无效，本活动的推荐渠道为：%(names)s。") % {"names": names}, field="channel"
+    )
+
+
+def _default_channel(spec: s.CampaignSpec, nominating_unit: OrgUnit) -> s.Channel:
+    """The channel of a nomination started by a nominating unit's clerk: the social
+    organizations' channel for a social organization, else the units' channel (channels
+    received at an intake point are chosen, never defaulted)."""
+    own = [c for c in spec.channels if not c.intake]
+    kind = "social_org" if nominating_unit.kind == "social_org" else "unit"
+    return next((c for c in own if c.kind == kind), own[0] if own else spec.channels[0])
+
+
 @transaction.atomic
 def create_nomination(
     *,
@@ -60,19 +79,31 @@ def create_nomination(
     workplace: OrgUnit | None = None,
     channel: str | None = None,
 ) -> Nomination:
-    """Start a draft nomination for ``award``.
+    """Start a draft nomination for ``award`` through ``channel`` (a code of the
+    specification's ``channels``; default: the units' channel, or the social
+    organizations' one for a social organization's clerk).
 
-    The workplace defaults to the clerk's own unit; the nominating unit is the nearest
-    unit of the specification's categories above the workplace (campaigns.selectors
+    Through a unit channel, the workplace defaults to the clerk's own unit and must lie in
+    the clerk's jurisdiction; the nominating unit is the nearest unit of the
+    specification's categories above the workplace (campaigns.selectors
     .nominating_unit_for), or the clerk's unit when it is itself a nominating unit.
+    Through a channel received at an intake point (``channels[].intake``, seed 003 二(二)1
+    个人自荐 and 四(三) 报送至威海市总工会生产部), only the intake unit's clerks start it;
+    the workplace is the nominee's real one, anywhere in the tree (default: none typed
+    yet, the intake unit stands in and the form's 工作单位 is left for the clerk), the
+    intake unit is the nominating unit, and the review starts at ``starts_at``.
 
     The campaign's stage must allow it (campaigns.lifecycle.new_draft_refusal): not a
     draft, not decided or archived (issue 13: campaigns close).
 
     Raises:
         NominationError: the campaign's stage takes no new drafts (``code="closed"``), the
-            award is not the campaign's, or no nominating unit covers the workplace.
-        PermissionDenied: the actor is not a clerk whose jurisdiction holds the workplace.
+            award is not the campaign's or is chosen among another award's awardees
+            (``derived_from``), the channel is unknown (or a social
+            organizations' channel for another unit), or no nominating unit covers the
+            workplace.
+        PermissionDenied: the actor is not a clerk whose jurisdiction holds the workplace,
+            or not a clerk of the channel's intake unit.
     """
     spec = campaign.specification
     refusal = new_draft_refusal(campaign)
@@ -80,44 +111,63 @@ def create_nomination(
         raise NominationError(refusal, code="closed")
     if award.campaign_id != campaign.id:
         raise NominationError(_("所选奖项不属于该评选活动。"), field="award")
+    derived = award.spec.derived_from
+    if derived is not None:
+        raise NominationError(
+            _("“%(award)s”从本届“%(base)s”的获奖人选中产生，不单独推荐。")
+            % {"award": award.name, "base": spec.award(derived.award).name},
+            field="award",
+        )
     require(
         actor, "campaigns.nominate_in_campaign", campaign, _("只有推荐单位经办人可以新建推荐。")
     )
     units = _clerk_units(actor)
-    home = units[0]
-    workplace = workplace or home
-    paths = [jurisdiction_of(u).path for u in units]
-    if not path_in_scope(workplace.path, paths):
-        raise PermissionDenied(_("所选单位不在您的管辖范围内。"))
-    nominating_unit = next((u for u in units if category_of(u, spec)), None)
-    if nominating_unit is None or not path_in_scope(
-        workplace.path, [jurisdiction_of(nominating_unit).path]
-    ):
-        nominating_unit = nominating_unit_for(workplace, spec)
-    if nominating_unit is None:
-        raise NominationError(
-            _("“%(unit)s”不属于本活动的任何推荐单位类别，请联系上级单位。")
-            % {"unit": workplace.name}
-        )
+    chosen = _channel_named(spec, channel) if channel else None
+    if chosen is not None and chosen.intake:
+        intake = next((u for u in units if u.code in chosen.intake), None)
+        if intake is None:
+            raise PermissionDenied(
+                _("“%(channel)s”由指定的受理单位新建，您所在单位不是受理单位。")
+                % {"channel": chosen.name}
+            )
+        nominating_unit = intake
+        workplace = workplace or intake
+    else:
+        home = units[0]
+        workplace = workplace or home
+        paths = [jurisdiction_of(u).path for u in units]
+        if not path_in_scope(workplace.path, paths):
+            raise PermissionDenied(_("所选单位不在您的管辖范围内。"))
+        found = next((u for u in units if category_of(u, spec)), None)
+        if found is None or not path_in_scope(workplace.path, [jurisdiction_of(found).path]):
+            found = nominating_unit_for(workplace, spec)
+        if found is None:
+            raise NominationError(
+                _("“%(unit)s”不属于本活动的任何推荐单位类别，请联系上级单位。")
+                % {"unit": workplace.name}
+            )
+        nominating_unit = found
+        chosen = chosen or _default_channel(spec, nominating_unit)
+        if chosen.kind == "social_org" and nominating_unit.kind != "social_org":
+            raise NominationError(
+                _("“%(channel)s”只能由社会团体推荐。") % {"channel": chosen.name},
+                field="channel",
+            )
     if penalties().unit_barred(nominating_unit, campaign.series, for_campaign=campaign):
         raise NominationError(
             _("%(unit)s因上一届评选中弄虚作假，已被取消本届推荐资格。")
             % {"unit": nominating_unit.name}
         )
-    channels = [c.code for c in spec.channels]
-    channel = channel or channels[0]
-    if channel not in channels:
-        raise NominationError(_("推荐渠道无效。"), field="channel")
     nomination = Nomination.objects.create(
         campaign=campaign,
         award=award,
-        channel=channel,
+        channel=chosen.code,
         workplace=workplace,
         nominating_unit=nominating_unit,
         workplace_name=workplace.name if workplace.level == "workplace" else "",
         ownership_type=workplace.ownership_type,
         created_by=actor,
-        level=spec.review_chain.levels[0].code,
+        level=chosen.starts_at or spec.review_chain.levels[0].code,
     )
     evaluate_eligibility(nomination)
     record_audit(
@@ -125,7 +175,12 @@ def create_nomination(
         action="nomination.create",
         obj=nomination,
         role=Role.CLERK,
-        after={"campaign": campaign.code, "award": award.code, "unit": nominating_unit.code},
+        after={
+            "campaign": campaign.code,
+            "award": award.code,
+            "unit": nominating_unit.code,
+            "channel": chosen.code,
+        },
     )
     return nomination
 
@@ -253,9 +308,8 @@ def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: 
         NominationError: unknown checklist item, or the file is refused (message says why).
     """
     _ensure_editable(nomination, actor)
-    spec = nomination.campaign.specification
     # Unit-level items (推荐函, 汇总表) belong to the unit's list, not to one nomination.
-    allowed = {m.code for m in spec.materials if m.upload and m.per == "nomination"}
+    allowed = {m.code for m in materials_for(nomination) if m.upload and m.per == "nomination"}
     allowed |= {"photo", "video", "other"}
     if material not in allowed:
         raise NominationError(_("材料项无效，请从材料目录中选择。"), field="material")
@@ -346,8 +400,18 @@ def missing_materials(nomination: Nomination) -> list[str]:
     uploaded = set(nomination.evidence.values_list("material", flat=True))
     return [
         m.name
-        for m in nomination.campaign.specification.materials
+        for m in materials_for(nomination)
         if m.required and m.upload and m.per == "nomination" and m.code not in uploaded
+    ]
+
+
+def materials_for(nomination: Nomination) -> list[s.Material]:
+    """The checklist items (材料目录) that apply to the nomination: all but those the
+    specification keeps for other channels (``materials[].channels``), in order."""
+    return [
+        m
+        for m in nomination.campaign.specification.materials
+        if not m.channels or nomination.channel in m.channels
     ]
 
 

@@ -25,7 +25,7 @@ from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import has_role, units_in_scope
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
-from jiangxuan.campaigns.selectors import awards_of, campaigns_visible_to
+from jiangxuan.campaigns.selectors import campaigns_visible_to, nominable_awards
 
 from . import services
 from .enums import NominationAction, NominationState
@@ -33,7 +33,12 @@ from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
 from .models import Evidence, Nomination
 from .review_selectors import latest_return, review_panel
-from .selectors import id_number_warning, nomination_for, nominations_visible_to
+from .selectors import (
+    channels_open_to,
+    id_number_warning,
+    nomination_for,
+    nominations_visible_to,
+)
 from .workflow import TRANSITIONS, NominationError
 
 EXTRA_MATERIALS = {"photo", "video"}
@@ -90,7 +95,7 @@ def _materials(nomination: Nomination) -> list[dict[str, Any]]:
     ]
     items += [
         {"code": m.code, "name": m.name, "required": m.required, "note": m.note}
-        for m in spec.materials
+        for m in services.materials_for(nomination)
         if m.upload and m.per == "nomination"
     ]
     items.append({"code": "other", "name": _("其他佐证材料"), "required": False, "note": ""})
@@ -170,7 +175,8 @@ def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Choose campaign, award (and workplace when the clerk's unit has sub-units); then edit."""
+    """Choose campaign, award, channel (when the user may use more than one) and workplace
+    (when the clerk's unit has sub-units); then edit."""
     params = request.POST if request.method == "POST" else request.GET
     campaigns = list(campaigns_visible_to(request.user).filter(state=CampaignState.PUBLISHED))
     # Told before the form opens why a campaign takes no new nominations (issue 13).
@@ -180,7 +186,8 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     error = ""
     if campaign is not None and refusals[campaign.code]:
         error, campaign = refusals[campaign.code], None
-    awards = awards_of(campaign) if campaign else []
+    awards = nominable_awards(campaign) if campaign else []
+    channels = channels_open_to(request.user, campaign) if campaign else []
     if request.method == "POST" and not error:
         award = next((a for a in awards if a.code == request.POST.get("award")), None)
         workplace_id = request.POST.get("workplace", "")
@@ -192,10 +199,16 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             try:
                 nomination = services.create_nomination(
-                    campaign=campaign, award=award, actor=request.user, workplace=workplace
+                    campaign=campaign,
+                    award=award,
+                    actor=request.user,
+                    workplace=workplace,
+                    channel=request.POST.get("channel") or None,
                 )
             except NominationError as exc:
                 error = exc.message
+            except PermissionDenied as exc:
+                error = str(exc)
             else:
                 messages.success(request, _("推荐已创建，请填写推荐表。"))
                 return redirect("nominations:edit", pk=nomination.pk)
@@ -207,6 +220,8 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "campaign": campaign,
             "warning": new_draft_warning(campaign) if campaign else "",
             "awards": awards,
+            "channels": channels if len(channels) > 1 else [],
+            "selected_channel": params.get("channel", ""),
             "workplaces": workplaces if len(workplaces) > 1 else [],
             "selected_award": params.get("award", ""),
             "selected_workplace": params.get("workplace", ""),

@@ -351,6 +351,7 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
             "name",
             "state",
             "level",
+            "channel",
             "review_round",
             "submitted_at",
             "campaign_id",

@@ -88,6 +88,7 @@ def test_seed_000_city_route_reaches_expert_review(chain_run, orgs):
                 body=city_union,
                 actor=run.reviewer(city_union),
                 order=[n.pk for n in ns[:4]],
+                final=True,
             )
         assert refused.value.code == "quota"
         assert not Forwarding.objects.filter(level="city").exists()

@@ -362,7 +362,7 @@ def test_a_revoked_place_is_not_refilled_nor_the_person_renominated(
             actor=people["county"],
             order=[n.pk for n in others],
         )
-    assert "至多推荐3名，本次报送后将为4名" in excinfo.value.message
+    assert "至多推荐3名（依据：附件1），本次报送后将为4名" in excinfo.value.message
     review.forward_nominations(
         changchun,
         level="nominating-unit",

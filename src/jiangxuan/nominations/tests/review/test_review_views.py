@@ -233,7 +233,7 @@ def test_forward_over_quota_is_refused_and_keeps_the_order(
 
     text = response.content.decode()
     assert response.status_code == 400
-    assert "至多推荐3名，本次报送后将为4名。" in text
+    assert "至多推荐3名（依据：附件1），本次报送后将为4名。" in text
     positions = [text.index(f'id="rank-{n.pk}"') for n in (ready[1], ready[3], ready[2], ready[0])]
     assert positions == sorted(positions)
     assert Forwarding.objects.filter(level="nominating-unit").count() == 0
