@@ -32,6 +32,7 @@ from jiangxuan.nominations.review_selectors import forward_scope, nominations_re
 
 from .enums import BackgroundCheckState, NoticePhase, NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
+from .rules import NoticeScope
 
 #: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
 PUBLISHED_FIELDS = ("name", "sex", "workplace_name", "post", "occupation", "achievement_summary")
@@ -133,11 +134,23 @@ def notice_for_office(user: User, pk: int) -> PublicNotice | None:
     )
 
 
+def notice_scope(notice: PublicNotice) -> NoticeScope:
+    """What ``notice`` is about, for ``notices.run_notice``: its campaign, stage, body and
+    the nominations of its entries."""
+    nominations = [
+        entry.nomination
+        for entry in notice.entries.select_related(
+            "nomination__campaign", "nomination__workplace", "nomination__nominating_unit"
+        ).order_by("position")
+    ]
+    return NoticeScope(notice.campaign, notice.stage, notice.body, tuple(nominations))
+
+
 def notice_for_runner(user: User, pk: int) -> PublicNotice | None:
-    """A notice the user may run (open, publish, close): one of the user's campaigns as
-    its office, or one held by a body the user signs for (reviewer or clerk; a level's
-    notice, notices.rules ``run_notice``); else None."""
-    return (
+    """A notice the user runs: one of a campaign the user is the office of, or a level's
+    notice held by a body the user signs for, at a level where that body signs for every
+    nominee on it (``notices.run_notice``); else None."""
+    notice = (
         PublicNotice.objects.filter(pk=pk)
         .filter(
             Q(campaign_id__in=office_campaign_ids(user, OFFICE_ROLE))
@@ -146,6 +159,9 @@ def notice_for_runner(user: User, pk: int) -> PublicNotice | None:
         .select_related("campaign", "body")
         .first()
     )
+    if notice is None or notice.campaign_id in office_campaign_ids(user, OFFICE_ROLE):
+        return notice
+    return notice if user.has_perm("notices.run_notice", notice_scope(notice)) else None
 
 
 def level_notice_scope(

@@ -49,7 +49,13 @@ from .enums import (
 )
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
 from .rules import NoticeScope
-from .selectors import PUBLISHED_FIELDS, notice_end_date, notice_phase, stage_named
+from .selectors import (
+    PUBLISHED_FIELDS,
+    notice_end_date,
+    notice_phase,
+    notice_scope,
+    stage_named,
+)
 
 ROLE = Role.CAMPAIGN_OFFICE
 #: Objections one address may file per window (anti-flooding; ASVS 2.4.1).
@@ -84,16 +90,6 @@ def _require_runner(actor: User, scope: NoticeScope) -> str:
         ),
     )
     return ROLE if actor.has_perm("notices.manage_notices", scope.campaign) else Role.REVIEWER
-
-
-def _scope_of(notice: PublicNotice) -> NoticeScope:
-    nominations = [
-        entry.nomination
-        for entry in notice.entries.select_related(
-            "nomination__campaign", "nomination__workplace", "nomination__nominating_unit"
-        )
-    ]
-    return NoticeScope(notice.campaign, notice.stage, notice.body, tuple(nominations))
 
 
 def _names(nominations: Iterable[Nomination]) -> str:
@@ -231,7 +227,7 @@ def publish_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
             that holds this level's notice (``notices.run_notice``).
         NoticeError: the notice is not a draft (``code="conflict"``).
     """
-    role = _require_runner(actor, _scope_of(notice))
+    role = _require_runner(actor, notice_scope(notice))
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.state != NoticeState.DRAFT:
         raise NoticeError(_("该公示已发布，不能重复发布。"), code="conflict")
@@ -265,7 +261,7 @@ def close_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
         NoticeError (``code="conflict"``): not running, the period is not over, or an
             objection is still unresolved; nothing changes.
     """
-    role = _require_runner(actor, _scope_of(notice))
+    role = _require_runner(actor, notice_scope(notice))
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.state != NoticeState.RUNNING:
         raise NoticeError(_("只有公示中的公示可以结束。"), code="conflict")
