@@ -85,9 +85,7 @@ def _require_runner(actor: User, scope: NoticeScope) -> str:
         actor,
         "notices.run_notice",
         scope,
-        _(
-            "只有本活动的领导小组办公室，或在该层级为这些推荐对象签署意见的单位，可以组织该层级的公示。"
-        ),
+        _("只有本活动的领导小组办公室或在该层级签署意见的单位可以组织该层级的公示。"),
     )
     return ROLE if actor.has_perm("notices.manage_notices", scope.campaign) else Role.REVIEWER
 
