@@ -19,11 +19,14 @@ class OrgKind(models.TextChoices):
 
 
 class OrgLevel(models.TextChoices):
-    """Administrative level a node sits at; ``WORKPLACE`` is below county."""
+    """Administrative level a node sits at. ``SUBDISTRICT`` is below county: streets,
+    townships, industrial zones and parks (街道, 乡镇, 产业功能区, 园区) and their unions;
+    ``WORKPLACE`` is the employer, below either."""
 
     PROVINCE = "province", _("省级")
     CITY = "city", _("市级")
     COUNTY = "county", _("县级")
+    SUBDISTRICT = "subdistrict", _("乡镇（街道）级")
     WORKPLACE = "workplace", _("基层")
 
 

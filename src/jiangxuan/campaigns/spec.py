@@ -468,11 +468,16 @@ class BackgroundCheckRule(Spec):
 
 
 class ReviewLevel(Spec):
-    """One level of the level-by-level review: who signs, notice, ranking."""
+    """One level of the level-by-level review: who signs, notice, ranking.
+
+    ``level: subdistrict`` is a street's, township's or park's level (街道总工会, 园区工会
+    sign and forward); nominations from a workplace under no such area skip it
+    (nominations.chain.levels_for).
+    """
 
     code: Code
     name: str
-    level: Literal["workplace", "nominating_unit", "county", "city", "province"]
+    level: Literal["workplace", "subdistrict", "nominating_unit", "county", "city", "province"]
     signers: list[Signer] = Field(min_length=1)
     seal_labels: list[str] = Field(
         default_factory=list, description="表上该级意见栏的标签（按表中顺序）"

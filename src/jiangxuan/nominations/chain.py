@@ -9,11 +9,17 @@ found in the organization tree from the nomination's workplace and nominating un
 - ``union`` / ``hr_bureau`` at a county, city or province level: the area body of that kind
   (``governs_region``) of the region at that level above the workplace, or the nominating
   unit itself where no region lies at that level (a unit reporting directly upwards);
+- ``union`` / ``hr_bureau`` / ``government`` at a ``subdistrict`` level (街道, 乡镇, 产业功能区,
+  园区 below the county): the area body of that kind of the subdistrict region above the
+  workplace (街道总工会, 园区工会);
 - at level ``nominating_unit`` a ``union``/``hr_bureau`` signer means the nominating unit's
   area body of that kind (seed 003: 区（市）总工会 and 人社局 sign together).
 
 Levels marked ``skipped_by_direct`` are skipped for units of a ``direct`` category
-(seed 001 三(一)3: SOEs and 技工院校 submit straight to the city).
+(seed 001 三(一)3: SOEs and 技工院校 submit straight to the city). A ``subdistrict`` level
+is skipped for a workplace under no subdistrict region (an enterprise directly under the
+county): it has no body there. A subdistrict region without its union is not skipped: that
+is a gap in the tree, shown as a level nobody signs, never a review silently left out.
 
 The rules read the tree through an :class:`OrgTree`: by default :data:`DATABASE`, a few
 queries per call; for many nominations at once, an :class:`OrgIndex` holds the tree
@@ -36,6 +42,9 @@ from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.selectors import category_of, within_roots
 
 AREA_LEVELS = ("county", "city", "province")
+#: Levels below the county; a nomination whose workplace lies in no region at such a level
+#: skips it.
+SUBCOUNTY_LEVELS = ("subdistrict",)
 #: Area bodies the chain may name below a region or a workplace.
 AREA_BODY_KINDS = ("union", "hr_bureau", "government")
 SIGNING_ROLES = {Role.REVIEWER, Role.CLERK}
@@ -160,14 +169,25 @@ class OrgIndex:
 
 
 def levels_for(nomination: Any, *, tree: OrgTree = DATABASE) -> list[s.ReviewLevel]:
-    """The levels this nomination passes through, in order: a direct unit's nominations
-    skip the levels marked ``skipped_by_direct``; a channel received at an intake point
-    starts at its ``starts_at`` level (campaigns.spec.Channel)."""
+    """The levels this nomination passes through, in order: the specification's chain
+    without the levels its direct category skips (``skipped_by_direct``), without the
+    sub-county levels where its workplace lies in no region of that level, and, for a
+    channel received at an intake point, from its ``starts_at`` level on
+    (campaigns.spec.Channel)."""
     spec = nomination.campaign.specification
     unit = nomination.nominating_unit
     category = tree.category_of(unit, spec) if unit is not None else None
     direct = bool(category and category.direct)
-    levels = [lv for lv in spec.review_chain.levels if not (direct and lv.skipped_by_direct)]
+    workplace = nomination.workplace or unit
+    levels = [
+        lv
+        for lv in spec.review_chain.levels
+        if not (direct and lv.skipped_by_direct)
+        and (
+            lv.level not in SUBCOUNTY_LEVELS
+            or (workplace is not None and _region_at(workplace, lv.level, tree) is not None)
+        )
+    ]
     channel = next((c for c in spec.channels if c.code == nomination.channel), None)
     if channel is not None and channel.starts_at is not None:
         codes = [lv.code for lv in levels]
@@ -214,6 +234,10 @@ def body_for(
         return tree.child(workplace, "union") or workplace
     if signer == "nominating_unit":
         return unit
+    if level.level in SUBCOUNTY_LEVELS:
+        # No fallback to the nominating unit: a workplace under no street or park skips
+        # the level (levels_for).
+        return _area_body(_region_at(workplace, level.level, tree), signer, tree)
     if signer in ("union", "hr_bureau"):
         if level.level in AREA_LEVELS:
             region = _region_at(workplace, level.level, tree)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.accounts.models import OrgUnit, User
@@ -70,6 +71,23 @@ class OpenNoticeForm(forms.Form):
         declared_field(self, "nominations", forms.ModelChoiceField).queryset = notice_candidates(
             campaign
         )
+
+
+class LevelNoticeForm(forms.Form):
+    """A signing body opens its level's notice: start date, title, nominees (the stage and
+    the body are the page's)."""
+
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput())
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    nominations = NominationChoiceField(
+        label=_("公示对象"),
+        queryset=Nomination.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, candidates: QuerySet[Nomination], *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        declared_field(self, "nominations", forms.ModelChoiceField).queryset = candidates
 
 
 class ObjectionForm(forms.Form):

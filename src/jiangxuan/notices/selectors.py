@@ -18,13 +18,21 @@ from jiangxuan.accounts.selectors import jurisdiction_of
 from jiangxuan.campaigns.enums import NoticeDayUnit
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
-from jiangxuan.campaigns.spec import BackgroundCheckRule, CampaignSpec, PublicNoticeRule
+from jiangxuan.campaigns.spec import (
+    BackgroundCheckRule,
+    CampaignSpec,
+    PublicNoticeRule,
+    ReviewLevel,
+)
 from jiangxuan.core.calendar import add_calendar_days, add_working_days
+from jiangxuan.nominations.chain import signing_units
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.review_selectors import forward_scope, nominations_ready_to_forward
 
 from .enums import BackgroundCheckState, NoticePhase, NoticeState, ObjectionState, PenaltyKind
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
+from .rules import NoticeScope
 
 #: The only nomination fields a public notice may show (docs/security.md check 21; PIPL §25).
 PUBLISHED_FIELDS = ("name", "sex", "workplace_name", "post", "occupation", "achievement_summary")
@@ -123,6 +131,74 @@ def notice_for_office(user: User, pk: int) -> PublicNotice | None:
         PublicNotice.objects.filter(pk=pk, campaign_id__in=office_campaign_ids(user, OFFICE_ROLE))
         .select_related("campaign", "body")
         .first()
+    )
+
+
+def notice_scope(notice: PublicNotice) -> NoticeScope:
+    """What ``notice`` is about, for ``notices.run_notice``: its campaign, stage, body and
+    the nominations of its entries."""
+    nominations = [
+        entry.nomination
+        for entry in notice.entries.select_related(
+            "nomination__campaign", "nomination__workplace", "nomination__nominating_unit"
+        ).order_by("position")
+    ]
+    return NoticeScope(notice.campaign, notice.stage, notice.body, tuple(nominations))
+
+
+def notice_for_runner(user: User, pk: int) -> PublicNotice | None:
+    """A notice the user runs: one of a campaign the user is the office of, or a level's
+    notice held by a body the user signs for, at a level where that body signs for every
+    nominee on it (``notices.run_notice``); else None."""
+    notice = (
+        PublicNotice.objects.filter(pk=pk)
+        .filter(
+            Q(campaign_id__in=office_campaign_ids(user, OFFICE_ROLE))
+            | Q(body_id__in=signing_units(user))
+        )
+        .select_related("campaign", "body")
+        .first()
+    )
+    if notice is None or notice.campaign_id in office_campaign_ids(user, OFFICE_ROLE):
+        return notice
+    return notice if user.has_perm("notices.run_notice", notice_scope(notice)) else None
+
+
+def level_notice_scope(
+    user: User, code: str, level: str, body_id: int
+) -> tuple[Campaign, ReviewLevel, OrgUnit] | None:
+    """The campaign ``code``, its review level ``level`` (one that prescribes a notice)
+    and the body ``body_id`` the user signs for, or None (the caller answers 404)."""
+    scope = forward_scope(user, code, level, body_id)
+    if scope is None or scope[1].notice is None:
+        return None
+    return scope
+
+
+def level_notice_candidates(
+    user: User, campaign: Campaign, level: str, body: OrgUnit
+) -> QuerySet[Nomination]:
+    """Nominations ``body`` may put on its notice at ``level``: visible to ``user``, they
+    completed the level, ``body`` signs for them there and no notice has cleared them yet
+    (nominations.review_selectors.nominations_ready_to_forward)."""
+    ids = [
+        row.nomination.pk
+        for row in nominations_ready_to_forward(user, campaign, level, body)
+        if not row.notice_cleared
+    ]
+    return (
+        Nomination.objects.filter(pk__in=ids)
+        .select_related("award", "nominating_unit")
+        .order_by("nominating_unit__path", "award__position", "rank", "id")
+    )
+
+
+def level_notices_of(campaign: Campaign, level: str, body: OrgUnit) -> list[PublicNotice]:
+    """The notices ``body`` holds at ``level`` of the campaign, newest first."""
+    return list(
+        PublicNotice.objects.filter(campaign=campaign, stage=level, body=body).order_by(
+            "-starts_on", "-id"
+        )
     )
 
 

@@ -48,7 +48,14 @@ from .enums import (
     PenaltyKind,
 )
 from .models import BackgroundCheck, DisciplinaryPenalty, NoticeEntry, Objection, PublicNotice
-from .selectors import PUBLISHED_FIELDS, notice_end_date, notice_phase, stage_named
+from .rules import NoticeScope
+from .selectors import (
+    PUBLISHED_FIELDS,
+    notice_end_date,
+    notice_phase,
+    notice_scope,
+    stage_named,
+)
 
 ROLE = Role.CAMPAIGN_OFFICE
 #: Objections one address may file per window (anti-flooding; ASVS 2.4.1).
@@ -69,6 +76,18 @@ def _require_office(actor: User, campaign: Campaign) -> None:
     require(
         actor, "notices.manage_notices", campaign, _("只有本活动的领导小组办公室可以执行此操作。")
     )
+
+
+def _require_runner(actor: User, scope: NoticeScope) -> str:
+    """Check ``notices.run_notice`` and return the role the actor acts in (for the audit):
+    the office, or a reviewer of the body that signs at the notice's level."""
+    require(
+        actor,
+        "notices.run_notice",
+        scope,
+        _("只有本活动的领导小组办公室或在该层级签署意见的单位可以组织该层级的公示。"),
+    )
+    return ROLE if actor.has_perm("notices.manage_notices", scope.campaign) else Role.REVIEWER
 
 
 def _names(nominations: Iterable[Nomination]) -> str:
@@ -99,8 +118,13 @@ def open_public_notice(
     nominees without publication consent are left out and listed in ``withheld`` (and in
     the audit entry). With ``publish`` the notice is running at once, else a draft.
 
+    The campaign office may open a notice at any stage. A body that signs at a review level
+    (a reviewer or clerk of it) may open that level's notice, held by itself, of nominations
+    it signs for there (``notices.run_notice``; seed 000 四1: 所在单位公示).
+
     Raises:
-        PermissionDenied: the actor is not the campaign's office.
+        PermissionDenied: the actor is neither the campaign's office nor, for a level's
+            notice, a signing body of every nomination at that level holding it itself.
         NoticeError: the stage requires no notice, no body for a level's notice, a
             nomination of another campaign or no longer live, nobody consented, or the
             period lies in a year the holiday calendar does not know (``code="calendar"``,
@@ -108,7 +132,8 @@ def open_public_notice(
             step the specification puts before this one is not done, or ``starts_on``
             is outside the step's phase (``code="conflict"``, campaigns.steps).
     """
-    _require_office(actor, campaign)
+    chosen = list(nominations)
+    role = _require_runner(actor, NoticeScope(campaign, stage, body, tuple(chosen)))
     found = stage_named(campaign, stage)
     if found is None or found.notice is None:
         raise NoticeError(_("该环节不要求公示，请选择活动规范中规定公示的环节。"), field="stage")
@@ -126,7 +151,6 @@ def open_public_notice(
         ends_on = notice_end_date(rule, starts_on)
     except UnknownHolidayYear as exc:
         raise NoticeError(exc.message, field="starts_on", code="calendar") from exc
-    chosen = list(nominations)
     if not chosen:
         raise NoticeError(_("请选择公示对象。"), field="nominations")
     foreign = [n for n in chosen if n.campaign_id != campaign.id]
@@ -177,7 +201,7 @@ def open_public_notice(
         actor=actor,
         action="notice.open",
         obj=notice,
-        role=ROLE,
+        role=role,
         after={
             "stage": notice.stage,
             "state": notice.state,
@@ -197,10 +221,11 @@ def publish_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
     """Publish a draft notice (draft → running).
 
     Raises:
-        PermissionDenied: the actor is not the campaign's office.
+        PermissionDenied: the actor is neither the campaign's office nor the signing body
+            that holds this level's notice (``notices.run_notice``).
         NoticeError: the notice is not a draft (``code="conflict"``).
     """
-    _require_office(actor, notice.campaign)
+    role = _require_runner(actor, notice_scope(notice))
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.state != NoticeState.DRAFT:
         raise NoticeError(_("该公示已发布，不能重复发布。"), code="conflict")
@@ -211,7 +236,7 @@ def publish_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
         actor=actor,
         action="notice.publish",
         obj=locked,
-        role=ROLE,
+        role=role,
         before={"state": NoticeState.DRAFT},
         after={"state": NoticeState.RUNNING},
     )
@@ -229,11 +254,12 @@ def close_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
     seed 001 三(一)2-3.
 
     Raises:
-        PermissionDenied: the actor is not the campaign's office.
+        PermissionDenied: the actor is neither the campaign's office nor the signing body
+            that holds this level's notice (``notices.run_notice``).
         NoticeError (``code="conflict"``): not running, the period is not over, or an
             objection is still unresolved; nothing changes.
     """
-    _require_office(actor, notice.campaign)
+    role = _require_runner(actor, notice_scope(notice))
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.state != NoticeState.RUNNING:
         raise NoticeError(_("只有公示中的公示可以结束。"), code="conflict")
@@ -261,7 +287,7 @@ def close_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
             actor=actor,
             action="objection.close",
             obj=objection,
-            role=ROLE,
+            role=role,
             before={"state": ObjectionState.ANSWERED},
             after={"state": ObjectionState.CLOSED},
         )
@@ -285,7 +311,7 @@ def close_public_notice(notice: PublicNotice, *, actor: User) -> PublicNotice:
         actor=actor,
         action="notice.close",
         obj=locked,
-        role=ROLE,
+        role=role,
         before={"state": NoticeState.RUNNING},
         after={"state": NoticeState.CLOSED},
     )

@@ -17,10 +17,12 @@ urlpatterns = [
     ),
     path("<int:pk>/object/", views.objection_create, name="object"),
     path("<int:pk>/object/done/", views.objection_filed, name="objection_filed"),
-    # Campaign office.
+    # Campaign office (and, for a level's notice, the body holding it).
     path("campaign/<slug:code>/", views.campaign_notices, name="campaign_notices"),
     path("campaign/<slug:code>/open/", views.notice_open, name="open"),
     path("campaign/<slug:code>/checks/", views.background_checks, name="background_checks"),
+    # A body that signs at a review level: that level's notice (?campaign=).
+    path("level/<slug:level>/<int:body_id>/open/", views.level_notice_open, name="level_open"),
     path("<int:pk>/manage/", views.notice_manage, name="manage"),
     path("<int:pk>/publish/", views.notice_publish, name="publish"),
     path("<int:pk>/close/", views.notice_close, name="close"),

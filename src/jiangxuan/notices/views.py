@@ -37,6 +37,7 @@ from .forms import (
     BackgroundOpinionForm,
     BackgroundRequestForm,
     FindingForm,
+    LevelNoticeForm,
     ObjectionForm,
     OpenNoticeForm,
 )
@@ -226,7 +227,7 @@ def _campaign_or_404(request: AuthenticatedHttpRequest, code: str) -> Campaign:
 
 
 def _notice_or_404(request: AuthenticatedHttpRequest, pk: int) -> PublicNotice:
-    notice = selectors.notice_for_office(request.user, pk)
+    notice = selectors.notice_for_runner(request.user, pk)
     if notice is None:
         raise Http404(_("没有找到该公示。"))
     return notice
@@ -261,6 +262,49 @@ def campaign_notices(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     return render(request, "notices/publicnotice_office_list.html", context)
 
 
+def _open_or_preview(
+    request: AuthenticatedHttpRequest,
+    campaign: Campaign,
+    form: forms.Form,
+    stage: str,
+    body: Any,
+) -> tuple[HttpResponse | None, Any]:
+    """Handle a valid post of an open-notice form: the "preview" button computes the end
+    date without saving (returned second); else the notice is opened and the answer is the
+    redirect to its page. A service's NoticeError lands on the form."""
+    data = form.cleaned_data
+    if "preview" in request.POST:
+        found = selectors.stage_named(campaign, stage)
+        # The forms offer only stages with a notice rule (selectors.notice_stages).
+        rule = found.notice if found is not None else None
+        try:
+            return None, selectors.notice_end_date(rule, data["starts_on"]) if rule else None
+        except UnknownHolidayYear as exc:
+            form.add_error("starts_on", exc.message)
+            return None, None
+    try:
+        notice = services.open_public_notice(
+            campaign,
+            stage=stage,
+            body=body,
+            nominations=data["nominations"],
+            starts_on=data["starts_on"],
+            title=data["title"],
+            actor=request.user,
+        )
+    except NoticeError as exc:
+        apply_error(form, exc.field, exc.message)
+        return None, None
+    if notice.withheld:
+        messages.warning(
+            request,
+            _("以下推荐对象未同意公示，未列入公示名单：%(names)s")
+            % {"names": "、".join(w["name"] for w in notice.withheld)},
+        )
+    messages.success(request, _("公示已发布。"))
+    return redirect("notices:manage", pk=notice.pk), None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
@@ -270,37 +314,40 @@ def notice_open(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if "preview" in request.POST:
-            stage = selectors.stage_named(campaign, data["stage"])
-            # The form offers only stages with a notice rule (selectors.notice_stages).
-            rule = stage.notice if stage is not None else None
-            try:
-                preview = selectors.notice_end_date(rule, data["starts_on"]) if rule else None
-            except UnknownHolidayYear as exc:
-                form.add_error("starts_on", exc.message)
-        else:
-            try:
-                notice = services.open_public_notice(
-                    campaign,
-                    stage=data["stage"],
-                    body=data["body"],
-                    nominations=data["nominations"],
-                    starts_on=data["starts_on"],
-                    title=data["title"],
-                    actor=request.user,
-                )
-            except NoticeError as exc:
-                apply_error(form, exc.field, exc.message)
-            else:
-                if notice.withheld:
-                    messages.warning(
-                        request,
-                        _("以下推荐对象未同意公示，未列入公示名单：%(names)s")
-                        % {"names": "、".join(w["name"] for w in notice.withheld)},
-                    )
-                messages.success(request, _("公示已发布。"))
-                return redirect("notices:manage", pk=notice.pk)
+        done, preview = _open_or_preview(request, campaign, form, data["stage"], data["body"])
+        if done is not None:
+            return done
     context = {"campaign": campaign, "form": form, "preview": preview}
+    return render(request, "notices/publicnotice_open.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def level_notice_open(request: AuthenticatedHttpRequest, level: str, body_id: int) -> HttpResponse:
+    """A body that signs at a review level opens that level's notice, held by itself, of
+    the nominations that completed the level there (``?campaign=``; seed 000 四1:
+    所在单位公示); the page lists the notices it holds at the level. Another body, a level
+    without a notice or a campaign out of sight answers 404."""
+    code = request.GET.get("campaign", "")
+    scope = selectors.level_notice_scope(request.user, code, level, body_id)
+    if scope is None:
+        raise Http404(_("没有找到该层级的公示。"))
+    campaign, level_spec, body = scope
+    candidates = selectors.level_notice_candidates(request.user, campaign, level, body)
+    form = LevelNoticeForm(candidates, request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        done, preview = _open_or_preview(request, campaign, form, level, body)
+        if done is not None:
+            return done
+    context = {
+        "campaign": campaign,
+        "form": form,
+        "preview": preview,
+        "level": level_spec,
+        "body": body,
+        "notices": selectors.level_notices_of(campaign, level, body),
+    }
     return render(request, "notices/publicnotice_open.html", context)
 
 
@@ -334,6 +381,8 @@ def _manage_page(
         "campaign": notice.campaign,
         "entries": selectors.entries_of(notice),
         "rows": rows,
+        # A level's body runs its notice; objections stay with the office.
+        "is_office": request.user.has_perm("notices.manage_notices", notice.campaign),
     }
     return render(request, "notices/publicnotice_manage.html", context, status=status)
 

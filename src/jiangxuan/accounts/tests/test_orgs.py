@@ -210,6 +210,47 @@ orgs:
     assert _parent_code(OrgUnit.objects.get(code="hrb-union")) == "harbin"
 
 
+def test_load_org_tree_takes_a_park_below_the_county(orgs, tmp_path):
+    """Sub-county areas (街道, 乡镇, 产业功能区, 园区) are regions of level ``subdistrict``
+    with their own union (issue 12.4), not regions faked at workplace level."""
+    path = tmp_path / "subdistricts.yaml"
+    path.write_text(
+        """
+orgs:
+  - code: henan
+    name: 河南省
+    kind: region
+    level: province
+    division_code: "410000"
+    children:
+      - code: jiaozuo
+        name: 焦作市
+        kind: region
+        level: city
+        division_code: "410800"
+        children:
+          - code: jz-park
+            name: 焦作市产业园区
+            kind: region
+            level: subdistrict
+            children:
+              - {code: jz-park-union, name: 焦作市产业园区工会, kind: union, level: subdistrict,
+                 governs_region: true}
+""",
+        encoding="utf-8",
+    )
+
+    load_org_tree(path)
+
+    park, union = OrgUnit.objects.get(code="jz-park"), OrgUnit.objects.get(code="jz-park-union")
+    assert (park.level, park.get_level_display()) == ("subdistrict", "乡镇（街道）级")
+    assert (_parent_code(union), union.level, union.governs_region) == (
+        "jz-park",
+        "subdistrict",
+        True,
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

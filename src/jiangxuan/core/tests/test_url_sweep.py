@@ -79,6 +79,7 @@ SIGNED_IN = {
     "nominations:forward_letter",
     "notices:campaign_notices",
     "notices:open",
+    "notices:level_open",
     "notices:background_checks",
     "notices:manage",
     "notices:publish",
