@@ -91,6 +91,25 @@ CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
             ("senior-technician", {"skill_level": "senior_technician"}, "passed"),
             ("senior-technician", {"skill_level": "technician"}, "failed"),
             ("not-retired", {"is_retired": True}, "failed"),
+            # 一(一) 退休人员不得参加: a 63-year-old is retired whatever the clerk answers
+            ("not-retired", {"extra": {"post_kind": "生产操作岗位"}}, "passed"),
+            (
+                "not-retired",
+                {
+                    "extra": {"post_kind": "生产操作岗位"},
+                    "id_number": make_id_number("110101", "19590301"),
+                },
+                "failed",
+            ),
+            (
+                "not-retired",
+                {"extra": {"post_kind": "生产操作岗位"}, "id_number": WOMAN_51},
+                "failed",
+            ),
+            # 一(一) 生产服务一线技能岗位人员
+            ("front-line", {"extra": {"post_kind": "生产操作岗位"}}, "passed"),
+            ("front-line", {"extra": {"post_kind": "管理岗位"}}, "failed"),
+            ("front-line", {}, "needs_evidence"),
             ("not-unit-leader", {"is_unit_leader": True}, "failed"),
             (
                 "one-of-five",
