@@ -111,8 +111,8 @@ def test_autosave_answers_status_and_eligibility_fragment(
     )
 
     html = response.content.decode()
-    assert "已自动保存" in html
-    assert "1 项有误，未保存" in html
+    assert "其余内容已自动保存" in html
+    assert '<span class="unsaved">手机未保存：手机号码应为以1开头的11位数字。</span>' in html
     assert '<section class="card eligibility" id="eligibility-panel"' in html
     assert 'hx-swap-oob="true"' in html
     assert "技能等级为中级工（四级），须达到高级工（三级）及以上。" in html
