@@ -6,6 +6,7 @@ import ipaddress
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
@@ -134,7 +135,8 @@ def htmx_unauthenticated(request: HttpRequest) -> JsonResponse:
     if current and url_has_allowed_host_and_scheme(
         current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = current
+        parts = urlsplit(current)
+        next_url = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
     login_url = redirect_to_login(resolve_url(next_url)).url
     return JsonResponse(
         {
