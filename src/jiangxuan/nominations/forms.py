@@ -388,7 +388,8 @@ class NominationForm(forms.Form):
         """After ``is_valid()`` (or on the valid subset): (core field values, extra values).
 
         Invalid fields are left out, so a draft saves what is valid and keeps the rest in
-        the re-rendered form.
+        the re-rendered form. :meth:`save_draft` has ``services.save_nomination`` fill a
+        blank birth date and sex from the ID number once it keeps the number.
         """
         data = self.cleaned_data
         core: dict[str, Any] = {}
@@ -422,11 +423,6 @@ class NominationForm(forms.Form):
                 )
             else:
                 extra[f.key] = _jsonable(value)
-        if core.get("id_number"):
-            birth, sex = v.id_number_facts(core["id_number"])
-            core.setdefault("birth_date", birth)
-            core["birth_date"] = core["birth_date"] or birth
-            core["sex"] = core.get("sex") or sex
         return core, extra
 
     def _collect_rows(self, f: s.FormField) -> list[dict[str, Any]] | None:
@@ -490,6 +486,7 @@ class NominationForm(forms.Form):
             award=award,
             publication_consent=publication_consent,
             unsaved=self.refused_values(),
+            fill_from_id_number=True,
         )
         self.saved = True
         self.unsaved = unsaved_values(nomination)

@@ -202,11 +202,14 @@ def save_nomination(
     award: Award | None = None,
     publication_consent: bool | None = None,
     unsaved: Sequence[UnsavedValue] = (),
+    fill_from_id_number: bool = False,
 ) -> Nomination:
     """Save form values (already validated by ``NominationForm``) into a draft.
 
     ``core`` holds column values, ``extra`` the campaign fields (merged into existing
-    ones). Re-screens eligibility. The audit entry names the changed fields; personal
+    ones). With ``fill_from_id_number`` (the form's saves), a blank birth date and sex
+    are filled from the ID number kept after the save (GB 11643), never from a refused
+    one. Re-screens eligibility. The audit entry names the changed fields; personal
     values are not written to it.
 
     A draft never loses what is valid (issue 15.1): an ID number that cannot be stored
@@ -242,6 +245,14 @@ def save_nomination(
             nomination.id_number = stored_id_number
             changed.remove("id_number")
             del before["id_number"]
+    if fill_from_id_number and nomination.id_number:
+        # Filled only from a number that is kept, never from a refused one.
+        birth, sex = validators.id_number_facts(nomination.id_number)
+        for name, value in (("birth_date", birth), ("sex", sex)):
+            if not getattr(nomination, name):
+                setattr(nomination, name, value)
+                if name not in changed:
+                    changed.append(name)
     if extra:
         merged = {**(nomination.extra or {}), **extra}
         if merged != nomination.extra:

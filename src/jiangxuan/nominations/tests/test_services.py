@@ -235,6 +235,46 @@ def test_save_keeps_valid_fields_when_id_number_is_already_nominated(
     assert first.id_number not in str(entry.after) + str(entry.before)
 
 
+def test_id_number_fills_birth_date_and_sex(changchun, chaoyang_clerk, nominate):
+    draft = nominate(changchun, "jishu-nengshou", chaoyang_clerk, id_number="")
+    number = make_id_number(birth="19850612", male=False)
+
+    services.save_nomination(
+        draft,
+        actor=chaoyang_clerk,
+        core={"id_number": number, "birth_date": None},
+        extra={},
+        fill_from_id_number=True,
+    )
+
+    draft.refresh_from_db()
+    assert (draft.id_number, str(draft.birth_date), draft.sex) == (number, "1985-06-12", "女")
+
+
+def test_refused_id_number_fills_nothing(changchun, chaoyang_clerk, nominate):
+    """The birth date and sex of a refused number would contradict the number saved
+    later (issue 15.1)."""
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number="")
+    services.save_nomination(
+        second,
+        actor=chaoyang_clerk,
+        core={"id_number": "", "birth_date": None, "sex": ""},
+        extra={},
+    )
+
+    services.save_nomination(
+        second,
+        actor=chaoyang_clerk,
+        core={"id_number": first.id_number},
+        extra={},
+        fill_from_id_number=True,
+    )
+
+    second.refresh_from_db()
+    assert (second.id_number, second.birth_date, second.sex) == ("", None, "")
+
+
 def test_save_clears_the_refusal_once_the_id_number_is_fixed(changchun, chaoyang_clerk, nominate):
     first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
     second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number="")
