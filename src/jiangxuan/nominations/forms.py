@@ -454,7 +454,12 @@ class NominationForm(forms.Form):
         """After ``is_valid()``: the fields whose typed values fail validation (so
         :meth:`nomination_values` leaves them out), in form order, with their reasons."""
         return [
-            UnsavedValue(name, self._label_of(name), self[name].data, "".join(self.errors[name]))
+            UnsavedValue(
+                name,
+                self._label_of(name),
+                self[name].data,
+                "".join(str(e) for e in self.errors[name]),
+            )
             for name in self.fields
             if name in self.errors
         ]
