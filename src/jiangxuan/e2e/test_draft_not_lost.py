@@ -3,6 +3,8 @@ real browser: an ID number already nominated in the campaign is refused while th
 of the form is saved, and an autosave after the session ended keeps what was typed and
 saves it after a new sign-in."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 from stdnum.cn import ric
@@ -19,6 +21,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Changchun-Clerk-2026"  # noqa: S105 - a throwaway test user
 TAKEN = "220104198506120031"
+#: Screenshots for a human look (git-ignored var/).
+SCREENSHOT_DIR = Path(__file__).resolve().parents[3] / "var" / "screenshots"
 NOTICE = "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"
 
 
@@ -93,6 +97,9 @@ def test_refused_id_number_keeps_the_rest_of_the_draft(page: Page, live_server, 
     expect(page.locator("#unsaved-alert")).to_contain_text(NOTICE)
     expect(page.locator("#id_id_number")).to_have_value(_taken())
     expect(page.locator("#id_id_number_error")).to_contain_text("此身份证号码在本活动中已有推荐")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator("h1").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOT_DIR / "edit-unsaved-id.png"))
     draft.refresh_from_db()
     assert (draft.name, draft.id_number, draft.phone) == ("张卫东", "", "13904318888")
 
@@ -123,6 +130,8 @@ def test_autosave_after_the_session_ended_keeps_the_typing_and_saves_after_sign_
     expect(page.locator("#autosave-status")).to_contain_text("登录已过期，本次修改未保存")
     expect(page.locator("#nomination-form")).not_to_contain_text("登录")
     expect(page.locator("#id_name")).to_have_value("张卫东")
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / "edit-session-expired.png"))
     link = page.get_by_role("link", name="在新标签页中重新登录")
     assert link.get_attribute("target") == "_blank"
     assert link.get_attribute("href") == f"/accounts/login/?next=/nominations/{draft.pk}/edit/"
