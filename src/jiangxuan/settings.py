@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "jiangxuan.core.middleware.SessionTimeoutMiddleware",
+    "jiangxuan.core.middleware.HtmxLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jiangxuan.accounts.security.PasswordExpiryMiddleware",
     "jiangxuan.accounts.two_factor.TwoFactorMiddleware",

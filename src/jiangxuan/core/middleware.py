@@ -6,6 +6,7 @@ import ipaddress
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
@@ -14,9 +15,10 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from .audit import current_ip
 
@@ -118,10 +120,39 @@ def session_timed_out(session: SessionBase) -> bool:
     return False
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def htmx_unauthenticated(request: HttpRequest) -> JsonResponse:
+    """The answer to an htmx request without a signed-in session (issue 15.2): 401 in the
+    API's error shape plus ``login_url``, the login page returning to the page the request
+    came from (``HX-Current-URL``, when it is this site's). htmx swaps nothing on a 401,
+    so the page keeps what was typed; its script shows the message and the link, and
+    retries after the new sign-in, instead of drawing the login page inside the form."""
+    current = request.headers.get("HX-Current-URL", "")
+    next_url = settings.LOGIN_REDIRECT_URL
+    if current and url_has_allowed_host_and_scheme(
+        current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(current)
+        next_url = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+    login_url = redirect_to_login(resolve_url(next_url)).url
+    return JsonResponse(
+        {
+            "detail": _("登录已过期，本次修改未保存。请重新登录，登录后将自动保存。"),
+            "code": "unauthenticated",
+            "errors": {},
+            "login_url": login_url,
+        },
+        status=401,
+    )
+
+
 class SessionTimeoutMiddleware:
     """Log out a session past :func:`session_timed_out`'s limits. Pages redirect to the
-    login page (htmx requests get ``HX-Redirect``); ``/api/`` requests continue as
-    anonymous, so the API's own authentication answers 401."""
+    login page; htmx requests get :func:`htmx_unauthenticated`'s 401; ``/api/`` requests
+    continue as anonymous, so the API's own authentication answers 401."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -133,10 +164,9 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                to_login = redirect_to_login(request.get_full_path())
-                if request.headers.get("HX-Request") == "true":
-                    return HttpResponseClientRedirect(to_login.url)
-                return to_login
+                if _is_htmx(request):
+                    return htmx_unauthenticated(request)
+                return redirect_to_login(request.get_full_path())
             response = self.get_response(request)
             # The request that signed in starts the clock; token-authenticated API calls
             # carry no signed-in session and get none.
@@ -145,6 +175,26 @@ class SessionTimeoutMiddleware:
             return response
         finally:
             current_ip.reset(token)
+
+
+class HtmxLoginRequiredMiddleware:
+    """Answer an htmx request that ``login_required`` sends to the login page with
+    :func:`htmx_unauthenticated`'s 401 instead (issue 15.2): htmx follows redirects, so
+    the autosave of a page whose session had ended drew the login page inside the form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            _is_htmx(request)
+            and response.status_code == 302
+            and not request.user.is_authenticated
+            and response["Location"].split("?")[0] == resolve_url(settings.LOGIN_URL)
+        ):
+            return htmx_unauthenticated(request)
+        return response
 
 
 class NoStoreMiddleware:

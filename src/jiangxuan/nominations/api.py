@@ -604,19 +604,10 @@ def update_nomination(
     data, merge_errors = _merge_patch(stored, payload.fields, form_values(nomination, masked=True))
     errors.update(merge_errors)
     form = NominationForm(campaign, award or nomination.award, data, nomination=nomination)
-    form.is_valid()
+    form.save_draft(actor=user, award=award, publication_consent=payload.publication_consent)
     for name, messages in form.errors.items():
         key = "fields" if name == "__all__" else _error_key(name)
         errors.setdefault(key, []).extend(str(m) for m in messages)
-    core, extra = form.nomination_values()
-    services.save_nomination(
-        nomination,
-        actor=user,
-        core=core,
-        extra=extra,
-        award=award,
-        publication_consent=payload.publication_consent,
-    )
     return nomination_out(user, _visible(request, nomination_id), errors=errors)
 
 

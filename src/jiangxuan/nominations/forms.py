@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiangxuan.accounts.models import User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import (
     ContestLevel,
@@ -33,8 +34,11 @@ from jiangxuan.campaigns.enums import (
 )
 from jiangxuan.campaigns.models import Award, Campaign
 
+from . import services
 from . import validators as v
 from .enums import Education, Identity, PoliticalStatus, Sex
+from .models import Nomination
+from .selectors import UnsavedValue, unsaved_values
 
 BLANK = [("", "—")]
 YES_NO = [("", "—"), ("true", gettext_lazy("是")), ("false", gettext_lazy("否"))]
@@ -176,6 +180,10 @@ class NominationForm(forms.Form):
         data: posted data (``QueryDict`` or a plain dict from the API).
         nomination: the nomination being edited (gives initial values).
         extra_rows: blank rows to offer for each list field (default 1).
+        show_unsaved: an unbound form shows what the last save refused (issue 15.1): the
+            typed value in the field, the reason as its error, the list in ``unsaved``.
+
+    After :meth:`save_draft`, ``saved`` is True and ``unsaved`` lists what was not saved.
     """
 
     def __init__(
@@ -186,6 +194,7 @@ class NominationForm(forms.Form):
         *,
         nomination: Any = None,
         extra_rows: int = 1,
+        show_unsaved: bool = False,
         **kwargs: Any,
     ):
         self.campaign = campaign
@@ -209,6 +218,10 @@ class NominationForm(forms.Form):
         self._row_counts: dict[str, int] = {}
         for spec_field in self.form_fields:
             self._add(spec_field, extra_rows)
+        self.saved = False
+        self.unsaved: list[UnsavedValue] = []
+        if show_unsaved and data is None and nomination is not None:
+            self._show_unsaved(unsaved_values(nomination))
 
     # -- building
 
@@ -375,7 +388,8 @@ class NominationForm(forms.Form):
         """After ``is_valid()`` (or on the valid subset): (core field values, extra values).
 
         Invalid fields are left out, so a draft saves what is valid and keeps the rest in
-        the re-rendered form.
+        the re-rendered form. :meth:`save_draft` has ``services.save_nomination`` fill a
+        blank birth date and sex from the ID number once it keeps the number.
         """
         data = self.cleaned_data
         core: dict[str, Any] = {}
@@ -409,11 +423,6 @@ class NominationForm(forms.Form):
                 )
             else:
                 extra[f.key] = _jsonable(value)
-        if core.get("id_number"):
-            birth, sex = v.id_number_facts(core["id_number"])
-            core.setdefault("birth_date", birth)
-            core["birth_date"] = core["birth_date"] or birth
-            core["sex"] = core.get("sex") or sex
         return core, extra
 
     def _collect_rows(self, f: s.FormField) -> list[dict[str, Any]] | None:
@@ -438,6 +447,80 @@ class NominationForm(forms.Form):
                     row["level"] = row.get("level") or known.level
                     row["category"] = known.category
         return rows
+
+    # -- saving
+
+    def refused_values(self) -> list[UnsavedValue]:
+        """After ``is_valid()``: the fields whose typed values fail validation (so
+        :meth:`nomination_values` leaves them out), in form order, with their reasons."""
+        return [
+            UnsavedValue(
+                name,
+                self._label_of(name),
+                self[name].data,
+                "".join(str(e) for e in self.errors[name]),
+            )
+            for name in self.fields
+            if name in self.errors
+        ]
+
+    def save_draft(
+        self,
+        *,
+        actor: User,
+        award: Award | None = None,
+        publication_consent: bool | None = None,
+    ) -> Nomination:
+        """Validate the bound form and save every valid value into the draft
+        (``services.save_nomination``); the values refused here or by the service (an ID
+        number already nominated in this campaign) are not saved and are reported: in
+        ``unsaved`` and as errors on their fields, whose inputs keep what was typed
+        (issue 15.1).
+
+        Raises:
+            NominationError, PermissionDenied: the service saved nothing (not editable,
+                campaign closed, not the actor's nomination); ``saved`` stays False.
+        """
+        self.is_valid()
+        core, extra = self.nomination_values()
+        nomination = services.save_nomination(
+            self.nomination,
+            actor=actor,
+            core=core,
+            extra=extra,
+            award=award,
+            publication_consent=publication_consent,
+            unsaved=self.refused_values(),
+            fill_from_id_number=True,
+        )
+        self.saved = True
+        self.unsaved = unsaved_values(nomination)
+        for item in self.unsaved:
+            if item.field in self.fields and item.field not in self.errors:
+                self.add_error(item.field, item.message)
+        return nomination
+
+    def _show_unsaved(self, items: list[UnsavedValue]) -> None:
+        # add_error drops the field from cleaned_data, which an unbound form lacks.
+        self.cleaned_data = {}
+        for item in items:
+            if item.field in self.fields:
+                self.initial[item.field] = item.value
+                self.add_error(item.field, item.message)
+        self.unsaved = items
+
+    def _label_of(self, name: str) -> str:
+        labels = {f.key: f.label for f in self.form_fields}
+        parts = name.split("__")
+        if len(parts) == 3:
+            return _("%(list)s第%(row)d行“%(column)s”") % {
+                "list": labels.get(parts[0], parts[0]),
+                "row": int(parts[1]) + 1,
+                "column": self.fields[name].label,
+            }
+        if len(parts) == 2:
+            return f"{labels.get(parts[0], parts[0])}·{self.fields[name].label}"
+        return str(labels.get(name) or self.fields[name].label)
 
     # -- templates
 

@@ -102,6 +102,11 @@ class Nomination(BaseModel):
     claimed_conditions = models.JSONField(_("申报依据"), default=list, blank=True)
     extra = models.JSONField(_("活动专用字段"), default=dict, blank=True)
     publication_consent = models.BooleanField(_("同意公示"), default=False)
+    #: What the clerk typed and the last save refused (issue 15.1): a JSON list of
+    #: ``{"field", "label", "value", "message"}``, encrypted because the values may be ID
+    #: numbers or phones. Written by services.save_nomination, read by
+    #: selectors.unsaved_values.
+    unsaved = EncryptedTextField(_("未保存的填写内容"), blank=True, editable=False)
 
     eligibility = models.JSONField(_("资格审核结果"), default=list, blank=True)
     eligibility_status = models.CharField(

@@ -1,7 +1,12 @@
 """Reads about nominations; every list and object fetch in views and the API goes through
 :func:`nominations_visible_to` (docs/conventions.md 8.4), so out-of-scope objects answer 404."""
 
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
@@ -15,6 +20,36 @@ from .models import Nomination
 from .validators import id_area_warning
 
 UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
+
+
+@dataclass(frozen=True)
+class UnsavedValue:
+    """A value the clerk typed that a save refused (issue 15.1).
+
+    ``field`` is the form's field name (``id_number``, ``honours__0__year``), ``label``
+    what the clerk reads, ``value`` the text as typed (a list for multiple choices), and
+    ``message`` the reason in Chinese. ``notice`` is the sentence the page shows.
+    """
+
+    field: str
+    label: str
+    value: Any
+    message: str
+
+    @property
+    def notice(self) -> str:
+        return _("%(label)s未保存：%(reason)s") % {"label": self.label, "reason": self.message}
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def unsaved_values(nomination: Nomination) -> list[UnsavedValue]:
+    """What the last save of ``nomination`` refused and the clerk has not yet fixed, in
+    form order (empty when everything typed was saved). Decrypts ``Nomination.unsaved``."""
+    if not nomination.unsaved:
+        return []
+    return [UnsavedValue(**item) for item in json.loads(nomination.unsaved)]
 
 
 def nominations_visible_to(user: User) -> QuerySet[Nomination]:

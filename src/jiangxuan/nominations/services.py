@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,7 @@ from .eligibility import evaluate_rules
 from .enums import NominationAction, NominationState
 from .models import EligibilityOverride, Evidence, Forwarding, LevelClearance, Nomination
 from .penalties import penalties
+from .selectors import UnsavedValue, unsaved_values
 from .workflow import InvalidTransition, NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
@@ -219,6 +222,31 @@ def _ensure_editable(nomination: Nomination, actor: User) -> None:
     require(actor, "nominations.change_nomination", nomination, _("您无权修改此推荐。"))
 
 
+def _id_number_refusal(nomination: Nomination) -> str:
+    """Why ``nomination``'s (new) ID number cannot be stored, or "": the person's place in
+    this campaign was revoked without substitution, or the number already holds another
+    live nomination here (one award per person per campaign, seed 001 三(二)3)."""
+    index = blind_index(nomination.id_number)
+    revoked = penalties().no_substitute_nominations(nomination.campaign).filter(id_index=index)
+    if revoked.exists():
+        return _("此人在本活动中的推荐资格已被撤销，不得重报。")
+    taken = (
+        Nomination.objects.filter(
+            campaign=nomination.campaign, id_index=index, state__in=NominationState.LIVE
+        )
+        .exclude(pk=nomination.pk)
+        .exists()
+    )
+    if taken:
+        return _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。")
+    return ""
+
+
+def _field_label(nomination: Nomination, key: str, default: str) -> str:
+    spec_form = nomination.campaign.specification.form
+    return next((f.label for f in spec_form.all_fields() if f.key == key), default)
+
+
 @transaction.atomic
 def save_nomination(
     nomination: Nomination,
@@ -228,19 +256,32 @@ def save_nomination(
     extra: dict[str, Any],
     award: Award | None = None,
     publication_consent: bool | None = None,
+    unsaved: Sequence[UnsavedValue] = (),
+    fill_from_id_number: bool = False,
 ) -> Nomination:
     """Save form values (already validated by ``NominationForm``) into a draft.
 
     ``core`` holds column values, ``extra`` the campaign fields (merged into existing
-    ones). Re-screens eligibility. The audit entry names the changed fields; personal
+    ones). With ``fill_from_id_number`` (the form's saves), a blank birth date and sex
+    are filled from the ID number kept after the save (GB 11643), never from a refused
+    one. Re-screens eligibility. The audit entry names the changed fields; personal
     values are not written to it.
 
+    A draft never loses what is valid (issue 15.1): an ID number that cannot be stored
+    (it already holds a live nomination in this campaign, seed 001 三(二)3, or the
+    person's place was revoked without substitution) is left at its stored value while
+    every other value is saved. ``unsaved`` lists the values the form refused; together
+    with the refused ID number they replace ``nomination.unsaved`` (read them back with
+    ``selectors.unsaved_values``), so the page can say what was not saved after a reload.
+
     Raises:
-        NominationError: not editable, or the ID number already holds a live nomination
-            in this campaign (one award per person per campaign, seed 001 三(二)3).
+        NominationError: not editable, the award is not the campaign's, or a concurrent
+            save took the ID number between the check and the write (nothing saved).
         PermissionDenied: the actor may not edit this nomination.
     """
     _ensure_editable(nomination, actor)
+    refused = list(unsaved)
+    stored_id_number = nomination.id_number
     before = {}
     changed = []
     for name, value in core.items():
@@ -251,6 +292,22 @@ def save_nomination(
             before[name] = "***" if name in PERSONAL_FIELDS else str(old)
             changed.append(name)
             setattr(nomination, name, value)
+    if "id_number" in changed and nomination.id_number:
+        reason = _id_number_refusal(nomination)
+        if reason:
+            label = _field_label(nomination, "id_number", _("身份证号码"))
+            refused.append(UnsavedValue("id_number", label, nomination.id_number, reason))
+            nomination.id_number = stored_id_number
+            changed.remove("id_number")
+            del before["id_number"]
+    if fill_from_id_number and nomination.id_number:
+        # Filled only from a number that is kept, never from a refused one.
+        birth, sex = validators.id_number_facts(nomination.id_number)
+        for name, value in (("birth_date", birth), ("sex", sex)):
+            if not getattr(nomination, name):
+                setattr(nomination, name, value)
+                if name not in changed:
+                    changed.append(name)
     if extra:
         merged = {**(nomination.extra or {}), **extra}
         if merged != nomination.extra:
@@ -265,16 +322,9 @@ def save_nomination(
     if publication_consent is not None and publication_consent != nomination.publication_consent:
         nomination.publication_consent = publication_consent
         changed.append("publication_consent")
-    if "id_number" in changed and nomination.id_number:
-        revoked = (
-            penalties()
-            .no_substitute_nominations(nomination.campaign)
-            .filter(id_index=blind_index(nomination.id_number))
-        )
-        if revoked.exists():
-            raise NominationError(
-                _("此人在本活动中的推荐资格已被撤销，不得重报。"), field="id_number"
-            )
+    nomination.unsaved = (
+        json.dumps([item.as_dict() for item in refused], ensure_ascii=False) if refused else ""
+    )
     evaluate_eligibility(nomination, save=False)
     try:
         with transaction.atomic():
@@ -289,7 +339,11 @@ def save_nomination(
         obj=nomination,
         role=Role.CLERK,
         before=before,
-        after={"changed": changed, "eligibility": nomination.eligibility_status},
+        after={
+            "changed": changed,
+            "unsaved": [item.field for item in refused],
+            "eligibility": nomination.eligibility_status,
+        },
     )
     return nomination
 
@@ -497,9 +551,10 @@ def submit_nomination(
 
     Checks, in order: the submission window by server time (Asia/Shanghai; refuses early
     submissions where the specification says so, seed 001 六, and submissions after the
-    campaign's or an ancestor body's internal deadline, seed 000), required fields, the
-    required materials of the checklist (:func:`missing_materials`), and eligibility (a
-    failed hard rule blocks unless overridden). Quotas apply when a nominating unit
+    campaign's or an ancestor body's internal deadline, seed 000), values a save refused
+    and the clerk has not fixed (issue 15.1), required fields, the required materials of
+    the checklist (:func:`missing_materials`), and eligibility (a failed hard rule blocks
+    unless overridden). Quotas apply when a nominating unit
     forwards its ranked list (review.forward_nominations), not here: a unit may receive
     more candidates than it may put forward.
 
@@ -533,13 +588,23 @@ def _submission_problems(
     nomination: Nomination, now: dt.datetime, *, save: bool
 ) -> list[NominationError]:
     """Everything that stops a submission, in the order :func:`submit_nomination` checks
-    it: the window, required fields, required materials, hard rules (``save`` stores the
+    it: the window, values a save refused (issue 15.1), required fields, required
+    materials, hard rules (``save`` stores the
     eligibility results)."""
     problems: list[NominationError] = []
     try:
         _check_window(nomination, now)
     except NominationError as exc:
         problems.append(exc)
+    pending = unsaved_values(nomination)
+    if pending:
+        problems.append(
+            NominationError(
+                _("以下填写内容未保存，请先改正：%(items)s")
+                % {"items": "；".join(item.notice for item in pending)},
+                code="incomplete",
+            )
+        )
     missing = missing_fields(nomination)
     if missing:
         problems.append(

@@ -8,6 +8,7 @@ shown on the page in Chinese; PermissionDenied for a visible object answers a Ch
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -51,10 +52,22 @@ def _nomination_or_404(user: User, pk: int) -> Nomination:
     return nomination
 
 
-def _form(nomination: Nomination, data: Any = None, *, extra_rows: int = 1) -> NominationForm:
+def _form(
+    nomination: Nomination, data: Any = None, *, extra_rows: int = 1, show_unsaved: bool = False
+) -> NominationForm:
     return NominationForm(
-        nomination.campaign, nomination.award, data, nomination=nomination, extra_rows=extra_rows
+        nomination.campaign,
+        nomination.award,
+        data,
+        nomination=nomination,
+        extra_rows=extra_rows,
+        show_unsaved=show_unsaved,
     )
+
+
+def _edit_form(nomination: Nomination) -> NominationForm:
+    """The edit page's form from the stored draft, with what the last save refused."""
+    return _form(nomination, show_unsaved=True)
 
 
 def _save_posted(
@@ -62,23 +75,19 @@ def _save_posted(
 ) -> NominationForm:
     """Validate the posted form and save its valid fields into the draft.
 
-    Returns the bound form (its errors include a refusal from the service). Re-rendered
-    forms use ``extra_rows=0`` because the posted data already carries the blank rows.
+    Returns the bound form: ``form.saved`` says whether the save happened, ``form.unsaved``
+    what it refused (also errors on the fields); a refusal of the whole save is a
+    non-field error. Re-rendered forms use ``extra_rows=0`` because the posted data
+    already carries the blank rows.
     """
     form = _form(nomination, data, extra_rows=0)
-    form.is_valid()
-    core, extra = form.nomination_values()
     try:
-        services.save_nomination(
-            nomination,
-            actor=request.user,
-            core=core,
-            extra=extra,
-            publication_consent=data.get("publication_consent") == "on",
+        form.save_draft(
+            actor=request.user, publication_consent=data.get("publication_consent") == "on"
         )
     except NominationError as exc:
         nomination.refresh_from_db()
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.add_error(None, exc.message)
     return form
 
 
@@ -104,6 +113,10 @@ def _materials(nomination: Nomination) -> list[dict[str, Any]]:
     return items
 
 
+def _htmx(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
 def _can(user: User, action: str, nomination: Nomination) -> bool:
     return user.has_perm(f"nominations.{action}_nomination", nomination)
 
@@ -126,6 +139,9 @@ def _edit_context(
         and _can(request.user, "withdraw", nomination),
         "missing": services.missing_fields(nomination),
         "id_warning": id_number_warning(nomination),
+        # The edit page's script reads the CSRF cookie again after a new sign-in (the
+        # token rotates at login) before it retries a refused autosave.
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "return_reasons": latest_return(nomination)
         if nomination.state == NominationState.RETURNED
         else None,
@@ -237,14 +253,15 @@ def nomination_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def nomination_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The official form. POST saves the draft (``add_row=<key>`` also adds a blank row
-    to that list); invalid fields are not saved and are shown with their errors."""
+    to that list); invalid or refused fields are not saved and are shown with what was
+    typed and why (issue 15.1); GET shows what the last save refused."""
     nomination = _nomination_or_404(request.user, pk)
     if not (nomination.is_editable and _can(request.user, "change", nomination)):
         return redirect("nominations:detail", pk=nomination.pk)
     if request.method != "POST":
         # The form shows the ID number and phones in full: the clerk needs them to edit.
         services.record_personal_data_view(nomination, actor=request.user, where="edit")
-        return _render_edit(request, nomination, _form(nomination))
+        return _render_edit(request, nomination, _edit_form(nomination))
     data = request.POST.copy()
     add_row = data.get("add_row", "")
     list_keys = {
@@ -263,7 +280,7 @@ def nomination_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         data[f"{add_row}__{max(rows, default=-1) + 1}__new"] = ""
     form = _save_posted(request, nomination, data)
     if form.errors:
-        return _render_edit(request, nomination, form, form_invalid=True)
+        return _render_edit(request, nomination, form)
     if add_row in list_keys:
         return _render_edit(request, nomination, form)
     messages.success(request, _("草稿已保存。"))
@@ -300,6 +317,7 @@ def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     (issue 15.3); the confirmation's own POST (``confirmed``) submits. Refusals keep the
     draft and say why."""
     nomination = _nomination_or_404(request.user, pk)
+    form = None
     try:
         if "form_present" in request.POST and nomination.is_editable:
             form = _save_posted(request, nomination, request.POST)
@@ -322,9 +340,7 @@ def nomination_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             return _render_edit(
                 request,
                 nomination,
-                _form(nomination, request.POST, extra_rows=0)
-                if "form_present" in request.POST
-                else _form(nomination),
+                form or _edit_form(nomination),
                 submit_error=exc.message,
             )
         messages.error(request, exc.message)
@@ -374,7 +390,11 @@ def nomination_override(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Upload one file for a checklist item; a refused file is reported next to it."""
+    """Upload one file for a checklist item; a refused file is reported next to it.
+
+    From htmx (the edit page uploads in the background, issue 15.2) the answer is the
+    evidence section alone, so the form being typed is not reloaded; without htmx, the
+    page."""
     nomination = _nomination_or_404(request.user, pk)
     material = request.POST.get("material", "")
     upload = request.FILES.get("file")
@@ -383,18 +403,34 @@ def evidence_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             raise NominationError(_("请选择要上传的文件。"), field="file")
         services.add_evidence(nomination, actor=request.user, material=material, upload=upload)
     except NominationError as exc:
+        error = {"material": material, "message": exc.message}
+        if _htmx(request):
+            return _render_evidence(request, nomination, evidence_error=error)
         if not (nomination.is_editable and _can(request.user, "change", nomination)):
             messages.error(request, exc.message)
             return redirect("nominations:detail", pk=nomination.pk)
         return _render_edit(
-            request,
-            nomination,
-            _form(nomination),
-            status=400,
-            evidence_error={"material": material, "message": exc.message},
+            request, nomination, _edit_form(nomination), status=400, evidence_error=error
         )
-    messages.success(request, _("材料“%(name)s”已上传。") % {"name": upload.name})
+    notice = _("材料“%(name)s”已上传。") % {"name": upload.name}
+    if _htmx(request):
+        return _render_evidence(request, nomination, evidence_notice=notice)
+    messages.success(request, notice)
     return redirect(reverse("nominations:edit", args=[nomination.pk]) + "#evidence")
+
+
+def _render_evidence(
+    request: AuthenticatedHttpRequest, nomination: Nomination, **extra: Any
+) -> HttpResponse:
+    """The evidence section for an htmx swap. A refusal answers 200 too: htmx swaps only
+    successful answers, and the refusal is shown next to its checklist item."""
+    context = {
+        "nomination": nomination,
+        "materials": _materials(nomination),
+        "editable": nomination.is_editable and _can(request.user, "change", nomination),
+        **extra,
+    }
+    return render(request, "nominations/partials/evidence.html", context)
 
 
 @login_required
@@ -416,7 +452,8 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: i
 @login_required
 @require_POST
 def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
-    """Delete an evidence file from an editable nomination."""
+    """Delete an evidence file from an editable nomination (from htmx: answers the
+    evidence section, as :func:`evidence_upload` does)."""
     nomination = _nomination_or_404(request.user, pk)
     evidence = nomination.evidence.filter(pk=evidence_id).first()
     if evidence is None:
@@ -424,8 +461,13 @@ def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int
     try:
         services.delete_evidence(evidence, actor=request.user)
     except NominationError as exc:
+        if _htmx(request):
+            error = {"material": evidence.material, "message": exc.message}
+            return _render_evidence(request, nomination, evidence_error=error)
         messages.error(request, exc.message)
     else:
+        if _htmx(request):
+            return _render_evidence(request, nomination, evidence_notice=_("材料已删除。"))
         messages.success(request, _("材料已删除。"))
     return redirect(reverse("nominations:edit", args=[nomination.pk]) + "#evidence")
 

@@ -181,14 +181,22 @@ def test_absolute_lifetime_is_not_extended_by_activity(client, user, settings):
     assert _is_login_redirect(_page(client))
 
 
-def test_htmx_request_after_idle_timeout_gets_client_redirect(client, user):
+def test_htmx_request_after_idle_timeout_gets_401_not_a_redirect(client, user):
+    """Issue 15.2: an HX-Redirect (or the login page) would take the page, and what was
+    typed in it, away; a 401 lets the page keep it and offer a new sign-in."""
     with time_machine.travel(START, tick=False) as traveller:
         _login(client)
         traveller.shift(timedelta(minutes=31))
-        response = client.get(reverse("accounts:logout_all"), headers={"HX-Request": "true"})
+        response = client.get(
+            reverse("accounts:logout_all"),
+            headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/nominations/"},
+        )
 
-    assert response.status_code == 200
-    assert response["HX-Redirect"].startswith(reverse("accounts:login"))
+    assert response.status_code == 401
+    assert not response.has_header("HX-Redirect")
+    assert response.json()["code"] == "unauthenticated"
+    assert response.json()["login_url"] == reverse("accounts:login") + "?next=/nominations/"
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.urls(__name__)

@@ -107,6 +107,26 @@ def test_patch_invalid_id_number_saves_the_other_fields(draft, clerk, api_as):
     )
 
 
+def test_patch_already_nominated_id_number_saves_the_other_fields(draft, campaign, clerk, api_as):
+    """Issue 15.1: the ID number of another live nomination is refused like an invalid
+    value, the rest is saved (it answered 400 and saved nothing)."""
+    client = api_as(clerk)
+    taken = make_id_number()
+    other = client.post("/nominations", {"campaign": campaign.code, "award": "jishu-nengshou"})
+    client.patch(f"/nominations/{other.json()['id']}", {"fields": {"id_number": taken}})
+
+    response = client.patch(
+        f"/nominations/{draft}", {"fields": {"name": "王建国", "id_number": taken}}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["errors"] == {
+        "id_number": ["此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"]
+    }
+    nomination = Nomination.objects.get(pk=draft)
+    assert (nomination.name, nomination.id_number) == ("王建国", "")
+
+
 def test_patch_structured_fields_replace_lists_and_report_bad_shapes(draft, clerk, api_as):
     client = api_as(clerk)
     client.patch(

@@ -10,9 +10,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
+from jiangxuan.core.models import AuditEntry
 from jiangxuan.nominations import services
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.selectors import unsaved_values
 from jiangxuan.nominations.workflow import NominationError
 
 from .conftest import clear_level, make_id_number, png_bytes
@@ -218,14 +220,112 @@ def test_one_award_per_person_per_campaign(changchun, chaoyang_clerk, nominate):
         actor=chaoyang_clerk,
     )
 
-    with pytest.raises(NominationError) as excinfo:
-        services.save_nomination(
-            second, actor=chaoyang_clerk, core={"id_number": first.id_number}, extra={}
-        )
+    services.save_nomination(
+        second, actor=chaoyang_clerk, core={"id_number": first.id_number}, extra={}
+    )
 
-    assert excinfo.value.field == "id_number"
     second.refresh_from_db()
     assert second.id_number == ""
+    assert [(u.field, u.value) for u in unsaved_values(second)] == [("id_number", first.id_number)]
+
+
+def test_save_keeps_valid_fields_when_id_number_is_already_nominated(
+    changchun, chaoyang_clerk, nominate
+):
+    """Issue 15.1: the refused ID number keeps its stored value, everything else is saved,
+    and the refusal is recorded so the page can say what was not saved."""
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    own_id = make_id_number(birth="19900101")
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number=own_id, name="甲")
+
+    services.save_nomination(
+        second,
+        actor=chaoyang_clerk,
+        core={"id_number": first.id_number, "name": "李明", "occupation": "钳工"},
+        extra={},
+    )
+
+    second.refresh_from_db()
+    assert (second.name, second.occupation, second.id_number) == ("李明", "钳工", own_id)
+    assert [u.notice for u in unsaved_values(second)] == [
+        "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"
+    ]
+    entry = AuditEntry.objects.filter(action="nomination.save").latest("id")
+    assert entry.after["unsaved"] == ["id_number"]
+    assert first.id_number not in str(entry.after) + str(entry.before)
+
+
+def test_id_number_fills_birth_date_and_sex(changchun, chaoyang_clerk, nominate):
+    draft = nominate(changchun, "jishu-nengshou", chaoyang_clerk, id_number="")
+    number = make_id_number(birth="19850612", male=False)
+
+    services.save_nomination(
+        draft,
+        actor=chaoyang_clerk,
+        core={"id_number": number, "birth_date": None},
+        extra={},
+        fill_from_id_number=True,
+    )
+
+    draft.refresh_from_db()
+    assert (draft.id_number, str(draft.birth_date), draft.sex) == (number, "1985-06-12", "女")
+
+
+def test_refused_id_number_fills_nothing(changchun, chaoyang_clerk, nominate):
+    """The birth date and sex of a refused number would contradict the number saved
+    later (issue 15.1)."""
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number="")
+    services.save_nomination(
+        second,
+        actor=chaoyang_clerk,
+        core={"id_number": "", "birth_date": None, "sex": ""},
+        extra={},
+    )
+
+    services.save_nomination(
+        second,
+        actor=chaoyang_clerk,
+        core={"id_number": first.id_number},
+        extra={},
+        fill_from_id_number=True,
+    )
+
+    second.refresh_from_db()
+    assert (second.id_number, second.birth_date, second.sex) == ("", None, "")
+
+
+def test_save_clears_the_refusal_once_the_id_number_is_fixed(changchun, chaoyang_clerk, nominate):
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk, id_number="")
+    services.save_nomination(
+        second, actor=chaoyang_clerk, core={"id_number": first.id_number}, extra={}
+    )
+    fixed = make_id_number(birth="19920202")
+
+    services.save_nomination(second, actor=chaoyang_clerk, core={"id_number": fixed}, extra={})
+
+    second.refresh_from_db()
+    assert second.id_number == fixed
+    assert unsaved_values(second) == []
+    assert second.unsaved == ""
+
+
+def test_submission_is_refused_while_a_refused_value_is_pending(
+    changchun, chaoyang_clerk, nominate, within
+):
+    first = nominate(changchun, "jishu-nengshou", chaoyang_clerk)
+    second = nominate(changchun, "jineng-dajiang", chaoyang_clerk)
+    services.save_nomination(
+        second, actor=chaoyang_clerk, core={"id_number": first.id_number}, extra={}
+    )
+
+    check = services.check_submission(second, now=within(changchun))
+
+    assert check.problems[0] == (
+        "以下填写内容未保存，请先改正：身份证号码未保存：此身份证号码在本活动中已有推荐，"
+        "同一人只能申报一个奖项。"
+    )
 
 
 def test_withdrawn_nomination_frees_the_id_number(changchun, chaoyang_clerk, nominate):

@@ -1,11 +1,16 @@
 """The nomination pages: create, edit (save, autosave, add a row), evidence, submit,
 withdraw, override, detail and list, and who gets 404/403."""
 
+import re
+from urllib.parse import quote
+
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.campaigns.enums import CampaignState
+from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.nominations import services
 from jiangxuan.nominations.enums import NominationState
@@ -111,8 +116,8 @@ def test_autosave_answers_status_and_eligibility_fragment(
     )
 
     html = response.content.decode()
-    assert "已自动保存" in html
-    assert "1 项有误，未保存" in html
+    assert "其余内容已自动保存" in html
+    assert '<span class="unsaved">手机未保存：手机号码应为以1开头的11位数字。</span>' in html
     assert '<section class="card eligibility" id="eligibility-panel"' in html
     assert 'hx-swap-oob="true"' in html
     assert "技能等级为中级工（四级），须达到高级工（三级）及以上。" in html
@@ -121,6 +126,153 @@ def test_autosave_answers_status_and_eligibility_fragment(
     nomination.refresh_from_db()
     assert (nomination.name, nomination.skill_level) == ("孙丽", "intermediate")
     assert nomination.phone == "13912345678"
+
+
+def test_autosave_with_already_nominated_id_saves_the_rest_and_names_the_id(
+    client, seed_campaign, make_user, nominate
+):
+    """Issue 15.1: the refused ID number keeps its stored value, every other field is
+    saved, the status line says exactly what was not saved, and the edit page shows the
+    typed number and the reason again after a reload."""
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    taken = nominate(campaign, "jishu-nengshou", clerk).id_number
+    own_id = make_id_number(birth="19900101")
+    nomination = nominate(campaign, "jineng-dajiang", clerk, id_number=own_id, name="王建国")
+    client.force_login(clerk)
+
+    response = client.post(
+        reverse("nominations:autosave", args=[nomination.pk]),
+        _edit_post(name="孙丽", occupation="钳工", id_number=taken),
+        headers={"HX-Request": "true"},
+    )
+    page = client.get(reverse("nominations:edit", args=[nomination.pk])).content.decode()
+
+    notice = "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"
+    html = response.content.decode()
+    assert re.search(r'<span class="saved">其余内容已自动保存 [\d:]+</span>', html)
+    assert f'<span class="unsaved">{notice}</span>' in html
+    assert '<div id="unsaved-alert" hx-swap-oob="true">' in html
+    nomination.refresh_from_db()
+    assert (nomination.name, nomination.occupation) == ("孙丽", "钳工")
+    assert nomination.id_number == own_id
+    assert f"<li>{notice}</li>" in page
+    assert re.search(rf'name="id_number" value="{taken}"[^>]*aria-invalid="true"', page)
+    assert 'value="孙丽"' in page
+
+
+def test_autosave_of_a_closed_campaign_does_not_say_saved(
+    client, seed_campaign, make_user, nominate
+):
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk, name="王建国")
+    client.force_login(clerk)
+    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED)
+
+    response = client.post(
+        reverse("nominations:autosave", args=[nomination.pk]),
+        _edit_post(name="孙丽"),
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert "已自动保存" not in html
+    assert '<span class="unsaved">未保存：' in html
+    nomination.refresh_from_db()
+    assert nomination.name == "王建国"
+
+
+def test_autosave_without_session_answers_401_not_the_login_page(
+    client, seed_campaign, make_user, nominate
+):
+    """Issue 15.2: htmx followed the login redirect and drew the login page in the form."""
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk, name="王建国")
+    edit = reverse("nominations:edit", args=[nomination.pk])
+
+    response = client.post(
+        reverse("nominations:autosave", args=[nomination.pk]),
+        _edit_post(name="孙丽"),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{edit}"},
+    )
+
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert (body["code"], body["errors"]) == ("unauthenticated", {})
+    assert body["detail"] == "登录已过期，本次修改未保存。请重新登录，登录后将自动保存。"
+    assert body["login_url"] == f"{reverse('accounts:login')}?next={quote(edit)}"
+    nomination.refresh_from_db()
+    assert nomination.name == "王建国"
+
+
+def test_htmx_401_ignores_a_foreign_current_url(client, seed_campaign, make_user, nominate):
+    campaign = seed_campaign("001")
+    nomination = nominate(campaign, "jishu-nengshou", make_user("cc-chaoyang-hrss"))
+
+    response = client.post(
+        reverse("nominations:autosave", args=[nomination.pk]),
+        _edit_post(name="孙丽"),
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"},
+    )
+
+    assert response.status_code == 401
+    assert response.json()["login_url"] == f"{reverse('accounts:login')}?next=/"
+
+
+def test_page_without_session_still_redirects_to_login(client, seed_campaign, make_user, nominate):
+    campaign = seed_campaign("001")
+    nomination = nominate(campaign, "jishu-nengshou", make_user("cc-chaoyang-hrss"))
+    edit = reverse("nominations:edit", args=[nomination.pk])
+
+    response = client.get(edit)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={quote(edit)}"
+
+
+def test_htmx_upload_answers_the_evidence_section_only(client, seed_campaign, make_user, nominate):
+    """Issue 15.2: uploads run in the background, so the form being typed stays."""
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk)
+    client.force_login(clerk)
+    upload = SimpleUploadedFile("身份证.png", png_bytes(), content_type="image/png")
+
+    response = client.post(
+        reverse("nominations:evidence_upload", args=[nomination.pk]),
+        {"material": "id-card", "file": upload},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    evidence = Evidence.objects.get(nomination=nomination)
+    assert response.status_code == 200
+    assert html.startswith('<section class="card" id="evidence"')
+    assert "材料“身份证.png”已上传。" in html
+    assert reverse("nominations:evidence_download", args=[nomination.pk, evidence.pk]) in html
+    assert 'id="nomination-form"' not in html
+
+
+def test_htmx_upload_refusal_is_shown_next_to_its_item(client, seed_campaign, make_user, nominate):
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk)
+    client.force_login(clerk)
+
+    response = client.post(
+        reverse("nominations:evidence_upload", args=[nomination.pk]),
+        {"material": "id-card"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert html.startswith('<section class="card" id="evidence"')
+    assert '<div class="field-errors" id="upload-id-card_error" role="alert">' in html
+    assert "请选择要上传的文件。" in html
+    assert Evidence.objects.count() == 0
 
 
 def test_add_row_saves_and_offers_one_more_row(client, seed_campaign, make_user, nominate):
