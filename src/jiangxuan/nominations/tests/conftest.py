@@ -174,7 +174,7 @@ def complete():
                 value = value.isoformat()
             (core if f.key in s.CORE_FIELDS else extra)[f.key] = value
         uploaded = set(nomination.evidence.values_list("material", flat=True))
-        for m in nomination.campaign.specification.materials:
+        for m in services.materials_for(nomination):
             if m.required and m.upload and m.per == "nomination" and m.code not in uploaded:
                 upload = SimpleUploadedFile(f"{m.code}.png", png_bytes(), "image/png")
                 services.add_evidence(nomination, actor=clerk, material=m.code, upload=upload)
