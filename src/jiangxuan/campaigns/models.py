@@ -95,6 +95,9 @@ class PastAwardee(BaseModel):
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="past_awardees"
     )
+    source = models.CharField(
+        _("依据文件"), max_length=200, blank=True, help_text=_("表彰决定或命名文件的名称、文号")
+    )
 
     class Meta:
         verbose_name = _("历届获得者")

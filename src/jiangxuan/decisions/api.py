@@ -19,7 +19,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
@@ -28,7 +28,7 @@ from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
-from . import rendering, selectors, services
+from . import registry, rendering, selectors, services
 from .enums import ListState, Outcome
 from .models import ApprovalEntry, ApprovalList, Certificate, CommendationDecision
 
@@ -675,4 +675,70 @@ def get_public_decision(request: HttpRequest, decision_id: int) -> PublicDecisio
             )
             for s in selectors.decision_sections(decision)
         ],
+    )
+
+
+class RegistryRowOut(Schema):
+    award: str = Field(description="奖项代码")
+    award_name: str
+    series: str = Field(description="称号系列代码")
+    total: int = Field(description="历届获得者名单中该称号系列的人数")
+    imported: int = Field(description="其中由文件导入（非本平台发布的决定）的人数")
+    sources: list[str] = Field(description="导入依据文件")
+
+
+class RegistryImportOut(Schema):
+    added: int = Field(description="新增人数")
+    present: int = Field(description="已在名单中的人数（未重复添加）")
+    source: str
+
+
+@router.get(
+    "/campaigns/{code}/past-awardees",
+    response={200: list[RegistryRowOut], codes_4xx: ErrorOut},
+    summary="历届获得者名单现状",
+)
+def list_past_awardees(request: ApiRequest, code: str) -> list[RegistryRowOut]:
+    """每个奖项的称号系列在历届获得者名单中的人数及导入依据（活动办公室）。不返回个人信息。"""
+    campaign = _campaign(request, code, manage=True)
+    return [
+        RegistryRowOut(
+            award=row["award"].code,
+            award_name=row["award"].name,
+            series=row["award"].series,
+            total=row["total"],
+            imported=row["imported"],
+            sources=row["sources"],
+        )
+        for row in selectors.registry_of(campaign)
+    ]
+
+
+@router.post(
+    "/campaigns/{code}/awards/{award_code}/past-awardees",
+    response={201: RegistryImportOut, codes_4xx: ErrorOut},
+    summary="导入往届获得者",
+)
+def import_past_awardees(
+    request: ApiRequest,
+    code: str,
+    award_code: str,
+    source: Form[str],
+    file: File[UploadedFile],
+) -> Status:
+    """按表彰决定或命名文件导入平台启用之前各届的获得者（multipart：source 为依据文件的名称和
+    文号，file 为 XLSX 或 CSV，第一行为列名 姓名、身份证号码、年度，可另加 称号）。任何一行
+    有误时不导入，errors.file 逐行说明。"""
+    campaign = _campaign(request, code, manage=True)
+    award = _award(campaign, award_code)
+    result = registry.import_past_awardees(
+        campaign,
+        award,
+        data=file.read(registry.MAX_FILE_BYTES + 1),
+        filename=file.name or "",
+        source=source,
+        actor=request.auth,
+    )
+    return Status(
+        201, RegistryImportOut(added=result.added, present=result.present, source=result.source)
     )

@@ -1,10 +1,10 @@
 """Read access for the decisions domain: lists, decisions, certificates, who may see them."""
 
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiangxuan.accounts.models import User
-from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
 from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
@@ -233,3 +233,22 @@ def authority_submissions_of(campaign: Campaign) -> list[AuthoritySubmission]:
         .prefetch_related("submitted_lists__award", "returned_lists__award")
         .order_by("-submitted_on", "-id")
     )
+
+
+def registry_of(campaign: Campaign) -> list[dict]:
+    """Per award of the campaign: the award, how many people its title series holds in the
+    laureate registry, how many of them were imported (not decided on the platform), and
+    the documents they were imported from."""
+    rows = []
+    for award in campaign.awards.order_by("position"):
+        held = PastAwardee.objects.filter(series=award.series)
+        counts = held.aggregate(total=Count("id"), imported=Count("id", filter=Q(campaign=None)))
+        sources = list(
+            held.filter(campaign=None)
+            .exclude(source="")
+            .values_list("source", flat=True)
+            .distinct()
+            .order_by("source")
+        )
+        rows.append({"award": award, **counts, "sources": sources})
+    return rows

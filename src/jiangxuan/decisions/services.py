@@ -670,6 +670,7 @@ def publish_decision(
                     "name": n.name,
                     "year": campaign.year,
                     "campaign": campaign,
+                    "source": f"{title}（{number}）",
                 },
             )
     record_audit(actor=actor, action="decision.publish", obj=decision, after={"number": number})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("campaign/<slug:code>/lists/<int:pk>/approve/", views.approve, name="approve"),
     path("campaign/<slug:code>/lists/<int:pk>/revise/", views.revise, name="revise"),
     path("campaign/<slug:code>/publish/", views.publish, name="publish"),
+    path("campaign/<slug:code>/past-awardees/", views.past_awardees, name="past_awardees"),
     path(
         "campaign/<slug:code>/decision.<str:fmt>",
         views.decision_document,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
-from jiangxuan.decisions import rendering, selectors, services
+from jiangxuan.decisions import registry, rendering, selectors, services
 from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
@@ -224,4 +224,52 @@ def laureate(request: HttpRequest, token: str) -> HttpResponse:
             "workplace": rendering.workplace_of(certificate.nomination),
             "date": chinese_date(decision.issued_on),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def past_awardees(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The office adds the awardees of editions held before the platform to the laureate
+    registry from a spreadsheet (decisions.registry); a refused file lists every problem
+    and keeps the award and the source typed."""
+    campaign = _campaign(request, code, manage=True)
+    problems: list[str] = []
+    status = 200
+    if request.method == "POST":
+        award = selectors.award_of(campaign, int(request.POST.get("award", "0") or 0))
+        upload = request.FILES.get("file")
+        if award is None or upload is None:
+            problems = [_("请选择奖项并上传文件。")]
+        else:
+            try:
+                result = registry.import_past_awardees(
+                    campaign,
+                    award,
+                    data=upload.read(registry.MAX_FILE_BYTES + 1),
+                    filename=upload.name or "",
+                    source=request.POST.get("source", ""),
+                    actor=request.user,
+                )
+            except registry.RegistryImportError as exc:
+                problems = exc.problems
+            else:
+                messages.success(
+                    request,
+                    _("已导入 %(added)d 人；%(present)d 人已在名单中。")
+                    % {"added": result.added, "present": result.present},
+                )
+                return redirect("decisions:past_awardees", code=campaign.code)
+        status = 400
+    return render(
+        request,
+        "decisions/past_awardees.html",
+        {
+            "campaign": campaign,
+            "registry": selectors.registry_of(campaign),
+            "problems": problems,
+            "selected_award": request.POST.get("award", ""),
+            "source": request.POST.get("source", ""),
+        },
+        status=status,
     )

@@ -113,6 +113,7 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     page.fill("#id_work_history__0__witness", "李红")
     page.select_option("#id_is_unit_leader", "false")
     page.select_option("#id_is_retired", "false")
+    page.select_option("#id_post_kind", "生产操作岗位")
     page.fill("#id_achievement_summary", "长期从事精密零件数控加工，带徒12名，改进夹具3项。")
     page.fill("#id_postal_code", "1300")
     page.locator("#id_postal_code").blur()

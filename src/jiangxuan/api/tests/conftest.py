@@ -166,6 +166,7 @@ def filled_fields(**overrides) -> dict:
         "honours": [{"code": "model_worker", "year": 2019}],
         "is_unit_leader": False,
         "is_retired": False,
+        "post_kind": "生产操作岗位",
         "achievement_summary": "长期从事精密零件加工，攻克多项工艺难题。",
     }
     fields.update(overrides)

@@ -37,15 +37,16 @@ def test_seed_001_window_refuses_early_and_late(campaign, orgs):
 
 def test_seed_001_dajiang_rules(campaign):
     award = campaign.specification.award("jineng-dajiang")
-    assert [(r.rule, r.source) for r in award.eligibility] == [
-        ("not_previous_awardee", "一(一)"),
-        ("not_unit_leader", "一(一)"),
-        ("not_retired", "一(一)"),
-        ("min_skill_level", "二(一)"),
-        ("any_of", "二(一)"),
+    assert [(r.code, r.rule, r.source) for r in award.eligibility] == [
+        ("not-previous-awardee", "not_previous_awardee", "一(一)"),
+        ("not-unit-leader", "not_unit_leader", "一(一)"),
+        ("not-retired", "expr", "一(一)"),
+        ("front-line", "expr", "一(一)"),
+        ("senior-technician", "min_skill_level", "二(一)"),
+        ("one-of-five", "any_of", "二(一)"),
     ]
-    assert award.eligibility[3].level == "senior_technician"
-    items = award.eligibility[4].items
+    assert award.eligibility[4].level == "senior_technician"
+    items = award.eligibility[5].items
     assert [(i.rule, i.source) for i in items] == [
         ("honours_any_of", "二(一)1"),
         ("judged", "二(一)2"),
@@ -67,7 +68,8 @@ def test_seed_001_dajiang_rules(campaign):
 
 def test_seed_001_nengshou_rules(campaign):
     award = campaign.specification.award("jishu-nengshou")
-    skill_or_title = award.eligibility[3]
+    assert [r.code for r in award.eligibility[2:4]] == ["not-retired", "front-line"]
+    skill_or_title = award.eligibility[4]
     assert skill_or_title.rule == "any_of"
     senior, title = skill_or_title.items
     assert (senior.rule, senior.level) == ("min_skill_level", "senior")
@@ -76,7 +78,7 @@ def test_seed_001_nengshou_rules(campaign):
         "intermediate",
         ["乡村振兴", "新职业（新业态）"],
     )
-    conditions = award.eligibility[4]
+    conditions = award.eligibility[5]
     assert [(i.rule, i.source) for i in conditions.items] == [
         ("judged", "二(二)1"),
         ("judged", "二(二)2"),

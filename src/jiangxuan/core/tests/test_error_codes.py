@@ -23,6 +23,7 @@ from jiangxuan.core.audit_anchor import AnchorError
 from jiangxuan.core.audit_roles import AuditRolesError
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
+from jiangxuan.decisions.registry import RegistryImportError
 from jiangxuan.decisions.services import DecisionError
 from jiangxuan.experts.draw import DrawError
 from jiangxuan.experts.services import ExpertError, NoReserveError
@@ -57,6 +58,12 @@ CASES = [
         {"closes_at": ["截止时间不能晚于上级。"]},
     ),
     (CampaignClosed("活动已结束。"), 409, "conflict", {}),
+    (
+        RegistryImportError(["第 2 行：缺少姓名。"]),
+        400,
+        "invalid",
+        {"file": ["第 2 行：缺少姓名。"]},
+    ),
     (
         SpecChangeError("请填写变更理由。", field="reason"),
         400,

@@ -130,6 +130,7 @@ SIGNED_IN = {
     "decisions:approve",
     "decisions:revise",
     "decisions:publish",
+    "decisions:past_awardees",
     "decisions:document",
     "decisions:certificates",
     "decisions:payments",

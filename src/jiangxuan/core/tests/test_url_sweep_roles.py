@@ -72,6 +72,7 @@ OFFICE_ONLY = {
     "decisions:approve",
     "decisions:revise",
     "decisions:publish",
+    "decisions:past_awardees",
     "decisions:certificates",
     "decisions:payments",
     "overview:campaign",
