@@ -4,6 +4,7 @@ spreadsheet with the document that named them, so that "previous winners are exc
 
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -27,16 +28,17 @@ EARLIER = make_id_number("110101", "19750315")
 OTHER = make_id_number("110101", "19800720", male=False)
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: list[list[Any]]) -> bytes:
     book = openpyxl.Workbook()
+    sheet = book.worksheets[0]
     for row in rows:
-        book.active.append(row)
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-GOOD = [
+GOOD: list[list[Any]] = [
     ["序号", "姓名", "身份证号码", "年度"],
     [1, "王建国", EARLIER, 2019],
     [2, "李秀兰", OTHER, 2019],
