@@ -337,6 +337,7 @@ class SubmissionWindow(Spec):
     opens_at: Moment | None = None
     closes_at: Moment | None = None
     refuse_early: bool = False
+    source: str = Field("", description="通知中规定受理时间的条款；拒收提示引用")
 
     _aware_open = field_validator("opens_at", "closes_at")(lambda cls, v: _aware(v) if v else v)
 
@@ -1010,6 +1011,7 @@ class CampaignSpec(Spec):
     scope: str
     exclusions: list[str] = Field(default_factory=list)
     one_award_per_person: bool = True
+    one_award_source: str = Field("", description="通知中规定同一人只能申报一个奖项的条款")
     awards: list[AwardSpec] = Field(min_length=1)
     honours: list[HonourEntry] = Field(default_factory=list)
     timeline: Timeline = Timeline()

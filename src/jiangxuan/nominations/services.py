@@ -238,8 +238,16 @@ def _id_number_refusal(nomination: Nomination) -> str:
         .exists()
     )
     if taken:
-        return _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。")
+        return one_award_message(nomination.campaign)
     return ""
+
+
+def one_award_message(campaign: Campaign) -> str:
+    """The refusal of a second nomination of one person in a campaign, citing the clause
+    where the specification names it (``one_award_source``; seed 001 三(二)3)."""
+    clause = campaign.specification.one_award_source
+    message = _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项")
+    return message + (_("（依据：%(source)s）") % {"source": clause} if clause else "") + "。"
 
 
 def _field_label(nomination: Nomination, key: str, default: str) -> str:
@@ -330,9 +338,7 @@ def save_nomination(
         with transaction.atomic():
             nomination.save()
     except IntegrityError as exc:
-        raise NominationError(
-            _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"), field="id_number"
-        ) from exc
+        raise NominationError(one_award_message(nomination.campaign), field="id_number") from exc
     record_audit(
         actor=actor,
         action="nomination.save",
@@ -524,21 +530,29 @@ def _check_window(nomination: Nomination, now: dt.datetime) -> None:
     unit = nomination.nominating_unit or nomination.workplace
     state = window_state(nomination.campaign, unit, now)
     submission = nomination.campaign.specification.timeline.submission
+    clause = _("（依据：%(source)s）") % {"source": submission.source} if submission.source else ""
     if state == "early":
         message = (
-            _("申报尚未开始：受理时间自 %(at)s 起，提前报送不予受理。")
+            _("申报尚未开始：受理时间自 %(at)s 起%(clause)s，提前报送不予受理。")
             if submission.refuse_early
-            else _("申报尚未开始：受理时间自 %(at)s 起，请届时再提交。草稿已保存。")
+            else _("申报尚未开始：受理时间自 %(at)s 起%(clause)s，请届时再提交。草稿已保存。")
         )
-        raise NominationError(
-            message % {"at": timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")},
-            code="window",
-        )
+        at = timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")
+        raise NominationError(message % {"at": at, "clause": clause}, code="window")
     if state == "closed":
         deadline = deadline_for(nomination.campaign, unit)
+        if deadline != submission.closes_at:
+            # An internal or level deadline binds earlier: cite its own clause, if stated.
+            spec = nomination.campaign.specification
+            stated = [
+                *((d.closes_at, d.source) for d in spec.timeline.internal_deadlines),
+                *((d.closes_at, d.source) for d in spec.timeline.level_deadlines),
+            ]
+            source = next((src for at, src in stated if at == deadline and src), "")
+            clause = _("（依据：%(source)s）") % {"source": source} if source else ""
         raise NominationError(
-            _("申报已于 %(at)s 截止，逾期不予受理。草稿已保存。")
-            % {"at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")},
+            _("申报已于 %(at)s 截止%(clause)s，逾期不予受理。草稿已保存。")
+            % {"at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"), "clause": clause},
             code="window",
         )
 

@@ -121,7 +121,7 @@ def test_patch_already_nominated_id_number_saves_the_other_fields(draft, campaig
 
     assert response.status_code == 200
     assert response.json()["errors"] == {
-        "id_number": ["此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"]
+        "id_number": ["此身份证号码在本活动中已有推荐，同一人只能申报一个奖项（依据：三(二)3）。"]
     }
     nomination = Nomination.objects.get(pk=draft)
     assert (nomination.name, nomination.id_number) == ("王建国", "")

@@ -248,7 +248,7 @@ def test_save_keeps_valid_fields_when_id_number_is_already_nominated(
     second.refresh_from_db()
     assert (second.name, second.occupation, second.id_number) == ("李明", "钳工", own_id)
     assert [u.notice for u in unsaved_values(second)] == [
-        "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项。"
+        "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项（依据：三(二)3）。"
     ]
     entry = AuditEntry.objects.filter(action="nomination.save").latest("id")
     assert entry.after["unsaved"] == ["id_number"]
@@ -324,7 +324,7 @@ def test_submission_is_refused_while_a_refused_value_is_pending(
 
     assert check.problems[0] == (
         "以下填写内容未保存，请先改正：身份证号码未保存：此身份证号码在本活动中已有推荐，"
-        "同一人只能申报一个奖项。"
+        "同一人只能申报一个奖项（依据：三(二)3）。"
     )
 
 
