@@ -23,7 +23,9 @@ PASSWORD = "Changchun-Clerk-2026"  # noqa: S105 - a throwaway test user
 TAKEN = "220104198506120031"
 #: Screenshots for a human look (git-ignored var/).
 SCREENSHOT_DIR = Path(__file__).resolve().parents[3] / "var" / "screenshots"
-NOTICE = "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项（依据：三(二)3）。"
+NOTICE = (
+    "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项（依据：三(二)3）。"
+)
 
 
 def _id_number(body: str) -> str:

@@ -148,7 +148,10 @@ def test_autosave_with_already_nominated_id_saves_the_rest_and_names_the_id(
     )
     page = client.get(reverse("nominations:edit", args=[nomination.pk])).content.decode()
 
-    notice = "身份证号码未保存：此身份证号码在本活动中已有推荐，同一人只能申报一个奖项（依据：三(二)3）。"
+    notice = (
+        "身份证号码未保存：此身份证号码在本活动中已有推荐，"
+        "同一人只能申报一个奖项（依据：三(二)3）。"
+    )
     html = response.content.decode()
     assert re.search(r'<span class="saved">其余内容已自动保存 [\d:]+</span>', html)
     assert f'<span class="unsaved">{notice}</span>' in html
@@ -448,7 +451,10 @@ def test_submit_outside_window_keeps_draft(client, seed_campaign, make_user, nom
 
     response = client.post(reverse("nominations:submit", args=[nomination.pk]))
 
-    assert "申报已于 2022-10-26 23:59 截止（依据：六），逾期不予受理。草稿已保存。" in response.content.decode()
+    assert (
+        "申报已于 2022-10-26 23:59 截止（依据：六），逾期不予受理。草稿已保存。"
+        in response.content.decode()
+    )
     nomination.refresh_from_db()
     assert nomination.state == NominationState.DRAFT
 
