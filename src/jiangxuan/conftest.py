@@ -33,6 +33,39 @@ settings.register_profile("ci", max_examples=40, derandomize=True, **_HYPOTHESIS
 settings.register_profile("deep", max_examples=200, derandomize=True, **_HYPOTHESIS_COMMON)
 settings.load_profile(os.environ.get("JX_HYPOTHESIS_PROFILE", "ci"))
 
+#: The slowest test modules (figures of ``--durations``, docs/testing.md "How long CI takes"),
+#: slowest first: they are collected before the others, so pytest-xdist starts them first and
+#: no process is left with a long test at the end while the other waits. Paths from this
+#: folder; a folder ends in "/".
+SLOW_FIRST = (
+    "e2e/test_decisions.py",
+    "core/tests/test_url_sweep_roles.py",
+    "nominations/tests/test_workflow_state_machine.py",
+    "demo/tests/test_demo.py",
+    "e2e/",
+    "core/tests/test_deploy_settings.py",
+    "documents/tests/test_archive.py",
+    "core/tests/test_pdf_lazy.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the tests of SLOW_FIRST first, in its order; the others keep theirs."""
+    here = Path(__file__).resolve().parent
+
+    def rank(item) -> int:
+        path = Path(item.path).resolve()
+        if not path.is_relative_to(here):
+            return len(SLOW_FIRST)
+        relative = path.relative_to(here).as_posix()
+        for index, prefix in enumerate(SLOW_FIRST):
+            if relative == prefix or (prefix.endswith("/") and relative.startswith(prefix)):
+                return index
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)
+
+
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 ORG_FILES = sorted((SPECS_DIR / "orgs").glob("*.yaml"))
 SEED_NUMBERS = ("000", "001", "002", "003", "004")
