@@ -12,14 +12,13 @@ reads the same database.
 
 import pytest
 
-from jiangxuan.conftest import DECIDED_DEMO_GROUP
 from jiangxuan.decisions.enums import ListState, Outcome
 from jiangxuan.decisions.models import ApprovalList, Certificate, CommendationDecision
 from jiangxuan.experts.models import InspectionOutcome, Panel, SiteInspection
 from jiangxuan.notices.enums import NoticeState
 from jiangxuan.notices.models import NoticeEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(DECIDED_DEMO_GROUP)]
+pytestmark = pytest.mark.django_db
 
 #: (campaign, award, awardees) as the notices prescribe them: seed 000 四 30; seed 001
 #: 10 + 10; seed 002 at most 20 (the ballot's elected, 四(三)); seed 003 20; seed 004 50.

@@ -23,7 +23,6 @@ from django.test import Client
 from django.urls import reverse
 
 from jiangxuan.accounts.models import User
-from jiangxuan.conftest import DECIDED_DEMO_GROUP
 from jiangxuan.decisions.models import ApprovalList, CommendationDecision
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
@@ -32,7 +31,7 @@ from jiangxuan.notifications.models import Notification, OutboxMessage
 
 from .test_url_sweep import PUBLIC, ROUTES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group(DECIDED_DEMO_GROUP)]
+pytestmark = pytest.mark.django_db
 
 CODE = "jiaozuo-gongjiang-2018"
 

@@ -2,8 +2,8 @@
 
 The command takes ten seconds or more, so it runs once for the module (``built_demo``),
 in a transaction that stays open for the module and is rolled back at its end; each test
-runs in its own transaction inside it. The module is one xdist group, so pytest-xdist runs
-it in one process (``--dist loadgroup``, scripts/test.sh) and the command runs once.
+runs in its own transaction inside it. The module is one xdist group (XDIST_GROUPS,
+src/jiangxuan/conftest.py), so pytest-xdist runs it in one process and the command runs once.
 """
 
 import datetime as dt
@@ -30,8 +30,6 @@ from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.notifications.models import OutboxMessage
 from jiangxuan.voting.selectors import candidates_of, vote_of
 from jiangxuan.voting.selectors import window_state as window_state_of_vote
-
-pytestmark = pytest.mark.xdist_group("demo-command")
 
 SEED_CODES = {
     "jilin-gongjiang-2021",
