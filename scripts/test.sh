@@ -3,11 +3,12 @@
 #   lint: ruff check, ruff format --check, makemigrations --check, lint-imports (the app
 #         order, pyproject.toml [tool.importlinter]), mypy (the types of src/jiangxuan,
 #         pyproject.toml [tool.mypy]), every tools/check_*.py
-#   all:  lint, then pytest on PostgreSQL (browser tests included; in parallel, one process
-#         per core with pytest-xdist, each with its own test database; the 20 slowest
-#         tests listed at the end), then a smoke run of
-#         `jiangxuan demo --no-serve` and the task worker on a fresh SQLite database, which
-#         must then hold every seed campaign of specs/NNN-*.yaml.
+#   all:  compilemessages, then pytest on PostgreSQL (browser tests included; in parallel,
+#         one process per core with pytest-xdist, each with its own test database; the 20
+#         slowest tests listed at the end). Beside pytest, in one background chain: the lint
+#         stages, then a smoke run of `jiangxuan demo --no-serve` and the task worker on a
+#         fresh SQLite database, which must then hold every seed campaign of
+#         specs/NNN-*.yaml. Their output is shown after pytest's.
 # Every stage runs even after one failed, so one CI run shows every problem. The exit status
 # is pytest's when pytest failed, else 1 when any stage failed, else 0.
 # pytest reads extra arguments from PYTEST_ADDOPTS, e.g. "src/jiangxuan/nominations -m 'not e2e'"
@@ -25,7 +26,15 @@ bin=$JX_ROOT/.venv/bin
 [ -x "$bin/jiangxuan" ] || die ".venv is missing or incomplete: run 'make venv' (or make test) first."
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jx-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+beside=
+# On an early exit (Ctrl-C) the stages running beside pytest are stopped too.
+stop_beside() {
+  if [ -n "$beside" ] && kill -0 "$beside" 2>/dev/null; then
+    pkill -TERM -P "$beside"
+    kill "$beside" 2>/dev/null
+  fi
+}
+trap 'stop_beside; rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -71,7 +80,7 @@ run_pytest() {
   # Chromium writes crash reports and caches under HOME even with a temporary profile.
   HOME=$home XDG_CONFIG_HOME=$home/.config XDG_CACHE_HOME=$home/.cache \
     JX_VAR_DIR=$tmp/var-pytest scripts/with-postgres.sh \
-    "$bin/pytest" -n "${JX_PYTEST_WORKERS:-auto}" --durations=20 || status=$?
+    "$bin/pytest" -n "${JX_PYTEST_WORKERS:-auto}" --dist loadgroup --durations=20 || status=$?
   if [ "$status" = 5 ]; then
     warn "pytest collected no tests (exit 5); not counted as a failure."
     return 0
@@ -103,18 +112,48 @@ print(' '.join(sorted(set('$codes'.split()) - loaded)))") || return 1
   say "the demo database holds all $(wc -w <<<"$codes") seed campaigns"
 }
 
-stage "ruff check" "$bin/ruff" check src tools
-stage "ruff format --check" "$bin/ruff" format --check src tools
-stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
-stage "lint-imports (the app order)" "$bin/lint-imports" --no-logo
-stage "mypy (types, django-stubs)" sqlite_env mypy "$bin/mypy"
-stage "tools/check_*.py" repo_checks
-if [ "$mode" = all ]; then
-  if [ -d locale ]; then
-    stage "compilemessages" compile_messages
-  fi
-  stage "pytest (PostgreSQL, browser tests in /usr/bin/chromium)" run_pytest
+lint_stages() {
+  stage "ruff check" "$bin/ruff" check src tools
+  stage "ruff format --check" "$bin/ruff" format --check src tools
+  stage "makemigrations --check" sqlite_env migrations "$bin/jiangxuan" makemigrations --check --dry-run
+  stage "lint-imports (the app order)" "$bin/lint-imports" --no-logo
+  stage "mypy (types, django-stubs)" sqlite_env mypy "$bin/mypy"
+  stage "tools/check_*.py" repo_checks
+}
+
+# The stages that need no PostgreSQL, run beside pytest in `all` mode: pytest's two
+# processes and PostgreSQL leave part of two cores idle (docs/testing.md, "How long CI
+# takes"). Their output goes to a file shown after pytest; their results to another.
+beside_pytest() {
+  results=()
+  lint_stages
   stage "demo smoke test (fresh SQLite)" smoke_demo
+  printf '%s\n' "${results[@]}" >"$tmp/beside.results"
+}
+
+if [ "$mode" = lint ]; then
+  lint_stages
+else
+  if [ -d locale ]; then
+    stage "compilemessages" compile_messages # pytest reads the compiled catalogues
+  fi
+  say "lint, mypy and the demo smoke test run beside pytest (their output follows pytest's)"
+  beside_pytest >"$tmp/beside.log" 2>&1 &
+  beside=$!
+  stage "pytest (PostgreSQL, browser tests in /usr/bin/chromium)" run_pytest
+  wait "$beside"
+  beside=
+  say "output of the stages run beside pytest"
+  cat "$tmp/beside.log" >&2
+  if [ -f "$tmp/beside.results" ]; then
+    while IFS= read -r line; do
+      results+=("$line")
+      case $line in FAILED*) failed=1 ;; esac
+    done <"$tmp/beside.results"
+  else
+    results+=("FAILED          the stages beside pytest (stopped early)")
+    failed=1
+  fi
 fi
 
 printf '\n%s summary\n' "$mode" >&2

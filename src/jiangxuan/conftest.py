@@ -1,11 +1,15 @@
 """Project-wide pytest fixtures: the organization trees and the five seed campaigns; the
-Hypothesis profiles.
+demo taken to its decisions, built once per process; the Hypothesis profiles; the order in
+which the slow tests start.
 
 Parsing is cached per process (the YAML texts are parsed once); the database rows are
 written anew in each test, inside its transaction.
 """
 
+import io
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +32,66 @@ _HYPOTHESIS_COMMON: dict[str, Any] = {
 settings.register_profile("ci", max_examples=40, derandomize=True, **_HYPOTHESIS_COMMON)
 settings.register_profile("deep", max_examples=200, derandomize=True, **_HYPOTHESIS_COMMON)
 settings.load_profile(os.environ.get("JX_HYPOTHESIS_PROFILE", "ci"))
+
+#: The slowest test modules (figures of ``--durations``, docs/testing.md "How long CI takes"),
+#: slowest first: they are collected before the others, so pytest-xdist starts them first and
+#: no process is left with a long test at the end while the other waits. Paths from this
+#: folder; a folder ends in "/".
+SLOW_FIRST = (
+    "e2e/test_decisions.py",
+    "core/tests/test_url_sweep_roles.py",
+    "nominations/tests/test_workflow_state_machine.py",
+    "demo/tests/test_demo.py",
+    "e2e/",
+    "core/tests/test_deploy_settings.py",
+    "documents/tests/test_archive.py",
+    "core/tests/test_pdf_lazy.py",
+)
+
+
+#: Modules whose tests share what a fixture builds once per process: each group runs in one
+#: pytest-xdist process (``--dist loadgroup``, scripts/test.sh), so it is built once.
+XDIST_GROUPS = {
+    "e2e/test_decisions.py": "decided-demo",
+    "core/tests/test_url_sweep_roles.py": "decided-demo",
+    "demo/tests/test_demo.py": "demo-command",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With ``--dist loadgroup``: the tests of one XDIST_GROUPS group go to one process as
+    one unit of work, every other test alone (as ``--dist load``). pytest-xdist 3.8 groups
+    by ``xdist_group`` marks through a node id attribute pytest 9 no longer reads, so the
+    groups are named here, by file (the controller knows only node ids)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    groups = {f"src/jiangxuan/{path}": group for path, group in XDIST_GROUPS.items()}
+
+    class FileGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return groups.get(nodeid.split("::", 1)[0], nodeid)
+
+    return FileGroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Put the tests of SLOW_FIRST first, in its order; the others keep theirs."""
+    here = Path(__file__).resolve().parent
+
+    def rank(item) -> int:
+        path = Path(item.path).resolve()
+        if not path.is_relative_to(here):
+            return len(SLOW_FIRST)
+        relative = path.relative_to(here).as_posix()
+        for index, prefix in enumerate(SLOW_FIRST):
+            if relative == prefix or (prefix.endswith("/") and relative.startswith(prefix)):
+                return index
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)
+
 
 SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 ORG_FILES = sorted((SPECS_DIR / "orgs").glob("*.yaml"))
@@ -141,3 +205,86 @@ def seed_campaign(orgs):
 def all_seed_campaigns(seed_campaign):
     """All five seed campaigns, published: ``{"000": Campaign, ..., "004": Campaign}``."""
     return {number: seed_campaign(number) for number in SEED_NUMBERS}
+
+
+# ------------------------------------------------------------- the demo through decision
+
+#: The command the demo database of ``decided_demo`` is built with.
+DECIDED_DEMO_COMMAND = ("demo", "--no-serve", "--through", "decision", "--seed", "7")
+
+
+def _run_decided_demo() -> str:
+    """Run ``jiangxuan demo --through decision --seed 7`` in one transaction and commit it;
+    returns what it printed. After-commit hooks are dropped, not run, as in a test's own
+    transaction (the tests that built it themselves never ran them either)."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    out = io.StringIO()
+    with transaction.atomic():
+        call_command(*DECIDED_DEMO_COMMAND, stdout=out)
+        connection.run_on_commit.clear()
+    return out.getvalue()
+
+
+@contextmanager
+def _on_database(name: str) -> Iterator[None]:
+    """Point the default connection at the database ``name`` for the block."""
+    from django.db import connection
+
+    saved = connection.settings_dict["NAME"]
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = saved
+
+
+@pytest.fixture(scope="session")
+def _decided_demo_database(django_db_setup, django_db_blocker) -> Iterator[tuple[str, str]]:
+    """PostgreSQL: a copy of the empty test database (CREATE DATABASE ... TEMPLATE) with the
+    demo built into it through decision, once per process; yields its name and what the
+    command printed. Dropped at the end of the session."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        connection.creation.clone_test_db(suffix="demo", verbosity=0)
+        name = connection.creation.get_test_db_clone_settings("demo")["NAME"]
+        with _on_database(name):
+            output = _run_decided_demo()
+    yield name, output
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(suffix="demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def decided_demo(request, django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The demo with the five seed campaigns taken to their published decisions
+    (``jiangxuan demo --no-serve --through decision --seed 7``, which takes a minute or
+    two); returns what the command printed. Each test still runs in its own transaction,
+    rolled back after it, so the tests of a module see the demo as built.
+
+    On PostgreSQL the demo is built once per process into a database of its own and the
+    module's tests run on that database; list the module in XDIST_GROUPS so one xdist
+    process runs them all. On SQLite it is built in a transaction that stays open
+    for the module and is rolled back at its end.
+    """
+    from django.db import connection, transaction
+
+    if connection.vendor == "postgresql":
+        name, output = request.getfixturevalue("_decided_demo_database")
+        with _on_database(name):
+            yield output
+        return
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        output = _run_decided_demo()
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

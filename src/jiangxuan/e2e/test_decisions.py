@@ -5,14 +5,12 @@ inspections), the leading group's approval, the social notices, the decision and
 certificates, all through the services.
 
 Not a browser test: it runs in the normal suite. Running all five campaigns is the slow
-part (about a minute and a half on SQLite), so it runs once and every assertion reads
-the same database.
+part (a minute and a half), so the command runs once per process (the ``decided_demo``
+fixture, src/jiangxuan/conftest.py, shared with the URL × role sweep) and every assertion
+reads the same database.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from jiangxuan.decisions.enums import ListState, Outcome
 from jiangxuan.decisions.models import ApprovalList, Certificate, CommendationDecision
@@ -37,12 +35,9 @@ def _award_lines(output: str) -> list[list[str]]:
     return [line.split("\t") for line in output.splitlines() if "\t" in line]
 
 
-def test_demo_through_decision_publishes_the_five_seed_decisions():
-    out = io.StringIO()
-
-    call_command("demo", "--no-serve", "--through", "decision", "--seed", "7", stdout=out)
-
-    lines = _award_lines(out.getvalue())
+def test_demo_through_decision_publishes_the_five_seed_decisions(decided_demo):
+    # decided_demo is what `jiangxuan demo --no-serve --through decision --seed 7` printed.
+    lines = _award_lines(decided_demo)
     assert all(len(line) == 3 for line in lines)
     by_award = {(code, award): int(n) for code, award, n in lines}
     jiaozuo = by_award.pop(("jiaozuo-gongjiang-2018", "焦作工匠"))

@@ -1,7 +1,8 @@
 """Production settings (docs/security.md check 14): ``check --deploy`` passes, cookies and HSTS.
 
 Settings are read once per process, so each case runs in a subprocess with the
-environment a production deployment sets.
+environment a production deployment sets. The plain production environment is one process
+for the module: it prints its settings, then runs the console script's ``check --deploy``.
 """
 
 import json
@@ -27,6 +28,19 @@ print(json.dumps({name: getattr(s, name) for name in [
     "JX_PASSWORD_MAX_AGE_DAYS", "AXES_LOCKOUT_PARAMETERS", "AXES_FAILURE_LIMIT",
 ]}))
 """
+
+
+#: The settings, then what ``jiangxuan check --deploy --fail-level WARNING`` does (the
+#: console script's entry point, jiangxuan.manage.main), in one process.
+SETTINGS_THEN_CHECK_DEPLOY = (
+    PRINT_SETTINGS
+    + """
+import sys
+from jiangxuan.manage import main
+sys.argv = ["jiangxuan", "check", "--deploy", "--fail-level", "WARNING"]
+main()
+"""
+)
 
 
 def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -71,8 +85,22 @@ def _check_deploy(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_check_deploy_passes_with_production_environment(tmp_path):
-    result = _check_deploy(_production_env(tmp_path))
+@pytest.fixture(scope="module")
+def production_process(tmp_path_factory) -> subprocess.CompletedProcess:
+    """One process in the production environment: its settings as a JSON line, then
+    ``check --deploy --fail-level WARNING``."""
+    return subprocess.run(  # noqa: S603  (fixed argv, test only)
+        [sys.executable, "-c", SETTINGS_THEN_CHECK_DEPLOY],
+        env=_production_env(tmp_path_factory.mktemp("var")),
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_with_production_environment(production_process):
+    result = production_process
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -89,9 +117,11 @@ def test_check_deploy_fails_with_the_demo_secret_key(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def production_settings(tmp_path_factory) -> dict:
-    """The settings a production environment yields (one subprocess for the module)."""
-    return _settings(tmp_path_factory.mktemp("var"))
+def production_settings(production_process) -> dict:
+    """The settings a production environment yields (the first line the process printed)."""
+    first_line = production_process.stdout.partition("\n")[0]
+    assert first_line.startswith("{"), production_process.stdout + production_process.stderr
+    return json.loads(first_line)
 
 
 def test_production_cookies_and_hsts(production_settings):

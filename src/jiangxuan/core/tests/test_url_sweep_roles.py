@@ -1,11 +1,13 @@
 """URL × role sweep on a real campaign (docs/security.md checks 7 and 8; ASVS 8.2.1-8.2.2).
 
-The demo data with seed 002 (焦作工匠) taken to its published decision gives every kind of
-object a page can name: nominations, notices, a drawn panel, ballots, approval lists, the
-decision. Each named URL is then requested, with the ids of those real objects, by the
-people around a campaign: its office, the office of another campaign, a clerk and a
-reviewer of another region, a clerk of the campaign's own region, one of its experts and the
-auditor. Nobody gets a server error; the campaign's office pages answer only its office
+The demo data with the seed campaigns taken to their published decisions (the
+``decided_demo`` fixture, built once per process and shared with e2e/test_decisions.py)
+gives every kind of object a page can name; the sweep uses seed 002 (焦作工匠): its
+nominations, notices, a drawn panel, ballots, approval lists, the decision. Each named
+URL is then requested, with the ids of those real objects, by the people around a
+campaign: its office, the office of another campaign, a clerk and a reviewer of another
+region, a clerk of the campaign's own region, one of its experts and the auditor. Nobody
+gets a server error; the campaign's office pages answer only its office
 (and the platform administrator), and the expert pages only the expert.
 """
 
@@ -22,7 +24,6 @@ from django.urls import reverse
 
 from jiangxuan.accounts.models import User
 from jiangxuan.decisions.models import ApprovalList, CommendationDecision
-from jiangxuan.demo.build import build_demo
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
@@ -98,10 +99,9 @@ EXPERT_ONLY = {"experts:membership_detail", "experts:membership_confirm", "exper
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(decided_demo):
     """The demo data, seed 002 through its published decision; ids of one object of each
     kind of the campaign."""
-    build_demo(through="decision", only=[CODE])
     decision = CommendationDecision.objects.get(campaign__code=CODE)
     assert decision.published_at is not None
     nomination = Nomination.objects.filter(campaign__code=CODE).order_by("id").first()

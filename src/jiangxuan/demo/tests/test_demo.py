@@ -1,10 +1,19 @@
-"""``jiangxuan demo``: seed campaigns, the practice copy, accounts, sample nominations."""
+"""``jiangxuan demo``: seed campaigns, the practice copy, accounts, sample nominations.
+
+The command takes ten seconds or more, so it runs once for the module (``built_demo``),
+in a transaction that stays open for the module and is rolled back at its end; each test
+runs in its own transaction inside it. The module is one xdist group (XDIST_GROUPS,
+src/jiangxuan/conftest.py), so pytest-xdist runs it in one process and the command runs once.
+"""
 
 import datetime as dt
 import io
 
+import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
@@ -47,10 +56,26 @@ def _counts() -> dict[str, int]:
     }
 
 
-def test_demo_command_builds_campaigns_accounts_and_samples(db, django_capture_on_commit_callbacks):
-    # The after-commit hooks run as in a real demo (the nominee's e-mail drafts among them).
-    with django_capture_on_commit_callbacks(execute=True):
-        output = _run_demo()
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup, django_db_blocker):
+    """``jiangxuan demo --no-serve --seed 7`` run once for the module, its after-commit
+    hooks run as in a real demo (the nominee's e-mail drafts among them); returns what it
+    printed. Rolled back at the end of the module."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            output = _run_demo()
+    try:
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_demo_command_builds_campaigns_accounts_and_samples(db, built_demo):
+    output = built_demo
 
     assert set(Campaign.objects.values_list("code", flat=True)) == SEED_CODES | {PRACTICE_CODE}
     assert set(Campaign.objects.values_list("state", flat=True)) == {CampaignState.PUBLISHED}
@@ -120,8 +145,7 @@ def test_demo_command_builds_campaigns_accounts_and_samples(db, django_capture_o
     assert "http://127.0.0.1:8000/accounts/login/" in output
 
 
-def test_demo_command_second_run_duplicates_nothing(db):
-    _run_demo()
+def test_demo_command_second_run_duplicates_nothing(db, built_demo):
     before = _counts()
 
     output = _run_demo()
