@@ -760,6 +760,8 @@ class FormField(Spec):
         description="同一栏中接着印出的字段（如 工种及技术等级：例 钳工  高级技师）",
     )
     printed_label: str = Field("", description="印在表上的栏名，缺省为 label")
+    min_seconds: int | None = Field(None, ge=1, description="视频至少多少秒（video 字段）")
+    max_seconds: int | None = Field(None, ge=1, description="视频至多多少秒（video 字段）")
 
     @property
     def effective_type(self) -> str:
@@ -774,6 +776,10 @@ class FormField(Spec):
             raise ValueError("choice/multichoice 字段须列出 choices")
         if kind == "table" and not self.columns:
             raise ValueError("table 字段须列出 columns")
+        if (self.min_seconds or self.max_seconds) and kind != "video":
+            raise ValueError("只有视频字段（type: video）可以写 min_seconds、max_seconds")
+        if self.min_seconds and self.max_seconds and self.min_seconds > self.max_seconds:
+            raise ValueError("min_seconds 不得大于 max_seconds")
         if self.columns and kind not in ("table", "honours", "contests", "patents", "work_history"):
             # Columns on a text field were silently a text box, and rules read a string.
             raise ValueError("只有表格字段可以列出 columns：请加上 type: table")

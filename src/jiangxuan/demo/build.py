@@ -45,6 +45,7 @@ from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import category_of, deadline_for, window_state
 from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.core.media import still_video
 from jiangxuan.nominations import review
 from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.chain import bodies_at, level_named
@@ -58,7 +59,7 @@ from jiangxuan.voting import services as vote_services
 
 from .decision import AwardResult, run_to_decision
 from .samples import (
-    SAMPLE_VIDEO,
+    SAMPLE_VIDEO_SECONDS,
     SampleGenerator,
     SamplePerson,
     failures_for,
@@ -1014,9 +1015,14 @@ def _material_upload(code: str, title: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{code}.png", _material_png(title), content_type="image/png")
 
 
+@functools.cache
+def _sample_video() -> bytes:
+    return still_video(SAMPLE_VIDEO_SECONDS)
+
+
 def _video_upload() -> SimpleUploadedFile:
-    """The placeholder sample video (:data:`~.samples.SAMPLE_VIDEO`)."""
-    return SimpleUploadedFile("sample-video.mp4", SAMPLE_VIDEO, content_type="video/mp4")
+    """The sample video: a playable still (:data:`~.samples.SAMPLE_VIDEO_SECONDS`)."""
+    return SimpleUploadedFile("sample-video.mp4", _sample_video(), content_type="video/mp4")
 
 
 def _photo_upload(person: SamplePerson) -> SimpleUploadedFile:

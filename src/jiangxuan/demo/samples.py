@@ -39,14 +39,9 @@ from jiangxuan.campaigns.enums import HonourLevel, SkillLevel
 #: Every sample achievement text starts with this mark.
 SAMPLE_MARK = "【示例数据】"
 
-#: A placeholder for a required video (seed 003 四(三): 事迹介绍视频): an MP4 file type box
-#: and a free box that says it is a sample; it has no frames.
-SAMPLE_VIDEO = (
-    b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-    + (8 + len(b"SAMPLE VIDEO - demo data")).to_bytes(4, "big")
-    + b"free"
-    + b"SAMPLE VIDEO - demo data"
-)
+#: The sample for a required video (seed 003 四(三): 5分钟左右的事迹介绍视频): five minutes
+#: of one grey picture, a few kilobytes (core.media.still_video), built when first used.
+SAMPLE_VIDEO_SECONDS = 300
 
 #: Ways a sample can fail an award's hard rules (see :meth:`SampleGenerator.person`).
 FAILURES = ("skill_level", "honours", "retired", "unit_leader")
@@ -1012,7 +1007,7 @@ def _break(person: SamplePerson, award: s.AwardSpec, failure: str, catalogue: li
 __all__ = [
     "FAILURES",
     "SAMPLE_MARK",
-    "SAMPLE_VIDEO",
+    "SAMPLE_VIDEO_SECONDS",
     "Area",
     "SampleGenerator",
     "SamplePerson",

@@ -158,6 +158,7 @@ class Evidence(BaseModel):
     content_type = models.CharField(_("类型"), max_length=255)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
+    duration_seconds = models.FloatField(_("视频时长（秒）"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

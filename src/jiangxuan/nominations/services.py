@@ -373,8 +373,22 @@ def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: 
     allowed |= {"photo", "video", "other"}
     if material not in allowed:
         raise NominationError(_("材料项无效，请从材料目录中选择。"), field="material")
+    # The form's video field gives the length the notice asks for (seed 003 四(三)).
+    video = next(
+        (
+            f
+            for f in nomination.campaign.specification.form.all_fields()
+            if f.effective_type == "video"
+        ),
+        None,
+    )
     try:
-        checked = validators.check_upload(upload, video=(material == "video"))
+        checked = validators.check_upload(
+            upload,
+            video=(material == "video"),
+            min_seconds=video.min_seconds if video else None,
+            max_seconds=video.max_seconds if video else None,
+        )
     except ValidationError as exc:
         raise NominationError(exc.messages[0], field="file") from exc
     digest = hashlib.sha256(checked.data).hexdigest()
@@ -386,6 +400,7 @@ def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: 
         content_type=checked.content_type,
         size=len(checked.data),
         sha256=digest,
+        duration_seconds=checked.seconds,
         uploaded_by=actor,
     )
     evidence.file.save(f"{digest[:32]}.{checked.extension}", ContentFile(checked.data), save=False)

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl.worksheet.worksheet import Worksheet
 from PIL import Image
 
+from jiangxuan.core.media import still_video
 from jiangxuan.nominations.models import Evidence
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +60,8 @@ def _pdf() -> bytes:
 
 
 def _mp4() -> bytes:
-    """An ISO base media file as phones record it: ``ftyp`` box (isom), then ``mdat``."""
-    ftyp = b"ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
-    mdat = b"mdat" + bytes(64)
-    return (4 + len(ftyp)).to_bytes(4, "big") + ftyp + (4 + len(mdat)).to_bytes(4, "big") + mdat
+    """A playable MP4 of two minutes (seed 001 sets no length for its video)."""
+    return still_video(120)
 
 
 def _heic() -> bytes:

@@ -12,6 +12,7 @@ from jiangxuan.core import labels
 from jiangxuan.core.audit_actions import action_label
 from jiangxuan.core.audit_trail import can_read_audit_trail
 from jiangxuan.core.masking import PersonalDataKind, mask, redact
+from jiangxuan.core.media import length_text
 
 register = template.Library()
 
@@ -34,6 +35,12 @@ def masked(value: str | None, kind: str) -> str:
 def redacted(value: str | None, terms: list[str] | None) -> str:
     """``value`` with ``terms`` struck out (a blind panel's view; core.masking.redact)."""
     return redact(str(value or ""), terms or [])
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """``{{ e.duration_seconds|duration }}``: a video's length as 5分02秒 ("" when none)."""
+    return "" if seconds is None else length_text(seconds)
 
 
 @register.filter

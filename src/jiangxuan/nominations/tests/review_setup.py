@@ -1,13 +1,14 @@
 """Helpers for the review tests and the review browser test: approve-and-forward one
-level, seed 003's honours, and a minimal MP4 (seed 003 requires a video)."""
+level, seed 003's honours, and a small playable MP4 (seed 003 requires a video)."""
 
+from jiangxuan.core.media import still_video
 from jiangxuan.nominations import review
 from jiangxuan.nominations.models import Decision
 
 from .conftest import clear_level
 
-#: The smallest file python-filetype takes for an MP4 (seed 003 requires a video).
-MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+#: A playable five-minute video (seed 003 四(三): 5分钟左右的事迹介绍视频).
+MP4_BYTES = still_video(300)
 WEIHAI_HONOURS = [
     {"code": "weihai_jishu_nengshou", "name": "威海市技术能手", "level": "city", "year": 2020}
 ]
