@@ -997,6 +997,16 @@ class PublicationRules(Spec):
     )
 
 
+class PrivacyRules(Spec):
+    """How long the personal data of nominees who were not awarded is kept after the
+    commendation decision (PIPL 第十九条: no longer than the purpose needs)."""
+
+    retention_days: int = Field(
+        365, ge=30, description="表彰决定发布后，未获表彰者的个人信息保留的天数"
+    )
+    source: str = ""
+
+
 # ---------------------------------------------------------------------------- campaign
 
 
@@ -1033,6 +1043,7 @@ class CampaignSpec(Spec):
     decision: DecisionSpec = DecisionSpec()
     certificate: CertificateSpec = CertificateSpec()
     publication: PublicationRules = PublicationRules()
+    privacy: PrivacyRules = PrivacyRules()
     leading_group: list[LeadingGroupMember] = Field(default_factory=list)
     contact: Contact = Contact()
     discipline: str = ""

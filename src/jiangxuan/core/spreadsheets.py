@@ -1,4 +1,5 @@
-"""Spreadsheet exports that cannot carry formulas or links typed by users.
+"""Spreadsheet exports that cannot carry formulas or links typed by users, and the one
+reader of spreadsheets people upload (XLSX or CSV).
 
 Text a person typed (a name, a workplace, an achievement summary) may begin with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return; a spreadsheet program would run it as a
@@ -7,8 +8,11 @@ created here, so every cell written from a string is stored as a string cell (is
 OWASP "CSV injection"; docs/security.md, "Hardening after the attack of issue 16").
 """
 
+import csv
+import io
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
 
 #: Characters that make a spreadsheet program read a cell as a formula (OWASP).
@@ -30,3 +34,38 @@ def new_workbook(out: BinaryIO) -> Workbook:
             "strings_to_numbers": False,
         },
     )
+
+
+class UnreadableSheet(ValueError):
+    """An uploaded spreadsheet cannot be read; ``str()`` says why, in Chinese."""
+
+
+def read_rows(data: bytes, filename: str) -> list[list[str]]:
+    """The cells, as stripped text, of the first sheet of an XLSX file or of a CSV file in
+    UTF-8 or GB 18030 (Excel's "CSV" on Chinese Windows), by the file name's extension.
+    Formulas are read as their last computed values, never evaluated.
+
+    Raises:
+        UnreadableSheet: another extension, a damaged workbook, or a CSV in neither encoding.
+    """
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        import openpyxl  # imported here: only uploads of workbooks need it
+
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several types for a damaged file
+            raise UnreadableSheet(_("无法读取该 XLSX 文件，请用 Excel 另存后重试。")) from exc
+        return [
+            ["" if cell is None else str(cell).strip() for cell in row]
+            for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    if name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        raise UnreadableSheet(_("CSV 文件应为 UTF-8 或 GB 18030 编码。"))
+    raise UnreadableSheet(_("请上传 XLSX 或 CSV 文件。"))

@@ -10,8 +10,6 @@ number itself is never stored (PIPL minimisation; docs/security.md).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,6 +22,7 @@ from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.permissions import require
+from jiangxuan.core.spreadsheets import UnreadableSheet, read_rows
 from jiangxuan.nominations.validators import validate_id_number
 
 #: The columns a registry file has, by the headings people write for them.
@@ -56,32 +55,6 @@ class RegistryImport:
     present: int = 0
     source: str = ""
     names: list[str] = field(default_factory=list)
-
-
-def _rows(data: bytes, filename: str) -> list[list[str]]:
-    """The cells of the first sheet of an XLSX file, or of a CSV file in UTF-8 or GB 18030
-    (Excel's "CSV" on Chinese Windows), as text."""
-    if filename.lower().endswith(".xlsx"):
-        import openpyxl  # imported here: only this import reads workbooks
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises several types for a damaged file
-            raise RegistryImportError([_("无法读取该 XLSX 文件，请用 Excel 另存后重试。")]) from exc
-        sheet = book.worksheets[0]
-        return [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    if filename.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-        raise RegistryImportError([_("CSV 文件应为 UTF-8 或 GB 18030 编码。")])
-    raise RegistryImportError([_("请上传 XLSX 或 CSV 文件。")])
 
 
 def _columns(heading: list[str]) -> dict[str, int]:
@@ -132,7 +105,10 @@ def import_past_awardees(
         raise RegistryImportError([_("请填写依据文件（表彰决定或命名文件的名称和文号）。")])
     if len(data) > MAX_FILE_BYTES:
         raise RegistryImportError([_("文件超过 5 MB，请分批导入。")])
-    rows = [row for row in _rows(data, filename) if any(row)]
+    try:
+        rows = [row for row in read_rows(data, filename) if any(row)]
+    except UnreadableSheet as exc:
+        raise RegistryImportError([str(exc)]) from exc
     if not rows:
         raise RegistryImportError([_("文件中没有内容。")])
     columns = _columns(rows[0])

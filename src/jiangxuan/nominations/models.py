@@ -107,6 +107,9 @@ class Nomination(BaseModel):
     #: numbers or phones. Written by services.save_nomination, read by
     #: selectors.unsaved_values.
     unsaved = EncryptedTextField(_("未保存的填写内容"), blank=True, editable=False)
+    #: When the personal data of this nominee, not awarded, was removed after the
+    #: campaign's retention period (nominations.retention).
+    anonymised_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     eligibility = models.JSONField(_("资格审核结果"), default=list, blank=True)
     eligibility_status = models.CharField(
