@@ -214,9 +214,10 @@ DECIDED_DEMO_COMMAND = ("demo", "--no-serve", "--through", "decision", "--seed",
 
 
 def _run_decided_demo() -> str:
-    """Run ``jiangxuan demo --through decision --seed 7`` in one transaction and commit it;
-    returns what it printed. After-commit hooks are dropped, not run, as in a test's own
-    transaction (the tests that built it themselves never ran them either)."""
+    """Run ``jiangxuan demo --through decision --seed 7`` in one transaction (committed
+    unless an outer one is open); returns what it printed. After-commit hooks are dropped,
+    not run, as in a test's own transaction (the tests that built it themselves never ran
+    them either)."""
     from django.core.management import call_command
     from django.db import connection, transaction
 

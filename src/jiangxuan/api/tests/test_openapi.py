@@ -1,6 +1,7 @@
 """The OpenAPI schema: served, valid in shape, and listing every endpoint."""
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from ninja import Schema
 
@@ -38,9 +39,13 @@ PUBLIC_ENDPOINTS = {
 }
 
 
-@pytest.fixture
-def schema(db):
-    response = Client().get("/api/v1/openapi.json")
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker):
+    """The served schema, fetched once for the module (building it takes a second or
+    more); the tests only read it. The request runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        response = Client().get("/api/v1/openapi.json")
+        transaction.set_rollback(True)
     assert response.status_code == 200
     return response.json()
 
