@@ -207,6 +207,17 @@ def all_seed_campaigns(seed_campaign):
     return {number: seed_campaign(number) for number in SEED_NUMBERS}
 
 
+@pytest.fixture(scope="session")
+def openapi_schema() -> dict:
+    """The schema /api/v1/openapi.json serves, fetched once per process (the API builds it
+    anew on every request, a second or more); tests only read it."""
+    from django.test import Client
+
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
 # ------------------------------------------------------------- the demo through decision
 
 #: The command the demo database of ``decided_demo`` is built with.
