@@ -55,12 +55,14 @@ XDIST_GROUPS = {
     "e2e/test_decisions.py": "decided-demo",
     "core/tests/test_url_sweep_roles.py": "decided-demo",
     "demo/tests/test_demo.py": "demo-command",
+    "core/tests/test_deploy_settings.py": "deploy-settings",
 }
 
 
 def pytest_xdist_make_scheduler(config, log):
     """With ``--dist loadgroup``: the tests of one XDIST_GROUPS group go to one process as
-    one unit of work, every other test alone (as ``--dist load``). pytest-xdist 3.8 groups
+    one unit of work, every other test alone (as ``--dist load``), in the order of the
+    collection (SLOW_FIRST) with ``--no-loadscope-reorder``. pytest-xdist 3.8 groups
     by ``xdist_group`` marks through a node id attribute pytest 9 no longer reads, so the
     groups are named here, by file (the controller knows only node ids)."""
     if config.getvalue("dist") != "loadgroup":
