@@ -80,7 +80,8 @@ run_pytest() {
   # Chromium writes crash reports and caches under HOME even with a temporary profile.
   HOME=$home XDG_CONFIG_HOME=$home/.config XDG_CACHE_HOME=$home/.cache \
     JX_VAR_DIR=$tmp/var-pytest scripts/with-postgres.sh \
-    "$bin/pytest" -n "${JX_PYTEST_WORKERS:-auto}" --dist loadgroup --durations=20 || status=$?
+    "$bin/pytest" -n "${JX_PYTEST_WORKERS:-auto}" --dist loadgroup --no-loadscope-reorder \
+    --durations=20 || status=$?
   if [ "$status" = 5 ]; then
     warn "pytest collected no tests (exit 5); not counted as a failure."
     return 0

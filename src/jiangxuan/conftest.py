@@ -55,12 +55,14 @@ XDIST_GROUPS = {
     "e2e/test_decisions.py": "decided-demo",
     "core/tests/test_url_sweep_roles.py": "decided-demo",
     "demo/tests/test_demo.py": "demo-command",
+    "core/tests/test_deploy_settings.py": "deploy-settings",
 }
 
 
 def pytest_xdist_make_scheduler(config, log):
     """With ``--dist loadgroup``: the tests of one XDIST_GROUPS group go to one process as
-    one unit of work, every other test alone (as ``--dist load``). pytest-xdist 3.8 groups
+    one unit of work, every other test alone (as ``--dist load``), in the order of the
+    collection (SLOW_FIRST) with ``--no-loadscope-reorder``. pytest-xdist 3.8 groups
     by ``xdist_group`` marks through a node id attribute pytest 9 no longer reads, so the
     groups are named here, by file (the controller knows only node ids)."""
     if config.getvalue("dist") != "loadgroup":
@@ -205,6 +207,17 @@ def seed_campaign(orgs):
 def all_seed_campaigns(seed_campaign):
     """All five seed campaigns, published: ``{"000": Campaign, ..., "004": Campaign}``."""
     return {number: seed_campaign(number) for number in SEED_NUMBERS}
+
+
+@pytest.fixture(scope="session")
+def openapi_schema() -> dict:
+    """The schema /api/v1/openapi.json serves, fetched once per process (the API builds it
+    anew on every request, a second or more); tests only read it."""
+    from django.test import Client
+
+    response = Client().get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    return response.json()
 
 
 # ------------------------------------------------------------- the demo through decision

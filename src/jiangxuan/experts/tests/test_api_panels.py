@@ -290,7 +290,9 @@ def test_expert_declares_own_conflict_and_a_reserve_takes_over(panel_id, nominee
     assert not Assignment.objects.get(member=member, nomination=nominees[1]).active
 
 
-def test_old_conflicts_path_still_records_a_recusal_and_is_deprecated(panel_id, nominees):
+def test_old_conflicts_path_still_records_a_recusal_and_is_deprecated(
+    panel_id, nominees, openapi_schema
+):
     """Issue 11.4: ``…/conflicts`` became ``…/recusals``; the old path answers the same for
     one release and OpenAPI marks it deprecated (the new one is not)."""
     member, reserve = _member(panel_id, 2), _member(panel_id, 4)
@@ -304,7 +306,7 @@ def test_old_conflicts_path_still_records_a_recusal_and_is_deprecated(panel_id, 
 
     assert response.status_code == 201, response.content
     assert response.json()["replacement_expert"] == reserve.expert.name
-    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    paths = openapi_schema["paths"]
     assert paths["/api/v1/expert/memberships/{membership_id}/conflicts"]["post"]["deprecated"]
     assert "deprecated" not in paths["/api/v1/expert/memberships/{membership_id}/recusals"]["post"]
 
@@ -366,8 +368,8 @@ ENDPOINTS = {
 }
 
 
-def test_openapi_lists_the_expert_review_endpoints():
-    schema = Client().get("/api/v1/openapi.json").json()
+def test_openapi_lists_the_expert_review_endpoints(openapi_schema):
+    schema = openapi_schema
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
 
     assert operations >= ENDPOINTS
