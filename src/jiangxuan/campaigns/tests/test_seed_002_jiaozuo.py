@@ -27,9 +27,10 @@ def test_seed_002_award_at_most_twenty_with_finalist_award(campaign, orgs):
     spec = award.spec
     assert spec.finalist_award == "焦作工匠入围奖"
     assert spec.given == ["title", "certificate", "trophy", "cash"]
-    (rule,) = spec.eligibility
+    rule, front_line = spec.eligibility
     assert (rule.rule, rule.level, rule.source) == ("min_skill_level", "senior", "二")
     assert "一般应" in rule.label
+    assert (front_line.code, front_line.rule, front_line.source) == ("front-line", "expr", "一")
     assert [q.source for q in spec.qualities] == [
         "二",
         "二(一)",

@@ -27,10 +27,12 @@ def test_seed_003_award_and_rules(campaign, orgs):
     assert [(r.rule, r.source) for r in rules] == [
         ("not_previous_awardee", "一(一)"),
         ("min_skill_level", "一(一)"),
+        ("expr", "一(一)"),
         ("honour_min_level", "一(二)5"),
     ]
     assert rules[1].level == "senior"
-    assert (rules[2].level, rules[2].categories) == ("city", ["skill"])
+    assert rules[2].expr == "post_kind == '生产操作岗位'"
+    assert (rules[3].level, rules[3].categories) == ("city", ["skill"])
 
 
 def test_seed_003_window_and_date(campaign):

@@ -88,7 +88,7 @@ def test_spec_undefined_honour_reference_names_its_path():
         ],
     }
     assert _errors(lambda d: d["awards"][0]["eligibility"].append(nested)) == [
-        "awards[0].eligibility[3].items[0].honours[0].code："
+        "awards[0].eligibility[4].items[0].honours[0].code："
         "奖项 weihai-gongjiang 的规则引用了未定义的荣誉 no_such_honour"
     ]
 

@@ -142,6 +142,9 @@ CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
         [
             ("senior-worker", {"skill_level": "senior"}, "passed"),
             ("senior-worker", {"skill_level": "intermediate"}, "failed"),
+            # 一 面向基层一线的生产操作岗位
+            ("front-line", {"extra": {"post_kind": "生产操作岗位"}}, "passed"),
+            ("front-line", {"extra": {"post_kind": "管理岗位"}}, "failed"),
         ],
     ),
     # seed 003 威海工匠: 一(一) 高技能职工, 一(二)5 市级及以上技能类奖项
@@ -149,6 +152,9 @@ CASES: dict[str, tuple[str, str, list[tuple[str, dict[str, Any], str]]]] = {
         "wh-huancui-union",
         "weihai-gongjiang",
         [
+            # 一(一) 从事岗位操作
+            ("front-line", {"extra": {"post_kind": "生产操作岗位"}}, "passed"),
+            ("front-line", {"extra": {"post_kind": "技术研发岗位"}}, "failed"),
             (
                 "city-skill-honour",
                 {"honours": [{"code": "weihai_jishu_nengshou", "name": "威海市技术能手"}]},
