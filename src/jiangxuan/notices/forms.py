@@ -33,46 +33,6 @@ class NominationChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} · {obj.award.name} · {unit}{consent}"
 
 
-class OpenNoticeForm(forms.Form):
-    """Open a notice: stage, holding body, start date, nominees."""
-
-    stage = forms.ChoiceField(label=_("公示环节"))
-    body = forms.ModelChoiceField(
-        label=_("组织公示的单位"),
-        queryset=OrgUnit.objects.none(),
-        required=False,
-        help_text=_("社会公示可不选。"),
-    )
-    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput())
-    title = forms.CharField(label=_("标题"), max_length=200, required=False)
-    nominations = NominationChoiceField(
-        label=_("公示对象"),
-        queryset=Nomination.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        declared_field(self, "stage", forms.ChoiceField).choices = [
-            (
-                s.key,
-                _("%(name)s（%(rule)s，%(days)d%(unit)s）")
-                % {
-                    "name": s.name,
-                    "rule": rule.name,
-                    "days": rule.days,
-                    "unit": rule.day_unit.label,
-                },
-            )
-            for s in notice_stages(campaign)
-            if (rule := s.notice)
-        ]
-        declared_field(self, "body", forms.ModelChoiceField).queryset = notice_bodies(campaign)
-        declared_field(self, "nominations", forms.ModelChoiceField).queryset = notice_candidates(
-            campaign
-        )
-
-
 class LevelNoticeForm(forms.Form):
     """A signing body opens its level's notice: start date, title, nominees (the stage and
     the body are the page's)."""
@@ -88,6 +48,38 @@ class LevelNoticeForm(forms.Form):
     def __init__(self, candidates: QuerySet[Nomination], *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         declared_field(self, "nominations", forms.ModelChoiceField).queryset = candidates
+
+
+class OpenNoticeForm(LevelNoticeForm):
+    """Open a notice: stage, holding body, start date, nominees."""
+
+    field_order = ["stage", "body", "starts_on", "title", "nominations"]
+
+    stage = forms.ChoiceField(label=_("公示环节"))
+    body = forms.ModelChoiceField(
+        label=_("组织公示的单位"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("社会公示可不选。"),
+    )
+
+    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
+        super().__init__(notice_candidates(campaign), *args, **kwargs)
+        declared_field(self, "stage", forms.ChoiceField).choices = [
+            (
+                s.key,
+                _("%(name)s（%(rule)s，%(days)d%(unit)s）")
+                % {
+                    "name": s.name,
+                    "rule": rule.name,
+                    "days": rule.days,
+                    "unit": rule.day_unit.label,
+                },
+            )
+            for s in notice_stages(campaign)
+            if (rule := s.notice)
+        ]
+        declared_field(self, "body", forms.ModelChoiceField).queryset = notice_bodies(campaign)
 
 
 class ObjectionForm(forms.Form):
