@@ -10,7 +10,7 @@ scripts, which neither the network nor the nonce-only CSP allows.
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
@@ -64,7 +64,19 @@ class JiangxuanAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         """The schema, with the 422 that ninja answers for any parameter or body that fails
         validation documented where an operation has input (issue 16.10: schemathesis
-        counted undocumented 422s as schema violations)."""
+        counted undocumented 422s as schema violations).
+
+        Built once per process, language and arguments: building it walks every endpoint
+        and takes more than a second of CPU, and /api/v1/openapi.json is public. The
+        endpoints are fixed once the URLconf is loaded, so the schema cannot go stale.
+        """
+        key = (translation.get_language(), repr(sorted(kwargs.items())))
+        cache = self.__dict__.setdefault("_schemas", {})
+        if key not in cache:
+            cache[key] = self._build_schema(**kwargs)
+        return cache[key]
+
+    def _build_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         for item in schema["paths"].values():
             for operation in item.values():

@@ -122,3 +122,16 @@ def test_openapi_every_operation_with_input_documents_its_422(schema):
     error_ref = with_input[0]["responses"]["422"]["content"]["application/json"]["schema"]
     assert error_ref == {"$ref": "#/components/schemas/ErrorOut"}
     assert "ErrorOut" in schema["components"]["schemas"]
+
+
+def test_the_schema_is_built_once_per_process_and_language():
+    """Building the schema walks every endpoint (over a second of CPU); the public
+    /api/v1/openapi.json serves the one built first, in the caller's language."""
+    from django.utils import translation
+
+    from jiangxuan.api.main import api
+
+    first = api.get_openapi_schema(path_prefix="/api/v1/")
+    assert api.get_openapi_schema(path_prefix="/api/v1/") is first
+    with translation.override("en"):
+        assert api.get_openapi_schema(path_prefix="/api/v1/") is not first
