@@ -14,7 +14,13 @@ from django.views.decorators.http import require_GET
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 
-from .selectors import acts_for_office, campaign_overview, chart_data, overview_campaign
+from .selectors import (
+    acts_for_office,
+    campaign_balance,
+    campaign_overview,
+    chart_data,
+    overview_campaign,
+)
 
 #: The chart library, copied from npm by scripts/ensure-node-assets.sh (never a CDN).
 ECHARTS = "vendor/echarts.min.js"
@@ -23,7 +29,8 @@ ECHARTS = "vendor/echarts.min.js"
 @login_required
 @require_GET
 def campaign_overview_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Nominations per unit and level, quota fill, sign-offs waiting, notices running,
+    """Nominations per unit and level, quota fill, the balance of the nominees (sex, age,
+    skill, industry, region, kind of unit), sign-offs waiting, notices running,
     objections open and background checks overdue, with charts when the chart library
     is installed (otherwise the tables alone, and a note saying so)."""
     campaign = overview_campaign(request.user, code)
@@ -33,6 +40,7 @@ def campaign_overview_page(request: AuthenticatedHttpRequest, code: str) -> Http
     context = {
         "campaign": campaign,
         "overview": overview,
+        "balance": campaign_balance(campaign),
         "charts": chart_data(overview),
         "charts_available": finders.find(ECHARTS) is not None,
         "echarts": ECHARTS,
