@@ -21,6 +21,7 @@ from .selectors import (
     chart_data,
     overview_campaign,
 )
+from .similarity import THRESHOLD, similar_narratives
 
 #: The chart library, copied from npm by scripts/ensure-node-assets.sh (never a CDN).
 ECHARTS = "vendor/echarts.min.js"
@@ -47,3 +48,19 @@ def campaign_overview_page(request: AuthenticatedHttpRequest, code: str) -> Http
         "can_act": acts_for_office(request.user, campaign),
     }
     return render(request, "overview/campaign_overview.html", context)
+
+
+@login_required
+@require_GET
+def similar_narratives_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """Narratives alike within the campaign or with an earlier edition (issue 13: 杜绝虚报),
+    with the shared passages, for the campaign office; a flag to verify, not a verdict."""
+    campaign = overview_campaign(request.user, code)
+    if campaign is None or not acts_for_office(request.user, campaign):
+        raise Http404(_("没有找到该评选活动。"))
+    context = {
+        "campaign": campaign,
+        "pairs": similar_narratives(campaign),
+        "threshold": round(THRESHOLD * 100),
+    }
+    return render(request, "overview/similar_narratives.html", context)

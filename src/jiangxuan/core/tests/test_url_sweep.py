@@ -145,6 +145,7 @@ SIGNED_IN = {
     "documents:summary_xlsx",
     "documents:sheet",
     "overview:campaign",
+    "overview:similar",
 }
 
 #: JSON API operations (method, path template) that answer without credentials.

@@ -77,6 +77,7 @@ OFFICE_ONLY = {
     "decisions:certificates",
     "decisions:payments",
     "overview:campaign",
+    "overview:similar",
 }
 
 #: Shared by every campaign office: the expert pool (any office draws from it) and a new
