@@ -270,7 +270,12 @@ def _run_notice(request: ApiRequest, notice_id: int) -> PublicNotice:
 
 
 def _office_notice_out(notice: PublicNotice) -> OfficeNoticeOut:
-    objections = selectors.objections_of(notice)
+    # notices_of annotates the count; a notice fetched alone counts its objections here.
+    open_objections = getattr(notice, "open_objections", None)
+    if open_objections is None:
+        open_objections = sum(
+            o.state in ObjectionState.UNRESOLVED for o in selectors.objections_of(notice)
+        )
     return OfficeNoticeOut(
         id=notice.pk,
         title=notice.title,
@@ -295,7 +300,7 @@ def _office_notice_out(notice: PublicNotice) -> OfficeNoticeOut:
             for e in selectors.entries_of(notice)
         ],
         withheld=[WithheldOut(nomination=w["nomination"], name=w["name"]) for w in notice.withheld],
-        open_objections=sum(o.state in ObjectionState.UNRESOLVED for o in objections),
+        open_objections=open_objections,
     )
 
 
