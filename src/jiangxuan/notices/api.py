@@ -230,6 +230,25 @@ class AnswerIn(Schema):
     penalty_amount: int | None = Field(None, ge=1, description="扣减名额数（扣减推荐名额时）")
 
 
+class AssignIn(Schema):
+    assignee: int = Field(description="核查人的用户 id（本活动办公室，或推荐所经单位的审核人员）")
+
+
+class FindingIn(Schema):
+    finding: str = Field(min_length=1, max_length=4000, description="核查情况")
+    falsified: bool = Field(False, description="查实弄虚作假")
+
+
+class BackgroundRequestIn(Schema):
+    stage: str = Field(
+        min_length=1, max_length=60, description="环节（活动规范中规定征求意见的环节）"
+    )
+    department: str = Field("", max_length=120, description="征求意见部门；为空按活动规范")
+    question: str = Field("", max_length=200, description="征求事项；为空按活动规范")
+    due_on: dt.date = Field(description="回复期限")
+    nominations: list[int] = Field(min_length=1, description="推荐对象的推荐 id")
+
+
 class BackgroundCheckOut(Schema):
     id: int
     nomination: int
@@ -267,6 +286,13 @@ def _run_notice(request: ApiRequest, notice_id: int) -> PublicNotice:
     if notice is None:
         raise not_found()
     return notice
+
+
+def _office_objection(request: ApiRequest, objection_id: int) -> Objection:
+    objection = selectors.objection_for_office(request.auth, objection_id)
+    if objection is None:
+        raise not_found()
+    return objection
 
 
 def _office_notice_out(notice: PublicNotice) -> OfficeNoticeOut:
@@ -436,6 +462,40 @@ def list_campaign_objections(request: ApiRequest, code: str) -> list[OfficeObjec
 
 
 @router.post(
+    "/objections/{objection_id}/assign",
+    response={200: OfficeObjectionOut, codes_4xx: ErrorOut},
+    summary="交办异议",
+)
+def assign_objection(
+    request: ApiRequest, objection_id: int, payload: AssignIn
+) -> OfficeObjectionOut:
+    """把异议交给核查人（本活动办公室，或推荐所经单位的审核人员）核查；已答复的答 409。"""
+    objection = _office_objection(request, objection_id)
+    assignee = selectors.assignees_for(objection).filter(pk=payload.assignee).first()
+    if assignee is None:
+        raise field_error("assignee", _("所选人员不能核查该异议。"))
+    services.assign_objection(objection, assignee=assignee, actor=request.auth)
+    return _objection_out(_office_objection(request, objection_id))
+
+
+@router.post(
+    "/objections/{objection_id}/finding",
+    response={200: OfficeObjectionOut, codes_4xx: ErrorOut},
+    summary="录入核查情况",
+)
+def record_objection_finding(
+    request: ApiRequest, objection_id: int, payload: FindingIn
+) -> OfficeObjectionOut:
+    """录入已交办异议的核查情况，答复前可更正；falsified 表示查实弄虚作假（答复时须撤销推荐
+    资格并处理推荐单位）。未交办或已答复的答 409。"""
+    objection = _office_objection(request, objection_id)
+    services.record_finding(
+        objection, actor=request.auth, finding=payload.finding, falsified=payload.falsified
+    )
+    return _objection_out(_office_objection(request, objection_id))
+
+
+@router.post(
     "/objections/{objection_id}/answer",
     response={200: OfficeObjectionOut, codes_4xx: ErrorOut},
     summary="答复异议",
@@ -446,9 +506,7 @@ def answer_objection(
     """答复已核查的异议并确定处理结果：不影响推荐、推荐已撤回或撤销推荐资格；查实弄虚作假
     的须撤销推荐资格，并对推荐单位作出处理（取消下一届推荐资格，或扣减推荐名额并给出
     扣减数）。未核查或已答复的答 409。"""
-    objection = selectors.objection_for_office(request.auth, objection_id)
-    if objection is None:
-        raise not_found()
+    objection = _office_objection(request, objection_id)
     services.answer_objection(
         objection,
         actor=request.auth,
@@ -457,10 +515,7 @@ def answer_objection(
         penalty_kind=payload.penalty_kind,
         penalty_amount=payload.penalty_amount,
     )
-    answered = selectors.objection_for_office(request.auth, objection_id)
-    if answered is None:
-        raise not_found()
-    return _objection_out(answered)
+    return _objection_out(_office_objection(request, objection_id))
 
 
 @router.get(
@@ -473,6 +528,36 @@ def list_background_checks(request: ApiRequest, code: str) -> list[BackgroundChe
     （活动办公室）。"""
     campaign = _office_campaign(request, code)
     return [_check_out(c) for c in selectors.background_checks_of(campaign)]
+
+
+@router.post(
+    "/campaigns/{code}/background-checks",
+    response={201: list[BackgroundCheckOut], codes_4xx: ErrorOut},
+    summary="征求部门意见",
+)
+def request_background_checks(
+    request: ApiRequest, code: str, payload: BackgroundRequestIn
+) -> Status:
+    """在活动规范规定征求意见的环节，就每位推荐对象向有关部门征求意见；部门和事项默认按
+    规范。已向该部门征求过的推荐对象跳过；返回新发出的征求意见。"""
+    campaign = _office_campaign(request, code)
+    wanted = set(payload.nominations)
+    nominations = list(selectors.notice_candidates(campaign).filter(pk__in=wanted))
+    if len(nominations) != len(wanted):
+        raise field_error("nominations", _("所选推荐不属于本活动，或尚未提交、已终止。"))
+    created = services.request_background_checks(
+        campaign,
+        nominations,
+        stage=payload.stage,
+        department=payload.department,
+        question=payload.question,
+        due_on=payload.due_on,
+        actor=request.auth,
+    )
+    ids = {c.pk for c in created}
+    return Status(
+        201, [_check_out(c) for c in selectors.background_checks_of(campaign) if c.pk in ids]
+    )
 
 
 @router.post(

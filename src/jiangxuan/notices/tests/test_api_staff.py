@@ -196,12 +196,39 @@ def test_office_answers_a_verified_objection(office, verified, nominees):
     assert nominees[0].state == NominationState.IN_REVIEW
 
 
+def test_office_assigns_an_objection_and_records_the_finding(
+    office, notice, nominees, weihai_office
+):
+    objection = ObjectionFactory(notice=notice, nomination=nominees[1])
+    client = api(office)
+
+    stranger = client.post(f"/objections/{objection.pk}/assign", {"assignee": weihai_office.pk})
+    assigned = client.post(f"/objections/{objection.pk}/assign", {"assignee": office.pk})
+    found = client.post(
+        f"/objections/{objection.pk}/finding",
+        {"finding": "查实伪造获奖证书。", "falsified": True},
+    )
+
+    assert stranger.status_code == 400
+    assert "assignee" in stranger.json()["errors"]
+    assert assigned.status_code == 200, assigned.content
+    assert assigned.json()["state"] == ObjectionState.ASSIGNED
+    assert assigned.json()["assigned_to"] == office.get_username()
+    assert found.status_code == 200, found.content
+    assert (found.json()["state"], found.json()["falsified"]) == (ObjectionState.VERIFIED, True)
+    assert found.json()["finding"] == "查实伪造获奖证书。"
+
+
 def test_objections_of_another_office_or_a_clerk_answer_404(jilin, weihai_office, clerk, verified):
     answer = {"answer": "不影响推荐。", "outcome": "no_effect"}
     for user in (weihai_office, clerk):
         client = api(user)
         assert client.get(f"/campaigns/{jilin.code}/objections").status_code == 404
         assert client.post(f"/objections/{verified.pk}/answer", answer).status_code == 404
+        assign = client.post(f"/objections/{verified.pk}/assign", {"assignee": user.pk})
+        assert assign.status_code == 404
+        finding = client.post(f"/objections/{verified.pk}/finding", {"finding": "改。"})
+        assert finding.status_code == 404
     verified.refresh_from_db()
     assert verified.state == ObjectionState.VERIFIED
 
@@ -229,6 +256,22 @@ def test_office_lists_checks_and_records_an_opinion(jilin, office, check):
     assert again.status_code == 409
 
 
+def test_office_requests_background_checks_once_per_department(jilin, office, nominees):
+    client = api(office)
+    data = {"stage": "workplace", "due_on": "2021-10-20", "nominations": [nominees[0].pk]}
+
+    with time_machine.travel(at(2021, 10, 8, 9), tick=False):
+        created = client.post(f"/campaigns/{jilin.code}/background-checks", data)
+        repeated = client.post(f"/campaigns/{jilin.code}/background-checks", data)
+
+    assert created.status_code == 201, created.content
+    (row,) = created.json()
+    assert (row["name"], row["state"]) == ("王建国", BackgroundCheckState.REQUESTED)
+    assert row["department"]
+    assert repeated.status_code == 201
+    assert repeated.json() == []
+
+
 def test_adverse_opinion_stops_the_nomination(office, check, nominees):
     response = api(office).post(
         f"/background-checks/{check.pk}/opinion",
@@ -245,6 +288,13 @@ def test_checks_of_another_office_or_a_clerk_answer_404(jilin, weihai_office, cl
     for user in (weihai_office, clerk):
         client = api(user)
         assert client.get(f"/campaigns/{jilin.code}/background-checks").status_code == 404
+        request = {
+            "stage": "workplace",
+            "due_on": "2021-10-20",
+            "nominations": [check.nomination_id],
+        }
+        created = client.post(f"/campaigns/{jilin.code}/background-checks", request)
+        assert created.status_code == 404
         response = client.post(f"/background-checks/{check.pk}/opinion", {"opinion": "同意。"})
         assert response.status_code == 404
     check.refresh_from_db()
