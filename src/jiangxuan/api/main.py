@@ -27,6 +27,7 @@ from jiangxuan.experts.api import router as experts_router
 from jiangxuan.nominations.api import router as nominations_router
 from jiangxuan.nominations.api_review import router as review_router
 from jiangxuan.notices.api import router as notices_router
+from jiangxuan.notifications.api import router as notifications_router
 from jiangxuan.voting.api import router as voting_router
 
 from .auth import SessionAuth, TokenAuth
@@ -113,3 +114,4 @@ api.add_router("", audit_router)
 api.add_router("", experts_router)
 api.add_router("", decisions_router)
 api.add_router("", documents_router)
+api.add_router("", notifications_router)

@@ -30,6 +30,21 @@ ENDPOINTS = {
     ("get", "/api/v1/nominations/{nomination_id}/sign-offs"),
     ("post", "/api/v1/nominations/{nomination_id}/sign-offs"),
     ("post", "/api/v1/review/forward"),
+    # The office's notices, objections, background checks and outbox (issue 13).
+    ("get", "/api/v1/campaigns/{code}/notices"),
+    ("post", "/api/v1/campaigns/{code}/notices"),
+    ("post", "/api/v1/notices/{notice_id}/publish"),
+    ("post", "/api/v1/notices/{notice_id}/close"),
+    ("get", "/api/v1/campaigns/{code}/objections"),
+    ("post", "/api/v1/objections/{objection_id}/assign"),
+    ("post", "/api/v1/objections/{objection_id}/finding"),
+    ("post", "/api/v1/objections/{objection_id}/answer"),
+    ("get", "/api/v1/campaigns/{code}/background-checks"),
+    ("post", "/api/v1/campaigns/{code}/background-checks"),
+    ("post", "/api/v1/background-checks/{check_id}/opinion"),
+    ("get", "/api/v1/outbox"),
+    ("post", "/api/v1/outbox/{message_id}/send"),
+    ("post", "/api/v1/outbox/{message_id}/discard"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {
