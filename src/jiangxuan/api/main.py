@@ -28,6 +28,7 @@ from jiangxuan.nominations.api import router as nominations_router
 from jiangxuan.nominations.api_review import router as review_router
 from jiangxuan.notices.api import router as notices_router
 from jiangxuan.notifications.api import router as notifications_router
+from jiangxuan.overview.api import router as overview_router
 from jiangxuan.voting.api import router as voting_router
 
 from .auth import SessionAuth, TokenAuth
@@ -115,3 +116,4 @@ api.add_router("", experts_router)
 api.add_router("", decisions_router)
 api.add_router("", documents_router)
 api.add_router("", notifications_router)
+api.add_router("", overview_router)

@@ -45,6 +45,9 @@ ENDPOINTS = {
     ("get", "/api/v1/outbox"),
     ("post", "/api/v1/outbox/{message_id}/send"),
     ("post", "/api/v1/outbox/{message_id}/discard"),
+    # The overview's tables and the narratives alike (issue 13).
+    ("get", "/api/v1/campaigns/{code}/overview"),
+    ("get", "/api/v1/campaigns/{code}/similar-narratives"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {

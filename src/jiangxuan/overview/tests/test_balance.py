@@ -95,3 +95,17 @@ def test_the_overview_page_shows_the_balance(client, jilin, nominees, office):
     assert "推荐对象结构" in html
     assert 'id="balance-sex"' in html
     assert '<th scope="row">男</th><td>2</td><td>66.7%</td>' in html
+
+
+def test_the_api_gives_the_overview_and_its_balance(client, jilin, nominees, office, clerk):
+    url = f"/api/v1/campaigns/{jilin.code}/overview"
+
+    client.force_login(office)
+    data = client.get(url).json()
+
+    sex = next(t for t in data["balance"] if t["key"] == "sex")
+    assert sex["rows"][0] == {"label": "男", "count": 2, "share": 66.7}
+    assert data["live_count"] == 3
+    assert data["columns"][0]["key"] == "draft"
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404

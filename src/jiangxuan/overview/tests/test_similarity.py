@@ -80,3 +80,16 @@ def test_the_office_sees_the_pairs_and_a_clerk_does_not(client, jilin, office, c
 
     client.force_login(clerk)
     assert client.get(url).status_code == 404
+
+
+def test_the_api_lists_the_pairs_for_the_office_only(client, jilin, office, leader):
+    first, copy = _nominee(jilin, STORY), _nominee(jilin, COPY)
+    url = f"/api/v1/campaigns/{jilin.code}/similar-narratives"
+
+    client.force_login(office)
+    (pair,) = client.get(url).json()
+    assert {pair["first"], pair["second"]} == {first.pk, copy.pk}
+    assert pair["similarity"] >= 60
+
+    client.force_login(leader)
+    assert client.get(url).status_code == 404
