@@ -29,7 +29,7 @@ from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
 from .enums import BackgroundCheckState, NoticeState, ObjectionOutcome, ObjectionState, PenaltyKind
-from .models import BackgroundCheck, Objection, PublicNotice
+from .models import BackgroundCheck, NoticeEntry, Objection, PublicNotice
 from .services import MAX_OBJECTION_CHARS
 
 router = Router(tags=["公示"])
@@ -295,7 +295,9 @@ def _office_objection(request: ApiRequest, objection_id: int) -> Objection:
     return objection
 
 
-def _office_notice_out(notice: PublicNotice) -> OfficeNoticeOut:
+def _office_notice_out(
+    notice: PublicNotice, entries: list[NoticeEntry] | None = None
+) -> OfficeNoticeOut:
     # notices_of annotates the count; a notice fetched alone counts its objections here.
     open_objections = getattr(notice, "open_objections", None)
     if open_objections is None:
@@ -323,7 +325,7 @@ def _office_notice_out(notice: PublicNotice) -> OfficeNoticeOut:
                 name=e.nomination.name,
                 workplace_name=e.nomination.workplace_name,
             )
-            for e in selectors.entries_of(notice)
+            for e in (selectors.entries_of(notice) if entries is None else entries)
         ],
         withheld=[WithheldOut(nomination=w["nomination"], name=w["name"]) for w in notice.withheld],
         open_objections=open_objections,
@@ -385,7 +387,9 @@ def list_campaign_notices(request: ApiRequest, code: str) -> list[OfficeNoticeOu
     """本活动的全部公示（含草稿），新的在前，含公示名单、未同意公示的推荐对象和未答复的
     异议数（活动办公室）。"""
     campaign = _office_campaign(request, code)
-    return [_office_notice_out(n) for n in selectors.notices_of(campaign)]
+    notices = selectors.notices_of(campaign)
+    entries = selectors.entries_by_notice(notices)
+    return [_office_notice_out(n, entries[n.pk]) for n in notices]
 
 
 @router.post(
@@ -454,11 +458,7 @@ def list_campaign_objections(request: ApiRequest, code: str) -> list[OfficeObjec
     """本活动各公示收到的异议（未办结和已办结），按公示（新的在前）和收到先后排列
     （活动办公室）。不返回联系电话。"""
     campaign = _office_campaign(request, code)
-    return [
-        _objection_out(o)
-        for notice in selectors.notices_of(campaign)
-        for o in selectors.objections_of(notice)
-    ]
+    return [_objection_out(o) for o in selectors.campaign_objections(campaign)]
 
 
 @router.post(

@@ -227,9 +227,28 @@ def objections_of(notice: PublicNotice) -> list[Objection]:
     )
 
 
+def campaign_objections(campaign: Campaign) -> list[Objection]:
+    """Every objection to the campaign's notices in one query: by notice, newest notice
+    first (as :func:`notices_of`), then in filing order."""
+    return list(
+        Objection.objects.filter(notice__campaign=campaign)
+        .select_related("notice", "nomination", "assigned_to", "answered_by")
+        .order_by("-notice__starts_on", "-notice_id", "created_at", "id")
+    )
+
+
 def entries_of(notice: PublicNotice) -> list[NoticeEntry]:
     """The notice's entries in order, with their nominations (for the office's view)."""
     return list(notice.entries.select_related("nomination").order_by("position"))
+
+
+def entries_by_notice(notices: list[PublicNotice]) -> dict[int, list[NoticeEntry]]:
+    """The entries of many notices in one query, by notice id, each in order."""
+    grouped: dict[int, list[NoticeEntry]] = {n.pk: [] for n in notices}
+    entries = NoticeEntry.objects.filter(notice__in=notices).select_related("nomination")
+    for entry in entries.order_by("notice_id", "position"):
+        grouped[entry.notice_id].append(entry)
+    return grouped
 
 
 def notice_candidates(campaign: Campaign, body: OrgUnit | None = None) -> QuerySet[Nomination]:
