@@ -108,6 +108,8 @@ def anonymise_non_awardees(
             continue
         for evidence in files:
             evidence.file.delete(save=False)
+            if evidence.poster:
+                evidence.poster.delete(save=False)
         files.delete()
         for n in nominations:
             for name, value in CLEARED.items():

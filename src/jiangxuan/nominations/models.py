@@ -162,6 +162,7 @@ class Evidence(BaseModel):
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(max_length=64)
     duration_seconds = models.FloatField(_("视频时长（秒）"), null=True, blank=True)
+    poster = models.FileField(_("视频封面"), upload_to="evidence/posters/%Y/%m/", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

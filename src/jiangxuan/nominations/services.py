@@ -404,11 +404,16 @@ def add_evidence(nomination: Nomination, *, actor: User, material: str, upload: 
         uploaded_by=actor,
     )
     evidence.file.save(f"{digest[:32]}.{checked.extension}", ContentFile(checked.data), save=False)
-    # A failed insert must not leave the file behind.
+    if checked.poster:
+        # Reviewers see the video's first picture beside its length (issue 13).
+        evidence.poster.save(f"{digest[:32]}.jpg", ContentFile(checked.poster), save=False)
+    # A failed insert must not leave the files behind.
     try:
         evidence.save()
     except Exception:
         evidence.file.delete(save=False)
+        if evidence.poster:
+            evidence.poster.delete(save=False)
         raise
     record_audit(
         actor=actor,
@@ -426,10 +431,15 @@ def delete_evidence(evidence: Evidence, *, actor: User) -> None:
     nomination = evidence.nomination
     _ensure_editable(nomination, actor)
     name = evidence.file.name
+    names = [n for n in (name, evidence.poster.name) if n]
     storage = evidence.file.storage
     evidence.delete()
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+
+    def delete_files() -> None:
+        for stored in names:
+            storage.delete(stored)
+
+    transaction.on_commit(delete_files)
     record_audit(
         actor=actor,
         action="evidence.delete",

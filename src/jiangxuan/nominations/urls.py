@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
     path(
+        "<int:pk>/evidence/<int:evidence_id>/poster.jpg",
+        views.evidence_poster,
+        name="evidence_poster",
+    ),
+    path(
         "<int:pk>/evidence/<int:evidence_id>/delete/",
         views.evidence_delete,
         name="evidence_delete",

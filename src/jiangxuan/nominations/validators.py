@@ -17,7 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
-from jiangxuan.core.media import NotAVideo, length_text, probe_video
+from jiangxuan.core.media import NotAVideo, VideoFacts, length_text, probe_video
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
@@ -129,12 +129,13 @@ MARKUP_RE = re.compile(rb"<\s*(html|script|svg|iframe|body|!doctype)", re.IGNORE
 @dataclass(frozen=True)
 class CheckedFile:
     """An accepted upload: sniffed type, bytes to store (images re-encoded), extension,
-    and a video's duration in seconds (None for other files)."""
+    and for a video its duration in seconds and a JPEG poster frame (None otherwise)."""
 
     content_type: str
     data: bytes
     extension: str
     seconds: float | None = None
+    poster: bytes | None = None
 
 
 def _read_capped(upload, cap: int) -> bytes:
@@ -201,9 +202,10 @@ def _check_docx(data: bytes) -> None:
         raise ValidationError(_("Word 文档解压后过大，请删减图片后上传。"))
 
 
-def _check_video(data: bytes, min_seconds: int | None, max_seconds: int | None) -> float:
+def _check_video(data: bytes, min_seconds: int | None, max_seconds: int | None) -> VideoFacts:
     """The duration of a playable video within the bounds the specification gives (seed
-    003 四(三): 5分钟左右的事迹介绍视频), in seconds; ValidationError in Chinese otherwise."""
+    003 四(三): 5分钟左右的事迹介绍视频): its facts (duration, poster frame);
+    ValidationError in Chinese otherwise."""
     try:
         facts = probe_video(data)
     except NotAVideo as exc:
@@ -220,7 +222,7 @@ def _check_video(data: bytes, min_seconds: int | None, max_seconds: int | None) 
             _("视频时长为%(length)s，长于要求的%(max)s。")
             % {"length": length_text(facts.seconds), "max": length_text(max_seconds)}
         )
-    return facts.seconds
+    return facts
 
 
 def check_upload(
@@ -234,9 +236,9 @@ def check_upload(
 
     Accepts JPEG/PNG images (re-encoded without metadata), PDF, DOCX, and MP4/MOV when
     ``video`` is true: a video must open, hold a decodable picture and last between
-    ``min_seconds`` and ``max_seconds`` (core.media.probe_video; ``seconds`` of the result
-    is its duration). The browser's type and the file name are ignored: the bytes decide
-    (docs/security.md checks 15-16; ASVS 5.2.2).
+    ``min_seconds`` and ``max_seconds`` (core.media.probe_video; ``seconds`` and
+    ``poster`` of the result are its duration and first picture). The browser's type and
+    the file name are ignored: the bytes decide (docs/security.md checks 15-16; ASVS 5.2.2).
 
     Raises:
         ValidationError: in Chinese, saying what is wrong with the file.
@@ -251,8 +253,8 @@ def check_upload(
         return CheckedFile(mime, _reencode_image(data, IMAGE_TYPES[mime]), kind.extension)
     if video:
         if mime in VIDEO_TYPES:
-            seconds = _check_video(data, min_seconds, max_seconds)
-            return CheckedFile(mime, data, kind.extension, seconds)
+            facts = _check_video(data, min_seconds, max_seconds)
+            return CheckedFile(mime, data, kind.extension, facts.seconds, facts.poster)
         raise ValidationError(_("视频须为 MP4 或 MOV 格式。"))
     if mime in DOCUMENT_TYPES:
         if MARKUP_RE.search(data[:4096]):

@@ -450,6 +450,17 @@ def evidence_download(request: AuthenticatedHttpRequest, pk: int, evidence_id: i
 
 
 @login_required
+@require_GET
+def evidence_poster(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    """A video's poster frame (JPEG), inline, to someone who can see the nomination."""
+    nomination = _nomination_or_404(request.user, pk)
+    evidence = nomination.evidence.filter(pk=evidence_id).exclude(poster="").first()
+    if evidence is None:
+        raise Http404(_("没有找到该视频封面。"))
+    return FileResponse(evidence.poster.open("rb"), content_type="image/jpeg")
+
+
+@login_required
 @require_POST
 def evidence_delete(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
     """Delete an evidence file from an editable nomination (from htmx: answers the

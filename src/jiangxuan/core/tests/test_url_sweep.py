@@ -71,6 +71,7 @@ SIGNED_IN = {
     "nominations:override",
     "nominations:evidence_upload",
     "nominations:evidence_download",
+    "nominations:evidence_poster",
     "nominations:evidence_delete",
     "nominations:review_queue",
     "nominations:sign_off",

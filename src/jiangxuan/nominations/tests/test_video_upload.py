@@ -63,6 +63,23 @@ def test_a_five_minute_video_is_kept_with_its_length_shown(weihai_draft, client)
     client.force_login(clerk)
     page = client.get(reverse("nominations:edit", args=[draft.pk])).content.decode()
     assert "时长 5分02秒" in page
+    poster_url = reverse("nominations:evidence_poster", args=[draft.pk, evidence.pk])
+    assert poster_url in page
+    poster = client.get(poster_url)
+    assert poster["Content-Type"] == "image/jpeg"
+    assert b"".join(poster.streaming_content)[:2] == b"\xff\xd8"
+
+
+def test_a_videos_poster_is_only_for_those_who_see_the_nomination(weihai_draft, client, make_user):
+    draft, clerk = weihai_draft
+    evidence = services.add_evidence(
+        draft, actor=clerk, material="video", upload=upload(still_video(300))
+    )
+    client.force_login(make_user("cc-chaoyang-hrss", Role.CLERK))
+
+    response = client.get(reverse("nominations:evidence_poster", args=[draft.pk, evidence.pk]))
+
+    assert response.status_code == 404
 
 
 def test_video_lengths_belong_to_video_fields_in_order():
