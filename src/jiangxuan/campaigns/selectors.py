@@ -9,6 +9,7 @@ from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
@@ -247,6 +248,23 @@ def forward_deadline(
     ]
     levels = _level_deadlines(spec, category, from_level=level)
     return _binding(campaign, above, [body, *above], levels, submission=False)
+
+
+def cite(source: str) -> str:
+    """A notice clause as refusals cite it, e.g. （依据：三(一)3）; "" when the specification
+    names none (issue 12: every refusal cites the clause it applies)."""
+    return _("（依据：%(source)s）") % {"source": source} if source else ""
+
+
+def deadline_source(spec: CampaignSpec, at: dt.datetime | None) -> str:
+    """The clause of the specification's deadline closing at ``at``: the submission
+    window's, an internal deadline's or a level deadline's; "" when none states one."""
+    stated = [
+        (spec.timeline.submission.closes_at, spec.timeline.submission.source),
+        *((d.closes_at, d.source) for d in spec.timeline.internal_deadlines),
+        *((d.closes_at, d.source) for d in spec.timeline.level_deadlines),
+    ]
+    return next((source for closes_at, source in stated if closes_at == at and source), "")
 
 
 #: The submission window as seen from one unit (window_state).

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import category_of, forward_deadline
+from jiangxuan.campaigns.selectors import (
+    category_of,
+    cite,
+    deadline_source,
+    forward_deadline,
+    within_roots,
+)
 from jiangxuan.core import events
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.permissions import require
@@ -207,7 +213,7 @@ def _check_quotas(campaign: Campaign, level: str, batch: list[Nomination], *, fi
             )
             if maximum is not None and reduction:
                 maximum = max(maximum - reduction, 0)
-            clause = _("（依据：%(source)s）") % {"source": quota.source} if quota.source else ""
+            clause = cite(quota.source)
             if maximum is not None and count > maximum:
                 raise NominationError(
                     _("%(unit)s至多推荐%(max)d名%(clause)s，本次报送后将为%(count)d名。")
@@ -232,11 +238,13 @@ def _check_forward_deadline(
     for any nomination of the batch (campaigns.selectors.forward_deadline): the deadlines
     of a cascade bind every level's 报送, not only the clerk's first submission."""
     spec = campaign.specification
+    roots = within_roots(spec)
     seen: set[str | None] = set()
     for n in batch:
         if next_level(n, level) is None:
             continue
-        category = category_of(n.nominating_unit, spec) if n.nominating_unit else None
+        unit = n.nominating_unit
+        category = category_of(unit, spec, roots=roots) if unit else None
         key = category.code if category else None
         if key in seen:
             continue
@@ -244,11 +252,6 @@ def _check_forward_deadline(
         deadline = forward_deadline(campaign, body, level=level, category=category)
         # Second precision, as for submissions (campaigns.selectors.window_state).
         if deadline is not None and now.replace(microsecond=0) > deadline:
-            stated = [
-                *((d.closes_at, d.source) for d in spec.timeline.level_deadlines),
-                *((d.closes_at, d.source) for d in spec.timeline.internal_deadlines),
-            ]
-            clause = next((source for at, source in stated if at == deadline and source), "")
             raise NominationError(
                 _(
                     "%(body)s向上一级报送的截止时间为 %(at)s%(clause)s，现已逾期，不予受理。"
@@ -257,7 +260,7 @@ def _check_forward_deadline(
                 % {
                     "body": body.name,
                     "at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
-                    "clause": _("（依据：%(source)s）") % {"source": clause} if clause else "",
+                    "clause": cite(deadline_source(spec, deadline)),
                 },
                 code="window",
             )

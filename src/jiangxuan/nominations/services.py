@@ -27,7 +27,9 @@ from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable, new_d
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import (
     category_of,
+    cite,
     deadline_for,
+    deadline_source,
     nominating_unit_for,
     window_state,
 )
@@ -245,9 +247,8 @@ def _id_number_refusal(nomination: Nomination) -> str:
 def one_award_message(campaign: Campaign) -> str:
     """The refusal of a second nomination of one person in a campaign, citing the clause
     where the specification names it (``one_award_source``; seed 001 三(二)3)."""
-    clause = campaign.specification.one_award_source
     message = _("此身份证号码在本活动中已有推荐，同一人只能申报一个奖项")
-    return message + (_("（依据：%(source)s）") % {"source": clause} if clause else "") + "。"
+    return message + cite(campaign.specification.one_award_source) + "。"
 
 
 def _field_label(nomination: Nomination, key: str, default: str) -> str:
@@ -555,7 +556,6 @@ def _check_window(nomination: Nomination, now: dt.datetime) -> None:
     unit = nomination.nominating_unit or nomination.workplace
     state = window_state(nomination.campaign, unit, now)
     submission = nomination.campaign.specification.timeline.submission
-    clause = _("（依据：%(source)s）") % {"source": submission.source} if submission.source else ""
     if state == "early":
         message = (
             _("申报尚未开始：受理时间自 %(at)s 起%(clause)s，提前报送不予受理。")
@@ -563,18 +563,12 @@ def _check_window(nomination: Nomination, now: dt.datetime) -> None:
             else _("申报尚未开始：受理时间自 %(at)s 起%(clause)s，请届时再提交。草稿已保存。")
         )
         at = timezone.localtime(submission.opens_at).strftime("%Y-%m-%d %H:%M")
-        raise NominationError(message % {"at": at, "clause": clause}, code="window")
+        raise NominationError(
+            message % {"at": at, "clause": cite(submission.source)}, code="window"
+        )
     if state == "closed":
         deadline = deadline_for(nomination.campaign, unit)
-        if deadline != submission.closes_at:
-            # An internal or level deadline binds earlier: cite its own clause, if stated.
-            spec = nomination.campaign.specification
-            stated = [
-                *((d.closes_at, d.source) for d in spec.timeline.internal_deadlines),
-                *((d.closes_at, d.source) for d in spec.timeline.level_deadlines),
-            ]
-            source = next((src for at, src in stated if at == deadline and src), "")
-            clause = _("（依据：%(source)s）") % {"source": source} if source else ""
+        clause = cite(deadline_source(nomination.campaign.specification, deadline))
         raise NominationError(
             _("申报已于 %(at)s 截止%(clause)s，逾期不予受理。草稿已保存。")
             % {"at": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"), "clause": clause},
