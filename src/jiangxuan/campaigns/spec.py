@@ -1004,7 +1004,6 @@ class PrivacyRules(Spec):
     retention_days: int = Field(
         365, ge=30, description="表彰决定发布后，未获表彰者的个人信息保留的天数"
     )
-    source: str = ""
 
 
 # ---------------------------------------------------------------------------- campaign

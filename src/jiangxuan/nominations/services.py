@@ -132,8 +132,8 @@ def create_nomination(
         intake = next((u for u in units if u.code in chosen.intake), None)
         if intake is None:
             raise PermissionDenied(
-                _("“%(channel)s”由指定的受理单位新建，您所在单位不是受理单位。")
-                % {"channel": chosen.name}
+                _("“%(channel)s”由指定的受理单位新建%(clause)s，您所在单位不是受理单位。")
+                % {"channel": chosen.name, "clause": cite(chosen.source)}
             )
         nominating_unit = intake
         workplace = workplace or intake

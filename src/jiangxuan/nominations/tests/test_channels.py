@@ -90,6 +90,7 @@ def test_only_the_intake_unit_starts_a_self_nomination(weihai, make_user, orgs):
         )
 
     assert "受理单位" in str(refused.value)
+    assert "（依据：二(二)1、四(三)）" in str(refused.value)
 
 
 def test_a_unit_clerk_nominates_through_the_units_channel_and_a_society_through_its_own(
