@@ -417,6 +417,7 @@ class _Slot:
     clerk: User
     workplaces: list[OrgUnit]
     unit: OrgUnit
+    channel: str | None = None
 
 
 def _slots(
@@ -556,6 +557,7 @@ def _sample_nominations(
     plan: list[tuple[_Slot, Award, str | None]] = []
     if full:
         plan += [(slot, award, None) for slot, award in _field_plan(campaign, slots, awards)]
+        plan += _channel_slots(campaign, slots, awards, summary)
     for i in range(0 if full else eligible):
         # A quota minimum (seed 000 四: 5 per unit) is met by filling the first unit.
         slot = slots[0] if minimum else slots[i % len(slots)]
@@ -578,7 +580,11 @@ def _sample_nominations(
             award=spec.award(award.code),
             failure=failure,
         )
-        nomination = _create(campaign, award, slot.clerk, workplace, person, summary)
+        # A social organization's nominee works elsewhere: its clerk types the employer.
+        place = None if slot.unit.kind == "social_org" else workplace
+        nomination = _create(
+            campaign, award, slot.clerk, place, person, summary, channel=slot.channel
+        )
         if nomination is not None:
             created.append((nomination, slot, failure is None))
     certificates = 0
@@ -592,6 +598,36 @@ def _sample_nominations(
     _review(campaign, submitted, summary, to_top=full)
 
 
+def _channel_slots(
+    campaign: Campaign, slots: list[_Slot], awards: list[Award], summary: DemoSummary
+) -> list[tuple[_Slot, Award, str | None]]:
+    """One eligible nomination through each channel besides the units' own (seed 003
+    二(二)1 社团推荐、个人自荐): a self-nomination received by the channel's intake unit's
+    clerk (四(三)) for a nominee of one of the field's workplaces, and one by each social
+    organization of the region, through its own clerk."""
+    spec = campaign.specification
+    region = jurisdiction_of(campaign.organizer_unit).path if campaign.organizer_unit else ""
+    workplaces = [w for slot in slots for w in slot.workplaces if w.level == "workplace"]
+    extra: list[tuple[_Slot, Award, str | None]] = []
+    for channel in spec.channels:
+        if channel.intake:
+            units = list(OrgUnit.objects.filter(code__in=channel.intake).order_by("path"))
+        elif channel.kind == "social_org":
+            units = [
+                u
+                for u in OrgUnit.objects.filter(path__startswith=region, kind="social_org")
+                if category_of(u, spec) is not None
+            ]
+        else:
+            continue
+        for unit in units[:1]:
+            clerk = _unit_clerk(unit, summary)
+            employer = workplaces[len(extra) % len(workplaces)] if workplaces else unit
+            slot = _Slot(clerk, [employer], unit, channel.code)
+            extra.append((slot, awards[len(extra) % len(awards)], None))
+    return extra
+
+
 def _field_of(failure: str) -> str:
     return {"retired": "is_retired", "unit_leader": "is_unit_leader"}.get(failure, failure)
 
@@ -600,14 +636,16 @@ def _create(
     campaign: Campaign,
     award: Award,
     clerk: User,
-    workplace: OrgUnit,
+    workplace: OrgUnit | None,
     person: SamplePerson,
     summary: DemoSummary,
+    *,
+    channel: str | None = None,
 ) -> Nomination | None:
     try:
         with transaction.atomic():
             nomination = nomination_services.create_nomination(
-                campaign=campaign, award=award, actor=clerk, workplace=workplace
+                campaign=campaign, award=award, actor=clerk, workplace=workplace, channel=channel
             )
             # The services have no sample flag: it marks demo data, set once at creation.
             Nomination.objects.filter(pk=nomination.pk).update(is_sample=True)

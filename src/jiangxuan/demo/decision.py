@@ -7,7 +7,8 @@ the experts and the leading group would:
 
 0. the steps the specification puts before the expert review run first: the
    departments' opinions of a qualification step (seed 003 二(二)2) are asked and
-   recorded, the public vote (seed 003 二(二)3) is held and closed (without ballots);
+   recorded (one of them adverse: that nominee leaves the list), the public vote (seed
+   003 二(二)3) is held, sample citizens vote, and it is closed;
 1. the sample expert pool (``specs/experts/sample-pool.yaml``) is imported once; a panel
    of :data:`PANEL_SIZE` experts and :data:`PANEL_RESERVES` reserves is drawn with a fixed,
    recorded seed and two named witnesses (recusal applies), the first member chairs it;
@@ -34,14 +35,16 @@ Scores and votes are simulated from a seeded "merit" per nominee, so a run is re
 Dates follow the campaign's own (historical) calendar: the first step after the expert
 review 30 days after the last submission (or the first day of its phase, seed 004: 11月1日),
 each notice from the day after the previous step, the decision the day after the last.
-The public vote of seed 003 (网络投票) is left without votes: the blend then ranks by the
-expert score alone.
+In seed 003 the public vote's tally then weighs 0.2 beside the experts' scores (its
+``blend``), and the department's adverse opinion on one approved nominee (the least
+deserving, so the awards stay full) revokes that nomination before the experts meet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +54,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.test import override_settings
 from django.utils import timezone
 
 from jiangxuan.accounts.models import User
@@ -72,7 +76,9 @@ from jiangxuan.experts.selectors_scoring import review_step, voting_members
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices import services as notices
 from jiangxuan.notices.models import PublicNotice
+from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as voting
+from jiangxuan.voting import sms
 
 PANEL_SIZE = 5
 PANEL_RESERVES = 2
@@ -82,6 +88,8 @@ LEADING_GROUP = tuple(f"示例成员{n}" for n in "甲乙丙丁戊己庚")
 MEETING_AFTER_DAYS = 30
 #: Days the approving authority takes to decide on the submitted lists (示例).
 AUTHORITY_DAYS = 5
+#: Citizens casting a ballot in the demo's public vote (seed 003 二(二)3).
+SAMPLE_VOTERS = 60
 
 
 @dataclass(frozen=True)
@@ -290,7 +298,9 @@ def _approve_lists(
 
 def _opinions(campaign: Campaign, stage: str, *, office: User) -> None:
     """Ask the department the step names for its opinion on every approved nominee and
-    record a favourable one (seed 003 二(二)2: 是否存在违法违纪行为)."""
+    record it (seed 003 二(二)2: 是否存在违法违纪行为): favourable, except for the least
+    deserving nominee (:func:`_merit`), whose adverse opinion stops the already approved
+    nomination (notices.services.record_background_opinion)."""
     nominees = [n for a in campaign.awards.all() for n in decision_selectors.candidates(a)]
     checks = notices.request_background_checks(
         campaign,
@@ -299,24 +309,63 @@ def _opinions(campaign: Campaign, stage: str, *, office: User) -> None:
         due_on=timezone.localdate() + dt.timedelta(days=7),
         actor=office,
     )
+    flagged = min(checks, key=lambda c: _merit(c.nomination)) if len(checks) > 1 else None
     for check in checks:
-        notices.record_background_opinion(
-            check, actor=office, opinion="未发现违法违纪行为。（示例数据）", adverse=False
-        )
+        if check is flagged:
+            notices.record_background_opinion(
+                check,
+                actor=office,
+                opinion="该同志近三年内受过行政处分，不宜推荐。（示例数据）",
+                adverse=True,
+            )
+        else:
+            notices.record_background_opinion(
+                check, actor=office, opinion="未发现违法违纪行为。（示例数据）", adverse=False
+            )
 
 
 def _public_vote(campaign: Campaign, *, office: User) -> None:
     """Hold the public vote (seed 003 二(二)3) over the approved nominees in the two weeks
-    after the deadline, and close it before the experts meet. No ballots are cast: the
-    blend then ranks by the expert score alone."""
-    closes = campaign.submission_closes_at or timezone.now()
-    vote = voting.prepare_public_vote(
-        campaign,
-        actor=office,
-        opens_at=closes + dt.timedelta(days=2),
-        closes_at=closes + dt.timedelta(days=16),
-    )
+    after the deadline, and close it before the experts meet. :data:`SAMPLE_VOTERS`
+    citizens each ask for a code, verify it and cast one ballot through the vote's own
+    services, so the rule's limits and the recount apply as to real ballots; each
+    chooses up to five candidates, the more deserving (:func:`_merit`) more often."""
+    deadline = campaign.submission_closes_at or timezone.now()
+    opens, closes = deadline + dt.timedelta(days=2), deadline + dt.timedelta(days=16)
+    vote = voting.prepare_public_vote(campaign, actor=office, opens_at=opens, closes_at=closes)
     vote = voting.open_public_vote(vote, actor=office)
+    candidates = {c.public_id: c for c in vote_selectors.candidates_of(vote)}
+    rule = vote_selectors.rule_of(vote)
+    most = min(rule.max_choices or 5, 5, len(candidates))
+    weights = {pid: _merit(c.nomination) ** 4 for pid, c in candidates.items()}
+    seeded = random.Random(f"vote:{vote.pk}")  # noqa: S311 (simulation)
+    moment = opens + dt.timedelta(hours=1)
+    step = (closes - moment) / (SAMPLE_VOTERS + 1)
+    # The codes go by text message; the demo's citizens read theirs from the in-memory
+    # outbox instead of a phone.
+    with override_settings(JX_SMS_BACKEND="jiangxuan.voting.sms.LocmemBackend"):
+        for n in range(SAMPLE_VOTERS):
+            phone = f"1390000{n:04d}"
+            voting.request_code(vote, phone=phone, ip=None, now=moment)
+            code = re.findall(r"\d{6}", sms.outbox.pop().text)[0]
+            voter = voting.verify_code(vote, phone=phone, code=code, now=moment)
+            chosen: list[str] = []
+            size = seeded.randint(rule.min_choices or 1, most)
+            while len(chosen) < size:
+                pick = seeded.choices(list(weights), weights=list(weights.values()))[0]
+                if pick not in chosen:
+                    chosen.append(pick)
+            voting.cast_vote(
+                vote,
+                voter_id=voter.pk,
+                verified_at=moment,
+                choices=chosen,
+                candidates=candidates,
+                ip=None,
+                device=f"demo-{n}",
+                now=moment,
+            )
+            moment += step
     voting.close_public_vote(vote, actor=office)
 
 

@@ -2,7 +2,8 @@
 when"), through ``jiangxuan demo --through decision --no-serve``: sample nominations up
 the whole review chain, expert review (scoring; seed 002 a ballot; seed 004 site
 inspections), the leading group's approval, the social notices, the decision and the
-certificates, all through the services.
+certificates, all through the services; seed 003's own mechanisms (society and self
+nominations, the department's adverse opinion after approval, the public vote with ballots).
 
 Not a browser test: it runs in the normal suite. Running all five campaigns is the slow
 part (a minute and a half), so the command runs once per process (the ``decided_demo``
@@ -13,10 +14,20 @@ reads the same database.
 import pytest
 
 from jiangxuan.decisions.enums import ListState, Outcome
-from jiangxuan.decisions.models import ApprovalList, Certificate, CommendationDecision
+from jiangxuan.decisions.models import (
+    ApprovalEntry,
+    ApprovalList,
+    Certificate,
+    CommendationDecision,
+)
+from jiangxuan.demo.decision import SAMPLE_VOTERS
 from jiangxuan.experts.models import InspectionOutcome, Panel, SiteInspection
+from jiangxuan.nominations.enums import NominationState
+from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
-from jiangxuan.notices.models import NoticeEntry
+from jiangxuan.notices.models import BackgroundCheck, NoticeEntry
+from jiangxuan.voting.models import PublicVote, Receipt
+from jiangxuan.voting.selectors import recount
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +82,24 @@ def test_demo_through_decision_publishes_the_five_seed_decisions(decided_demo):
     )
     assert notices.values("notice").distinct().count() == 2
     assert Panel.objects.filter(campaign__code__in=[c for c, _a, _n in EXPECTED]).count() == 4
+
+
+def test_demo_through_decision_runs_seed_003s_own_mechanisms(decided_demo):
+    # Seed 003 二(二)1: nominations came through every channel, not only the units'.
+    weihai = "weihai-gongjiang-2023"
+    approved = Nomination.objects.filter(campaign__code=weihai, state=NominationState.APPROVED)
+    assert set(approved.values_list("channel", flat=True)) == {"unit", "social-org", "self"}
+    selfs = approved.get(channel="self")
+    assert selfs.nominating_unit.code == "wh-union"  # 四(三): received by the city union
+    # 二(二)2: the department's adverse opinion revoked an approved nominee, who is on no list.
+    check = BackgroundCheck.objects.get(nomination__campaign__code=weihai, adverse=True)
+    assert check.nomination_stopped
+    check.nomination.refresh_from_db()
+    assert check.nomination.state == NominationState.REVOKED
+    assert not ApprovalEntry.objects.filter(nomination=check.nomination).exists()
+    # 二(二)3: citizens voted through the vote's services, and the recount equals the tally.
+    vote = PublicVote.objects.get(campaign__code=weihai)
+    assert Receipt.objects.filter(public_vote=vote).count() == SAMPLE_VOTERS
+    rows = recount(vote)
+    assert sum(r.valid for r in rows) > SAMPLE_VOTERS
+    assert all(r.matches and r.stored == r.valid for r in rows)
