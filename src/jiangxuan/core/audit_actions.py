@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "decision.authority.decide": _("记录审定机关决定"),
     "decision.authority.submit": _("报请审定"),
     "decision.certificates": _("生成荣誉证书"),
+    "decision.certificates.bundle": _("打包下载全部证书"),
     "decision.import_past_awardees": _("导入历届获得者"),
     "decision.list.approve": _("审定表彰名单"),
     "decision.list.propose": _("提出表彰名单"),

@@ -270,8 +270,10 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     expect(page.locator(".messages")).to_contain_text("表彰决定已发布。")
     expect(page.get_by_text("焦工发〔2018〕10号 · 关于命名表彰首届焦作工匠的决定")).to_be_visible()
     page.screenshot(path=str(SCREENSHOT_DIR / "decision-published.png"), full_page=True)
+    page.get_by_role("button", name="下载全部证书").click()
+    expect(page.get_by_role("status")).to_contain_text("已生成 2 张证书。")
     with page.expect_download() as info:
-        page.get_by_role("link", name="下载全部证书").click()
+        page.get_by_role("link", name="下载 ZIP 文件").click()
     download = info.value
     assert download.suggested_filename == f"{campaign.code}-certificates.zip"
     target = tmp_path / download.suggested_filename

@@ -134,6 +134,8 @@ SIGNED_IN = {
     "decisions:past_awardees",
     "decisions:document",
     "decisions:certificates",
+    "decisions:certificate_bundle",
+    "decisions:certificate_bundle_file",
     "decisions:payments",
     "notifications:list",
     "core:audit_trail",

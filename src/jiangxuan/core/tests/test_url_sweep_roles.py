@@ -17,13 +17,15 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import Client
 from django.urls import reverse
 
 from jiangxuan.accounts.models import User
-from jiangxuan.decisions.models import ApprovalList, CommendationDecision
+from jiangxuan.decisions.enums import BundleState
+from jiangxuan.decisions.models import ApprovalList, CertificateBundle, CommendationDecision
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
@@ -75,6 +77,8 @@ OFFICE_ONLY = {
     "decisions:publish",
     "decisions:past_awardees",
     "decisions:certificates",
+    "decisions:certificate_bundle",
+    "decisions:certificate_bundle_file",
     "decisions:payments",
     "overview:campaign",
     "overview:similar",
@@ -110,6 +114,14 @@ def world(decided_demo):
     member = PanelMember.objects.filter(panel=panel, expert__user__isnull=False).first()
     forwarding = Forwarding.objects.filter(nomination__campaign__code=CODE).first()
     approval = ApprovalList.objects.filter(campaign__code=CODE).first()
+    # A finished ZIP of the certificates (the demo packs none: packing renders every one).
+    bundle = CertificateBundle.objects.create(
+        decision=decision,
+        requested_by=User.objects.get(username="jiaozuo_office"),
+        fingerprint="sweep",
+        state=BundleState.DONE,
+    )
+    bundle.file.save("sweep.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
 
     def first_pk(queryset):
         row = queryset.order_by("id").values_list("id", flat=True).first()
@@ -136,6 +148,7 @@ def world(decided_demo):
             "outbox": first_pk(OutboxMessage.objects.all()),
             "level": forwarding.level,
             "body": forwarding.body_id,
+            "bundle": bundle.pk,
         },
     }
 
@@ -172,6 +185,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "experts:ballot_result": "ballot",
         "decisions:approve": "approval",
         "decisions:revise": "approval",
+        "decisions:certificate_bundle": "bundle",
+        "decisions:certificate_bundle_file": "bundle",
     }
     route = dict(ROUTES)[name]
     values: dict = {}
