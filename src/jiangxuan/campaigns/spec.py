@@ -1539,7 +1539,9 @@ def _message(error: ErrorDetails) -> str:
         if not error["loc"]:
             return text  # cross-reference problems carry their own paths
     elif error["type"] in ("literal_error", "enum") and "expected" in ctx:
-        text += f"，可选：{ctx['expected']}"
+        # pydantic writes the choices in English ("'docx', 'pdf' or 'xlsx'").
+        choices = re.findall(r"'([^']*)'", str(ctx["expected"])) or [str(ctx["expected"])]
+        text += f"，可选：{'、'.join(choices)}"
     elif error["type"] == "union_tag_invalid":
         text = f"rule 取值 {ctx.get('tag', '')} 不在允许范围内，可选：{'、'.join(RULE_KINDS)}"
     elif error["type"] in ("greater_than_equal", "less_than_equal") and ctx:

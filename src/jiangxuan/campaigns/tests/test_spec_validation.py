@@ -75,7 +75,7 @@ def test_spec_document_format_without_a_renderer_is_refused():
     # No OFD is built (docs/user/documents.md "OFD 格式"), so a spec may not offer it.
     messages = _errors(lambda d: d["documents"][0].update(formats=["docx", "ofd"]))
     assert len(messages) == 1
-    assert messages[0].startswith("documents[0].formats[1]：取值不在允许范围内")
+    assert messages == ["documents[0].formats[1]：取值不在允许范围内，可选：docx、pdf、xlsx"]
 
 
 def test_spec_undefined_honour_reference_names_its_path():
