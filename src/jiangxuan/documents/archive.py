@@ -2,9 +2,13 @@
 tree with ``manifest.json``, as offices file a campaign's paperwork.
 
 Tree: ``活动/`` (campaign-level sheets and the summary sheet), ``推荐单位/<unit>/<nominee>/``
-(each nominee's form, per-nominee sheets and background-check forms), ``表彰/`` (the
-decision and the certificates). Personal data is in full: the file is the office's own
-record; writing it is audited.
+(each nominee's form, per-nominee sheets, background-check forms and ``材料/``, the
+uploaded evidence), ``层级报送/<level>/<body>/`` (each body's nomination letter and the
+summary sheet of what it forwarded), ``公示/`` (each notice with its list and the
+objections' outcomes), ``专家评审/<panel>/`` (score sheets, ballots), ``审定/`` (every
+version of each approval list with its meeting) and ``表彰/`` (the decision and the
+certificates). Personal data is in full: the file is the office's own record; writing it
+is audited.
 """
 
 from __future__ import annotations
@@ -13,15 +17,20 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
 from jiangxuan.decisions import rendering as decision_rendering
-from jiangxuan.decisions.models import CommendationDecision
+from jiangxuan.decisions.models import ApprovalList, CommendationDecision
+from jiangxuan.experts.models import Panel, ScoreSheet
+from jiangxuan.nominations.letters import render_nomination_letter
+from jiangxuan.nominations.review_selectors import forwarded_by, forwarding_bodies
 from jiangxuan.nominations.selectors import summary_sheet_rows
 from jiangxuan.notices.models import BackgroundCheck
 from jiangxuan.notices.rendering import render_background_check_form, render_background_check_pdf
 
-from . import services, sheets
+from . import records, services, sheets
 from .downloads import safe_filename
 
 
@@ -58,6 +67,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
         entries.append(ManifestEntry(path=relative.as_posix(), **fields))
 
     documents = {d.kind: d for d in spec.documents}
+    materials = {m.code: m.name for m in spec.materials}
     nominations = summary_sheet_rows(campaign)
     summary = documents.get("summary_sheet")
     write(
@@ -137,6 +147,93 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                     spec_entry=check_doc.code if check_doc else "",
                     **who,
                 )
+        for evidence in n.evidence.all():
+            with evidence.file.open("rb") as handle:
+                data = handle.read()
+            name = materials.get(evidence.material, evidence.material)
+            write(
+                folder / "材料" / f"{safe_filename(name)}-{evidence.pk}-{evidence.original_name}",
+                data,
+                title=name,
+                kind="evidence",
+                format=Path(evidence.original_name).suffix.lstrip(".").lower(),
+                spec_entry=f"materials.{evidence.material}",
+                **who,
+            )
+    for level, body in forwarding_bodies(campaign):
+        rows = forwarded_by(campaign, level.code, body)
+        if not rows:  # everything it forwarded was withdrawn or revoked since
+            continue
+        folder = Path("层级报送") / safe_filename(level.name) / safe_filename(body.name)
+        who = {"unit": body.name}
+        letter_title = _("推荐报告")
+        write(
+            folder / f"{letter_title}.docx",
+            render_nomination_letter(
+                campaign, level=level.code, body=body, nominations=rows, contact=""
+            ),
+            title=letter_title,
+            kind="nomination_letter",
+            format="docx",
+            spec_entry=f"review_chain.levels.{level.code}",
+            **who,
+        )
+        write(
+            folder / f"{safe_filename(spec.summary_sheet.title)}.xlsx",
+            services.render_summary_xlsx(
+                campaign, rows, unmasked_ids={n.pk for n in rows}, unit_name=body.name
+            ),
+            title=spec.summary_sheet.title,
+            kind="summary_sheet",
+            format="xlsx",
+            spec_entry=summary.code if summary else "summary_sheet",
+            **who,
+        )
+    for notice in campaign.public_notices.select_related("body").order_by("starts_on", "id"):
+        who = {"unit": notice.body.name if notice.body else ""}
+        write(
+            Path("公示") / f"{safe_filename(notice.title)}-{notice.pk}.xlsx",
+            records.notice_record_xlsx(notice),
+            title=notice.title,
+            kind="public_notice",
+            format="xlsx",
+            spec_entry=notice.stage,
+            **who,
+        )
+    for panel in Panel.objects.filter(campaign=campaign).order_by("id"):
+        folder = Path("专家评审") / safe_filename(panel.name)
+        if ScoreSheet.objects.filter(assignment__member__panel=panel).exists():
+            title = _("%(panel)s评分表") % {"panel": panel.name}
+            write(
+                folder / f"{safe_filename(title)}.xlsx",
+                records.scoring_record_xlsx(panel),
+                title=title,
+                kind="score_sheets",
+                format="xlsx",
+                spec_entry="expert_review",
+            )
+        for ballot in panel.ballots.order_by("id"):
+            write(
+                folder / f"{safe_filename(ballot.title)}-{ballot.pk}.xlsx",
+                records.ballot_record_xlsx(ballot),
+                title=ballot.title,
+                kind="ballot",
+                format="xlsx",
+                spec_entry="expert_review",
+            )
+    for approval in ApprovalList.objects.filter(campaign=campaign).select_related("award"):
+        title = _("%(award)s审定名单（第%(n)s版）") % {
+            "award": approval.award.name,
+            "n": approval.version,
+        }
+        write(
+            Path("审定") / f"{safe_filename(title)}.xlsx",
+            records.approval_record_xlsx(approval),
+            title=title,
+            kind="approval_list",
+            format="xlsx",
+            spec_entry="final_approval",
+        )
     decision = CommendationDecision.objects.filter(
         campaign=campaign, published_at__isnull=False
     ).first()

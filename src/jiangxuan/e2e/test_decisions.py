@@ -11,8 +11,14 @@ fixture, src/jiangxuan/conftest.py, shared with the URL × role sweep) and every
 reads the same database.
 """
 
-import pytest
+import json
+from io import StringIO
 
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from jiangxuan.decisions import rendering as decision_rendering
 from jiangxuan.decisions.enums import ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
@@ -21,7 +27,9 @@ from jiangxuan.decisions.models import (
     CommendationDecision,
 )
 from jiangxuan.demo.decision import SAMPLE_VOTERS
-from jiangxuan.experts.models import InspectionOutcome, Panel, SiteInspection
+from jiangxuan.documents import services as document_services
+from jiangxuan.documents import sheets
+from jiangxuan.experts.models import Ballot, InspectionOutcome, Panel, SiteInspection
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
@@ -103,3 +111,40 @@ def test_demo_through_decision_runs_seed_003s_own_mechanisms(decided_demo):
     rows = recount(vote)
     assert sum(r.valid for r in rows) > SAMPLE_VOTERS
     assert all(r.matches and r.stored == r.valid for r in rows)
+
+
+def test_the_campaigns_file_holds_every_step_of_seed_002(decided_demo, tmp_path, monkeypatch):
+    # Issue 14.7: the file (归档) of a decided campaign holds each level's letter and
+    # summary sheet, the notices with their objections, the ballots, the approval lists,
+    # the uploaded evidence, the decision and the certificates, each in manifest.json.
+    # The PDFs (tested per document in documents/ and decisions/) are stood in for here:
+    # they are most of the minute the whole file takes.
+    def pdf(*_args, **_kwargs):
+        return b"%PDF-1.7 stand-in"
+
+    monkeypatch.setattr(document_services, "render_nomination_pdf", pdf)
+    monkeypatch.setattr(decision_rendering, "render_certificate_pdf", pdf)
+    monkeypatch.setitem(sheets.RENDERERS, "pdf", pdf)
+    call_command("archive", "jiaozuo-gongjiang-2018", "--out", str(tmp_path), stdout=StringIO())
+    files = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["files"]
+    kinds = {e["kind"] for e in files}
+    assert {
+        "nomination_letter",
+        "summary_sheet",
+        "public_notice",
+        "ballot",
+        "approval_list",
+        "evidence",
+        "decision",
+        "certificate",
+    } <= kinds
+    letters = [e for e in files if e["kind"] == "nomination_letter"]
+    assert all(e["path"].startswith("层级报送/") and e["unit"] for e in letters)
+    ballot = next(e for e in files if e["kind"] == "ballot")
+    sheet = openpyxl.load_workbook(tmp_path / ballot["path"]).active
+    cells = {c for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert {"得票", "当选", "是"} <= cells
+    elected = Ballot.objects.filter(panel__campaign__code="jiaozuo-gongjiang-2018").first()
+    assert elected.title in cells
+    for entry in files:
+        assert (tmp_path / entry["path"]).stat().st_size > 0, entry["path"]

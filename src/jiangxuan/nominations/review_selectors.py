@@ -435,6 +435,19 @@ def nominations_ready_to_forward(
     return rows
 
 
+def forwarding_bodies(campaign: Campaign) -> list[tuple[s.ReviewLevel, OrgUnit]]:
+    """Every (review level, body) that forwarded nominations of ``campaign``, in the
+    chain's level order, then by the body's place in the org tree. Two queries."""
+    pairs = set(
+        Forwarding.objects.filter(nomination__campaign=campaign).values_list("level", "body_id")
+    )
+    order = {lv.code: i for i, lv in enumerate(campaign.specification.review_chain.levels)}
+    levels = {lv.code: lv for lv in campaign.specification.review_chain.levels}
+    bodies = OrgUnit.objects.in_bulk({body for _level, body in pairs})
+    found = [(levels[level], bodies[body]) for level, body in pairs if level in levels]
+    return sorted(found, key=lambda pair: (order[pair[0].code], pair[1].path))
+
+
 def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nomination]:
     """The nominations ``body`` forwarded from ``level`` of ``campaign``, in its rank
     order (排序; the summary sheet's and the nomination letter's order), excluding those

@@ -34,6 +34,8 @@ def test_archive_writes_every_document_and_its_manifest(published, tmp_path):  #
         ("decision", "docx"),
         ("decision", "pdf"),
         ("certificate", "pdf"),
+        ("public_notice", "xlsx"),
+        ("approval_list", "xlsx"),
     } <= kinds
     forms = [e for e in files if e["kind"] == "nomination_form" and e["format"] == "pdf"]
     assert {e["nominee"] for e in forms} >= {n.name for n in noms[:3]}
