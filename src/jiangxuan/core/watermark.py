@@ -115,9 +115,10 @@ def _stamp_page(text: str, width: float, height: float) -> bytes:
 def watermark_pdf(data: bytes, text: str) -> bytes:
     """A copy of the PDF ``data`` with ``text`` laid diagonally over every page.
 
-    Pages keep their size, rotation and content; the stamp lies on top (semi-transparent),
-    one stamp drawn per distinct page size. Raises NotWatermarkable (Chinese) when the PDF
-    cannot be read or is encrypted with a password.
+    Pages keep their size, rotation and content; the stamp lies on top (semi-transparent)
+    across the part a viewer shows (the crop box), one stamp drawn per distinct size.
+    Raises NotWatermarkable (Chinese) when the PDF cannot be read or is encrypted with a
+    password.
     """
     from pypdf import PageObject, PdfReader, PdfWriter, Transformation
     from pypdf.errors import PyPdfError
@@ -129,7 +130,7 @@ def watermark_pdf(data: bytes, text: str) -> bytes:
         writer = PdfWriter(clone_from=reader)
         stamps: dict[tuple[float, float], PageObject] = {}
         for page in writer.pages:
-            box = page.mediabox
+            box = page.cropbox  # the part a viewer shows (the media box when not cropped)
             size = (round(float(box.width), 2), round(float(box.height), 2))
             if size not in stamps:
                 stamp = PdfReader(io.BytesIO(_stamp_page(text, *size))).pages[0]
