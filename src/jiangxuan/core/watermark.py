@@ -140,9 +140,10 @@ def watermark_pdf(data: bytes, text: str) -> bytes:
             )
         out = io.BytesIO()
         writer.write(out)
+    except NotWatermarkable:
+        raise
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
-        if isinstance(exc, NotWatermarkable):
-            raise
+        # pypdf reports a damaged file with its own errors and, deeper in, plain ones.
         raise NotWatermarkable(_("该 PDF 文件无法读取（可能已损坏），无法加注水印。")) from exc
     return out.getvalue()
 
