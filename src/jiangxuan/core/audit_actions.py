@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "experts.scoring_reminders": _("提醒专家评分"),
     "experts.sign_ballot": _("签署投票结果"),
     "experts.submit_scores": _("提交评分"),
+    "experts.view_evidence": _("评审专家查看佐证材料（加水印）"),
     "nomination.anonymise": _("删除未获表彰者的个人信息"),
     "nomination.approve": _("审核通过"),
     "nomination.clear": _("记录本级公示或征求意见结果"),

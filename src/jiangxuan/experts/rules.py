@@ -106,8 +106,17 @@ def is_own_active_assignment(user, assignment) -> bool:
     )
 
 
+@rules.predicate
+def is_blind_review(user, assignment) -> bool:
+    """The assignment's panel reviews blind (匿名评审: names and workplaces hidden)."""
+    return assignment.member.panel.blind
+
+
 rules.add_perm("experts.manage_panel", is_campaign_office)
 rules.add_perm("experts.score_assignment", is_own_active_assignment)
+#: The evidence of a nomination is opened (a watermarked copy) by the expert who scores it,
+#: on a panel that does not review blind: scans and photos show the nominee (issue 15.8).
+rules.add_perm("experts.view_review_evidence", is_own_active_assignment & ~is_blind_review)
 rules.add_perm("experts.confirm_confidentiality", is_own_membership)
 #: A recusal (回避) is declared by the campaign office or by the member's own expert.
 rules.add_perm("experts.record_recusal", is_office_of_members_panel | is_own_membership)

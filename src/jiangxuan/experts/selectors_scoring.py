@@ -17,7 +17,7 @@ from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import StepKind
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.spec import Criterion, Step
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.models import Evidence, Nomination
 from jiangxuan.nominations.selectors import nomination_for
 
 from . import aggregation
@@ -343,3 +343,9 @@ def may_download_evidence(user: User, nomination: Nomination) -> bool:
     """Whether the nominations app already lets ``user`` open the nomination (and so its
     evidence downloads); expert review does not widen that permission."""
     return nomination_for(user, nomination.pk) is not None
+
+
+def evidence_for_review(assignment: Assignment, evidence_id: int) -> Evidence | None:
+    """One evidence file of the assignment's nomination, else None (another nomination's
+    file answers as a missing one)."""
+    return Evidence.objects.filter(nomination_id=assignment.nomination_id, pk=evidence_id).first()

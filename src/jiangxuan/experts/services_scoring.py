@@ -1,4 +1,5 @@
-"""Writes of scoring: score sheets, reminders and closing a panel's scoring.
+"""Writes of scoring: score sheets, reminders, closing a panel's scoring, and the audited
+opening of a nomination's evidence by the expert who scores it (a watermarked copy).
 
 Sources: seed 004 三(三)2 (聘请有关专家进行综合打分评审); seed 000 四3 (按照评价标准进行综合评审);
 seed 002 四(三) (综合考察政治素质、技能、主要工作业绩、职工群众评价); issue 4 "Scoring".
@@ -10,8 +11,10 @@ Errors the user can fix raise :class:`~jiangxuan.experts.services.ExpertError` (
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +23,8 @@ from django.utils.translation import gettext as _
 from jiangxuan.accounts.models import User
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.permissions import require
+from jiangxuan.core.watermark import NotWatermarkable, can_watermark, watermark, watermark_text
+from jiangxuan.nominations.models import Evidence
 from jiangxuan.notifications.enums import NotificationKind
 from jiangxuan.notifications.models import Notification
 from jiangxuan.notifications.services import notify_users
@@ -179,3 +184,79 @@ def close_scoring(panel: Panel, *, actor: User) -> Panel:
         after={"state": PanelState.CLOSED},
     )
     return panel
+
+
+@dataclass(frozen=True)
+class ReviewCopy:
+    """A watermarked copy of an evidence file: its bytes, the stored type, the file's name
+    and the stamp written on it."""
+
+    data: bytes
+    content_type: str
+    filename: str
+    stamp: str
+
+
+def open_review_evidence(
+    assignment: Assignment, evidence: Evidence, *, actor: User, via: str
+) -> ReviewCopy:
+    """A copy of ``evidence`` for the expert who scores its nomination, marked on every page
+    (PDF) or across the picture (JPEG, PNG) with "<expert's name> <YYYY-MM-DD HH:MM> 仅供评审"
+    (Asia/Shanghai), and the audit entry of the opening (issue 15.8). The stored file is
+    not changed.
+
+    Args:
+        assignment: the expert's assignment to the evidence's nomination.
+        evidence: a file of that nomination.
+        actor: the signed-in user; must be the assignment's expert.
+        via: where it was opened ("web" or "api"), for the audit entry.
+    Returns:
+        The marked copy. The panel may be open or closed: the expert keeps the scoring
+        page (and the ballots that follow) after scoring closes, so the files follow it.
+    Raises:
+        PermissionDenied: the actor is not the assignment's expert, the assignment was
+            withdrawn (recusal), confidentiality is not confirmed, or the panel reviews
+            blind (scans and photos show the nominee's name and workplace: a blind panel
+            gets no files at all); or the file is not the assignment's nomination's.
+        ExpertError (conflict): the file is a video or a Word document, which cannot be
+            marked and so is not shown (the office lends it), or a PDF or image that does
+            not open.
+    """
+    panel = assignment.member.panel
+    reason = (
+        _("匿名评审不提供佐证材料原件：材料中有推荐对象的姓名和单位。如需核实，请联系活动办公室。")
+        if panel.blind
+        else _("只有评审该推荐对象的专家可以查看其佐证材料。")
+    )
+    require(actor, "experts.view_review_evidence", assignment, reason)
+    if evidence.nomination_id != assignment.nomination_id:
+        raise PermissionDenied(_("只有评审该推荐对象的专家可以查看其佐证材料。"))
+    if not can_watermark(evidence.content_type):
+        raise ExpertError(
+            _("视频和 Word 文件无法加注水印，不提供在线查看。如需查阅，请联系活动办公室。"),
+            code="conflict",
+        )
+    now = timezone.now()
+    stamp = watermark_text(assignment.member.expert.name, now)
+    with evidence.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        marked = watermark(data, evidence.content_type, stamp)
+    except NotWatermarkable as exc:
+        raise ExpertError(str(exc), code="conflict") from exc
+    # The audit head is locked only for the entry, not while the copy is drawn.
+    with transaction.atomic():
+        record_audit(
+            actor=actor,
+            action="experts.view_evidence",
+            obj=evidence,
+            role="expert",
+            after={
+                "assignment": assignment.pk,
+                "nomination": evidence.nomination_id,
+                "material": evidence.material,
+                "via": via,
+                "watermark": stamp,
+            },
+        )
+    return ReviewCopy(marked, evidence.content_type, evidence.original_name, stamp)

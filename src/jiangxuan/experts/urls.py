@@ -27,6 +27,11 @@ urlpatterns = [
 urlpatterns += [
     path("scoring/", views_scoring.scoring_list, name="scoring_list"),
     path("scoring/<int:pk>/", views_scoring.scoring_sheet, name="scoring_sheet"),
+    path(
+        "scoring/<int:pk>/evidence/<int:evidence_id>/",
+        views_scoring.scoring_evidence,
+        name="scoring_evidence",
+    ),
     path("ballots/<int:pk>/vote/", views_scoring.ballot_vote, name="ballot_vote"),
     path("ballots/<int:pk>/close/", views_scoring.ballot_close, name="ballot_close"),
     path("ballots/<int:pk>/sign/", views_scoring.ballot_sign, name="ballot_sign"),

@@ -1,5 +1,6 @@
-"""Pages for scoring and ballots: the expert's scoring list and sheet, voting; the chair
-closes and signs a ballot; the office's aggregation table, reminders and ballot results.
+"""Pages for scoring and ballots: the expert's scoring list and sheet, the watermarked
+evidence, voting; the chair closes and signs a ballot; the office's aggregation table,
+reminders and ballot results.
 
 Thin: nominations reach an expert only through ``selectors.assignments_for_expert``
 (confidentiality-gated); personal data (ID number, phones, bank account) is masked on
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
+from jiangxuan.core.watermark import can_watermark, inline_response
 from jiangxuan.nominations.forms import NominationForm
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.voting.selectors import public_vote_result
@@ -110,7 +112,10 @@ def scoring_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "blind": panel.blind,
             "sections": _sections(nomination, blind=panel.blind),
             "redactions": selectors_scoring.blind_terms(nomination) if panel.blind else [],
-            "evidence": selectors_scoring.evidence_of(nomination),
+            "evidence": [
+                (e, name, can_watermark(e.content_type))
+                for e, name in selectors_scoring.evidence_of(nomination)
+            ],
             "may_download": selectors_scoring.may_download_evidence(request.user, nomination),
             "qualities": nomination.award.spec.qualities,
             "rubric": [(c, values.get(c.code, "")) for c in rubric],
@@ -123,6 +128,26 @@ def scoring_sheet(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def scoring_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """A copy of one evidence file of the nomination, watermarked with the expert's name
+    and the time, for the browser to show (issue 15.8); every opening is audited. A file
+    that cannot be marked (video, Word) sends the expert back to the page with the reason."""
+    assignment = _assignment_or_404(request, pk)
+    evidence = selectors_scoring.evidence_for_review(assignment, evidence_id)
+    if evidence is None:
+        raise Http404(_("没有找到该材料。"))
+    try:
+        copy = services_scoring.open_review_evidence(
+            assignment, evidence, actor=request.user, via="web"
+        )
+    except ExpertError as exc:
+        messages.error(request, exc.message)
+        return redirect("experts:scoring_sheet", pk=assignment.pk)
+    return inline_response(copy.data, content_type=copy.content_type, filename=copy.filename)
 
 
 def _expert_ballot_or_404(request: AuthenticatedHttpRequest, pk: int) -> Ballot:

@@ -48,6 +48,8 @@ ENDPOINTS = {
     # The overview's tables and the narratives alike (issue 13).
     ("get", "/api/v1/campaigns/{code}/overview"),
     ("get", "/api/v1/campaigns/{code}/similar-narratives"),
+    # An expert opens a watermarked copy of the evidence they score (issue 15.8).
+    ("get", "/api/v1/expert/assignments/{assignment_id}/evidence/{evidence_id}"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {

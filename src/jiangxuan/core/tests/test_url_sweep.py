@@ -114,6 +114,7 @@ SIGNED_IN = {
     "experts:membership_recusal",
     "experts:scoring_list",
     "experts:scoring_sheet",
+    "experts:scoring_evidence",
     "experts:ballot_vote",
     "experts:ballot_close",
     "experts:ballot_sign",

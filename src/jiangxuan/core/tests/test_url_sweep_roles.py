@@ -100,7 +100,12 @@ AUDITOR_ONLY = {"core:audit_trail"}
 ENGLISH = ("Select an option", 'lang="en"', "This field is required")
 
 #: Pages of one panel member.
-EXPERT_ONLY = {"experts:membership_detail", "experts:membership_confirm", "experts:scoring_sheet"}
+EXPERT_ONLY = {
+    "experts:membership_detail",
+    "experts:membership_confirm",
+    "experts:scoring_sheet",
+    "experts:scoring_evidence",
+}
 
 
 @pytest.fixture
@@ -112,6 +117,7 @@ def world(decided_demo):
     nomination = Nomination.objects.filter(campaign__code=CODE).order_by("id").first()
     panel = Panel.objects.filter(campaign__code=CODE).first()
     member = PanelMember.objects.filter(panel=panel, expert__user__isnull=False).first()
+    assignment = Assignment.objects.filter(member=member).order_by("id").first()
     forwarding = Forwarding.objects.filter(nomination__campaign__code=CODE).first()
     approval = ApprovalList.objects.filter(campaign__code=CODE).first()
     # A finished ZIP of the certificates (the demo packs none: packing renders every one).
@@ -140,7 +146,12 @@ def world(decided_demo):
             "expert": member.expert_id,
             "panel": panel.pk,
             "member": member.pk,
-            "assignment": first_pk(Assignment.objects.filter(member=member)),
+            "assignment": assignment.pk if assignment else None,
+            "assigned_evidence": first_pk(
+                Evidence.objects.filter(nomination_id=assignment.nomination_id)
+            )
+            if assignment
+            else None,
             "ballot": first_pk(Ballot.objects.filter(panel=panel)),
             "approval": approval.pk,
             "award": approval.award_id,
@@ -179,6 +190,7 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "experts:membership_confirm": "member",
         "experts:membership_recusal": "member",
         "experts:scoring_sheet": "assignment",
+        "experts:scoring_evidence": "assignment",
         "experts:ballot_vote": "ballot",
         "experts:ballot_close": "ballot",
         "experts:ballot_sign": "ballot",
@@ -198,7 +210,9 @@ def _kwargs(name: str, ids: dict) -> dict | None:
     if "<int:award_pk>" in route:
         values["award_pk"] = ids["award"]
     if "<int:evidence_id>" in route:
-        values["evidence_id"] = ids["evidence"]
+        # The expert's page opens a file of the nomination the expert scores.
+        evidence = "assigned_evidence" if name == "experts:scoring_evidence" else "evidence"
+        values["evidence_id"] = ids[evidence]
     if "<int:inspection_pk>" in route:
         return None  # seed 002 has no site inspection
     if "<slug:level>" in route:

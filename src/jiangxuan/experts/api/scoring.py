@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import codes_4xx
@@ -13,6 +14,7 @@ from pydantic import Field
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ErrorOut, not_found
 from jiangxuan.core.masking import redact
+from jiangxuan.core.watermark import can_watermark, inline_response
 from jiangxuan.nominations.api import form_values
 
 from .. import (
@@ -58,6 +60,10 @@ class EvidenceRefOut(Schema):
     material_name: str
     original_name: str
     url: str | None = Field(description="下载地址；本人在推荐审核中无权查看材料时为 null")
+    view_url: str | None = Field(
+        description="加注本人姓名和查看时间水印的副本（PDF、图片）；"
+        "匿名评审、视频和 Word 文件为 null"
+    )
 
 
 class ScoreNomineeOut(Schema):
@@ -178,6 +184,9 @@ def _sheet_out(request: ApiRequest, assignment: Assignment) -> ScoreSheetOut:
                     url=reverse("api:download_evidence", args=[nomination.pk, evidence.pk])
                     if may_download
                     else None,
+                    view_url=reverse("api:view_review_evidence", args=[assignment.pk, evidence.pk])
+                    if can_watermark(evidence.content_type) and not panel.blind
+                    else None,
                 )
                 for evidence, name in selectors_scoring.evidence_of(nomination)
             ],
@@ -252,6 +261,25 @@ def submit_score_sheet(
         assignment, actor=request.auth, scores=payload.scores, comment=payload.comment
     )
     return _sheet_out(request, assignment)
+
+
+@router.get(
+    "/expert/assignments/{assignment_id}/evidence/{evidence_id}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="查看佐证材料（加水印）",
+)
+def view_review_evidence(request: ApiRequest, assignment_id: int, evidence_id: int) -> HttpResponse:
+    """评审任务中推荐对象的一份佐证材料：PDF 每页、图片满幅加注“本人姓名 查看时间 仅供评审”
+    水印后在线显示（inline，不缓存），每次查看记入审计日志。匿名评审答 403；视频和 Word
+    文件无法加水印，答 409。"""
+    assignment = _assignment(request, assignment_id)
+    evidence = selectors_scoring.evidence_for_review(assignment, evidence_id)
+    if evidence is None:
+        raise not_found()
+    copy = services_scoring.open_review_evidence(
+        assignment, evidence, actor=request.auth, via="api"
+    )
+    return inline_response(copy.data, content_type=copy.content_type, filename=copy.filename)
 
 
 @router.get(

@@ -7,9 +7,14 @@ the nominations services so that they carry real form values.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfWriter
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
@@ -18,7 +23,7 @@ from jiangxuan.experts.enums import MemberRole, PanelState
 from jiangxuan.experts.models import Assignment, Expert, Panel, PanelMember
 from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.enums import NominationState
-from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.models import Evidence, Nomination
 from jiangxuan.nominations.tests.conftest import judged_codes, make_id_number, person
 
 _seq = itertools.count(1)
@@ -88,3 +93,36 @@ def drawn_panel(
 def assign_all(members: list[PanelMember], nominations: list[Nomination]) -> list[Assignment]:
     """Every member reviews every nomination."""
     return [Assignment.objects.create(member=m, nomination=n) for m in members for n in nominations]
+
+
+def pdf_bytes(pages: int = 2) -> bytes:
+    """A PDF of ``pages`` blank A4 pages (595 × 842 points)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def jpeg_bytes(size: tuple[int, int] = (300, 200)) -> bytes:
+    """A plain JPEG picture of ``size`` pixels."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (240, 236, 220)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def add_evidence(
+    nomination: Nomination, data: bytes, content_type: str, name: str, material: str
+) -> Evidence:
+    """An evidence file stored for ``nomination`` as an upload would store it."""
+    return Evidence.objects.create(
+        nomination=nomination,
+        material=material,
+        file=SimpleUploadedFile(name, data),
+        original_name=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=nomination.created_by,
+    )

@@ -348,6 +348,7 @@ ENDPOINTS = {
     ("get", "/api/v1/expert/assignments"),
     ("get", "/api/v1/expert/assignments/{assignment_id}/score-sheet"),
     ("put", "/api/v1/expert/assignments/{assignment_id}/score-sheet"),
+    ("get", "/api/v1/expert/assignments/{assignment_id}/evidence/{evidence_id}"),
     ("get", "/api/v1/panels/{panel_id}/progress"),
     ("get", "/api/v1/panels/{panel_id}/ranking"),
     ("post", "/api/v1/panels/{panel_id}/reminders"),

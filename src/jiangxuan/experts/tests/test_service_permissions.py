@@ -17,7 +17,7 @@ from jiangxuan.experts.enums import PanelState, RelationshipKind
 from jiangxuan.experts.models import Assignment, Panel, ScoreSheet
 
 from .draw_setup import ExpertFactory, nominee
-from .scoring_setup import assign_all, drawn_panel
+from .scoring_setup import add_evidence, assign_all, drawn_panel, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -223,3 +223,41 @@ def test_a_recused_assignment_is_not_scored_by_its_expert(setup):
         services_scoring.submit_scores(assignment, actor=members[1].expert.user, scores={})
 
     assert not ScoreSheet.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["office", "expert", "leading_group", "superuser"])
+def test_evidence_is_opened_by_the_assignments_expert_alone(setup, seed_campaign, role_user, role):
+    campaign, office, nominees, _panel, members = setup
+    assignment = Assignment.objects.get(member=members[1], nomination=nominees[0])
+    evidence = add_evidence(nominees[0], pdf_bytes(1), "application/pdf", "a.pdf", "photo")
+    user = office if role == "office" else _wrong(role, campaign, members, seed_campaign, role_user)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied) as excinfo:
+        services_scoring.open_review_evidence(assignment, evidence, actor=user, via="web")
+
+    assert str(excinfo.value) == "只有评审该推荐对象的专家可以查看其佐证材料。"
+    assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize("case", ["recused", "blind", "other_nomination"])
+def test_evidence_is_refused_to_its_own_expert_when_recused_blind_or_not_theirs(setup, case):
+    _campaign, _office, nominees, panel, members = setup
+    assignment = Assignment.objects.get(member=members[1], nomination=nominees[0])
+    owner = nominees[1] if case == "other_nomination" else nominees[0]
+    evidence = add_evidence(owner, pdf_bytes(1), "application/pdf", "a.pdf", "photo")
+    if case == "recused":
+        Assignment.objects.filter(pk=assignment.pk).update(active=False)
+    if case == "blind":
+        Panel.objects.filter(pk=panel.pk).update(blind=True)
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied) as excinfo:
+        services_scoring.open_review_evidence(
+            assignment, evidence, actor=members[1].expert.user, via="web"
+        )
+
+    blind = str(excinfo.value).startswith("匿名评审不提供佐证材料原件")
+    assert blind == (case == "blind")
+    assert AuditEntry.objects.count() == entries
