@@ -28,13 +28,12 @@ from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
-from . import bundles, registry, rendering, selectors, services
-from .enums import BundleState, ListState, Outcome
+from . import registry, rendering, selectors, services
+from .enums import ListState, Outcome
 from .models import (
     ApprovalEntry,
     ApprovalList,
     Certificate,
-    CertificateBundle,
     CommendationDecision,
 )
 
@@ -203,31 +202,6 @@ class PublicDecisionOut(Schema):
 
 
 # --------------------------------------------------------------------------- fetching
-
-
-class CertificateBundleOut(Schema):
-    id: int
-    state: BundleState
-    state_label: str
-    done: int = Field(description="已生成的证书数")
-    total: int = Field(description="证书总数")
-    error: str = Field(description="失败原因；未失败为空")
-    download_url: str | None = Field(description="ZIP 下载地址；生成完毕前为 null")
-
-
-def _bundle_out(code: str, bundle: CertificateBundle) -> CertificateBundleOut:
-    url = None
-    if bundle.state == BundleState.DONE and bundle.file:
-        url = reverse("api:download_certificate_bundle", args=[code, bundle.pk])
-    return CertificateBundleOut(
-        id=bundle.pk,
-        state=BundleState(bundle.state),
-        state_label=str(BundleState(bundle.state).label),
-        done=bundle.done,
-        total=bundle.total,
-        error=bundle.error,
-        download_url=url,
-    )
 
 
 def _campaign(request: ApiRequest, code: str, *, manage: bool = False) -> Campaign:
@@ -616,48 +590,6 @@ def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     return [_certificate_out(campaign, c) for c in selectors.certificates_of(decision)]
 
 
-@router.post(
-    "/campaigns/{code}/decision/certificate-bundles",
-    response={202: CertificateBundleOut, codes_4xx: ErrorOut},
-    summary="打包全部证书",
-)
-def request_certificate_bundle(request: ApiRequest, code: str) -> Status:
-    """在后台把全部证书 PDF 打包为一个 ZIP（活动办公室）；返回其进度，完成后 ``download_url``
-    为下载地址。证书未变时返回已有的打包。"""
-    decision = _published(_campaign(request, code, manage=True))
-    bundle = bundles.request_bundle(decision, actor=request.auth)
-    return Status(202, _bundle_out(code, bundle))
-
-
-@router.get(
-    "/campaigns/{code}/decision/certificate-bundles/{bundle_id}",
-    response={200: CertificateBundleOut, codes_4xx: ErrorOut},
-    summary="证书打包进度",
-)
-def certificate_bundle(request: ApiRequest, code: str, bundle_id: int) -> CertificateBundleOut:
-    """打包的状态和进度（已生成/总数）（活动办公室）。"""
-    decision = _published(_campaign(request, code, manage=True))
-    bundle = selectors.certificate_bundle(decision, bundle_id)
-    if bundle is None:
-        raise not_found()
-    return _bundle_out(code, bundle)
-
-
-@router.get(
-    "/campaigns/{code}/decision/certificate-bundles/{bundle_id}/certificates.zip",
-    response={200: None, codes_4xx: ErrorOut},
-    summary="下载证书打包",
-)
-def download_certificate_bundle(request: ApiRequest, code: str, bundle_id: int) -> HttpResponse:
-    """生成完毕的全部证书 ZIP（活动办公室）；未生成完毕为 404。"""
-    decision = _published(_campaign(request, code, manage=True))
-    bundle = selectors.certificate_bundle(decision, bundle_id)
-    if bundle is None or not bundle.file:
-        raise ApiError(404, _("该批证书尚未生成完毕。"), code="not_found")
-    with bundle.file.open("rb") as handle:
-        return _download(handle.read(), f"{code}-certificates.zip", "application/zip")
-
-
 @router.get(
     "/campaigns/{code}/decision/certificates.zip",
     response={200: None, codes_4xx: ErrorOut},
@@ -666,7 +598,7 @@ def download_certificate_bundle(request: ApiRequest, code: str, bundle_id: int) 
 )
 def download_certificates(request: ApiRequest, code: str) -> HttpResponse:
     """全部证书 PDF 打包为一个 ZIP（活动办公室），在本次请求中逐张生成，证书多时耗时较长。
-    已弃用：请用“打包全部证书”在后台生成并查询进度。"""
+    已弃用：请用“后台生成文书包”（``kind=certificates``）生成并查询进度。"""
     decision = _published(_campaign(request, code, manage=True))
     return _download(
         rendering.certificates_zip(decision), f"{code}-certificates.zip", "application/zip"

@@ -25,13 +25,3 @@ class AuthorityState(models.TextChoices):
 
     SUBMITTED = "submitted", _("已报送待审定")
     DECIDED = "decided", _("已审定")
-
-
-class BundleState(models.TextChoices):
-    """A batch of certificates packed as one ZIP in the background (issue 14 三; issue 15
-    15: long work shows its progress)."""
-
-    QUEUED = "queued", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("生成失败")

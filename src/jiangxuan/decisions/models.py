@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiangxuan.core.models import BaseModel
-from jiangxuan.decisions.enums import AuthorityState, BundleState, ListState, Outcome
+from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 
 
 class ApprovalList(BaseModel):
@@ -176,33 +176,3 @@ class Certificate(BaseModel):
 
     def __str__(self) -> str:
         return self.number
-
-
-class CertificateBundle(BaseModel):
-    """Every certificate of a decision packed as one ZIP by a background task, with its
-    progress (``done`` of ``total`` rendered). ``fingerprint`` names the certificates it
-    holds (their ids and numbers), so a finished bundle is reused until they change."""
-
-    decision = models.ForeignKey(
-        CommendationDecision, on_delete=models.CASCADE, related_name="certificate_bundles"
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    state = models.CharField(
-        _("状态"), max_length=12, choices=BundleState.choices, default=BundleState.QUEUED
-    )
-    fingerprint = models.CharField(max_length=64)
-    total = models.PositiveIntegerField(_("证书数"), default=0)
-    done = models.PositiveIntegerField(_("已生成"), default=0)
-    file = models.FileField(_("文件"), upload_to="certificates/bundles/%Y/", blank=True)
-    error = models.CharField(_("失败原因"), max_length=200, blank=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("证书批量生成")
-        verbose_name_plural = _("证书批量生成")
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.decision} {self.get_state_display()}"

@@ -11,7 +11,6 @@ from jiangxuan.decisions.models import (
     ApprovalList,
     AuthoritySubmission,
     Certificate,
-    CertificateBundle,
     CommendationDecision,
 )
 from jiangxuan.experts.models import Panel
@@ -98,11 +97,6 @@ def decision_sections(decision: CommendationDecision) -> list[dict]:
             }
         )
     return sections
-
-
-def certificate_bundle(decision: CommendationDecision, pk: int) -> CertificateBundle | None:
-    """The decision's certificate bundle ``pk`` (its ZIP and progress), or None."""
-    return decision.certificate_bundles.filter(pk=pk).first()
 
 
 def certificates_of(decision: CommendationDecision) -> QuerySet[Certificate]:

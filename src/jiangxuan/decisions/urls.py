@@ -18,16 +18,5 @@ urlpatterns = [
         views.decision_document,
         name="document",
     ),
-    path("campaign/<slug:code>/certificates/", views.certificates, name="certificates"),
-    path(
-        "campaign/<slug:code>/certificates/<int:pk>/",
-        views.certificate_bundle,
-        name="certificate_bundle",
-    ),
-    path(
-        "campaign/<slug:code>/certificates/<int:pk>/certificates.zip",
-        views.certificate_bundle_file,
-        name="certificate_bundle_file",
-    ),
     path("campaign/<slug:code>/payments.xlsx", views.payments, name="payments"),
 ]

@@ -3,7 +3,7 @@ the published decision is public."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
-from jiangxuan.decisions import bundles, registry, rendering, selectors, services
+from jiangxuan.decisions import registry, rendering, selectors, services
 from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
@@ -166,50 +166,6 @@ def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) ->
         return _download(rendering.render_decision_docx(decision), f"{code}-decision.docx", DOCX)
     return _download(
         rendering.render_decision_pdf(decision), f"{code}-decision.pdf", "application/pdf"
-    )
-
-
-@login_required
-@require_POST
-def certificates(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    """Ask for every certificate as one ZIP (office only): packed in the background, the
-    progress page follows it (issue 14 三)."""
-    decision = _decision(_campaign(request, code, manage=True))
-    try:
-        bundle = bundles.request_bundle(decision, actor=request.user)
-    except services.DecisionError as exc:
-        messages.error(request, exc.message)
-        return redirect("decisions:overview", code=code)
-    return redirect("decisions:certificate_bundle", code=code, pk=bundle.pk)
-
-
-@login_required
-@require_http_methods(["GET"])
-def certificate_bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
-    """The ZIP's progress (htmx asks for the progress box again every second until it is
-    done or failed), then its download link."""
-    campaign = _campaign(request, code, manage=True)
-    bundle = selectors.certificate_bundle(_decision(campaign), pk)
-    if bundle is None:
-        raise Http404(_("没有找到该批证书。"))
-    context = {"campaign": campaign, "bundle": bundle}
-    if request.headers.get("HX-Request"):
-        return render(request, "decisions/_bundle_progress.html", context)
-    return render(request, "decisions/certificate_bundle.html", context)
-
-
-@login_required
-@require_http_methods(["GET"])
-def certificate_bundle_file(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
-    """The finished ZIP of every certificate (office only)."""
-    bundle = selectors.certificate_bundle(_decision(_campaign(request, code, manage=True)), pk)
-    if bundle is None or not bundle.file:
-        raise Http404(_("该批证书尚未生成完毕。"))
-    return FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
-        filename=f"{code}-certificates.zip",
-        content_type="application/zip",
     )
 
 

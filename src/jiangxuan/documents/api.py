@@ -3,13 +3,18 @@
 from typing import Literal
 
 from django.http import FileResponse
-from ninja import Router
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.responses import Status, codes_4xx
 
 from jiangxuan.accounts.http import ApiRequest
-from jiangxuan.core.api_errors import not_found
+from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.api_errors import ApiError, ErrorOut, not_found
 from jiangxuan.notices.rendering import render_background_check_form, render_background_check_pdf
 from jiangxuan.notices.selectors import background_check_for_office
 
+from . import bundles, selectors
 from .downloads import (
     CONTENT_TYPES,
     DocumentFile,
@@ -19,8 +24,100 @@ from .downloads import (
     sheet_file,
     summary_file,
 )
+from .enums import BundleKind, BundleState
+from .models import DocumentBundle
 
 router = Router(tags=["文书"])
+
+
+class BundleIn(Schema):
+    kind: BundleKind = Field(description="certificates 全部荣誉证书；archive 活动归档（全部文书）")
+
+
+class BundleOut(Schema):
+    id: int
+    kind: BundleKind
+    kind_label: str
+    state: BundleState
+    state_label: str
+    done: int = Field(description="已完成的步骤数（证书为张数）")
+    total: int = Field(description="步骤总数；归档开始生成前为 0")
+    error: str = Field(description="失败原因；未失败为空")
+    download_url: str | None = Field(description="ZIP 下载地址；生成完毕前为 null")
+
+
+def _bundle_out(bundle: DocumentBundle) -> BundleOut:
+    url = None
+    if bundle.state == BundleState.DONE and bundle.file:
+        url = reverse("api:download_document_bundle", args=[bundle.campaign.code, bundle.pk])
+    return BundleOut(
+        id=bundle.pk,
+        kind=BundleKind(bundle.kind),
+        kind_label=str(BundleKind(bundle.kind).label),
+        state=BundleState(bundle.state),
+        state_label=str(BundleState(bundle.state).label),
+        done=bundle.done,
+        total=bundle.total,
+        error=bundle.error,
+        download_url=url,
+    )
+
+
+def _office_campaign(request: ApiRequest, code: str) -> Campaign:
+    campaign = selectors.office_campaign(request.auth, code)
+    if campaign is None:
+        raise not_found()
+    return campaign
+
+
+def _bundle(request: ApiRequest, code: str, bundle_id: int) -> DocumentBundle:
+    bundle = selectors.bundle_of(_office_campaign(request, code), bundle_id)
+    if bundle is None:
+        raise not_found()
+    return bundle
+
+
+@router.post(
+    "/campaigns/{code}/document-bundles",
+    response={202: BundleOut, codes_4xx: ErrorOut},
+    summary="后台生成文书包",
+)
+def request_document_bundle(request: ApiRequest, code: str, payload: BundleIn) -> Status:
+    """在后台把全部荣誉证书（certificates）或本活动全部文书（archive，按层级、单位和推荐
+    对象分文件夹，附 manifest.json）打包为一个 ZIP（活动办公室）；返回其进度，完成后
+    ``download_url`` 为下载地址。内容未变时返回已有的文书包。"""
+    bundle = bundles.request_bundle(
+        _office_campaign(request, code), payload.kind, actor=request.auth
+    )
+    return Status(202, _bundle_out(bundle))
+
+
+@router.get(
+    "/campaigns/{code}/document-bundles/{bundle_id}",
+    response={200: BundleOut, codes_4xx: ErrorOut},
+    summary="文书包进度",
+)
+def document_bundle(request: ApiRequest, code: str, bundle_id: int) -> BundleOut:
+    """文书包的状态和进度（已完成/总数）（活动办公室）。"""
+    return _bundle_out(_bundle(request, code, bundle_id))
+
+
+@router.get(
+    "/campaigns/{code}/document-bundles/{bundle_id}/file.zip",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载文书包",
+)
+def download_document_bundle(request: ApiRequest, code: str, bundle_id: int) -> FileResponse:
+    """生成完毕的文书包 ZIP（活动办公室）；未生成完毕为 404。"""
+    found = _bundle(request, code, bundle_id)
+    if not found.file:
+        raise ApiError(404, _("该文书包尚未生成完毕。"), code="not_found")
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"{code}-{found.kind}.zip",
+        content_type="application/zip",
+    )
 
 
 @router.get("/nominations/{nomination_id}/form.{file_format}", summary="下载推荐表")

@@ -14,11 +14,13 @@ is audited.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
 from jiangxuan.decisions import rendering as decision_rendering
@@ -48,17 +50,42 @@ class ManifestEntry:
     spec_entry: str = ""
 
 
-def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
+def write_archive(
+    campaign: Campaign,
+    out: Path,
+    *,
+    actor: User | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> list[ManifestEntry]:
     """Write every document of ``campaign`` under ``out`` and ``out/manifest.json``.
 
     Args:
         campaign: the campaign.
         out: the folder (created; existing files of the same names are replaced).
+        actor: who asked (the office through the web or API), for the audit entry; None
+            from the command line.
+        progress: called as ``progress(done, total)`` after the campaign's sheets, each
+            nominee's folder, the records of the steps and each certificate.
     Returns:
         The manifest's entries, in the order written.
     """
     spec = campaign.specification
     entries: list[ManifestEntry] = []
+    decision = CommendationDecision.objects.filter(
+        campaign=campaign, published_at__isnull=False
+    ).first()
+    certificates = (
+        list(decision.certificates.select_related("nomination__nominating_unit", "award"))
+        if decision
+        else []
+    )
+    steps = 0
+
+    def step(total: int) -> None:
+        nonlocal steps
+        steps += 1
+        if progress is not None:
+            progress(steps, total)
 
     def write(relative: Path, data: bytes, **fields) -> None:
         target = out / relative
@@ -69,6 +96,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
     documents = {d.kind: d for d in spec.documents}
     materials = {m.code: m.name for m in spec.materials}
     nominations = summary_sheet_rows(campaign)
+    total = 2 + len(nominations) + len(certificates)
     summary = documents.get("summary_sheet")
     write(
         Path("活动") / f"{safe_filename(spec.summary_sheet.title)}.xlsx",
@@ -93,6 +121,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                 format=fmt,
                 spec_entry=document.code,
             )
+    step(total)
     form = documents.get("nomination_form")
     for n in nominations:
         unit = n.nominating_unit.name if n.nominating_unit else ""
@@ -160,6 +189,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                 spec_entry=f"materials.{evidence.material}",
                 **who,
             )
+        step(total)
     for level, body in forwarding_bodies(campaign):
         rows = forwarded_by(campaign, level.code, body)
         if not rows:  # everything it forwarded was withdrawn or revoked since
@@ -234,9 +264,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
             format="xlsx",
             spec_entry="final_approval",
         )
-    decision = CommendationDecision.objects.filter(
-        campaign=campaign, published_at__isnull=False
-    ).first()
+    step(total)
     if decision is not None:
         for fmt, render_decision in (
             ("docx", decision_rendering.render_decision_docx),
@@ -250,7 +278,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                 format=fmt,
                 spec_entry="decision",
             )
-        for certificate in decision.certificates.select_related("nomination", "award"):
+        for certificate in certificates:
             n = certificate.nomination
             write(
                 Path("表彰") / "荣誉证书" / f"{safe_filename(certificate.number)}.pdf",
@@ -262,6 +290,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
                 unit=n.nominating_unit.name if n.nominating_unit else "",
                 spec_entry="certificate",
             )
+            step(total)
     manifest = {
         "campaign": spec.code,
         "title": spec.title,
@@ -271,7 +300,7 @@ def write_archive(campaign: Campaign, out: Path) -> list[ManifestEntry]:
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     record_audit(
-        actor=None,
+        actor=actor,
         action="documents.archive",
         obj=campaign,
         after={"files": len(entries), "nominations": [n.pk for n in nominations]},

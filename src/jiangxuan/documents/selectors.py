@@ -9,6 +9,8 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to, summary_sheet_rows
 
+from .models import DocumentBundle
+
 
 def may_see_personal_data(user: User, nomination: Nomination) -> bool:
     """Whether ``user`` may see ``nomination``'s ID number, phones and bank account in
@@ -52,3 +54,17 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
     only = next(iter(units)) if len(units) == 1 else None
     unit_name = only.name if only is not None else ""
     return SummaryScope(rows, unmasked, unit_name)
+
+
+def office_campaign(user: User, code: str) -> Campaign | None:
+    """The campaign ``code`` when ``user`` is its office (``campaigns.change_campaign``),
+    else None."""
+    campaign = Campaign.objects.filter(code=code).first()
+    if campaign is None or not user.has_perm("campaigns.change_campaign", campaign):
+        return None
+    return campaign
+
+
+def bundle_of(campaign: Campaign, pk: int) -> DocumentBundle | None:
+    """The campaign's document bundle ``pk`` (its progress and file), or None."""
+    return DocumentBundle.objects.filter(campaign=campaign, pk=pk).first()

@@ -13,6 +13,13 @@ urlpatterns = [
         views.sheet,
         name="sheet",
     ),
+    path("campaigns/<slug:code>/bundles/<int:pk>/", views.bundle, name="bundle"),
+    path(
+        "campaigns/<slug:code>/bundles/<slug:kind>/",
+        views.bundle_request,
+        name="bundle_request",
+    ),
+    path("campaigns/<slug:code>/bundles/<int:pk>/file.zip", views.bundle_file, name="bundle_file"),
 ]
 
 #: Documents of the level-by-level review, served in the ``nominations`` namespace beside

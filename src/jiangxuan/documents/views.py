@@ -1,13 +1,17 @@
 """Downloads of official documents. Thin: fetch through the selectors (out of scope answers
 404), render through the services, stream as an attachment that is never cached."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
+from jiangxuan.campaigns.models import Campaign
 
+from . import bundles, selectors
 from .downloads import (
     DocumentFile,
     attachment,
@@ -16,6 +20,8 @@ from .downloads import (
     sheet_file,
     summary_file,
 )
+from .enums import BundleKind
+from .models import DocumentBundle
 
 
 def _respond(document: DocumentFile | None) -> FileResponse:
@@ -70,4 +76,60 @@ def sheet(
         raise Http404
     return _respond(
         sheet_file(request.user, code, document, file_format, int(raw) if raw else None)
+    )
+
+
+def _office_campaign(request: AuthenticatedHttpRequest, code: str) -> Campaign:
+    campaign = selectors.office_campaign(request.user, code)
+    if campaign is None:
+        raise Http404(_("没有找到该评选活动。"))
+    return campaign
+
+
+def _bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> DocumentBundle:
+    bundle = selectors.bundle_of(_office_campaign(request, code), pk)
+    if bundle is None:
+        raise Http404(_("没有找到该文书包。"))
+    return bundle
+
+
+@require_POST
+@login_required
+def bundle_request(request: AuthenticatedHttpRequest, code: str, kind: str) -> HttpResponse:
+    """Ask for a bundle (every certificate, or the campaign's file) as one ZIP (office
+    only): packed in the background; the progress page follows it."""
+    campaign = _office_campaign(request, code)
+    if kind not in BundleKind.values:
+        raise Http404(_("没有这种文书包。"))
+    try:
+        bundle = bundles.request_bundle(campaign, kind, actor=request.user)
+    except bundles.BundleError as exc:
+        messages.error(request, exc.message)
+        return redirect("decisions:overview", code=code)
+    return redirect("documents:bundle", code=code, pk=bundle.pk)
+
+
+@require_GET
+@login_required
+def bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
+    """A bundle's progress (htmx asks for the progress box again every second until it is
+    done or failed), then its download link."""
+    context = {"bundle": _bundle(request, code, pk)}
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/_bundle_progress.html", context)
+    return render(request, "documents/bundle.html", context)
+
+
+@require_GET
+@login_required
+def bundle_file(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
+    """A finished bundle's ZIP."""
+    found = _bundle(request, code, pk)
+    if not found.file:
+        raise Http404(_("该文书包尚未生成完毕。"))
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"{code}-{found.kind}.zip",
+        content_type="application/zip",
     )

@@ -25,6 +25,7 @@ from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
 from jiangxuan.decisions.registry import RegistryImportError
 from jiangxuan.decisions.services import DecisionError
+from jiangxuan.documents.bundles import BundleError
 from jiangxuan.experts.draw import DrawError
 from jiangxuan.experts.services import ExpertError, NoReserveError
 from jiangxuan.nominations.workflow import InvalidTransition, NominationError
@@ -51,6 +52,7 @@ CASES = [
     (VoteError("短信发送失败。", code="sms_unavailable"), 503, "sms_unavailable", {}),
     (DecisionError("表彰决定已发布。", code="conflict"), 409, "conflict", {}),
     (DecisionError("请填写出席成员。"), 400, "invalid", {}),
+    (BundleError("表彰决定尚未发布。", code="conflict"), 409, "conflict", {}),
     (
         DeadlineError("截止时间不能晚于上级。"),
         400,

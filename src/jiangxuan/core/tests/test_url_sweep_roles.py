@@ -24,8 +24,9 @@ from django.test import Client
 from django.urls import reverse
 
 from jiangxuan.accounts.models import User
-from jiangxuan.decisions.enums import BundleState
-from jiangxuan.decisions.models import ApprovalList, CertificateBundle, CommendationDecision
+from jiangxuan.decisions.models import ApprovalList, CommendationDecision
+from jiangxuan.documents.enums import BundleKind, BundleState
+from jiangxuan.documents.models import DocumentBundle
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
 from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
@@ -76,10 +77,10 @@ OFFICE_ONLY = {
     "decisions:revise",
     "decisions:publish",
     "decisions:past_awardees",
-    "decisions:certificates",
-    "decisions:certificate_bundle",
-    "decisions:certificate_bundle_file",
     "decisions:payments",
+    "documents:bundle_request",
+    "documents:bundle",
+    "documents:bundle_file",
     "overview:campaign",
     "overview:similar",
 }
@@ -121,8 +122,9 @@ def world(decided_demo):
     forwarding = Forwarding.objects.filter(nomination__campaign__code=CODE).first()
     approval = ApprovalList.objects.filter(campaign__code=CODE).first()
     # A finished ZIP of the certificates (the demo packs none: packing renders every one).
-    bundle = CertificateBundle.objects.create(
-        decision=decision,
+    bundle = DocumentBundle.objects.create(
+        campaign=decision.campaign,
+        kind=BundleKind.CERTIFICATES,
         requested_by=User.objects.get(username="jiaozuo_office"),
         fingerprint="sweep",
         state=BundleState.DONE,
@@ -197,8 +199,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         "experts:ballot_result": "ballot",
         "decisions:approve": "approval",
         "decisions:revise": "approval",
-        "decisions:certificate_bundle": "bundle",
-        "decisions:certificate_bundle_file": "bundle",
+        "documents:bundle": "bundle",
+        "documents:bundle_file": "bundle",
     }
     route = dict(ROUTES)[name]
     values: dict = {}
@@ -217,6 +219,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         return None  # seed 002 has no site inspection
     if "<slug:level>" in route:
         values["level"], values["body_id"] = ids["level"], ids["body"]
+    if "<slug:kind>" in route:
+        values["kind"] = BundleKind.CERTIFICATES
     if "<str:fmt>" in route:
         values["fmt"] = "pdf"
     if "<slug:document>" in route:

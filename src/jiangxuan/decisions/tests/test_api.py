@@ -232,9 +232,6 @@ ENDPOINTS = {
     ("get", "/api/v1/campaigns/{code}/decision/certificates"),
     ("post", "/api/v1/campaigns/{code}/decision/certificates"),
     ("get", "/api/v1/campaigns/{code}/decision/certificates.zip"),
-    ("post", "/api/v1/campaigns/{code}/decision/certificate-bundles"),
-    ("get", "/api/v1/campaigns/{code}/decision/certificate-bundles/{bundle_id}"),
-    ("get", "/api/v1/campaigns/{code}/decision/certificate-bundles/{bundle_id}/certificates.zip"),
     ("get", "/api/v1/campaigns/{code}/decision/certificates/{certificate_id}.pdf"),
     ("get", "/api/v1/campaigns/{code}/decision/payments.xlsx"),
 }

@@ -14,6 +14,10 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, User
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.services import load_campaign
+
+# A published decision of seed 002 (the decisions app's fixtures), for the archive and the
+# bundles.
+from jiangxuan.decisions.tests.conftest import jiaozuo, published  # noqa: F401
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Evidence, Nomination
 

@@ -8,12 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jiangxuan.core.models import AuditEntry
-from jiangxuan.decisions.tests.conftest import jiaozuo, published  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
-def test_archive_writes_every_document_and_its_manifest(published, tmp_path):  # noqa: F811
+def test_archive_writes_every_document_and_its_manifest(published, tmp_path):
     campaign, _award, noms, _office, decision = published
     out = StringIO()
     call_command("archive", campaign.code, "--out", str(tmp_path), stdout=out)
