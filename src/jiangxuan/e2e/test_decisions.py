@@ -11,6 +11,7 @@ fixture, src/jiangxuan/conftest.py, shared with the URL × role sweep) and every
 reads the same database.
 """
 
+import datetime as dt
 import json
 from io import StringIO
 
@@ -19,10 +20,11 @@ import pytest
 from django.core.management import call_command
 
 from jiangxuan.decisions import rendering as decision_rendering
-from jiangxuan.decisions.enums import ListState, Outcome
+from jiangxuan.decisions.enums import AuthorityState, ListState, Outcome
 from jiangxuan.decisions.models import (
     ApprovalEntry,
     ApprovalList,
+    AuthoritySubmission,
     Certificate,
     CommendationDecision,
 )
@@ -33,7 +35,7 @@ from jiangxuan.experts.models import Ballot, InspectionOutcome, Panel, SiteInspe
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
-from jiangxuan.notices.models import BackgroundCheck, NoticeEntry
+from jiangxuan.notices.models import BackgroundCheck, NoticeEntry, PublicNotice
 from jiangxuan.voting.models import PublicVote, Receipt
 from jiangxuan.voting.selectors import recount
 
@@ -148,3 +150,34 @@ def test_the_campaigns_file_holds_every_step_of_seed_002(decided_demo, tmp_path,
     assert elected.title in cells
     for entry in files:
         assert (tmp_path / entry["path"]).stat().st_size > 0, entry["path"]
+
+
+#: The approving authority and the decision's issuer as each notice names them (seed 000
+#: 四6、五: 省委、省政府审定, 以省委、省政府名义; seed 001 三(一)6-7; seed 003 二(二)5、三).
+AUTHORITIES = {
+    "jilin-gongjiang-2021": ("省委、省政府", "中共吉林省委、吉林省人民政府"),
+    "changchun-jineng-2022": ("市委组织部人才办", "长春市人力资源和社会保障局"),
+    "weihai-gongjiang-2023": ("市政府", "威海市人民政府"),
+}
+
+
+def test_demo_decisions_follow_the_approving_authority_and_the_phases(decided_demo):
+    for code, (authority, issuer) in AUTHORITIES.items():
+        submission = AuthoritySubmission.objects.get(campaign__code=code)
+        decision = CommendationDecision.objects.get(campaign__code=code)
+        assert submission.authority == authority
+        assert submission.state == AuthorityState.DECIDED
+        assert submission.decided_on <= decision.issued_on
+        assert decision.issuer == issuer
+    # The others are issued by their organizers and go to no higher authority.
+    for code in ("jiaozuo-gongjiang-2018", "harbin-dagongjiang-2021"):
+        assert not AuthoritySubmission.objects.filter(campaign__code=code).exists()
+    # Seed 004 三(四): the decision comes inside its 审定和公示 phase (11-01…11-20), after
+    # both social notices, the media one after the workplace one (首先…然后).
+    harbin = CommendationDecision.objects.get(campaign__code="harbin-dagongjiang-2021")
+    assert harbin.issued_on >= dt.date(2021, 11, 1)
+    first, then = PublicNotice.objects.filter(
+        campaign__code="harbin-dagongjiang-2021", stage__startswith="social_notice"
+    ).order_by("starts_on")
+    assert first.ends_on < then.starts_on
+    assert then.ends_on < harbin.issued_on
