@@ -641,6 +641,11 @@ class Step(Spec):
 ForwardFileType = Literal["pdf", "jpg", "png", "docx"]
 
 
+def _scans_and_pictures() -> list[ForwardFileType]:
+    """A stamped document's usual forms: its scan as PDF, or a photo."""
+    return ["pdf", "jpg", "png"]
+
+
 class ForwardDocumentSpec(Spec):
     """A document about the whole list that the bodies signing at one review level upload
     with their forward (报送) to the next level: the stamped 推荐报告 / 推荐函, the 汇总表
@@ -657,7 +662,7 @@ class ForwardDocumentSpec(Spec):
     name: str = Field(min_length=1)
     required: bool = True
     types: list[ForwardFileType] = Field(
-        default_factory=lambda: ["pdf", "jpg", "png"],
+        default_factory=_scans_and_pictures,
         min_length=1,
         description="接受的文件类型：pdf、jpg、png、docx",
     )

@@ -195,7 +195,7 @@ def delete_forward_document(stored: ForwardDocument, *, actor: User) -> None:
         raise NominationError(
             _("该材料已随名单报送上一级，不能删除；如需更正，请另行上传。"), code="conflict"
         )
-    name, storage = stored.file.name, stored.file.storage
+    name, storage = str(stored.file.name), stored.file.storage
     record_audit(
         actor=actor,
         action="forward_document.delete",
@@ -235,11 +235,13 @@ def forward_document_for(user: User, pk: int) -> ForwardDocument | None:
     return stored
 
 
-def documents_of_forwards(user: User, nomination: Nomination) -> list[tuple[Any, list[Any]]]:
+def documents_of_forwards(
+    user: User, nomination: Nomination
+) -> list[tuple[Forwarding, list[tuple[str, ForwardDocument]]]]:
     """For each forward of ``nomination`` (level by level), the documents its body sent
-    with it that ``user`` may see, as (Forwarding, [ForwardDocument]); forwards without
-    a visible document are left out. The nomination's page shows them to the level above
-    and the office."""
+    with it that ``user`` may see, as (Forwarding, [(document's name, ForwardDocument)]);
+    forwards without a visible document are left out. The nomination's page shows them to
+    the level above and the office."""
     forwardings = list(
         Forwarding.objects.filter(nomination=nomination).select_related("body").order_by("id")
     )
@@ -250,12 +252,17 @@ def documents_of_forwards(user: User, nomination: Nomination) -> list[tuple[Any,
         level__in={f.level for f in forwardings},
         body_id__in={f.body_id for f in forwardings},
     ).select_related("campaign", "body")
-    by_batch: dict[tuple[str, int], list[ForwardDocument]] = {}
+    titles = {
+        (d.level, d.code): d.name
+        for d in nomination.campaign.specification.review_chain.forward_documents
+    }
+    by_batch: dict[tuple[str, int], list[tuple[str, ForwardDocument]]] = {}
     for document in stored.order_by("document", "id"):
-        by_batch.setdefault((document.level, document.body_id), []).append(document)
-    result: list[tuple[Any, list[Any]]] = []
+        title = titles.get((document.level, document.document), document.document)
+        by_batch.setdefault((document.level, document.body_id), []).append((title, document))
+    result: list[tuple[Forwarding, list[tuple[str, ForwardDocument]]]] = []
     for forwarding in forwardings:
         documents = by_batch.get((forwarding.level, forwarding.body_id), [])
-        if documents and user.has_perm("nominations.view_forwarddocument", documents[0]):
+        if documents and user.has_perm("nominations.view_forwarddocument", documents[0][1]):
             result.append((forwarding, documents))
     return result
