@@ -328,8 +328,8 @@ def forward_nominations(
         _check_clearances(n, level_spec)
         batch.append(n)
     _check_forward_deadline(campaign, level, body, batch, now or timezone.now())
-    check_forward_documents(campaign, level, body, batch)
     _check_quotas(campaign, level, batch, final=final)
+    check_forward_documents(campaign, level, body, batch)
     # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
     last_rank = dict(
