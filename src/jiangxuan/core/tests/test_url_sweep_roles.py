@@ -25,7 +25,7 @@ from django.urls import reverse
 from jiangxuan.accounts.models import User
 from jiangxuan.decisions.models import ApprovalList, CommendationDecision
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
-from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
+from jiangxuan.nominations.models import Evidence, ForwardDocument, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
 from jiangxuan.notifications.models import Notification, OutboxMessage
 
@@ -134,6 +134,9 @@ def world(decided_demo):
             "award": approval.award_id,
             "notification": first_pk(Notification.objects.all()),
             "outbox": first_pk(OutboxMessage.objects.all()),
+            # Seed 002 asks for no forward documents; seeds 000 and 001 do (the demo
+            # uploads them): the campaign's roles must get 404 or the file, never a 5xx.
+            "forward_document": first_pk(ForwardDocument.objects.all()),
             "level": forwarding.level,
             "body": forwarding.body_id,
         },
@@ -184,6 +187,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         values["award_pk"] = ids["award"]
     if "<int:evidence_id>" in route:
         values["evidence_id"] = ids["evidence"]
+    if "<int:document_id>" in route:
+        values["document_id"] = ids["forward_document"]
     if "<int:inspection_pk>" in route:
         return None  # seed 002 has no site inspection
     if "<slug:level>" in route:
