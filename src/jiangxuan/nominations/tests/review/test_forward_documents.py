@@ -293,6 +293,47 @@ def test_forward_page_keeps_uploaded_files_when_one_is_refused(setting, client):
     assert list(Forwarding.objects.filter(level=LEVEL)) == []
 
 
+def test_forward_page_uploads_beforehand_and_lists_the_files(setting, client):
+    n = setting["nomination"]
+    client.force_login(setting["reviewer"])
+    url = reverse("nominations:forward", args=[LEVEL, setting["county"].pk])
+
+    response = client.post(
+        url,
+        {
+            "campaign": "changchun-jineng-2022",
+            "action": "upload",
+            "include": [n.pk],
+            "doc_nomination-letter": pdf("朝阳区推荐报告.pdf"),
+        },
+    )
+    page = client.get(f"{url}?campaign=changchun-jineng-2022").content.decode()
+
+    assert response.status_code == 200
+    assert "已上传1份报送材料。" in response.content.decode()
+    assert list(Forwarding.objects.filter(level=LEVEL)) == []
+    stored = ForwardDocument.objects.get()
+    assert (stored.document, stored.original_name) == ("nomination-letter", "朝阳区推荐报告.pdf")
+    assert reverse("nominations:forward_document", args=[stored.pk]) in page
+    assert "必交" in page
+
+
+def test_forward_page_without_a_ready_list_still_takes_documents(setting, client):
+    upload_all(setting)
+    forward(setting)
+    client.force_login(setting["reviewer"])
+    url = reverse("nominations:forward", args=[LEVEL, setting["county"].pk])
+
+    response = client.post(
+        url,
+        {"campaign": "changchun-jineng-2022", "action": "upload", "doc_summary-sheet": pdf()},
+    )
+
+    assert response.status_code == 200
+    assert 'id="documents-form"' in response.content.decode()
+    assert ForwardDocument.objects.filter(document="summary-sheet").count() == 2
+
+
 def test_receiver_and_office_download_another_unit_gets_404(setting, client):
     stored = upload_all(setting)
     forward(setting)
