@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -266,3 +267,56 @@ def documents_of_forwards(
         if documents and user.has_perm("nominations.view_forwarddocument", documents[0][1]):
             result.append((forwarding, documents))
     return result
+
+
+@dataclass
+class ReceivedBatch:
+    """The documents one body sent with its forward from one level, as the level above
+    sees them: ``files`` are (document's name, ForwardDocument); ``nomination_ids`` the
+    nominations of the reader's list that came with it."""
+
+    level: str
+    body: OrgUnit
+    files: list[tuple[str, ForwardDocument]]
+    nomination_ids: set[int] = field(default_factory=set)
+
+
+def received_batches(user: User, nominations: Iterable[Nomination]) -> list[ReceivedBatch]:
+    """For nominations waiting at ``user``'s level (the review queue), the documents the
+    bodies below sent with the forward that brought each of them there (their latest
+    forward), those ``user`` may see; two queries, plus the permission's per batch."""
+    nominations = list(nominations)
+    latest: dict[int, Forwarding] = {}
+    for forwarding in (
+        Forwarding.objects.filter(nomination__in=nominations).select_related("body").order_by("id")
+    ):
+        latest[forwarding.nomination_id] = forwarding
+    if not latest:
+        return []
+    campaigns = {n.pk: n.campaign for n in nominations}
+    batches: dict[tuple[int, str, int], ReceivedBatch] = {}
+    for nomination_id, forwarding in latest.items():
+        key = (campaigns[nomination_id].pk, forwarding.level, forwarding.body_id)
+        if key not in batches:
+            batches[key] = ReceivedBatch(forwarding.level, forwarding.body, [])
+        batches[key].nomination_ids.add(nomination_id)
+    titles = {
+        (campaign.pk, d.level, d.code): d.name
+        for campaign in set(campaigns.values())
+        for d in campaign.specification.review_chain.forward_documents
+    }
+    stored = ForwardDocument.objects.filter(
+        campaign_id__in={key[0] for key in batches},
+        level__in={key[1] for key in batches},
+        body_id__in={key[2] for key in batches},
+    ).order_by("document", "id")
+    for document in stored:
+        batch = batches.get((document.campaign_id, document.level, document.body_id))
+        if batch is not None:
+            title = titles.get((document.campaign_id, document.level, document.document), "")
+            batch.files.append((title or document.document, document))
+    return [
+        batch
+        for batch in batches.values()
+        if batch.files and user.has_perm("nominations.view_forwarddocument", batch.files[0][1])
+    ]

@@ -68,13 +68,28 @@ def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
 @require_GET
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Nominations waiting for the user's opinion, grouped by campaign, level and body,
-    with who signed in this round and who is still waiting; and the batches ready to
-    forward."""
+    with who signed in this round and who is still waiting, and the documents the bodies
+    below sent with their lists (推荐报告, 汇总表); and the batches ready to forward."""
     items = nominations_to_review(request.user)
+    groups = review_queue_groups(items)
+    received = forward_documents.received_batches(request.user, [i.nomination for i in items])
     return render(
         request,
         TEMPLATES + "queue.html",
-        {"groups": review_queue_groups(items), "batches": forward_batches(request.user)},
+        {
+            "groups": [
+                (
+                    group,
+                    [
+                        batch
+                        for batch in received
+                        if batch.nomination_ids & {i.nomination.pk for i in group.items}
+                    ],
+                )
+                for group in groups
+            ],
+            "batches": forward_batches(request.user),
+        },
     )
 
 

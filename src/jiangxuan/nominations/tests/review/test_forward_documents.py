@@ -370,6 +370,19 @@ def test_receiver_sees_the_documents_on_the_nomination_page(setting, client):
     assert "公示截图（推荐报告附件）：" in text
 
 
+def test_receiver_sees_the_documents_in_its_review_queue(setting, client):
+    stored = upload_all(setting)
+    forward(setting)
+    client.force_login(setting["city"])
+
+    text = client.get(reverse("nominations:review_queue")).content.decode()
+
+    assert "下级随名单报送的材料：" in text
+    assert "长春市朝阳区人力资源和社会保障局：" in text
+    links = [reverse("nominations:forward_document", args=[s.pk]) for s in stored]
+    assert [link in text for link in links] == [True] * 4
+
+
 def test_receiver_cannot_download_before_the_forward(setting, client):
     stored = upload_all(setting, codes=["nomination-letter"])[0]
     client.force_login(setting["city"])
