@@ -636,9 +636,48 @@ class Step(Spec):
         return {b.component: b.weight / total for b in self.blend}
 
 
+#: File types a forward's document may be declared to accept: what the evidence uploads
+#: accept apart from video (nominations.validators.check_upload).
+ForwardFileType = Literal["pdf", "jpg", "png", "docx"]
+
+
+def _scans_and_pictures() -> list[ForwardFileType]:
+    """A stamped document's usual forms: its scan as PDF, or a photo."""
+    return ["pdf", "jpg", "png"]
+
+
+class ForwardDocumentSpec(Spec):
+    """A document about the whole list that the bodies signing at one review level upload
+    with their forward (报送) to the next level: the stamped 推荐报告 / 推荐函, the 汇总表
+    with the seal, the 公示 screenshots (seed 000 附件3 1、6; seed 001 四(一)(二)).
+
+    It is uploaded once per body, level and campaign and kept for every batch the body
+    forwards there; a ``required`` document missing refuses the forward. ``categories``
+    limits it to forwards holding nominations of those unit categories (a 推荐单位 that
+    reports straight to the city sends its 推荐报告 from its own level).
+    """
+
+    level: Code = Field(description="审核层级代码（review_chain.levels 的 code）")
+    code: Code
+    name: str = Field(min_length=1)
+    required: bool = True
+    types: list[ForwardFileType] = Field(
+        default_factory=_scans_and_pictures,
+        min_length=1,
+        description="接受的文件类型：pdf、jpg、png、docx",
+    )
+    categories: list[str] = Field(
+        default_factory=list, description="只约束含这些推荐单位类别推荐的报送；空表示所有"
+    )
+    source: str = Field("", description="通知中要求该材料的条款")
+
+
 class ReviewChain(Spec):
     levels: list[ReviewLevel] = Field(min_length=1)
     steps: list[Step] = Field(default_factory=list)
+    forward_documents: list[ForwardDocumentSpec] = Field(
+        default_factory=list, description="各层级报送时须上传的整批材料"
+    )
 
 
 # ---------------------------------------------------------------------------- decision
@@ -1083,6 +1122,7 @@ class CampaignSpec(Spec):
         problems += _phase_problems(self.timeline.phases)
         problems += _step_problems(self)
         problems += _level_deadline_problems(self)
+        problems += _forward_document_problems(self)
         keys = [f.key for f in self.form.all_fields()]
         problems += _duplicates(keys, "form")
         for i, section in enumerate(self.form.sections):
@@ -1151,6 +1191,30 @@ def _level_deadline_problems(spec: CampaignSpec) -> list[str]:
         problems += [
             f"{where}.categories：没有推荐单位类别 {code}（可选：{'、'.join(sorted(categories))}）"
             for code in deadline.categories
+            if code not in categories
+        ]
+    return problems
+
+
+def _forward_document_problems(spec: CampaignSpec) -> list[str]:
+    """Forward documents name a level of the chain and known unit categories; a code is
+    used once per level."""
+    problems = []
+    levels = [level.code for level in spec.review_chain.levels]
+    categories = {c.code for c in spec.unit_categories}
+    seen: set[tuple[str, str]] = set()
+    for i, document in enumerate(spec.review_chain.forward_documents):
+        where = f"review_chain.forward_documents[{i}]"
+        if document.level not in levels:
+            problems.append(
+                f"{where}.level：没有审核层级 {document.level}（可选：{'、'.join(levels)}）"
+            )
+        if (document.level, document.code) in seen:
+            problems.append(f"{where}.code：层级 {document.level} 的材料代码 {document.code} 重复")
+        seen.add((document.level, document.code))
+        problems += [
+            f"{where}.categories：没有推荐单位类别 {code}（可选：{'、'.join(sorted(categories))}）"
+            for code in document.categories
             if code not in categories
         ]
     return problems

@@ -46,7 +46,7 @@ from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import category_of, deadline_for, window_state
 from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.core.media import still_video
-from jiangxuan.nominations import review
+from jiangxuan.nominations import forward_documents, review
 from jiangxuan.nominations import services as nomination_services
 from jiangxuan.nominations.chain import bodies_at, level_named
 from jiangxuan.nominations.enums import NominationState
@@ -757,6 +757,7 @@ def _review(
                 continue
             try:
                 with transaction.atomic():
+                    _send_forward_documents(campaign, level_code, body, batch, summary)
                     review.forward_nominations(
                         campaign,
                         level=level_code,
@@ -780,6 +781,23 @@ def _review(
                     pending.append(nomination)
         if not pending:
             return
+
+
+def _send_forward_documents(
+    campaign: Campaign, level: str, body: OrgUnit, batch: list[Nomination], summary: DemoSummary
+) -> None:
+    """Upload a sample scan (PNG) for each required document the body sends with its list
+    at ``level`` (review_chain.forward_documents: seed 000's 推荐报告 and 汇总表, seed 001's
+    推荐报告 with its attachments and 汇总表), as its reviewer."""
+    for document in forward_documents.missing_documents(campaign, level, body, batch):
+        forward_documents.add_forward_document(
+            campaign,
+            level=level,
+            body=body,
+            actor=_reviewer(body, summary),
+            document=document.code,
+            upload=_material_upload(document.code, document.name),
+        )
 
 
 def _clear_level(

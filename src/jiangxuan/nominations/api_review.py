@@ -1,4 +1,5 @@
-"""API: the level-by-level review — the reviewer's queue, sign-offs, ranked forwarding.
+"""API: the level-by-level review — the reviewer's queue, sign-offs, ranked forwarding and
+the documents a body sends with its forward (推荐报告, 汇总表: forward_documents).
 
 Nominations come through ``nomination_for`` (outside the user's scope: 404). Refusals use
 the common error shape: a body the user may not sign for, 403; an out-of-order action
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
@@ -20,11 +23,12 @@ from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.selectors import campaigns_visible_to
 from jiangxuan.core.api_errors import ErrorOut, field_error, not_found
 
-from . import review
-from .models import Decision, Nomination, SignOff
+from . import forward_documents, review
+from .models import Decision, ForwardDocument, Nomination, SignOff
 from .review_selectors import (
     QueueItem,
     ensure_turn,
+    forward_scope,
     nominations_to_review,
     review_panel,
     sign_off_history,
@@ -221,4 +225,165 @@ def forward_nominations(request: ApiRequest, payload: ForwardIn) -> list[Forward
     )
     return [
         ForwardedOut(id=n.pk, name=n.name, rank=n.rank, level=n.level, state=n.state) for n in done
+    ]
+
+
+# --------------------------------------------------------------------------- forward documents
+
+
+class ForwardFileOut(Schema):
+    id: int
+    document: str = Field(description="材料项代码（review_chain.forward_documents[].code）")
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    url: str = Field(description="下载地址")
+
+
+class ForwardDocumentOut(Schema):
+    code: str
+    name: str
+    required: bool
+    types: list[str] = Field(description="接受的文件类型")
+    source: str = Field(description="通知中要求该材料的条款")
+    files: list[ForwardFileOut]
+
+
+class ForwardDocumentsQuery(Schema):
+    campaign: str = Field(description="评选活动代码")
+    level: str = Field(description="层级代码")
+    body: int = Field(description="报送单位 id（本人须可代表该单位）")
+
+
+class ReceivedForwardOut(Schema):
+    level: str
+    body: UnitRef
+    forwarded_at: dt.datetime
+    files: list[ForwardFileOut]
+
+
+def _file_out(stored: ForwardDocument) -> ForwardFileOut:
+    return ForwardFileOut(
+        id=stored.pk,
+        document=stored.document,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_at=stored.created_at,
+        url=reverse("api:download_forward_document", args=[stored.pk]),
+    )
+
+
+@router.get(
+    "/review/forward/documents",
+    response={200: list[ForwardDocumentOut], codes_4xx: ErrorOut},
+    summary="本级报送材料",
+)
+def list_forward_documents(
+    request: ApiRequest, query: Query[ForwardDocumentsQuery]
+) -> list[ForwardDocumentOut]:
+    """报送单位在该层级须随名单报送的材料（推荐报告、汇总表等）及已上传的文件。"""
+    scope = forward_scope(request.auth, query.campaign, query.level, query.body)
+    if scope is None:
+        raise not_found()
+    campaign, level, body = scope
+    files: dict[str, list[ForwardFileOut]] = {}
+    for stored in forward_documents.documents_of(campaign, level.code, body):
+        files.setdefault(stored.document, []).append(_file_out(stored))
+    return [
+        ForwardDocumentOut(
+            code=d.code,
+            name=d.name,
+            required=d.required,
+            types=list(d.types),
+            source=d.source,
+            files=files.get(d.code, []),
+        )
+        for d in forward_documents.documents_for_level(campaign, level.code)
+    ]
+
+
+@router.post(
+    "/review/forward/documents",
+    response={201: ForwardFileOut, codes_4xx: ErrorOut},
+    summary="上传报送材料",
+)
+def upload_forward_document(
+    request: ApiRequest,
+    campaign: Form[str],
+    level: Form[str],
+    body: Form[int],
+    document: Form[str],
+    file: File[UploadedFile],
+) -> Status:
+    """上传一份本级报送材料（multipart：campaign、level、body、document 为材料项代码，file
+    为文件）。类型按文件内容识别，须为该材料接受的类型；上传后分批报送时一直有效。"""
+    scope = forward_scope(request.auth, campaign, level, body)
+    if scope is None:
+        raise not_found()
+    found, level_spec, unit = scope
+    stored = forward_documents.add_forward_document(
+        found, level=level_spec.code, body=unit, actor=request.auth, document=document, upload=file
+    )
+    return Status(201, _file_out(stored))
+
+
+def _forward_document(request: ApiRequest, document_id: int) -> ForwardDocument:
+    stored = forward_documents.forward_document_for(request.auth, document_id)
+    if stored is None:
+        raise not_found()
+    return stored
+
+
+@router.get(
+    "/review/forward-documents/{document_id}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载报送材料",
+)
+def download_forward_document(request: ApiRequest, document_id: int) -> FileResponse:
+    """以附件形式下载报送材料；报送单位、接收名单的上一级单位和活动办公室可下载，记入审计日志。"""
+    stored = _forward_document(request, document_id)
+    response = FileResponse(
+        forward_documents.open_forward_document(stored, actor=request.auth),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.delete(
+    "/review/forward-documents/{document_id}",
+    response={204: None, codes_4xx: ErrorOut},
+    summary="删除报送材料",
+)
+def delete_forward_document(request: ApiRequest, document_id: int) -> Status:
+    """删除尚未随名单报送的一份报送材料；已报送的不能删除（409）。"""
+    stored = _forward_document(request, document_id)
+    forward_documents.delete_forward_document(stored, actor=request.auth)
+    return Status(204, None)
+
+
+@router.get(
+    "/nominations/{nomination_id}/forward-documents",
+    response={200: list[ReceivedForwardOut], codes_4xx: ErrorOut},
+    summary="随名单报送的材料",
+)
+def list_nomination_forward_documents(
+    request: ApiRequest, nomination_id: int
+) -> list[ReceivedForwardOut]:
+    """推荐逐级报送时，各报送单位随名单报送的材料中本人可查看的部分（接收单位、活动办公室）。"""
+    nomination = _visible(request, nomination_id)
+    return [
+        ReceivedForwardOut(
+            level=forwarding.level,
+            body=unit_ref(forwarding.body),
+            forwarded_at=forwarding.created_at,
+            files=[_file_out(stored) for _title, stored in files],
+        )
+        for forwarding, files in forward_documents.documents_of_forwards(request.auth, nomination)
     ]

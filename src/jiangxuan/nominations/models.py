@@ -279,6 +279,42 @@ class Forwarding(BaseModel):
         return f"{self.nomination_id} {self.level} #{self.rank}"
 
 
+class ForwardDocument(BaseModel):
+    """A document about a body's whole list at a review level (推荐报告, 盖章的汇总表, 公示
+    截图), uploaded by the body with its forward (报送) and kept for every batch it forwards
+    there; the specification's ``review_chain.forward_documents`` says which (seed 000
+    附件3 1、6; seed 001 四(一)(二)). Stored like :class:`Evidence`: type sniffed from the
+    bytes, images re-encoded, under a random name."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="forward_documents"
+    )
+    level = models.CharField(_("层级"), max_length=60)
+    body = models.ForeignKey(
+        "accounts.OrgUnit", verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.CharField(_("材料项"), max_length=60)
+    file = models.FileField(_("文件"), upload_to="forward-documents/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("报送材料")
+        verbose_name_plural = _("报送材料")
+        ordering = ["campaign", "level", "body", "document", "id"]
+        indexes = [
+            models.Index(fields=["campaign", "level", "body"], name="forward_document_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ClearanceKind(models.TextChoices):
     """What must be cleared at a level before it may forward a nomination."""
 

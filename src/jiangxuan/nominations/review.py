@@ -44,6 +44,7 @@ from .chain import (
     signers_for_user,
 )
 from .enums import NominationAction, NominationState
+from .forward_documents import check_forward_documents
 from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
 from .penalties import penalties
 from .workflow import InvalidTransition, NominationError, transition
@@ -287,13 +288,16 @@ def forward_nominations(
     campaigns.selectors.forward_deadline: the level deadlines and the internal deadlines of
     the bodies above, or the office's extension); the last level's forward approves and
     has no deadline. With ``final`` the body says this batch completes its list at the
-    level (报送完毕): only then is the quota minimum checked.
+    level (报送完毕): only then is the quota minimum checked. The body must have uploaded
+    the level's required documents (推荐报告, 汇总表; specification
+    ``review_chain.forward_documents``, forward_documents.check_forward_documents).
 
     Raises:
         PermissionDenied: the actor does not act for ``body``.
         NominationError: a nomination is not ready at this level for this body, the
-            forward is past its deadline (``code="window"``), or the quota maximum would
-            be exceeded, or a ``final`` batch leaves the minimum unreached.
+            forward is past its deadline (``code="window"``), a required document is
+            missing (``code="incomplete"``, naming each and its clause), or the quota
+            maximum would be exceeded, or a ``final`` batch leaves the minimum unreached.
     """
     reason = _("您不能代表%(body)s报送。") % {"body": body.name}
     require(actor, "nominations.forward_nominations", body, reason)
@@ -325,6 +329,7 @@ def forward_nominations(
         batch.append(n)
     _check_forward_deadline(campaign, level, body, batch, now or timezone.now())
     _check_quotas(campaign, level, batch, final=final)
+    check_forward_documents(campaign, level, body, batch)
     # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
     last_rank = dict(

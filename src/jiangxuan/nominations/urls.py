@@ -35,6 +35,16 @@ urlpatterns = [
         views_review.forward_letter,
         name="forward_letter",
     ),
+    path(
+        "review/forward-documents/<int:document_id>/",
+        views_review.forward_document,
+        name="forward_document",
+    ),
+    path(
+        "review/forward-documents/<int:document_id>/delete/",
+        views_review.forward_document_delete,
+        name="forward_document_delete",
+    ),
 ]
 
 #: A campaign's page, served in the ``campaigns`` namespace (jiangxuan/urls.py): it shows

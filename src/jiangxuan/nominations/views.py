@@ -28,7 +28,7 @@ from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.lifecycle import new_draft_refusal, new_draft_warning
 from jiangxuan.campaigns.selectors import campaigns_visible_to, nominable_awards
 
-from . import services
+from . import forward_documents, services
 from .enums import NominationAction, NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .history import nomination_history
@@ -503,6 +503,7 @@ def nomination_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "may_unmask": request.user.has_perm("nominations.view_personal_data", nomination),
             "history": nomination_history(nomination),
             "review": review_panel(request.user, nomination),
+            "forward_documents": forward_documents.documents_of_forwards(request.user, nomination),
         }
     )
     return render(request, "nominations/nomination_detail.html", context)

@@ -1,5 +1,6 @@
 """Pages of the level-by-level review: the reviewer's work queue, the sign-off form, the
-ranked forwarding of a level's nominations, and the level's nomination letter (DOCX).
+ranked forwarding of a level's nominations with the documents the body sends with it
+(推荐报告, 盖章的汇总表: forward_documents), and the level's nomination letter (DOCX).
 The level's summary sheet (XLSX) is a document: ``documents.views.forward_summary``,
 under this app's URL name ``nominations:forward_summary``.
 
@@ -16,15 +17,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
 
-from . import review, services
+from . import forward_documents, review, services
 from .letters import DOCX_TYPE, render_nomination_letter
 from .models import Decision, Nomination
 from .review_selectors import (
@@ -66,13 +68,28 @@ def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
 @require_GET
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Nominations waiting for the user's opinion, grouped by campaign, level and body,
-    with who signed in this round and who is still waiting; and the batches ready to
-    forward."""
+    with who signed in this round and who is still waiting, and the documents the bodies
+    below sent with their lists (推荐报告, 汇总表); and the batches ready to forward."""
     items = nominations_to_review(request.user)
+    groups = review_queue_groups(items)
+    received = forward_documents.received_batches(request.user, [i.nomination for i in items])
     return render(
         request,
         TEMPLATES + "queue.html",
-        {"groups": review_queue_groups(items), "batches": forward_batches(request.user)},
+        {
+            "groups": [
+                (
+                    group,
+                    [
+                        batch
+                        for batch in received
+                        if batch.nomination_ids & {i.nomination.pk for i in group.items}
+                    ],
+                )
+                for group in groups
+            ],
+            "batches": forward_batches(request.user),
+        },
     )
 
 
@@ -175,10 +192,20 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
     chosen = set(order)
     final = request.method == "POST" and request.POST.get("final") == "1"
     error, status = "", 200
+    upload_errors: dict[str, str] = {}
     if request.method == "POST":
         order, picked = _posted_order(request, rows)
         chosen = set(picked)
-        if request.POST.get("action") == "forward":
+        action = request.POST.get("action")
+        stored, upload_errors = _store_documents(request, campaign, level, body)
+        if upload_errors:
+            error, status = _("有报送材料未能上传，请按提示更正后重试；排序和选择均已保留。"), 400
+        elif action == "upload":
+            if stored:
+                messages.success(request, _("已上传%(n)d份报送材料。") % {"n": stored})
+            else:
+                error, status = _("请先选择要上传的文件。"), 400
+        elif action == "forward":
             try:
                 done = review.forward_nominations(
                     campaign, level=level, body=body, actor=request.user, order=picked, final=final
@@ -195,6 +222,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
                     f"{request.path}?campaign={campaign.code}",
                 )
     by_id = {row.nomination.pk: row for row in rows}
+    forwarded = forwarded_by(campaign, level, body)
     units = {row.nomination.nominating_unit for row in rows if row.nomination.nominating_unit}
     quotas = [(unit, services.quota_usage(campaign, unit)) for unit in sorted(units, key=str)]
     return render(
@@ -209,11 +237,98 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
             "quotas": [(unit, usage) for unit, usage in quotas if usage],
             "has_minimum": any(u.minimum for _unit, usages in quotas for u in usages),
             "final": final,
-            "forwarded": forwarded_by(campaign, level, body),
+            "forwarded": forwarded,
+            "documents": _document_rows(campaign, level, body, rows, forwarded, upload_errors),
             "error": error,
         },
         status=status,
     )
+
+
+def _store_documents(
+    request: AuthenticatedHttpRequest, campaign: Campaign, level: str, body: OrgUnit
+) -> tuple[int, dict[str, str]]:
+    """Store the files posted as ``doc_<code>`` (each its own transaction, so a refused
+    forward keeps them); returns how many were stored and the refusals by document code."""
+    stored, errors = 0, {}
+    for document in forward_documents.documents_for_level(campaign, level):
+        for upload in request.FILES.getlist(f"doc_{document.code}"):
+            try:
+                forward_documents.add_forward_document(
+                    campaign,
+                    level=level,
+                    body=body,
+                    actor=request.user,
+                    document=document.code,
+                    upload=upload,
+                )
+            except NominationError as exc:
+                errors[document.code] = exc.message
+            else:
+                stored += 1
+    return stored, errors
+
+
+def _document_rows(
+    campaign: Campaign,
+    level: str,
+    body: OrgUnit,
+    rows: list[ForwardRow],
+    forwarded: list[Nomination],
+    errors: dict[str, str],
+) -> list[dict[str, Any]]:
+    """The level's documents for the forward page: each with the files uploaded and the
+    refusal of the last upload."""
+    nominations = [row.nomination for row in rows] + forwarded
+    declared = forward_documents.documents_for_level(campaign, level, nominations or None)
+    files: dict[str, list[Any]] = {}
+    for stored in forward_documents.documents_of(campaign, level, body):
+        files.setdefault(stored.document, []).append(stored)
+    return [
+        {
+            "spec": d,
+            "types": forward_documents.types_text(d),
+            "accept": ",".join(f".{t}" for t in d.types),
+            "files": files.get(d.code, []),
+            "error": errors.get(d.code, ""),
+        }
+        for d in declared
+    ]
+
+
+@login_required
+@require_GET
+def forward_document(request: AuthenticatedHttpRequest, document_id: int) -> FileResponse:
+    """Stream a forward's document as an attachment to the body that sent it, the body
+    that received its list, or the campaign office (others: 404); audited."""
+    stored = forward_documents.forward_document_for(request.user, document_id)
+    if stored is None:
+        raise Http404(_("没有找到该报送材料。"))
+    response = FileResponse(
+        forward_documents.open_forward_document(stored, actor=request.user),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def forward_document_delete(request: AuthenticatedHttpRequest, document_id: int) -> HttpResponse:
+    """Remove a document not yet sent with a forward; back to the forward page."""
+    stored = forward_documents.forward_document_for(request.user, document_id)
+    if stored is None:
+        raise Http404(_("没有找到该报送材料。"))
+    try:
+        forward_documents.delete_forward_document(stored, actor=request.user)
+    except NominationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("报送材料已删除。"))
+    url = reverse("nominations:forward", args=[stored.level, stored.body_id])
+    return redirect(f"{url}?campaign={stored.campaign.code}")
 
 
 @login_required

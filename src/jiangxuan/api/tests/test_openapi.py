@@ -30,6 +30,11 @@ ENDPOINTS = {
     ("get", "/api/v1/nominations/{nomination_id}/sign-offs"),
     ("post", "/api/v1/nominations/{nomination_id}/sign-offs"),
     ("post", "/api/v1/review/forward"),
+    ("get", "/api/v1/review/forward/documents"),
+    ("post", "/api/v1/review/forward/documents"),
+    ("get", "/api/v1/review/forward-documents/{document_id}"),
+    ("delete", "/api/v1/review/forward-documents/{document_id}"),
+    ("get", "/api/v1/nominations/{nomination_id}/forward-documents"),
     # The office's notices, objections, background checks and outbox (issue 13).
     ("get", "/api/v1/campaigns/{code}/notices"),
     ("post", "/api/v1/campaigns/{code}/notices"),

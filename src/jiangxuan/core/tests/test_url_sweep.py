@@ -78,6 +78,8 @@ SIGNED_IN = {
     "nominations:forward",
     "nominations:forward_summary",
     "nominations:forward_letter",
+    "nominations:forward_document",
+    "nominations:forward_document_delete",
     "notices:campaign_notices",
     "notices:open",
     "notices:level_open",

@@ -28,7 +28,7 @@ from jiangxuan.decisions.models import ApprovalList, CommendationDecision
 from jiangxuan.documents.enums import BundleKind, BundleState
 from jiangxuan.documents.models import DocumentBundle
 from jiangxuan.experts.models import Assignment, Ballot, Panel, PanelMember
-from jiangxuan.nominations.models import Evidence, Forwarding, Nomination
+from jiangxuan.nominations.models import Evidence, ForwardDocument, Forwarding, Nomination
 from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
 from jiangxuan.notifications.models import Notification, OutboxMessage
 
@@ -159,6 +159,9 @@ def world(decided_demo):
             "award": approval.award_id,
             "notification": first_pk(Notification.objects.all()),
             "outbox": first_pk(OutboxMessage.objects.all()),
+            # Seed 002 asks for no forward documents; seeds 000 and 001 do (the demo
+            # uploads them): the campaign's roles must get 404 or the file, never a 5xx.
+            "forward_document": first_pk(ForwardDocument.objects.all()),
             "level": forwarding.level,
             "body": forwarding.body_id,
             "bundle": bundle.pk,
@@ -215,6 +218,8 @@ def _kwargs(name: str, ids: dict) -> dict | None:
         # The expert's page opens a file of the nomination the expert scores.
         evidence = "assigned_evidence" if name == "experts:scoring_evidence" else "evidence"
         values["evidence_id"] = ids[evidence]
+    if "<int:document_id>" in route:
+        values["document_id"] = ids["forward_document"]
     if "<int:inspection_pk>" in route:
         return None  # seed 002 has no site inspection
     if "<slug:level>" in route:

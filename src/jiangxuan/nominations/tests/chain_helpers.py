@@ -203,6 +203,7 @@ class ChainRun:
         """Each forwarding body forwards its nominations, ranked in the given order."""
         for body, group in by_body(nominations):
             level = group[0].level
+            upload_forward_documents(self.campaign, level, body, self.reviewer(body), group)
             review.forward_nominations(
                 self.campaign,
                 level=level,
@@ -292,6 +293,26 @@ def by_body(nominations: Iterable[Nomination]) -> list[tuple[OrgUnit, list[Nomin
         body = ChainRun.forwarding_body(n)
         groups.setdefault(body.pk, (body, []))[1].append(n)
     return list(groups.values())
+
+
+def upload_forward_documents(campaign, level: str, body: OrgUnit, actor, group) -> None:
+    """Upload, as ``actor`` of ``body``, a small PDF for each required forward document of
+    the level it has not sent yet (review_chain.forward_documents; seed 001 四(一)(二))."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiangxuan.nominations import forward_documents
+
+    from .conftest import PDF_BYTES
+
+    for document in forward_documents.missing_documents(campaign, level, body, group):
+        forward_documents.add_forward_document(
+            campaign,
+            level=level,
+            body=body,
+            actor=actor,
+            document=document.code,
+            upload=SimpleUploadedFile(f"{document.code}.pdf", PDF_BYTES, "application/pdf"),
+        )
 
 
 def forwardings(nomination: Nomination) -> list[tuple[str, str, int]]:

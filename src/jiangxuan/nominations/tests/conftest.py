@@ -183,12 +183,53 @@ def complete():
     return fill
 
 
+#: A tiny valid PDF: what the tests upload as a stamped document (推荐报告, 汇总表).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def provide_forward_documents(nomination, level_code=None):
+    """Store the required forward documents (review_chain.forward_documents) of every
+    body that forwards ``nomination`` from its current level (or ``level_code``), as if
+    uploaded: the tests that are not about them forward as a body that has sent them."""
+    from django.core.files.base import ContentFile
+
+    from jiangxuan.nominations.chain import bodies_at, level_named
+    from jiangxuan.nominations.forward_documents import documents_for_level
+    from jiangxuan.nominations.models import ForwardDocument
+
+    level = level_named(nomination, level_code or nomination.level)
+    campaign = nomination.campaign
+    for document in documents_for_level(campaign, level.code, [nomination]):
+        if not document.required:
+            continue
+        for _signer, body in bodies_at(nomination, level):
+            if body is None:
+                continue
+            stored, created = ForwardDocument.objects.get_or_create(
+                campaign=campaign,
+                level=level.code,
+                body=body,
+                document=document.code,
+                defaults={
+                    "original_name": f"{document.code}.pdf",
+                    "content_type": "application/pdf",
+                    "size": len(PDF_BYTES),
+                    "sha256": "0" * 64,
+                    "uploaded_by": nomination.created_by,
+                },
+            )
+            if created:
+                stored.file.save(f"{document.code}.pdf", ContentFile(PDF_BYTES))
+
+
 def clear_level(nomination, actor=None):
     """Record what the nomination's current level requires before forwarding (its public
-    notice closed, its background check answered), as the notices app does."""
+    notice closed, its background check answered), as the notices app does, and provide
+    the level's required forward documents (provide_forward_documents)."""
     from jiangxuan.nominations.chain import level_named
     from jiangxuan.nominations.models import ClearanceKind
 
+    provide_forward_documents(nomination)
     level = level_named(nomination, nomination.level)
     kinds = [
         kind

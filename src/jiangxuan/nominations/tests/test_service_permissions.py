@@ -147,3 +147,74 @@ def test_a_body_forwards_its_own_list_alone(
     assert str(excinfo.value) == "您不能代表长春市朝阳区人力资源和社会保障局报送。"
     assert AuditEntry.objects.count() == entries
     assert not Forwarding.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["other_clerk", "office", "leading_group", "reviewer", "superuser"]
+)
+def test_a_body_uploads_and_removes_its_forward_documents_alone(
+    changchun, clerk, orgs, role_user, seed_campaign, role
+):
+    """Only the body itself (its reviewer or clerk) uploads or removes the documents sent
+    with its list (seed 001 四(一)); the office, the city's reviewer and other districts
+    do not, and nothing is written."""
+    from jiangxuan.nominations import forward_documents
+    from jiangxuan.nominations.models import ForwardDocument
+
+    from .conftest import PDF_BYTES
+
+    body = orgs["cc-chaoyang-hrss"]
+    stored = forward_documents.add_forward_document(
+        changchun,
+        level="nominating-unit",
+        body=body,
+        actor=clerk,
+        document="nomination-letter",
+        upload=SimpleUploadedFile("推荐报告.pdf", PDF_BYTES, "application/pdf"),
+    )
+    user = _user(role, changchun, clerk, role_user, seed_campaign)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied) as upload:
+        forward_documents.add_forward_document(
+            changchun,
+            level="nominating-unit",
+            body=body,
+            actor=user,
+            document="summary-sheet",
+            upload=SimpleUploadedFile("汇总表.pdf", PDF_BYTES, "application/pdf"),
+        )
+    with pytest.raises(PermissionDenied):
+        forward_documents.delete_forward_document(stored, actor=user)
+
+    assert str(upload.value) == "您不能代表长春市朝阳区人力资源和社会保障局上传报送材料。"
+    assert AuditEntry.objects.count() == entries
+    assert list(ForwardDocument.objects.values_list("pk", flat=True)) == [stored.pk]
+
+
+@pytest.mark.parametrize("role", ["other_clerk", "other_office", "leading_group", "superuser"])
+def test_forward_documents_are_read_by_sender_receiver_and_office_alone(
+    changchun, clerk, orgs, role_user, seed_campaign, role
+):
+    """Before any forward, another district, another campaign's office, the leading group
+    and a superuser without memberships may not read the body's documents."""
+    from jiangxuan.nominations import forward_documents
+
+    from .conftest import PDF_BYTES
+
+    stored = forward_documents.add_forward_document(
+        changchun,
+        level="nominating-unit",
+        body=orgs["cc-chaoyang-hrss"],
+        actor=clerk,
+        document="nomination-letter",
+        upload=SimpleUploadedFile("推荐报告.pdf", PDF_BYTES, "application/pdf"),
+    )
+    user = _user(role, changchun, clerk, role_user, seed_campaign)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        forward_documents.open_forward_document(stored, actor=user)
+
+    assert forward_documents.forward_document_for(user, stored.pk) is None
+    assert AuditEntry.objects.count() == entries
