@@ -3,8 +3,9 @@ tree with ``manifest.json``, as offices file a campaign's paperwork.
 
 Tree: ``活动/`` (campaign-level sheets and the summary sheet), ``推荐单位/<unit>/<nominee>/``
 (each nominee's form, per-nominee sheets, background-check forms and ``材料/``, the
-uploaded evidence), ``层级报送/<level>/<body>/`` (each body's nomination letter and the
-summary sheet of what it forwarded), ``公示/`` (each notice with its list and the
+uploaded evidence), ``层级报送/<level>/<body>/`` (each body's nomination letter, the
+summary sheet of what it forwarded and, in ``报送材料/``, the stamped documents it uploaded
+with its forwards), ``公示/`` (each notice with its list and the
 objections' outcomes), ``专家评审/<panel>/`` (score sheets, ballots), ``审定/`` (every
 version of each approval list with its meeting) and ``表彰/`` (the decision and the
 certificates). Personal data is in full: the file is the office's own record; writing it
@@ -26,6 +27,7 @@ from jiangxuan.core.audit import record_audit
 from jiangxuan.decisions import rendering as decision_rendering
 from jiangxuan.decisions.models import ApprovalList, CommendationDecision
 from jiangxuan.experts.models import Panel, ScoreSheet
+from jiangxuan.nominations.forward_documents import documents_for_level, documents_of
 from jiangxuan.nominations.letters import render_nomination_letter
 from jiangxuan.nominations.review_selectors import forwarded_by, forwarding_bodies
 from jiangxuan.nominations.selectors import summary_sheet_rows
@@ -181,7 +183,9 @@ def write_archive(
                 data = handle.read()
             name = materials.get(evidence.material, evidence.material)
             write(
-                folder / "材料" / f"{safe_filename(name)}-{evidence.pk}-{evidence.original_name}",
+                folder
+                / "材料"
+                / f"{safe_filename(name)}-{evidence.pk}-{safe_filename(evidence.original_name)}",
                 data,
                 title=name,
                 kind="evidence",
@@ -219,6 +223,22 @@ def write_archive(
             spec_entry=summary.code if summary else "summary_sheet",
             **who,
         )
+        names = {d.code: d.name for d in documents_for_level(campaign, level.code)}
+        for stored in documents_of(campaign, level.code, body):
+            with stored.file.open("rb") as handle:
+                data = handle.read()
+            name = names.get(stored.document, stored.document)
+            write(
+                folder
+                / "报送材料"
+                / f"{safe_filename(name)}-{stored.pk}-{safe_filename(stored.original_name)}",
+                data,
+                title=name,
+                kind="forward_document",
+                format=Path(stored.original_name).suffix.lstrip(".").lower(),
+                spec_entry=f"review_chain.forward_documents.{stored.document}",
+                **who,
+            )
     for notice in campaign.public_notices.select_related("body").order_by("starts_on", "id"):
         who = {"unit": notice.body.name if notice.body else ""}
         write(

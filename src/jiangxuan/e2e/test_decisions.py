@@ -150,6 +150,14 @@ def test_the_campaigns_file_holds_every_step_of_seed_002(decided_demo, tmp_path,
     assert elected.title in cells
     for entry in files:
         assert (tmp_path / entry["path"]).stat().st_size > 0, entry["path"]
+    # Seed 001 四: the stamped documents each unit sent with its list (推荐报告, 公示截图 …).
+    out = tmp_path / "changchun"
+    call_command("archive", "changchun-jineng-2022", "--out", str(out), stdout=StringIO())
+    files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    sent = [e for e in files if e["kind"] == "forward_document"]
+    titles = {e["title"].split("（")[0] for e in sent}
+    assert {"推荐报告", "专家评审意见书", "公示截图"} <= titles
+    assert all("/报送材料/" in e["path"] and e["unit"] for e in sent)
 
 
 #: The approving authority and the decision's issuer as each notice names them (seed 000
