@@ -15,6 +15,7 @@ from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
+from .eligibility import RuleResult, evaluate_many
 from .enums import NominationState
 from .models import Nomination
 from .validators import id_area_warning
@@ -82,6 +83,27 @@ def nomination_for(user: User, pk: int) -> Nomination | None:
 def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:
     """Nominations of ``campaign`` that still count (not withdrawn, rejected, revoked)."""
     return Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
+
+
+def screen_nominations(
+    campaign: Campaign, *, nominations: QuerySet[Nomination] | None = None
+) -> dict[int, tuple[str, list[RuleResult]]]:
+    """The eligibility of many nominations of ``campaign`` evaluated now against its
+    specification and the laureate registry as they stand (the stored
+    ``Nomination.eligibility`` is not changed).
+
+    Args:
+        nominations: a subset of the campaign's nominations (default: the live ones).
+    Returns:
+        ``{nomination pk: (overall status, results)}`` (eligibility.evaluate_many).
+        Queries: the nominations with their award and unit, their overrides, the registry
+        and the organization tree around their units: six, whatever their number.
+    """
+    qs = live_nominations(campaign) if nominations is None else nominations
+    rows = qs.filter(campaign=campaign).select_related("award", "nominating_unit")
+    return evaluate_many(
+        rows.prefetch_related("eligibility_overrides").order_by("pk"), campaign.specification
+    )
 
 
 def summary_sheet_rows(
