@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -38,7 +37,7 @@ from jiangxuan.campaigns.enums import (
 from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.core.crypto import blind_index
 
-from .chain import DATABASE, OrgIndex, OrgTree
+from .chain import DATABASE, OrgTree
 from .validators import id_number_facts
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
@@ -67,7 +66,10 @@ class RuleResult:
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _honour_level(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry]) -> str:
@@ -86,6 +88,29 @@ def _honour_category(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry])
 Check = tuple[str, str]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What every nomination's rules read from the campaign's specification, worked out
+    once per specification (:func:`prepare`): the form's fields by key, the honour
+    catalogue, the names expressions may use and the channels' kinds."""
+
+    fields: dict[str, Any]
+    catalogue: dict[str, s.HonourEntry]
+    names: tuple[tuple[str, str], ...]
+    channel_kinds: dict[str, str]
+
+
+def prepare(campaign_spec: s.CampaignSpec) -> Prepared:
+    """The :class:`Prepared` reads of ``campaign_spec``."""
+    fields = {f.key: f for f in campaign_spec.form.all_fields()}
+    return Prepared(
+        fields=fields,
+        catalogue={h.code: h for h in campaign_spec.honours},
+        names=ex.declarations(fields.values()),
+        channel_kinds={c.code: c.kind for c in campaign_spec.channels},
+    )
+
+
 class Evaluator:
     """Evaluates rules for one nomination; construct once per evaluation.
 
@@ -97,6 +122,8 @@ class Evaluator:
     ``past_awards``: this person's rows of the laureate registry when the caller read them
     for many nominations at once (:func:`evaluate_many`); None reads them here, one query,
     when a rule needs them. ``tree``: where the nominating unit's ancestors are read.
+    ``prepared``: the specification's reads when the caller holds them for many
+    nominations (:func:`prepare`).
     """
 
     def __init__(
@@ -107,11 +134,13 @@ class Evaluator:
         *,
         past_awards: list[PastAwardee] | None = None,
         tree: OrgTree = DATABASE,
+        prepared: Prepared | None = None,
     ):
         self.n = nomination
         self.spec = campaign_spec
         self.award = award_spec
-        self.catalogue = {h.code: h for h in campaign_spec.honours}
+        self.prepared = prepared or prepare(campaign_spec)
+        self.catalogue = self.prepared.catalogue
         self.tree = tree
         self._past_awards = past_awards
         self._context: ExpressionContext | None = None
@@ -248,24 +277,24 @@ class Evaluator:
                     )
         return FAILED, _("未填写符合条件的竞赛名次。")
 
-    def _flag(self, value: bool | None, failed_text: str, label: str) -> Check:
-        if value is None:
-            return NEEDS, _("请说明：%(label)s。") % {"label": label}
-        if value:
-            return FAILED, failed_text
-        return PASSED, _("符合。")
+    # The two flags translate only the sentence they give: gettext is a good part of the
+    # time of a nominee's rules.
 
     def fact_not_retired(self, label: str = "") -> Check:
-        return self._flag(
-            self.n.is_retired, _("退休人员不得参加评选。"), label or _("是否退休人员")
-        )
+        if self.n.is_retired is None:
+            return NEEDS, _("请说明：%(label)s。") % {"label": label or _("是否退休人员")}
+        if self.n.is_retired:
+            return FAILED, _("退休人员不得参加评选。")
+        return PASSED, _("符合。")
 
     def fact_not_unit_leader(self, label: str = "") -> Check:
-        return self._flag(
-            self.n.is_unit_leader,
-            _("现任企事业单位负责人不得参加评选。"),
-            label or _("是否现任企事业单位负责人"),
-        )
+        if self.n.is_unit_leader is None:
+            return NEEDS, _("请说明：%(label)s。") % {
+                "label": label or _("是否现任企事业单位负责人")
+            }
+        if self.n.is_unit_leader:
+            return FAILED, _("现任企事业单位负责人不得参加评选。")
+        return PASSED, _("符合。")
 
     def fact_not_previous_awardee(self, series: str | None = None) -> Check:
         series = series or self.award.series
@@ -405,10 +434,11 @@ class ExpressionContext:
     def __init__(self, evaluator: Evaluator):
         self.evaluator = evaluator
         self.n = evaluator.n
-        self.spec = campaign_spec = evaluator.spec
-        self.fields = {f.key: f for f in campaign_spec.form.all_fields()}
-        self.catalogue = {h.code: h for h in campaign_spec.honours}
-        self.names = ex.declarations(self.fields.values())
+        self.spec = evaluator.spec
+        self.prepared = evaluator.prepared
+        self.fields = self.prepared.fields
+        self.catalogue = self.prepared.catalogue
+        self.names = self.prepared.names
         self.birth_date, self.sex = self._person()
         self._values: dict[str, Any] = {}
         self._groups_read: set[str] = set()
@@ -471,7 +501,7 @@ class ExpressionContext:
         elif group == "honours":
             values["honours"] = [self._honour(entry) for entry in n.honours or []]
         elif group in ("channel", "channel_kind"):
-            kinds = {c.code: c.kind for c in self.spec.channels}
+            kinds = self.prepared.channel_kinds
             values["channel"] = n.channel
             values["channel_kind"] = kinds.get(n.channel)
         elif group == "unit":
@@ -549,6 +579,7 @@ def evaluate_rules(
     overridden: set[str] | frozenset[str] = frozenset(),
     past_awards: list[PastAwardee] | None = None,
     tree: OrgTree = DATABASE,
+    prepared: Prepared | None = None,
 ) -> tuple[str, list[RuleResult]]:
     """Evaluate an award's hard rules, and those of the nomination's channel, for a
     nomination (channel rules: campaigns.spec.Channel; issue 12, point 2).
@@ -557,15 +588,18 @@ def evaluate_rules(
         nomination: a Nomination (read only: its fields, ``channel`` and ``id_index``).
         campaign_spec, award_spec: from the campaign's specification.
         overridden: codes of top-level rules the campaign office let through.
-        past_awards, tree: the laureate registry rows of this person and the organization
-            tree, when read once for many nominations (:func:`evaluate_many`); by default
-            read here (a query each, only when a rule needs them).
+        past_awards, tree, prepared: the laureate registry rows of this person, the
+            organization tree and the specification's reads, when read once for many
+            nominations (:func:`evaluate_many`); by default read here (the registry and
+            the tree a query each, only when a rule needs them).
     Returns:
         (overall status, one result per top-level rule, the award's first, then the
         channel's). Overall is ``failed`` if any non-overridden rule failed, else
         ``needs_evidence`` if any needs evidence, else ``passed``.
     """
-    evaluator = Evaluator(nomination, campaign_spec, award_spec, past_awards=past_awards, tree=tree)
+    evaluator = Evaluator(
+        nomination, campaign_spec, award_spec, past_awards=past_awards, tree=tree, prepared=prepared
+    )
     channel = next((c for c in campaign_spec.channels if c.code == nomination.channel), None)
     rules = [*award_spec.eligibility, *(channel.eligibility if channel else [])]
     results = [evaluator.evaluate(rule) for rule in rules]
@@ -581,37 +615,37 @@ def evaluate_rules(
 
 
 def evaluate_many(
-    nominations: Iterable[Any], campaign_spec: s.CampaignSpec
+    nominations: Iterable[Any],
+    campaign_spec: s.CampaignSpec,
+    *,
+    overrides: Mapping[int, set[str]],
+    registry: Mapping[str, list[PastAwardee]],
+    tree: OrgTree,
 ) -> dict[int, tuple[str, list[RuleResult]]]:
-    """Evaluate the rules of many nominations of one campaign, reading what the rules
-    need beyond each nomination's own row once for all of them (issue 12 "Speed": no
-    query per nominee).
+    """Evaluate the rules of many nominations of one campaign with what the rules read
+    beyond each nomination's own row given, read once for all of them
+    (``selectors.screen_nominations`` reads them; issue 12 "Speed": no query per nominee).
 
     Args:
-        nominations: Nominations of the campaign whose ``spec`` is ``campaign_spec``, with
-            ``award``, ``nominating_unit`` selected and ``eligibility_overrides``
-            prefetched (``selectors.nominations_for_screening`` reads them so).
+        nominations: Nominations of the campaign whose specification is
+            ``campaign_spec``, with ``award`` and ``nominating_unit`` selected.
+        overrides: the overridden rule codes by nomination pk (missing: none).
+        registry: the laureate registry's rows by ``id_index`` (missing: none).
+        tree: the organization tree around the nominating units (``chain.OrgIndex``).
     Returns:
         ``{nomination pk: (overall status, results)}`` as :func:`evaluate_rules` gives.
-        Reads: the laureate registry of every nominee with an ID number (one query) and
-        the organization tree around the nominating units (two queries), whatever the
-        number of nominations.
     """
-    nominations = list(nominations)
-    people = {n.pk: blind_index(n.id_number) for n in nominations if n.id_number}
-    registry: dict[str, list[PastAwardee]] = defaultdict(list)
-    for row in PastAwardee.objects.filter(id_index__in=set(people.values())).order_by("pk"):
-        registry[row.id_index].append(row)
-    tree = OrgIndex.around([n.nominating_unit for n in nominations], campaign_spec)
-    screened = {}
-    for n in nominations:
-        overridden = {o.rule_code for o in n.eligibility_overrides.all()}
-        screened[n.pk] = evaluate_rules(
+    prepared = prepare(campaign_spec)
+    awards = {a.code: a for a in campaign_spec.awards}
+    return {
+        n.pk: evaluate_rules(
             n,
             campaign_spec,
-            campaign_spec.award(n.award.code),
-            overridden=overridden,
-            past_awards=registry[people[n.pk]] if n.pk in people else None,
+            awards[n.award.code],
+            overridden=overrides.get(n.pk, frozenset()),
+            past_awards=registry.get(n.id_index, []) if n.id_number else None,
             tree=tree,
+            prepared=prepared,
         )
-    return screened
+        for n in nominations
+    }

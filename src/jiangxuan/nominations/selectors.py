@@ -2,6 +2,7 @@
 :func:`nominations_visible_to` (docs/conventions.md 8.4), so out-of-scope objects answer 404."""
 
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,12 +13,13 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.models import Campaign, PastAwardee
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
+from .chain import OrgIndex
 from .eligibility import RuleResult, evaluate_many
 from .enums import NominationState
-from .models import Nomination
+from .models import EligibilityOverride, Nomination
 from .validators import id_area_warning
 
 UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
@@ -97,13 +99,24 @@ def screen_nominations(
     Returns:
         ``{nomination pk: (overall status, results)}`` (eligibility.evaluate_many).
         Queries: the nominations with their award and unit, their overrides, the registry
-        and the organization tree around their units: six, whatever their number.
+        entries of their ID numbers and the organization tree around their units: five,
+        whatever their number.
     """
-    qs = live_nominations(campaign) if nominations is None else nominations
-    rows = qs.filter(campaign=campaign).select_related("award", "nominating_unit")
-    return evaluate_many(
-        rows.prefetch_related("eligibility_overrides").order_by("pk"), campaign.specification
+    qs = (live_nominations(campaign) if nominations is None else nominations).filter(
+        campaign=campaign
     )
+    rows = list(qs.select_related("award", "nominating_unit").order_by("pk"))
+    overrides: dict[int, set[str]] = defaultdict(set)
+    chosen = EligibilityOverride.objects.filter(nomination__in=qs.values("pk"))
+    for pk, code in chosen.values_list("nomination_id", "rule_code"):
+        overrides[pk].add(code)
+    registry: dict[str, list[PastAwardee]] = defaultdict(list)
+    people = qs.exclude(id_index="").values("id_index")
+    for entry in PastAwardee.objects.filter(id_index__in=people).order_by("pk"):
+        registry[entry.id_index].append(entry)
+    spec = campaign.specification
+    tree = OrgIndex.around([n.nominating_unit for n in rows], spec)
+    return evaluate_many(rows, spec, overrides=overrides, registry=registry, tree=tree)
 
 
 def summary_sheet_rows(

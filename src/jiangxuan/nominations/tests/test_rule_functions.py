@@ -355,7 +355,7 @@ def test_screening_many_nominations_costs_the_same_queries_for_3_and_30(
         "failed",
         "已于2020年获得“长春市技能大匠”称号，不再重复参评。",
     )
-    assert counted <= 6
+    assert counted <= 5  # nominations, overrides, registry, tree (two)
 
 
 @pytest.mark.django_db
