@@ -14,8 +14,11 @@ class RankedChoices(models.TextChoices):
     @classmethod
     def rank(cls, value: str | None) -> int:
         """Rank of ``value``; -1 for empty or unknown values."""
-        values = list(cls.values)
-        return values.index(value) if value in values else -1
+        ranks = cls.__dict__.get("_rank_table")
+        if ranks is None:  # worked out once per class: the rules ask it for every nominee
+            ranks = {v: i for i, v in enumerate(cls.values)}
+            setattr(cls, "_rank_table", ranks)  # noqa: B010 (an enum class takes no annotations)
+        return ranks.get(value, -1) if value is not None else -1
 
 
 class SkillLevel(RankedChoices):

@@ -1455,8 +1455,9 @@ def _expr_rules(rules: list[Any], where: str) -> list[tuple[str, ExprRule]]:
 
 def _expression_problems(spec: CampaignSpec) -> list[str]:
     """Every ``expr`` rule compiles and type-checks against the campaign's form (unknown
-    names and form fields, wrong types, impossible dates are found here, not when a
-    nominee meets the rule); a ``post_kind`` field offers only the known post kinds."""
+    names, functions and form fields, wrong types, impossible dates, levels and honour
+    codes the catalogue lacks are found here, not when a nominee meets the rule); a
+    ``post_kind`` field offers only the known post kinds."""
     problems = []
     fields = spec.form.all_fields()
     for i, section in enumerate(spec.form.sections):
@@ -1472,13 +1473,14 @@ def _expression_problems(spec: CampaignSpec) -> list[str]:
                     + (f"（不认识：{'、'.join(unknown)}）" if unknown else "")
                 )
     names = expressions.declarations(fields)
+    codes = frozenset(h.code for h in spec.honours)
     sets = [(f"awards[{i}].eligibility", a.eligibility) for i, a in enumerate(spec.awards)]
     sets += [(f"channels[{i}].eligibility", c.eligibility) for i, c in enumerate(spec.channels)]
     for path, rules in sets:
         for where, rule in _expr_rules(rules, path):
             problems += [
                 f"{where}.expr：规则 {rule.code} 的表达式{problem}"
-                for problem in expressions.check_expression(rule.expr, names)
+                for problem in expressions.check_expression(rule.expr, names, honour_codes=codes)
             ]
     return problems
 

@@ -6,11 +6,18 @@ reason in Chinese and the notice clause it comes from. ``any_of``/``all_of`` com
 items' results; a judged condition the nominee claims needs evidence, one not claimed
 fails. The overall status is failed when any top-level rule fails and is not overridden
 by the campaign office.
+
+A kind that reads a fact is implemented once (``Evaluator.fact_<kind>``) and serves both
+the YAML kind and the function of the same name in expressions. :func:`evaluate_many`
+evaluates many nominations of a campaign with the laureate registry and the organization
+tree read once for all of them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -18,7 +25,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.campaigns import expressions as ex
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import (
@@ -29,9 +35,9 @@ from jiangxuan.campaigns.enums import (
     SkillLevel,
 )
 from jiangxuan.campaigns.models import PastAwardee
-from jiangxuan.campaigns.selectors import category_of
 from jiangxuan.core.crypto import blind_index
 
+from .chain import DATABASE, OrgTree
 from .validators import id_number_facts
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
@@ -60,7 +66,10 @@ class RuleResult:
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def _honour_level(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry]) -> str:
@@ -75,15 +84,88 @@ def _honour_category(entry: dict[str, Any], catalogue: dict[str, s.HonourEntry])
     return known.category if known else entry.get("category", "")
 
 
-class Evaluator:
-    """Evaluates rules for one nomination; construct once per evaluation."""
+#: A built-in rule's outcome before it is tied to a rule: (status, reason in Chinese).
+Check = tuple[str, str]
 
-    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec, award_spec: s.AwardSpec):
+
+@dataclass(frozen=True)
+class Prepared:
+    """What every nomination's rules read from the campaign's specification, worked out
+    once per specification (:func:`prepare`): the form's fields by key, the honour
+    catalogue, the names expressions may use and the channels' kinds."""
+
+    fields: dict[str, Any]
+    catalogue: dict[str, s.HonourEntry]
+    names: tuple[tuple[str, str], ...]
+    channel_kinds: dict[str, str]
+
+
+def prepare(campaign_spec: s.CampaignSpec) -> Prepared:
+    """The :class:`Prepared` reads of ``campaign_spec``."""
+    fields = {f.key: f for f in campaign_spec.form.all_fields()}
+    return Prepared(
+        fields=fields,
+        catalogue={h.code: h for h in campaign_spec.honours},
+        names=ex.declarations(fields.values()),
+        channel_kinds={c.code: c.kind for c in campaign_spec.channels},
+    )
+
+
+class Evaluator:
+    """Evaluates rules for one nomination; construct once per evaluation.
+
+    Each built-in kind that reads a fact has one implementation, ``fact_<kind>``, on plain
+    arguments, giving a :data:`Check`. The YAML kind (``rule_<kind>``) and the function of
+    the same name in expressions (``campaigns.expressions.RULE_FUNCTIONS``, reached through
+    :meth:`rule_fact`) both call it, so a rule means the same written either way.
+
+    ``past_awards``: this person's rows of the laureate registry when the caller read them
+    for many nominations at once (:func:`evaluate_many`); None reads them here, one query,
+    when a rule needs them. ``tree``: where the nominating unit's ancestors are read.
+    ``prepared``: the specification's reads when the caller holds them for many
+    nominations (:func:`prepare`).
+    """
+
+    def __init__(
+        self,
+        nomination: Any,
+        campaign_spec: s.CampaignSpec,
+        award_spec: s.AwardSpec,
+        *,
+        past_awards: list[PastAwardee] | None = None,
+        tree: OrgTree = DATABASE,
+        prepared: Prepared | None = None,
+    ):
         self.n = nomination
         self.spec = campaign_spec
         self.award = award_spec
-        self.catalogue = {h.code: h for h in campaign_spec.honours}
+        self.prepared = prepared or prepare(campaign_spec)
+        self.catalogue = self.prepared.catalogue
+        self.tree = tree
+        self._past_awards = past_awards
         self._context: ExpressionContext | None = None
+
+    @property
+    def context(self) -> ExpressionContext:
+        """What this nomination's expressions see (built on first use)."""
+        if self._context is None:
+            self._context = ExpressionContext(self)
+        return self._context
+
+    @property
+    def birth_date(self) -> dt.date | None:
+        """The nominee's birth date (from the ID number, else the form), for ``age_on``."""
+        return self.context.birth_date
+
+    def past_awards(self) -> list[PastAwardee] | None:
+        """This person's rows of the laureate registry (every series); None without an
+        ID number."""
+        if not self.n.id_number:
+            return None
+        if self._past_awards is None:
+            index = blind_index(self.n.id_number)
+            self._past_awards = list(PastAwardee.objects.filter(id_index=index).order_by("pk"))
+        return self._past_awards
 
     def result(self, rule: Any, status: str, reason: str, items=None) -> RuleResult:
         return RuleResult(rule.code, rule.label, rule.source, status, reason, items=items or [])
@@ -91,176 +173,204 @@ class Evaluator:
     def evaluate(self, rule: Any) -> RuleResult:
         return getattr(self, f"rule_{rule.rule}")(rule)
 
-    def rule_min_skill_level(self, rule: s.MinSkillLevel) -> RuleResult:
+    def rule_fact(self, name: str, *args: Any) -> tuple[bool | None, str]:
+        """The rule function ``name`` of an expression (campaigns.expressions.RuleFacts):
+        True/False, or None with the reason when a fact is missing."""
+        status, reason = getattr(self, f"fact_{name}")(*args)
+        return (None if status == NEEDS else status == PASSED), reason
+
+    # ----------------------------------------------------------------- the facts
+
+    def fact_min_skill_level(self, level: str) -> Check:
         have = self.n.skill_level
-        need = _label(SkillLevel, rule.level)
+        need = _label(SkillLevel, level)
         if not have:
-            return self.result(
-                rule, NEEDS, _("未填写技能等级；须达到%(need)s及以上。") % {"need": need}
-            )
-        if SkillLevel.rank(have) >= SkillLevel.rank(rule.level):
-            return self.result(
-                rule, PASSED, _("技能等级为%(have)s。") % {"have": _label(SkillLevel, have)}
-            )
-        return self.result(
-            rule,
+            return NEEDS, _("未填写技能等级；须达到%(need)s及以上。") % {"need": need}
+        if SkillLevel.rank(have) >= SkillLevel.rank(level):
+            return PASSED, _("技能等级为%(have)s。") % {"have": _label(SkillLevel, have)}
+        return (
             FAILED,
             _("技能等级为%(have)s，须达到%(need)s及以上。")
             % {"have": _label(SkillLevel, have), "need": need},
         )
 
-    def rule_min_professional_title(self, rule: s.MinProfessionalTitle) -> RuleResult:
+    def fact_min_professional_title(self, level: str, categories: Sequence[str] = ()) -> Check:
         have = self.n.professional_title
-        need = _label(ProfessionalTitle, rule.level)
+        need = _label(ProfessionalTitle, level)
         if not have:
-            return self.result(rule, NEEDS, _("未填写职称；须为%(need)s及以上。") % {"need": need})
-        if ProfessionalTitle.rank(have) < ProfessionalTitle.rank(rule.level):
-            return self.result(
-                rule,
+            return NEEDS, _("未填写职称；须为%(need)s及以上。") % {"need": need}
+        if ProfessionalTitle.rank(have) < ProfessionalTitle.rank(level):
+            return (
                 FAILED,
                 _("职称为%(have)s，须为%(need)s及以上。")
                 % {"have": _label(ProfessionalTitle, have), "need": need},
             )
         category = self.n.professional_title_category
-        if rule.categories and category not in rule.categories:
-            return self.result(
-                rule,
+        if categories and category not in categories:
+            return (
                 FAILED,
                 _("职称系列“%(have)s”不在%(allowed)s之列。")
-                % {"have": category or _("未填写"), "allowed": "、".join(rule.categories)},
+                % {"have": category or _("未填写"), "allowed": "、".join(categories)},
             )
-        return self.result(
-            rule, PASSED, _("职称为%(have)s。") % {"have": _label(ProfessionalTitle, have)}
-        )
+        return PASSED, _("职称为%(have)s。") % {"have": _label(ProfessionalTitle, have)}
 
-    def _honour_matches(self, entry: dict[str, Any], ref: s.HonourRef) -> bool:
-        if entry.get("code") != ref.code:
+    def _honour_matches(self, entry: dict[str, Any], code: str, min_level: str | None) -> bool:
+        if entry.get("code") != code:
             return False
-        if ref.min_level is None:
+        if min_level is None:
             return True
-        return HonourLevel.rank(_honour_level(entry, self.catalogue)) >= HonourLevel.rank(
-            ref.min_level
-        )
+        return HonourLevel.rank(_honour_level(entry, self.catalogue)) >= HonourLevel.rank(min_level)
 
-    def _ref_name(self, ref: s.HonourRef) -> str:
-        name = self.catalogue[ref.code].name
-        if ref.min_level:
-            name += _("（%(level)s及以上）") % {"level": _label(HonourLevel, ref.min_level)}
+    def _ref_name(self, code: str, min_level: str | None) -> str:
+        name = self.catalogue[code].name
+        if min_level:
+            name += _("（%(level)s及以上）") % {"level": _label(HonourLevel, min_level)}
         return name
 
-    def rule_honours_any_of(self, rule: s.HonoursAnyOf) -> RuleResult:
+    def fact_honours_any_of(
+        self, refs: Sequence[tuple[str, str | None]], min_count: int = 1
+    ) -> Check:
         honours = self.n.honours or []
         found = [
-            self._ref_name(ref)
-            for ref in rule.honours
-            if any(self._honour_matches(entry, ref) for entry in honours)
+            self._ref_name(code, level)
+            for code, level in refs
+            if any(self._honour_matches(entry, code, level) for entry in honours)
         ]
-        if len(found) >= rule.min_count:
-            return self.result(rule, PASSED, _("已获：%(found)s。") % {"found": "、".join(found)})
-        wanted = "、".join(self._ref_name(ref) for ref in rule.honours)
-        return self.result(
-            rule,
+        if len(found) >= min_count:
+            return PASSED, _("已获：%(found)s。") % {"found": "、".join(found)}
+        wanted = "、".join(self._ref_name(code, level) for code, level in refs)
+        return (
             FAILED,
-            _("须至少获得以下荣誉中的%(n)d项：%(wanted)s。")
-            % {"n": rule.min_count, "wanted": wanted},
+            _("须至少获得以下荣誉中的%(n)d项：%(wanted)s。") % {"n": min_count, "wanted": wanted},
         )
 
-    def rule_honour_min_level(self, rule: s.HonourMinLevel) -> RuleResult:
-        need = HonourLevel.rank(rule.level)
+    def fact_honour_min_level(self, level: str, categories: Sequence[str] = ()) -> Check:
+        need = HonourLevel.rank(level)
         for entry in self.n.honours or []:
             level_ok = HonourLevel.rank(_honour_level(entry, self.catalogue)) >= need
             category = _honour_category(entry, self.catalogue)
-            if level_ok and (not rule.categories or category in rule.categories):
-                return self.result(
-                    rule, PASSED, _("已获：%(name)s。") % {"name": entry.get("name", "")}
-                )
-        return self.result(
-            rule,
+            if level_ok and (not categories or category in categories):
+                return PASSED, _("已获：%(name)s。") % {"name": entry.get("name", "")}
+        return (
             FAILED,
-            _("须具有%(level)s及以上的奖项或称号。") % {"level": _label(HonourLevel, rule.level)},
+            _("须具有%(level)s及以上的奖项或称号。") % {"level": _label(HonourLevel, level)},
         )
 
-    def rule_contest_rank(self, rule: s.ContestRank) -> RuleResult:
+    def fact_contest_rank(self, placings: Sequence[tuple[str, int | None, str | None]]) -> Check:
+        """``placings``: (contest level, best rank or None, least medal or None), any of."""
         for entry in self.n.contests or []:
-            for placing in rule.placings:
-                if entry.get("level") != placing.level:
+            for level, max_rank, min_medal in placings:
+                if entry.get("level") != level:
                     continue
                 rank = entry.get("rank")
-                if placing.max_rank and isinstance(rank, int) and 0 < rank <= placing.max_rank:
-                    return self.result(
-                        rule,
+                if max_rank and isinstance(rank, int) and 0 < rank <= max_rank:
+                    return (
                         PASSED,
                         _("%(name)s第%(rank)d名。") % {"name": entry.get("name", ""), "rank": rank},
                     )
                 medal = entry.get("medal") or ""
-                if placing.min_medal and Medal.rank(medal) >= Medal.rank(placing.min_medal):
-                    return self.result(
-                        rule,
+                if min_medal and Medal.rank(medal) >= Medal.rank(min_medal):
+                    return (
                         PASSED,
                         _("%(name)s%(medal)s。")
                         % {"name": entry.get("name", ""), "medal": _label(Medal, medal)},
                     )
-        return self.result(rule, FAILED, _("未填写符合条件的竞赛名次。"))
+        return FAILED, _("未填写符合条件的竞赛名次。")
 
-    def _flag(self, rule: Any, value: bool | None, failed_text: str) -> RuleResult:
-        if value is None:
-            return self.result(rule, NEEDS, _("请说明：%(label)s。") % {"label": rule.label})
-        if value:
-            return self.result(rule, FAILED, failed_text)
-        return self.result(rule, PASSED, _("符合。"))
+    # The two flags translate only the sentence they give: gettext is a good part of the
+    # time of a nominee's rules.
 
-    def rule_not_retired(self, rule: s.NotRetired) -> RuleResult:
-        return self._flag(rule, self.n.is_retired, _("退休人员不得参加评选。"))
+    def fact_not_retired(self, label: str = "") -> Check:
+        if self.n.is_retired is None:
+            return NEEDS, _("请说明：%(label)s。") % {"label": label or _("是否退休人员")}
+        if self.n.is_retired:
+            return FAILED, _("退休人员不得参加评选。")
+        return PASSED, _("符合。")
 
-    def rule_not_unit_leader(self, rule: s.NotUnitLeader) -> RuleResult:
-        return self._flag(rule, self.n.is_unit_leader, _("现任企事业单位负责人不得参加评选。"))
+    def fact_not_unit_leader(self, label: str = "") -> Check:
+        if self.n.is_unit_leader is None:
+            return NEEDS, _("请说明：%(label)s。") % {
+                "label": label or _("是否现任企事业单位负责人")
+            }
+        if self.n.is_unit_leader:
+            return FAILED, _("现任企事业单位负责人不得参加评选。")
+        return PASSED, _("符合。")
 
-    def rule_not_previous_awardee(self, rule: s.NotPreviousAwardee) -> RuleResult:
-        series = rule.series or self.award.series
-        if not self.n.id_number:
-            return self.result(rule, NEEDS, _("填写身份证号码后核对历届获得者名单。"))
-        index = blind_index(self.n.id_number)
-        past = PastAwardee.objects.filter(series=series, id_index=index).first()
+    def fact_not_previous_awardee(self, series: str | None = None) -> Check:
+        series = series or self.award.series
+        rows = self.past_awards()
+        if rows is None:
+            return NEEDS, _("填写身份证号码后核对历届获得者名单。")
+        past = next((p for p in rows if p.series == series), None)
         if past:
-            return self.result(
-                rule,
+            return (
                 FAILED,
                 _("已于%(year)d年获得“%(title)s”称号，不再重复参评。")
                 % {"year": past.year, "title": past.title},
             )
-        return self.result(rule, PASSED, _("历届获得者名单中无此人。"))
+        return PASSED, _("历届获得者名单中无此人。")
 
-    def rule_native_or_years_in_region(self, rule: s.NativeOrYearsInRegion) -> RuleResult:
+    def fact_native_or_years_in_region(
+        self, region_name: str, division_prefix: str, years_needed: int
+    ) -> Check:
         native_place = self.n.native_place or ""
         if native_place:
             # 籍贯 is written "吉林长春" as often as "吉林省长春市": compare the short name.
-            native = REGION_SUFFIX.sub("", rule.region_name) in native_place
+            native = REGION_SUFFIX.sub("", region_name) in native_place
         elif self.n.id_number:
-            native = self.n.id_number.startswith(rule.division_prefix)
+            native = self.n.id_number.startswith(division_prefix)
         else:
-            return self.result(rule, NEEDS, _("请填写籍贯。"))
+            return NEEDS, _("请填写籍贯。")
         if native:
-            return self.result(rule, PASSED, _("%(region)s籍。") % {"region": rule.region_name})
+            return PASSED, _("%(region)s籍。") % {"region": region_name}
         years = self.n.years_in_region
         if years is None:
-            return self.result(
-                rule,
+            return (
                 NEEDS,
                 _("非%(region)s籍，请填写在%(region)s工作的年限（须%(n)d年以上）。")
-                % {"region": rule.region_name, "n": rule.years},
+                % {"region": region_name, "n": years_needed},
             )
-        if years >= rule.years:
-            return self.result(
-                rule,
-                PASSED,
-                _("在%(region)s工作%(y)d年。") % {"region": rule.region_name, "y": years},
-            )
-        return self.result(
-            rule,
+        if years >= years_needed:
+            return PASSED, _("在%(region)s工作%(y)d年。") % {"region": region_name, "y": years}
+        return (
             FAILED,
             _("非%(region)s籍，在%(region)s工作%(y)d年，须%(n)d年以上。")
-            % {"region": rule.region_name, "y": years, "n": rule.years},
+            % {"region": region_name, "y": years, "n": years_needed},
         )
+
+    # ----------------------------------------------------------------- the YAML kinds
+
+    def rule_min_skill_level(self, rule: s.MinSkillLevel) -> RuleResult:
+        return self.result(rule, *self.fact_min_skill_level(rule.level))
+
+    def rule_min_professional_title(self, rule: s.MinProfessionalTitle) -> RuleResult:
+        return self.result(rule, *self.fact_min_professional_title(rule.level, rule.categories))
+
+    def rule_honours_any_of(self, rule: s.HonoursAnyOf) -> RuleResult:
+        refs = [(ref.code, ref.min_level) for ref in rule.honours]
+        return self.result(rule, *self.fact_honours_any_of(refs, rule.min_count))
+
+    def rule_honour_min_level(self, rule: s.HonourMinLevel) -> RuleResult:
+        return self.result(rule, *self.fact_honour_min_level(rule.level, rule.categories))
+
+    def rule_contest_rank(self, rule: s.ContestRank) -> RuleResult:
+        placings = [(p.level, p.max_rank, p.min_medal) for p in rule.placings]
+        return self.result(rule, *self.fact_contest_rank(placings))
+
+    def rule_not_retired(self, rule: s.NotRetired) -> RuleResult:
+        return self.result(rule, *self.fact_not_retired(rule.label))
+
+    def rule_not_unit_leader(self, rule: s.NotUnitLeader) -> RuleResult:
+        return self.result(rule, *self.fact_not_unit_leader(rule.label))
+
+    def rule_not_previous_awardee(self, rule: s.NotPreviousAwardee) -> RuleResult:
+        return self.result(rule, *self.fact_not_previous_awardee(rule.series))
+
+    def rule_native_or_years_in_region(self, rule: s.NativeOrYearsInRegion) -> RuleResult:
+        check = self.fact_native_or_years_in_region(
+            rule.region_name, rule.division_prefix, rule.years
+        )
+        return self.result(rule, *check)
 
     def rule_judged(self, rule: s.Judged) -> RuleResult:
         if rule.code in (self.n.claimed_conditions or []):
@@ -268,11 +378,11 @@ class Evaluator:
         return self.result(rule, FAILED, _("未申报此项。"))
 
     def rule_expr(self, rule: s.ExprRule) -> RuleResult:
-        if self._context is None:
-            self._context = ExpressionContext(self.n, self.spec)
-        context = self._context
+        context = self.context
         compiled = ex.compile_expression(rule.expr, context.names)
-        outcome = ex.evaluate(compiled, context.data(compiled.names), birth_date=context.birth_date)
+        outcome = ex.evaluate(compiled, context.data(compiled.names), facts=self)
+        if outcome.value is None and outcome.reason:
+            return self.result(rule, NEEDS, outcome.reason)
         if outcome.value is None and outcome.missing:
             return self.result(
                 rule,
@@ -318,14 +428,17 @@ class ExpressionContext:
     """What the expressions of one nomination's rules see (campaigns.expressions; the
     names are documented in docs/user/campaign-spec.md 规则表达式). Each group of values
     is read only when a rule uses one of its names: the unit's ancestors and the laureate
-    registry cost a query each."""
+    registry cost a query each, unless the evaluator holds them read for many nominations
+    (:func:`evaluate_many`)."""
 
-    def __init__(self, nomination: Any, campaign_spec: s.CampaignSpec):
-        self.n = nomination
-        self.spec = campaign_spec
-        self.fields = {f.key: f for f in campaign_spec.form.all_fields()}
-        self.catalogue = {h.code: h for h in campaign_spec.honours}
-        self.names = ex.declarations(self.fields.values())
+    def __init__(self, evaluator: Evaluator):
+        self.evaluator = evaluator
+        self.n = evaluator.n
+        self.spec = evaluator.spec
+        self.prepared = evaluator.prepared
+        self.fields = self.prepared.fields
+        self.catalogue = self.prepared.catalogue
+        self.names = self.prepared.names
         self.birth_date, self.sex = self._person()
         self._values: dict[str, Any] = {}
         self._groups_read: set[str] = set()
@@ -388,29 +501,28 @@ class ExpressionContext:
         elif group == "honours":
             values["honours"] = [self._honour(entry) for entry in n.honours or []]
         elif group in ("channel", "channel_kind"):
-            kinds = {c.code: c.kind for c in self.spec.channels}
+            kinds = self.prepared.channel_kinds
             values["channel"] = n.channel
             values["channel_kind"] = kinds.get(n.channel)
         elif group == "unit":
             unit = n.nominating_unit
             if unit is not None:
-                category = category_of(unit, self.spec)
+                tree = self.evaluator.tree
+                category = tree.category_of(unit, self.spec)
                 values.update(
                     {
                         "unit.code": unit.code,
                         "unit.name": unit.name,
                         "unit.kind": unit.kind,
                         "unit.category": category.code if category else "",
-                        "unit.ancestors": [a.code for a in OrgUnit.objects.get_ancestors(unit)],
+                        "unit.ancestors": [a.code for a in tree.ancestors(unit)],
                     }
                 )
         elif group == "past_awards":
+            rows = self.evaluator.past_awards()
             values["past_awards"] = (
-                [
-                    {"series": p.series, "year": p.year, "title": p.title}
-                    for p in PastAwardee.objects.filter(id_index=blind_index(n.id_number))
-                ]
-                if n.id_number
+                [{"series": p.series, "year": p.year, "title": p.title} for p in rows]
+                if rows is not None
                 else None
             )
         elif group == "now":
@@ -465,6 +577,9 @@ def evaluate_rules(
     award_spec: s.AwardSpec,
     *,
     overridden: set[str] | frozenset[str] = frozenset(),
+    past_awards: list[PastAwardee] | None = None,
+    tree: OrgTree = DATABASE,
+    prepared: Prepared | None = None,
 ) -> tuple[str, list[RuleResult]]:
     """Evaluate an award's hard rules, and those of the nomination's channel, for a
     nomination (channel rules: campaigns.spec.Channel; issue 12, point 2).
@@ -473,12 +588,18 @@ def evaluate_rules(
         nomination: a Nomination (read only: its fields, ``channel`` and ``id_index``).
         campaign_spec, award_spec: from the campaign's specification.
         overridden: codes of top-level rules the campaign office let through.
+        past_awards, tree, prepared: the laureate registry rows of this person, the
+            organization tree and the specification's reads, when read once for many
+            nominations (:func:`evaluate_many`); by default read here (the registry and
+            the tree a query each, only when a rule needs them).
     Returns:
         (overall status, one result per top-level rule, the award's first, then the
         channel's). Overall is ``failed`` if any non-overridden rule failed, else
         ``needs_evidence`` if any needs evidence, else ``passed``.
     """
-    evaluator = Evaluator(nomination, campaign_spec, award_spec)
+    evaluator = Evaluator(
+        nomination, campaign_spec, award_spec, past_awards=past_awards, tree=tree, prepared=prepared
+    )
     channel = next((c for c in campaign_spec.channels if c.code == nomination.channel), None)
     rules = [*award_spec.eligibility, *(channel.eligibility if channel else [])]
     results = [evaluator.evaluate(rule) for rule in rules]
@@ -491,3 +612,40 @@ def evaluate_rules(
     if NEEDS in statuses:
         return NEEDS, results
     return PASSED, results
+
+
+def evaluate_many(
+    nominations: Iterable[Any],
+    campaign_spec: s.CampaignSpec,
+    *,
+    overrides: Mapping[int, set[str]],
+    registry: Mapping[str, list[PastAwardee]],
+    tree: OrgTree,
+) -> dict[int, tuple[str, list[RuleResult]]]:
+    """Evaluate the rules of many nominations of one campaign with what the rules read
+    beyond each nomination's own row given, read once for all of them
+    (``selectors.screen_nominations`` reads them; issue 12 "Speed": no query per nominee).
+
+    Args:
+        nominations: Nominations of the campaign whose specification is
+            ``campaign_spec``, with ``award`` and ``nominating_unit`` selected.
+        overrides: the overridden rule codes by nomination pk (missing: none).
+        registry: the laureate registry's rows by ``id_index`` (missing: none).
+        tree: the organization tree around the nominating units (``chain.OrgIndex``).
+    Returns:
+        ``{nomination pk: (overall status, results)}`` as :func:`evaluate_rules` gives.
+    """
+    prepared = prepare(campaign_spec)
+    awards = {a.code: a for a in campaign_spec.awards}
+    return {
+        n.pk: evaluate_rules(
+            n,
+            campaign_spec,
+            awards[n.award.code],
+            overridden=overrides.get(n.pk, frozenset()),
+            past_awards=registry.get(n.id_index, []) if n.id_number else None,
+            tree=tree,
+            prepared=prepared,
+        )
+        for n in nominations
+    }

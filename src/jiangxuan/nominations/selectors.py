@@ -2,6 +2,7 @@
 :func:`nominations_visible_to` (docs/conventions.md 8.4), so out-of-scope objects answer 404."""
 
 import json
+from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,11 +13,13 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.models import Campaign
+from jiangxuan.campaigns.models import Campaign, PastAwardee
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
+from .chain import OrgIndex
+from .eligibility import RuleResult, evaluate_many
 from .enums import NominationState
-from .models import Nomination
+from .models import EligibilityOverride, Nomination
 from .validators import id_area_warning
 
 UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
@@ -82,6 +85,38 @@ def nomination_for(user: User, pk: int) -> Nomination | None:
 def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:
     """Nominations of ``campaign`` that still count (not withdrawn, rejected, revoked)."""
     return Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
+
+
+def screen_nominations(
+    campaign: Campaign, *, nominations: QuerySet[Nomination] | None = None
+) -> dict[int, tuple[str, list[RuleResult]]]:
+    """The eligibility of many nominations of ``campaign`` evaluated now against its
+    specification and the laureate registry as they stand (the stored
+    ``Nomination.eligibility`` is not changed).
+
+    Args:
+        nominations: a subset of the campaign's nominations (default: the live ones).
+    Returns:
+        ``{nomination pk: (overall status, results)}`` (eligibility.evaluate_many).
+        Queries: the nominations with their award and unit, their overrides, the registry
+        entries of their ID numbers and the organization tree around their units: five,
+        whatever their number.
+    """
+    qs = (live_nominations(campaign) if nominations is None else nominations).filter(
+        campaign=campaign
+    )
+    rows = list(qs.select_related("award", "nominating_unit").order_by("pk"))
+    overrides: dict[int, set[str]] = defaultdict(set)
+    chosen = EligibilityOverride.objects.filter(nomination__in=qs.values("pk"))
+    for pk, code in chosen.values_list("nomination_id", "rule_code"):
+        overrides[pk].add(code)
+    registry: dict[str, list[PastAwardee]] = defaultdict(list)
+    people = qs.exclude(id_index="").values("id_index")
+    for entry in PastAwardee.objects.filter(id_index__in=people).order_by("pk"):
+        registry[entry.id_index].append(entry)
+    spec = campaign.specification
+    tree = OrgIndex.around([n.nominating_unit for n in rows], spec)
+    return evaluate_many(rows, spec, overrides=overrides, registry=registry, tree=tree)
 
 
 def summary_sheet_rows(
