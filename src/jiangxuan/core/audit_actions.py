@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "nomination.forward": _("报送上级"),
     "nomination.override_eligibility": _("特批推荐条件"),
     "nomination.reject": _("不予推荐"),
+    "nomination.rescreen": _("按历届获得者名单重新核对资格"),
     "nomination.return": _("退回修改"),
     "nomination.revoke": _("撤销资格"),
     "nomination.save": _("保存推荐表"),

@@ -23,6 +23,7 @@ from jiangxuan.core.crypto import blind_index
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.permissions import require
 from jiangxuan.core.spreadsheets import UnreadableSheet, read_rows
+from jiangxuan.nominations.services import rescreen_series
 from jiangxuan.nominations.validators import validate_id_number
 
 #: The columns a registry file has, by the headings people write for them.
@@ -172,6 +173,7 @@ def import_past_awardees(
         if index not in present
     ]
     PastAwardee.objects.bulk_create(added)
+    rescreen_series([award.series], actor=actor, cause="decision.import_past_awardees")
     record_audit(
         actor=actor,
         action="decision.import_past_awardees",

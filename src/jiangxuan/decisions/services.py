@@ -37,6 +37,7 @@ from jiangxuan.experts.models import InspectionOutcome
 from jiangxuan.experts.selectors_inspections import inspection_outcomes
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
+from jiangxuan.nominations.services import rescreen_series
 from jiangxuan.notices.enums import NoticeState
 from jiangxuan.notices.models import NoticeEntry
 from jiangxuan.notices.selectors import stages_of
@@ -674,6 +675,12 @@ def publish_decision(
                 },
             )
     record_audit(actor=actor, action="decision.publish", obj=decision, after={"number": number})
+    rescreen_series(
+        sorted({a.award.series for a in lists}),
+        actor=actor,
+        cause="decision.publish",
+        exclude=campaign,
+    )
     # From now on the campaign is decided: read-only but for the office's corrections.
     mark_decided(campaign, at=decision.published_at, actor=actor)
     return decision

@@ -22,7 +22,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import jurisdiction_of, memberships_of, path_in_scope
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.enums import RuleStatus
+from jiangxuan.campaigns.enums import CampaignState, RuleStatus
 from jiangxuan.campaigns.lifecycle import CampaignClosed, ensure_writable, new_draft_refusal
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import (
@@ -43,7 +43,7 @@ from .eligibility import evaluate_rules
 from .enums import NominationAction, NominationState
 from .models import EligibilityOverride, Evidence, Forwarding, LevelClearance, Nomination
 from .penalties import penalties
-from .selectors import UnsavedValue, unsaved_values
+from .selectors import UnsavedValue, screen_nominations, unsaved_values
 from .workflow import InvalidTransition, NominationError, transition
 
 PERSONAL_FIELDS = {"id_number", "phone", "bank_account", "workplace_contact_phone"}
@@ -209,6 +209,56 @@ def evaluate_eligibility(nomination: Nomination, *, save: bool = True) -> str:
     if save:
         nomination.save(update_fields=["eligibility", "eligibility_status", "updated_at"])
     return status
+
+
+def rescreen_series(
+    series: Sequence[str], *, actor: User | None, cause: str, exclude: Campaign | None = None
+) -> list[Nomination]:
+    """Screen again the live nominations of every campaign still running (not decided, not
+    archived) that has an award of a title ``series``, now that its laureate registry
+    changed (an import of earlier editions' awardees, or a published decision): "已获得
+    该称号者不再参评" (seed 000 二; seed 001 一(一); seed 003 一(一)) holds from the
+    registry at any time, not only when the clerk last saved. Stores each changed result,
+    one audit entry per changed nomination (with ``cause``).
+
+    Args:
+        series: the title series whose registry changed.
+        actor: who changed it (None for a command).
+        cause: the change, for the audit entries (e.g. "decision.publish").
+        exclude: a campaign left out (the one whose decision was just published).
+    Returns:
+        The nominations whose eligibility changed, with the new status stored.
+    """
+    campaigns = (
+        Campaign.objects.filter(awards__series__in=list(series), decided_at__isnull=True)
+        .exclude(state=CampaignState.CLOSED)
+        .distinct()
+    )
+    if exclude is not None:
+        campaigns = campaigns.exclude(pk=exclude.pk)
+    changed: list[Nomination] = []
+    for campaign in campaigns:
+        screened = screen_nominations(campaign)
+        rows = Nomination.objects.filter(pk__in=screened).only(
+            "pk", "eligibility", "eligibility_status"
+        )
+        for nomination in rows:
+            status, results = screened[nomination.pk]
+            stored = [r.as_dict() for r in results]
+            if status == nomination.eligibility_status and stored == nomination.eligibility:
+                continue
+            before = nomination.eligibility_status
+            nomination.eligibility, nomination.eligibility_status = stored, status
+            changed.append(nomination)
+            record_audit(
+                actor=actor,
+                action="nomination.rescreen",
+                obj=nomination,
+                before={"eligibility_status": before},
+                after={"eligibility_status": status, "cause": cause},
+            )
+    Nomination.objects.bulk_update(changed, ["eligibility", "eligibility_status"])
+    return changed
 
 
 def _ensure_editable(nomination: Nomination, actor: User) -> None:

@@ -74,6 +74,37 @@ def test_an_imported_earlier_winner_is_excluded_from_the_same_award(changchun):
     assert entry.after["added"] == 2
 
 
+def test_an_import_rescreens_nominations_already_entered(changchun):
+    # Entered before the registry knew the winner: passed then, failed after the import.
+    campaign, award, office = changchun
+    clerk = user_with_role("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nomination_services.create_nomination(campaign=campaign, award=award, actor=clerk)
+    nomination_services.save_nomination(
+        nomination, actor=clerk, core=person(id_number=EARLIER), extra={}
+    )
+    before = {r["code"]: r["status"] for r in nomination.eligibility}
+    untouched = nomination_services.create_nomination(campaign=campaign, award=award, actor=clerk)
+    nomination_services.save_nomination(
+        untouched,
+        actor=clerk,
+        core=person(id_number=make_id_number("110101", "19820101")),
+        extra={},
+    )
+
+    registry.import_past_awardees(
+        campaign, award, data=xlsx(GOOD), filename="第二届.xlsx", source=SOURCE, actor=office
+    )
+
+    nomination.refresh_from_db()
+    after = {r["code"]: r for r in nomination.eligibility}
+    assert before["not-previous-awardee"] == "passed"
+    assert after["not-previous-awardee"]["status"] == "failed"
+    assert nomination.eligibility_status == "failed"
+    entries = AuditEntry.objects.filter(action="nomination.rescreen")
+    assert [(e.object_id, e.actor_id) for e in entries] == [(str(nomination.pk), office.pk)]
+    assert entries.get().after["cause"] == "decision.import_past_awardees"
+
+
 def test_a_gb18030_csv_is_read_and_a_second_import_adds_nobody(changchun):
     campaign, award, office = changchun
     text = f"姓名,身份证号码,年度,称号\n王建国,{EARLIER},2016年,长春市技能大奖\n"
