@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jiangxuan.core.middleware.PublicConditionalGetMiddleware",
     "jiangxuan.core.middleware.HeadAsGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "jiangxuan.core.middleware.NulByteMiddleware",

@@ -15,6 +15,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -265,3 +266,15 @@ class HeadAsGetMiddleware:
             response.headers.setdefault("Content-Length", str(len(response.content)))
             response.content = b""
         return response
+
+
+class PublicConditionalGetMiddleware(ConditionalGetMiddleware):
+    """A reload of a public page answers ``304 Not Modified`` when nothing changed (issue
+    17.2: a phone's reload on a slow network fetches no body): Django's conditional GET,
+    with an ETag set only on responses marked ``Cache-Control: public``
+    (``core.caching.mark_public``) — never on a page with a form or personal data.
+
+    Listed before ``NoStoreMiddleware`` so that it sees the final ``Cache-Control``."""
+
+    def needs_etag(self, response: HttpResponse) -> bool:
+        return "public" in response.get("Cache-Control", "") and super().needs_etag(response)

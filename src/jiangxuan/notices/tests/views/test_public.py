@@ -218,3 +218,30 @@ def test_notice_during_its_period_takes_objections(client, notice):
     html = detail.content.decode()
     assert reverse("notices:object", args=[notice.pk]) in html
     assert "即将公示" not in html
+
+
+def test_a_reload_of_an_unchanged_public_page_is_not_modified(client, notice, nominees):
+    # Issue 17.2: a phone reloading the notice gets 304 and no body while nothing changed.
+    url = reverse("notices:public_detail", args=[notice.pk])
+    with time_machine.travel(DURING, tick=False):
+        first = client.get(url)
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+        stale = client.get(url, headers={"If-None-Match": '"something-else"'})
+
+    assert first["ETag"]
+    assert again.status_code == 304
+    assert again.content == b""
+    assert stale.status_code == 200
+    assert stale.content == first.content
+
+
+def test_pages_with_a_form_or_personal_data_carry_no_etag(client, notice, office):
+    with time_machine.travel(DURING, tick=False):
+        form = client.get(reverse("notices:object", args=[notice.pk]))
+        client.force_login(office)
+        staff = client.get(reverse("notices:campaign_notices", args=[notice.campaign.code]))
+
+    assert form.status_code == 200
+    assert not form.has_header("ETag")
+    assert staff.status_code == 200
+    assert not staff.has_header("ETag")
