@@ -15,6 +15,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import resolve_url
 from django.utils import timezone
@@ -276,5 +277,5 @@ class PublicConditionalGetMiddleware(ConditionalGetMiddleware):
 
     Listed before ``NoStoreMiddleware`` so that it sees the final ``Cache-Control``."""
 
-    def needs_etag(self, response: HttpResponse) -> bool:
+    def needs_etag(self, response: HttpResponseBase) -> bool:
         return "public" in response.get("Cache-Control", "") and super().needs_etag(response)
