@@ -79,6 +79,25 @@ def nomination_for(user: User, pk: int) -> Nomination | None:
     return nominations_visible_to(user).filter(pk=pk).first()
 
 
+def clerk_worklist(user: User) -> list[Nomination]:
+    """The drafts and the nominations returned for correction (退回修改) that wait for
+    ``user`` as clerk: those of the units where the user is a clerk (their subtrees) and
+    those the user created, returned ones first, then by last change (oldest first).
+    Campaign, award, nominating unit and workplace are loaded; one query."""
+    paths = scope_paths(user, {Role.CLERK})
+    if not paths and not memberships_of(user):
+        return []
+    condition = Q(created_by=user)
+    for path in paths:
+        condition |= Q(workplace__path__startswith=path) | Q(nominating_unit__path__startswith=path)
+    rows = (
+        Nomination.objects.filter(condition, state__in=NominationState.EDITABLE)
+        .select_related("campaign", "award", "nominating_unit", "workplace")
+        .order_by("updated_at", "id")
+    )
+    return sorted(rows, key=lambda n: n.state != NominationState.RETURNED)
+
+
 def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:
     """Nominations of ``campaign`` that still count (not withdrawn, rejected, revoked)."""
     return Nomination.objects.filter(campaign=campaign, state__in=NominationState.LIVE)
