@@ -25,8 +25,10 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import DeadlineBook, campaigns_visible_to
 
 from .chain import (
+    DATABASE,
     SIGNING_ROLES,
     OrgIndex,
+    OrgTree,
     bodies_at,
     level_named,
     levels_for,
@@ -89,11 +91,28 @@ class QueueGroup:
 
 class _Bodies:
     """Memoised ``level_named`` and ``bodies_at`` for nominations that share campaign,
-    units and level (both walk the organization tree)."""
+    units and level (both walk the organization tree: ``tree``, by default the database;
+    :meth:`around` reads the tree around many nominations at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: OrgTree = DATABASE) -> None:
+        self._tree = tree
         self._levels: dict[tuple, s.ReviewLevel | None] = {}
         self._bodies: dict[tuple, list[tuple[str, OrgUnit | None]]] = {}
+
+    @classmethod
+    def around(cls, nominations: list[Nomination]) -> _Bodies:
+        """Memoised reads over the tree around ``nominations`` (their workplaces and
+        nominating units; chain.OrgIndex, two queries), so that a list of nominations from
+        many units and campaigns costs no query per unit."""
+        if not nominations:
+            return cls()
+        campaigns = {n.campaign_id: n.campaign for n in nominations}
+        return cls(
+            OrgIndex.around_all(
+                [u for n in nominations for u in (n.workplace, n.nominating_unit)],
+                [c.specification for c in campaigns.values()],
+            )
+        )
 
     @staticmethod
     def _key(nomination: Nomination, code: str) -> tuple:
@@ -107,13 +126,13 @@ class _Bodies:
     def level(self, nomination: Nomination, code: str) -> s.ReviewLevel | None:
         key = self._key(nomination, code)
         if key not in self._levels:
-            self._levels[key] = level_named(nomination, code)
+            self._levels[key] = level_named(nomination, code, tree=self._tree)
         return self._levels[key]
 
     def at(self, nomination: Nomination, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
         key = self._key(nomination, level.code)
         if key not in self._bodies:
-            self._bodies[key] = bodies_at(nomination, level)
+            self._bodies[key] = bodies_at(nomination, level, tree=self._tree)
         return self._bodies[key]
 
 
@@ -173,7 +192,7 @@ def nominations_to_review(user: User, *, limit: int = QUEUE_LIMIT) -> list[Queue
         )
         .order_by("submitted_at", "id")
     )
-    bodies = _Bodies()
+    bodies = _Bodies.around(candidates)
     items = []
     for n in candidates:
         level = bodies.level(n, n.level)
@@ -222,12 +241,12 @@ def forward_batches(user: User) -> list[ForwardBatch]:
     units = signing_units(user)
     if not units:
         return []
-    ready = (
+    ready = list(
         nominations_visible_to(user)
         .filter(state=NominationState.IN_REVIEW, level_ready=True)
         .order_by("campaign_id", "level", "id")
     )
-    bodies = _Bodies()
+    bodies = _Bodies.around(ready)
     batches: dict[tuple[int, str, int], list[Any]] = {}
     for n in ready:
         level = bodies.level(n, n.level)

@@ -208,7 +208,8 @@ def workbench_of(user: User, *, now: dt.datetime | None = None) -> Workbench:
       that have not forwarded by their deadline, objections waiting for a finding,
       background checks waiting for a reply (and overdue), outbox messages waiting for
       review;
-    - expert: each panel seat with assignments left to score and the scoring deadline;
+    - expert (the role, or any panel seat): each seat with assignments left to score and
+      the scoring deadline;
     - auditor: whether to link the audit trail.
 
     Other roles (leading group, finance, platform administrator) are named in
@@ -229,7 +230,8 @@ def workbench_of(user: User, *, now: dt.datetime | None = None) -> Workbench:
             bench.review = tasks
     if Role.CAMPAIGN_OFFICE in roles:
         bench.office = _office_campaigns(user, now)
-    if Role.EXPERT in roles:
-        bench.expert = panel_work_of(user)
+    work = panel_work_of(user)
+    if Role.EXPERT in roles or work:
+        bench.expert = work
     bench.audit = can_read_audit_trail(user)
     return bench
