@@ -147,6 +147,7 @@ SIGNED_IN = {
     "documents:nomination_pdf",
     "documents:summary_xlsx",
     "documents:sheet",
+    "overview:home",
     "overview:campaign",
     "overview:similar",
 }

@@ -215,7 +215,7 @@ def test_another_campaigns_office_sees_nothing_of_it(client, jilin, other_office
 def test_expert_sees_what_is_left_to_score(client, seed_campaign):
     jiaozuo = seed_campaign("002")
     nominations = approved_nominations(jiaozuo, 3)
-    panel, members = drawn_panel(jiaozuo, size=2)
+    _panel, members = drawn_panel(jiaozuo, size=2)
     assignments = assign_all(members, nominations)
     mine = members[0]
     ScoreSheet.objects.create(assignment=assignments[0], submitted_at=timezone.now())
