@@ -12,6 +12,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
 from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
@@ -82,7 +83,8 @@ def nomination_for(user: User, pk: int) -> Nomination | None:
 def clerk_worklist(user: User) -> list[Nomination]:
     """The drafts and the nominations returned for correction (退回修改) that wait for
     ``user`` as clerk: those of the units where the user is a clerk (their subtrees) and
-    those the user created, returned ones first, then by last change (oldest first).
+    those the user created, in campaigns still taking edits (not decided, not archived:
+    campaigns.lifecycle), returned ones first, then by last change (oldest first).
     Campaign, award, nominating unit and workplace are loaded; one query."""
     paths = scope_paths(user, {Role.CLERK})
     if not paths and not memberships_of(user):
@@ -91,7 +93,10 @@ def clerk_worklist(user: User) -> list[Nomination]:
     for path in paths:
         condition |= Q(workplace__path__startswith=path) | Q(nominating_unit__path__startswith=path)
     rows = (
-        Nomination.objects.filter(condition, state__in=NominationState.EDITABLE)
+        Nomination.objects.filter(
+            condition, state__in=NominationState.EDITABLE, campaign__decided_at__isnull=True
+        )
+        .exclude(campaign__state=CampaignState.CLOSED)
         .select_related("campaign", "award", "nominating_unit", "workplace")
         .order_by("updated_at", "id")
     )

@@ -137,6 +137,17 @@ def test_clerk_after_the_deadline_sees_it_passed(client, clerk_work):
     assert html.count("已逾期") == 2
 
 
+def test_clerk_is_not_shown_drafts_of_a_decided_campaign(client, jilin, clerk_work):
+    clerk, _draft, _returned = clerk_work
+    jilin.decided_at = NOW - dt.timedelta(days=1)
+    jilin.save(update_fields=["decided_at"])
+
+    response = _get(client, clerk)
+
+    assert response.context["bench"].clerk == []
+    assert "没有待完成的草稿或退回修改的推荐。" in response.content.decode()
+
+
 @pytest.fixture
 def late_city(jilin, orgs, office, in_motion):
     """``in_motion(1)`` with an internal deadline of 吉林省总工会 (above 长春市总工会) that
