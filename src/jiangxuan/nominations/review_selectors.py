@@ -3,8 +3,10 @@ sign-off panel of a nomination, what a body may forward, and what it forwarded.
 
 Every nomination comes from :func:`nominations_visible_to`, so nothing outside the user's
 scope is listed. Bodies are resolved in the organization tree (``chain.bodies_at``);
-nominations sharing campaign, workplace, nominating unit and level share one lookup,
-so a page of 50 nominations from a few units costs a few queries per unit, not per row.
+nominations sharing campaign, workplace, nominating unit and level share one lookup. The
+work queue, the batches to forward and the overdue forwards read the tree around their
+nominations at once (``chain.OrgIndex``), so they cost no query per unit or row; the
+pages of one nomination or one batch read it from the database.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@ one section per role the user holds (accounts: Membership roles; a user may hold
 
 Each section composes the selectors of the app that owns the data (nominations, notices,
 notifications, experts, campaigns); nothing here queries a model. The number of queries
-does not grow with the number of campaigns or nominations, except for the reviewer's
-queue, which is :func:`jiangxuan.nominations.review_selectors.nominations_to_review`'s
-(a few queries per distinct nominating unit and workplace, as on the queue's own page).
+does not grow with the number of campaigns, nominations or panels: the organization tree
+around the nominations is read at once (nominations.chain.OrgIndex), and so are the
+units' deadlines (campaigns.selectors.DeadlineBook).
 """
 
 from __future__ import annotations
