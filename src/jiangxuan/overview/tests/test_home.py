@@ -10,8 +10,11 @@ from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership
+from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import DeadlineKind, UnitDeadline
 from jiangxuan.campaigns.selectors import DeadlineBook, deadline_for, forward_deadline
+from jiangxuan.campaigns.services import load_campaign
+from jiangxuan.conftest import seed_spec_path
 from jiangxuan.experts.models import ScoreSheet
 from jiangxuan.experts.tests.scoring_setup import approved_nominations, assign_all, drawn_panel
 from jiangxuan.nominations.enums import NominationState
@@ -223,8 +226,15 @@ def test_another_campaigns_office_sees_nothing_of_it(client, jilin, other_office
     assert "长春市总工会" not in response.content.decode()
 
 
-def test_expert_sees_what_is_left_to_score(client, seed_campaign):
-    jiaozuo = seed_campaign("002")
+def test_expert_sees_what_is_left_to_score(client, orgs):
+    """Seed 002 with its expert-review step in a dated phase (综合评审 until 2018-08-10)."""
+    text = seed_spec_path("002").read_text(encoding="utf-8")
+    phase = "{code: expert-review, name: 综合评审}"
+    step = "    - kind: expert_review\n      name: 综合评审\n"
+    assert (text.count(phase), text.count(step)) == (1, 1)
+    text = text.replace(phase, "{code: expert-review, name: 综合评审, ends_on: 2018-08-10}")
+    text = text.replace(step, step + "      phase: expert-review\n")
+    jiaozuo = load_campaign(text, source="002.yaml", state=CampaignState.PUBLISHED)
     nominations = approved_nominations(jiaozuo, 3)
     _panel, members = drawn_panel(jiaozuo, size=2)
     assignments = assign_all(members, nominations)
@@ -238,6 +248,8 @@ def test_expert_sees_what_is_left_to_score(client, seed_campaign):
     assert (work.member, work.assigned, work.scored, work.left) == (mine, 3, 1, 2)
     assert "尚有 2 份待评分" in html
     assert "已评 1 / 3" in html
+    assert work.deadline == dt.date(2018, 8, 10)
+    assert "评分截止：2018-08-10" in html
     assert f'href="{reverse("experts:membership_detail", args=[mine.pk])}"' in html
 
 
