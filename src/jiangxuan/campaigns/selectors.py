@@ -2,12 +2,14 @@
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,7 +116,18 @@ def category_of(
 def within_roots(spec: CampaignSpec) -> dict[str, OrgUnit]:
     """The organizations the specification's categories match ``within``, by code, for
     :func:`category_of` over many units: one query (none when no category has one)."""
-    codes = {code for category in spec.unit_categories for code in category.match.within}
+    return within_roots_of([spec])
+
+
+def within_roots_of(specs: Iterable[CampaignSpec]) -> dict[str, OrgUnit]:
+    """:func:`within_roots` of several specifications at once (one query, none when no
+    category of theirs has a ``within`` match)."""
+    codes = {
+        code
+        for spec in specs
+        for category in spec.unit_categories
+        for code in category.match.within
+    }
     return {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)} if codes else {}
 
 
@@ -175,23 +188,30 @@ def _binding(
     levels: list[dt.datetime],
     *,
     submission: bool,
+    rows: list[UnitDeadline] | None = None,
 ) -> dt.datetime | None:
     """The earliest of the level deadlines ``levels``, the internal deadlines of ``setters``
     (in the specification or set on the platform) and, for a ``submission``, the campaign's
     closing time; replaced by the latest extension the office granted to one of
-    ``extended`` when later."""
+    ``extended`` when later. ``rows``: the campaign's deadlines set on the platform, when
+    already read (:class:`DeadlineBook`), else one query."""
     spec = campaign.specification
     closes_at = spec.timeline.submission.closes_at
     candidates = [closes_at, *levels] if closes_at and submission else list(levels)
     codes = {node.code for node in setters}
     candidates += [d.closes_at for d in spec.timeline.internal_deadlines if d.org in codes]
     extensions: list[dt.datetime] = []
-    rows = UnitDeadline.objects.filter(campaign=campaign, org_unit__in={*setters, *extended})
+    extended_ids = {node.id for node in extended}
+    setter_ids = {node.id for node in setters}
+    if rows is None:
+        rows = list(
+            UnitDeadline.objects.filter(campaign=campaign, org_unit__in={*setters, *extended})
+        )
     for row in rows:
         if row.kind == DeadlineKind.EXTENSION:
-            if row.org_unit in extended:
+            if row.org_unit_id in extended_ids:
                 extensions.append(row.closes_at)
-        elif row.org_unit in setters:
+        elif row.org_unit_id in setter_ids:
             candidates.append(row.closes_at)
     deadline = min(candidates) if candidates else None
     if extensions and (deadline is None or max(extensions) > deadline):
@@ -234,11 +254,18 @@ def forward_deadline(
     nominations.review.forward_nominations; the last level's forward is the approval and
     has no deadline.
     """
-    spec = campaign.specification
+    above = _setters_above(body, deadline_setters(body))
+    levels = _level_deadlines(campaign.specification, category, from_level=level)
+    return _binding(campaign, above, [body, *above], levels, submission=False)
+
+
+def _setters_above(body: OrgUnit, setters: list[OrgUnit]) -> list[OrgUnit]:
+    """Of ``body``'s deadline setters, those above it: not ``body`` itself, nor the bodies
+    governing the same area with it (their deadlines bind the units below)."""
     parent_path = body.path[: -OrgUnit.steplen]
-    above = [
+    return [
         node
-        for node in deadline_setters(body)
+        for node in setters
         if node != body
         and not (
             node.governs_region
@@ -246,8 +273,86 @@ def forward_deadline(
             and node.path[: -OrgUnit.steplen] == parent_path
         )
     ]
-    levels = _level_deadlines(spec, category, from_level=level)
-    return _binding(campaign, above, [body, *above], levels, submission=False)
+
+
+class DeadlineBook:
+    """The deadlines of many units in many campaigns, read in at most three queries
+    whatever their number (the units' ancestors with the area bodies governing them, the
+    specifications' ``within`` roots, the deadlines set on the platform): for pages that
+    list nominations of several campaigns with their deadlines.
+
+    Input: the campaigns and the units (nominating units, workplaces, signing bodies) that
+    will be asked about. :meth:`submission` answers as :func:`deadline_for`,
+    :meth:`forward` as :func:`forward_deadline`; asking about a unit or campaign not given
+    raises ``KeyError``.
+    """
+
+    def __init__(self, campaigns: Iterable[Campaign], units: Iterable[OrgUnit | None]) -> None:
+        self._campaigns = {campaign.id: campaign for campaign in campaigns}
+        step = OrgUnit.steplen
+        wanted = {unit.id: unit for unit in units if unit is not None}
+        prefixes = {
+            unit.path[:end] for unit in wanted.values() for end in range(step, len(unit.path), step)
+        }
+        tree = (
+            list(
+                OrgUnit.objects.annotate(parent_path=Substr("path", 1, (F("depth") - 1) * step))
+                .filter(Q(path__in=prefixes) | Q(parent_path__in=prefixes, governs_region=True))
+                .order_by("path")
+            )
+            if prefixes
+            else []
+        )
+        by_path = {node.path: node for node in tree}
+        area_bodies: dict[str, list[OrgUnit]] = defaultdict(list)
+        for node in tree:
+            if node.governs_region:
+                area_bodies[node.path[:-step]].append(node)
+        self._setters: dict[int, list[OrgUnit]] = {}
+        for unit in wanted.values():
+            paths = (unit.path[:end] for end in range(step, len(unit.path), step))
+            ancestors = [by_path[path] for path in paths if path in by_path]
+            bodies = [
+                body
+                for node in ancestors
+                if node.kind == "region"
+                for body in area_bodies.get(node.path, [])
+            ]
+            self._setters[unit.id] = [unit, *ancestors, *bodies]
+        self._roots = within_roots_of(c.specification for c in self._campaigns.values())
+        setter_ids = {node.id for nodes in self._setters.values() for node in nodes}
+        self._rows: dict[int, list[UnitDeadline]] = defaultdict(list)
+        if self._campaigns and setter_ids:
+            for row in UnitDeadline.objects.filter(
+                campaign_id__in=self._campaigns, org_unit_id__in=setter_ids
+            ):
+                self._rows[row.campaign_id].append(row)
+
+    def category(self, campaign: Campaign, unit: OrgUnit) -> UnitCategory | None:
+        """The nominating-unit category of ``unit`` in ``campaign`` (:func:`category_of`,
+        with the roots read once)."""
+        return category_of(unit, campaign.specification, roots=self._roots)
+
+    def submission(self, campaign: Campaign, unit: OrgUnit | None) -> dt.datetime | None:
+        """The deadline binding submissions from ``unit`` (aware), or None, as
+        :func:`deadline_for` gives it."""
+        if unit is None:
+            return _binding(campaign, [], [], [], submission=True, rows=[])
+        spec = self._campaigns[campaign.id].specification
+        setters = self._setters[unit.id]
+        levels = _level_deadlines(spec, self.category(campaign, unit), from_level=None)
+        rows = self._rows[campaign.id]
+        return _binding(campaign, setters, setters, levels, submission=True, rows=rows)
+
+    def forward(
+        self, campaign: Campaign, body: OrgUnit, *, level: str, category: UnitCategory | None
+    ) -> dt.datetime | None:
+        """The deadline by which ``body`` must forward from review level ``level`` its
+        nominations of ``category`` (aware), or None, as :func:`forward_deadline` gives it."""
+        above = _setters_above(body, self._setters[body.id])
+        levels = _level_deadlines(campaign.specification, category, from_level=level)
+        rows = self._rows[campaign.id]
+        return _binding(campaign, above, [body, *above], levels, submission=False, rows=rows)
 
 
 def cite(source: str) -> str:

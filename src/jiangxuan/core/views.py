@@ -17,10 +17,10 @@ from django.views.decorators.http import require_safe
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed-in users go to their campaigns; the public to the portal (whose header links
-    to the staff login)."""
+    """Signed-in users go to their home page (我的工作台, served by the overview app); the
+    public to the portal (whose header links to the staff login)."""
     if request.user.is_authenticated:
-        return redirect(reverse("campaigns:list"))
+        return redirect(reverse("overview:home"))
     return redirect(reverse("portal:index"))
 
 

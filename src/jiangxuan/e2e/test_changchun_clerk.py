@@ -76,6 +76,8 @@ def test_changchun_clerk_nominates_and_downloads(page: Page, live_server, orgs, 
     page.fill("#id_username", "cy-clerk")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的工作台", exact=True)).to_be_visible()
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="评选活动").click()
     expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
 
     # Start a 长春技术能手 nomination from the campaign page.

@@ -56,7 +56,7 @@ def _sign_in(page: Page, url: str) -> None:
     page.fill("#id_username", "cy-clerk")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="我的工作台", exact=True)).to_be_visible()
 
 
 def test_refused_id_number_keeps_the_rest_of_the_draft(page: Page, live_server, orgs):

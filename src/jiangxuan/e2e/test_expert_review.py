@@ -52,7 +52,7 @@ def _log_in(page: Page, live_server, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="我的工作台", exact=True)).to_be_visible()
 
 
 def _account(member: PanelMember) -> User:

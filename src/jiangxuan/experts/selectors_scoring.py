@@ -7,11 +7,12 @@ Sources: issue 4 "Scoring" and "Blending"; seed 002 四(三) (综合考察政治
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.enums import StepKind
@@ -349,3 +350,51 @@ def evidence_for_review(assignment: Assignment, evidence_id: int) -> Evidence | 
     """One evidence file of the assignment's nomination, else None (another nomination's
     file answers as a missing one)."""
     return Evidence.objects.filter(nomination_id=assignment.nomination_id, pk=evidence_id).first()
+
+
+# ---------------------------------------------------------------------------- the home page
+
+
+@dataclass(frozen=True)
+class PanelWork:
+    """One of an expert's panel seats and what is left to score there: active
+    assignments, those with a submitted score sheet, and the last day of the expert-review
+    step's phase (``timeline.phases``, the scoring deadline) when the specification dates
+    it."""
+
+    member: PanelMember
+    assigned: int
+    scored: int
+    deadline: dt.date | None
+
+    @property
+    def left(self) -> int:
+        return self.assigned - self.scored
+
+
+def panel_work_of(user: User) -> list[PanelWork]:
+    """The signed-in expert's panel seats (newest panel first), each with the counts of
+    :class:`PanelWork`; one query whatever the number of panels and assignments."""
+    if not user.is_authenticated:
+        return []
+    active = Q(assignments__active=True)
+    members = (
+        PanelMember.objects.filter(expert__user=user)
+        .select_related("panel__campaign", "panel__award")
+        .annotate(
+            assigned=Count("assignments", filter=active),
+            scored=Count(
+                "assignments",
+                filter=active & Q(assignments__sheet__submitted_at__isnull=False),
+            ),
+        )
+        .order_by("-panel_id")
+    )
+    work = []
+    for member in members:
+        step = review_step(member.panel.campaign)
+        phases = {p.code: p for p in member.panel.campaign.specification.timeline.phases}
+        phase = phases.get(step.phase) if step is not None and step.phase else None
+        deadline = phase.ends_on if phase is not None else None
+        work.append(PanelWork(member, member.assigned, member.scored, deadline))
+    return work

@@ -39,7 +39,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.campaigns import spec as s
-from jiangxuan.campaigns.selectors import category_of, within_roots
+from jiangxuan.campaigns.selectors import category_of, within_roots_of
 
 AREA_LEVELS = ("county", "city", "province")
 #: Levels below the county; a nomination whose workplace lies in no region at such a level
@@ -118,6 +118,14 @@ class OrgIndex:
     @classmethod
     def around(cls, units: Iterable[OrgUnit | None], spec: s.CampaignSpec) -> OrgIndex:
         """Two queries: the tree around ``units`` and the specification's ``within`` roots."""
+        return cls.around_all(units, [spec])
+
+    @classmethod
+    def around_all(
+        cls, units: Iterable[OrgUnit | None], specs: Iterable[s.CampaignSpec]
+    ) -> OrgIndex:
+        """:meth:`around` for nominations of several campaigns: two queries, the tree
+        around ``units`` and the ``within`` roots of all ``specs``."""
         step = OrgUnit.steplen
         prefixes = {
             unit.path[:end]
@@ -137,7 +145,7 @@ class OrgIndex:
             if prefixes
             else []
         )
-        return cls(rows, within_roots(spec))
+        return cls(rows, within_roots_of(specs))
 
     def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
         """The unit's ancestors, root first."""

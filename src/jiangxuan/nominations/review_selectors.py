@@ -3,13 +3,16 @@ sign-off panel of a nomination, what a body may forward, and what it forwarded.
 
 Every nomination comes from :func:`nominations_visible_to`, so nothing outside the user's
 scope is listed. Bodies are resolved in the organization tree (``chain.bodies_at``);
-nominations sharing campaign, workplace, nominating unit and level share one lookup,
-so a page of 50 nominations from a few units costs a few queries per unit, not per row.
+nominations sharing campaign, workplace, nominating unit and level share one lookup. The
+work queue, the batches to forward and the overdue forwards read the tree around their
+nominations at once (``chain.OrgIndex``), so they cost no query per unit or row; the
+pages of one nomination or one batch read it from the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +24,13 @@ from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.campaigns.selectors import DeadlineBook, campaigns_visible_to
 
 from .chain import (
+    DATABASE,
     SIGNING_ROLES,
+    OrgIndex,
+    OrgTree,
     bodies_at,
     level_named,
     levels_for,
@@ -87,11 +93,28 @@ class QueueGroup:
 
 class _Bodies:
     """Memoised ``level_named`` and ``bodies_at`` for nominations that share campaign,
-    units and level (both walk the organization tree)."""
+    units and level (both walk the organization tree: ``tree``, by default the database;
+    :meth:`around` reads the tree around many nominations at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: OrgTree = DATABASE) -> None:
+        self._tree = tree
         self._levels: dict[tuple, s.ReviewLevel | None] = {}
         self._bodies: dict[tuple, list[tuple[str, OrgUnit | None]]] = {}
+
+    @classmethod
+    def around(cls, nominations: list[Nomination]) -> _Bodies:
+        """Memoised reads over the tree around ``nominations`` (their workplaces and
+        nominating units; chain.OrgIndex, two queries), so that a list of nominations from
+        many units and campaigns costs no query per unit."""
+        if not nominations:
+            return cls()
+        campaigns = {n.campaign_id: n.campaign for n in nominations}
+        return cls(
+            OrgIndex.around_all(
+                [u for n in nominations for u in (n.workplace, n.nominating_unit)],
+                [c.specification for c in campaigns.values()],
+            )
+        )
 
     @staticmethod
     def _key(nomination: Nomination, code: str) -> tuple:
@@ -105,13 +128,13 @@ class _Bodies:
     def level(self, nomination: Nomination, code: str) -> s.ReviewLevel | None:
         key = self._key(nomination, code)
         if key not in self._levels:
-            self._levels[key] = level_named(nomination, code)
+            self._levels[key] = level_named(nomination, code, tree=self._tree)
         return self._levels[key]
 
     def at(self, nomination: Nomination, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
         key = self._key(nomination, level.code)
         if key not in self._bodies:
-            self._bodies[key] = bodies_at(nomination, level)
+            self._bodies[key] = bodies_at(nomination, level, tree=self._tree)
         return self._bodies[key]
 
 
@@ -171,7 +194,7 @@ def nominations_to_review(user: User, *, limit: int = QUEUE_LIMIT) -> list[Queue
         )
         .order_by("submitted_at", "id")
     )
-    bodies = _Bodies()
+    bodies = _Bodies.around(candidates)
     items = []
     for n in candidates:
         level = bodies.level(n, n.level)
@@ -210,6 +233,8 @@ class ForwardBatch:
     level: s.ReviewLevel
     body: OrgUnit
     count: int
+    #: The batch's nominating units (one per nomination), for its deadline.
+    nominating_units: tuple[OrgUnit | None, ...] = ()
 
 
 def forward_batches(user: User) -> list[ForwardBatch]:
@@ -218,13 +243,13 @@ def forward_batches(user: User) -> list[ForwardBatch]:
     units = signing_units(user)
     if not units:
         return []
-    ready = (
+    ready = list(
         nominations_visible_to(user)
         .filter(state=NominationState.IN_REVIEW, level_ready=True)
         .order_by("campaign_id", "level", "id")
     )
-    bodies = _Bodies()
-    counts: dict[tuple[int, str, int], list[Any]] = {}
+    bodies = _Bodies.around(ready)
+    batches: dict[tuple[int, str, int], list[Any]] = {}
     for n in ready:
         level = bodies.level(n, n.level)
         if level is None:
@@ -232,8 +257,49 @@ def forward_batches(user: User) -> list[ForwardBatch]:
         for _signer, body in bodies.at(n, level):
             if body is not None and body.id in units:
                 key = (n.campaign_id, level.code, body.id)
-                counts.setdefault(key, [n.campaign, level, body, 0])[3] += 1
-    return [ForwardBatch(*values) for values in counts.values()]
+                batches.setdefault(key, [n.campaign, level, body, []])[3].append(n.nominating_unit)
+    return [
+        ForwardBatch(campaign, level, body, len(of), tuple(of))
+        for campaign, level, body, of in batches.values()
+    ]
+
+
+def queue_deadlines(
+    groups: list[QueueGroup], batches: list[ForwardBatch]
+) -> dict[tuple[int, str, int], dt.datetime | None]:
+    """The forward deadline of each group of the review queue and each batch waiting to be
+    forwarded, keyed (campaign id, level code, body id): the earliest of the deadlines
+    binding the body at that level for its nominations' nominating-unit categories
+    (campaigns.selectors.forward_deadline), None where none binds. At most three queries
+    whatever the number of groups (campaigns.selectors.DeadlineBook)."""
+    wanted: dict[tuple[int, str, int], tuple[Campaign, str, OrgUnit, set]] = {}
+    for group in groups:
+        key = (group.campaign.id, group.level.code, group.body.id)
+        entry = wanted.setdefault(key, (group.campaign, group.level.code, group.body, set()))
+        entry[3].update(item.nomination.nominating_unit for item in group.items)
+    for batch in batches:
+        key = (batch.campaign.id, batch.level.code, batch.body.id)
+        entry = wanted.setdefault(key, (batch.campaign, batch.level.code, batch.body, set()))
+        entry[3].update(batch.nominating_units)
+    if not wanted:
+        return {}
+    book = DeadlineBook(
+        {entry[0] for entry in wanted.values()}, {entry[2] for entry in wanted.values()}
+    )
+    deadlines: dict[tuple[int, str, int], dt.datetime | None] = {}
+    for key, (campaign, level, body, units) in wanted.items():
+        found = [
+            book.forward(
+                campaign,
+                body,
+                level=level,
+                category=book.category(campaign, unit) if unit is not None else None,
+            )
+            for unit in units
+        ]
+        moments = [moment for moment in found if moment is not None]
+        deadlines[key] = min(moments) if moments else None
+    return deadlines
 
 
 # --------------------------------------------------------------------------- one nomination
@@ -279,6 +345,24 @@ def latest_return(nomination: Nomination) -> SignOff | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def latest_returns(nominations: Iterable[Nomination]) -> dict[int, SignOff]:
+    """The most recent return for revision (退回修改) of each of ``nominations``, by
+    nomination id, with body and signing person (:func:`latest_return` for a list, one
+    query); nominations never returned are left out."""
+    ids = [n.pk for n in nominations]
+    returns: dict[int, SignOff] = {}
+    if not ids:
+        return returns
+    rows = (
+        SignOff.objects.filter(nomination_id__in=ids, decision=Decision.RETURN)
+        .select_related("body", "decided_by")
+        .order_by("created_at", "id")
+    )
+    for sign_off in rows:
+        returns[sign_off.nomination_id] = sign_off
+    return returns
 
 
 def review_panel(user: User, nomination: Nomination) -> ReviewPanel:
@@ -474,3 +558,93 @@ def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nominati
         forwarding.nomination.rank = forwarding.rank
         nominations.append(forwarding.nomination)
     return nominations
+
+
+# --------------------------------------------------------------------------- overdue forwards
+
+
+@dataclass
+class OverdueBody:
+    """A body that holds nominations at a review level past the deadline by which it had to
+    forward them (campaigns.selectors.forward_deadline), with how many."""
+
+    campaign: Campaign
+    level: s.ReviewLevel
+    body: OrgUnit
+    deadline: dt.datetime
+    count: int = 0
+
+
+def overdue_forwards(campaigns: list[Campaign], now: dt.datetime) -> dict[int, list[OverdueBody]]:
+    """Per campaign id, the bodies that have not forwarded their nominations by their
+    deadline at ``now`` (aware): for each nomination under review at a level that is not
+    its chain's last (the last level's forward is the approval, without a deadline), the
+    bodies of that level that still owe it (those without an opinion in this round while
+    the level waits for opinions; every body of the level once it is complete and waits to
+    be forwarded), when the level's forward deadline for the nomination's nominating-unit
+    category has passed. Bodies ordered by deadline, then name.
+
+    Input: the campaigns (their office's), server time. Output as above; campaigns
+    without an overdue body are left out. Five queries at most whatever the number of
+    campaigns and nominations: the nominations with their sign-offs, the tree around
+    them and the ``within`` roots, the deadlines' tree and the deadlines set on the
+    platform (campaigns.selectors.DeadlineBook).
+    """
+    if not campaigns:
+        return {}
+    by_id = {campaign.id: campaign for campaign in campaigns}
+    waiting = list(
+        Nomination.objects.filter(campaign_id__in=by_id, state__in=UNDER_REVIEW)
+        .exclude(level="")
+        .select_related("nominating_unit", "workplace")
+        .prefetch_related("sign_offs")
+        .only(
+            "id",
+            "campaign_id",
+            "state",
+            "level",
+            "level_ready",
+            "review_round",
+            "channel",
+            "nominating_unit",
+            "workplace",
+        )
+    )
+    if not waiting:
+        return {}
+    for n in waiting:
+        n.campaign = by_id[n.campaign_id]  # one specification parsed per campaign
+    index = OrgIndex.around_all(
+        [u for n in waiting for u in (n.workplace, n.nominating_unit)],
+        [c.specification for c in campaigns],
+    )
+    owed: list[tuple[Nomination, s.ReviewLevel, OrgUnit]] = []
+    for n in waiting:
+        levels = levels_for(n, tree=index)
+        codes = [lv.code for lv in levels]
+        if n.level not in codes[:-1]:
+            continue
+        level = levels[codes.index(n.level)]
+        signed = {so.body_id for so in _current_sign_offs(n)}
+        for _signer, body in bodies_at(n, level, tree=index):
+            if body is not None and (n.level_ready or body.id not in signed):
+                owed.append((n, level, body))
+    book = DeadlineBook(campaigns, {body for _n, _lv, body in owed})
+    found: dict[tuple[int, str, int], OverdueBody] = {}
+    counted: set[tuple[int, str, int, int]] = set()
+    for n, level, body in owed:
+        unit = n.nominating_unit
+        category = index.category_of(unit, n.campaign.specification) if unit else None
+        deadline = book.forward(n.campaign, body, level=level.code, category=category)
+        if deadline is None or now.replace(microsecond=0) <= deadline:
+            continue
+        key = (n.campaign_id, level.code, body.id)
+        row = found.setdefault(key, OverdueBody(n.campaign, level, body, deadline))
+        row.deadline = min(row.deadline, deadline)
+        if (*key, n.pk) not in counted:
+            counted.add((*key, n.pk))
+            row.count += 1
+    result: dict[int, list[OverdueBody]] = defaultdict(list)
+    for row in sorted(found.values(), key=lambda r: (r.deadline, r.body.name)):
+        result[row.campaign.id].append(row)
+    return dict(result)

@@ -13,6 +13,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
 from jiangxuan.campaigns import spec as s
+from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Campaign, PastAwardee
 from jiangxuan.campaigns.selectors import office_campaign_ids
 
@@ -80,6 +81,29 @@ def nominations_visible_to(user: User) -> QuerySet[Nomination]:
 def nomination_for(user: User, pk: int) -> Nomination | None:
     """One nomination if visible to ``user``, else None (callers answer 404)."""
     return nominations_visible_to(user).filter(pk=pk).first()
+
+
+def clerk_worklist(user: User) -> list[Nomination]:
+    """The drafts and the nominations returned for correction (退回修改) that wait for
+    ``user`` as clerk: those of the units where the user is a clerk (their subtrees) and
+    those the user created, in campaigns still taking edits (not decided, not archived:
+    campaigns.lifecycle), returned ones first, then by last change (oldest first).
+    Campaign, award, nominating unit and workplace are loaded; one query."""
+    paths = scope_paths(user, {Role.CLERK})
+    if not paths and not memberships_of(user):
+        return []
+    condition = Q(created_by=user)
+    for path in paths:
+        condition |= Q(workplace__path__startswith=path) | Q(nominating_unit__path__startswith=path)
+    rows = (
+        Nomination.objects.filter(
+            condition, state__in=NominationState.EDITABLE, campaign__decided_at__isnull=True
+        )
+        .exclude(campaign__state=CampaignState.CLOSED)
+        .select_related("campaign", "award", "nominating_unit", "workplace")
+        .order_by("updated_at", "id")
+    )
+    return sorted(rows, key=lambda n: n.state != NominationState.RETURNED)
 
 
 def live_nominations(campaign: Campaign) -> QuerySet[Nomination]:

@@ -488,3 +488,49 @@ def background_step_done(campaign: Campaign, key: str) -> bool:
         return True
     checks = BackgroundCheck.objects.filter(nomination__campaign=campaign, stage=key)
     return checks.exists() and not checks.filter(state=BackgroundCheckState.REQUESTED).exists()
+
+
+# --------------------------------------------------------------------------- the home page
+
+
+@dataclass(frozen=True)
+class OfficeTally:
+    """What waits for a campaign office in one campaign: objections without a finding yet
+    (received or being verified), background checks without a reply, and of those the
+    ones past their reply date."""
+
+    objections_waiting: int = 0
+    checks_waiting: int = 0
+    checks_overdue: int = 0
+
+
+def office_tallies(campaign_ids: set[int], today: dt.date) -> dict[int, OfficeTally]:
+    """:class:`OfficeTally` per campaign id of ``campaign_ids`` (every one, zero counts
+    included); ``today`` is the date in Asia/Shanghai a reply date is past after. Two
+    queries whatever the number of campaigns."""
+    objections = dict(
+        Objection.objects.filter(
+            notice__campaign_id__in=campaign_ids,
+            state__in=(ObjectionState.RECEIVED, ObjectionState.ASSIGNED),
+        )
+        .values("notice__campaign_id")
+        .annotate(n=Count("id"))
+        .values_list("notice__campaign_id", "n")
+    )
+    checks: dict[int, tuple[int, int]] = {
+        campaign_id: (waiting, overdue)
+        for campaign_id, waiting, overdue in BackgroundCheck.objects.filter(
+            nomination__campaign_id__in=campaign_ids, state=BackgroundCheckState.REQUESTED
+        )
+        .values("nomination__campaign_id")
+        .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .values_list("nomination__campaign_id", "waiting", "overdue")
+    }
+    return {
+        campaign_id: OfficeTally(
+            objections_waiting=objections.get(campaign_id, 0),
+            checks_waiting=checks.get(campaign_id, (0, 0))[0],
+            checks_overdue=checks.get(campaign_id, (0, 0))[1],
+        )
+        for campaign_id in campaign_ids
+    }

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
@@ -21,6 +21,7 @@ from jiangxuan.nominations.models import Nomination
 from jiangxuan.notices.enums import NoticeState
 from jiangxuan.notices.models import PublicNotice
 
+from .enums import OutboxState
 from .models import Notification, OutboxMessage
 
 #: Seconds the nav's unread count may be served from the cache. Every write that changes
@@ -124,6 +125,19 @@ def outbox_for(user: User, *, state: str | None = None) -> QuerySet[OutboxMessag
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at", "-id")
+
+
+def outbox_drafts_by_campaign(user: User) -> dict[int, int]:
+    """How many outbox messages wait for the office's review (待审核), per campaign id of
+    the campaigns the user runs as campaign office; campaigns without one are left out.
+    One query (:func:`outbox_for`'s scope)."""
+    return dict(
+        outbox_for(user, state=OutboxState.DRAFT)
+        .order_by()
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .values_list("campaign_id", "n")
+    )
 
 
 def outbox_message_for(user: User, pk: int) -> OutboxMessage | None:

@@ -150,6 +150,7 @@ SIGNED_IN = {
     "documents:bundle_request",
     "documents:bundle",
     "documents:bundle_file",
+    "overview:home",
     "overview:campaign",
     "overview:similar",
 }

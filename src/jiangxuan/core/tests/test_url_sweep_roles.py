@@ -319,6 +319,26 @@ def test_every_page_answers_every_role_without_server_errors_and_within_scope(wo
     assert checked > 400
 
 
+def test_home_shows_each_role_its_own_section(world):
+    """The home page (我的工作台) of the people around seed 002: each gets the section of
+    the role held, and nobody another campaign's office work."""
+    sections = {
+        "jiaozuo_office": "活动办公室",
+        "jiaozuo_jiefang_clerk": "推荐申报：草稿和退回修改",
+        "changchun_reviewer": "待我审核",
+        world["member"].expert.user.username: "专家评审",
+        "auditor": "查看审计记录",
+    }
+    title = world["decision"].campaign.title
+    for username, heading in sections.items():
+        response = _client(username).get(reverse("overview:home"))
+        html = response.content.decode()
+        assert response.status_code == 200, username
+        assert heading in html, username
+        assert (f">{title}</a>" in html) == (username == "jiaozuo_office"), username
+        assert not [leak for leak in ENGLISH if leak in html], username
+
+
 def test_a_clerk_cannot_reach_another_units_nomination_by_id(world):
     nomination = world["nomination"]
     outsider = _client("changchun_chaoyang_clerk")

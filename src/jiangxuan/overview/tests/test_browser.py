@@ -22,7 +22,7 @@ def _sign_in(page: Page, live_server, user) -> None:
     page.fill("#id_username", user.username)
     page.fill("#id_password", USER_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="评选活动", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="我的工作台", exact=True)).to_be_visible()
 
 
 def test_overview_draws_its_charts(page: Page, live_server, jilin, in_motion, office):

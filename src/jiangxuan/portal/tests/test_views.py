@@ -277,12 +277,12 @@ def test_home_sends_the_public_to_the_portal(client):
     assert response["Location"] == reverse("portal:index")
 
 
-def test_home_sends_staff_to_their_campaigns(client, jilin_office):
+def test_home_sends_staff_to_their_home_page(client, jilin_office):
     client.force_login(jilin_office)
 
     response = client.get(reverse("core:home"))
 
-    assert response["Location"] == reverse("campaigns:list")
+    assert response["Location"] == reverse("overview:home")
 
 
 def test_portal_header_links_staff_login(client, all_seed_campaigns):
