@@ -515,5 +515,5 @@ def test_spec_bad_file_type_is_named_in_chinese():
 
     assert error.value.messages == [
         "review_chain.forward_documents[0].types[1]：取值不在允许范围内，"
-        "可选：'pdf', 'jpg', 'png' or 'docx'"
+        "可选：pdf、jpg、png、docx"
     ]
