@@ -424,6 +424,45 @@ def open_campaign_notice(request: ApiRequest, code: str, payload: OpenNoticeIn) 
     return Status(201, _office_notice_out(_run_notice(request, notice.pk)))
 
 
+class OpenLevelNoticeIn(Schema):
+    campaign: str = Field(min_length=1, max_length=80, description="评选活动代码")
+    starts_on: dt.date = Field(description="公示开始日期；结束日期按活动规范和工作日历计算")
+    title: str = Field("", max_length=200, description="标题；为空时按活动名称和公示名称生成")
+    nominations: list[int] = Field(min_length=1, description="公示对象的推荐 id")
+
+
+@router.post(
+    "/review/levels/{level}/{body_id}/notices",
+    response={201: OfficeNoticeOut, codes_4xx: ErrorOut},
+    summary="发起本级公示",
+)
+def open_level_notice(
+    request: ApiRequest, level: str, body_id: int, payload: OpenLevelNoticeIn
+) -> Status:
+    """审核层级的单位（如推荐单位所在单位，seed 000 四1）发起本级公示，公示在本级完成审核
+    的推荐：公示天数和计日方式取自活动规范。单位不在本层级签署、层级不要求公示或活动不可见时
+    答 404；所选推荐不在本级时答 400。"""
+    scope = selectors.level_notice_scope(request.auth, payload.campaign, level, body_id)
+    if scope is None:
+        raise not_found()
+    campaign, _level, body = scope
+    candidates = selectors.level_notice_candidates(request.auth, campaign, level, body)
+    wanted = set(payload.nominations)
+    nominations = [n for n in candidates if n.pk in wanted]
+    if len(nominations) != len(wanted):
+        raise field_error("nominations", _("所选推荐不在本单位本级的公示范围内。"))
+    notice = services.open_public_notice(
+        campaign,
+        stage=level,
+        body=body,
+        nominations=nominations,
+        starts_on=payload.starts_on,
+        title=payload.title,
+        actor=request.auth,
+    )
+    return Status(201, _office_notice_out(_run_notice(request, notice.pk)))
+
+
 @router.post(
     "/notices/{notice_id}/publish",
     response={200: OfficeNoticeOut, codes_4xx: ErrorOut},

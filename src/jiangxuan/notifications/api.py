@@ -1,5 +1,6 @@
-"""API: the campaign office's outbox (issue 13) — the e-mail to nominees and units waiting
-for review, sending (approving) and discarding a draft.
+"""API: the user's own notifications (read, mark read), and the campaign office's outbox
+(issue 13) — the e-mail to nominees and units waiting for review, editing, sending
+(approving) and discarding a draft.
 
 The same selectors and services as the outbox pages (views.py): a message of a campaign
 the caller is not the office of answers 404, as does the outbox for someone who is no
@@ -21,9 +22,9 @@ from jiangxuan.core.api_errors import ErrorOut, not_found
 
 from . import selectors, services
 from .enums import OutboxState
-from .models import OutboxMessage
+from .models import Notification, OutboxMessage
 
-router = Router(tags=["待发邮件"])
+router = Router(tags=["通知与待发邮件"])
 
 #: At most this many messages per listing, as on the outbox page.
 LIST_LIMIT = 200
@@ -69,6 +70,76 @@ def _message_out(message: OutboxMessage) -> OutboxMessageOut:
     )
 
 
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    link: str = Field(description="相关页面的站内地址；没有为空")
+    campaign: str | None = Field(description="评选活动代码")
+    created_at: dt.datetime
+    read_at: dt.datetime | None = Field(description="阅读时间；未读为 null")
+
+
+class ReadOut(Schema):
+    changed: int = Field(description="标为已读的通知数")
+
+
+class OutboxEditIn(Schema):
+    subject: str = Field(description="邮件标题")
+    body: str = Field(description="邮件正文")
+
+
+def _notification_out(note: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=note.pk,
+        kind=note.kind,
+        kind_label=str(note.get_kind_display()),
+        title=note.title,
+        body=note.body,
+        link=note.link,
+        campaign=note.campaign.code if note.campaign else None,
+        created_at=note.created_at,
+        read_at=note.read_at,
+    )
+
+
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], codes_4xx: ErrorOut},
+    summary="我的通知",
+)
+def list_notifications(request: ApiRequest) -> list[NotificationOut]:
+    """本人的通知，新的在前（与“通知”页相同）。"""
+    return [_notification_out(n) for n in selectors.notifications_for(request.auth)]
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, codes_4xx: ErrorOut},
+    summary="标为已读",
+)
+def read_notification(request: ApiRequest, notification_id: int) -> NotificationOut:
+    """把本人的一条通知标为已读；他人的通知答 404。"""
+    note = selectors.notification_for(request.auth, notification_id)
+    if note is None:
+        raise not_found()
+    services.mark_read(request.auth, notification_ids=[note.pk])
+    note.refresh_from_db()
+    return _notification_out(note)
+
+
+@router.post(
+    "/notifications/read-all",
+    response={200: ReadOut, codes_4xx: ErrorOut},
+    summary="全部标为已读",
+)
+def read_all_notifications(request: ApiRequest) -> ReadOut:
+    """把本人的全部未读通知标为已读，返回标记的条数。"""
+    return ReadOut(changed=services.mark_read(request.auth))
+
+
 def _message(request: ApiRequest, message_id: int) -> OutboxMessage:
     message = selectors.outbox_message_for(request.auth, message_id)
     if message is None:
@@ -88,6 +159,25 @@ def list_outbox(request: ApiRequest, filters: Query[OutboxFilter]) -> list[Outbo
         raise not_found()
     messages = selectors.outbox_for(request.auth, state=filters.state)[:LIST_LIMIT]
     return [_message_out(m) for m in messages]
+
+
+@router.patch(
+    "/outbox/{message_id}",
+    response={200: OutboxMessageOut, codes_4xx: ErrorOut},
+    summary="修改待发邮件",
+)
+def edit_outbox_message(
+    request: ApiRequest, message_id: int, payload: OutboxEditIn
+) -> OutboxMessageOut:
+    """修改一封待审核邮件的标题和正文（活动办公室审核时）。已审核、已发送或已放弃的，或标题、
+    正文为空的，答 400。"""
+    services.edit_outbox_message(
+        _message(request, message_id),
+        subject=payload.subject,
+        body=payload.body,
+        actor=request.auth,
+    )
+    return _message_out(_message(request, message_id))
 
 
 @router.post(

@@ -50,6 +50,11 @@ ENDPOINTS = {
     ("get", "/api/v1/outbox"),
     ("post", "/api/v1/outbox/{message_id}/send"),
     ("post", "/api/v1/outbox/{message_id}/discard"),
+    ("patch", "/api/v1/outbox/{message_id}"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/review/levels/{level}/{body_id}/notices"),
+    ("post", "/api/v1/notifications/{notification_id}/read"),
+    ("post", "/api/v1/notifications/read-all"),
     # The overview's tables and the narratives alike (issue 13).
     ("get", "/api/v1/campaigns/{code}/overview"),
     ("get", "/api/v1/campaigns/{code}/similar-narratives"),

@@ -11,7 +11,7 @@ from jiangxuan.api.tests.conftest import ApiClient
 
 from ..enums import OutboxState
 from .conftest import leaks, office_of
-from .factories import OutboxMessageFactory
+from .factories import NotificationFactory, OutboxMessageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,40 @@ def test_another_office_or_a_clerk_gets_404_and_changes_nothing(
     draft.refresh_from_db()
     assert draft.state == OutboxState.DRAFT
     assert mail.outbox == []
+
+
+def test_office_edits_a_draft_before_sending(office, draft, strangers):
+    edited = api(office).patch(
+        f"/outbox/{draft.pk}", {"subject": "请补充证书", "body": "请于三日内补充上传证书。"}
+    )
+    empty = api(office).patch(f"/outbox/{draft.pk}", {"subject": "", "body": "正文"})
+
+    assert edited.status_code == 200, edited.content
+    assert (edited.json()["subject"], edited.json()["state"]) == ("请补充证书", "draft")
+    assert empty.status_code == 400
+    assert empty.json()["errors"] == {"subject": ["请填写邮件主题。"]}
+    for stranger in strangers:
+        refused = api(stranger).patch(f"/outbox/{draft.pk}", {"subject": "改", "body": "改"})
+        assert refused.status_code == 404
+    draft.refresh_from_db()
+    assert draft.subject == "请补充证书"
+
+
+def test_a_user_reads_and_marks_only_their_own_notifications(office, strangers):
+    mine = NotificationFactory(recipient=office, title="有新的异议")
+    NotificationFactory(recipient=office, title="公示即将结束")
+    theirs = NotificationFactory(recipient=strangers[1], title="推荐被退回")
+    client = api(office)
+
+    listed = client.get("/notifications")
+    read = client.post(f"/notifications/{mine.pk}/read")
+    other = client.post(f"/notifications/{theirs.pk}/read")
+    rest = client.post("/notifications/read-all")
+
+    assert {n["title"] for n in listed.json()} == {"有新的异议", "公示即将结束"}
+    assert read.status_code == 200
+    assert read.json()["read_at"] is not None
+    assert other.status_code == 404
+    assert rest.json() == {"changed": 1}
+    theirs.refresh_from_db()
+    assert theirs.read_at is None

@@ -7,6 +7,8 @@ import time_machine
 from django.urls import reverse
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.tokens import issue_api_token
+from jiangxuan.api.tests.conftest import ApiClient
 from jiangxuan.nominations.enums import NominationState
 
 from ... import services
@@ -16,6 +18,10 @@ from ..conftest import at
 from ..factories import NomineeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def api(user) -> ApiClient:
+    return ApiClient(issue_api_token(user, name="test"))
 
 
 @pytest.fixture
@@ -101,3 +107,24 @@ def test_another_workplace_gets_404(client, jilin, office, orgs, ready, role_use
     assert PublicNotice.objects.count() == 1
     notice.refresh_from_db()
     assert notice.state == NoticeState.RUNNING
+
+
+def test_the_workplace_opens_its_level_notice_through_the_api(jilin, orgs, ready, role_user):
+    workplace = orgs["cc-huarui-machinery"]
+    reviewer = role_user(workplace, Role.REVIEWER)
+    stranger = role_user(orgs["cc-yatai-heat"], Role.REVIEWER)
+    path = f"/review/levels/workplace/{workplace.pk}/notices"
+    payload = {"campaign": jilin.code, "starts_on": "2021-09-30", "nominations": [ready[0].pk]}
+
+    with time_machine.travel(at(2021, 9, 29, 9), tick=False):
+        not_ready = api(reviewer).post(path, {**payload, "nominations": [ready[2].pk]})
+        refused = api(stranger).post(path, payload)
+        opened = api(reviewer).post(path, payload)
+
+    assert not_ready.status_code == 400
+    assert refused.status_code == 404
+    assert opened.status_code == 201, opened.content
+    notice = PublicNotice.objects.get()
+    assert (notice.stage, notice.body, notice.opened_by) == ("workplace", workplace, reviewer)
+    assert opened.json()["id"] == notice.pk
+    assert [e.nomination for e in notice.entries.all()] == [ready[0]]
