@@ -15,10 +15,12 @@ project's NinjaAPI).
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema, UploadedFile
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
@@ -608,7 +610,8 @@ def record_background_opinion(
     request: ApiRequest, check_id: int, payload: OpinionIn
 ) -> BackgroundCheckOut:
     """录入部门回复的意见；不利意见即终止该推荐（审核中的不予推荐，已审定的撤销并撤出名单），
-    stop_note 说明处理情况。盖章意见表扫描件请通过网页上传。已录入的答 409。"""
+    stop_note 说明处理情况。附盖章意见表扫描件时用“录入部门意见（附扫描件）”。已录入的答
+    409。"""
     check = selectors.background_check_for_office(request.auth, check_id)
     if check is None:
         raise not_found()
@@ -619,3 +622,74 @@ def record_background_opinion(
     if answered is None:
         raise not_found()
     return _check_out(answered)
+
+
+@router.post(
+    "/background-checks/{check_id}/opinion-with-scan",
+    response={200: BackgroundCheckOut, codes_4xx: ErrorOut},
+    summary="录入部门意见（附扫描件）",
+)
+def record_background_opinion_with_scan(
+    request: ApiRequest,
+    check_id: int,
+    scan: File[UploadedFile],
+    opinion: Form[str] = "",
+    adverse: Form[bool] = False,
+) -> BackgroundCheckOut:
+    """与“录入部门意见”相同，另附部门盖章的征求意见表扫描件（multipart：scan 为文件，
+    JPG、PNG 或 PDF；opinion 为意见内容，有扫描件时可空；adverse 为是否不利意见）。"""
+    check = selectors.background_check_for_office(request.auth, check_id)
+    if check is None:
+        raise not_found()
+    services.record_background_opinion(
+        check, actor=request.auth, opinion=opinion, adverse=adverse, scan=scan
+    )
+    answered = selectors.background_check_for_office(request.auth, check_id)
+    if answered is None:
+        raise not_found()
+    return _check_out(answered)
+
+
+@router.get(
+    "/background-checks/{check_id}/scan",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载意见表扫描件",
+)
+def download_background_check_scan(request: ApiRequest, check_id: int) -> FileResponse:
+    """部门退回的盖章征求意见表扫描件（活动办公室）；没有扫描件答 404。"""
+    check = selectors.background_check_for_office(request.auth, check_id)
+    if check is None or not check.scan:
+        raise not_found()
+    name = check.scan.name or ""
+    extension = name.rsplit(".", 1)[-1]
+    return _download(
+        check.scan.open("rb"),
+        _("征求意见表扫描件-%(name)s.%(ext)s") % {"name": check.nomination.name, "ext": extension},
+        mimetypes.guess_type(name)[0] or "application/octet-stream",
+    )
+
+
+@router.get(
+    "/objections/{objection_id}/attachment",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载异议附件",
+)
+def download_objection_attachment(request: ApiRequest, objection_id: int) -> FileResponse:
+    """异议人随异议提交的附件（活动办公室）；没有附件答 404。异议人的联系方式不在接口中。"""
+    objection = _office_objection(request, objection_id)
+    if not objection.attachment:
+        raise not_found()
+    extension = (objection.attachment.name or "").rsplit(".", 1)[-1]
+    return _download(
+        objection.attachment.open("rb"),
+        _("异议%(pk)d附件.%(ext)s") % {"pk": objection.pk, "ext": extension},
+        objection.attachment_type or "application/octet-stream",
+    )
+
+
+def _download(stream: Any, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        stream, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "no-store"
+    return response

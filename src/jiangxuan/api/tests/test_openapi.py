@@ -53,6 +53,9 @@ ENDPOINTS = {
     ("patch", "/api/v1/outbox/{message_id}"),
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/review/levels/{level}/{body_id}/notices"),
+    ("post", "/api/v1/background-checks/{check_id}/opinion-with-scan"),
+    ("get", "/api/v1/background-checks/{check_id}/scan"),
+    ("get", "/api/v1/objections/{objection_id}/attachment"),
     ("post", "/api/v1/notifications/{notification_id}/read"),
     ("post", "/api/v1/notifications/read-all"),
     # The overview's tables and the narratives alike (issue 13).

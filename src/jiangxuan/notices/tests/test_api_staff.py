@@ -4,13 +4,16 @@ services as the pages. Another campaign's office and a clerk get 404; no respons
 an ID number, a phone or a bank account."""
 
 import datetime as dt
+from urllib.parse import quote
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.tokens import issue_api_token
-from jiangxuan.api.tests.conftest import ApiClient
+from jiangxuan.api.tests.conftest import ApiClient, png_bytes
 from jiangxuan.nominations.enums import NominationState
 
 from .. import services
@@ -299,3 +302,38 @@ def test_checks_of_another_office_or_a_clerk_answer_404(jilin, weihai_office, cl
         assert response.status_code == 404
     check.refresh_from_db()
     assert check.state == BackgroundCheckState.REQUESTED
+
+
+def test_office_records_an_opinion_with_the_stamped_scan_and_downloads_it(
+    jilin, office, weihai_office, check
+):
+    client = api(office)
+    scan = SimpleUploadedFile("意见表.png", png_bytes(), content_type="image/png")
+
+    answered = client.upload(
+        f"/background-checks/{check.pk}/opinion-with-scan", scan=scan, opinion="", adverse="false"
+    )
+    fetched = client.client.get(f"/api/v1/background-checks/{check.pk}/scan")
+    stranger = api(weihai_office).client.get(f"/api/v1/background-checks/{check.pk}/scan")
+
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["has_scan"] is True
+    assert answered.json()["state"] == BackgroundCheckState.ANSWERED
+    assert fetched.status_code == 200
+    assert b"".join(fetched.streaming_content).startswith(b"\x89PNG")
+    assert quote("征求意见表扫描件-王建国.png") in fetched["Content-Disposition"]
+    assert stranger.status_code == 404
+
+
+def test_office_downloads_an_objections_attachment(office, weihai_office, verified):
+    verified.attachment.save("proof.pdf", ContentFile(b"%PDF-1.4 proof"), save=True)
+    verified.attachment_type = "application/pdf"
+    verified.save(update_fields=["attachment_type"])
+
+    fetched = api(office).client.get(f"/api/v1/objections/{verified.pk}/attachment")
+    stranger = api(weihai_office).client.get(f"/api/v1/objections/{verified.pk}/attachment")
+
+    assert fetched.status_code == 200
+    assert fetched["Content-Type"] == "application/pdf"
+    assert b"".join(fetched.streaming_content) == b"%PDF-1.4 proof"
+    assert stranger.status_code == 404
