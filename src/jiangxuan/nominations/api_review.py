@@ -171,25 +171,52 @@ def list_sign_offs(request: ApiRequest, nomination_id: int) -> list[SignOffOut]:
     summary="签署审核意见",
 )
 def create_sign_off(request: ApiRequest, nomination_id: int, payload: SignOffIn) -> Status:
-    """代表本级的一个签署单位签署意见；全部单位同意后本级审核完成，退回后经办人可修改重报。"""
+    """代表本级的一个签署单位签署意见；全部单位同意后本级审核完成，退回后经办人可修改重报。
+    附盖章页扫描件时用“签署审核意见（附扫描件）”。"""
+    entry = _sign(request, nomination_id, payload.signer, payload.decision, payload.opinion)
+    return Status(201, _sign_off_out(entry))
+
+
+@router.post(
+    "/nominations/{nomination_id}/sign-offs-with-scan",
+    response={201: SignOffOut, codes_4xx: ErrorOut},
+    summary="签署审核意见（附扫描件）",
+)
+def create_sign_off_with_scan(
+    request: ApiRequest,
+    nomination_id: int,
+    decision: Form[Decision],
+    scan: File[UploadedFile],
+    signer: Form[str | None] = None,
+    opinion: Form[str] = "",
+) -> Status:
+    """与“签署审核意见”相同，另附签署单位盖章的纸质意见页扫描件（multipart：scan 为文件，
+    JPG、PNG 或 PDF；decision、signer、opinion 同上）。"""
+    entry = _sign(request, nomination_id, signer, decision, opinion, scan=scan)
+    return Status(201, _sign_off_out(entry))
+
+
+def _sign(
+    request: ApiRequest,
+    nomination_id: int,
+    signer: str | None,
+    decision: str,
+    opinion: str,
+    *,
+    scan: UploadedFile | None = None,
+) -> SignOff:
     user = request.auth
     nomination = _visible(request, nomination_id)
     ensure_turn(nomination, user)
-    signer = payload.signer
     if signer is None:
         seats = review_panel(user, nomination).can_sign
         if len(seats) > 1:
             raise field_error("signer", _("请指明代表哪一方签署（如 union、hr_bureau）。"))
         # Without a seat, review.sign_off says why (state, level complete, no permission).
         signer = seats[0].signer if seats else ""
-    entry = review.sign_off(
-        nomination,
-        actor=user,
-        signer=signer,
-        decision=payload.decision,
-        opinion=payload.opinion,
+    return review.sign_off(
+        nomination, actor=user, signer=signer, decision=decision, opinion=opinion, scan=scan
     )
-    return Status(201, _sign_off_out(entry))
 
 
 @router.post(

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -47,7 +48,22 @@ from .enums import NominationAction, NominationState
 from .forward_documents import check_forward_documents
 from .models import ClearanceKind, Decision, Forwarding, LevelClearance, Nomination, SignOff
 from .penalties import penalties
+from .validators import CheckedFile, check_upload
 from .workflow import InvalidTransition, NominationError, transition
+
+#: What a stamped page's scan may be (the bytes decide).
+SCAN_TYPES = ("jpg", "png", "pdf")
+
+
+def _checked_scan(scan: Any) -> CheckedFile:
+    """The stamped page's scan, checked like evidence: an image or a PDF only."""
+    try:
+        checked = check_upload(scan)
+    except ValidationError as exc:
+        raise NominationError(exc.messages[0], field="scan") from exc
+    if checked.extension not in SCAN_TYPES:
+        raise NominationError(_("盖章页扫描件请上传 JPG、PNG 图片或 PDF 文件。"), field="scan")
+    return checked
 
 
 @transaction.atomic
@@ -70,8 +86,10 @@ def sign_off(
         InvalidTransition: the nomination is not under review at a level, the level is
             already complete, or this body already gave its opinion in this round.
         PermissionDenied: the actor may not sign for that body at this level.
-        NominationError: a return or rejection without reasons.
+        NominationError: a return or rejection without reasons; a scan that is not a
+            JPG, PNG or PDF (the bytes decide, as for evidence).
     """
+    checked = _checked_scan(scan) if scan is not None else None
     locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
     if locked.state not in (NominationState.SUBMITTED, NominationState.IN_REVIEW):
         raise InvalidTransition(
@@ -105,8 +123,8 @@ def sign_off(
         opinion=opinion.strip(),
         decided_by=actor,
     )
-    if scan is not None:
-        entry.scan.save(getattr(scan, "name", "scan.pdf"), scan, save=False)
+    if checked is not None:
+        entry.scan.save(f"scan.{checked.extension}", ContentFile(checked.data), save=False)
     entry.save()
     role = Role.REVIEWER
     if decision == Decision.RETURN:

@@ -54,6 +54,7 @@ ENDPOINTS = {
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/review/levels/{level}/{body_id}/notices"),
     ("post", "/api/v1/background-checks/{check_id}/opinion-with-scan"),
+    ("post", "/api/v1/nominations/{nomination_id}/sign-offs-with-scan"),
     ("get", "/api/v1/background-checks/{check_id}/scan"),
     ("get", "/api/v1/objections/{objection_id}/attachment"),
     ("post", "/api/v1/notifications/{notification_id}/read"),

@@ -4,9 +4,11 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from jiangxuan.accounts.tokens import issue_api_token
+from jiangxuan.api.tests.conftest import png_bytes
 from jiangxuan.nominations import review, services
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Forwarding, SignOff
@@ -244,3 +246,24 @@ def test_forward_before_the_level_completed_is_409(weihai_at_district, weihai_pe
     assert "尚未通过本级审核" in response.json()["detail"]
     n.refresh_from_db()
     assert n.level == "district"
+
+
+def test_sign_off_with_the_stamped_page_scan(weihai_at_district, weihai_people):
+    n = weihai_at_district()
+    api = Api(weihai_people["district_union"])
+    scan = SimpleUploadedFile("意见页.png", png_bytes(), content_type="image/png")
+    text = SimpleUploadedFile("意见页.txt", b"not an image", content_type="text/plain")
+
+    refused = api.client.post(
+        f"/api/v1/nominations/{n.pk}/sign-offs-with-scan", {"decision": "approve", "scan": text}
+    )
+    created = api.client.post(
+        f"/api/v1/nominations/{n.pk}/sign-offs-with-scan",
+        {"decision": "approve", "opinion": "同意", "scan": scan},
+    )
+
+    assert refused.status_code == 400
+    assert created.status_code == 201, created.content
+    assert created.json()["has_scan"] is True
+    stored = SignOff.objects.get(pk=created.json()["id"])
+    assert stored.scan.open("rb").read().startswith(b"\x89PNG")
