@@ -239,3 +239,27 @@ def test_render_summary_xlsx_typed_formulas_stay_text(make_nomination, campaign)
     assert "<hyperlink" not in sheet_xml
     values = {c.value for row in xlsx_sheet(data).iter_rows() for c in row}
     assert {INJECTED, "+王建国", "@SUM(1)"} <= values
+
+
+@needs_poppler
+def test_render_nomination_pdf_keeps_long_text_many_rows_and_rare_characters(make_nomination):
+    # Issue 14 "Bad input": no photo, 3,000 字 of innovation text, 40 work-history rows,
+    # a name with characters outside the basic plane — produced, and nothing cut.
+    innovation = "".join(f"第{i}项革新降低废品率。" for i in range(1, 301))
+    history = [
+        {"period": f"{1990 + i}—{1991 + i}", "workplace": f"第{i}车间", "witness": f"证明人{i}"}
+        for i in range(1, 41)
+    ]
+    nomination = make_nomination(
+        name="䶮𠀀㐂", extra={"innovation": innovation}, work_history=history
+    )
+
+    text = pdf_text(render_nomination_pdf(nomination, unmasked=False))
+    docx = "".join(docx_cells(render_nomination_docx(nomination, unmasked=False)))
+
+    flat = "".join(text.split())
+    assert "䶮𠀀㐂" in flat
+    assert "第300项革新降低废品率。" in flat
+    assert "第40车间" in flat
+    assert "第300项革新降低废品率。" in docx
+    assert "第40车间" in docx
