@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "campaign.load": _("导入活动方案"),
     "campaign.publish": _("发布评选活动"),
     "campaign.step_override": _("特批提前进行环节"),
+    "crypto.decrypt_failed": _("加密数据无法解密（完整性告警）"),
     "campaign.update_spec": _("修改活动方案"),
     "decision.authority.decide": _("记录审定机关决定"),
     "decision.authority.submit": _("报请审定"),

@@ -16,6 +16,7 @@ from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Campaign, PastAwardee
 from jiangxuan.campaigns.selectors import office_campaign_ids
+from jiangxuan.core.fields import Undecryptable
 
 from .chain import OrgIndex
 from .eligibility import RuleResult, evaluate_many
@@ -51,7 +52,7 @@ class UnsavedValue:
 def unsaved_values(nomination: Nomination) -> list[UnsavedValue]:
     """What the last save of ``nomination`` refused and the clerk has not yet fixed, in
     form order (empty when everything typed was saved). Decrypts ``Nomination.unsaved``."""
-    if not nomination.unsaved:
+    if not nomination.unsaved or isinstance(nomination.unsaved, Undecryptable):
         return []
     return [UnsavedValue(**item) for item in json.loads(nomination.unsaved)]
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from jiangxuan.accounts.enums import Role
@@ -689,3 +690,38 @@ def test_nomination_history_shows_action_names(client, seed_campaign, make_user,
     assert "创建推荐" in html
     assert "nomination.create" not in html
     assert "nomination.save" not in html
+
+
+def test_a_damaged_stored_value_reads_as_undecryptable_and_is_kept(
+    client, seed_campaign, make_user, nominate, caplog
+):
+    # Issue 16 "integrity errors are handled": an altered ciphertext is no 500; the
+    # authorised viewer sees 无法解密, the administrator an ERROR record and the audit trail
+    # an entry, and saving the row keeps what is stored for a key that might still open it.
+    campaign = seed_campaign("001")
+    clerk = make_user("cc-chaoyang-hrss", Role.CLERK)
+    nomination = nominate(campaign, "jishu-nengshou", clerk, phone="13912345678")
+    with connection.cursor() as cursor:  # what a wrong key or a tampered backup looks like
+        cursor.execute("SELECT phone FROM nominations_nomination WHERE id = %s", [nomination.pk])
+        (token,) = cursor.fetchone()
+        damaged = token[:-6] + ("AAAAAA" if not token.endswith("AAAAAA") else "BBBBBB")
+        cursor.execute(
+            "UPDATE nominations_nomination SET phone = %s WHERE id = %s", [damaged, nomination.pk]
+        )
+    client.force_login(clerk)
+
+    with caplog.at_level("ERROR", logger="jiangxuan.integrity"):
+        page = client.get(reverse("nominations:detail", args=[nomination.pk]) + "?unmasked=1")
+        again = client.get(reverse("nominations:detail", args=[nomination.pk]) + "?unmasked=1")
+
+    assert page.status_code == 200
+    assert again.status_code == 200
+    assert "无法解密" in page.content.decode()
+    assert nomination.name in page.content.decode()  # the rest of the page works
+    assert len([r for r in caplog.records if "failed authentication" in r.message]) == 1
+    assert AuditEntry.objects.filter(action="crypto.decrypt_failed").count() == 1
+    reloaded = Nomination.objects.get(pk=nomination.pk)
+    reloaded.save()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM nominations_nomination WHERE id = %s", [nomination.pk])
+        assert cursor.fetchone() == (damaged,)
