@@ -9,7 +9,6 @@ its counts.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files import locks
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
@@ -89,9 +89,7 @@ def _seal_in_place(path: str) -> bool:
     rename (mode kept), under an exclusive lock; False when it is locked by a writer (the
     storage locks a file while writing it), empty or already encrypted."""
     with open(path, "rb") as source:
-        try:
-            fcntl.flock(source, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not locks.lock(source, locks.LOCK_EX | locks.LOCK_NB):
             return False
         start = source.read(8)
         if not start or is_sealed(start):

@@ -10,6 +10,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files import locks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -110,6 +111,19 @@ def test_the_same_file_twice_is_stored_differently(draft, clerk, api_as, media):
     assert one != two
 
 
+def test_evidence_opened_twice_is_decrypted_both_times(draft, clerk, api_as):
+    """The archive and the watermark open a file, close it and may open it again."""
+    plain = _pdf(CHUNK_BYTES + 5)
+    evidence = _upload(api_as(clerk), draft, plain)
+
+    with evidence.file.open("rb") as handle:
+        first = handle.read()
+    with evidence.file.open("rb") as handle:
+        second = handle.read()
+
+    assert first == second == plain
+
+
 def _flip(path: Path, offset: int) -> None:
     data = bytearray(path.read_bytes())
     data[offset] ^= 0x01
@@ -188,6 +202,22 @@ def test_legacy_plain_file_served_then_encrypted_by_the_command(draft, clerk, ap
     entry = AuditEntry.objects.filter(action="files.encrypt").get()
     assert entry.after == {"encrypted": 2, "already": 0, "skipped": 0}
     assert [p.name for p in path.parent.iterdir() if p.name.endswith(".sealing")] == []
+
+
+def test_encryptfiles_skips_a_file_being_written(media):
+    """The storage locks a file while writing it; the command leaves it for its next run."""
+    path = media / "evidence" / "uploading.pdf"
+    path.parent.mkdir()
+    path.write_bytes(_pdf())
+
+    out = StringIO()
+    with path.open("rb") as writer:
+        locks.lock(writer, locks.LOCK_EX)
+        call_command("encryptfiles", stdout=out)
+
+    assert path.read_bytes() == _pdf()
+    assert "已加密 0 个明文文件；原已加密 0 个，跳过 1 个。" in out.getvalue()
+    assert not AuditEntry.objects.filter(action="files.encrypt").exists()
 
 
 def test_plain_file_refused_once_plain_files_are_off(draft, clerk, api_as, media, settings):
