@@ -108,7 +108,7 @@ class EncryptedFileSystemStorage(FileSystemStorage):
     """
 
     def _open(self, name: str, mode: str = "rb") -> File:
-        if mode not in ("rb", "r+b", "br"):
+        if mode not in ("rb", "br"):
             raise ValueError("stored files are opened for reading, in binary mode")
         raw: IO[bytes] = open(self.path(name), "rb")  # noqa: SIM115  (closed by the File)
         try:
