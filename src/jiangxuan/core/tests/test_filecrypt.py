@@ -5,9 +5,12 @@ import io
 import os
 
 import pytest
+from django.apps import apps
+from django.db.models import FileField
 
 from jiangxuan.core.crypto import DecryptionError
 from jiangxuan.core.filecrypt import HEADER_BYTES, SealedReader, plain_size, seal_chunks
+from jiangxuan.core.storage import EncryptedFileSystemStorage
 
 CHUNK = 4096
 
@@ -84,3 +87,22 @@ def test_plain_file_is_not_read_as_encrypted(tmp_path):
 
     with pytest.raises(DecryptionError, match="not an encrypted file"):
         SealedReader(path.open("rb"))
+
+
+def test_every_file_field_stores_through_the_encrypted_storage():
+    """Evidence, posters, scans, attachments, photos, bundles: no field has a storage of
+    its own that would write in clear."""
+    fields = {
+        f"{model._meta.label}.{field.name}": field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, FileField)
+    }
+    plain = [
+        name
+        for name, field in fields.items()
+        if not isinstance(field.storage, EncryptedFileSystemStorage)
+    ]
+
+    assert len(fields) >= 8
+    assert plain == []
