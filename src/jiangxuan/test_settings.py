@@ -20,7 +20,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MEDIA_ROOT = VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 STORAGES = {
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "jiangxuan.core.storage.EncryptedFileSystemStorage",
         "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": "/media-not-served/"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

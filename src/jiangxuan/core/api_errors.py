@@ -25,6 +25,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .errors import DomainError
+from .storage import StoredFileDamaged, report_damaged_file
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         errors = {exc.field: [exc.message]} if exc.field else {}
         return error_response(api, request, exc.status, exc.message, exc.code, errors)
 
+    def on_damaged_file(request: HttpRequest, exc: StoredFileDamaged) -> HttpResponse:
+        report_damaged_file(request, exc)
+        return error_response(api, request, exc.status, exc.message, exc.code)
+
     def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         detail = str(exc) or _("您无权执行此操作。")
         return error_response(api, request, 403, detail, "permission_denied")
@@ -241,6 +246,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     # calls it with the instance, so each handler takes the instance (stub error).
     api.add_exception_handler(ApiError, on_api_error)  # type: ignore[arg-type]
     api.add_exception_handler(DomainError, on_domain_error)  # type: ignore[arg-type]
+    api.add_exception_handler(StoredFileDamaged, on_damaged_file)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_permission_denied)  # type: ignore[arg-type]
     api.add_exception_handler(Http404, on_not_found)  # type: ignore[arg-type]
     api.add_exception_handler(NinjaValidationError, on_validation)  # type: ignore[arg-type]

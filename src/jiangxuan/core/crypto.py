@@ -40,6 +40,51 @@ def _current_keys() -> tuple[bytes, bytes]:
     return _keys(settings.JX_FIELD_KEY)
 
 
+@cache
+def _file_wrapping_key(master: str) -> tuple[bytes, bytes]:
+    seed = bytes.fromhex(master) if master else settings.SECRET_KEY.encode()
+    key = HKDF(algorithm=hashes.SM3(), length=16, salt=b"jiangxuan", info=b"file-key-wrap").derive(
+        seed
+    )
+    return key, bytes.fromhex(hmac_sm3_hex(key, b"file-key-id"))[:4]
+
+
+def file_wrapping_key() -> tuple[bytes, bytes]:
+    """The SM4 key that wraps each stored file's own data key (the envelope of
+    ``core/filecrypt.py``), derived from the field key with HKDF-SM3 under its own label,
+    and its 4-byte id (the start of HMAC-SM3 of a fixed text under it), which each file
+    records so that a file sealed under another key is told apart from a damaged one."""
+    return _file_wrapping_key(settings.JX_FIELD_KEY)
+
+
+def sm4_gcm_seal(key: bytes, nonce: bytes, plain: bytes, aad: bytes = b"") -> bytes:
+    """SM4-GCM encryption of ``plain``; returns ciphertext ‖ 16-byte tag. The caller
+    guarantees that ``nonce`` (12 bytes) is never used twice with ``key``."""
+    encryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+    if aad:
+        encryptor.authenticate_additional_data(aad)
+    return encryptor.update(plain) + encryptor.finalize() + encryptor.tag
+
+
+def sm4_gcm_open(key: bytes, nonce: bytes, sealed: bytes, aad: bytes = b"") -> bytes:
+    """Decrypt what :func:`sm4_gcm_seal` made.
+
+    Raises:
+        DecryptionError: shorter than a tag, or the tag does not match (altered data, another
+            key, nonce or associated data).
+    """
+    if len(sealed) < TAG_BYTES:
+        raise DecryptionError("too short")
+    body, tag = sealed[:-TAG_BYTES], sealed[-TAG_BYTES:]
+    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+    if aad:
+        decryptor.authenticate_additional_data(aad)
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag as exc:
+        raise DecryptionError("authentication failed") from exc
+
+
 def encrypt(plain: str) -> str:
     """Encrypt text with SM4-GCM under the field key; returns the tagged base64 form."""
     key, _ = _current_keys()

@@ -17,12 +17,13 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .audit import current_ip
+from .storage import StoredFileDamaged, report_damaged_file
 
 #: Cache key holding the last untrusted peer that sent ``X-Forwarded-For`` (read by the
 #: deploy check ``core.checks.forwarded_headers_ignored``).
@@ -279,3 +280,22 @@ class PublicConditionalGetMiddleware(ConditionalGetMiddleware):
 
     def needs_etag(self, response: HttpResponseBase) -> bool:
         return "public" in response.get("Cache-Control", "") and super().needs_etag(response)
+
+
+class StoredFileDamagedMiddleware:
+    """Answer a page whose stored file failed its integrity check (issue 16.8) with a
+    Chinese page, status 409, instead of the 500 page, after logging the error and auditing
+    it (``core.storage.report_damaged_file``). The API answers the same error through its
+    own handler (``core.api_errors``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, StoredFileDamaged):
+            return None
+        report_damaged_file(request, exception)
+        return render(request, "core/file_damaged.html", {"message": exception.message}, status=409)

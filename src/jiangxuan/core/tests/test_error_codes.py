@@ -23,6 +23,7 @@ from jiangxuan.core.audit_anchor import AnchorError
 from jiangxuan.core.audit_roles import AuditRolesError
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
+from jiangxuan.core.storage import StoredFileDamaged
 from jiangxuan.decisions.registry import RegistryImportError
 from jiangxuan.decisions.services import DecisionError
 from jiangxuan.documents.bundles import BundleError
@@ -91,6 +92,7 @@ CASES = [
     (AnchorError("锚点文件已存在。"), 409, "conflict", {}),
     (AuditRolesError("角色不存在。"), 409, "conflict", {}),
     (UnknownHolidayYear(2099), 400, "calendar", {}),
+    (StoredFileDamaged("evidence/2026/12/a.pdf", "authentication failed"), 409, "file_damaged", {}),
     (DomainError("另行规定。", code="conflict", status=423), 423, "conflict", {}),
 ]
 
@@ -107,6 +109,7 @@ def api_client() -> TestClient:
     return TestClient(api)
 
 
+@pytest.mark.django_db  # a damaged stored file is audited where it is answered
 @pytest.mark.parametrize("case", range(len(CASES)), ids=lambda i: type(CASES[i][0]).__name__)
 def test_domain_errors_answer_through_the_one_handler(api_client, case):
     error, status, code, errors = CASES[case]
