@@ -1,6 +1,8 @@
 """Pages of the final approval and the decision: the office works, the leading group views,
 the published decision is public."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,51 +43,73 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _list_form(award_item: dict, data: Any = None) -> ListForm:
+    """The list form of an award of the overview: the candidates in expert order, the
+    newest version's choices as defaults."""
+    newest = award_item["lists"][0] if award_item["lists"] else None  # newest first
+    current = (
+        {e.nomination_id: (e.outcome, e.rank) for e in newest.entries.all()} if newest else None
+    )
+    return ListForm(award_item["award"], award_item["candidates"], data, current=current)
+
+
+def _overview(
+    request: AuthenticatedHttpRequest,
+    campaign: Campaign,
+    *,
+    bound: ListForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    awards = selectors.award_overview(campaign)
+    for item in awards:
+        own = bound is not None and bound.prefix == f"award{item['award'].pk}"
+        item["list_form"] = bound if own else _list_form(item)
+    context = {
+        "campaign": campaign,
+        "awards": awards,
+        "decision": selectors.decision_of(campaign),
+        "can_manage": selectors.can_manage(request.user, campaign),
+        "can_pay": selectors.can_download_payments(request.user, campaign),
+        "meeting_form": MeetingForm(),
+        "publish_form": PublishForm(),
+    }
+    return render(request, "decisions/overview.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET"])
 def overview(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Lists per award with their versions and meetings, and the decision."""
-    campaign = _campaign(request, code)
-    context = {
-        "campaign": campaign,
-        "awards": selectors.award_overview(campaign),
-        "decision": selectors.decision_of(campaign),
-        "can_manage": selectors.can_manage(request.user, campaign),
-        "can_pay": selectors.can_download_payments(request.user, campaign),
-        "list_form": ListForm(),
-        "meeting_form": MeetingForm(),
-        "publish_form": PublishForm(),
-    }
-    return render(request, "decisions/overview.html", context)
+    return _overview(request, _campaign(request, code))
 
 
 @login_required
 @require_POST
 def propose(request: AuthenticatedHttpRequest, code: str, award_pk: int) -> HttpResponse:
-    """Propose (or re-propose) the draft list of an award."""
+    """Propose (or re-propose) the draft list of an award: the outcome and rank of each
+    candidate (a choice the page re-shows with the message when refused)."""
     campaign = _campaign(request, code, manage=True)
-    award = selectors.award_of(campaign, award_pk)
-    if award is None:
+    item = next((i for i in selectors.award_overview(campaign) if i["award"].pk == award_pk), None)
+    if item is None:
         raise Http404(_("没有找到该奖项。"))
-    form = ListForm(request.POST)
+    form = _list_form(item, request.POST)
     if form.is_valid():
         try:
             lst = services.propose_list(
                 campaign,
-                award,
+                item["award"],
                 nominations=form.cleaned_data["nominations"],
                 finalists=form.cleaned_data["finalists"],
                 actor=request.user,
             )
         except services.DecisionError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             for warning in lst.warnings:
                 messages.warning(request, warning)
             messages.success(request, _("名单已提交，待领导小组审定。"))
-    else:
-        messages.error(request, _("请检查填写的人选编号。"))
-    return redirect("decisions:overview", code=code)
+            return redirect("decisions:overview", code=code)
+    return _overview(request, campaign, bound=form, status=400)
 
 
 @login_required
@@ -112,12 +136,13 @@ def approve(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRespon
 @login_required
 @require_POST
 def revise(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
-    """Start a new version of an approved list."""
+    """Start a new version of an approved list, with its reason."""
     campaign = _campaign(request, code, manage=True)
     lst = selectors.approval_list(campaign, pk)
     if lst is None:
         raise Http404(_("没有找到该名单。"))
-    form = ListForm(request.POST)
+    item = next(i for i in selectors.award_overview(campaign) if i["award"].pk == lst.award_id)
+    form = _list_form(item, request.POST)
     if form.is_valid():
         try:
             services.revise_list(
@@ -128,12 +153,11 @@ def revise(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRespons
                 actor=request.user,
             )
         except services.DecisionError as exc:
-            messages.error(request, exc.message)
+            form.add_error(None, exc.message)
         else:
             messages.success(request, _("已生成名单新版本，待领导小组审定。"))
-    else:
-        messages.error(request, _("请检查填写的人选编号。"))
-    return redirect("decisions:overview", code=code)
+            return redirect("decisions:overview", code=code)
+    return _overview(request, campaign, bound=form, status=400)
 
 
 @login_required

@@ -57,14 +57,38 @@ def test_payment_sheet_download_finance_unmasked_and_audited(client, published):
     assert AuditEntry.objects.filter(action="decision.payments.unmasked", actor=finance).exists()
 
 
+def _choices(award, noms, outcomes: dict[int, tuple[str, int]]) -> dict[str, object]:
+    """The list form's post: each candidate's outcome and rank (unlisted: left out)."""
+    data: dict[str, object] = {}
+    for n in noms:
+        outcome, rank = outcomes.get(n.pk, ("none", 1))
+        data[f"award{award.pk}-outcome_{n.pk}"] = outcome
+        data[f"award{award.pk}-rank_{n.pk}"] = rank
+    return data
+
+
 def test_approve_and_revise_through_views(client, jiaozuo):
     campaign, award, noms, office = jiaozuo
     client.force_login(office)
+    page = client.get(reverse("decisions:overview", args=[campaign.code])).content.decode()
+    # The office chooses among the candidates by name; no ids are typed or shown.
+    assert noms[0].name in page
+    assert f"award{award.pk}-outcome_{noms[0].pk}" in page
+    assert "逗号分隔" not in page
     client.post(
         reverse("decisions:propose", args=[campaign.code, award.pk]),
-        {"nominations": f"{noms[0].pk},{noms[1].pk}", "finalists": ""},
+        _choices(
+            award,
+            noms,
+            {noms[1].pk: ("awardee", 1), noms[0].pk: ("awardee", 2), noms[2].pk: ("finalist", 1)},
+        ),
     )
     v1 = ApprovalList.objects.get(award=award)
+    assert [(e.nomination_id, e.outcome) for e in v1.entries.order_by("outcome", "rank")] == [
+        (noms[1].pk, "awardee"),
+        (noms[0].pk, "awardee"),
+        (noms[2].pk, "finalist"),
+    ]
     meeting = {
         "held_on": "2018-09-01",
         "present": "甲\n乙\n丙",
@@ -84,8 +108,29 @@ def test_approve_and_revise_through_views(client, jiaozuo):
     assert v1.state == ListState.APPROVED
     client.post(
         reverse("decisions:revise", args=[campaign.code, v1.pk]),
-        {"nominations": str(noms[2].pk), "finalists": "", "reason": "人选变更"},
+        {
+            **_choices(award, noms, {noms[2].pk: ("awardee", 1)}),
+            f"award{award.pk}-reason": "人选变更",
+        },
     )
     assert ApprovalList.objects.get(award=award, version=2).reason == "人选变更"
     page = client.get(reverse("decisions:overview", args=[campaign.code]))
     assert "第 2 版" in page.content.decode()
+
+
+def test_a_list_without_awardees_is_refused_and_the_choices_stay(client, jiaozuo):
+    campaign, award, noms, office = jiaozuo
+    client.force_login(office)
+    chosen = _choices(award, noms, {noms[2].pk: ("finalist", 1)})
+
+    response = client.post(reverse("decisions:propose", args=[campaign.code, award.pk]), chosen)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "请至少选择一名表彰人选。" in html
+    assert re.search(
+        rf'name="award{award.pk}-outcome_{noms[2].pk}"[^>]*>.*?<option value="finalist" selected',
+        html,
+        re.S,
+    )
+    assert not ApprovalList.objects.filter(award=award).exists()
