@@ -3,7 +3,7 @@ decide (their ExpertError lands on the named field)."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -95,8 +95,14 @@ class RelationshipForm(forms.Form):
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
+#: The pool's attributes a panel's make-up may ask a minimum of, as the form names them.
+MIX_LABELS = {"speciality": _("专业领域"), "industry": _("所属行业"), "region": _("地区")}
+
+
 class PanelForm(forms.Form):
-    """Create a panel of a campaign."""
+    """Create a panel of a campaign. The make-up (构成要求) is a minimum number of experts
+    per value of the pool's specialities, industries and regions (``facets``, from
+    ``selectors.pool_facets``), one number field each, empty for none."""
 
     name = forms.CharField(label=_("名称"), max_length=100)
     award = forms.ModelChoiceField(
@@ -107,31 +113,46 @@ class PanelForm(forms.Form):
     )
     size = forms.IntegerField(label=_("专家人数"), min_value=1, max_value=99)
     reserves = forms.IntegerField(label=_("候补人数"), min_value=0, max_value=99, initial=2)
-    mix = forms.CharField(
-        label=_("构成要求（JSON）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_('如 {"speciality": {"焊接": 2, "数控": 1}}，表示各专业领域至少抽取的人数。'),
-    )
     blind = forms.BooleanField(label=_("匿名评审（隐去姓名和单位）"), required=False)
 
-    def __init__(self, campaign: Campaign, *args: Any, **kwargs: Any):
+    def __init__(
+        self,
+        campaign: Campaign,
+        *args: Any,
+        facets: Mapping[str, Sequence[str]] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         declared_field(self, "award", forms.ModelChoiceField).queryset = campaign.awards.order_by(
             "position"
         )
+        self.mix_fields: list[tuple[str, str, str]] = []
+        for attribute, values in (facets or {}).items():
+            for index, value in enumerate(values):
+                name = f"mix_{attribute}_{index}"
+                self.fields[name] = forms.IntegerField(
+                    label=_("%(attribute)s“%(value)s”至少")
+                    % {
+                        "attribute": MIX_LABELS[attribute],
+                        "value": value,
+                    },
+                    min_value=0,
+                    max_value=99,
+                    required=False,
+                    help_text=""
+                    if self.mix_fields
+                    else _("构成要求：以下各项为至少抽取的人数，不填为不限。"),
+                )
+                self.mix_fields.append((name, attribute, value))
 
-    def clean_mix(self) -> dict[str, Any]:
-        text = self.cleaned_data["mix"].strip()
-        if not text:
-            return {}
-        try:
-            value = json.loads(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("构成要求须为 JSON 对象。")) from exc
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("构成要求须为 JSON 对象。"))
-        return value
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        mix: dict[str, dict[str, int]] = {}
+        for name, attribute, value in self.mix_fields:
+            if data.get(name):
+                mix.setdefault(attribute, {})[value] = data[name]
+        data["mix"] = mix
+        return data
 
 
 class DrawForm(forms.Form):

@@ -125,7 +125,7 @@ def expert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def panel_list(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """A campaign's panels and the form to create one."""
     campaign = _campaign_or_404(request, code)
-    form = PanelForm(campaign, request.POST or None)
+    form = PanelForm(campaign, request.POST or None, facets=selectors.pool_facets())
 
     def act(data: dict) -> HttpResponse:
         panel = services.create_panel(

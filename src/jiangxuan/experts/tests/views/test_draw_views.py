@@ -1,6 +1,8 @@
 """Pool, panel and draw pages (campaign office) and an expert's own membership pages:
 role matrix, content, and the database changes behind each form."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -154,12 +156,26 @@ def test_expert_relationship_form_without_target_shows_error(client, office):
 # --------------------------------------------------------------------------- panels
 
 
+def _mix(client, campaign, **minimums: int) -> dict[str, int]:
+    """The panel form's make-up fields as the page offers them: a number per speciality
+    of the pool, found by its label (no JSON is typed)."""
+    for value in minimums:
+        ExpertFactory(speciality=value)
+    page = client.get(reverse("experts:panel_list", args=[campaign.code])).content.decode()
+    data = {}
+    for value, minimum in minimums.items():
+        found = re.search(rf'<label for="id_(mix_speciality_\d+)">专业领域“{value}”至少', page)
+        assert found, value
+        data[found.group(1)] = minimum
+    return data
+
+
 def test_panel_create_by_office(client, office, jiaozuo):
     client.force_login(office)
 
     response = client.post(
         reverse("experts:panel_list", args=[jiaozuo.code]),
-        {"name": "焦作工匠评审组", "size": 5, "reserves": 2, "mix": '{"speciality": {"焊接": 2}}'},
+        {"name": "焦作工匠评审组", "size": 5, "reserves": 2, **_mix(client, jiaozuo, 焊接=2)},
     )
 
     panel = Panel.objects.get()
@@ -175,7 +191,7 @@ def test_panel_create_bad_mix_shows_error(client, office, jiaozuo):
 
     response = client.post(
         reverse("experts:panel_list", args=[jiaozuo.code]),
-        {"name": "评审组", "size": 2, "reserves": 0, "mix": '{"speciality": {"焊接": 3}}'},
+        {"name": "评审组", "size": 2, "reserves": 0, **_mix(client, jiaozuo, 焊接=3)},
     )
 
     assert response.status_code == 400
