@@ -14,7 +14,7 @@ from pydantic import Field
 from jiangxuan.accounts.api_common import UnitRef, home_unit, unit_ref
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.accounts.selectors import memberships_of
-from jiangxuan.core.api_errors import ApiError, ErrorOut, not_found
+from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
 
 from .enums import CampaignStage
 from .lifecycle import campaign_stage
@@ -29,6 +29,7 @@ from .selectors import (
     window_state,
 )
 from .services import (
+    adjust_numbers,
     create_campaign,
     extend_deadline,
     extend_submission_window,
@@ -337,6 +338,50 @@ def put_spec(request: ApiRequest, code: str, payload: SpecIn) -> SpecVersionOut:
     except SpecError as exc:
         raise _spec_invalid(exc) from exc
     return _version_out(spec_versions(campaign).first())
+
+
+class AwardCountIn(Schema):
+    award: str = Field(description="奖项代码")
+    count: int = Field(ge=1, description="表彰名额")
+
+
+class QuotaNumberIn(Schema):
+    index: int = Field(ge=0, description="名额在活动规范 quotas 中的序号（从 0 起）")
+    min: int | None = Field(None, ge=0, description="至少推荐的人数；不改为 null")
+    max: int | None = Field(None, ge=0, description="最多推荐的人数；不改为 null")
+
+
+class NumbersIn(Schema):
+    awards: list[AwardCountIn] = Field(default_factory=list, description="奖项的表彰名额")
+    quotas: list[QuotaNumberIn] = Field(default_factory=list, description="推荐名额")
+    reason: str = Field(min_length=1, max_length=500, description="调整理由")
+
+
+@router.post(
+    "/campaigns/{code}/spec/numbers",
+    response={201: SpecVersionOut, codes_4xx: ErrorOut},
+    summary="调整名额",
+)
+def adjust_campaign_numbers(request: ApiRequest, code: str, payload: NumbersIn) -> Status:
+    """活动办公室调整奖项的表彰名额和各类单位的推荐名额（须填写理由），只改所列的数字，作为
+    活动规范的一个新版本保存；规范中没有的名额项、超过表彰名额的推荐名额答 400。"""
+    campaign = visible_campaign(request, code)
+    positions = {a.code: i for i, a in enumerate(campaign.specification.awards)}
+    numbers: dict[tuple[str | int, ...], int] = {}
+    for item in payload.awards:
+        if item.award not in positions:
+            raise field_error("awards", _("没有代码为 %(code)s 的奖项。") % {"code": item.award})
+        numbers[("awards", positions[item.award], "count")] = item.count
+    for quota in payload.quotas:
+        for key in ("min", "max"):
+            value = getattr(quota, key)
+            if value is not None:
+                numbers[("quotas", quota.index, key)] = value
+    try:
+        adjust_numbers(campaign, numbers=numbers, reason=payload.reason, actor=request.auth)
+    except SpecError as exc:
+        raise _spec_invalid(exc) from exc
+    return Status(201, _version_out(spec_versions(campaign).first()))
 
 
 @router.post(

@@ -1,7 +1,11 @@
 """Forms for the campaign pages."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .spec import CampaignSpec
 
 
 class DeadlineForm(forms.Form):
@@ -58,3 +62,61 @@ class CampaignCreateForm(forms.Form):
         elif not (data.get("spec_yaml") or "").strip():
             raise forms.ValidationError(_("请上传活动规范文件，或在文本框中填写活动规范。"))
         return data
+
+
+class NumbersForm(forms.Form):
+    """The office changes award counts (表彰名额) and unit quotas (推荐名额) of a
+    campaign with a reason (issue 15.4). One number field per value the specification
+    states (an award without a count, a quota without a maximum are changed in the
+    specification itself); ``paths`` maps each field to its place in the text."""
+
+    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, spec: CampaignSpec, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.paths: dict[str, tuple[str | int, ...]] = {}
+        awards = {a.code: a.name for a in spec.awards}
+        categories = {c.code: c.name for c in spec.unit_categories}
+        fields: dict[str, forms.Field] = {}
+        for index, award in enumerate(spec.awards):
+            if award.count is not None:
+                name = f"award_{index}"
+                fields[name] = forms.IntegerField(
+                    label=_("%(award)s 表彰名额") % {"award": award.name},
+                    min_value=1,
+                    max_value=9999,
+                    initial=award.count,
+                )
+                self.paths[name] = ("awards", index, "count")
+        for index, quota in enumerate(spec.quotas):
+            unit = categories.get(quota.category, quota.category)
+            which = awards.get(quota.award, quota.award) if quota.award else _("各奖项合计")
+            if quota.min:
+                name = f"quota_{index}_min"
+                fields[name] = forms.IntegerField(
+                    label=_("%(unit)s · %(which)s 至少推荐") % {"unit": unit, "which": which},
+                    min_value=0,
+                    max_value=999,
+                    initial=quota.min,
+                )
+                self.paths[name] = ("quotas", index, "min")
+            if quota.max is not None:
+                name = f"quota_{index}_max"
+                fields[name] = forms.IntegerField(
+                    label=_("%(unit)s · %(which)s 最多推荐") % {"unit": unit, "which": which},
+                    min_value=0,
+                    max_value=999,
+                    initial=quota.max,
+                )
+                self.paths[name] = ("quotas", index, "max")
+        # The numbers first, the reason last.
+        self.fields = {**fields, "reason": self.fields["reason"]}
+
+    def changed_numbers(self) -> dict[tuple[str | int, ...], int]:
+        """The numbers that differ from the specification's, by their path."""
+        return {
+            self.paths[name]: self.cleaned_data[name]
+            for name in self.paths
+            if self.cleaned_data.get(name) is not None
+            and self.cleaned_data[name] != self.fields[name].initial
+        }

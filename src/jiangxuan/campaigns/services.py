@@ -360,6 +360,53 @@ def extend_submission_window(
 
 
 @transaction.atomic
+def adjust_numbers(
+    campaign: Campaign, *, numbers: dict[tuple[str | int, ...], int], reason: str, actor
+) -> Campaign:
+    """The office changes award counts and unit quotas during a campaign through a form
+    (issue 15.4): each changed number is rewritten in place in the specification
+    (comments and layout kept), checked like any edit (a quota above its award's count
+    is refused) and kept as the next version with the reason.
+
+    Args:
+        numbers: ``{path: value}``, paths such as ``("awards", 0, "count")`` or
+            ``("quotas", 2, "max")``; values that equal the current ones change nothing.
+        reason: why (required).
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+        SpecChangeError: no reason, or a path the specification does not hold.
+        SpecError: the specification with the new numbers is invalid.
+        CampaignClosed: the campaign is decided or archived.
+    """
+    require(
+        actor,
+        "campaigns.change_campaign",
+        campaign,
+        _("只有本活动的领导小组办公室可以调整名额。"),
+    )
+    reason = reason.strip()
+    if not reason:
+        raise SpecChangeError(_("请填写调整理由。"), field="reason")
+    text = campaign.spec_yaml
+    for path, value in numbers.items():
+        try:
+            text = replace_scalar(text, path, str(value))
+        except KeyError as exc:
+            raise SpecChangeError(
+                _("活动规范中没有“%(path)s”这一项，请在活动规范中修改。")
+                % {"path": ".".join(map(str, path))}
+            ) from exc
+    return _replace_text(
+        campaign,
+        text,
+        change=SpecChange.EDIT,
+        reason=reason,
+        actor=actor,
+        action="campaign.update_spec",
+    )
+
+
+@transaction.atomic
 def create_campaign(yaml_text: str, *, actor, source: str = "<spec>") -> Campaign:
     """A campaign office creates a campaign in the browser from a specification (uploaded,
     typed, or copied from an earlier edition and edited). The new campaign is a draft; its

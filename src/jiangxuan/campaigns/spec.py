@@ -1396,12 +1396,14 @@ def _quota_problems(quotas: list[Quota], awards: list[AwardSpec]) -> list[str]:
     """A unit's quota cannot exceed the award's count (or, for a quota over all awards,
     the sum of the counts when every award has one)."""
     counts = {a.code: a.count for a in awards}
+    names = {a.code: a.name for a in awards}
     problems = []
     for i, quota in enumerate(quotas):
         if quota.award:
             if quota.award not in counts:
                 continue
-            limit, what = counts[quota.award], f"奖项 {quota.award} 的表彰名额"
+            limit = counts[quota.award]
+            what = f"奖项“{names[quota.award]}”（{quota.award}）的表彰名额"
         elif all(c is not None for c in counts.values()):
             limit, what = sum(c or 0 for c in counts.values()), "各奖项表彰名额之和"
         else:
@@ -1660,26 +1662,29 @@ def located_error(source: str, text: str, messages: list[str]) -> SpecError:
     return SpecError(source, messages, [_line_of(root, _loc_of(m)) for m in messages])
 
 
-def replace_scalar(text: str, path: tuple[str, ...], value: str) -> str:
+def replace_scalar(text: str, path: tuple[str | int, ...], value: str) -> str:
     """``text`` with the plain scalar at ``path`` (e.g. ``("timeline", "submission",
-    "closes_at")``) replaced by ``value``, every other character (comments, order, layout)
-    kept as it was: a change made through a form stays a readable one-line change of the
-    organizer's text.
+    "closes_at")``, or ``("quotas", 2, "max")`` with list positions) replaced by ``value``,
+    every other character (comments, order, layout) kept as it was: a change made through
+    a form stays a readable one-line change of the organizer's text.
 
     Raises:
-        KeyError: ``path`` names no scalar in ``text`` (a key missing, or the text is not
-            YAML).
+        KeyError: ``path`` names no scalar in ``text`` (a key or position missing, or the
+            text is not YAML).
     """
     try:
         node: yaml.Node | None = yaml.compose(text, Loader=_SpecLoader)
     except yaml.YAMLError as exc:
-        raise KeyError(".".join(path)) from exc
+        raise KeyError(".".join(map(str, path))) from exc
     for key in path:
-        if not isinstance(node, yaml.MappingNode):
-            raise KeyError(".".join(path))
-        node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode):
+            node = node.value[key] if 0 <= key < len(node.value) else None
+        elif isinstance(key, str) and isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+        else:
+            raise KeyError(".".join(map(str, path)))
     if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
-        raise KeyError(".".join(path))
+        raise KeyError(".".join(map(str, path)))
     return text[: node.start_mark.index] + value + text[node.end_mark.index :]
 
 

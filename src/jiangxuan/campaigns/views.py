@@ -20,7 +20,7 @@ from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of
 
 from .enums import CampaignState
-from .forms import CampaignCreateForm, DeadlineForm, WindowExtensionForm
+from .forms import CampaignCreateForm, DeadlineForm, NumbersForm, WindowExtensionForm
 from .lifecycle import CampaignClosed
 from .models import Campaign
 from .selectors import (
@@ -35,6 +35,7 @@ from .selectors import (
 from .services import (
     DeadlineError,
     SpecChangeError,
+    adjust_numbers,
     create_campaign,
     extend_deadline,
     extend_submission_window,
@@ -150,6 +151,41 @@ def campaign_extend_window(request: AuthenticatedHttpRequest, code: str) -> Http
     return render(
         request,
         "campaigns/campaign_extend_window.html",
+        {"campaign": campaign, "form": form, "spec_errors": spec_errors},
+        status=400 if form.errors or spec_errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_numbers(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The office changes award counts and unit quotas with a reason: one recorded change
+    of the specification (issue 15.4); what was typed stays when it is refused."""
+    campaign = _office_campaign_or_403(request.user, code)
+    form = NumbersForm(campaign.specification, request.POST or None)
+    spec_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        numbers = form.changed_numbers()
+        if not numbers:
+            form.add_error(None, _("名额没有变化，未保存。"))
+        else:
+            try:
+                adjust_numbers(
+                    campaign,
+                    numbers=numbers,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+            except SpecError as exc:
+                spec_errors = exc.located()
+            except (SpecChangeError, CampaignClosed) as exc:
+                form.add_error(getattr(exc, "field", None) or None, exc.message)
+            else:
+                messages.success(request, _("名额已调整，变更已记入活动规范版本。"))
+                return redirect("campaigns:versions", code=campaign.code)
+    return render(
+        request,
+        "campaigns/campaign_numbers.html",
         {"campaign": campaign, "form": form, "spec_errors": spec_errors},
         status=400 if form.errors or spec_errors else 200,
     )

@@ -52,6 +52,7 @@ ENDPOINTS = {
     ("post", "/api/v1/outbox/{message_id}/discard"),
     ("patch", "/api/v1/outbox/{message_id}"),
     ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/campaigns/{code}/spec/numbers"),
     ("post", "/api/v1/review/levels/{level}/{body_id}/notices"),
     ("post", "/api/v1/background-checks/{check_id}/opinion-with-scan"),
     ("post", "/api/v1/nominations/{nomination_id}/sign-offs-with-scan"),

@@ -84,3 +84,27 @@ def test_office_creates_a_campaign_from_a_copy(changchun, make_user, api_as):
 
 def _json(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def test_office_adjusts_counts_and_quotas_with_a_reason(changchun, make_user, api_as):
+    office = api_as(make_user("cc-hrss", Role.CAMPAIGN_OFFICE))
+    clerk = api_as(make_user("cc-chaoyang-hrss", Role.CLERK))
+    url = f"/campaigns/{changchun.code}/spec/numbers"
+    body = {
+        "awards": [{"award": "jineng-dajiang", "count": 12}],
+        "quotas": [{"index": 0, "max": 4}],
+        "reason": "名额调整",
+    }
+
+    assert clerk.post(url, body).status_code == 403
+    too_many = office.post(url, {**body, "quotas": [{"index": 0, "max": 40}]})
+    unknown = office.post(url, {**body, "awards": [{"award": "nope", "count": 3}]})
+    created = office.post(url, body)
+
+    assert too_many.status_code == 400
+    assert "表彰名额 12" in too_many.json()["errors"]["spec_yaml"][0]
+    assert (unknown.status_code, list(unknown.json()["errors"])) == (400, ["awards"])
+    assert (created.status_code, created.json()["reason"]) == (201, "名额调整")
+    changchun.refresh_from_db()
+    assert changchun.specification.award("jineng-dajiang").count == 12
+    assert changchun.specification.quotas[0].max == 4

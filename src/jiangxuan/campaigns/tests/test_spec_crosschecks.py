@@ -38,7 +38,7 @@ def test_unit_quota_larger_than_the_award_count_is_refused():
     line = _line(text, "max: 11")
     assert _located(text) == [
         f"{SOURCE}: 第 {line} 行 quotas[0].max："
-        "每个单位的名额 11 大于奖项 jineng-dajiang 的表彰名额 10"
+        "每个单位的名额 11 大于奖项“长春技能大奖”（jineng-dajiang）的表彰名额 10"
     ]
 
 

@@ -59,6 +59,7 @@ SIGNED_IN = {
     "campaigns:edit_spec",
     "campaigns:versions",
     "campaigns:extend_window",
+    "campaigns:numbers",
     "campaigns:create",
     "campaigns:deadlines",
     "nominations:list",

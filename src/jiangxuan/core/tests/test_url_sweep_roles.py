@@ -43,6 +43,7 @@ OFFICE_ONLY = {
     "campaigns:edit_spec",
     "campaigns:versions",
     "campaigns:extend_window",
+    "campaigns:numbers",
     "notices:campaign_notices",
     "notices:open",
     "notices:background_checks",

@@ -107,3 +107,75 @@ def test_create_from_a_gbk_upload_with_an_error_keeps_the_text(office_client, se
     # The uploaded text is in the editor, decoded, for the office to fix in place.
     assert "第三届长春技能大奖" in html
     assert Campaign.objects.count() == 1
+
+
+def _numbers(page: str) -> dict[str, str]:
+    """The numbers form as the page fills it: field name → value, by its label."""
+    import re
+
+    return dict(re.findall(r'name="((?:award|quota)_\d+(?:_m(?:in|ax))?)" value="(\d+)"', page))
+
+
+def test_office_changes_a_quota_with_a_reason_and_only_that_number_changes(
+    office_client, seed_campaign
+):
+    # Issue 15.4: the office adjusts numbers in a form, not by typing YAML.
+    campaign = seed_campaign("001")
+    url = reverse("campaigns:numbers", args=[campaign.code])
+    page = office_client.get(url).content.decode()
+    assert "各县（市）区人社部门 · 长春技能大奖 最多推荐" in page
+    values = _numbers(page)
+    assert values["quota_0_max"] == "3"
+    before = campaign.spec_yaml
+
+    response = office_client.post(
+        url, {**values, "quota_0_max": "4", "reason": "长春市人社局通知：县区名额增加"}
+    )
+
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.specification.quotas[0].max == 4
+    changed = [
+        (old, new)
+        for old, new in zip(before.splitlines(), campaign.spec_yaml.splitlines(), strict=True)
+        if old != new
+    ]
+    assert changed == [
+        (
+            "  - {category: county-hrss, award: jineng-dajiang, max: 3, source: 附件1}",
+            "  - {category: county-hrss, award: jineng-dajiang, max: 4, source: 附件1}",
+        )
+    ]
+    versions = office_client.get(reverse("campaigns:versions", args=[campaign.code]))
+    assert "长春市人社局通知：县区名额增加" in versions.content.decode()
+
+
+def test_a_quota_above_the_award_count_is_refused_and_the_numbers_stay(
+    office_client, seed_campaign
+):
+    campaign = seed_campaign("001")
+    url = reverse("campaigns:numbers", args=[campaign.code])
+    values = _numbers(office_client.get(url).content.decode())
+
+    no_reason = office_client.post(url, {**values, "quota_0_max": "4", "reason": ""})
+    too_many = office_client.post(url, {**values, "quota_0_max": "40", "reason": "试"})
+
+    assert no_reason.status_code == 400
+    assert too_many.status_code == 400
+    html = too_many.content.decode()
+    assert 'value="40"' in html
+    assert (
+        "quotas[0].max：每个单位的名额 40 大于奖项“长春技能大奖”（jineng-dajiang）的表彰名额 10"
+        in html
+    )
+    campaign.refresh_from_db()
+    assert campaign.specification.quotas[0].max == 3
+
+
+def test_another_office_cannot_adjust_numbers(client, member, seed_campaign):
+    campaign = seed_campaign("001")
+    client.force_login(member("wh-union", Role.CAMPAIGN_OFFICE))
+
+    response = client.get(reverse("campaigns:numbers", args=[campaign.code]))
+
+    assert response.status_code in (403, 404)
