@@ -77,16 +77,16 @@ def test_file_sealed_under_another_key_is_told_apart(tmp_path, settings):
     path = _sealed(tmp_path, b"scan")
     settings.JX_FIELD_KEY = "ff" * 32
 
-    with pytest.raises(DecryptionError, match="sealed under another key"):
-        SealedReader(path.open("rb"))
+    with path.open("rb") as raw, pytest.raises(DecryptionError, match="sealed under another key"):
+        SealedReader(raw)
 
 
 def test_plain_file_is_not_read_as_encrypted(tmp_path):
     path = tmp_path / "plain.pdf"
     path.write_bytes(b"%PDF-1.4\n")
 
-    with pytest.raises(DecryptionError, match="not an encrypted file"):
-        SealedReader(path.open("rb"))
+    with path.open("rb") as raw, pytest.raises(DecryptionError, match="not an encrypted file"):
+        SealedReader(raw)
 
 
 def test_every_file_field_stores_through_the_encrypted_storage():

@@ -321,6 +321,7 @@ def test_office_records_an_opinion_with_the_stamped_scan_and_downloads_it(
     assert answered.json()["state"] == BackgroundCheckState.ANSWERED
     assert fetched.status_code == 200
     assert b"".join(fetched.streaming_content).startswith(b"\x89PNG")
+    fetched.close()
     assert quote("征求意见表扫描件-王建国.png") in fetched["Content-Disposition"]
     assert stranger.status_code == 404
 
@@ -336,4 +337,5 @@ def test_office_downloads_an_objections_attachment(office, weihai_office, verifi
     assert fetched.status_code == 200
     assert fetched["Content-Type"] == "application/pdf"
     assert b"".join(fetched.streaming_content) == b"%PDF-1.4 proof"
+    fetched.close()
     assert stranger.status_code == 404

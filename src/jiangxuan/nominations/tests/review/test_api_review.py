@@ -266,4 +266,5 @@ def test_sign_off_with_the_stamped_page_scan(weihai_at_district, weihai_people):
     assert created.status_code == 201, created.content
     assert created.json()["has_scan"] is True
     stored = SignOff.objects.get(pk=created.json()["id"])
-    assert stored.scan.open("rb").read().startswith(b"\x89PNG")
+    with stored.scan.open("rb") as handle:
+        assert handle.read().startswith(b"\x89PNG")
