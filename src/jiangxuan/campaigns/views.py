@@ -6,6 +6,9 @@ Thin views: objects come from ``campaigns_visible_to`` (404 otherwise); writes g
 through ``services.update_campaign_spec``.
 """
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -125,6 +128,38 @@ def campaign_versions(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     )
 
 
+def _spec_change_page(
+    request: AuthenticatedHttpRequest,
+    campaign: Campaign,
+    form: forms.Form,
+    change: Callable[[], object] | None,
+    *,
+    template: str,
+    done: str,
+) -> HttpResponse:
+    """A form page that makes one recorded change of the specification: ``change`` runs
+    the service (None when the form is invalid or asks nothing); a refused change keeps
+    the form as typed, the invalid specification's problems listed; success goes to the
+    versions with ``done``."""
+    spec_errors: list[str] = []
+    if change is not None:
+        try:
+            change()
+        except SpecError as exc:
+            spec_errors = exc.located()
+        except (SpecChangeError, CampaignClosed) as exc:
+            form.add_error(getattr(exc, "field", None) or None, exc.message)
+        else:
+            messages.success(request, done)
+            return redirect("campaigns:versions", code=campaign.code)
+    return render(
+        request,
+        template,
+        {"campaign": campaign, "form": form, "spec_errors": spec_errors},
+        status=400 if form.errors or spec_errors else 200,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_extend_window(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
@@ -132,27 +167,24 @@ def campaign_extend_window(request: AuthenticatedHttpRequest, code: str) -> Http
     recorded change of the specification."""
     campaign = _office_campaign_or_403(request.user, code)
     form = WindowExtensionForm(request.POST or None)
-    spec_errors: list[str] = []
+    change = None
     if request.method == "POST" and form.is_valid():
-        try:
-            extend_submission_window(
+
+        def change() -> object:
+            return extend_submission_window(
                 campaign,
                 closes_at=form.cleaned_data["closes_at"],
                 reason=form.cleaned_data["reason"],
                 actor=request.user,
             )
-        except SpecError as exc:
-            spec_errors = exc.located()
-        except (SpecChangeError, CampaignClosed) as exc:
-            form.add_error(getattr(exc, "field", None) or None, exc.message)
-        else:
-            messages.success(request, _("申报截止时间已延长，变更已记入活动规范版本。"))
-            return redirect("campaigns:versions", code=campaign.code)
-    return render(
+
+    return _spec_change_page(
         request,
-        "campaigns/campaign_extend_window.html",
-        {"campaign": campaign, "form": form, "spec_errors": spec_errors},
-        status=400 if form.errors or spec_errors else 200,
+        campaign,
+        form,
+        change,
+        template="campaigns/campaign_extend_window.html",
+        done=_("申报截止时间已延长，变更已记入活动规范版本。"),
     )
 
 
@@ -163,31 +195,28 @@ def campaign_numbers(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
     of the specification (issue 15.4); what was typed stays when it is refused."""
     campaign = _office_campaign_or_403(request.user, code)
     form = NumbersForm(campaign.specification, request.POST or None)
-    spec_errors: list[str] = []
+    change = None
     if request.method == "POST" and form.is_valid():
         numbers = form.changed_numbers()
         if not numbers:
             form.add_error(None, _("名额没有变化，未保存。"))
         else:
-            try:
-                adjust_numbers(
+
+            def change() -> object:
+                return adjust_numbers(
                     campaign,
                     numbers=numbers,
                     reason=form.cleaned_data["reason"],
                     actor=request.user,
                 )
-            except SpecError as exc:
-                spec_errors = exc.located()
-            except (SpecChangeError, CampaignClosed) as exc:
-                form.add_error(getattr(exc, "field", None) or None, exc.message)
-            else:
-                messages.success(request, _("名额已调整，变更已记入活动规范版本。"))
-                return redirect("campaigns:versions", code=campaign.code)
-    return render(
+
+    return _spec_change_page(
         request,
-        "campaigns/campaign_numbers.html",
-        {"campaign": campaign, "form": form, "spec_errors": spec_errors},
-        status=400 if form.errors or spec_errors else 200,
+        campaign,
+        form,
+        change,
+        template="campaigns/campaign_numbers.html",
+        done=_("名额已调整，变更已记入活动规范版本。"),
     )
 
 

@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -94,6 +95,21 @@ def write_archive(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         entries.append(ManifestEntry(path=relative.as_posix(), **fields))
+
+    def copy(folder: Path, uploaded: Any, kind: str, title: str, spec_entry: str, **who: str):
+        """An uploaded file (evidence, a forward's document) as it was stored."""
+        with uploaded.file.open("rb") as handle:
+            data = handle.read()
+        original = uploaded.original_name
+        write(
+            folder / f"{safe_filename(title)}-{uploaded.pk}-{safe_filename(original)}",
+            data,
+            title=title,
+            kind=kind,
+            format=Path(original).suffix.lstrip(".").lower(),
+            spec_entry=spec_entry,
+            **who,
+        )
 
     documents = {d.kind: d for d in spec.documents}
     materials = {m.code: m.name for m in spec.materials}
@@ -179,20 +195,9 @@ def write_archive(
                     **who,
                 )
         for evidence in n.evidence.all():
-            with evidence.file.open("rb") as handle:
-                data = handle.read()
             name = materials.get(evidence.material, evidence.material)
-            write(
-                folder
-                / "材料"
-                / f"{safe_filename(name)}-{evidence.pk}-{safe_filename(evidence.original_name)}",
-                data,
-                title=name,
-                kind="evidence",
-                format=Path(evidence.original_name).suffix.lstrip(".").lower(),
-                spec_entry=f"materials.{evidence.material}",
-                **who,
-            )
+            entry = f"materials.{evidence.material}"
+            copy(folder / "材料", evidence, "evidence", name, entry, **who)
         step(total)
     for level, body in forwarding_bodies(campaign):
         rows = forwarded_by(campaign, level.code, body)
@@ -225,20 +230,9 @@ def write_archive(
         )
         names = {d.code: d.name for d in documents_for_level(campaign, level.code)}
         for stored in documents_of(campaign, level.code, body):
-            with stored.file.open("rb") as handle:
-                data = handle.read()
             name = names.get(stored.document, stored.document)
-            write(
-                folder
-                / "报送材料"
-                / f"{safe_filename(name)}-{stored.pk}-{safe_filename(stored.original_name)}",
-                data,
-                title=name,
-                kind="forward_document",
-                format=Path(stored.original_name).suffix.lstrip(".").lower(),
-                spec_entry=f"review_chain.forward_documents.{stored.document}",
-                **who,
-            )
+            entry = f"review_chain.forward_documents.{stored.document}"
+            copy(folder / "报送材料", stored, "forward_document", name, entry, **who)
     for notice in campaign.public_notices.select_related("body").order_by("starts_on", "id"):
         who = {"unit": notice.body.name if notice.body else ""}
         write(
