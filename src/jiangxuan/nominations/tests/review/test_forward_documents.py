@@ -514,6 +514,5 @@ def test_spec_bad_file_type_is_named_in_chinese():
         parse_spec(text, "001.yaml")
 
     assert error.value.messages == [
-        "review_chain.forward_documents[0].types[1]：取值不在允许范围内，"
-        "可选：pdf、jpg、png、docx"
+        "review_chain.forward_documents[0].types[1]：取值不在允许范围内，可选：pdf、jpg、png、docx"
     ]
