@@ -40,6 +40,7 @@ settings.load_profile(os.environ.get("JX_HYPOTHESIS_PROFILE", "ci"))
 SLOW_FIRST = (
     "e2e/test_decisions.py",
     "core/tests/test_url_sweep_roles.py",
+    "e2e/test_staff_pages_phone.py",
     "nominations/tests/test_workflow_state_machine.py",
     "demo/tests/test_demo.py",
     "e2e/",
@@ -54,6 +55,7 @@ SLOW_FIRST = (
 XDIST_GROUPS = {
     "e2e/test_decisions.py": "decided-demo",
     "core/tests/test_url_sweep_roles.py": "decided-demo",
+    "e2e/test_staff_pages_phone.py": "decided-demo",
     "demo/tests/test_demo.py": "demo-command",
     "core/tests/test_deploy_settings.py": "deploy-settings",
 }
@@ -302,3 +304,26 @@ def decided_demo(request, django_db_setup, django_db_blocker) -> Iterator[str]:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def decided_demo_copy(decided_demo, django_db_blocker) -> Iterator[str]:
+    """PostgreSQL only: a throwaway copy of the ``decided_demo`` database, for a module whose
+    test lets a live server read the demo (``live_server`` needs ``transactional_db``, which
+    commits what the test writes and empties the database after the test: the shared demo
+    must not be touched). The module's tests run on the copy; since the first one empties
+    it, give such a module one test. Returns what the demo command printed; skips on SQLite,
+    where the demo lives in a transaction no other connection sees.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the demo copy for a live server needs PostgreSQL")
+    with django_db_blocker.unblock():
+        connection.creation.clone_test_db(suffix="copy", verbosity=0)
+        name = connection.creation.get_test_db_clone_settings("copy")["NAME"]
+    with _on_database(name):
+        yield decided_demo
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        # FORCE: a request of the live server may still hold a connection to the copy.
+        cursor.execute(f"DROP DATABASE {connection.ops.quote_name(name)} WITH (FORCE)")
