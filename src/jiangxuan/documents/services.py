@@ -22,11 +22,11 @@ from docxtpl import DocxTemplate
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.pdf import pdf_from_html
-from jiangxuan.core.spreadsheets import new_workbook
+from jiangxuan.core.spreadsheets import merge_rows_written, new_workbook
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
-from .layout import Cell, FormLayout, form_rows, spans, summary_value
+from .layout import Cell, FormLayout, form_rows, spans, summary_column
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
@@ -39,6 +39,8 @@ ROW_MM = 8
 #: Fits the two-column photo cell inside its margins (a wider picture covers the border).
 PHOTO_WIDTH_MM = 22
 TALL_ROW_MM = {"value": 40, "seal": 32}
+#: Summary-sheet columns whose cells are centred.
+CENTERED_KEYS = frozenset({"seq", "rank", "age", "sex", "award"})
 #: What the template's ``{{ form_grid }}`` renders to; the grid table replaces it.
 GRID_ANCHOR = "[[form-grid]]"
 
@@ -238,7 +240,8 @@ def render_summary_xlsx(
         nominations = sorted(nominations, key=lambda n: positions.get(n.award.code, len(positions)))
 
     out = io.BytesIO()
-    workbook = new_workbook(out)
+    # Constant-memory mode: rows are written in order and stored as they are left.
+    workbook = new_workbook(out, rows_in_order=True)
     sheet = workbook.add_worksheet(_("汇总表"))
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title_fmt = workbook.add_format(
@@ -271,29 +274,39 @@ def render_summary_xlsx(
 
     row = header_row + 1
     award_col = next((i for i, col in enumerate(columns) if col.key == "award"), None)
+    # Grouped by award with an award column: one merged award cell per group.
+    merge_col = award_col if sheet_spec.group_by_award else None
+    # Per column, once: how its cells are filled and their format.
+    cells = [
+        (
+            c,
+            summary_column(spec, column.key),
+            center_fmt if column.key in CENTERED_KEYS else cell_fmt,
+        )
+        for c, column in enumerate(columns)
+        if c != merge_col
+    ]
     groups = (
         [(k, list(g)) for k, g in groupby(nominations, key=lambda n: n.award_id)]
         if sheet_spec.group_by_award
         else [(None, nominations)]
     )
     for _award_id, members in groups:
+        award_name = members[0].award.name
         if sheet_spec.group_by_award and award_col is None:
-            _write_span(sheet, row, 0, last_col, members[0].award.name, head_fmt)
+            _write_span(sheet, row, 0, last_col, award_name, head_fmt)
             row += 1
         first = row
         for seq, nomination in enumerate(members, start=1):
             unmasked = nomination.id in unmasked_ids
-            for c, column in enumerate(columns):
-                value = summary_value(nomination, column.key, spec=spec, seq=seq, unmasked=unmasked)
-                fmt = (
-                    center_fmt if column.key in ("seq", "rank", "age", "sex", "award") else cell_fmt
-                )
-                sheet.write(row, c, value, fmt)
+            if merge_col is not None:
+                # The award's name once, in the cell its rows merge into.
+                sheet.write(row, merge_col, award_name if row == first else "", center_fmt)
+            for c, cell, fmt in cells:
+                sheet.write(row, c, cell(nomination, seq, unmasked), fmt)
             row += 1
-        if sheet_spec.group_by_award and award_col is not None and row - first > 1:
-            sheet.merge_range(
-                first, award_col, row - 1, award_col, members[0].award.name, center_fmt
-            )
+        if merge_col is not None:
+            merge_rows_written(sheet, first, merge_col, row - 1)
 
     row += 1
     if sheet_spec.footer:
