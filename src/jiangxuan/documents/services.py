@@ -205,6 +205,17 @@ def _write_span(sheet, row: int, first: int, last: int, text: str, fmt) -> None:
         sheet.write(row, first, text, fmt)
 
 
+def _write_value(sheet, row: int, col: int, value: str | int, fmt) -> None:
+    # What ``write()`` does with the workbook's options (core.spreadsheets: text stays
+    # text), without its dispatch on every one of a large sheet's cells.
+    if value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, fmt)
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
 def render_summary_xlsx(
     campaign: Campaign,
     nominations: list[Nomination],
@@ -303,7 +314,7 @@ def render_summary_xlsx(
                 # The award's name once, in the cell its rows merge into.
                 sheet.write(row, merge_col, award_name if row == first else "", center_fmt)
             for c, cell, fmt in cells:
-                sheet.write(row, c, cell(nomination, seq, unmasked), fmt)
+                _write_value(sheet, row, c, cell(nomination, seq, unmasked), fmt)
             row += 1
         if merge_col is not None:
             merge_rows_written(sheet, first, merge_col, row - 1)
