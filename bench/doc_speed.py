@@ -8,7 +8,7 @@ database: the data goes into a throwaway database beside it, ``bench_docs_<name>
 created, migrated and dropped as pytest-django does with its test database):
 
     DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/doc_speed.py \
-        [--forms N] [--rows N] [--certificates N]
+        [--forms N] [--rows N] [--small N] [--certificates N] [--parts abc]
 
 ``make bench-docs`` installs LibreOffice Writer first (scripts/ensure-system-packages.sh,
 ``--optional``: without it part (a) reports WeasyPrint alone) and runs this script.
@@ -342,6 +342,7 @@ def bench_summary(campaign, office, rows: int, small: int) -> None:
     peaks = {}
     for count, unit_ids in ((small, [first]), (len(fetched), None)):
         subset = fetched[:count]
+        size = len(render_summary_xlsx(campaign, subset, unmasked_ids=everyone))
         render = peak_bytes(
             lambda s=subset: render_summary_xlsx(campaign, s, unmasked_ids=everyone)
         )
@@ -352,15 +353,21 @@ def bench_summary(campaign, office, rows: int, small: int) -> None:
                 unmasked_ids=everyone,
             )
         )
-        peaks[count] = (render, total)
+        peaks[count] = (render, total, size)
     print(
-        f"| rows | peak MB while rendering | peak MB fetching and rendering "
-        f"({one_unit} rows of one unit, then all) |\n|---:|---:|---:|"
+        f"| rows | file MB | peak MB while rendering | peak MB fetching and rendering "
+        f"({one_unit} rows of one unit, then all) |\n|---:|---:|---:|---:|"
     )
-    for count, (render, total) in peaks.items():
-        print(f"| {count} | {render / 1e6:.1f} | {total / 1e6:.1f} |")
+    for count, (render, total, size) in peaks.items():
+        print(f"| {count} | {size / 1e6:.2f} | {render / 1e6:.1f} | {total / 1e6:.1f} |")
     rows = len(fetched)
     growth = peaks[rows][0] / peaks[small][0]
+    # The finished file is in memory twice at the end (the buffer and its bytes).
+    working = [peaks[n][0] - 2 * peaks[n][2] for n in (small, rows)]
+    print(
+        f"working memory besides the file (peak - 2 × file): {working[0] / 1e6:.1f} MB "
+        f"→ {working[1] / 1e6:.1f} MB"
+    )
     print(
         f"goal (b) rendering memory flat from {small} to {rows} rows: ×{growth:.2f} "
         f"({verdict(growth <= 1.5)}); fetching and rendering, {one_unit} to {rows} rows: "
@@ -409,6 +416,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--certificates", type=int, default=50)
+    parser.add_argument("--parts", default="abc", help="which of (a), (b), (c) to run")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
         parser.error("set DATABASE_URL (a PostgreSQL server; a test database is made beside it)")
@@ -426,9 +434,12 @@ def main() -> None:
     try:
         with override_settings(MEDIA_ROOT=media):
             campaign, office, decision = build_data(args.rows, args.certificates)
-            bench_forms(campaign, args.forms)
-            bench_summary(campaign, office, args.rows, args.small)
-            bench_certificates(campaign, office, decision)
+            if "a" in args.parts:
+                bench_forms(campaign, args.forms)
+            if "b" in args.parts:
+                bench_summary(campaign, office, args.rows, args.small)
+            if "c" in args.parts:
+                bench_certificates(campaign, office, decision)
     finally:
         connection.creation.destroy_test_db(name, verbosity=0)
         shutil.rmtree(media, ignore_errors=True)

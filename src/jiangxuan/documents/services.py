@@ -239,7 +239,9 @@ def render_summary_xlsx(
         XLSX bytes: title, unit and date line, the notice's header, one row per nomination
         (grouped by award with a merged award cell when ``group_by_award``; seed 001
         附件3), the footer lines; A4 landscape, header repeated on every printed page,
-        frozen under the header.
+        frozen under the header. Written row by row in XlsxWriter's constant-memory mode,
+        each column's labels resolved once (issue 17.4): memory does not grow with the
+        rows beyond the rows given.
     """
     spec = campaign.specification
     sheet_spec = spec.summary_sheet
