@@ -305,16 +305,16 @@ def render_summary_xlsx(
         else [(None, nominations)]
     )
     for _award_id, members in groups:
-        award_name = members[0].award.name
         if sheet_spec.group_by_award and award_col is None:
-            _write_span(sheet, row, 0, last_col, award_name, head_fmt)
+            _write_span(sheet, row, 0, last_col, members[0].award.name, head_fmt)
             row += 1
         first = row
         for seq, nomination in enumerate(members, start=1):
             unmasked = nomination.id in unmasked_ids
             if merge_col is not None:
                 # The award's name once, in the cell its rows merge into.
-                sheet.write(row, merge_col, award_name if row == first else "", center_fmt)
+                name = nomination.award.name if row == first else ""
+                sheet.write(row, merge_col, name, center_fmt)
             for c, cell, fmt in cells:
                 _write_value(sheet, row, c, cell(nomination, seq, unmasked), fmt)
             row += 1
