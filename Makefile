@@ -19,7 +19,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
-.PHONY: help venv demo run migrate test test-deep lint bench bench-rules clean distclean
+.PHONY: help venv demo run migrate test test-deep lint bench bench-rules bench-docs clean distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -33,6 +33,9 @@ help:
 	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
 	@echo "make bench-rules  eligibility rules of each seed for one nominee (median µs) and for"
 	@echo "                1,000 nominees at once (needs DATABASE_URL), see docs/benchmarks.md"
+	@echo "make bench-docs nomination form PDF against LibreOffice, the 10,000-row summary sheet"
+	@echo "                against bare XlsxWriter, 50 certificates as a ZIP (ratios; needs"
+	@echo "                DATABASE_URL; installs LibreOffice Writer), see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
 	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
@@ -75,6 +78,11 @@ bench:
 
 bench-rules: venv
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py
+
+# LibreOffice only for this comparison: never part of make test or make demo.
+bench-docs: venv
+	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES) libreoffice-writer-nogui
+	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/doc_speed.py
 
 clean:
 	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \

@@ -14,26 +14,44 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 #: Characters that make a spreadsheet program read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def new_workbook(out: BinaryIO) -> Workbook:
-    """An in-memory XlsxWriter workbook writing to ``out`` in which ``write()`` keeps every
-    string as text: no formulas, no hyperlinks, no numbers parsed out of strings.
+def new_workbook(out: BinaryIO, *, rows_in_order: bool = False) -> Workbook:
+    """An XlsxWriter workbook writing to ``out`` in which ``write()`` keeps every string as
+    text: no formulas, no hyperlinks, no numbers parsed out of strings.
+
+    By default the workbook is built in memory. With ``rows_in_order`` it is XlsxWriter's
+    constant-memory mode (issue 17.4: a 10,000-row summary sheet in flat memory): each row
+    goes to a temporary file as soon as a later row is written, so cells must be written
+    row by row, a row once left cannot be written again (XlsxWriter ignores such writes),
+    and a merge over several rows goes through :func:`merge_rows_written`. Strings are then
+    stored in the cells (inline) instead of a shared table; readers see the same values.
 
     Code that needs a formula must call ``write_formula`` on purpose; none does.
     """
-    return Workbook(
-        out,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    if rows_in_order:
+        return Workbook(out, {**options, "constant_memory": True})
+    return Workbook(out, {**options, "in_memory": True})
+
+
+def merge_rows_written(sheet: Worksheet, first_row: int, col: int, last_row: int) -> None:
+    """Merge column ``col`` from ``first_row`` to ``last_row`` of a constant-memory sheet
+    (:func:`new_workbook` with ``rows_in_order``) whose cells are already written: the
+    first with the merged cell's value, the others blank in the same format (what
+    ``merge_range`` would write).
+
+    ``merge_range`` writes the whole range at once, which constant-memory mode cannot do
+    for rows it has already stored, so this only records the range that XlsxWriter
+    writes as ``<mergeCell>`` when the workbook closes (its ``merge`` list, XlsxWriter
+    3.3; documents/tests/test_services.py checks the merged range in the file).
+    """
+    if last_row > first_row:
+        sheet.merge.append([first_row, col, last_row, col])
 
 
 class UnreadableSheet(ValueError):

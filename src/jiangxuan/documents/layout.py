@@ -2,9 +2,9 @@
 
 :func:`form_rows` lays a nomination out on its campaign's official form as a grid of
 cells (label, value, sub-table, photo box, opinion/seal box) with column and row spans;
-the DOCX and the PDF renderers draw the same grid. :func:`summary_value` gives one cell of
-the summary sheet (汇总表). Personal data is masked here (core.masking) unless the caller
-says the viewer may see it, so no renderer can forget to.
+the DOCX and the PDF renderers draw the same grid. :func:`summary_column` says how a
+column of the summary sheet (汇总表) is filled. Personal data is masked here (core.masking)
+unless the caller says the viewer may see it, so no renderer can forget to.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -656,49 +657,117 @@ def _form_field(spec: CampaignSpec, key: str) -> FormField | None:
     return None
 
 
-def summary_value(
-    nomination: Nomination, key: str, *, spec: CampaignSpec, seq: int, unmasked: bool
-) -> str | int:
-    """One cell of the summary sheet for ``nomination`` and column ``key``.
+#: A summary-sheet cell: (nomination, running number, unmasked) -> the value written.
+SummaryCell = Callable[[Nomination, int, bool], str | int]
+
+
+def _choice_labels(key: str) -> dict[Any, str]:
+    """``{stored value: label}`` of a core choice field (translated once, for a whole
+    column); empty for other keys, whose values print as they are."""
+    choices = CORE_CHOICES.get(key)
+    return {value: str(label) for value, label in choices.choices} if choices else {}
+
+
+def _labelled(labels: dict[Any, str], value: Any) -> str:
+    """What :func:`_choice_label` gives, from labels resolved beforehand."""
+    if value is None:
+        return ""
+    return labels[value] if value in labels else str(value)
+
+
+def summary_column(spec: CampaignSpec, key: str) -> SummaryCell:
+    """How the summary sheet fills column ``key``: a function of (nomination, running
+    number, unmasked) giving one cell. Everything that depends on the column alone (its
+    form field, its type, its choice labels, the day ages are counted on) is resolved
+    here, once per column, not once per row (issue 17.4).
 
     Computed keys (campaigns.spec.SUMMARY_KEYS): ``rank`` (the nominating unit's 排序),
-    ``seq`` (running number, given), ``award``, ``age`` (full years on
+    ``seq`` (the running number), ``award``, ``age`` (full years on
     :func:`reference_date`), ``skill_level_label`` (技能等级 and/or 职称), and
     ``nominating_unit``. Other keys are form fields, formatted and masked as on the form;
-    list fields are joined with "；".
+    list fields are joined with "；". The fields each key reads: :func:`summary_fields`.
     """
     if key == "seq":
-        return seq
+        return lambda nomination, seq, unmasked: seq
     if key == "rank":
-        return nomination.rank if nomination.rank is not None else ""
+        return lambda nomination, seq, unmasked: (
+            nomination.rank if nomination.rank is not None else ""
+        )
     if key == "award":
-        return nomination.award.name
+        return lambda nomination, seq, unmasked: nomination.award.name
     if key == "age":
-        birth = nomination.birth_date
-        return age_on(birth, reference_date(spec)) if birth else ""
+        day = reference_date(spec)
+        return lambda nomination, seq, unmasked: (
+            age_on(nomination.birth_date, day) if nomination.birth_date else ""
+        )
     if key == "skill_level_label":
-        parts = [
-            _choice_label(k, getattr(nomination, k))
-            for k in ("skill_level", "professional_title")
+        levels = [(k, _choice_labels(k)) for k in ("skill_level", "professional_title")]
+        return lambda nomination, seq, unmasked: "、".join(
+            _labelled(labels, getattr(nomination, k))
+            for k, labels in levels
             if getattr(nomination, k) not in ("", None, "none")
-        ]
-        return "、".join(parts)
+        )
     if key == "nominating_unit":
-        unit = nomination.nominating_unit
-        return unit.name if unit is not None else ""
+        return lambda nomination, seq, unmasked: (
+            nomination.nominating_unit.name if nomination.nominating_unit is not None else ""
+        )
     form_field = _form_field(spec, key) or FormField(key=key, label=key)
     kind = form_field.effective_type
     if kind in LIST_TYPES:
-        rows = list_rows(nomination, form_field)
-        columns = list_columns(form_field, rows)
-        return "；".join(
-            " ".join(filter(None, (row_cell_text(kind, k, row.get(k)) for k, _label in columns)))
-            for row in rows
-        )
-    value = raw_value(nomination, key)
+
+        def joined(nomination: Nomination, seq: int, unmasked: bool) -> str:
+            rows = list_rows(nomination, form_field)
+            columns = list_columns(form_field, rows)
+            return "；".join(
+                " ".join(filter(None, (row_cell_text(kind, k, row.get(k)) for k, _l in columns)))
+                for row in rows
+            )
+
+        return joined
     if kind in ("choice", "multichoice"):
-        values = value if isinstance(value, list) else [value]
-        return "、".join(_choice_label(key, v) for v in values if v not in (None, ""))
+        labels = _choice_labels(key)
+
+        def chosen(nomination: Nomination, seq: int, unmasked: bool) -> str:
+            value = raw_value(nomination, key)
+            values = value if isinstance(value, list) else [value]
+            return "、".join(_labelled(labels, v) for v in values if v not in (None, ""))
+
+        return chosen
     if kind == "boolean":
-        return "" if value is None else (_("是") if value else _("否"))
-    return format_value(kind, value, unmasked=unmasked)
+        yes, no = _("是"), _("否")
+
+        def flag(nomination: Nomination, seq: int, unmasked: bool) -> str:
+            value = raw_value(nomination, key)
+            return "" if value is None else (yes if value else no)
+
+        return flag
+    return lambda nomination, seq, unmasked: format_value(
+        kind, raw_value(nomination, key), unmasked=unmasked
+    )
+
+
+#: The nomination fields each computed summary column reads (:func:`summary_column`).
+SUMMARY_KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "seq": (),
+    "rank": ("rank",),
+    "award": ("award",),
+    "age": ("birth_date",),
+    "skill_level_label": ("skill_level", "professional_title"),
+    "nominating_unit": ("nominating_unit",),
+}
+
+
+def summary_fields(spec: CampaignSpec) -> set[str]:
+    """The Nomination fields the campaign's summary-sheet columns read: a core field's
+    column, the fields of :data:`SUMMARY_KEY_FIELDS`, and ``extra`` for the campaign's own
+    fields (issue 17.4: the sheet fetches only its columns)."""
+    model_fields = {f.name for f in Nomination._meta.concrete_fields}
+    fields: set[str] = set()
+    for column in spec.summary_sheet.columns:
+        if column.key in SUMMARY_KEY_FIELDS:
+            fields.update(SUMMARY_KEY_FIELDS[column.key])
+        elif column.key in model_fields:
+            fields.add(column.key)
+        else:
+            fields.add("extra")
+    return fields

