@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, UploadedFile
@@ -27,6 +27,7 @@ from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Award, Campaign
 from jiangxuan.campaigns.selectors import awards_of
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
+from jiangxuan.core.downloads import download
 
 from . import registry, rendering, selectors, services
 from .enums import ListState, Outcome
@@ -231,13 +232,6 @@ def _award(campaign: Campaign, code: str) -> Award:
     if award is None:
         raise not_found()
     return award
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- output
@@ -550,7 +544,7 @@ def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Stat
     response={200: None, codes_4xx: ErrorOut},
     summary="下载表彰决定",
 )
-def download_decision(request: ApiRequest, code: str, file_format: str) -> HttpResponse:
+def download_decision(request: ApiRequest, code: str, file_format: str) -> FileResponse:
     """已发布的表彰决定文件：file_format 为 docx 或 pdf（活动办公室和领导小组）。"""
     decision = _published(_campaign(request, code))
     if file_format not in DOCUMENT_TYPES:
@@ -558,9 +552,7 @@ def download_decision(request: ApiRequest, code: str, file_format: str) -> HttpR
     render = (
         rendering.render_decision_docx if file_format == "docx" else rendering.render_decision_pdf
     )
-    return _download(
-        render(decision), f"{code}-decision.{file_format}", DOCUMENT_TYPES[file_format]
-    )
+    return download(render(decision), f"{code}-decision.{file_format}", DOCUMENT_TYPES[file_format])
 
 
 @router.get(
@@ -596,11 +588,11 @@ def issue_certificates(request: ApiRequest, code: str) -> list[CertificateOut]:
     summary="批量下载证书（已弃用）",
     deprecated=True,
 )
-def download_certificates(request: ApiRequest, code: str) -> HttpResponse:
+def download_certificates(request: ApiRequest, code: str) -> FileResponse:
     """全部证书 PDF 打包为一个 ZIP（活动办公室），在本次请求中逐张生成，证书多时耗时较长。
     已弃用：请用“后台生成文书包”（``kind=certificates``）生成并查询进度。"""
     decision = _published(_campaign(request, code, manage=True))
-    return _download(
+    return download(
         rendering.certificates_zip(decision), f"{code}-certificates.zip", "application/zip"
     )
 
@@ -610,13 +602,13 @@ def download_certificates(request: ApiRequest, code: str) -> HttpResponse:
     response={200: None, codes_4xx: ErrorOut},
     summary="下载证书",
 )
-def download_certificate(request: ApiRequest, code: str, certificate_id: int) -> HttpResponse:
+def download_certificate(request: ApiRequest, code: str, certificate_id: int) -> FileResponse:
     """一张证书的 PDF（活动办公室）。"""
     decision = _published(_campaign(request, code, manage=True))
     certificate = selectors.certificates_of(decision).filter(pk=certificate_id).first()
     if certificate is None:
         raise not_found()
-    return _download(
+    return download(
         rendering.render_certificate_pdf(certificate),
         f"{certificate.number}.pdf",
         "application/pdf",
@@ -628,14 +620,14 @@ def download_certificate(request: ApiRequest, code: str, certificate_id: int) ->
     response={200: None, codes_4xx: ErrorOut},
     summary="下载奖金发放表",
 )
-def download_payment_sheet(request: ApiRequest, code: str) -> HttpResponse:
+def download_payment_sheet(request: ApiRequest, code: str) -> FileResponse:
     """奖金发放表（Excel）：财务人员看到完整银行账号（记入审计），活动办公室看到脱敏账号；
     其他人答 404。"""
     campaign = selectors.campaign_by_code(code)
     if campaign is None or not selectors.can_download_payments(request.auth, campaign):
         raise not_found()
     data, _unmasked = services.payment_sheet(_published(campaign), actor=request.auth)
-    return _download(data, f"{code}-payments.xlsx", XLSX)
+    return download(data, f"{code}-payments.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- public

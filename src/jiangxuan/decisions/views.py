@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page
+from jiangxuan.core.downloads import download
 from jiangxuan.decisions import registry, rendering, selectors, services
 from jiangxuan.decisions.document import build_decision, chinese_date
 from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
@@ -35,12 +36,6 @@ def _decision(campaign: Campaign) -> CommendationDecision:
     if decision is None or not decision.published_at:
         raise Http404(_("表彰决定尚未发布。"))
     return decision
-
-
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _list_form(award_item: dict, data: Any = None) -> ListForm:
@@ -181,27 +176,27 @@ def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) -> HttpResponse:
+def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) -> FileResponse:
     """The decision document as DOCX or PDF (office and leading group)."""
     decision = _decision(_campaign(request, code))
     if fmt not in ("docx", "pdf"):
         raise Http404(_("没有找到该文件。"))
     if fmt == "docx":
-        return _download(rendering.render_decision_docx(decision), f"{code}-decision.docx", DOCX)
-    return _download(
+        return download(rendering.render_decision_docx(decision), f"{code}-decision.docx", DOCX)
+    return download(
         rendering.render_decision_pdf(decision), f"{code}-decision.pdf", "application/pdf"
     )
 
 
 @login_required
 @require_http_methods(["GET"])
-def payments(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+def payments(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     """The prize payment sheet: finance sees bank accounts, the office masked."""
     campaign = selectors.campaign_by_code(code)
     if campaign is None or not selectors.can_download_payments(request.user, campaign):
         raise Http404(_("没有找到该评选活动。"))
     data, _unmasked = services.payment_sheet(_decision(campaign), actor=request.user)
-    return _download(data, f"{code}-payments.xlsx", XLSX)
+    return download(data, f"{code}-payments.xlsx", XLSX)
 
 
 @require_http_methods(["GET"])

@@ -11,6 +11,7 @@ from ninja.responses import Status, codes_4xx
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.api_errors import ApiError, ErrorOut, not_found
+from jiangxuan.core.downloads import download
 from jiangxuan.notices.rendering import render_background_check_form, render_background_check_pdf
 from jiangxuan.notices.selectors import background_check_for_office
 
@@ -19,6 +20,7 @@ from .downloads import (
     CONTENT_TYPES,
     DocumentFile,
     attachment,
+    bundle_filename,
     nomination_form_file,
     safe_filename,
     sheet_file,
@@ -112,12 +114,7 @@ def download_document_bundle(request: ApiRequest, code: str, bundle_id: int) -> 
     found = _bundle(request, code, bundle_id)
     if not found.file:
         raise ApiError(404, _("该文书包尚未生成完毕。"), code="not_found")
-    return FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=f"{code}-{found.kind}.zip",
-        content_type="application/zip",
-    )
+    return download(found.file.open("rb"), bundle_filename(found), "application/zip")
 
 
 @router.get("/nominations/{nomination_id}/form.{file_format}", summary="下载推荐表")

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import User
@@ -114,6 +115,17 @@ def write_archive(
     documents = {d.kind: d for d in spec.documents}
     materials = {m.code: m.name for m in spec.materials}
     nominations = summary_sheet_rows(campaign)
+    # One query each for every nominee's evidence and background checks, not one per nominee.
+    prefetch_related_objects(
+        nominations,
+        "evidence",
+        Prefetch(
+            "background_checks",
+            queryset=BackgroundCheck.objects.select_related(
+                "nomination__campaign", "nomination__workplace"
+            ),
+        ),
+    )
     total = 2 + len(nominations) + len(certificates)
     summary = documents.get("summary_sheet")
     write(
@@ -177,9 +189,7 @@ def write_archive(
                     **who,
                 )
         check_doc = documents.get("background_check_form")
-        for check in BackgroundCheck.objects.filter(nomination=n).select_related(
-            "nomination__campaign", "nomination__workplace"
-        ):
+        for check in n.background_checks.all():
             title = check.form_title or (check_doc.title if check_doc else "征求意见表")
             for fmt, render_check in (
                 ("docx", render_background_check_form),

@@ -1,7 +1,6 @@
 """The documents a user may download, rendered for that user: shared by the web views and
 the API so both apply the same scope, masking and audit."""
 
-import io
 import re
 from dataclasses import dataclass
 
@@ -9,10 +8,13 @@ from django.http import FileResponse
 
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.selectors import campaigns_visible_to
+from jiangxuan.core.downloads import download
 from jiangxuan.nominations.review_selectors import forward_scope, forwarded_by
 from jiangxuan.nominations.selectors import nomination_for
 
 from . import services, sheets
+from .enums import BundleKind
+from .models import DocumentBundle
 from .selectors import may_see_personal_data, summary_scope_for
 
 
@@ -128,13 +130,12 @@ def sheet_file(
 
 
 def attachment(document: DocumentFile) -> FileResponse:
-    """An attachment response that is never cached; FileResponse writes
-    ``filename*=UTF-8''…`` for the Chinese name (RFC 6266)."""
-    response = FileResponse(
-        io.BytesIO(document.data),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    """The document as a download (``core.downloads.download``)."""
+    return download(document.data, document.filename, document.content_type)
+
+
+def bundle_filename(bundle: DocumentBundle) -> str:
+    """A bundle's ZIP as people name it: the campaign's title and what it holds
+    (第四届吉林工匠评选表彰-全部荣誉证书.zip)."""
+    label = BundleKind(bundle.kind).label
+    return f"{safe_filename(f'{bundle.campaign.title}-{label}')}.zip"

@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.downloads import download
 
 from . import bundles, selectors
 from .downloads import (
     DocumentFile,
     attachment,
+    bundle_filename,
     forwarded_summary_file,
     nomination_form_file,
     sheet_file,
@@ -127,9 +129,4 @@ def bundle_file(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileRe
     found = _bundle(request, code, pk)
     if not found.file:
         raise Http404(_("该文书包尚未生成完毕。"))
-    return FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=f"{code}-{found.kind}.zip",
-        content_type="application/zip",
-    )
+    return download(found.file.open("rb"), bundle_filename(found), "application/zip")

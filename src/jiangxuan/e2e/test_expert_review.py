@@ -275,7 +275,7 @@ def test_expert_scores_votes_chair_closes_office_downloads_certificates(
     with page.expect_download() as info:
         page.get_by_role("link", name="下载 ZIP 文件").click()
     download = info.value
-    assert download.suggested_filename == f"{campaign.code}-certificates.zip"
+    assert download.suggested_filename == f"{campaign.title}-全部荣誉证书.zip"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     response = page.request.get(download.url)

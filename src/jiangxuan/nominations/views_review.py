@@ -10,7 +10,6 @@ call to ``review``; a refusal is shown on the page in Chinese with what was type
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +24,7 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.downloads import download
 
 from . import forward_documents, review, services
 from .letters import DOCX_TYPE, render_nomination_letter
@@ -51,14 +51,6 @@ def _nomination_or_404(user: User, pk: int) -> Nomination:
     if nomination is None:
         raise Http404(_("没有找到该推荐。"))
     return nomination
-
-
-def _download(data: bytes, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- work queue
@@ -349,4 +341,4 @@ def forward_letter(request: AuthenticatedHttpRequest, level: str, body_id: int) 
         contact=str(user),
         phone=request.GET.get("phone", "")[:30],
     )
-    return _download(data, f"{body.name}-推荐报告.docx", DOCX_TYPE)
+    return download(data, f"{body.name}-推荐报告.docx", DOCX_TYPE)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from pydantic import Field
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.api_errors import ApiError, ErrorOut, field_error, not_found
+from jiangxuan.core.downloads import download
 from jiangxuan.core.middleware import client_ip
 
 from . import selectors, services
@@ -662,7 +662,7 @@ def download_background_check_scan(request: ApiRequest, check_id: int) -> FileRe
         raise not_found()
     name = check.scan.name or ""
     extension = name.rsplit(".", 1)[-1]
-    return _download(
+    return download(
         check.scan.open("rb"),
         _("征求意见表扫描件-%(name)s.%(ext)s") % {"name": check.nomination.name, "ext": extension},
         mimetypes.guess_type(name)[0] or "application/octet-stream",
@@ -680,16 +680,8 @@ def download_objection_attachment(request: ApiRequest, objection_id: int) -> Fil
     if not objection.attachment:
         raise not_found()
     extension = (objection.attachment.name or "").rsplit(".", 1)[-1]
-    return _download(
+    return download(
         objection.attachment.open("rb"),
         _("异议%(pk)d附件.%(ext)s") % {"pk": objection.pk, "ext": extension},
         objection.attachment_type or "application/octet-stream",
     )
-
-
-def _download(stream: Any, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        stream, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response

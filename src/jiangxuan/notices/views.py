@@ -7,7 +7,6 @@ are one service call, a service's NoticeError is shown on the form in Chinese.
 
 from __future__ import annotations
 
-import io
 import mimetypes
 from typing import Any
 
@@ -26,6 +25,7 @@ from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
 from jiangxuan.core.calendar import UnknownHolidayYear
+from jiangxuan.core.downloads import download
 from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.middleware import client_ip
 
@@ -46,15 +46,6 @@ from .rendering import render_background_check_form, render_background_check_pdf
 from .services import NoticeError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attachment(data: bytes | Any, filename: str, content_type: str) -> FileResponse:
-    stream = io.BytesIO(data) if isinstance(data, bytes) else data
-    response = FileResponse(
-        stream, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- public
@@ -471,7 +462,7 @@ def objection_attachment(request: AuthenticatedHttpRequest, pk: int) -> FileResp
     if not objection.attachment:
         raise Http404
     extension = (objection.attachment.name or "").rsplit(".", 1)[-1]
-    return _attachment(
+    return download(
         objection.attachment.open("rb"),
         _("异议%(pk)d附件.%(ext)s") % {"pk": objection.pk, "ext": extension},
         objection.attachment_type or "application/octet-stream",
@@ -544,7 +535,7 @@ def background_check_form(request: AuthenticatedHttpRequest, pk: int) -> FileRes
     """The 征求意见表 (seed 000 附件4) of one nominee as DOCX."""
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.docx") % {"name": check.nomination.name}
-    return _attachment(render_background_check_form(check), filename, DOCX)
+    return download(render_background_check_form(check), filename, DOCX)
 
 
 @login_required
@@ -553,7 +544,7 @@ def background_check_form_pdf(request: AuthenticatedHttpRequest, pk: int) -> Fil
     """The 征求意见表 (seed 000 附件4) of one nominee as PDF."""
     check = _check_or_404(request, pk)
     filename = _("征求意见表-%(name)s.pdf") % {"name": check.nomination.name}
-    return _attachment(render_background_check_pdf(check), filename, "application/pdf")
+    return download(render_background_check_pdf(check), filename, "application/pdf")
 
 
 @login_required
@@ -569,4 +560,4 @@ def background_check_scan(request: AuthenticatedHttpRequest, pk: int) -> FileRes
         "ext": extension,
     }
     content_type = mimetypes.guess_type(check.scan.name or "")[0] or "application/octet-stream"
-    return _attachment(check.scan.open("rb"), filename, content_type)
+    return download(check.scan.open("rb"), filename, content_type)

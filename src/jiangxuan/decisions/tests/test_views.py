@@ -52,7 +52,7 @@ def test_payment_sheet_download_finance_unmasked_and_audited(client, published):
     client.force_login(finance)
     response = client.get(reverse("decisions:payments", args=[campaign.code]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.cell(row=2, column=6).value == noms[0].bank_account
     assert AuditEntry.objects.filter(action="decision.payments.unmasked", actor=finance).exists()
 

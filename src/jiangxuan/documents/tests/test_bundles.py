@@ -5,6 +5,7 @@ the office's pages, the API and the service."""
 import io
 import json
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -45,6 +46,7 @@ def test_office_asks_sees_progress_and_downloads_the_certificates(
     assert "生成完毕" in page
     download = client.get(reverse("documents:bundle_file", args=[campaign.code, bundle.pk]))
     assert download["Content-Type"] == "application/zip"
+    assert quote(f"{campaign.title}-全部荣誉证书.zip") in download["Content-Disposition"]
     names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
     assert sorted(names) == sorted(f"{c.number}.pdf" for c in decision.certificates.all())
     assert AuditEntry.objects.filter(action="documents.bundle", actor=office).exists()
