@@ -9,6 +9,12 @@ the narratives and the form's own fields, the work history, and the uploaded fil
 the organizers' statistics need stays: the award, the units, the state, sex, the birth year,
 education, skill level, title, occupation and industry. The name becomes 已删除.
 
+The documents the bodies sent with their forwards (推荐报告, 盖章的汇总表, 公示截图) list
+every nominee of a batch, non-awardees with their ID numbers among them, and a scan cannot
+be redacted in part: their purpose, the review, ended with the decision, so their files go
+too (the campaign's file, ``jiangxuan archive``, is the record kept before that). The
+awardees' data stay in the nominations, the lists and the decision.
+
 Run by ``jiangxuan anonymisenominees`` (daily, from cron; ``--dry-run`` reports only).
 """
 
@@ -23,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
-from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.models import Evidence, ForwardDocument, Nomination
 
 from .models import ApprovalEntry
 
@@ -93,7 +99,8 @@ def anonymise_non_awardees(
     a nomination done once is skipped. With ``dry_run`` nothing changes.
 
     Returns:
-        The counts per campaign code, and the number of files deleted.
+        The counts per campaign code, and the number of files deleted (evidence and the
+        campaign's forwarded documents).
     """
     now = now or timezone.now()
     report = RetentionReport()
@@ -102,8 +109,9 @@ def anonymise_non_awardees(
         if not nominations:
             continue
         files = Evidence.objects.filter(nomination__in=nominations)
+        forwarded = ForwardDocument.objects.filter(campaign=campaign)
         report.campaigns[campaign.code] = len(nominations)
-        report.files += files.count()
+        report.files += files.count() + forwarded.count()
         if dry_run:
             continue
         for evidence in files:
@@ -111,6 +119,10 @@ def anonymise_non_awardees(
             if evidence.poster:
                 evidence.poster.delete(save=False)
         files.delete()
+        documents = list(forwarded)
+        for document in documents:
+            document.file.delete(save=False)
+        forwarded.delete()
         for n in nominations:
             for name, value in CLEARED.items():
                 setattr(n, name, value)
@@ -127,6 +139,7 @@ def anonymise_non_awardees(
             obj=campaign,
             after={
                 "nominations": len(nominations),
+                "forward_documents": len(documents),
                 "retention_days": campaign.specification.privacy.retention_days,
                 "decided_at": campaign.decided_at.isoformat() if campaign.decided_at else None,
             },

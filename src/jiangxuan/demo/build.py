@@ -60,6 +60,7 @@ from jiangxuan.voting import services as vote_services
 from .decision import AwardResult, run_to_decision
 from .samples import (
     SAMPLE_VIDEO_SECONDS,
+    SHORT_VIDEO_SECONDS,
     SampleGenerator,
     SamplePerson,
     failures_for,
@@ -151,6 +152,9 @@ class DemoSummary:
     nominations_submitted: int = 0
     lists_forwarded: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Acts the demo tries against the notice (a too-short video, a step out of order)
+    #: and the platform refused, each with its Chinese reason.
+    refusals: list[str] = field(default_factory=list)
     decisions: list[AwardResult] = field(default_factory=list)
 
 
@@ -249,6 +253,7 @@ def build_demo(
             pool_file=specs_dir / "experts" / "sample-pool.yaml",
             password=DEMO_PASSWORD,
             note=summary.notes.append,
+            refused=summary.refusals.append,
         )
     summary.accounts = _account_rows(names)
     now = timezone.now()
@@ -587,6 +592,8 @@ def _sample_nominations(
         )
         if nomination is not None:
             created.append((nomination, slot, failure is None))
+    if created and _needs_upload(campaign, "video"):
+        _try_short_video(created[0][0], created[0][1].clerk, summary)
     certificates = 0
     for nomination, slot, ok in created:
         if ok and certificates < 2 and _attach_certificate(nomination, slot.clerk, summary):
@@ -670,6 +677,8 @@ def _create(
                     nomination, actor=clerk, material="video", upload=_video_upload()
                 )
             for material in nomination_services.materials_for(nomination):
+                if material.code == "video" and _needs_upload(campaign, "video"):
+                    continue  # the form's video, uploaded above
                 if material.required and material.upload and material.per == "nomination":
                     nomination_services.add_evidence(
                         nomination,
@@ -688,6 +697,24 @@ def _needs_upload(campaign: Campaign, kind: str) -> bool:
     return any(
         f.effective_type == kind and f.required for f in campaign.specification.form.all_fields()
     )
+
+
+def _try_short_video(nomination: Nomination, clerk: User, summary: DemoSummary) -> None:
+    """The clerk tries a one-minute video where the notice asks about five (seed 003 四(三):
+    5分钟左右的事迹介绍视频); the platform must refuse it and keep the nomination's video."""
+    title = nomination.campaign.title
+    upload = SimpleUploadedFile(
+        "short-video.mp4", still_video(SHORT_VIDEO_SECONDS), content_type="video/mp4"
+    )
+    try:
+        with transaction.atomic():
+            nomination_services.add_evidence(
+                nomination, actor=clerk, material="video", upload=upload
+            )
+    except NominationError as exc:
+        summary.refusals.append(f"{title}：{nomination.name} 的一分钟视频被拒绝（{exc.message}）")
+        return
+    summary.notes.append(f"{title}：过短的视频未被拒绝（应按通知拒绝）")
 
 
 def _attach_certificate(nomination: Nomination, clerk: User, summary: DemoSummary) -> bool:

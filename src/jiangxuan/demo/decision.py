@@ -110,6 +110,7 @@ def run_to_decision(
     pool_file: Path,
     password: str,
     note: Callable[[str], None],
+    refused: Callable[[str], None],
 ) -> list[AwardResult]:
     """Play expert review, approval, social notices and the decision for ``campaign``.
 
@@ -119,6 +120,9 @@ def run_to_decision(
         pool_file: the expert pool YAML (imported when the pool is empty).
         password: the password of the expert demo accounts it creates.
         note: receives a Chinese sentence for each step that could not be done.
+        refused: receives a Chinese sentence for the act out of the notice's order the
+            demo tries (the decision published right after the lists are approved) and the
+            platform refused, with its reason.
     Returns:
         One :class:`AwardResult` per award of the published decision, in award order;
         empty when no nomination was approved or a step was refused (see ``note``; the
@@ -130,7 +134,13 @@ def run_to_decision(
         try:
             # All or nothing: a refused step leaves the campaign as the chain left it.
             with transaction.atomic():
-                _decide(campaign, office=office, pool_file=pool_file, password=password)
+                _decide(
+                    campaign,
+                    office=office,
+                    pool_file=pool_file,
+                    password=password,
+                    refused=refused,
+                )
         except _Stop as stop:
             note(f"{campaign.title}：{stop}")
             return []
@@ -170,7 +180,14 @@ class _Stop(Exception):
     """Nothing to decide (no approved nominations); the message says so in Chinese."""
 
 
-def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str) -> None:
+def _decide(
+    campaign: Campaign,
+    *,
+    office: User,
+    pool_file: Path,
+    password: str,
+    refused: Callable[[str], None],
+) -> None:
     awards = list(campaign.awards.order_by("position"))
     if not any(decision_selectors.candidates(a).exists() for a in awards):
         raise _Stop("没有审核通过的推荐对象，未进行专家评审")
@@ -229,6 +246,7 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
         day = _in_phase(planned, step.key, day)
         if step.key == approval:
             _approve_lists(campaign, awards, chosen, office=office, day=day)
+            _publish_too_early(campaign, office=office, day=day, refused=refused)
         if kind == StepKind.SOCIAL_NOTICE and step.step.notice is not None:
             notice = notices.open_public_notice(
                 campaign, stage=step.key, body=None, nominations=shown, starts_on=day, actor=office
@@ -256,6 +274,34 @@ def _decide(campaign: Campaign, *, office: User, pool_file: Path, password: str)
         actor=office,
     )
     decisions.issue_certificates(decision, actor=office)
+
+
+class _NotRefused(Exception):
+    """An act out of the notice's order went through (rolled back, then reported)."""
+
+
+def _publish_too_early(
+    campaign: Campaign, *, office: User, day: dt.date, refused: Callable[[str], None]
+) -> None:
+    """The office tries to publish the decision as soon as the lists are approved, before
+    the steps every seed notice puts between (the social notice, the approving authority:
+    seed 000 四5-6, 001 三(一)6-7, 002 四(五), 003 二(二)5-6, 004 三(四)); the platform must
+    refuse it. Were it published, the demo stops for this campaign (nothing kept)."""
+    planned = planned_steps(campaign.specification)
+    try:
+        with transaction.atomic():
+            decisions.publish_decision(
+                campaign,
+                number=f"（示例）{campaign.year}年第1号",
+                title="提前发布的表彰决定（示例数据）",
+                issued_on=_in_phase(planned, "decision", day),
+                actor=office,
+            )
+            raise _NotRefused
+    except decisions.DecisionError as exc:
+        refused(f"{campaign.title}：名单审定后立即发布表彰决定，被拒绝（{exc.message}）")
+    except _NotRefused:
+        raise _Stop("名单审定后立即发布表彰决定未被拒绝（应按通知顺序拒绝）") from None
 
 
 def _in_phase(planned: list[PlannedStep], key: str | None, day: dt.date) -> dt.date:

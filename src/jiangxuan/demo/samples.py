@@ -42,6 +42,8 @@ SAMPLE_MARK = "【示例数据】"
 #: The sample for a required video (seed 003 四(三): 5分钟左右的事迹介绍视频): five minutes
 #: of one grey picture, a few kilobytes (core.media.still_video), built when first used.
 SAMPLE_VIDEO_SECONDS = 300
+#: The too-short video a demo clerk tries first (the notice asks about five minutes).
+SHORT_VIDEO_SECONDS = 60
 
 #: Ways a sample can fail an award's hard rules (see :meth:`SampleGenerator.person`).
 FAILURES = ("skill_level", "honours", "retired", "unit_leader")
@@ -1008,6 +1010,7 @@ __all__ = [
     "FAILURES",
     "SAMPLE_MARK",
     "SAMPLE_VIDEO_SECONDS",
+    "SHORT_VIDEO_SECONDS",
     "Area",
     "SampleGenerator",
     "SamplePerson",

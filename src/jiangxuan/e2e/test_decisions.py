@@ -3,7 +3,9 @@ when"), through ``jiangxuan demo --through decision --no-serve``: sample nominat
 the whole review chain, expert review (scoring; seed 002 a ballot; seed 004 site
 inspections), the leading group's approval, the social notices, the decision and the
 certificates, all through the services; seed 003's own mechanisms (society and self
-nominations, the department's adverse opinion after approval, the public vote with ballots).
+nominations, the department's adverse opinion after approval, the public vote with ballots);
+and the acts against the notice the demo tries on the way (a too-short video, the decision
+published before the steps the notice puts before it), which the platform refuses.
 
 Not a browser test: it runs in the normal suite. Running all five campaigns is the slow
 part (a minute and a half), so the command runs once per process (the ``decided_demo``
@@ -29,6 +31,7 @@ from jiangxuan.decisions.models import (
     CommendationDecision,
 )
 from jiangxuan.demo.decision import SAMPLE_VOTERS
+from jiangxuan.demo.samples import SAMPLE_VIDEO_SECONDS
 from jiangxuan.documents import services as document_services
 from jiangxuan.documents import sheets
 from jiangxuan.experts.models import Ballot, InspectionOutcome, Panel, SiteInspection
@@ -189,3 +192,41 @@ def test_demo_decisions_follow_the_approving_authority_and_the_phases(decided_de
     ).order_by("starts_on")
     assert first.ends_on < then.starts_on
     assert then.ends_on < harbin.issued_on
+
+
+def _refusals(output: str) -> list[str]:
+    """The lines under the demo's "平台按通知拒绝的操作" heading."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("平台按通知拒绝的操作"))
+    block = []
+    for line in lines[start + 1 :]:
+        if not line.strip().startswith("·"):
+            break
+        block.append(line.strip().removeprefix("· "))
+    return block
+
+
+def test_the_walk_is_refused_what_the_notice_forbids(decided_demo):
+    refusals = _refusals(decided_demo)
+    titles = dict(CommendationDecision.objects.values_list("campaign__code", "campaign__title"))
+    # Each seed: publishing the decision as soon as the lists are approved, before the social
+    # notice or the approving authority the notice puts first, was refused with the reason.
+    for code, title in titles.items():
+        early = [
+            r for r in refusals if r.startswith(f"{title}：名单审定后立即发布表彰决定，被拒绝")
+        ]
+        assert len(early) == 1, (code, refusals)
+        assert "公示" in early[0] or "审定" in early[0], early[0]
+        decision = CommendationDecision.objects.get(campaign__code=code)
+        assert decision.title != "提前发布的表彰决定（示例数据）"
+    # Seed 003 四(三): a one-minute video where the notice asks about five was refused, and
+    # the nominee kept the five-minute one.
+    weihai = titles["weihai-gongjiang-2023"]
+    short = [r for r in refusals if r.startswith(weihai) and "视频" in r]
+    assert len(short) == 1, refusals
+    assert "短于要求的3分00秒" in short[0]
+    name = short[0].removeprefix(f"{weihai}：").split(" ")[0]
+    nominee = Nomination.objects.get(campaign__code="weihai-gongjiang-2023", name=name)
+    videos = nominee.evidence.filter(material="video")
+    assert videos.count() == 1
+    assert round(videos.get().duration_seconds) == SAMPLE_VIDEO_SECONDS

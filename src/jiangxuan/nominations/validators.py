@@ -234,8 +234,8 @@ def check_upload(
 ) -> CheckedFile:
     """Sniff and check an uploaded evidence file.
 
-    Accepts JPEG/PNG images (re-encoded without metadata), PDF, DOCX, and MP4/MOV when
-    ``video`` is true: a video must open, hold a decodable picture and last between
+    Accepts JPEG/PNG images (re-encoded without metadata), PDF and DOCX; when ``video`` is
+    true, MP4/MOV only: a video must open, hold a decodable picture and last between
     ``min_seconds`` and ``max_seconds`` (core.media.probe_video; ``seconds`` and
     ``poster`` of the result are its duration and first picture). The browser's type and
     the file name are ignored: the bytes decide (docs/security.md checks 15-16; ASVS 5.2.2).
@@ -249,13 +249,14 @@ def check_upload(
         raise ValidationError(_("文件是空的。"))
     kind = filetype.guess(data)
     mime = kind.mime if kind else ""
-    if mime in IMAGE_TYPES:
-        return CheckedFile(mime, _reencode_image(data, IMAGE_TYPES[mime]), kind.extension)
+    # The video item takes a video only: a picture is not the 事迹介绍视频 (seed 003 四(三)).
     if video:
         if mime in VIDEO_TYPES:
             facts = _check_video(data, min_seconds, max_seconds)
             return CheckedFile(mime, data, kind.extension, facts.seconds, facts.poster)
         raise ValidationError(_("视频须为 MP4 或 MOV 格式。"))
+    if mime in IMAGE_TYPES:
+        return CheckedFile(mime, _reencode_image(data, IMAGE_TYPES[mime]), kind.extension)
     if mime in DOCUMENT_TYPES:
         if MARKUP_RE.search(data[:4096]):
             raise ValidationError(_("PDF 文件内容异常，请重新导出后上传。"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.decisions import services
 from jiangxuan.decisions.retention import anonymise_non_awardees
-from jiangxuan.nominations.models import Evidence, Nomination
+from jiangxuan.nominations.models import Evidence, ForwardDocument, Nomination
 
 from .conftest import MEETING, approved, hold_social_notices
 
@@ -128,3 +128,36 @@ def test_the_command_reports_per_campaign(decided, time_machine):
     assert f"{campaign.code}：将删除 1 名未获表彰者的个人信息" in out.getvalue()
     assert "试运行" in out.getvalue()
     assert timezone.now() >= after_days(campaign, 366)
+
+
+def test_the_documents_bodies_forwarded_go_with_the_period(decided):
+    # A stamped 汇总表 lists the non-awardee beside the others and cannot be cut in part.
+    campaign, _awarded, _finalist, loser = decided
+    office = loser.created_by
+    sheet = ForwardDocument(
+        campaign=campaign,
+        level="city",
+        body=loser.nominating_unit,
+        document="summary-sheet",
+        original_name="汇总表.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="1" * 64,
+        uploaded_by=office,
+    )
+    sheet.file.save("sheet.pdf", ContentFile(b"pdf"), save=False)
+    sheet.save()
+    stored = sheet.file.name
+
+    assert anonymise_non_awardees(now=after_days(campaign, 364)).files == 0
+    assert ForwardDocument.objects.filter(pk=sheet.pk).exists()
+    dry = anonymise_non_awardees(now=after_days(campaign, 366), dry_run=True)
+    assert dry.files == 2
+    assert ForwardDocument.file.field.storage.exists(stored)
+
+    anonymise_non_awardees(now=after_days(campaign, 366))
+
+    assert not ForwardDocument.objects.filter(campaign=campaign).exists()
+    assert not ForwardDocument.file.field.storage.exists(stored)
+    entry = AuditEntry.objects.filter(action="nomination.anonymise").latest("pk")
+    assert entry.after["forward_documents"] == 1

@@ -1,7 +1,7 @@
 """The required video is a real video of the length the notice asks for (seed 003 四(三):
-5分钟左右的事迹介绍视频; issue 13): a 56-byte file with an MP4 header, a damaged file and a
-one-minute clip are refused with the reason; a playable five-minute video is accepted and
-its length is shown to reviewers."""
+5分钟左右的事迹介绍视频; issue 13): a 56-byte file with an MP4 header, a damaged file, a
+one-minute clip and a picture are refused with the reason; a playable five-minute video is
+accepted and its length is shown to reviewers."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +13,7 @@ from jiangxuan.conftest import seed_spec_path
 from jiangxuan.core.media import still_video
 from jiangxuan.nominations import services
 from jiangxuan.nominations.models import Evidence
+from jiangxuan.nominations.tests.conftest import png_bytes
 from jiangxuan.nominations.workflow import NominationError
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,8 @@ def upload(data: bytes) -> SimpleUploadedFile:
         (still_video(300)[:2000], "视频无法播放"),
         (still_video(60), "视频时长为1分00秒，短于要求的3分00秒。"),
         (still_video(600), "视频时长为10分00秒，长于要求的8分00秒。"),
+        # A picture is no video, though pictures are fine evidence elsewhere.
+        (png_bytes(), "视频须为 MP4 或 MOV 格式。"),
     ],
 )
 def test_a_video_that_is_not_what_the_notice_asks_is_refused(weihai_draft, data, reason):

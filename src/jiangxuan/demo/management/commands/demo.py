@@ -100,6 +100,11 @@ class Command(BaseCommand):
         )
         for note in summary.notes:
             out("  · " + note)
+        if summary.refusals:
+            out("")
+            out("平台按通知拒绝的操作（演示时有意尝试）：")
+            for line in summary.refusals:
+                out("  · " + line)
         out("")
         out(f"演示账号（本次新建 {summary.users_created} 个）：")
         rows = [[a.username, a.role, a.unit, a.campaign] for a in summary.accounts]
