@@ -1,10 +1,13 @@
 """Evidence through the API: sniffed uploads, attachment downloads, deletion."""
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from jiangxuan.nominations.models import Evidence
 
@@ -93,3 +96,69 @@ def test_upload_over_size_cap_400_nothing_stored(draft, clerk, api_as, settings)
     assert response.json()["detail"].startswith("文件过大")
     assert Evidence.objects.count() == 0
     assert _stored(pdf) == []
+
+
+def _jpeg_with_gps() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 20.0), 3: "E", 4: (116.0, 23.0, 29.0)}  # GPS
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_an_accepted_photo_loses_its_exif(draft, clerk, api_as):
+    # docs/security.md check 15: a phone photo's location and device do not travel on.
+    data = _jpeg_with_gps()
+    with Image.open(io.BytesIO(data)) as sent:
+        assert sent.getexif().get(0x010F) == "PhoneMaker"
+    client = api_as(clerk)
+
+    created = client.upload(
+        f"/nominations/{draft}/evidence",
+        material="photo",
+        file=SimpleUploadedFile("工作照.jpg", data, "image/jpeg"),
+    )
+
+    assert created.status_code == 201
+    stored = client.get(f"/nominations/{draft}/evidence/{created.json()['id']}")
+    body = b"".join(stored.streaming_content) if stored.streaming else stored.content
+    with Image.open(io.BytesIO(body)) as kept:
+        assert kept.size == (40, 30)
+        assert dict(kept.getexif()) == {}
+    assert b"PhoneMaker" not in body
+
+
+def test_too_many_files_in_one_request_400_in_chinese(draft, clerk, api_as, settings):
+    # docs/security.md check 16: more parts than DATA_UPLOAD_MAX_NUMBER_FILES.
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [SimpleUploadedFile(f"{i}.png", png_bytes(), "image/png") for i in range(3)]
+
+    response = api_as(clerk).upload(f"/nominations/{draft}/evidence", material="photo", file=files)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
+    assert "文件过多" in response.json()["detail"]
+    assert Evidence.objects.count() == 0
+
+
+def test_a_docx_that_unpacks_past_the_cap_is_refused(draft, clerk, api_as):
+    # docs/security.md check 16: a few kilobytes that inflate to more than 50 MB.
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document/>")
+        docx.writestr("word/media/padding.bin", b"\0" * (51 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < 200_000
+
+    response = api_as(clerk).upload(
+        f"/nominations/{draft}/evidence",
+        material="other",
+        file=SimpleUploadedFile("事迹.docx", data, "application/octet-stream"),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Word 文档解压后过大，请删减图片后上传。"
+    assert Evidence.objects.count() == 0
+    assert _stored(data) == []

@@ -412,3 +412,49 @@ def test_penalties_bind_the_next_edition(seed_campaign, make_user, orgs):
         actor=make_user("cc-nanguan-hrss"),
     )
     assert created.nominating_unit == orgs["cc-nanguan-hrss"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviewers_deciding_one_nomination_at_once_give_one_decision(
+    submitted, people, make_user
+):
+    """Two reviewers of one workplace sign at the same moment, one approving, one returning:
+    one opinion is recorded, the other is refused as already given (docs/security.md
+    check 28)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    n = submitted()
+    second = make_user("cc-huarui-machinery", Role.REVIEWER)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def decide(actor, decision, opinion):
+        from django.db import connection as thread_connection
+
+        barrier.wait()
+        try:
+            review.sign_off(n, actor=actor, signer="workplace", decision=decision, opinion=opinion)
+            outcomes[decision] = "ok"
+        except InvalidTransition as exc:
+            outcomes[decision] = exc.message
+        finally:
+            thread_connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(people["workplace"], Decision.APPROVE, "")),
+        threading.Thread(target=decide, args=(second, Decision.RETURN, "材料不全，请补充。")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert list(outcomes.values()).count("ok") == 1
+    refused = next(v for v in outcomes.values() if v != "ok")
+    assert "已在本轮签署意见" in refused or "不能签署审核意见" in refused
+    assert n.sign_offs.count() == 1
+    n.refresh_from_db()
+    winner = next(d for d, v in outcomes.items() if v == "ok")
+    expected = NominationState.RETURNED if winner == Decision.RETURN else NominationState.SUBMITTED
+    assert n.state == expected
