@@ -969,10 +969,19 @@ class DocumentSpec(Spec):
     code: Code
     kind: DocumentKind
     title: str
-    formats: list[Literal["docx", "pdf", "xlsx"]] = Field(min_length=1)
+    formats: list[Literal["docx", "pdf", "xlsx", "ofd"]] = Field(
+        min_length=1, description="ofd 为 GB/T 33190 版式文档，由 PDF 逐页转成"
+    )
     layout: SheetLayout | None = Field(
         None, description="清单、名额表、封面、一览表等表格类文书的版式"
     )
+
+    @model_validator(mode="after")
+    def _ofd_where_drawn(self) -> DocumentSpec:
+        # OFD is drawn from the document's PDF: the nomination form and the laid-out sheets.
+        if "ofd" in self.formats and self.kind != "nomination_form" and self.layout is None:
+            raise ValueError("只有推荐表和带版式（layout）的表格类文书提供 ofd 格式")
+        return self
 
 
 DEFAULT_DECISION_BODY = [

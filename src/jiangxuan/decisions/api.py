@@ -41,9 +41,6 @@ from .models import (
 router = Router(tags=["审定与表彰"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-#: The decision document's formats and their media types.
-DOCUMENT_TYPES = {"docx": DOCX, "pdf": "application/pdf"}
 
 
 # --------------------------------------------------------------------------- schemas
@@ -545,14 +542,12 @@ def publish_decision(request: ApiRequest, code: str, payload: PublishIn) -> Stat
     summary="下载表彰决定",
 )
 def download_decision(request: ApiRequest, code: str, file_format: str) -> FileResponse:
-    """已发布的表彰决定文件：file_format 为 docx 或 pdf（活动办公室和领导小组）。"""
+    """已发布的表彰决定文件：file_format 为 docx、pdf 或 ofd（GB/T 33190 版式文档；活动办公室和
+    领导小组）。"""
     decision = _published(_campaign(request, code))
-    if file_format not in DOCUMENT_TYPES:
-        raise field_error("file_format", _("文件格式只能是 docx 或 pdf。"), status=404)
-    render = (
-        rendering.render_decision_docx if file_format == "docx" else rendering.render_decision_pdf
-    )
-    return download(render(decision), f"{code}-decision.{file_format}", DOCUMENT_TYPES[file_format])
+    if file_format not in rendering.DECISION_FORMATS:
+        raise field_error("file_format", _("文件格式只能是 docx、pdf 或 ofd。"), status=404)
+    return download(*rendering.decision_file(decision, file_format))
 
 
 @router.get(
@@ -627,7 +622,7 @@ def download_payment_sheet(request: ApiRequest, code: str) -> FileResponse:
     if campaign is None or not selectors.can_download_payments(request.auth, campaign):
         raise not_found()
     data, _unmasked = services.payment_sheet(_published(campaign), actor=request.auth)
-    return download(data, f"{code}-payments.xlsx", XLSX)
+    return download(data, f"{campaign.title}-{_('奖金发放表')}.xlsx", XLSX)
 
 
 # --------------------------------------------------------------------------- public

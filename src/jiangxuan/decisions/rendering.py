@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.ofd import OFD_TYPE, pdf_to_ofd
 from jiangxuan.core.pdf import pdf_from_html
 from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.decisions.document import build_decision, chinese_date
@@ -188,6 +189,41 @@ def render_decision_pdf(decision: CommendationDecision) -> bytes:
         "decisions/decision_pdf.css", {"font_family": settings.JX_PDF_FONT_FAMILY}
     )
     return pdf_from_html(html, css)
+
+
+def render_decision_ofd(decision: CommendationDecision) -> bytes:
+    """The decision as OFD (GB/T 33190-2016), page for page the PDF of
+    :func:`render_decision_pdf` (``core.ofd``): 标题 and 发文机关 in its DocInfo, created on
+    the 成文日期."""
+    return pdf_to_ofd(
+        render_decision_pdf(decision),
+        title=decision.title,
+        author=decision.issuer,
+        created=decision.issued_on,
+    )
+
+
+#: The decision document's formats: renderer and media type.
+DECISION_FORMATS = {
+    "docx": (
+        render_decision_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "pdf": (render_decision_pdf, "application/pdf"),
+    "ofd": (render_decision_ofd, OFD_TYPE),
+}
+
+
+def decision_file(decision: CommendationDecision, file_format: str) -> tuple[bytes, str, str]:
+    """The decision document in ``file_format`` (a key of :data:`DECISION_FORMATS`): its
+    bytes, download name (活动名称-表彰决定.pdf) and media type.
+
+    Raises:
+        KeyError: an unknown format.
+    """
+    render, content_type = DECISION_FORMATS[file_format]
+    name = f"{decision.campaign.title}-{_('表彰决定')}.{file_format}"
+    return render(decision), name, content_type
 
 
 def verification_url(certificate: Certificate) -> str:

@@ -20,7 +20,6 @@ from jiangxuan.decisions.forms import ListForm, MeetingForm, PublishForm
 from jiangxuan.decisions.models import CommendationDecision
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _campaign(request: AuthenticatedHttpRequest, code: str, *, manage: bool = False) -> Campaign:
@@ -177,15 +176,11 @@ def publish(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def decision_document(request: AuthenticatedHttpRequest, code: str, fmt: str) -> FileResponse:
-    """The decision document as DOCX or PDF (office and leading group)."""
+    """The decision document as DOCX, PDF or OFD (office and leading group)."""
     decision = _decision(_campaign(request, code))
-    if fmt not in ("docx", "pdf"):
+    if fmt not in rendering.DECISION_FORMATS:
         raise Http404(_("没有找到该文件。"))
-    if fmt == "docx":
-        return download(rendering.render_decision_docx(decision), f"{code}-decision.docx", DOCX)
-    return download(
-        rendering.render_decision_pdf(decision), f"{code}-decision.pdf", "application/pdf"
-    )
+    return download(*rendering.decision_file(decision, fmt))
 
 
 @login_required
@@ -196,7 +191,7 @@ def payments(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     if campaign is None or not selectors.can_download_payments(request.user, campaign):
         raise Http404(_("没有找到该评选活动。"))
     data, _unmasked = services.payment_sheet(_decision(campaign), actor=request.user)
-    return download(data, f"{code}-payments.xlsx", XLSX)
+    return download(data, f"{campaign.title}-{_('奖金发放表')}.xlsx", XLSX)
 
 
 @require_http_methods(["GET"])

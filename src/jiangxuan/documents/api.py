@@ -119,9 +119,9 @@ def download_document_bundle(request: ApiRequest, code: str, bundle_id: int) -> 
 
 @router.get("/nominations/{nomination_id}/form.{file_format}", summary="下载推荐表")
 def download_nomination_form(
-    request: ApiRequest, nomination_id: int, file_format: Literal["docx", "pdf"]
+    request: ApiRequest, nomination_id: int, file_format: Literal["docx", "pdf", "ofd"]
 ) -> FileResponse:
-    """本活动推荐表（DOCX 或 PDF）；无权查看完整个人信息时证件号码等已脱敏。"""
+    """本活动推荐表（DOCX、PDF 或 OFD 版式文档）；无权查看完整个人信息时证件号码等已脱敏。"""
     document = nomination_form_file(request.auth, nomination_id, file_format)
     if document is None:
         raise not_found()
@@ -142,7 +142,7 @@ def download_sheet(
     request: ApiRequest,
     code: str,
     document: str,
-    file_format: Literal["docx", "pdf", "xlsx"],
+    file_format: Literal["docx", "pdf", "xlsx", "ofd"],
     nomination: int | None = None,
 ) -> FileResponse:
     """活动规格中带版式的文书（材料目录、名额分配表、档案袋封面、一览表等）；nomination

@@ -293,6 +293,8 @@ def write_archive(
         for fmt, render_decision in (
             ("docx", decision_rendering.render_decision_docx),
             ("pdf", decision_rendering.render_decision_pdf),
+            # 公文 systems file the OFD (GB/T 33190).
+            ("ofd", decision_rendering.render_decision_ofd),
         ):
             write(
                 Path("表彰") / f"{safe_filename(decision.title)}.{fmt}",

@@ -9,6 +9,7 @@ from django.http import FileResponse
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.selectors import campaigns_visible_to
 from jiangxuan.core.downloads import download
+from jiangxuan.core.ofd import OFD_TYPE, pdf_to_ofd
 from jiangxuan.nominations.review_selectors import forward_scope, forwarded_by
 from jiangxuan.nominations.selectors import nomination_for
 
@@ -28,25 +29,27 @@ class DocumentFile:
 
 
 def nomination_form_file(user: User, pk: int, file_format: str) -> DocumentFile | None:
-    """The nomination form as "docx" or "pdf", or None when the nomination is not visible
-    to ``user``. Personal data is unmasked only for viewers with the permission, and such
-    an export is audited."""
+    """The nomination form as "docx", "pdf" or "ofd" (GB/T 33190, drawn from the PDF), or
+    None when the nomination is not visible to ``user``. Personal data is unmasked only for
+    viewers with the permission, and such an export is audited."""
     nomination = nomination_for(user, pk)
     if nomination is None:
         return None
     unmasked = may_see_personal_data(user, nomination)
-    if file_format == "pdf":
+    title = nomination.campaign.specification.form.title
+    name = f"{title}-{nomination.name or pk}"
+    if file_format in ("pdf", "ofd"):
         data = services.render_nomination_pdf(nomination, unmasked=unmasked)
-        content_type = services.PDF_TYPE
+        if file_format == "ofd":
+            unit = nomination.nominating_unit
+            data = pdf_to_ofd(data, title=name, author=unit.name if unit else "")
     else:
         data = services.render_nomination_docx(nomination, unmasked=unmasked)
-        content_type = services.DOCX_TYPE
     if unmasked:
         services.record_unmasked_export(
             actor=user, obj=nomination, file_format=file_format, nomination_ids=[pk]
         )
-    title = nomination.campaign.specification.form.title
-    return DocumentFile(data, f"{title}-{nomination.name or pk}.{file_format}", content_type)
+    return DocumentFile(data, f"{safe_filename(name)}.{file_format}", CONTENT_TYPES[file_format])
 
 
 def summary_file(user: User, code: str) -> DocumentFile | None:
@@ -87,7 +90,12 @@ def forwarded_summary_file(user: User, code: str, level: str, body_id: int) -> D
     return DocumentFile(data, f"{title}-{body.name}.xlsx", services.XLSX_TYPE)
 
 
-CONTENT_TYPES = {"docx": services.DOCX_TYPE, "pdf": services.PDF_TYPE, "xlsx": services.XLSX_TYPE}
+CONTENT_TYPES = {
+    "docx": services.DOCX_TYPE,
+    "pdf": services.PDF_TYPE,
+    "xlsx": services.XLSX_TYPE,
+    "ofd": OFD_TYPE,
+}
 
 
 def safe_filename(text: str) -> str:

@@ -30,6 +30,7 @@ from jiangxuan.campaigns.enums import HonourLevel, PatentKind, ProfessionalTitle
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.spec import CampaignSpec, DocumentSpec, SheetLayout
 from jiangxuan.core.masking import PersonalDataKind, mask
+from jiangxuan.core.ofd import pdf_to_ofd
 from jiangxuan.core.pdf import pdf_from_html
 from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.enums import Education, PoliticalStatus, Sex
@@ -468,5 +469,15 @@ def render_sheet_xlsx(sheet: Sheet) -> bytes:
     return out.getvalue()
 
 
+def render_sheet_ofd(sheet: Sheet) -> bytes:
+    """The sheet as OFD (GB/T 33190), page for page its PDF (``core.ofd``)."""
+    return pdf_to_ofd(render_sheet_pdf(sheet), title=sheet.title)
+
+
 #: Renderer per file format.
-RENDERERS = {"docx": render_sheet_docx, "pdf": render_sheet_pdf, "xlsx": render_sheet_xlsx}
+RENDERERS = {
+    "docx": render_sheet_docx,
+    "pdf": render_sheet_pdf,
+    "xlsx": render_sheet_xlsx,
+    "ofd": render_sheet_ofd,
+}

@@ -7,6 +7,7 @@ app_name = "documents"
 urlpatterns = [
     path("nominations/<int:pk>/form.docx", views.nomination_docx, name="nomination_docx"),
     path("nominations/<int:pk>/form.pdf", views.nomination_pdf, name="nomination_pdf"),
+    path("nominations/<int:pk>/form.ofd", views.nomination_ofd, name="nomination_ofd"),
     path("campaigns/<slug:code>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path(
         "campaigns/<slug:code>/sheets/<slug:document>.<str:file_format>",

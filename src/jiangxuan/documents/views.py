@@ -48,6 +48,13 @@ def nomination_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 @login_required
+def nomination_ofd(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """The nomination form as OFD (GB/T 33190), drawn from its PDF."""
+    return _respond(nomination_form_file(request.user, pk, "ofd"))
+
+
+@require_GET
+@login_required
 def summary_xlsx(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
     """The campaign's summary sheet (汇总表) as XLSX: the office gets every unit, a clerk
     her own."""

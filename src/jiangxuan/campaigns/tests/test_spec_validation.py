@@ -72,10 +72,20 @@ def test_spec_bad_rule_type_is_named():
 
 
 def test_spec_document_format_without_a_renderer_is_refused():
-    # No OFD is built (docs/user/documents.md "OFD 格式"), so a spec may not offer it.
-    messages = _errors(lambda d: d["documents"][0].update(formats=["docx", "ofd"]))
-    assert len(messages) == 1
-    assert messages == ["documents[0].formats[1]：取值不在允许范围内，可选：docx、pdf、xlsx"]
+    messages = _errors(lambda d: d["documents"][0].update(formats=["docx", "odt"]))
+    assert messages == ["documents[0].formats[1]：取值不在允许范围内，可选：docx、pdf、xlsx、ofd"]
+
+
+def test_spec_ofd_only_where_it_is_drawn():
+    # The nomination form's OFD is drawn from its PDF; a summary sheet has no PDF to draw from.
+    def offer_ofd(spec: dict) -> None:
+        for document in spec["documents"]:
+            document["formats"] = [*document["formats"], "ofd"]
+
+    messages = _errors(offer_ofd)
+    assert messages == [
+        "documents[1]：只有推荐表和带版式（layout）的表格类文书提供 ofd 格式",
+    ]
 
 
 def test_spec_undefined_honour_reference_names_its_path():

@@ -146,6 +146,7 @@ SIGNED_IN = {
     "notifications:outbox_detail",
     "documents:nomination_docx",
     "documents:nomination_pdf",
+    "documents:nomination_ofd",
     "documents:summary_xlsx",
     "documents:sheet",
     "documents:bundle_request",

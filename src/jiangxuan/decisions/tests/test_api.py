@@ -163,11 +163,16 @@ def test_decision_document_for_leading_group(published):
     leader = api(user_with_role("jz-union", Role.LEADING_GROUP, campaign=campaign))
 
     docx = leader.get(f"/campaigns/{campaign.code}/decision/document.docx")
+    ofd = leader.get(f"/campaigns/{campaign.code}/decision/document.ofd")
     other = leader.get(f"/campaigns/{campaign.code}/decision/document.txt")
 
     assert docx.status_code == 200
     assert body(docx).startswith(b"PK")
+    assert ofd.status_code == 200
+    assert ofd["Content-Type"] == "application/ofd"
+    assert "OFD.xml" in zipfile.ZipFile(io.BytesIO(body(ofd))).namelist()
     assert other.status_code == 404
+    assert "docx、pdf 或 ofd" in other.json()["detail"]
 
 
 def test_payment_sheet_unmasked_for_finance_and_audited(published):

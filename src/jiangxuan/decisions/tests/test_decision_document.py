@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 
+import ofdkit
 import pytest
 from django.urls import reverse
 from docx import Document
@@ -93,6 +94,27 @@ def test_decision_pdf_has_the_same_elements_and_page_numbers(published):
     text = pdf_text(data)
     assert_in_order(text, expected_order(build_decision(decision)))
     assert "— 1 —" in text
+
+
+def test_decision_ofd_holds_the_same_text_in_order(published, client):
+    # Issue 14.4: the 公文 as OFD (GB/T 33190), the same text as the PDF, for 公文 systems.
+    campaign, *_, office, decision = published
+    data = rendering.render_decision_ofd(decision)
+    with ofdkit.open(data) as document:
+        text = document.text()
+        assert document.info.title == decision.title
+        assert document.info.author == decision.issuer
+        assert (round(document.pages[0].width), round(document.pages[0].height)) == (210, 297)
+    parts = expected_order(build_decision(decision))
+    # The reader orders lines by position, so "文件" beside the two-line masthead comes
+    # between its lines; the rest reads in the notice's order.
+    assert all(flat(part.removesuffix("文件")) in flat(text) for part in parts[:2])
+    assert_in_order(text, parts[2:])
+    client.force_login(office)
+    response = client.get(reverse("decisions:document", args=[campaign.code, "ofd"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ofd"
+    assert "%E8%A1%A8%E5%BD%B0%E5%86%B3%E5%AE%9A.ofd" in response["Content-Disposition"]
 
 
 def test_public_page_shows_the_decisions_text(published, client):

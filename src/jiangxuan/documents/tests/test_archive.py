@@ -32,6 +32,7 @@ def test_archive_writes_every_document_and_its_manifest(published, tmp_path):
         ("performance_sheet", "docx"),
         ("decision", "docx"),
         ("decision", "pdf"),
+        ("decision", "ofd"),
         ("certificate", "pdf"),
         ("public_notice", "xlsx"),
         ("approval_list", "xlsx"),

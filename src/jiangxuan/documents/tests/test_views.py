@@ -1,6 +1,7 @@
 import io
 from urllib.parse import quote
 
+import ofdkit
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,7 +32,9 @@ def exports():
     return list(AuditEntry.objects.filter(action="nomination.export_unmasked"))
 
 
-@pytest.mark.parametrize("name", ["documents:nomination_docx", "documents:nomination_pdf"])
+@pytest.mark.parametrize(
+    "name", ["documents:nomination_docx", "documents:nomination_pdf", "documents:nomination_ofd"]
+)
 def test_nomination_form_anonymous_redirected_to_login(client, make_nomination, name):
     nomination = make_nomination()
     url = reverse(name, args=[nomination.pk])
@@ -42,7 +45,9 @@ def test_nomination_form_anonymous_redirected_to_login(client, make_nomination, 
     assert response["Location"] == f"{reverse('accounts:login')}?next={quote(url)}"
 
 
-@pytest.mark.parametrize("name", ["documents:nomination_docx", "documents:nomination_pdf"])
+@pytest.mark.parametrize(
+    "name", ["documents:nomination_docx", "documents:nomination_pdf", "documents:nomination_ofd"]
+)
 def test_nomination_form_other_unit_clerk_gets_404(client, make_user, make_nomination, name):
     nomination = make_nomination()
     client.force_login(make_user("cc-nanguan-hrss", Role.CLERK))
@@ -89,6 +94,28 @@ def test_nomination_pdf_leading_group_gets_masked_without_audit(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    assert exports() == []
+
+
+def test_nomination_ofd_opens_with_the_forms_text_masked_for_the_leading_group(
+    client, make_user, campaign, make_nomination
+):
+    # Issue 14.4: the form as GB/T 33190 OFD, drawn from its PDF, under the same masking.
+    nomination = make_nomination(name="王建国")
+    client.force_login(make_user("cc-hrss", Role.LEADING_GROUP, campaign=campaign))
+
+    response = client.get(reverse("documents:nomination_ofd", args=[nomination.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ofd"
+    filename = "长春技能大奖（长春技术能手）候选人推荐表-王建国.ofd"
+    assert response["Content-Disposition"] == (f"attachment; filename*=utf-8''{quote(filename)}")
+    with ofdkit.open(b"".join(response.streaming_content)) as document:
+        text = document.text()
+        assert document.info.title == filename.removesuffix(".ofd")
+    assert "长春技能大奖（长春技术能手）候选人推荐表" in text.replace(" ", "")
+    assert "王建国" in text
+    assert nomination.id_number not in text
     assert exports() == []
 
 
