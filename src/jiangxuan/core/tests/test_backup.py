@@ -5,18 +5,14 @@ uploads folder, and the copy is checked as ``make drill`` checks it. Then the re
 file missing from the backup, a truncated dump, another field key, a target that is not
 empty, SQLite, and a changed row count in the restored copy.
 
-The restore runs in a process of its own (it points its default connection at the
-database it restored); the refusals run in this process, since they come before the
-restore touches any database.
+The restore points this process's default connection at the database it restored; the
+fixture puts it back. The refusals come before the restore touches any database.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,22 +26,20 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.management.commands.check import Command as CheckCommand
 from django.db import connection, connections, transaction
 from django.test import override_settings
 
-import jiangxuan
 from jiangxuan.core.models import AuditEntry, HolidayYear
 from jiangxuan.demo.drill import build_drill_world, check_drill_world
 
 # The tests reach the drill's databases through django_db_blocker, with no transaction
-# around them (they point this process's connection elsewhere); one test is marked
-# django_db so that pytest-django sets the test database up when this module runs alone.
+# around them (they point this process's connection at the drill's databases).
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump needs PostgreSQL"),
 ]
 
-SRC = Path(jiangxuan.__file__).resolve().parents[1]
 WRONG_KEY = "ab" * 32
 
 
@@ -105,24 +99,17 @@ def _on(name: str, media: Path) -> Iterator[None]:
         connection.settings_dict["NAME"] = saved
 
 
-def _jiangxuan(*args: str, database: str, key: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``jiangxuan ARGS`` in a process of its own (the production settings, this
-    checkout's code), on ``database``, with the test's field key or ``key``."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "jiangxuan.settings",
-        "DATABASE_URL": _url(database),
-        "JX_FIELD_KEY": key or settings.JX_FIELD_KEY,
-        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
-    }
-    return subprocess.run(  # noqa: S603 (this interpreter, the project's command)
-        [sys.executable, "-m", "jiangxuan.manage", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+@contextmanager
+def _connection_put_back() -> Iterator[None]:
+    """Put this process's default connection back on the test database after a restore,
+    which points it at the database it restored (``core.backup.use_database``)."""
+    config, wrapper = connections.settings["default"], connections["default"]
+    try:
+        yield
+    finally:
+        connections.close_all()
+        connections.settings["default"] = config
+        connections["default"] = wrapper
 
 
 @pytest.fixture(scope="module")
@@ -132,27 +119,37 @@ def drill(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Dril
     tmp = tmp_path_factory.mktemp("drill")
     backup, anchors = tmp / "backup", tmp / "anchors"
     with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"].startswith("test_"), "not on a test database"
-        connection.creation.clone_test_db(suffix="drill", verbosity=0)
-        source = connection.creation.get_test_db_clone_settings("drill")["NAME"]
+        base = connection.settings_dict["NAME"]
+        on_test_database = base.startswith("test_")
+        source = f"{base}_drill" if on_test_database else f"test_{base}_drill"
         restored = f"{source}_restored"
-        _admin_execute(f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)')
+        _admin_execute(
+            f'DROP DATABASE IF EXISTS "{source}" WITH (FORCE)',
+            f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)',
+        )
+        if on_test_database:  # a copy of the migrated, empty test database
+            connection.creation.clone_test_db(suffix="drill", verbosity=0)
+        else:  # no test of this run set the test database up (pytest -k): migrate one
+            _admin_execute(f'CREATE DATABASE "{source}"')
         with _on(source, tmp / "media-source"), override_settings(JX_AUDIT_ANCHOR_DIR=anchors):
+            if not on_test_database:
+                call_command("migrate", verbosity=0)
             with transaction.atomic():
                 world = build_drill_world()
             call_command("auditanchor", stdout=StringIO())
             call_command("backup", "--out", str(backup), stdout=StringIO())
-    result = _jiangxuan(
-        "restore",
-        str(backup),
-        "--database-url",
-        _url(restored),
-        "--media-root",
-        str(tmp / "media-restored"),
-        database=restored,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "均与清单一致" in result.stdout
+    with django_db_blocker.unblock(), _connection_put_back():
+        out = StringIO()
+        call_command(
+            "restore",
+            str(backup),
+            "--database-url",
+            _url(restored),
+            "--media-root",
+            str(tmp / "media-restored"),
+            stdout=out,
+        )
+    assert "均与清单一致" in out.getvalue()
     with open(backup / "manifest.json", encoding="utf-8") as source_file:
         manifest = json.load(source_file)
     yield Drill(source, restored, backup, tmp / "media-restored", anchors, world, manifest)
@@ -168,12 +165,12 @@ def drill(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Dril
 def _default_connection_kept() -> Iterator[None]:
     """A restore that went further than it should would point this process's default
     connection at its target: put the test database back, so no other test is hit."""
-    config = connections.settings["default"]
+    config, wrapper = connections.settings["default"], connections["default"]
     yield
     if connections.settings["default"] is not config:
         connections.close_all()
         connections.settings["default"] = config
-        del connections["default"]
+        connections["default"] = wrapper
         pytest.fail("the restore went on to point the default connection at its target")
 
 
@@ -313,13 +310,20 @@ def test_another_field_key_is_refused_before_restoring(drill, tmp_path):
     assert not _database_exists(name)
 
 
-def test_the_restored_copy_refuses_to_start_under_another_key(drill):
-    result = _jiangxuan("check", "--database", "default", database=drill.restored, key=WRONG_KEY)
+def test_the_restored_copy_refuses_to_start_under_another_key(drill, django_db_blocker, capsys):
+    with (
+        django_db_blocker.unblock(),
+        _on(drill.restored, drill.restored_media),
+        override_settings(JX_FIELD_KEY=WRONG_KEY),
+        pytest.raises(SystemExit) as exit_info,
+    ):
+        CheckCommand().run_from_argv(["jiangxuan", "check", "--database", "default"])
+    stderr = capsys.readouterr().err
 
-    assert result.returncode == 1
-    assert "jiangxuan.E004" in result.stderr
-    assert "JX_FIELD_KEY 无法解密数据库中已加密的数据" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert exit_info.value.code == 1
+    assert "jiangxuan.E004" in stderr
+    assert "JX_FIELD_KEY 无法解密数据库中已加密的数据" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_a_target_that_is_not_empty_is_refused(drill, tmp_path):
@@ -339,7 +343,18 @@ def test_sqlite_is_refused_with_the_way_to_back_it_up(drill, tmp_path):
         )
 
 
-@pytest.mark.django_db
 def test_a_backup_into_a_folder_that_is_not_empty_is_refused(drill):
     with pytest.raises(CommandError, match=r"已存在且不是空的"):
         call_command("backup", "--out", str(drill.backup))
+
+
+def test_an_uploads_folder_that_is_not_empty_is_refused(drill, tmp_path):
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "kept.txt").write_bytes(b"x")
+    name = drill.source + "_media"
+
+    with pytest.raises(CommandError, match=r"上传文件夹 .*media 已存在且不是空的"):
+        _restore(drill.backup, tmp_path, name)
+
+    assert not _database_exists(name)
+    assert sorted(p.name for p in (tmp_path / "media").iterdir()) == ["kept.txt"]
