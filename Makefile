@@ -19,7 +19,8 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
-.PHONY: help venv demo run migrate test test-deep lint bench bench-rules bench-docs clean distclean
+.PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
+  distclean
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -29,6 +30,9 @@ help:
 	@echo "                (PYTEST_ADDOPTS=\"src/jiangxuan/nominations -m 'not e2e'\" narrows pytest)"
 	@echo "make test-deep  make test with the heavy Hypothesis profile (200 examples per property)"
 	@echo "make lint       ruff, makemigrations --check, lint-imports, mypy and the tools/ checks"
+	@echo "make drill      backup/restore drill on throwaway PostgreSQL databases: backup, drop,"
+	@echo "                restore, then rows, files, audit chain, decryption and a wrong key"
+	@echo "                checked (docs/admin/install.md, \"Backup and restore\")"
 	@echo "make bench      load benchmark (Locust, gunicorn, PostgreSQL, Redis) of the public"
 	@echo "                vote and notice page; figures in var/bench/, see docs/benchmarks.md"
 	@echo "make bench-rules  eligibility rules of each seed for one nominee (median µs) and for"
@@ -70,6 +74,11 @@ test-deep:
 
 lint: venv
 	@scripts/test.sh lint
+
+# pg_dump and pg_restore come with the postgresql-client package PostgreSQL depends on.
+drill: venv
+	@scripts/ensure-system-packages.sh --postgres postgresql-client
+	@scripts/drill.sh
 
 bench:
 	@scripts/ensure-system-packages.sh --postgres

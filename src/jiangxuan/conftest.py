@@ -47,6 +47,7 @@ SLOW_FIRST = (
     "core/tests/test_deploy_settings.py",
     "documents/tests/test_archive.py",
     "core/tests/test_pdf_lazy.py",
+    "core/tests/test_backup.py",
 )
 
 
@@ -58,6 +59,7 @@ XDIST_GROUPS = {
     "e2e/test_staff_pages_phone.py": "decided-demo",
     "demo/tests/test_demo.py": "demo-command",
     "core/tests/test_deploy_settings.py": "deploy-settings",
+    "core/tests/test_backup.py": "backup-drill",
 }
 
 

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "audit.purge": _("清理过期审计记录"),
     "background_check.answer": _("回复征求意见"),
     "background_check.request": _("发出征求意见"),
+    "backup.create": _("备份数据库和上传文件"),
+    "backup.restore": _("从备份恢复数据库和上传文件"),
     "campaign.archive": _("评选活动归档"),
     "campaign.create": _("新建评选活动"),
     "campaign.decided": _("评选活动办结"),

@@ -21,6 +21,7 @@ from jiangxuan.core.api_errors import install_error_handlers
 from jiangxuan.core.audit import AuditPurgeError
 from jiangxuan.core.audit_anchor import AnchorError
 from jiangxuan.core.audit_roles import AuditRolesError
+from jiangxuan.core.backup import BackupError
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.storage import StoredFileDamaged
@@ -91,6 +92,7 @@ CASES = [
     (AuditPurgeError("保留期不足。"), 400, "invalid", {}),
     (AnchorError("锚点文件已存在。"), 409, "conflict", {}),
     (AuditRolesError("角色不存在。"), 409, "conflict", {}),
+    (BackupError("目标数据库不是空的。"), 409, "conflict", {}),
     (UnknownHolidayYear(2099), 400, "calendar", {}),
     (StoredFileDamaged("evidence/2026/12/a.pdf", "authentication failed"), 409, "file_damaged", {}),
     (DomainError("另行规定。", code="conflict", status=423), 423, "conflict", {}),
