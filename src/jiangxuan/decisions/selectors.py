@@ -83,6 +83,17 @@ def published_decision(pk: int) -> CommendationDecision | None:
     )
 
 
+def published_decision_version(pk: int) -> str | None:
+    """A token that changes when a published decision is edited, None when it is not
+    published (the public page's cache). One query."""
+    published = (
+        CommendationDecision.objects.filter(pk=pk, published_at__isnull=False)
+        .values_list("published_at", "updated_at")
+        .first()
+    )
+    return "|".join(str(v) for v in published) if published else None
+
+
 def decision_sections(decision: CommendationDecision) -> list[dict]:
     """Per award: ``{"award", "finalist_award", "awardees", "finalists"}`` entries in rank
     order, for the decision document and the public page."""

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.core.caching import cached_public_page
+from jiangxuan.core.caching import public_page
 from jiangxuan.core.downloads import download
 from jiangxuan.decisions import registry, rendering, selectors, services
 from jiangxuan.decisions.document import build_decision, chinese_date
@@ -198,16 +198,19 @@ def payments(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
 def public_decision(request: HttpRequest, pk: int) -> HttpResponse:
     """A published decision, open to everyone: names, sex and workplaces only (cached and
     cacheable, as every public page: ``core.caching``)."""
-    decision = selectors.published_decision(pk)
-    if decision is None or decision.published_at is None:
-        raise Http404(_("没有找到该表彰决定。"))
-    return cached_public_page(
-        ("decision", decision.pk, decision.published_at.isoformat()),
+
+    def context() -> dict[str, Any]:
+        decision = selectors.published_decision(pk)
+        if decision is None:
+            raise Http404(_("没有找到该表彰决定。"))
+        return {"decision": decision, **rendering.decision_context(build_decision(decision))}
+
+    return public_page(
+        ("decision", pk),
+        lambda: selectors.published_decision_version(pk),
         "decisions/public_decision.html",
-        lambda: {
-            "decision": decision,
-            **rendering.decision_context(build_decision(decision)),
-        },
+        context,
+        missing=_("没有找到该表彰决定。"),
     )
 
 

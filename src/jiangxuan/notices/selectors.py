@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jiangxuan.accounts.enums import Role
@@ -322,6 +322,15 @@ def published_notices() -> list[PublicNotice]:
         .select_related("campaign", "body")
         .order_by("-starts_on", "-id")
     )
+
+
+def published_notices_version() -> str:
+    """A token that changes when a notice starts running, stops or is edited (the public
+    index of running notices). One query."""
+    row = PublicNotice.objects.filter(state=NoticeState.RUNNING).aggregate(
+        count=Count("id"), edited=Max("updated_at")
+    )
+    return f"{row['count']}|{row['edited']}"
 
 
 def published_notice(pk: int) -> PublicNotice | None:

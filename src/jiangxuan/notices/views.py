@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
-from jiangxuan.core.caching import cached_public_page, cached_version, mark_public
+from jiangxuan.core.caching import mark_public, public_page
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.downloads import download
 from jiangxuan.core.forms import apply_error, submit_form
@@ -54,12 +54,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @require_GET
 def public_list(request: HttpRequest) -> HttpResponse:
     """Notices now running."""
-    notices = selectors.published_notices()
-    version = max((n.updated_at for n in notices), default="")
-    return cached_public_page(
-        ("notice-list", len(notices), version),
+    return public_page(
+        ("notice-list",),
+        selectors.published_notices_version,
         "notices/publicnotice_list.html",
-        lambda: {"notices": notices},
+        lambda: {"notices": selectors.published_notices()},
+        missing=_("没有找到该公示。"),
     )
 
 
@@ -73,11 +73,12 @@ def _published_or_404(pk: int) -> PublicNotice:
 @require_GET
 def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A notice's published list with its dates and the objection link."""
-    version = cached_version(f"notice:{pk}", lambda: selectors.published_notice_version(pk))
-    if version is None:
-        raise Http404(_("没有找到该公示。"))
-
     today = timezone.localdate()
+
+    def version() -> str | None:
+        # The phase shown (未开始/公示中/已结束) moves with the day.
+        token = selectors.published_notice_version(pk)
+        return f"{token}|{today}" if token else None
 
     def context() -> dict[str, Any]:
         notice = _published_or_404(pk)
@@ -87,8 +88,12 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": selectors.public_entries(notice),
         }
 
-    return cached_public_page(
-        ("notice", pk, version, today), "notices/publicnotice_detail.html", context
+    return public_page(
+        ("notice", pk),
+        version,
+        "notices/publicnotice_detail.html",
+        context,
+        missing=_("没有找到该公示。"),
     )
 
 
@@ -102,20 +107,22 @@ def _entry_or_404(notice: PublicNotice, position: int) -> NoticeEntry:
 @require_GET
 def public_entry(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """One candidate of a notice: the published (consented) fields and the photo."""
-    notice = _published_or_404(pk)
-    entry = _entry_or_404(notice, position)
 
     def context() -> dict[str, Any]:
+        notice = _published_or_404(pk)
+        entry = _entry_or_404(notice, position)
         return {
             "notice": notice,
             "entry": entry,
             "has_photo": selectors.public_photo(entry) is not None,
         }
 
-    return cached_public_page(
-        ("notice-entry", notice.pk, position, notice.updated_at.isoformat()),
+    return public_page(
+        ("notice-entry", pk, position),
+        lambda: selectors.published_notice_version(pk),
         "notices/noticeentry_detail.html",
         context,
+        missing=_("没有找到该公示对象。"),
     )
 
 
