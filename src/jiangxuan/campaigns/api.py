@@ -31,6 +31,7 @@ from .selectors import (
 from .services import (
     adjust_numbers,
     create_campaign,
+    edit_notice_texts,
     extend_deadline,
     extend_submission_window,
     set_internal_deadline,
@@ -38,6 +39,7 @@ from .services import (
 )
 from .spec import SpecError
 from .steps import override_step
+from .texts import notice_texts
 
 router = Router(tags=["评选活动"])
 
@@ -379,6 +381,71 @@ def adjust_campaign_numbers(request: ApiRequest, code: str, payload: NumbersIn) 
                 numbers[("quotas", quota.index, key)] = value
     try:
         adjust_numbers(campaign, numbers=numbers, reason=payload.reason, actor=request.auth)
+    except SpecError as exc:
+        raise _spec_invalid(exc) from exc
+    return Status(201, _version_out(spec_versions(campaign).first()))
+
+
+class PlaceholderOut(Schema):
+    name: str = Field(description="占位名称，写作 {name}")
+    meaning: str
+
+
+class NoticeTextOut(Schema):
+    key: str = Field(description="文字在活动规范中的位置，如 decision.body[0]")
+    group: str = Field(description="所属通知，如 公示：市级公示、表彰决定")
+    label: str
+    text: str
+    placeholders: list[PlaceholderOut] = Field(description="可用的占位；为空表示花括号按原样印出")
+    multiline: bool
+    required: bool
+
+
+class NoticeTextIn(Schema):
+    key: str = Field(description="文字的位置（见 GET 的 key）")
+    text: str = Field(max_length=5000)
+
+
+class NoticeTextsIn(Schema):
+    texts: list[NoticeTextIn] = Field(min_length=1, description="要修改的文字")
+    reason: str = Field(min_length=1, max_length=500, description="修改理由")
+
+
+@router.get(
+    "/campaigns/{code}/spec/texts",
+    response={200: list[NoticeTextOut], codes_4xx: ErrorOut},
+    summary="通知文字",
+)
+def list_notice_texts(request: ApiRequest, code: str) -> list[NoticeTextOut]:
+    """活动规范中各通知的文字（公示名称和范围、征求意见事项、表彰决定的标题、主送机关、正文和
+    版记、荣誉证书的文字）及其可用的占位（仅本活动办公室）。"""
+    campaign = _office_campaign(request, code)
+    return [
+        NoticeTextOut(
+            key=item.key,
+            group=item.group,
+            label=item.label,
+            text=item.value,
+            placeholders=[PlaceholderOut(name=k, meaning=v) for k, v in item.placeholders.items()],
+            multiline=item.multiline,
+            required=item.required,
+        )
+        for item in notice_texts(campaign.specification)
+    ]
+
+
+@router.post(
+    "/campaigns/{code}/spec/texts",
+    response={201: SpecVersionOut, codes_4xx: ErrorOut},
+    summary="修改通知文字",
+)
+def edit_campaign_texts(request: ApiRequest, code: str, payload: NoticeTextsIn) -> Status:
+    """活动办公室修改通知文字（须填写理由），只改所列的文字，作为活动规范的一个新版本保存；
+    不认识的位置、不能使用的占位（答复中写明该占位和可用的占位）、必填文字为空答 400。"""
+    campaign = visible_campaign(request, code)
+    texts = {item.key: item.text for item in payload.texts}
+    try:
+        edit_notice_texts(campaign, texts=texts, reason=payload.reason, actor=request.auth)
     except SpecError as exc:
         raise _spec_invalid(exc) from exc
     return Status(201, _version_out(spec_versions(campaign).first()))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .spec import CampaignSpec
+from .texts import NoticeText, notice_texts, placeholder_problem
 
 
 class DeadlineForm(forms.Form):
@@ -119,4 +120,63 @@ class NumbersForm(forms.Form):
             for name in self.paths
             if self.cleaned_data.get(name) is not None
             and self.cleaned_data[name] != self.fields[name].initial
+        }
+
+
+class NoticeTextsForm(forms.Form):
+    """The office edits the texts of its notices with a reason (issue 15.4): one field per
+    text of ``campaigns.texts.notice_texts``, labelled in Chinese, with the placeholders
+    it may use; a placeholder it cannot use is refused on its field, naming it."""
+
+    reason = forms.CharField(label=_("修改理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, spec: CampaignSpec, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.items: dict[str, NoticeText] = {}
+        fields: dict[str, forms.Field] = {}
+        for index, item in enumerate(notice_texts(spec)):
+            name = f"text_{index}"
+            widget: forms.Widget = (
+                forms.Textarea(attrs={"rows": 4 if item.path[:2] == ("decision", "body") else 2})
+                if item.multiline
+                else forms.TextInput()
+            )
+            fields[name] = forms.CharField(
+                label=item.label,
+                required=item.required,
+                initial=item.value,
+                widget=widget,
+                max_length=5000,
+                strip=True,
+            )
+            self.items[name] = item
+        self.fields = {**fields, "reason": self.fields["reason"]}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, item in self.items.items():
+            value = data.get(name)
+            if value:
+                problem = placeholder_problem(item, value)
+                if problem:
+                    self.add_error(name, problem)
+        return data
+
+    def groups(self) -> list[tuple[str, dict[str, str], list[forms.BoundField]]]:
+        """The fields by notice: (group, its placeholders, bound fields)."""
+        out: list[tuple[str, dict[str, str], list[forms.BoundField]]] = []
+        for name, item in self.items.items():
+            if not out or out[-1][0] != item.group:
+                out.append((item.group, {}, []))
+            out[-1][1].update(item.placeholders)
+            out[-1][2].append(self[name])
+        return out
+
+    def changed_texts(self) -> dict[str, str]:
+        """The texts that differ from the specification's, by their key."""
+        return {
+            item.key: self.cleaned_data[name].replace("\r\n", "\n")
+            for name, item in self.items.items()
+            if self.cleaned_data.get(name) is not None
+            and self.cleaned_data[name].replace("\r\n", "\n") != item.value
         }

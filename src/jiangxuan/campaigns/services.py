@@ -30,7 +30,9 @@ from .spec import (
     parse_spec,
     read_spec_text,
     replace_scalar,
+    set_text_scalar,
 )
+from .texts import notice_texts, placeholder_problem
 
 
 @functools.cache
@@ -396,6 +398,84 @@ def adjust_numbers(
                 _("活动规范中没有“%(path)s”这一项，请在活动规范中修改。")
                 % {"path": ".".join(map(str, path))}
             ) from exc
+    return _replace_text(
+        campaign,
+        text,
+        change=SpecChange.EDIT,
+        reason=reason,
+        actor=actor,
+        action="campaign.update_spec",
+    )
+
+
+@transaction.atomic
+def edit_notice_texts(campaign: Campaign, *, texts: dict[str, str], reason: str, actor) -> Campaign:
+    """The office edits the texts of its notices through a form (issue 15.4): a 公示's
+    name and where it is posted, a 征求意见's question, the decision's title, addressees,
+    body paragraphs and 版记, the certificate's text (``campaigns.texts.notice_texts``
+    lists them). Each changed text is rewritten in place in the specification (comments
+    and layout kept; a text left to its default is added), checked like any edit and kept
+    as the next version with the reason.
+
+    Args:
+        texts: ``{key: text}``, keys as ``notice_texts`` gives them (``decision.body[0]``);
+            texts equal to the current ones change nothing.
+        reason: why (required).
+    Raises:
+        PermissionDenied: the actor is not the campaign's office.
+        SpecChangeError: no reason, a key that is not a notice text (``field="texts"``),
+            a required text left empty or a ``{placeholder}`` the text cannot use
+            (``field`` is the key; the message names the placeholder and the ones it can
+            use), or nothing changed.
+        SpecError: the specification with the new texts is invalid.
+        CampaignClosed: the campaign is decided or archived.
+    """
+    require(
+        actor,
+        "campaigns.change_campaign",
+        campaign,
+        _("只有本活动的领导小组办公室可以修改通知文字。"),
+    )
+    reason = reason.strip()
+    if not reason:
+        raise SpecChangeError(_("请填写修改理由。"), field="reason")
+    items = {item.key: item for item in notice_texts(campaign.specification)}
+    changes = {}
+    for key, value in texts.items():
+        item = items.get(key)
+        if item is None:
+            raise SpecChangeError(
+                _("“%(key)s”不是可在此修改的通知文字。") % {"key": key}, field="texts"
+            )
+        value = value.replace("\r\n", "\n").strip()
+        if item.required and not value:
+            raise SpecChangeError(_("“%(label)s”不能为空。") % {"label": item.label}, field=key)
+        problem = placeholder_problem(item, value)
+        if problem:
+            raise SpecChangeError(f"{item.group} · {item.label}：{problem}", field=key)
+        if value != item.value:
+            changes[item.path] = value
+    if not changes:
+        raise SpecChangeError(_("通知文字没有变化，未保存。"))
+    text = campaign.spec_yaml
+    body = [i.value for i in items.values() if i.path[:2] == ("decision", "body")]
+    for path, value in changes.items():
+        try:
+            text = set_text_scalar(text, path, value)
+        except KeyError:
+            if path[:2] != ("decision", "body"):
+                raise SpecChangeError(
+                    _("活动规范中“%(path)s”无法在此修改，请在活动规范中修改。")
+                    % {"path": ".".join(map(str, path))}
+                ) from None
+            # The default body, not written in the text: it is written whole.
+            body[int(path[2])] = value
+            try:
+                text = set_text_scalar(text, ("decision", "body"), body)
+            except KeyError:
+                raise SpecChangeError(
+                    _("活动规范中的表彰决定正文无法在此修改，请在活动规范中修改。")
+                ) from None
     return _replace_text(
         campaign,
         text,

@@ -14,6 +14,7 @@ name the file, the path to the field and what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import string
@@ -1534,6 +1535,31 @@ class SpecError(Exception):
         ]
 
 
+def problem_excerpts(
+    text: str, error: SpecError, context: int = 2
+) -> list[list[tuple[int, str, list[str]]]]:
+    """The lines of ``text`` around each problem of ``error``, for an editor that shows a
+    message beside its line (issue 15.4): runs of ``(line number, line, messages on this
+    line)``, ``context`` lines either side, overlapping runs merged. Problems without a
+    line (or past the text's end) are in no run; ``error.located()`` lists every one."""
+    lines = text.splitlines() or [""]
+    on_line: dict[int, list[str]] = {}
+    for message, line in zip(error.messages, error.lines, strict=True):
+        if line is not None and 1 <= line <= len(lines):
+            on_line.setdefault(line, []).append(message)
+    runs: list[list[tuple[int, str, list[str]]]] = []
+    last = 0
+    for line in sorted(on_line):
+        start, end = max(1, line - context), min(len(lines), line + context)
+        if runs and start <= last + 1:
+            start = last + 1
+        else:
+            runs.append([])
+        runs[-1] += [(n, lines[n - 1], on_line.get(n, [])) for n in range(start, end + 1)]
+        last = max(last, end)
+    return runs
+
+
 class _SpecLoader(yaml.SafeLoader):
     """YAML loader that leaves dates as text: pydantic parses them, so an impossible date
     (2019-02-30) is a Chinese message on its field instead of a traceback from PyYAML."""
@@ -1695,6 +1721,129 @@ def replace_scalar(text: str, path: tuple[str | int, ...], value: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
         raise KeyError(".".join(map(str, path)))
     return text[: node.start_mark.index] + value + text[node.end_mark.index :]
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _yaml_string(value: str) -> list[str]:
+    """Ways to write ``value`` as a YAML scalar, the plainest first: as typed (when YAML
+    reads it back unchanged), else double-quoted (JSON's escapes are YAML's)."""
+    quoted = json.dumps(value, ensure_ascii=False)
+    return [value, quoted] if value and "\n" not in value and value.strip() == value else [quoted]
+
+
+def _block_entry(key: str, written: str | list[str], indent: int) -> str:
+    """``key: value`` as block YAML at ``indent``, a list as one ``- item`` per line."""
+    pad = " " * indent
+    if isinstance(written, list):
+        return f"{pad}{key}:" + "".join(f"\n{pad}  - {item}" for item in written)
+    return f"{pad}{key}: {written}"
+
+
+def _insert_key(
+    text: str, mapping: yaml.MappingNode, keys: list[str], written: str | list[str]
+) -> str:
+    """``text`` with ``keys`` (the first missing in ``mapping``, the rest nested under it)
+    set to the YAML ``written``, added after the mapping's first entry (which must sit on
+    one line)."""
+    if not mapping.value:
+        raise KeyError(".".join(keys))
+    first_key, first_value = mapping.value[0]
+    if mapping.flow_style:
+        if isinstance(written, list):
+            raise KeyError(".".join(keys))
+        entry = written
+        for key in reversed(keys):
+            entry = f"{{{key}: {entry}}}"
+        inner = entry[1:-1]
+        return (
+            text[: first_value.end_mark.index] + ", " + inner + text[first_value.end_mark.index :]
+        )
+    if first_value.end_mark.line != first_key.start_mark.line or isinstance(
+        first_value, yaml.CollectionNode
+    ):
+        raise KeyError(".".join(keys))
+    indent = first_key.start_mark.column
+    lines = []
+    for depth, key in enumerate(keys[:-1]):
+        lines.append(f"{' ' * (indent + 2 * depth)}{key}:")
+    lines.append(_block_entry(keys[-1], written, indent + 2 * (len(keys) - 1)))
+    end = text.find("\n", first_value.end_mark.index)
+    end = len(text) if end < 0 else end
+    return text[:end] + "\n" + "\n".join(lines) + text[end:]
+
+
+def set_text_scalar(text: str, path: tuple[str | int, ...], value: str | list[str]) -> str:
+    """``text`` with the string at ``path`` set to ``value``, every other character
+    (comments, order, layout) kept: an existing scalar of any style is rewritten in place
+    (plain when YAML reads it back unchanged, else double-quoted); a key the text lacks
+    is added to its mapping (a list ``value`` as a block list), so a text left to its
+    default can be set from a form (issue 15.4, the notice texts).
+
+    Raises:
+        KeyError: ``path`` cannot be set here (a list position missing, the text is not
+            YAML, or the place is not one a line can be added to); the caller asks for
+            the change to be made in the specification itself.
+    """
+    where = ".".join(map(str, path))
+    try:
+        root: yaml.Node | None = yaml.compose(text, Loader=_SpecLoader)
+    except yaml.YAMLError as exc:
+        raise KeyError(where) from exc
+    node = root
+    for depth, key in enumerate(path):
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode):
+            node = node.value[key] if 0 <= key < len(node.value) else None
+            if node is None:
+                raise KeyError(where)
+        elif isinstance(key, str) and isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if getattr(k, "value", None) == key), None)
+            if found is None:
+                rest = path[depth:]
+                if not all(isinstance(k, str) for k in rest):
+                    raise KeyError(where)
+                keys = [str(k) for k in rest]
+                options: list[str | list[str]] = (
+                    [[json.dumps(v, ensure_ascii=False) for v in value]]
+                    if isinstance(value, list)
+                    else list(_yaml_string(value))
+                )
+                for written in options:
+                    try:
+                        return _checked(_insert_key(text, node, keys, written), path, value, where)
+                    except KeyError:
+                        continue
+                raise KeyError(where)
+            node = found
+        else:
+            raise KeyError(where)
+    if not isinstance(node, yaml.ScalarNode) or not isinstance(value, str):
+        raise KeyError(where)
+    start, end = node.start_mark.index, node.end_mark.index
+    # A block scalar's span runs over the line breaks after it: they stay.
+    tail = text[start:end][len(text[start:end].rstrip()) :]
+    for written in _yaml_string(value):
+        changed = text[:start] + written + tail + text[end:]
+        try:
+            return _checked(changed, path, value, where)
+        except KeyError:
+            continue
+    raise KeyError(where)
+
+
+def _checked(text: str, path: tuple[str | int, ...], value: Any, where: str) -> str:
+    """``text`` when YAML reads ``value`` at ``path`` in it; KeyError otherwise."""
+    try:
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader subclass
+        if _value_at(data, path) == value:
+            return text
+    except (yaml.YAMLError, KeyError, IndexError, TypeError) as exc:
+        raise KeyError(where) from exc
+    raise KeyError(where)
 
 
 def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:

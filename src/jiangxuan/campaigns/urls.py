@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:code>/spec/versions/", views.campaign_versions, name="versions"),
     path("<slug:code>/spec/extend/", views.campaign_extend_window, name="extend_window"),
     path("<slug:code>/spec/numbers/", views.campaign_numbers, name="numbers"),
+    path("<slug:code>/spec/texts/", views.campaign_texts, name="texts"),
     path("<slug:code>/deadlines/", views.campaign_deadlines, name="deadlines"),
 ]

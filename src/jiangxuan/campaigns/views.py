@@ -23,7 +23,13 @@ from jiangxuan.accounts.models import User
 from jiangxuan.accounts.selectors import memberships_of
 
 from .enums import CampaignState
-from .forms import CampaignCreateForm, DeadlineForm, NumbersForm, WindowExtensionForm
+from .forms import (
+    CampaignCreateForm,
+    DeadlineForm,
+    NoticeTextsForm,
+    NumbersForm,
+    WindowExtensionForm,
+)
 from .lifecycle import CampaignClosed
 from .models import Campaign
 from .selectors import (
@@ -40,12 +46,13 @@ from .services import (
     SpecChangeError,
     adjust_numbers,
     create_campaign,
+    edit_notice_texts,
     extend_deadline,
     extend_submission_window,
     set_internal_deadline,
     update_campaign_spec,
 )
-from .spec import SpecError, decode_spec_bytes
+from .spec import SpecError, decode_spec_bytes, problem_excerpts
 
 
 def _campaign_or_404(user: User, code: str) -> Campaign:
@@ -78,20 +85,21 @@ def _office_campaign_or_403(user: User, code: str) -> Campaign:
 @require_http_methods(["GET", "POST"])
 def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """The campaign office edits the specification's YAML with a reason (required once
-    published); errors are listed above it and the text typed is kept."""
+    published); each problem is listed, linked to its line, and shown beside that line
+    among the lines around it (issue 15.4); the text typed is kept."""
     campaign = _office_campaign_or_403(request.user, code)
     text = campaign.spec_yaml
     reason = ""
-    errors: list[str] = []
+    shown: dict[str, list] = {"problems": [], "excerpts": []}
     if request.method == "POST":
         text = request.POST.get("spec_yaml", "")
         reason = request.POST.get("reason", "")
         try:
             update_campaign_spec(campaign, text, actor=request.user, reason=reason)
         except SpecError as exc:
-            errors = exc.located()
+            shown = _spec_problems(text, exc)
         except (SpecChangeError, CampaignClosed) as exc:
-            errors = [exc.message]
+            shown["problems"] = [(exc.message, None)]
         else:
             messages.success(request, _("活动规范已保存。"))
             return redirect("campaigns:detail", code=campaign.code)
@@ -103,10 +111,19 @@ def campaign_edit_spec(request: AuthenticatedHttpRequest, code: str) -> HttpResp
             "spec_yaml": text,
             "reason": reason,
             "reason_required": campaign.state != CampaignState.DRAFT,
-            "errors": errors,
+            **shown,
         },
-        status=400 if errors else 200,
+        status=400 if shown["problems"] else 200,
     )
+
+
+def _spec_problems(text: str, exc: SpecError) -> dict[str, list]:
+    """What the editor shows of an invalid specification: each problem located with its
+    line (None when unknown), and the runs of lines around the problems."""
+    return {
+        "problems": list(zip(exc.located(), exc.lines, strict=True)),
+        "excerpts": problem_excerpts(text, exc),
+    }
 
 
 @login_required
@@ -148,7 +165,8 @@ def _spec_change_page(
         except SpecError as exc:
             spec_errors = exc.located()
         except (SpecChangeError, CampaignClosed) as exc:
-            form.add_error(getattr(exc, "field", None) or None, exc.message)
+            field = getattr(exc, "field", None)
+            form.add_error(field if field in form.fields else None, exc.message)
         else:
             messages.success(request, done)
             return redirect("campaigns:versions", code=campaign.code)
@@ -222,6 +240,39 @@ def campaign_numbers(request: AuthenticatedHttpRequest, code: str) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def campaign_texts(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    """The office edits its notices' texts (公示, 征求意见, the decision, the certificate)
+    with a reason: one recorded change of the specification (issue 15.4); what was typed
+    stays when it is refused, a wrong placeholder named beside its text."""
+    campaign = _office_campaign_or_403(request.user, code)
+    form = NoticeTextsForm(campaign.specification, request.POST or None)
+    change = None
+    if request.method == "POST" and form.is_valid():
+        texts = form.changed_texts()
+        if not texts:
+            form.add_error(None, _("通知文字没有变化，未保存。"))
+        else:
+
+            def change() -> object:
+                return edit_notice_texts(
+                    campaign,
+                    texts=texts,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+
+    return _spec_change_page(
+        request,
+        campaign,
+        form,
+        change,
+        template="campaigns/campaign_texts.html",
+        done=_("通知文字已修改，变更已记入活动规范版本。"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A campaign office creates a campaign (a draft) from a specification: uploaded,
     typed, or copied from an earlier edition it runs (``?copy=<code>``) and edited."""
@@ -233,7 +284,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if copied is not None:
         initial["spec_yaml"] = copied.spec_yaml
     form = CampaignCreateForm(request.POST or None, request.FILES or None, initial=initial)
-    errors: list[str] = []
+    shown: dict[str, list] = {"problems": [], "excerpts": []}
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data.get("spec_yaml", "")
         try:
@@ -244,7 +295,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 name = "<spec>"
             campaign = create_campaign(text, actor=request.user, source=name)
         except SpecError as exc:
-            errors = exc.located()
+            shown = _spec_problems(text, exc)
             # The editor shows what was uploaded, so the user fixes it in place.
             form = CampaignCreateForm(initial={"spec_yaml": text})
         else:
@@ -253,8 +304,8 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/campaign_create.html",
-        {"form": form, "sources": sources, "copied": copied, "errors": errors},
-        status=400 if errors or form.errors else 200,
+        {"form": form, "sources": sources, "copied": copied, **shown},
+        status=400 if shown["problems"] or form.errors else 200,
     )
 
 

@@ -53,6 +53,8 @@ ENDPOINTS = {
     ("patch", "/api/v1/outbox/{message_id}"),
     ("get", "/api/v1/notifications"),
     ("post", "/api/v1/campaigns/{code}/spec/numbers"),
+    ("get", "/api/v1/campaigns/{code}/spec/texts"),
+    ("post", "/api/v1/campaigns/{code}/spec/texts"),
     ("post", "/api/v1/review/levels/{level}/{body_id}/notices"),
     ("post", "/api/v1/background-checks/{check_id}/opinion-with-scan"),
     ("post", "/api/v1/nominations/{nomination_id}/sign-offs-with-scan"),

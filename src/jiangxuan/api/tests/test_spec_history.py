@@ -108,3 +108,31 @@ def test_office_adjusts_counts_and_quotas_with_a_reason(changchun, make_user, ap
     changchun.refresh_from_db()
     assert changchun.specification.award("jineng-dajiang").count == 12
     assert changchun.specification.quotas[0].max == 4
+
+
+def test_office_reads_and_edits_notice_texts_with_a_reason(changchun, make_user, api_as):
+    office = api_as(make_user("cc-hrss", Role.CAMPAIGN_OFFICE))
+    clerk = api_as(make_user("cc-chaoyang-hrss", Role.CLERK))
+    url = f"/campaigns/{changchun.code}/spec/texts"
+    listed = {t["key"]: t for t in office.get(url).json()}
+    body = "经单位推荐和社会公示，决定授予{first_name}等{count}名同志“{awards}”称号。"
+
+    assert clerk.get(url).status_code == 403
+    assert listed["decision.cc"]["text"] == "长春市总工会"
+    assert "first_name" in [p["name"] for p in listed["decision.body[0]"]["placeholders"]]
+    wrong = office.post(
+        url, {"texts": [{"key": "decision.body[0]", "text": "{frist_name}"}], "reason": "试"}
+    )
+    created = office.post(
+        url, {"texts": [{"key": "decision.body[0]", "text": body}], "reason": "正文精简"}
+    )
+
+    assert wrong.status_code == 400
+    assert "不认识的占位 {frist_name}" in wrong.json()["detail"]
+    assert (created.status_code, created.json()["reason"]) == (201, "正文精简")
+    assert (
+        office.get(url).json()[
+            [t["key"] for t in office.get(url).json()].index("decision.body[0]")
+        ]["text"]
+        == body
+    )

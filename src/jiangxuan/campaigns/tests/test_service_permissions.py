@@ -71,6 +71,12 @@ def _calls(changchun, orgs):
         "override_step": lambda u: override_step(
             changchun, "government_approval", reason="提前", actor=u
         ),
+        "adjust_numbers": lambda u: services.adjust_numbers(
+            changchun, numbers={("quotas", 0, "max"): 4}, reason="调整", actor=u
+        ),
+        "edit_notice_texts": lambda u: services.edit_notice_texts(
+            changchun, texts={"decision.cc": "长春市总工会办公室"}, reason="更正", actor=u
+        ),
     }
 
 
@@ -83,6 +89,8 @@ CASES = (
             "extend_submission_window",
             "extend_deadline",
             "override_step",
+            "adjust_numbers",
+            "edit_notice_texts",
         )
         for r in OUTSIDERS
     ]

@@ -60,6 +60,7 @@ SIGNED_IN = {
     "campaigns:versions",
     "campaigns:extend_window",
     "campaigns:numbers",
+    "campaigns:texts",
     "campaigns:create",
     "campaigns:deadlines",
     "nominations:list",

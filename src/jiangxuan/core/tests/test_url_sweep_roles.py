@@ -34,6 +34,7 @@ OFFICE_ONLY = {
     "campaigns:versions",
     "campaigns:extend_window",
     "campaigns:numbers",
+    "campaigns:texts",
     "notices:campaign_notices",
     "notices:open",
     "notices:background_checks",

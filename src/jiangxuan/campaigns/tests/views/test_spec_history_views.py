@@ -179,3 +179,106 @@ def test_another_office_cannot_adjust_numbers(client, member, seed_campaign):
     response = client.get(reverse("campaigns:numbers", args=[campaign.code]))
 
     assert response.status_code in (403, 404)
+
+
+def _texts(page: str) -> dict[str, str]:
+    """The notice texts form as the page fills it: field name → value (inputs and
+    textareas)."""
+    import html
+    import re
+
+    values = dict(re.findall(r'<input[^>]*name="(text_\d+)"[^>]*value="([^"]*)"', page))
+    values.update(
+        re.findall(r'<textarea[^>]*name="(text_\d+)"[^>]*>\n?(.*?)</textarea>', page, re.S)
+    )
+    return {k: html.unescape(v) for k, v in values.items()}
+
+
+def test_office_edits_a_notice_text_with_a_reason_and_sees_the_version(
+    office_client, seed_campaign
+):
+    # Issue 15.4: notice texts in a form with their Chinese labels and placeholders.
+    campaign = seed_campaign("001")
+    url = reverse("campaigns:texts", args=[campaign.code])
+    page = office_client.get(url).content.decode()
+    assert "公示：市级公示" in page
+    assert "正文第 1 段" in page
+    assert "第一位受表彰者的姓名" in page
+    values = _texts(page)
+    assert values["text_0"] == "本单位公示"
+    cc = next(k for k, v in values.items() if v == "长春市总工会")
+
+    response = office_client.post(url, {**values, cc: "长春市总工会办公室", "reason": "抄送更正"})
+
+    assert response.status_code == 302
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign.specification.decision.cc == "长春市总工会办公室"
+    versions = office_client.get(reverse("campaigns:versions", args=[campaign.code]))
+    html = versions.content.decode()
+    assert "抄送更正" in html
+    assert "长春市总工会办公室" in html
+
+
+def test_an_unknown_placeholder_is_named_beside_its_text_and_the_text_stays(
+    office_client, seed_campaign
+):
+    campaign = seed_campaign("001")
+    url = reverse("campaigns:texts", args=[campaign.code])
+    values = _texts(office_client.get(url).content.decode())
+    body = next(k for k, v in values.items() if v.startswith("为深入实施人才强市战略"))
+    typed = "决定授予{frist_name}等{count}名同志称号。"
+
+    response = office_client.post(url, {**values, body: typed, "reason": "试"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "不认识的占位 {frist_name}" in html
+    assert typed in html
+    assert Campaign.objects.get(pk=campaign.pk).spec_yaml == campaign.spec_yaml
+
+
+def test_another_office_cannot_edit_notice_texts(client, member, seed_campaign):
+    campaign = seed_campaign("001")
+    client.force_login(member("wh-union", Role.CAMPAIGN_OFFICE))
+
+    response = client.get(reverse("campaigns:texts", args=[campaign.code]))
+
+    assert response.status_code in (403, 404)
+
+
+def test_a_bad_spec_shows_each_problem_beside_its_line_and_keeps_the_text(
+    office_client, seed_campaign
+):
+    # Issue 15.4: validation shown next to the line, the list linking to it.
+    campaign = seed_campaign("001")
+    lines = campaign.spec_yaml.splitlines()
+    number = next(i for i, line in enumerate(lines, 1) if "max: 3, source: 附件1" in line)
+    typed = campaign.spec_yaml.replace("max: 3, source: 附件1", "max: 30, source: 附件1", 1)
+
+    response = office_client.post(
+        reverse("campaigns:edit_spec", args=[campaign.code]), {"spec_yaml": typed, "reason": "试"}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'<a href="#spec-line-{number}">' in html
+    row = html.split(f'<tr id="spec-line-{number}" class="spec-line-bad">', 1)[1].split("</tr>")[0]
+    assert "max: 30, source: 附件1" in row
+    assert f"第 {number} 行：quotas[0].max：每个单位的名额 30 大于" in row
+    assert f'<tr id="spec-line-{number - 1}">' in html  # the line before, for context
+    assert "max: 30, source: 附件1}\n" in html.split('name="spec_yaml"', 1)[1]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["", "a: [", "- 1\n- 2", "code: x\n\tbad", "\x00", "code: " + "长" * 5000],
+)
+def test_any_text_is_refused_without_a_server_error(office_client, seed_campaign, typed):
+    campaign = seed_campaign("001")
+
+    response = office_client.post(
+        reverse("campaigns:edit_spec", args=[campaign.code]), {"spec_yaml": typed, "reason": "试"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="spec-errors"' in response.content.decode()
