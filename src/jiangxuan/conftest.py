@@ -160,6 +160,18 @@ def _load_orgs() -> None:
     _ORG_SNAPSHOT["audit"] = list(audit.values(*_ORG_AUDIT_FIELDS))
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test ends with the cache emptied (the test settings' local-memory cache): a
+    public page or a rate limit one test left must not answer another test's requests
+    (a cached 404 for decision 1, say, when the next test publishes decision 1)."""
+    yield
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+
+
 @pytest.fixture
 def orgs(db):
     """All four org trees loaded; returns ``{code: OrgUnit}``."""

@@ -66,8 +66,9 @@ def public_page(
     now = time.time()
     held = cache.get(key)
     checked, rendered, held_version, html = held or (0.0, 0.0, None, None)
-    fresh = now - rendered < PUBLIC_MAX_AGE
-    if held is not None and fresh and now - checked < VERSION_SECONDS:
+    # A clock that went back (another node's, a test's time travel) makes an entry stale.
+    fresh = 0 <= now - rendered < PUBLIC_MAX_AGE
+    if held is not None and fresh and 0 <= now - checked < VERSION_SECONDS:
         if html is None:
             raise Http404(missing)
         return mark_public(HttpResponse(html))

@@ -98,3 +98,13 @@ def test_a_page_that_is_not_public_is_a_remembered_404(world):
             get()
     assert state["versions"] == 1
     assert state["renders"] == 0
+
+
+def test_an_entry_from_a_later_clock_is_checked_again(world):
+    # Another node's clock ahead of this one's: its entry must not look fresh for ever.
+    get, state, _counting = world
+    with time_machine.travel(START + 3600, tick=False):
+        get()
+    state["version"], state["text"] = "v2", "丁"
+    with time_machine.travel(START, tick=False):
+        assert get() == "<p>丁</p>"
