@@ -1,0 +1,49 @@
+"""The process a fault test kills (``core.tests.faults.run_killed``; docs/security.md check 30).
+
+``python -m jiangxuan.core.tests.fault_child JOB``, with ``JOB`` the JSON of
+``{"write": "module:function", "kwargs": {...}, "model": "app.Model", "media": DIR,
+"at": ISO time or null}`` and the environment naming the test database
+(``DATABASE_URL``) and ``jiangxuan.test_settings``. It runs the write with uploads in
+``media`` and the clock frozen at ``at``, and sends itself SIGKILL right after the first row
+of ``model`` is saved: the write stops with its transaction open, as when the server is
+killed or loses power. Exit status 3 means the write ran through and the fault never came.
+"""
+
+import importlib
+import json
+import os
+import signal
+import sys
+
+
+def main(job_text: str) -> int:
+    import django
+
+    django.setup()
+
+    import time_machine
+    from django.apps import apps
+    from django.db.models.signals import post_save
+    from django.test import override_settings
+
+    from jiangxuan.core.tests.faults import storages_at
+
+    job = json.loads(job_text)
+
+    def kill(sender, **kwargs) -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    post_save.connect(kill, sender=apps.get_model(job["model"]), weak=False)
+    module, name = job["write"].split(":")
+    write = getattr(importlib.import_module(module), name)
+    with override_settings(STORAGES=storages_at(job["media"])):
+        if job["at"]:
+            with time_machine.travel(job["at"], tick=False):
+                write(**job["kwargs"])
+        else:
+            write(**job["kwargs"])
+    return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
