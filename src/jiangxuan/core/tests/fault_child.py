@@ -1,12 +1,14 @@
 """The process a fault test kills (``core.tests.faults.run_killed``; docs/security.md check 30).
 
 ``python -m jiangxuan.core.tests.fault_child JOB``, with ``JOB`` the JSON of
-``{"write": "module:function", "kwargs": {...}, "model": "app.Model", "media": DIR,
-"at": ISO time or null}`` and the environment naming the test database
-(``DATABASE_URL``) and ``jiangxuan.test_settings``. It runs the write with uploads in
-``media`` and the clock frozen at ``at``, and sends itself SIGKILL right after the first row
-of ``model`` is saved: the write stops with its transaction open, as when the server is
-killed or loses power. Exit status 3 means the write ran through and the fault never came.
+``{"write": "module:function", "kwargs": {...}, "model": "app.Model" or null, "patch":
+"module:Class.method" or null, "media": DIR, "at": ISO time or null}`` and the environment
+naming the test database (``DATABASE_URL``) and ``jiangxuan.test_settings``. It runs the
+write with uploads in ``media`` and the clock frozen at ``at``, and sends itself SIGKILL
+right after the first row of ``model`` is saved, or at the first call of ``patch`` (a
+library's method, e.g. ``zipfile:ZipFile.writestr`` for a task that packs files): the write
+stops with its transaction open, as when the server or the task worker is killed or loses
+power. Exit status 3 means the write ran through and the fault never came.
 """
 
 import importlib
@@ -33,7 +35,13 @@ def main(job_text: str) -> int:
     def kill(sender, **kwargs) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
-    post_save.connect(kill, sender=apps.get_model(job["model"]), weak=False)
+    if job["model"]:
+        post_save.connect(kill, sender=apps.get_model(job["model"]), weak=False)
+    if job["patch"]:
+        module, path = job["patch"].split(":")
+        owner_name, method = path.rsplit(".", 1)
+        owner = getattr(importlib.import_module(module), owner_name)
+        setattr(owner, method, lambda *args, **kwargs: kill(owner))
     module, name = job["write"].split(":")
     write = getattr(importlib.import_module(module), name)
     with override_settings(STORAGES=storages_at(job["media"])):

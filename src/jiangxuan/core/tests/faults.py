@@ -135,19 +135,22 @@ def _database_url() -> str:
 def run_killed(
     write: Callable[..., Any],
     *,
-    model: type[Model],
+    model: type[Model] | None = None,
+    patch: str | None = None,
     media: Path,
     at: datetime | None = None,
     **kwargs: Any,
 ) -> None:
     """Run ``write(**kwargs)`` (a module-level function taking JSON values) in a new Python
     process on this test's database, uploads in ``media``, at the frozen time ``at``; the
-    process sends itself SIGKILL right after the first row of ``model`` is saved. Fails
-    unless the process died by that signal."""
+    process sends itself SIGKILL right after the first row of ``model`` is saved, or at the
+    first call of ``patch`` (``"module:Class.method"`` of a library). Fails unless the
+    process died by that signal."""
     job = {
         "write": f"{write.__module__}:{write.__qualname__}",
         "kwargs": kwargs,
-        "model": model._meta.label,
+        "model": model._meta.label if model else None,
+        "patch": patch,
         "media": str(media),
         "at": at.isoformat() if at else None,
     }
@@ -190,6 +193,7 @@ def snapshot() -> dict[str, Any]:
     from jiangxuan.campaigns.models import Campaign, PastAwardee
     from jiangxuan.core.models import AuditEntry, AuditHead
     from jiangxuan.decisions.models import ApprovalList, ApprovalMeeting, CommendationDecision
+    from jiangxuan.documents.models import DocumentBundle
     from jiangxuan.nominations.models import Evidence, Forwarding, Nomination, SignOff
     from jiangxuan.voting.models import Receipt, Vote, Voter
 
@@ -213,6 +217,7 @@ def snapshot() -> dict[str, Any]:
         "receipts": Receipt.objects.count(),
         "votes": Vote.objects.count(),
         "voters": list(Voter.objects.order_by("pk").values_list("pk", "day_votes", "total_votes")),
+        "bundles": list(DocumentBundle.objects.order_by("pk").values_list("pk", "state", "file")),
         "audit": AuditEntry.objects.count(),
         "audit_head": AuditHead.objects.values_list("last_hash", flat=True).first(),
     }
