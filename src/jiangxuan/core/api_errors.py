@@ -4,10 +4,11 @@ Every error answers ``{"detail": "<中文说明>", "code": "...", "errors": {"fi
 ``detail`` says what went wrong and what to do, ``code`` is a stable machine-readable
 word, ``errors`` names the fields at fault (empty when no field is). The handlers here
 cover every service's DomainError (core.errors: its status, code and field), Django's
-PermissionDenied, Http404 and oversized uploads, and ninja's ValidationError and HttpError
-(401, CSRF, malformed JSON). Each status has one code for its general meaning
-(docs/conventions.md, "Errors"). Nothing answers with a traceback (docs/security.md check
-33; ASVS 16.5.1).
+PermissionDenied, Http404 and oversized uploads, ninja's ValidationError and HttpError
+(401, CSRF, malformed JSON), and a database connection lost during the request (503
+``unavailable``: retry; ``handler500`` answers the same before the API's view runs). Each
+status has one code for its general meaning (docs/conventions.md, "Errors"). Nothing
+answers with a traceback (docs/security.md check 33; ASVS 16.5.1).
 """
 
 from __future__ import annotations
