@@ -5,8 +5,9 @@
 "module:Class.method" or null, "media": DIR, "at": ISO time or null}`` and the environment
 naming the test database (``DATABASE_URL``) and ``jiangxuan.test_settings``. It runs the
 write with uploads in ``media`` and the clock frozen at ``at``, and sends itself SIGKILL
-right after the first row of ``model`` is saved, or at the first call of ``patch`` (a
-library's method, e.g. ``zipfile:ZipFile.writestr`` for a task that packs files): the write
+right after the first row of ``model`` is saved, or right after the first call of
+``patch`` returns (a method, e.g. ``zipfile:ZipFile.writestr`` for a task that packs
+files, or the storage's ``delete``): the write
 stops with its transaction open, as when the server or the task worker is killed or loses
 power. Exit status 3 means the write ran through and the fault never came.
 """
@@ -41,7 +42,13 @@ def main(job_text: str) -> int:
         module, path = job["patch"].split(":")
         owner_name, method = path.rsplit(".", 1)
         owner = getattr(importlib.import_module(module), owner_name)
-        setattr(owner, method, lambda *args, **kwargs: kill(owner))
+        original = getattr(owner, method)
+
+        def call_then_kill(*args, **kwargs):
+            original(*args, **kwargs)
+            kill(owner)
+
+        setattr(owner, method, call_then_kill)
     module, name = job["write"].split(":")
     write = getattr(importlib.import_module(module), name)
     with override_settings(STORAGES=storages_at(job["media"])):

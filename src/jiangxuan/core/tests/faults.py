@@ -143,8 +143,8 @@ def run_killed(
 ) -> None:
     """Run ``write(**kwargs)`` (a module-level function taking JSON values) in a new Python
     process on this test's database, uploads in ``media``, at the frozen time ``at``; the
-    process sends itself SIGKILL right after the first row of ``model`` is saved, or at the
-    first call of ``patch`` (``"module:Class.method"`` of a library). Fails unless the
+    process sends itself SIGKILL right after the first row of ``model`` is saved, or right
+    after the first call of ``patch`` (``"module:Class.method"``) returns. Fails unless the
     process died by that signal."""
     job = {
         "write": f"{write.__module__}:{write.__qualname__}",

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,3 +122,37 @@ def test_a_worker_killed_while_packing_leaves_the_bundle_to_be_packed_anew(
     assert audit_actions("documents.bundle") == 2
     assert_audit_chain_verifies()
     assert_files_are_the_rows(media)
+
+
+def test_a_worker_killed_after_dropping_the_old_zip_leaves_no_row_without_its_file(
+    published, media
+):
+    """Packing a new bundle removes the files of the older ones: the row lets go of its
+    file before the file goes, so a worker killed in between leaves at worst a file no row
+    names (swept), never a row naming a file that is gone."""
+    campaign, _award, _noms, office, _decision = published
+    old = DocumentBundle.objects.create(
+        campaign=campaign,
+        kind=CERTIFICATES,
+        requested_by=office,
+        fingerprint="earlier certificates",
+        state=BundleState.DONE,
+    )
+    old.file.save("old.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    bundle = bundles.request_bundle(campaign, CERTIFICATES, actor=office)
+
+    run_killed(
+        pack,
+        patch="jiangxuan.core.storage:EncryptedFileSystemStorage.delete",
+        media=media,
+        bundle=bundle.pk,
+    )
+
+    old.refresh_from_db()
+    bundle.refresh_from_db()
+    assert (old.state, old.file.name) == (BundleState.DONE, "")
+    assert (bundle.state, bundle.file.name) == (BundleState.RUNNING, "")
+    # The new ZIP was stored, but its row was never told: the sweep removes it.
+    assert [name.split("/")[0] for name in sweep_orphans(media)] == ["bundles"]
+    assert_files_are_the_rows(media)
+    assert_audit_chain_verifies()
