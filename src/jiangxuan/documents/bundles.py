@@ -218,12 +218,11 @@ def build_bundle(bundle_id: int) -> DocumentBundle:
     stale = DocumentBundle.objects.filter(campaign=bundle.campaign_id, kind=bundle.kind).exclude(
         pk=bundle_id
     )
-    for old in stale.exclude(file=""):
+    for old_pk, name in stale.exclude(file="").values_list("pk", "file"):
         # The row lets go first: a worker killed in between leaves a file no row names
         # (the orphan sweep removes it), never a row naming a file that is gone.
-        name = old.file.name
-        DocumentBundle.objects.filter(pk=old.pk).update(file="")
-        old.file.storage.delete(name)
+        DocumentBundle.objects.filter(pk=old_pk).update(file="")
+        bundle.file.storage.delete(name)
     counted = DocumentBundle.objects.values_list("done", "total").get(pk=bundle_id)
     bundle.done = bundle.total = max(counted)
     bundle.state = BundleState.DONE
