@@ -4,10 +4,11 @@ Every error answers ``{"detail": "<中文说明>", "code": "...", "errors": {"fi
 ``detail`` says what went wrong and what to do, ``code`` is a stable machine-readable
 word, ``errors`` names the fields at fault (empty when no field is). The handlers here
 cover every service's DomainError (core.errors: its status, code and field), Django's
-PermissionDenied, Http404 and oversized uploads, and ninja's ValidationError and HttpError
-(401, CSRF, malformed JSON). Each status has one code for its general meaning
-(docs/conventions.md, "Errors"). Nothing answers with a traceback (docs/security.md check
-33; ASVS 16.5.1).
+PermissionDenied, Http404 and oversized uploads, ninja's ValidationError and HttpError
+(401, CSRF, malformed JSON), and a database connection lost during the request (503
+``unavailable``: retry; ``handler500`` answers the same before the API's view runs). Each
+status has one code for its general meaning (docs/conventions.md, "Errors"). Nothing
+answers with a traceback (docs/security.md check 33; ASVS 16.5.1).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from .errors import DomainError
+from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, DomainError
 from .storage import StoredFileDamaged, report_damaged_file
 
 logger = logging.getLogger(__name__)
@@ -232,6 +234,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return error_response(api, request, 429, _("请求过于频繁，请稍后再试。"), "throttled")
         return error_response(api, request, exc.status_code, _("请求无法处理。"), "invalid")
 
+    def on_database_lost(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The connection was lost mid-request (core.errors.database_unavailable): the
+        # transaction left nothing half-written, so the client is told to retry.
+        logger.error("database unavailable on %s %s", request.method, request.path, exc_info=exc)
+        response = error_response(api, request, 503, str(DATABASE_UNAVAILABLE), "unavailable")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
         return error_response(
@@ -253,4 +263,6 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(DjangoValidationError, on_django_validation)  # type: ignore[arg-type]
     api.add_exception_handler(HttpError, on_http_error)  # type: ignore[arg-type]
     api.add_exception_handler(SuspiciousOperation, on_suspicious)  # type: ignore[arg-type]
+    api.add_exception_handler(OperationalError, on_database_lost)  # type: ignore[arg-type]
+    api.add_exception_handler(InterfaceError, on_database_lost)  # type: ignore[arg-type]
     api.add_exception_handler(Exception, on_unexpected)  # type: ignore[arg-type]

@@ -25,6 +25,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_lazy
+
 #: Status of the codes every app shares; a subclass extends it with its own codes.
 SHARED_STATUSES: Mapping[str, int] = {
     "invalid": 400,
@@ -69,3 +72,26 @@ class DomainError(Exception):
             self.status = status
         elif code is not None:
             self.status = self.statuses.get(code, type(self).status)
+
+
+#: What a page and the API say when the database connection was lost during the request
+#: (503, API code ``unavailable``): nothing half-done was kept, so the user may retry; a
+#: retry of something that did get saved is refused by its state ("已签署", "已投票").
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "与数据库的连接暂时中断，您的操作未能完成。请稍后重试；"
+    "若重试时提示已办理，说明上次操作已经保存。"
+)
+
+#: Seconds a client is asked to wait (``Retry-After``) before retrying such a request.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is the database being unreachable or dropping the session mid-request
+    (a restart, a failover, ``pg_terminate_backend``, a network cut): Django's
+    ``OperationalError`` or ``InterfaceError`` ("connection already closed"). PostgreSQL
+    reports a deadlock, a serialization failure or a statement timeout as an
+    ``OperationalError`` too; a retry is the answer to those as well. Every write runs in one
+    transaction, so such a request left nothing half-written and may be retried
+    (docs/security.md check 30)."""
+    return isinstance(exc, OperationalError | InterfaceError)

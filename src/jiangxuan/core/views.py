@@ -1,6 +1,7 @@
 """The start page, the health probe and the error pages (``handler403/404/500``)."""
 
 import re
+import sys
 
 from django.http import (
     HttpRequest,
@@ -14,6 +15,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
+
+from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, database_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -66,5 +69,29 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page (``handler500``), rendered without the request: no context processor
-    runs, so the page shows even when the database or a processor is what failed."""
+    runs, so the page shows even when the database or a processor is what failed.
+
+    When what failed is the database connection (lost during the request, in a view or a
+    middleware: ``core.errors.database_unavailable``), the answer is 503 with
+    ``Retry-After`` and a Chinese text that says to retry: the ``503.html`` page, or on
+    ``/api/`` the API's error shape with code ``unavailable`` (docs/security.md check 30).
+    """
+    if database_unavailable(sys.exc_info()[1]):
+        return database_unavailable_response(request)
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def database_unavailable_response(request: HttpRequest) -> HttpResponse:
+    """503 for a request whose database connection was lost: JSON in the API's error shape
+    on ``/api/``, else the standalone ``503.html`` page (rendered without the request, so
+    without the database)."""
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        body = {"detail": str(DATABASE_UNAVAILABLE), "code": "unavailable", "errors": {}}
+        response = JsonResponse(body, status=503)
+    else:
+        page = loader.get_template("503.html").render({"message": DATABASE_UNAVAILABLE})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

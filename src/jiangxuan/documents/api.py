@@ -49,6 +49,7 @@ class BundleOut(Schema):
 
 
 def _bundle_out(bundle: DocumentBundle) -> BundleOut:
+    bundle = bundles.as_seen(bundle)  # an abandoned bundle reads as failed
     url = None
     if bundle.state == BundleState.DONE and bundle.file:
         url = reverse("api:download_document_bundle", args=[bundle.campaign.code, bundle.pk])

@@ -11,6 +11,7 @@ file is handed out again until what it holds changes (:func:`_fingerprint`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import shutil
@@ -40,6 +41,12 @@ from .enums import BundleKind, BundleState
 from .models import DocumentBundle
 
 logger = logging.getLogger(__name__)
+
+#: A bundle queued or packing that has moved no step for this long is abandoned: its task
+#: was never run or its worker died (killed, out of memory, the host restarted) and left it
+#: marked running (docs/security.md check 30). Packing counts a step at least every few
+#: seconds (one certificate, one document of the archive).
+ABANDONED_AFTER = dt.timedelta(minutes=15)
 
 
 class BundleError(DomainError):
@@ -75,10 +82,13 @@ def _fingerprint(campaign: Campaign, kind: str) -> tuple[str, int]:
     return f"audit:{newest}", 0
 
 
+@transaction.atomic
 def request_bundle(campaign: Campaign, kind: str, *, actor: User) -> DocumentBundle:
     """The bundle of ``kind`` (:class:`BundleKind`) for the campaign's office: a finished
     one that still holds the same documents, or one queued or running, else a new one
-    queued for the background task (started when the transaction commits).
+    queued for the background task (started when the transaction commits). A queued or
+    running one that has moved no step for ABANDONED_AFTER is marked failed and a new one
+    queued instead. The new bundle and its audit entry are written in one transaction.
 
     Raises:
         PermissionDenied: the actor is not the campaign's office.
@@ -91,7 +101,7 @@ def request_bundle(campaign: Campaign, kind: str, *, actor: User) -> DocumentBun
         .exclude(state=BundleState.FAILED)
         .first()
     )
-    if reusable is not None:
+    if reusable is not None and not _give_up_if_abandoned(reusable):
         return reusable
     bundle = DocumentBundle.objects.create(
         campaign=campaign, kind=kind, requested_by=actor, fingerprint=fingerprint, total=total
@@ -106,9 +116,50 @@ def request_bundle(campaign: Campaign, kind: str, *, actor: User) -> DocumentBun
     return bundle
 
 
+def _abandoned_reason() -> str:
+    return _("生成中断（后台任务意外终止），请重新生成。")
+
+
+def is_abandoned(bundle: DocumentBundle) -> bool:
+    """Whether ``bundle`` is queued or packing but has moved no step for ABANDONED_AFTER:
+    its worker is gone and it will never finish."""
+    return (
+        bundle.state in (BundleState.QUEUED, BundleState.RUNNING)
+        and bundle.updated_at <= timezone.now() - ABANDONED_AFTER
+    )
+
+
+def as_seen(bundle: DocumentBundle) -> DocumentBundle:
+    """``bundle`` as its progress page and the API show it: an abandoned one
+    (:func:`is_abandoned`) as failed, with the reason, so the page stops waiting and offers
+    to pack it anew. Nothing is written; asking again (:func:`request_bundle`) marks it."""
+    if is_abandoned(bundle):
+        bundle.state = BundleState.FAILED
+        bundle.error = _abandoned_reason()
+    return bundle
+
+
+def _give_up_if_abandoned(bundle: DocumentBundle) -> bool:
+    """Mark ``bundle`` failed when it is abandoned (:func:`is_abandoned`), so that asking
+    again packs a new one; a late task for it then finds it no longer queued and does
+    nothing. Returns whether it was."""
+    if not is_abandoned(bundle):
+        return False
+    now = timezone.now()
+    given_up = DocumentBundle.objects.filter(
+        pk=bundle.pk, state=bundle.state, updated_at=bundle.updated_at
+    ).update(state=BundleState.FAILED, error=_abandoned_reason(), finished_at=now, updated_at=now)
+    if given_up:
+        logger.error("document bundle %s abandoned while %s; packed anew", bundle.pk, bundle.state)
+    return bool(given_up)
+
+
 def _count(bundle_id: int) -> Callable[[int, int], None]:
     def progress(done: int, total: int) -> None:
-        DocumentBundle.objects.filter(pk=bundle_id).update(done=done, total=total)
+        # updated_at is the packing's heartbeat (ABANDONED_AFTER).
+        DocumentBundle.objects.filter(pk=bundle_id).update(
+            done=done, total=total, updated_at=timezone.now()
+        )
 
     return progress
 
@@ -143,7 +194,7 @@ def build_bundle(bundle_id: int) -> DocumentBundle:
     ask again.
     """
     taken = DocumentBundle.objects.filter(pk=bundle_id, state=BundleState.QUEUED).update(
-        state=BundleState.RUNNING, done=0
+        state=BundleState.RUNNING, done=0, updated_at=timezone.now()
     )
     bundle = DocumentBundle.objects.select_related("campaign", "requested_by").get(pk=bundle_id)
     if not taken:
@@ -167,9 +218,11 @@ def build_bundle(bundle_id: int) -> DocumentBundle:
     stale = DocumentBundle.objects.filter(campaign=bundle.campaign_id, kind=bundle.kind).exclude(
         pk=bundle_id
     )
-    for old in stale.exclude(file=""):
-        old.file.delete(save=False)
-        DocumentBundle.objects.filter(pk=old.pk).update(file="")
+    for old_pk, name in stale.exclude(file="").values_list("pk", "file"):
+        # The row lets go first: a worker killed in between leaves a file no row names
+        # (the orphan sweep removes it), never a row naming a file that is gone.
+        DocumentBundle.objects.filter(pk=old_pk).update(file="")
+        bundle.file.storage.delete(name)
     counted = DocumentBundle.objects.values_list("done", "total").get(pk=bundle_id)
     bundle.done = bundle.total = max(counted)
     bundle.state = BundleState.DONE

@@ -123,7 +123,7 @@ def bundle_request(request: AuthenticatedHttpRequest, code: str, kind: str) -> H
 def bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponse:
     """A bundle's progress (htmx asks for the progress box again every second until it is
     done or failed), then its download link."""
-    context = {"bundle": _bundle(request, code, pk)}
+    context = {"bundle": bundles.as_seen(_bundle(request, code, pk))}
     if request.headers.get("HX-Request"):
         return render(request, "documents/_bundle_progress.html", context)
     return render(request, "documents/bundle.html", context)
