@@ -195,6 +195,10 @@ JX_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JX_PASSWORD_MAX_AGE_DAYS", "0"))
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 JX_2FA_REQUIRED = env_bool("JX_2FA_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "匠选"
+# API tokens (issue 16.13): every token expires, by default after JX_API_TOKEN_DEFAULT_DAYS,
+# never later than JX_API_TOKEN_MAX_DAYS after it was issued.
+JX_API_TOKEN_DEFAULT_DAYS = int(os.environ.get("JX_API_TOKEN_DEFAULT_DAYS", "90"))
+JX_API_TOKEN_MAX_DAYS = int(os.environ.get("JX_API_TOKEN_MAX_DAYS", "365"))
 JX_AUDIT_MIN_RETENTION_DAYS = 180
 JX_AUDIT_RETENTION_DAYS = max(
     int(os.environ.get("JX_AUDIT_RETENTION_DAYS", "365")), JX_AUDIT_MIN_RETENTION_DAYS
@@ -221,6 +225,13 @@ AXES_RESET_ON_SUCCESS = True
 # "try again later" holds for a user who retries while locked.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Before the lock (issue 16.12, accounts.security): after each refused password the next
+# try of that username waits JX_LOGIN_DELAY_SECONDS, doubled per failure, at most
+# JX_LOGIN_DELAY_MAX_SECONDS; from JX_LOGIN_CAPTCHA_AFTER failures the form asks for the
+# image captcha. Tries refused by either never count towards the lock.
+JX_LOGIN_CAPTCHA_AFTER = int(os.environ.get("JX_LOGIN_CAPTCHA_AFTER", "2"))
+JX_LOGIN_DELAY_SECONDS = float(os.environ.get("JX_LOGIN_DELAY_SECONDS", "1"))
+JX_LOGIN_DELAY_MAX_SECONDS = float(os.environ.get("JX_LOGIN_DELAY_MAX_SECONDS", "30"))
 AXES_VERBOSE = False
 
 LOGIN_URL = "accounts:login"

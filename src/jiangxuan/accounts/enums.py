@@ -41,3 +41,10 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("财务")
     AUDITOR = "auditor", _("审计员")
     PLATFORM_ADMIN = "platform_admin", _("平台管理员")
+
+
+class TokenScope(models.TextChoices):
+    """What an API token may do (issue 16.13): read only, or read and write."""
+
+    READ = "read", _("只读")
+    READ_WRITE = "read_write", _("读写")

@@ -15,7 +15,7 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from jiangxuan.core.models import BaseModel
 
-from .enums import OrgKind, OrgLevel, Role
+from .enums import OrgKind, OrgLevel, Role, TokenScope
 
 
 class User(AbstractUser):
@@ -119,13 +119,20 @@ def _digest(key: str) -> str:
 
 
 class ApiToken(BaseModel):
-    """A bearer token for the JSON API. Only a SHA-256 digest of the key is stored."""
+    """A bearer token for the JSON API. Only a SHA-256 digest of the key is stored.
+
+    Every token expires (``JX_API_TOKEN_MAX_DAYS`` at most) and has a scope: a read-only
+    token is refused on any unsafe method (issue 16.13).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("名称"), max_length=60)
     prefix = models.CharField(max_length=8)
     key_digest = models.CharField(max_length=64, unique=True)
-    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    scope = models.CharField(
+        _("权限范围"), max_length=20, choices=TokenScope.choices, default=TokenScope.READ
+    )
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     class Meta:
@@ -147,4 +154,4 @@ class ApiToken(BaseModel):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at is not None and self.expires_at <= timezone.now()
+        return self.expires_at <= timezone.now()

@@ -6,6 +6,9 @@ Re-hashing the unchanged password with a fresh salt therefore ends every other s
 the user without a model field and whatever the session backend (database or cache).
 """
 
+import hashlib
+import math
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -13,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
@@ -125,20 +129,138 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     return username[: _username_max_length()]
 
 
+# ------------------------------------------------ slowing a lock-out down (issue 16.12)
+#
+# django-axes locks a username after AXES_FAILURE_LIMIT refused passwords, so anyone who
+# knows a name could lock its owner out for half an hour. Before that lock two brakes act
+# on the username, whoever tries it: after each refused password the next try waits
+# JX_LOGIN_DELAY_SECONDS, doubled per failure up to JX_LOGIN_DELAY_MAX_SECONDS, and from
+# JX_LOGIN_CAPTCHA_AFTER failures on the form asks for the image captcha the public vote
+# uses (django-simple-captcha, drawn on the server). A try refused for either reason never
+# reaches the password check, so it does not count towards the lock; a lock then needs a
+# solved captcha per try. A locked user is unlocked by ``jiangxuan unlockaccount``.
+
+
+def _wait_key(username: str) -> str:
+    return "jx-login-wait:" + hashlib.sha256(username.casefold().encode()).hexdigest()
+
+
+def login_failures(request: HttpRequest | None, username: str) -> int:
+    """The refused passwords django-axes counts for ``username`` within its cool-off."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    if request is None or not username:
+        return 0
+    return AxesProxyHandler.get_failures(request, {settings.AXES_USERNAME_FORM_FIELD: username})
+
+
+def login_wait_seconds(username: str) -> int:
+    """Seconds before ``username`` may be tried again (0: now)."""
+    until = cache.get(_wait_key(username))
+    if not until:
+        return 0
+    return max(0, math.ceil(until - time.time()))
+
+
+def _start_wait(username: str, failures: int) -> None:
+    base = settings.JX_LOGIN_DELAY_SECONDS
+    if base <= 0 or failures < 1:
+        return
+    delay = min(base * 2 ** (failures - 1), settings.JX_LOGIN_DELAY_MAX_SECONDS)
+    cache.set(_wait_key(username), time.time() + delay, timeout=math.ceil(delay) + 1)
+
+
+def forget_login_failures(username: str) -> None:
+    """Drop the wait of ``username`` (after a sign-in or an unlock)."""
+    cache.delete(_wait_key(username))
+
+
+@transaction.atomic
+def unlock_account(user: User, *, operator: User, reason: str) -> int:
+    """Lift django-axes' lock of ``user`` and the login wait; audited ``account.unlock``.
+
+    Args:
+        operator: the administrator who did it (``jiangxuan unlockaccount --by``).
+        reason: why, e.g. "本人来电，核实身份后解锁".
+    Returns:
+        The number of failure records removed.
+    Raises:
+        ValueError: empty reason.
+    """
+    from axes.utils import reset
+
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("reason required")
+    username = user.get_username()
+    removed = reset(username=username)
+    forget_login_failures(username)
+    record_audit(
+        actor=operator,
+        action="account.unlock",
+        obj=user,
+        role="platform_admin",
+        after={"user": username, "reason": reason, "failures_removed": removed},
+    )
+    return removed
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, with the username's maximum length checked as a field error
-    before authentication (Django only sets the HTML ``maxlength`` attribute)."""
+    before authentication (Django only sets the HTML ``maxlength`` attribute), and the
+    login wait and captcha of issue 16.12 checked before the password."""
 
     def __init__(self, request: HttpRequest | None = None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(_username_max_length()))
+        if self.is_bound and self._captcha_required(self._posted_username()):
+            self._add_captcha()
+
+    def _posted_username(self) -> str:
+        value = self.data.get("username") if self.is_bound else ""
+        return value[: _username_max_length()] if isinstance(value, str) else ""
+
+    def _captcha_required(self, username: str) -> bool:
+        after = settings.JX_LOGIN_CAPTCHA_AFTER
+        return after > 0 and login_failures(self.request, username) >= after
+
+    def _add_captcha(self) -> None:
+        from captcha.fields import CaptchaField
+
+        self.fields["captcha"] = CaptchaField(
+            label=_("验证码"),
+            error_messages={"invalid": _("图片验证码不正确，请重新输入。")},
+        )
 
     def clean(self) -> dict:
+        username = self.cleaned_data.get("username") or ""
+        # A locked name goes straight to django-axes, which answers with the lock-out page.
+        locked = bool(username) and (
+            login_failures(self.request, username) >= settings.AXES_FAILURE_LIMIT
+        )
         try:
-            return super().clean()
-        except forms.ValidationError:
-            record_failed_login(self.cleaned_data.get("username"))
+            if username and not locked:
+                wait = login_wait_seconds(username)
+                if wait:
+                    raise forms.ValidationError(
+                        _("登录失败次数较多，请 %(seconds)s 秒后再试。"),
+                        code="login_wait",
+                        params={"seconds": wait},
+                    )
+            if not locked and "captcha" in self.fields and "captcha" not in self.cleaned_data:
+                # The captcha field's own error says what to do; the password is not tried.
+                raise forms.ValidationError(_("请先输入图片中的验证码。"), code="captcha")
+            cleaned = super().clean()
+        except forms.ValidationError as exc:
+            record_failed_login(username)
+            if username and getattr(exc, "code", "") == "invalid_login":
+                failures = login_failures(self.request, username)
+                _start_wait(username, failures)
+                if "captcha" not in self.fields and self._captcha_required(username):
+                    self._add_captcha()
             raise
+        forget_login_failures(username)
+        return cleaned
 
 
 class PasswordConfirmForm(forms.Form):

@@ -93,7 +93,8 @@ api = JiangxuanAPI(
     version="1",
     description=(
         "工匠评选表彰平台的 JSON 接口。认证：请求头 `Authorization: Bearer jx_…`"
-        "（令牌由管理员用 `jiangxuan apitoken 用户名` 签发），或网页登录会话"
+        "（令牌由管理员用 `jiangxuan apitoken 用户名` 签发，默认只读、90 天后过期；"
+        "只读令牌的修改类请求返回 403 `permission_denied`），或网页登录会话"
         "（修改类请求须带 `X-CSRFToken` 头）。错误统一返回 "
         '`{"detail": "中文说明", "code": "…", "errors": {"字段": ["…"]}}`。'
         "个人信息默认脱敏，`?unmasked=1` 查看完整信息须有权限并记入审计。"

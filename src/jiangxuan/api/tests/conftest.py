@@ -137,7 +137,7 @@ def api_as():
     """``api_as(user)`` → an :class:`ApiClient` with a fresh token of ``user``."""
 
     def make(user: User) -> ApiClient:
-        return ApiClient(issue_api_token(user, name="test"))
+        return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
     return make
 

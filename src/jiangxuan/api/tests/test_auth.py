@@ -51,7 +51,7 @@ def test_token_auth_no_token_401_in_chinese(clerk):
 
 @pytest.mark.parametrize("key", ["jx_not-a-real-key", "no-prefix", ""])
 def test_token_auth_unknown_key_401(clerk, key):
-    issue_api_token(clerk, name="real")
+    issue_api_token(clerk, name="real", scope="read_write")
 
     response = ApiClient(key or " ").get("/me")
 
@@ -59,7 +59,7 @@ def test_token_auth_unknown_key_401(clerk, key):
 
 
 def test_token_auth_inactive_user_401(clerk):
-    key = issue_api_token(clerk, name="ci")
+    key = issue_api_token(clerk, name="ci", scope="read_write")
     clerk.is_active = False
     clerk.save(update_fields=["is_active"])
 
@@ -90,7 +90,7 @@ def test_issue_api_token_bad_arguments_raise(clerk, name, days):
 
 
 def test_user_for_token_last_used_written_at_most_once_a_minute(clerk, in_window):
-    key = issue_api_token(clerk, name="ci")
+    key = issue_api_token(clerk, name="ci", scope="read_write")
     assert user_for_token(key) == clerk
     first = ApiToken.objects.get(user=clerk).last_used_at
 

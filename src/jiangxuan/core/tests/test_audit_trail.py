@@ -143,7 +143,9 @@ def test_xlsx_export_has_no_formulas(trail, auditor):
 
 
 def _api(user, **params):
-    client = Client(headers={"Authorization": f"Bearer {issue_api_token(user, name='t')}"})
+    client = Client(
+        headers={"Authorization": f"Bearer {issue_api_token(user, name='t', scope='read_write')}"}
+    )
     return client.get("/api/v1/audit", params)
 
 

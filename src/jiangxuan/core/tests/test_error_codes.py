@@ -10,8 +10,10 @@ from ninja import NinjaAPI
 from ninja.testing import TestClient
 
 from jiangxuan.accounts.enums import Role
+from jiangxuan.accounts.grants import GrantError
 from jiangxuan.accounts.models import Membership, User
 from jiangxuan.accounts.services import OrgTreeError
+from jiangxuan.accounts.tokens import TokenError
 from jiangxuan.accounts.two_factor import TwoFactorError
 from jiangxuan.campaigns.lifecycle import CampaignClosed
 from jiangxuan.campaigns.models import StepOverride
@@ -39,6 +41,8 @@ SRC = Path(__file__).resolve().parents[2]
 
 #: (error raised by an endpoint, status, code, errors) as the API must answer it.
 CASES = [
+    (TokenError("该 API 令牌为只读令牌。", code="permission_denied"), 403, "permission_denied", {}),
+    (GrantError("该用户已在该组织担任此角色。", code="conflict"), 409, "conflict", {}),
     (NominationError("请填写姓名。", field="name"), 400, "invalid", {"name": ["请填写姓名。"]}),
     (NominationError("名额已满。", code="quota"), 400, "quota", {}),
     (NominationError("本活动已截止。", code="closed"), 409, "closed", {}),

@@ -38,7 +38,7 @@ def body(response) -> bytes:
 
 
 def api(user) -> ApiClient:
-    return ApiClient(issue_api_token(user, name="test"))
+    return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
 
 def _propose(client, campaign, award, noms, finalists=()):

@@ -277,7 +277,7 @@ def test_authority_and_step_override_through_the_api(seed_campaign):
     award = campaign.awards.get()
     noms = approved(campaign, "000", "jilin-gongjiang", 2)
     office = _office(campaign, "jl-union")
-    client = ApiClient(issue_api_token(office, name="test"))
+    client = ApiClient(issue_api_token(office, name="test", scope="read_write"))
 
     refused = client.post(
         f"/campaigns/{campaign.code}/step-overrides", {"step": "x", "reason": "y"}

@@ -31,7 +31,7 @@ AT = dt.datetime(2026, 12, 4, 21, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def api(user) -> ApiClient:
-    return ApiClient(issue_api_token(user, name="test"))
+    return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ DRAW = {"seed": SEED, "seed_source": "双色球第2026135期", "witnesses": ["�
 
 
 def api(user) -> ApiClient:
-    return ApiClient(issue_api_token(user, name="test"))
+    return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ SCORES = {"political": 20, "skill": "22", "performance": 18, "peer-opinion": 24}
 
 
 def api(user) -> ApiClient:
-    return ApiClient(issue_api_token(user, name="test"))
+    return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
 
 def put(client: ApiClient, path: str, data: dict):

@@ -181,7 +181,7 @@ def test_unknown_vote_and_receipt_answer_404(db):
 
 
 def test_office_flow_through_the_api(weihai, office, nominees, django_capture_on_commit_callbacks):
-    bearer = {"Authorization": f"Bearer {issue_api_token(office, name='t')}"}
+    bearer = {"Authorization": f"Bearer {issue_api_token(office, name='t', scope='read_write')}"}
     client = Client()
     clear_opinions(weihai, office, nominees)  # 人选审核 before 网络投票 (issue 13)
     with time_machine.travel(at(2023, 7, 1, 9), tick=False):
@@ -228,7 +228,7 @@ def test_office_endpoints_hide_other_campaigns(vote, seed_campaign):
     from .conftest import office_of
 
     stranger = office_of(seed_campaign("000"))
-    bearer = {"Authorization": f"Bearer {issue_api_token(stranger, name='t')}"}
+    bearer = {"Authorization": f"Bearer {issue_api_token(stranger, name='t', scope='read_write')}"}
     response = Client().get(f"{API}/votes/{CODE}/anomalies", headers=bearer)
     anonymous = Client().get(f"{API}/votes/{CODE}/anomalies")
     assert response.status_code == 404

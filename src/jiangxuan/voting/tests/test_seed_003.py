@@ -79,7 +79,9 @@ def test_seed_003_public_vote_end_to_end(seed_campaign, orgs, nominate, complete
         run.run_chain(nominees)
     office = Client()
     office.force_login(run.office)
-    bearer = {"Authorization": f"Bearer {issue_api_token(run.office, name='e2e')}"}
+    bearer = {
+        "Authorization": f"Bearer {issue_api_token(run.office, name='e2e', scope='read_write')}"
+    }
 
     # 人选审核 (二(二)2): the departments' opinions come before the vote (issue 13).
     clear_opinions(campaign, run.office, nominees)

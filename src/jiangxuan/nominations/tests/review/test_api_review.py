@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 class Api:
     def __init__(self, user):
-        key = issue_api_token(user, name="test")
+        key = issue_api_token(user, name="test", scope="read_write")
         self.client = Client(headers={"Authorization": f"Bearer {key}"})
 
     def get(self, path):

@@ -397,7 +397,7 @@ def test_receiver_cannot_download_before_the_forward(setting, client):
 
 class Api:
     def __init__(self, user):
-        key = issue_api_token(user, name="test")
+        key = issue_api_token(user, name="test", scope="read_write")
         self.client = Client(headers={"Authorization": f"Bearer {key}"})
 
     def get(self, path):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(user) -> ApiClient:
-    return ApiClient(issue_api_token(user, name="test"))
+    return ApiClient(issue_api_token(user, name="test", scope="read_write"))
 
 
 @pytest.fixture
