@@ -16,6 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator
@@ -203,6 +204,61 @@ def unlock_account(user: User, *, operator: User, reason: str) -> int:
         after={"user": username, "reason": reason, "failures_removed": removed},
     )
     return removed
+
+
+UNLOCK_SALT = "jiangxuan.accounts.unlock"
+
+
+def _lock_fingerprint(username: str) -> str:
+    """Names the current lock of ``username``: its django-axes records (ids and first
+    times). An unlock deletes them and a later lock makes new ones, so a link made for
+    one lock opens no other (one use)."""
+    from axes.models import AccessAttempt
+
+    rows = AccessAttempt.objects.filter(username=username).order_by("pk")
+    parts = [f"{pk}:{at.isoformat()}" for pk, at in rows.values_list("pk", "attempt_time")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] if parts else ""
+
+
+def unlock_token(user: User) -> str:
+    """A signed one-time token that lifts ``user``'s current lock (:func:`unlock_by_token`);
+    sent to the user's own e-mail address when the lock happens (notifications)."""
+    payload = {"u": user.pk, "f": _lock_fingerprint(user.get_username())}
+    return signing.dumps(payload, salt=UNLOCK_SALT, compress=True)
+
+
+def unlock_by_token(token: str) -> User | None:
+    """Lift the lock a token from :func:`unlock_token` was made for.
+
+    Valid for ``AXES_COOLOFF_TIME`` (the lock ends by itself then) and once: the lock it
+    names must still be the user's current one. Audited as ``account.unlock`` (by link).
+    Returns:
+        The unlocked user, or None (bad signature, expired, used, or no longer locked).
+    """
+    from axes.utils import reset
+
+    max_age = timedelta(hours=settings.AXES_COOLOFF_TIME)
+    try:
+        payload = signing.loads(token, salt=UNLOCK_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    if user is None:
+        return None
+    username = user.get_username()
+    with transaction.atomic():
+        current = _lock_fingerprint(username)
+        if not current or current != payload.get("f"):
+            return None
+        removed = reset(username=username)
+        forget_login_failures(username)
+        record_audit(
+            actor=None,
+            action="account.unlock",
+            obj=user,
+            after={"user": username, "reason": "本人通过邮件链接解锁", "failures_removed": removed},
+        )
+    return user
 
 
 class LoginForm(AuthenticationForm):

@@ -24,6 +24,7 @@ from .security import (
     end_other_sessions,
     password_expired,
     record_login,
+    unlock_by_token,
 )
 
 
@@ -48,6 +49,19 @@ def admin_login(request: HttpRequest, extra_context: dict | None = None) -> Http
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-time link of a locked account's owner (issue 16.12): GET asks to confirm
+    (a mail scanner following the link unlocks nothing), POST lifts the lock."""
+    if request.method == "POST":
+        user = unlock_by_token(token)
+        if user is not None:
+            messages.success(request, _("账号已解锁，请重新登录。"))
+            return redirect("accounts:login")
+        return render(request, "accounts/unlock.html", {"invalid": True}, status=400)
+    return render(request, "accounts/unlock.html", {"invalid": False})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -17,7 +17,7 @@ ACTION_LABELS = {
     "account.password_reset": _("重置他人密码（服务器命令）"),
     "account.role_grant": _("授予角色（服务器命令）"),
     "account.role_revoke": _("撤销角色（服务器命令）"),
-    "account.unlock": _("解除账号锁定（服务器命令）"),
+    "account.unlock": _("解除账号锁定"),
     "apitoken.issue": _("签发接口令牌"),
     "audit.export": _("导出审计记录"),
     "audit.purge": _("清理过期审计记录"),

@@ -7,8 +7,10 @@ notification never undoes or breaks the committed action).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -101,3 +103,19 @@ def prime_unread_count(sender: Any, *, user: User, **kwargs: Any) -> None:
     """Count the user's unread notifications once at sign-in, so that the pages after it
     take the nav's count from the cache."""
     selectors.unread_count(user)
+
+
+logger = logging.getLogger(__name__)
+
+
+@receiver(user_locked_out, dispatch_uid="notifications.unlock_link")
+def send_unlock_link_on_lock(sender: Any, *, username: str | None = None, **kwargs: Any) -> None:
+    """Mail the owner of a just-locked account the one-time unlock link (issue 16.12). A
+    failure is logged, never shown to whoever was typing (who may not be the owner)."""
+    user = User.objects.filter(username=username or "", is_active=True).first()
+    if user is None:
+        return
+    try:
+        services.send_unlock_link(user)
+    except Exception:
+        logger.exception("unlock link for user %s not queued", user.pk)

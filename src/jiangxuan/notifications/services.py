@@ -145,6 +145,51 @@ def notify_users(
     return created
 
 
+def send_unlock_link(user: User) -> OutboxMessage | None:
+    """E-mail a locked account's owner the one-time link that lifts the lock (issue 16.12;
+    ``accounts.security.unlock_token``), to the address on the account only.
+
+    Returns:
+        The queued message (approved, sent after commit), or None when the user has no
+        e-mail address (the administrator unlocks with ``jiangxuan unlockaccount``).
+    """
+    from jiangxuan.accounts.security import unlock_token
+
+    if not user.email:
+        return None
+    site = getattr(settings, "JX_SITE_URL", "").rstrip("/")
+    link = site + reverse("accounts:unlock", args=[unlock_token(user)])
+    body = "\n\n".join(
+        [
+            _("您的匠选账号 %(username)s 因登录失败次数过多已被暂时锁定。")
+            % {"username": user.get_username()},
+            _("如果是您本人输错了密码，打开以下链接可立即解锁（只能使用一次）：%(link)s")
+            % {"link": link},
+            _("如果不是您本人，请不要解锁；锁定会自动解除，请尽快修改密码或联系平台管理员。"),
+        ]
+    )
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            to_email=user.email,
+            to_name=user.display_name or user.get_username(),
+            recipient=user,
+            subject=_("匠选账号已被暂时锁定"),
+            body=body,
+            kind=NotificationKind.OTHER,
+            object_ref=f"accounts.user:{user.pk}",
+            state=OutboxState.APPROVED,
+            approved_at=timezone.now(),
+        )
+        record_audit(
+            actor=None,
+            action="outbox.queue",
+            obj=message,
+            after={"kind": "account_locked", "recipient": user.pk, "state": message.state},
+        )
+        send_after_commit(message)
+    return message
+
+
 # --------------------------------------------------------------------------- events
 
 

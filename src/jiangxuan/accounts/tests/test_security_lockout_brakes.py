@@ -160,3 +160,55 @@ def test_the_admin_signs_in_on_the_site_login_page(client):
     assert response["Location"] == (
         reverse("accounts:login") + "?next=%2Fadmin%2Fcore%2Fholidayyear%2F"
     )
+
+
+def test_the_owner_unlocks_with_the_one_time_link_mailed_at_the_lock(client, clock, owner):
+    from jiangxuan.notifications.models import OutboxMessage
+
+    owner.email = "zhangwei@example.cn"
+    owner.save(update_fields=["email"])
+    _lock(client, clock)
+
+    message = OutboxMessage.objects.get(recipient=owner)
+    assert message.to_email == "zhangwei@example.cn"
+    match = re.search(r"/accounts/unlock/[^/\s]+/", message.body)
+    assert match is not None
+    link = match.group(0)
+
+    confirm = client.get(link)
+    assert confirm.status_code == 200
+    assert "解除锁定" in confirm.content.decode()
+    assert _login(client, PASSWORD).status_code == 429  # a GET unlocks nothing
+
+    assert client.post(link).status_code == 302
+    assert _login(client, PASSWORD).status_code == 302
+    again = client.post(link)
+    assert again.status_code == 400
+    assert "已使用或已过期" in again.content.decode()
+    entry = AuditEntry.objects.get(action="account.unlock")
+    assert (entry.actor_id, entry.object_id) == (None, str(owner.pk))
+
+
+def test_an_old_link_does_not_open_a_later_lock(client, clock, owner):
+    from jiangxuan.notifications.models import OutboxMessage
+
+    owner.email = "zhangwei@example.cn"
+    owner.save(update_fields=["email"])
+    _lock(client, clock)
+    first = OutboxMessage.objects.get(recipient=owner).body
+    clock.shift(timedelta(minutes=31))  # the lock ends by itself
+    _lock(client, clock)
+
+    match = re.search(r"/accounts/unlock/[^/\s]+/", first)
+    assert match is not None
+    assert client.post(match.group(0)).status_code == 400
+    assert _login(client, PASSWORD).status_code == 429
+
+
+def test_no_mail_for_an_account_without_an_address(client, clock, owner):
+    from jiangxuan.notifications.models import OutboxMessage
+
+    _lock(client, clock)
+
+    assert not OutboxMessage.objects.exists()
+    assert client.post("/accounts/unlock/forged/").status_code == 400

@@ -21,6 +21,7 @@ PUBLIC = {
     "core:healthz",
     "core:favicon",
     "accounts:login",
+    "accounts:unlock",
     "notices:public_list",
     "notices:public_detail",
     "notices:public_json",
