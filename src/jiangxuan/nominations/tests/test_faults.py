@@ -253,7 +253,7 @@ def test_the_sign_off_api_losing_the_database_answers_503_unavailable_and_a_retr
     submitted, people
 ):
     n, reviewer = submitted, people["workplace"]
-    key = issue_api_token(reviewer, name="测试")
+    key = issue_api_token(reviewer, name="测试", scope="read_write")
     api = Client(headers={"Authorization": f"Bearer {key}"}, raise_request_exception=False)
     url = f"/api/v1/nominations/{n.pk}/sign-offs"
     payload = {"decision": "approve", "opinion": "同意推荐。"}
