@@ -41,6 +41,7 @@ SLOW_FIRST = (
     "e2e/test_decisions.py",
     "core/tests/test_url_sweep_roles.py",
     "e2e/test_staff_pages_phone.py",
+    "e2e/test_issue15_demo.py",
     "nominations/tests/test_workflow_state_machine.py",
     "demo/tests/test_demo.py",
     "e2e/",
@@ -56,6 +57,7 @@ XDIST_GROUPS = {
     "e2e/test_decisions.py": "decided-demo",
     "core/tests/test_url_sweep_roles.py": "decided-demo",
     "e2e/test_staff_pages_phone.py": "decided-demo",
+    "e2e/test_issue15_demo.py": "decided-demo",
     "demo/tests/test_demo.py": "demo-command",
     "core/tests/test_deploy_settings.py": "deploy-settings",
 }
