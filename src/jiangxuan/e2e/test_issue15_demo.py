@@ -10,12 +10,13 @@ browser context per person, as in ``test_staff_pages_phone.py``:
   condition, the other branches shown neutrally (15.10); a photo uploaded in the
   background with its progress, the page not reloaded (15.2);
 - the practice campaign's office: its home counts the nominees' e-mails, which it
-  reviews, edits and sends (15.14); award counts and quotas, the deadline with a reason,
-  a panel's make-up per speciality in forms (15.4); Django's empty choice in Chinese
-  (15.5);
+  reviews, edits and sends (15.14); award counts and quotas (a refusal in the form's
+  words, no codes: 15.9), the deadline with a reason, a panel's make-up per speciality in
+  forms (15.4); Django's empty choice in Chinese (15.5);
 - an expert of 威海工匠: a home of their own (15.13), the evidence named without internal
   codes (15.9) and opened as a watermarked copy (15.8);
-- a reviewer: a home listing the batch to forward (15.13);
+- a reviewer: a home listing the batch to forward (15.13); 报送 before the level's notice
+  ended is refused, saying who and what is missing (15.3);
 - the auditor: the trail by Chinese names, no codes (15.9);
 - 焦作工匠's office: the certificates ZIP packed in the background, its progress
   polled on the same page (15.15);
@@ -60,7 +61,7 @@ DECIDED = "changchun-jineng-2022"
 JIAOZUO = "jiaozuo-gongjiang-2018"
 #: Internal codes no page may show (issue 15.9): audit actions and role values look like
 #: ``nomination.create`` and ``campaign_office``.
-ACTION_CODE = re.compile(r"^[a-z_]+\.[a-z_]+$")
+ACTION_CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 ROLE_CODE = re.compile(r"^[a-z_]+$")
 
 
