@@ -76,6 +76,9 @@ class NumbersForm(forms.Form):
     def __init__(self, spec: CampaignSpec, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.paths: dict[str, tuple[str | int, ...]] = {}
+        self._awards = spec.awards
+        #: Each quota field's award (None: all awards together).
+        self._quota_award: dict[str, str | None] = {}
         awards = {a.code: a.name for a in spec.awards}
         categories = {c.code: c.name for c in spec.unit_categories}
         fields: dict[str, forms.Field] = {}
@@ -101,6 +104,7 @@ class NumbersForm(forms.Form):
                     initial=quota.min,
                 )
                 self.paths[name] = ("quotas", index, "min")
+                self._quota_award[name] = quota.award
             if quota.max is not None:
                 name = f"quota_{index}_max"
                 fields[name] = forms.IntegerField(
@@ -110,8 +114,35 @@ class NumbersForm(forms.Form):
                     initial=quota.max,
                 )
                 self.paths[name] = ("quotas", index, "max")
+                self._quota_award[name] = quota.award
         # The numbers first, the reason last.
         self.fields = {**fields, "reason": self.fields["reason"]}
+
+    def clean(self) -> dict[str, Any]:
+        """A unit's quota above its award's count (as typed), or above the sum of the
+        counts for a quota over all awards, is refused on the quota's field, in the form's
+        words (the specification's own check names lines and codes: issue 15.9)."""
+        data = super().clean() or {}
+        counts: dict[str, int | None] = {}
+        for index, award in enumerate(self._awards):
+            typed = data.get(f"award_{index}")
+            counts[award.code] = typed if typed is not None else award.count
+        names = {a.code: a.name for a in self._awards}
+        for name, code in self._quota_award.items():
+            value = data.get(name)
+            if value is None:
+                continue
+            if code is not None:
+                limit, what = counts.get(code), names.get(code, "")
+                message = _("推荐名额 %(value)s 超过“%(award)s”的表彰名额 %(limit)s。")
+            elif all(c is not None for c in counts.values()):
+                limit, what = sum(c or 0 for c in counts.values()), ""
+                message = _("推荐名额 %(value)s 超过各奖项表彰名额之和 %(limit)s。")
+            else:
+                continue
+            if limit is not None and value > limit:
+                self.add_error(name, message % {"value": value, "award": what, "limit": limit})
+        return data
 
     def changed_numbers(self) -> dict[tuple[str | int, ...], int]:
         """The numbers that differ from the specification's, by their path."""

@@ -177,6 +177,11 @@ def test_review_chain_return_resubmit_dual_city_approval_public_notice(
     expect(page.get_by_role("link", name="于海波")).to_be_visible()
     page.screenshot(path=str(SCREENSHOT_DIR / "review-forward.png"), full_page=True)
     page.get_by_role("button", name="按此顺序报送上一级").click()
+    # What happens is said first (issue 15.3): the last level's forward approves.
+    confirm = page.locator("#forward-confirm")
+    expect(confirm).to_contain_text("确认报送以下1名？")
+    expect(confirm.locator("li")).to_have_text(["于海波（威海工匠）→ 审核通过"])
+    confirm.get_by_role("button", name="确认报送").click()
     expect(page.locator(".messages")).to_contain_text("已按顺序报送1名：于海波。")
     n.refresh_from_db()
     assert n.state == NominationState.APPROVED

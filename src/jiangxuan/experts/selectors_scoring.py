@@ -19,7 +19,7 @@ from jiangxuan.campaigns.enums import StepKind
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.spec import Criterion, Step
 from jiangxuan.nominations.models import Evidence, Nomination
-from jiangxuan.nominations.selectors import nomination_for
+from jiangxuan.nominations.selectors import evidence_names, nomination_for
 
 from . import aggregation
 from .enums import BallotState, MemberRole
@@ -332,10 +332,11 @@ def chair_of(panel: Panel, user: User) -> PanelMember | None:
 
 def evidence_of(nomination: Nomination) -> list[tuple[Any, str]]:
     """The nomination's evidence files in material order, each with its material's name
-    from the specification's checklist (the code when the checklist lacks it)."""
-    names = {m.code: m.name for m in nomination.campaign.specification.materials}
+    from the specification (the photo and video by their form labels; a kind the
+    specification no longer names as 其他佐证材料, never its code)."""
+    names = evidence_names(nomination.campaign.specification)
     return [
-        (e, names.get(e.material, e.material))
+        (e, names.get(e.material, names["other"]))
         for e in nomination.evidence.order_by("material", "id")
     ]
 

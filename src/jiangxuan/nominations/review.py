@@ -285,6 +285,78 @@ def _check_forward_deadline(
             )
 
 
+def _checked_batch(
+    campaign: Campaign,
+    *,
+    level: str,
+    body: OrgUnit,
+    actor: User,
+    order: list[int],
+    now: dt.datetime | None,
+    final: bool,
+) -> list[Nomination]:
+    """The checks of :func:`forward_nominations` (inside its transaction: the body's and
+    the nominations' rows are locked); returns the batch in ``order``."""
+    reason = _("您不能代表%(body)s报送。") % {"body": body.name}
+    require(actor, "nominations.forward_nominations", body, reason)
+    if not order or len(set(order)) != len(order):
+        raise NominationError(_("请选择要报送的推荐并排好顺序，不能重复。"), field="order")
+    OrgUnit.objects.select_for_update().get(pk=body.pk)
+    nominations = {
+        n.pk: n
+        for n in Nomination.objects.select_for_update(of=("self",))
+        .filter(pk__in=order, campaign=campaign)
+        .select_related("award", "campaign", "nominating_unit", "workplace")
+    }
+    batch: list[Nomination] = []
+    for pk in order:
+        n = nominations.get(pk)
+        if n is None:
+            raise NominationError(_("所选推荐不存在或不属于本活动。"), field="order")
+        level_spec = level_named(n, level)
+        ready = n.state == NominationState.IN_REVIEW and n.level == level and n.level_ready
+        if level_spec is None or not ready:
+            raise NominationError(
+                _("“%(name)s”尚未通过本级审核，不能报送。") % {"name": n.name}, code="conflict"
+            )
+        if body not in [b for _sg, b in bodies_at(n, level_spec)]:
+            raise NominationError(
+                _("“%(name)s”不由%(body)s报送。") % {"name": n.name, "body": body.name}
+            )
+        _check_clearances(n, level_spec)
+        batch.append(n)
+    _check_forward_deadline(campaign, level, body, batch, now or timezone.now())
+    _check_quotas(campaign, level, batch, final=final)
+    check_forward_documents(campaign, level, body, batch)
+    return batch
+
+
+def forward_preview(
+    campaign: Campaign,
+    *,
+    level: str,
+    body: OrgUnit,
+    actor: User,
+    order: list[int],
+    now: dt.datetime | None = None,
+    final: bool = False,
+) -> list[tuple[Nomination, str]]:
+    """What a forward would do, checked and not done (issue 15.3: 报送 is confirmed
+    knowing what happens): every check of :func:`forward_nominations`, then the batch in
+    order, each nomination with where it goes (the next level's name, or 审核通过 when
+    ``level`` is its last). Raises as :func:`forward_nominations` does, naming what is
+    missing; writes nothing."""
+    with transaction.atomic():
+        batch = _checked_batch(
+            campaign, level=level, body=body, actor=actor, order=order, now=now, final=final
+        )
+    result = []
+    for n in batch:
+        following = next_level(n, level)
+        result.append((n, following.name if following is not None else _("审核通过")))
+    return result
+
+
 @transaction.atomic
 def forward_nominations(
     campaign: Campaign,
@@ -317,37 +389,9 @@ def forward_nominations(
             missing (``code="incomplete"``, naming each and its clause), or the quota
             maximum would be exceeded, or a ``final`` batch leaves the minimum unreached.
     """
-    reason = _("您不能代表%(body)s报送。") % {"body": body.name}
-    require(actor, "nominations.forward_nominations", body, reason)
-    if not order or len(set(order)) != len(order):
-        raise NominationError(_("请选择要报送的推荐并排好顺序，不能重复。"), field="order")
-    OrgUnit.objects.select_for_update().get(pk=body.pk)
-    nominations = {
-        n.pk: n
-        for n in Nomination.objects.select_for_update(of=("self",))
-        .filter(pk__in=order, campaign=campaign)
-        .select_related("award", "campaign", "nominating_unit", "workplace")
-    }
-    batch: list[Nomination] = []
-    for pk in order:
-        n = nominations.get(pk)
-        if n is None:
-            raise NominationError(_("所选推荐不存在或不属于本活动。"), field="order")
-        level_spec = level_named(n, level)
-        ready = n.state == NominationState.IN_REVIEW and n.level == level and n.level_ready
-        if level_spec is None or not ready:
-            raise NominationError(
-                _("“%(name)s”尚未通过本级审核，不能报送。") % {"name": n.name}, code="conflict"
-            )
-        if body not in [b for _sg, b in bodies_at(n, level_spec)]:
-            raise NominationError(
-                _("“%(name)s”不由%(body)s报送。") % {"name": n.name, "body": body.name}
-            )
-        _check_clearances(n, level_spec)
-        batch.append(n)
-    _check_forward_deadline(campaign, level, body, batch, now or timezone.now())
-    _check_quotas(campaign, level, batch, final=final)
-    check_forward_documents(campaign, level, body, batch)
+    batch = _checked_batch(
+        campaign, level=level, body=body, actor=actor, order=order, now=now, final=final
+    )
     # Ranks run per award (seed 001 附件3 numbers each award's candidates from 1).
     done = Forwarding.objects.filter(nomination__campaign=campaign, level=level, body=body)
     last_rank = dict(

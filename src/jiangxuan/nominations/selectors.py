@@ -28,6 +28,22 @@ from .validators import id_area_warning
 UNIT_ROLES = {Role.CLERK, Role.REVIEWER}
 
 
+def evidence_names(spec: s.CampaignSpec) -> dict[str, str]:
+    """What each evidence kind of ``spec`` is called on a page (issue 15.9: no internal
+    codes shown): the form's photo and video fields by their labels (joined with 、 when
+    several share the kind), each material of the checklist by its name, and ``other``
+    as 其他佐证材料. Input: a campaign's specification; output: ``{code: name}``."""
+    labels: dict[str, list[str]] = {}
+    for f in spec.form.all_fields():
+        if f.effective_type in ("photo", "video"):
+            labels.setdefault(f.effective_type, []).append(f.label)
+    # Two photo fields (seed 003: 工作照, 证件照) share the kind: both labels are named.
+    names = {kind: "、".join(found) for kind, found in labels.items()}
+    names.update({m.code: m.name for m in spec.materials})
+    names.setdefault("other", _("其他佐证材料"))
+    return names
+
+
 @dataclass(frozen=True)
 class UnsavedValue:
     """A value the clerk typed that a save refused (issue 15.1).

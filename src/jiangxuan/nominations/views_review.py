@@ -177,7 +177,9 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
     """A body's nominations that completed ``level``: rank them (rank inputs, or up and
     down buttons without JavaScript) and forward the chosen ones to the next level within
     the quota; "报送完毕" (``final``) marks the unit's last batch, when the quota minimum is
-    checked. A refusal (quota, deadline, not cleared) keeps the chosen order and the mark."""
+    checked. 报送 first shows what would be forwarded and where, checked (a refusal names
+    what is missing), and 确认报送 forwards it (issue 15.3). A refusal (quota, deadline, not
+    cleared) keeps the chosen order and the mark."""
     campaign, level_spec, body = _forward_scope(request, level, body_id)
     rows = nominations_ready_to_forward(request.user, campaign, level, body)
     order = [row.nomination.pk for row in rows]
@@ -185,6 +187,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
     final = request.method == "POST" and request.POST.get("final") == "1"
     error, status = "", 200
     upload_errors: dict[str, str] = {}
+    preview: list[tuple[Nomination, str]] = []
     if request.method == "POST":
         order, picked = _posted_order(request, rows)
         chosen = set(picked)
@@ -198,6 +201,14 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
             else:
                 error, status = _("请先选择要上传的文件。"), 400
         elif action == "forward":
+            # First what would happen, checked (issue 15.3); 确认报送 forwards.
+            try:
+                preview = review.forward_preview(
+                    campaign, level=level, body=body, actor=request.user, order=picked, final=final
+                )
+            except NominationError as exc:
+                error, status = exc.message, exc.status
+        elif action == "confirm_forward":
             try:
                 done = review.forward_nominations(
                     campaign, level=level, body=body, actor=request.user, order=picked, final=final
@@ -232,6 +243,7 @@ def forward(request: AuthenticatedHttpRequest, level: str, body_id: int) -> Http
             "forwarded": forwarded,
             "documents": _document_rows(campaign, level, body, rows, forwarded, upload_errors),
             "error": error,
+            "preview": preview,
         },
         status=status,
     )

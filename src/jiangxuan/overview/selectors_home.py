@@ -233,5 +233,9 @@ def workbench_of(user: User, *, now: dt.datetime | None = None) -> Workbench:
     work = panel_work_of(user)
     if Role.EXPERT in roles or work:
         bench.expert = work
+        if Role.EXPERT not in roles:
+            # A pool expert with a panel seat and no membership is still an expert here,
+            # not someone "without a role" (issue 15.13).
+            bench.role_labels.append(str(Role.EXPERT.label))
     bench.audit = can_read_audit_trail(user)
     return bench

@@ -79,3 +79,16 @@ def test_judged_conditions_can_be_claimed_where_the_form_has_no_row(seed_campaig
 
     assert sections[-1] == "申报依据"
     assert core["claimed_conditions"] == ["patents-innovation"]
+
+
+def test_evidence_names_give_every_kind_a_chinese_name(seed_campaign):
+    """Issue 15.9: the photo and video kinds by their form labels, the checklist by name,
+    ``other`` as 其他佐证材料; seed 003's two photo fields are both named."""
+    from jiangxuan.nominations.selectors import evidence_names
+
+    names = evidence_names(seed_campaign("003").specification)
+
+    assert names["photo"] == "工作照、证件照"
+    assert names["video"] == "5分钟左右的事迹介绍视频"
+    assert names["other"] == "其他佐证材料"
+    assert all(not code.isascii() for code in names.values())

@@ -164,10 +164,11 @@ def test_a_quota_above_the_award_count_is_refused_and_the_numbers_stay(
     assert too_many.status_code == 400
     html = too_many.content.decode()
     assert 'value="40"' in html
-    assert (
-        "quotas[0].max：每个单位的名额 40 大于奖项“长春技能大奖”（jineng-dajiang）的表彰名额 10"
-        in html
-    )
+    # Said on the field in the form's words, without the specification's lines and codes
+    # (issue 15.9).
+    assert "推荐名额 40 超过“长春技能大奖”的表彰名额 10。" in html
+    assert "quotas[0]" not in html
+    assert "jineng-dajiang" not in html
     campaign.refresh_from_db()
     assert campaign.specification.quotas[0].max == 3
 

@@ -256,8 +256,17 @@ def test_forward_page_uploads_with_the_forward(setting, client):
             "doc_summary-sheet": pdf("汇总表.pdf"),
         },
     )
+    # The files are stored with the first click, which shows what will be forwarded
+    # (issue 15.3); 确认报送 forwards.
+    assert response.status_code == 200
+    assert 'id="forward-confirm"' in response.content.decode()
+    assert list(Forwarding.objects.filter(level=LEVEL)) == []
+    confirmed = client.post(
+        url,
+        {"campaign": "changchun-jineng-2022", "action": "confirm_forward", "include": [n.pk]},
+    )
 
-    assert response.status_code == 302
+    assert confirmed.status_code == 302
     assert list(Forwarding.objects.filter(level=LEVEL).values_list("nomination_id", flat=True)) == [
         n.pk
     ]

@@ -257,14 +257,24 @@ def test_forward_in_chosen_order_ranks_and_moves_on(
     ).content.decode()
     order = sorted(ready, key=lambda n: moved.index(f'id="rank-{n.pk}"'))
 
-    response = client.post(
-        url,
-        {
-            "include": [n.pk for n in order],
-            "action": "forward",
-            **{f"rank_{n.pk}": str(i) for i, n in enumerate(order, start=1)},
-        },
-    )
+    chosen = {
+        "include": [n.pk for n in order],
+        **{f"rank_{n.pk}": str(i) for i, n in enumerate(order, start=1)},
+    }
+
+    # 报送 first says what will be forwarded, in order and where to (issue 15.3) ...
+    preview = client.post(url, {**chosen, "action": "forward"})
+    confirm = preview.content.decode()
+    confirm = confirm[confirm.index('id="forward-confirm"') :]
+    confirm = confirm[: confirm.index("</div>")]
+    assert preview.status_code == 200
+    assert "确认报送以下3名？" in confirm
+    listed = [confirm.index(f"<li>{n.name}（") for n in order]
+    assert listed == sorted(listed)
+    assert "→ 市人社局审核" in confirm
+    assert Forwarding.objects.filter(level="nominating-unit").count() == 0
+    # ... and 确认报送 forwards.
+    response = client.post(url, {**chosen, "action": "confirm_forward"})
 
     assert [n.pk for n in order] == [ready[0].pk, ready[2].pk, ready[1].pk]
     assert response.status_code == 302
