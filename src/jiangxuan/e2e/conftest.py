@@ -6,10 +6,14 @@ its HOME and XDG directories point at a temporary directory for the session. The
 conftest sets DJANGO_ALLOW_ASYNC_UNSAFE, which the Playwright sync API needs.
 """
 
+import logging
 import os
 import tempfile
+from collections.abc import Iterator
 
 import pytest
+
+from jiangxuan.core.logging import PATTERNS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -65,3 +69,32 @@ def base_url():
     """No base URL: tests use ``live_server.url``. Overrides pytest-base-url's fixture,
     whose definition trips pytest's PytestRemovedIn10Warning (warnings are errors here)."""
     return None
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_data_logged() -> Iterator[None]:
+    """docs/security.md check 22: while a browser walks the pages (the live server's
+    requests, errors and tasks included), nothing the code logs holds an ID number, a
+    mobile number or a bank account. Records are read as they are made, before any
+    handler's redacting filter rewrites them: that filter is only the safety net."""
+    texts: list[str] = []
+    factory = logging.getLogRecordFactory()
+
+    def recording(*args, **kwargs) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        try:
+            text = record.getMessage()
+        except (TypeError, ValueError):
+            text = str(record.msg)
+        if record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        texts.append(text)
+        return record
+
+    logging.setLogRecordFactory(recording)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(factory)
+    leaks = [(p.pattern, t[:200]) for t in texts for p in PATTERNS if p.search(t)]
+    assert not leaks, leaks
