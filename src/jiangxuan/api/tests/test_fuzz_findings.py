@@ -67,7 +67,7 @@ def test_nul_byte_in_query_400_in_chinese(clerk, api_as):
 
 @pytest.mark.parametrize(
     "code",
-    ["a%20b%1B", "%1B%C3%AD%E2%A9%9D%01", "x" * 300, "-%C2%9Aq%C2%99"],
+    ["a%20b%1B", "%1B%C3%AD%E2%A9%9D%01", "x" * 300],
 )
 def test_vote_of_a_code_no_campaign_can_have_404_not_500(code):
     """The public vote's cache key is made of the code: a code with spaces or control
