@@ -31,7 +31,18 @@ _HYPOTHESIS_COMMON: dict[str, Any] = {
 }
 settings.register_profile("ci", max_examples=40, derandomize=True, **_HYPOTHESIS_COMMON)
 settings.register_profile("deep", max_examples=200, derandomize=True, **_HYPOTHESIS_COMMON)
-settings.load_profile(os.environ.get("JX_HYPOTHESIS_PROFILE", "ci"))
+HYPOTHESIS_PROFILE = os.environ.get("JX_HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(HYPOTHESIS_PROFILE)
+
+#: Schemathesis over the API (api/tests/test_schemathesis.py) under each profile: requests
+#: generated per operation and role (``examples``), whether schemathesis's coverage phase
+#: (boundary and invalid values of every parameter, many requests per operation) runs, and
+#: the stateful runs per role (``scenarios`` of at most ``steps`` linked calls). "ci" keeps
+#: the 140 operations x 3 roles within about a minute on two cores.
+API_FUZZ: dict[str, Any] = {
+    "ci": {"examples": 3, "coverage": False, "scenarios": 5, "steps": 10},
+    "deep": {"examples": 25, "coverage": True, "scenarios": 25, "steps": 20},
+}[HYPOTHESIS_PROFILE]
 
 #: The slowest test modules (figures of ``--durations``, docs/testing.md "How long CI takes"),
 #: slowest first: they are collected before the others, so pytest-xdist starts them first and

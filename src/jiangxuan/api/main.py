@@ -20,7 +20,7 @@ from ninja.responses import NinjaJSONEncoder
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
 from jiangxuan.core.api_audit import router as audit_router
-from jiangxuan.core.api_errors import install_error_handlers
+from jiangxuan.core.api_errors import JsonBodyParser, install_error_handlers
 from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
 from jiangxuan.experts.api import router as experts_router
@@ -36,6 +36,19 @@ from .auth import SessionAuth, TokenAuth
 #: How ninja's validation errors answer (core.api_errors, the ErrorOut shape).
 VALIDATION_RESPONSE = {
     "description": "请求参数或请求体不符合要求，errors 按字段列出原因",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+#: How an operation that needs a signed-in caller answers without one (api.auth).
+UNAUTHORIZED_RESPONSE = {
+    "description": "未登录或令牌无效",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
+
+#: How a request whose body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE answers
+#: (core.api_errors).
+TOO_LARGE_RESPONSE = {
+    "description": "请求正文过大",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
 }
 
@@ -57,8 +70,9 @@ class Renderer(JSONRenderer):
 
 
 class JiangxuanAPI(NinjaAPI):
-    """NinjaAPI with operation ids equal to the endpoint functions' names, and a 422 in
-    the schema of every operation that takes input."""
+    """NinjaAPI with operation ids equal to the endpoint functions' names, a 422 in the
+    schema of every operation that takes input, a 413 in that of every operation that
+    takes a body and a 401 in that of every operation that needs a signed-in caller."""
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__
@@ -66,7 +80,10 @@ class JiangxuanAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
         """The schema, with the 422 that ninja answers for any parameter or body that fails
         validation documented where an operation has input (issue 16.10: schemathesis
-        counted undocumented 422s as schema violations).
+        counted undocumented 422s as schema violations), the 413 of a body over
+        DATA_UPLOAD_MAX_MEMORY_SIZE where an operation takes a body, and the 401 of a
+        request without a valid token or session where an operation needs one (issue 16:
+        found by schemathesis; ninja's ``codes_4xx`` leaves 413 out).
 
         Built once per process, language and arguments: building it walks every endpoint
         and takes more than a second of CPU, and /api/v1/openapi.json is public. The
@@ -83,8 +100,13 @@ class JiangxuanAPI(NinjaAPI):
         for item in schema["paths"].values():
             for operation in item.values():
                 takes_input = operation.get("parameters") or operation.get("requestBody")
-                if takes_input and "422" not in operation["responses"]:
-                    operation["responses"]["422"] = VALIDATION_RESPONSE
+                responses = operation["responses"]
+                if takes_input and "422" not in responses and 422 not in responses:
+                    responses["422"] = VALIDATION_RESPONSE
+                if operation.get("requestBody") and not {"413", 413} & set(responses):
+                    responses["413"] = TOO_LARGE_RESPONSE
+                if operation.get("security") and "401" not in responses and 401 not in responses:
+                    responses["401"] = UNAUTHORIZED_RESPONSE
         return schema
 
 
@@ -103,6 +125,7 @@ api = JiangxuanAPI(
     docs_url=None,
     auth=[TokenAuth(), SessionAuth()],
     renderer=Renderer(),
+    parser=JsonBodyParser(),
 )
 install_error_handlers(api)
 

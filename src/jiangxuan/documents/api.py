@@ -118,7 +118,11 @@ def download_document_bundle(request: ApiRequest, code: str, bundle_id: int) -> 
     return download(found.file.open("rb"), bundle_filename(found), "application/zip")
 
 
-@router.get("/nominations/{nomination_id}/form.{file_format}", summary="下载推荐表")
+@router.get(
+    "/nominations/{nomination_id}/form.{file_format}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载推荐表",
+)
 def download_nomination_form(
     request: ApiRequest, nomination_id: int, file_format: Literal["docx", "pdf", "ofd"]
 ) -> FileResponse:
@@ -129,7 +133,11 @@ def download_nomination_form(
     return attachment(document)
 
 
-@router.get("/campaigns/{code}/summary.xlsx", summary="下载汇总表")
+@router.get(
+    "/campaigns/{code}/summary.xlsx",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载汇总表",
+)
 def download_summary_sheet(request: ApiRequest, code: str) -> FileResponse:
     """活动汇总表（XLSX）：活动办公室为全部推荐单位，经办人为本单位。"""
     document = summary_file(request.auth, code)
@@ -138,7 +146,11 @@ def download_summary_sheet(request: ApiRequest, code: str) -> FileResponse:
     return attachment(document)
 
 
-@router.get("/campaigns/{code}/sheets/{document}.{file_format}", summary="下载表格类文书")
+@router.get(
+    "/campaigns/{code}/sheets/{document}.{file_format}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载表格类文书",
+)
 def download_sheet(
     request: ApiRequest,
     code: str,
@@ -154,7 +166,11 @@ def download_sheet(
     return attachment(found)
 
 
-@router.get("/checks/{check_id}/form.{file_format}", summary="下载征求意见表")
+@router.get(
+    "/checks/{check_id}/form.{file_format}",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载征求意见表",
+)
 def download_background_check_form(
     request: ApiRequest, check_id: int, file_format: Literal["docx", "pdf"]
 ) -> FileResponse:

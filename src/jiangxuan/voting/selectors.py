@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ PUBLIC_CACHE_SECONDS = 300
 #: Seconds a live tally stays cached (a reader may see it that much late).
 LIVE_TALLY_SECONDS = 5
 NIGHT_HOURS = range(0, 6)
+#: What a campaign code can be (``Campaign.code``, a slug of at most 60 characters).
+CAMPAIGN_CODE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def _cache_key(code: str) -> str:
@@ -74,7 +77,14 @@ class PublicView:
 def public_view(code: str) -> PublicView | None:
     """The open or closed vote of the campaign ``code`` with its candidates, from the
     cache when there (filled for :data:`PUBLIC_CACHE_SECONDS`); None for an unknown
-    campaign or a vote not yet opened."""
+    campaign or a vote not yet opened.
+
+    A ``code`` that cannot be a campaign's (not a slug of at most 60 characters, e.g. with
+    spaces or control characters, as a fuzzer sends) is None without reaching the cache,
+    whose keys must stay short and printable (issue 16: found by schemathesis).
+    """
+    if not CAMPAIGN_CODE.fullmatch(code):
+        return None
     key = _cache_key(code)
     view = cache.get(key)
     if view is None:

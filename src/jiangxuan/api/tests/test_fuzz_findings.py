@@ -60,3 +60,70 @@ def test_nul_byte_in_query_400_in_chinese(clerk, api_as):
 
     assert response.status_code == 400
     assert "\u4e00" <= response.json()["detail"][0] <= "\u9fff"
+
+
+# What schemathesis found when it joined `make test` (issue 16, api/tests/test_schemathesis.py).
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["a%20b%1B", "%1B%C3%AD%E2%A9%9D%01", "x" * 300],
+)
+def test_vote_of_a_code_no_campaign_can_have_404_not_500(code):
+    """The public vote's cache key is made of the code: a code with spaces or control
+    characters (which the cache refuses) or longer than any campaign's names no vote."""
+    response = Client(raise_request_exception=False).get(f"/api/v1/votes/{code}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"campaign": "a\x00b", "award": "x"},
+        {"campaign": "x", "award": "x", "\x00": 1},
+        {"campaign": "x", "award": "x", "extra": [{"deep": "\x00"}]},
+    ],
+)
+def test_nul_in_a_json_body_400_in_chinese(clerk, api_as, body):
+    response = api_as(clerk).post("/nominations", body)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "请求正文中含有不可见的控制字符（NUL），请删除后重试。",
+        "code": "malformed",
+        "errors": {},
+    }
+
+
+def test_a_json_body_without_nul_still_reaches_the_endpoint(clerk, api_as):
+    response = api_as(clerk).post("/nominations", {"campaign": "nope", "award": "x"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["campaign"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/nominations/999999/form.pdf",
+        "/campaigns/nope/summary.xlsx",
+        "/campaigns/nope/sheets/cover.docx",
+        "/checks/999999/form.docx",
+    ],
+)
+def test_downloads_of_unknown_objects_404_as_documented(clerk, api_as, openapi_schema, path):
+    response = api_as(clerk).get(path)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    template = {
+        "/nominations/999999/form.pdf": "/api/v1/nominations/{nomination_id}/form.{file_format}",
+        "/campaigns/nope/summary.xlsx": "/api/v1/campaigns/{code}/summary.xlsx",
+        "/campaigns/nope/sheets/cover.docx": (
+            "/api/v1/campaigns/{code}/sheets/{document}.{file_format}"
+        ),
+        "/checks/999999/form.docx": "/api/v1/checks/{check_id}/form.{file_format}",
+    }[path]
+    assert "404" in openapi_schema["paths"][template]["get"]["responses"]
