@@ -128,6 +128,16 @@ def drill(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Dril
             f'DROP DATABASE IF EXISTS "{restored}" WITH (FORCE)',
         )
         if on_test_database:  # a copy of the migrated, empty test database
+            # CREATE DATABASE ... TEMPLATE needs the template unused: a thread of an
+            # earlier test on this worker (a live server, a concurrency test) may have
+            # left a connection to it open.
+            connections.close_all()
+            with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [base],
+                )
             connection.creation.clone_test_db(suffix="drill", verbosity=0)
         else:  # no test of this run set the test database up (pytest -k): migrate one
             _admin_execute(f'CREATE DATABASE "{source}"')
