@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -74,10 +75,20 @@ class PublicView:
         return {c.public_id: c for c in self.candidates}
 
 
+#: This process's copies of public views: campaign code -> (version token, view).
+_LOCAL_VIEWS: dict[str, tuple[str, PublicView]] = {}
+
+
 def public_view(code: str) -> PublicView | None:
-    """The open or closed vote of the campaign ``code`` with its candidates, from the
-    cache when there (filled for :data:`PUBLIC_CACHE_SECONDS`); None for an unknown
-    campaign or a vote not yet opened.
+    """The open or closed vote of the campaign ``code`` with its candidates; None for an
+    unknown campaign or a vote not yet opened.
+
+    The view (the vote's row, its window and rules, its candidates) is kept in this
+    process's memory under a version token; the cache holds only the token (a few bytes
+    for :data:`PUBLIC_CACHE_SECONDS`), which :func:`forget_public_view` drops after any
+    change. A request reads the token (one small cache read instead of reading and
+    unpickling the whole view, issue 17.2) and loads the view from the database only
+    when the token is new to this process.
 
     A ``code`` that cannot be a campaign's (not a slug of at most 60 characters, e.g. with
     spaces or control characters, as a fuzzer sends) is None without reaching the cache,
@@ -86,18 +97,31 @@ def public_view(code: str) -> PublicView | None:
     if not CAMPAIGN_CODE.fullmatch(code):
         return None
     key = _cache_key(code)
-    view = cache.get(key)
-    if view is None:
-        vote = (
-            PublicVote.objects.filter(campaign__code=code)
-            .exclude(state=VoteState.DRAFT)
-            .select_related("campaign")
-            .first()
-        )
-        if vote is None:
-            return None
-        view = PublicView(vote, list(vote.candidates.order_by("position")))
-        cache.set(key, view, PUBLIC_CACHE_SECONDS)
+    version = cache.get(key)
+    local = _LOCAL_VIEWS.get(code)
+    if version is not None and local is not None and local[0] == version:
+        return local[1]
+    added = False
+    if version is None:
+        # The token first, the database after: a change committed in between drops the
+        # token again (forget_public_view), so a stale copy never keeps a live token.
+        version = secrets.token_hex(8)
+        added = cache.add(key, version, PUBLIC_CACHE_SECONDS)
+        if not added:
+            version = cache.get(key) or version
+    vote = (
+        PublicVote.objects.filter(campaign__code=code)
+        .exclude(state=VoteState.DRAFT)
+        .select_related("campaign")
+        .first()
+    )
+    if vote is None:
+        _LOCAL_VIEWS.pop(code, None)
+        if added:
+            cache.delete(key)
+        return None
+    view = PublicView(vote, list(vote.candidates.order_by("position")))
+    _LOCAL_VIEWS[code] = (version, view)
     return view
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
+from contextlib import nullcontext
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -521,7 +523,9 @@ def cast_vote(
     transaction: the voter's per-day/per-campaign counters in one conditional UPDATE
     (only when the rule limits them), the receipt, and the votes in one INSERT whose
     unique (vote, voter, candidate, slot) constraint refuses a second vote in the same
-    slot even from concurrent requests (docs/security.md check 25; CONSUL #2415).
+    slot even from concurrent requests (docs/security.md check 25; CONSUL #2415). On
+    PostgreSQL with one vote per slot, those writes are one statement in autocommit
+    (:func:`_cast_in_one_statement`, issue 17.1); the outcome and errors are the same.
 
     ``candidates`` maps public ids to candidates (``selectors.public_view``).
 
@@ -556,6 +560,18 @@ def cast_vote(
         raise VoteError(_("请输入图片中的验证码。"), code="captcha_required", field="captcha")
     today = timezone.localdate(now)
     period, per_slot = _slot_period(rule, today)
+    if per_slot in (None, 1) and connection.vendor == "postgresql":
+        return _cast_in_one_statement(
+            vote,
+            rule,
+            voter_id,
+            [c for c in chosen if c is not None],
+            period,
+            today,
+            ip=ip,
+            device=device,
+            now=now,
+        )
     try:
         with transaction.atomic():
             _count_against_limits(rule, voter_id, len(chosen), today)
@@ -582,12 +598,103 @@ def cast_vote(
             else:
                 _insert_in_free_slots(rows, period, per_slot)
     except IntegrityError as exc:
-        if rule.per_candidate_per_day is not None:
-            message = _("您今天已为该候选对象投过票，请明天再来。")
-        else:
-            message = _("您已为该候选对象投过票。")
-        raise VoteError(message, code="already_voted", field="candidates") from exc
+        raise _already_voted(rule) from exc
     return receipt
+
+
+def _already_voted(rule) -> VoteError:
+    if rule.per_candidate_per_day is not None:
+        message = _("您今天已为该候选对象投过票，请明天再来。")
+    else:
+        message = _("您已为该候选对象投过票。")
+    return VoteError(message, code="already_voted", field="candidates")
+
+
+def _over_limit(rule) -> VoteError:
+    if rule.per_day is not None:
+        message = _("超出投票次数限制：每人每天最多投%(n)s票。") % {"n": rule.per_day}
+    else:
+        message = _("超出投票次数限制：每人最多投%(n)s票。") % {"n": rule.per_campaign}
+    return VoteError(message, code="limit", field="candidates")
+
+
+def _cast_in_one_statement(
+    vote: PublicVote,
+    rule,
+    voter_id: int,
+    chosen: list[Candidate],
+    period: str,
+    today: dt.date,
+    *,
+    ip: str | None,
+    device: str,
+    now: dt.datetime,
+) -> Receipt:
+    """PostgreSQL: the write of :func:`cast_vote` as one statement, in autocommit (one
+    round trip, no BEGIN/COMMIT; issue 17.1). A CTE moves the voter's counters with the
+    same conditional UPDATE as :func:`_count_against_limits` (no row: over a limit, and
+    then nothing is inserted), inserts the receipt and the votes; the unique (vote,
+    voter, candidate, slot) constraint refuses a taken slot, which aborts the whole
+    statement, so a refused ballot leaves no receipt and moves no counter.
+
+    Only for one vote per slot (``period`` is the day, ``all``, or empty: one slot per
+    receipt, ``r<receipt id>``); several votes per slot take the general path.
+
+    Raises:
+        VoteError: ``limit`` (the UPDATE matched no row), ``already_voted`` (a unique
+            constraint refused).
+    """
+    voter_t = Voter._meta.db_table
+    receipt_t = Receipt._meta.db_table
+    vote_t = Vote._meta.db_table
+    params: list[Any] = []
+    if rule.per_day is None and rule.per_campaign is None:
+        checked = "SELECT %s::bigint AS id"
+        params.append(voter_id)
+    else:
+        n = len(chosen)
+        conditions = ["id = %s"]
+        params += [today, today, n, n, n, voter_id]
+        if rule.per_day is not None:
+            conditions.append("(day IS DISTINCT FROM %s OR day_votes <= %s)")
+            params += [today, rule.per_day - n]
+        if rule.per_campaign is not None:
+            conditions.append("total_votes <= %s")
+            params.append(rule.per_campaign - n)
+        checked = (
+            f"UPDATE {voter_t} SET day = %s, "  # noqa: S608 - table names from the models, values as parameters
+            "day_votes = CASE WHEN day = %s THEN day_votes + %s ELSE %s END, "
+            "total_votes = total_votes + %s "
+            f"WHERE {' AND '.join(conditions)} RETURNING id"
+        )
+    code = _receipt_code()
+    sql = (
+        f"WITH checked AS ({checked}), "  # noqa: S608 - table names from the models, values as parameters
+        f"receipt AS (INSERT INTO {receipt_t} (public_vote_id, voter_id, code, created_at) "
+        "SELECT %s, id, %s, %s FROM checked RETURNING id, voter_id), "
+        f"cast_votes AS (INSERT INTO {vote_t} (public_vote_id, voter_id, candidate_id, slot, "
+        "receipt_id, ip, device_hash, created_at) "
+        "SELECT %s, receipt.voter_id, c.id, "
+        "CASE WHEN %s = '' THEN 'r' || receipt.id ELSE %s END, "
+        "receipt.id, %s::inet, %s, %s "
+        "FROM receipt CROSS JOIN unnest(%s::bigint[]) WITH ORDINALITY AS c(id, n) "
+        "ORDER BY c.n RETURNING 1) "
+        "SELECT receipt.id, (SELECT count(*) FROM cast_votes) FROM receipt"
+    )
+    params += [vote.pk, code, now]
+    params += [vote.pk, period, period, ip, device, now, [c.pk for c in chosen]]
+    # Inside a caller's transaction (tests, the demo), a savepoint keeps it usable after
+    # a refusal; otherwise the statement runs alone in autocommit.
+    guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    except IntegrityError as exc:
+        raise _already_voted(rule) from exc
+    if row is None:
+        raise _over_limit(rule)
+    return Receipt(pk=row[0], public_vote=vote, voter_id=voter_id, code=code, created_at=now)
 
 
 def _insert_in_free_slots(rows: list[Vote], period: str, per_slot: int) -> None:
@@ -622,8 +729,4 @@ def _count_against_limits(rule, voter_id: int, n: int, today: dt.date) -> None:
         total_votes=F("total_votes") + n,
     )
     if not moved:
-        if rule.per_day is not None:
-            message = _("超出投票次数限制：每人每天最多投%(n)s票。") % {"n": rule.per_day}
-        else:
-            message = _("超出投票次数限制：每人最多投%(n)s票。") % {"n": rule.per_campaign}
-        raise VoteError(message, code="limit", field="candidates")
+        raise _over_limit(rule)

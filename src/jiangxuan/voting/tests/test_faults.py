@@ -1,11 +1,17 @@
 """Faults in the middle of a public ballot (docs/security.md check 30): the database
 session terminated, or the process killed, right after the ballot's receipt is written and
 before its votes. No receipt without its votes and no vote without its receipt is left,
-the voter's counters are unchanged, and a retry casts the ballot once.
+the voter's counters are unchanged, and a retry casts the ballot once. With one vote per
+slot on PostgreSQL the ballot is a single statement, which has no middle: its session is
+ended while the statement waits instead.
 """
+
+import threading
+import time
 
 import pytest
 import time_machine
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
 
 from jiangxuan.core.tests.faults import (
     FAULTS,
@@ -38,14 +44,19 @@ def ballot(vote: int, voter: int) -> None:
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_an_interrupted_ballot_leaves_no_receipt_and_counts_once_on_retry(fault, vote, media):
+    """The general path (several votes per slot: receipt, then votes, in a transaction),
+    interrupted right after the receipt row is saved. With one vote per slot the ballot
+    is a single statement (see the next test)."""
+    PublicVote.objects.filter(pk=vote.pk).update(rules={**vote.rules, "per_candidate_per_day": 2})
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
+        ballot(vote=vote.pk, voter=voter.pk)  # the first slot of the day
     before = snapshot()
 
     inject(fault, ballot, model=Receipt, media=media, at=DURING, vote=vote.pk, voter=voter.pk)
 
     assert snapshot() == before
-    assert (Receipt.objects.count(), Vote.objects.count()) == (0, 0)
+    assert (Receipt.objects.count(), Vote.objects.count()) == (1, 1)
     assert_audit_chain_verifies()
     assert sweep_orphans(media) == []
 
@@ -55,8 +66,61 @@ def test_an_interrupted_ballot_leaves_no_receipt_and_counts_once_on_retry(fault,
             ballot(vote=vote.pk, voter=voter.pk)
 
     assert refused.value.code == "already_voted"
-    receipt = Receipt.objects.get()
-    assert list(Vote.objects.values_list("receipt", "voter", "candidate__nomination__name")) == [
-        (receipt.pk, voter.pk, "刘海峰")
-    ]
+    assert Vote.objects.count() == 2
+    assert sorted(Vote.objects.values_list("slot", flat=True)) == ["2023-07-04", "2023-07-04#2"]
+    assert_audit_chain_verifies()
+
+
+def test_a_single_statement_ballot_ended_mid_statement_writes_nothing(vote, media):
+    """One vote per slot: the ballot is one statement in autocommit (issue 17.1). Its
+    session is terminated while the statement waits for the voter's row (locked by a
+    second connection): nothing is written, and the retry counts once."""
+    with time_machine.travel(DURING, tick=False):
+        voter = verify(vote, "13912345678")
+    before = snapshot()
+    locker = connections.create_connection(DEFAULT_DB_ALIAS)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with time_machine.travel(DURING, tick=False):
+                ballot(vote=vote.pk, voter=voter.pk)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections["default"].close()
+
+    try:
+        locker.set_autocommit(False)
+        with locker.cursor() as cursor:
+            cursor.execute("SELECT id FROM voting_voter WHERE id = %s FOR UPDATE", [voter.pk])
+        thread = threading.Thread(target=run)
+        thread.start()
+        with connection.cursor() as cursor:
+            for _ in range(200):
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND query LIKE 'WITH%%'"
+                )
+                waiting = cursor.fetchall()
+                if waiting:
+                    break
+                time.sleep(0.05)
+            assert waiting, "the ballot never waited for the voter's row"
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [waiting[0][0]])
+        thread.join(30)
+    finally:
+        locker.rollback()
+        locker.close()
+    assert errors, "the ballot did not fail"
+    assert isinstance(errors[0], (OperationalError, InterfaceError)), errors
+    assert snapshot() == before
+    assert (Receipt.objects.count(), Vote.objects.count()) == (0, 0)
+
+    with time_machine.travel(DURING, tick=False):
+        ballot(vote=vote.pk, voter=voter.pk)
+        with pytest.raises(VoteError) as refused:
+            ballot(vote=vote.pk, voter=voter.pk)
+    assert refused.value.code == "already_voted"
+    assert Vote.objects.count() == 1
     assert_audit_chain_verifies()

@@ -9,11 +9,12 @@ import time_machine
 from captcha.models import CaptchaStore
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.voting import selectors, services
 from jiangxuan.voting.enums import InvalidationRule, VoteState
-from jiangxuan.voting.models import Candidate, Vote, Voter
+from jiangxuan.voting.models import Candidate, Receipt, Vote, Voter
 from jiangxuan.voting.services import VoteError
 
 from .conftest import CLOSES, DURING, OPENS, at, cast, last_code, office_of, verify
@@ -375,15 +376,43 @@ def test_result_for_expert_review_only_after_the_close(
 
 
 @pytest.mark.parametrize("names", [["陈秀兰"], ["陈秀兰", "张国强"]])
-def test_cast_write_path_is_three_statements_whatever_its_size(
-    vote, names, django_assert_num_queries
-):
-    """Round trips are the cost (docs/benchmarks.md). The counters' UPDATE, the receipt's and
-    the votes' INSERT (the savepoint pair is the test's transaction)."""
+def test_cast_write_path_is_one_statement_whatever_its_size(vote, names, django_assert_num_queries):
+    """Round trips are the cost (docs/benchmarks.md, issue 17.1). On PostgreSQL one
+    statement (a CTE: the counters' UPDATE, the receipt's and the votes' INSERT); on SQLite
+    the three statements. The savepoint pair is the test's transaction."""
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
         cast(vote, voter, ["刘海峰"])  # warms the public view cache
-        with django_assert_num_queries(5) as queries:
-            cast(vote, voter, names)
+        expected = (
+            ["SAVEPOINT", "WITH", "RELEASE"]
+            if connection.vendor == "postgresql"
+            else ["SAVEPOINT", "UPDATE", "INSERT", "INSERT", "RELEASE"]
+        )
+        with django_assert_num_queries(len(expected)) as queries:
+            receipt = cast(vote, voter, names)
     sql = [q["sql"].split()[0] for q in queries.captured_queries]
-    assert sql == ["SAVEPOINT", "UPDATE", "INSERT", "INSERT", "RELEASE"]
+    assert sql == expected
+    assert Vote.objects.filter(receipt_id=receipt.pk).count() == len(names)
+    assert Voter.objects.get(pk=voter.pk).day_votes == 1 + len(names)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_cast_outside_a_transaction_is_one_round_trip(vote, django_assert_num_queries):
+    """In autocommit (a request with ATOMIC_REQUESTS off) the ballot is a single statement:
+    no BEGIN, no COMMIT; a refused second ballot leaves no receipt and no counter moved."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the single-statement ballot is PostgreSQL's")
+    with time_machine.travel(DURING, tick=False):
+        voter = verify(vote, "13912345678")
+        cast(vote, voter, ["刘海峰"])  # warms the public view cache
+        with django_assert_num_queries(1) as queries:
+            receipt = cast(vote, voter, ["陈秀兰", "张国强"])
+        assert queries.captured_queries[0]["sql"].startswith("WITH")
+        with django_assert_num_queries(1), pytest.raises(VoteError) as refused:
+            cast(vote, voter, ["张国强"])
+    assert refused.value.code == "already_voted"
+    assert refused.value.message == "您今天已为该候选对象投过票，请明天再来。"
+    assert Receipt.objects.filter(voter_id=voter.pk).count() == 2
+    assert Vote.objects.filter(receipt_id=receipt.pk).count() == 2
+    assert Voter.objects.get(pk=voter.pk).day_votes == 3
