@@ -5,29 +5,30 @@ it prints figures and exits 0.
    compiled, median of many runs (goal: ≤ 1 ms). Measured twice: as a single screening
    does it (``not_previous_awardee`` asks the laureate registry, one indexed query), and
    with the registry already read, as the batch below has it for each nominee.
-   3. **One nominee's check as the platform makes it** (``one_check``):
+2. **1,000 nominees** of each seed campaign (``--batch``): ``selectors.screen_nominations``,
+   what a list or the overview calls to check many nominees' eligibility at once (goal:
+   ≤ 1 s, no query per nominee); median of ``--batch-runs`` runs and the queries it made.
+   Each run starts from the campaign row, so it includes reading the specification (parsed
+   once per process, ``Campaign.specification``) and
+   reading the nominations (decrypting their ID numbers).
+   The nominations, the campaigns and the organization trees are written inside a
+   transaction that is rolled back at the end, so the database is left as it was.
+3. **One nominee's check as the platform makes it** (``one_check``):
    ``services.evaluate_eligibility`` on a saved nomination (results not stored), with its
    database reads (its overrides and laureate registry rows, one query), the nomination
    read afresh with its campaign, award and unit before each run, 200 registry entries of
    other people beside its own; median of ``--check-runs`` runs, the queries it made, the
    rules alone on the same nomination, and the ratio of the median to the 1 ms goal.
-2. **1,000 nominees** of each seed campaign (``--batch``): ``selectors.screen_nominations``,
-   what a list or the overview calls to check many nominees' eligibility at once (goal:
-   ≤ 1 s, no query per nominee); median of ``--batch-runs`` runs and the queries it made.
-   Each run starts from the campaign row, so it includes parsing the specification and
-   reading the nominations (decrypting their ID numbers).
-   The nominations, the campaigns and the organization trees are written inside a
-   transaction that is rolled back at the end, so the database is left as it was.
 
 Usage (from the repository root, with DATABASE_URL set to a migrated database):
 
     DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py \
-        [--runs N] [--batch N] [--batch-runs N]
+        [--runs N] [--check-runs N] [--batch N] [--batch-runs N]
 
 The nominee of part 1 is an unsaved nomination of a man born 1985 with the fields the
 seeds' rules read (skill level, honours, post kind, in service); no nominating unit, so no
 rule reads the organization tree. Part 2 varies skill level, honours, retirement and the
-registry across the nominees. ``make bench-rules`` runs both.
+registry across the nominees. ``make bench-rules`` runs all three (part 3 between 1 and 2).
 """
 
 from __future__ import annotations
@@ -149,6 +150,7 @@ def one_check(runs: int) -> None:
                 times, alone = [], []
                 for _ in range(runs):
                     loaded = fresh.get(pk=n.pk)
+                    connection.queries_log.clear()  # it keeps only the last 9,000
                     with CaptureQueriesContext(connection) as queries:
                         start = time.perf_counter_ns()
                         evaluate_eligibility(loaded, save=False)
@@ -239,6 +241,7 @@ def many_nominees(count: int, runs: int) -> None:
             times = []
             for _ in range(runs):
                 campaign = type(campaign).objects.get(pk=campaign.pk)  # spec parsed anew
+                connection.queries_log.clear()  # it keeps only the last 9,000
                 with CaptureQueriesContext(connection) as queries:
                     start = time.perf_counter()
                     screened = screen_nominations(campaign)
