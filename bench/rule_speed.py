@@ -8,20 +8,27 @@ it prints figures and exits 0.
 2. **1,000 nominees** of each seed campaign (``--batch``): ``selectors.screen_nominations``,
    what a list or the overview calls to check many nominees' eligibility at once (goal:
    ≤ 1 s, no query per nominee); median of ``--batch-runs`` runs and the queries it made.
-   Each run starts from the campaign row, so it includes parsing the specification and
+   Each run starts from the campaign row, so it includes reading the specification (parsed
+   once per process, ``Campaign.specification``) and
    reading the nominations (decrypting their ID numbers).
    The nominations, the campaigns and the organization trees are written inside a
    transaction that is rolled back at the end, so the database is left as it was.
+3. **One nominee's check as the platform makes it** (``one_check``):
+   ``services.evaluate_eligibility`` on a saved nomination (results not stored), with its
+   database reads (its overrides and laureate registry rows, one query), the nomination
+   read afresh with its campaign, award and unit before each run, 200 registry entries of
+   other people beside its own; median of ``--check-runs`` runs, the queries it made, the
+   rules alone on the same nomination, and the ratio of the median to the 1 ms goal.
 
 Usage (from the repository root, with DATABASE_URL set to a migrated database):
 
     DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py \
-        [--runs N] [--batch N] [--batch-runs N]
+        [--runs N] [--check-runs N] [--batch N] [--batch-runs N]
 
 The nominee of part 1 is an unsaved nomination of a man born 1985 with the fields the
 seeds' rules read (skill level, honours, post kind, in service); no nominating unit, so no
 rule reads the organization tree. Part 2 varies skill level, honours, retirement and the
-registry across the nominees. ``make bench-rules`` runs both.
+registry across the nominees. ``make bench-rules`` runs all three (part 3 between 1 and 2).
 """
 
 from __future__ import annotations
@@ -81,6 +88,88 @@ def one_nominee(runs: int) -> None:
                 f"| {path.stem[:3]} | {award.code} | {len(award.eligibility)} ({exprs}) "
                 f"| {figures[0][0]:.0f} | {figures[0][1]:.0f} | {figures[1][0]:.0f} | {runs} |"
             )
+
+
+def one_check(runs: int) -> None:
+    """The check one nominee's save or the eligibility panel makes
+    (``services.evaluate_eligibility``, results not stored), with its database reads, on a
+    saved nomination read afresh (with its campaign, award and unit) before each run."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from jiangxuan.accounts.models import OrgUnit, User
+    from jiangxuan.accounts.services import load_org_tree
+    from jiangxuan.campaigns.models import PastAwardee
+    from jiangxuan.campaigns.selectors import category_of
+    from jiangxuan.campaigns.services import load_campaign
+    from jiangxuan.core.crypto import blind_index
+    from jiangxuan.nominations.eligibility import evaluate_rules, read_person
+    from jiangxuan.nominations.models import Nomination
+    from jiangxuan.nominations.services import evaluate_eligibility
+
+    print(
+        "\n| seed | award | rules | check µs (median) | p95 µs | queries "
+        "| rules alone µs | ratio to 1 ms | runs |\n|---|---|---|---|---|---|---|---|---|"
+    )
+    with transaction.atomic():
+        for path in sorted((SPECS_DIR / "orgs").glob("*.yaml")):
+            load_org_tree(path)
+        user = User.objects.create(username="rule-speed-bench")
+        units = list(OrgUnit.objects.all())
+        for number, path in enumerate(sorted(SPECS_DIR.glob("*.yaml"))):
+            campaign = load_campaign(path)
+            spec = campaign.specification
+            unit = next(u for u in units if not spec.unit_categories or category_of(u, spec))
+            # 200 registry entries of other people, half in the campaign's series.
+            PastAwardee.objects.bulk_create(
+                PastAwardee(series=(a.series if i % 2 else "another-series"), title="往届",
+                            name="他人", id_index=blind_index(f"bench-{number}-{i}"), year=2019)
+                for i, a in enumerate(list(campaign.awards.all()) * 100)
+            )  # fmt: skip
+            for k, award in enumerate(a for a in campaign.awards.all() if not a.spec.derived_from):
+                n = Nomination(
+                    campaign=campaign, award=award, channel=spec.channels[0].code,
+                    nominating_unit=unit, workplace=unit, created_by=user, name="王建国",
+                    native_place="吉林长春", skill_level="senior_technician", is_retired=False,
+                    is_unit_leader=False, years_in_region=5,
+                    honours=[{"code": h.code, "name": h.name, "year": 2019} for h in spec.honours[:2]],
+                    extra={"employment_status": "在职", "post_kind": "生产操作岗位"},
+                )  # fmt: skip
+                n.id_number = _id_number(5000 + 10 * number + k)
+                n.id_index = blind_index(n.id_number)
+                n.save()
+                PastAwardee.objects.create(
+                    series="another-series",
+                    title="其他称号",
+                    name=n.name,
+                    id_index=n.id_index,
+                    year=2019,
+                )  # the nominee's own entry, of another series: the check passes the rule
+                fresh = Nomination.objects.select_related("campaign", "award", "nominating_unit")
+                evaluate_eligibility(fresh.get(pk=n.pk), save=False)  # compiles, caches
+                times, alone = [], []
+                for _ in range(runs):
+                    loaded = fresh.get(pk=n.pk)
+                    connection.queries_log.clear()  # it keeps only the last 9,000
+                    with CaptureQueriesContext(connection) as queries:
+                        start = time.perf_counter_ns()
+                        evaluate_eligibility(loaded, save=False)
+                        times.append((time.perf_counter_ns() - start) / 1000)
+                overridden, past = read_person(loaded)
+                award_spec = spec.award(award.code)
+                for _ in range(runs):
+                    start = time.perf_counter_ns()
+                    evaluate_rules(loaded, spec, award_spec, overridden=overridden,
+                                   past_awards=past)  # fmt: skip
+                    alone.append((time.perf_counter_ns() - start) / 1000)
+                times.sort()
+                median = statistics.median(times)
+                print(
+                    f"| {path.stem[:3]} | {award.code} | {len(award_spec.eligibility)} "
+                    f"| {median:.0f} | {times[int(len(times) * 0.95)]:.0f} | {len(queries)} "
+                    f"| {statistics.median(alone):.0f} | {median / 1000:.2f} | {runs} |"
+                )
+        transaction.set_rollback(True)
 
 
 def _id_number(i: int) -> str:
@@ -152,6 +241,7 @@ def many_nominees(count: int, runs: int) -> None:
             times = []
             for _ in range(runs):
                 campaign = type(campaign).objects.get(pk=campaign.pk)  # spec parsed anew
+                connection.queries_log.clear()  # it keeps only the last 9,000
                 with CaptureQueriesContext(connection) as queries:
                     start = time.perf_counter()
                     screened = screen_nominations(campaign)
@@ -168,11 +258,13 @@ def many_nominees(count: int, runs: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=2000)
+    parser.add_argument("--check-runs", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--batch-runs", type=int, default=5)
     args = parser.parse_args()
     django.setup()
     one_nominee(args.runs)
+    one_check(args.check_runs)
     if args.batch:
         many_nominees(args.batch, args.batch_runs)
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, cast
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +39,7 @@ from jiangxuan.campaigns.models import PastAwardee
 from jiangxuan.core.crypto import blind_index
 
 from .chain import DATABASE, OrgTree
+from .models import EligibilityOverride
 from .validators import id_number_facts
 
 PASSED, FAILED, NEEDS = RuleStatus.PASSED, RuleStatus.FAILED, RuleStatus.NEEDS_EVIDENCE
@@ -62,7 +64,19 @@ class RuleResult:
     alternative: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The result as stored in ``Nomination.eligibility`` (what
+        ``dataclasses.asdict`` gives, written out: that one deep-copies every value and
+        cost a fifth of a nominee's check)."""
+        return {
+            "code": self.code,
+            "label": self.label,
+            "source": self.source,
+            "status": self.status,
+            "reason": self.reason,
+            "overridden": self.overridden,
+            "items": [item.as_dict() for item in self.items],
+            "alternative": self.alternative,
+        }
 
 
 def _label(choices: type[models.TextChoices], value: str) -> str:
@@ -100,8 +114,26 @@ class Prepared:
     channel_kinds: dict[str, str]
 
 
+#: :func:`prepare`'s result by the specification object it was worked out from (kept
+#: alive with it, so an id is not reused while cached); the oldest dropped beyond 64.
+_PREPARED: dict[int, tuple[s.CampaignSpec, Prepared]] = {}
+
+
 def prepare(campaign_spec: s.CampaignSpec) -> Prepared:
-    """The :class:`Prepared` reads of ``campaign_spec``."""
+    """The :class:`Prepared` reads of ``campaign_spec``, worked out once per specification
+    object (``Campaign.specification`` gives the same object for the same specification
+    within a process; the specification is immutable)."""
+    cached = _PREPARED.get(id(campaign_spec))
+    if cached is not None and cached[0] is campaign_spec:
+        return cached[1]
+    prepared = _prepare(campaign_spec)
+    if len(_PREPARED) >= 64:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[id(campaign_spec)] = (campaign_spec, prepared)
+    return prepared
+
+
+def _prepare(campaign_spec: s.CampaignSpec) -> Prepared:
     fields = {f.key: f for f in campaign_spec.form.all_fields()}
     return Prepared(
         fields=fields,
@@ -612,6 +644,65 @@ def evaluate_rules(
     if NEEDS in statuses:
         return NEEDS, results
     return PASSED, results
+
+
+def read_person(nomination: Any) -> tuple[set[str], list[PastAwardee] | None]:
+    """What one nomination's rules read from the database beyond its own row, in one
+    query (issue 12 "Speed": one nominee's rules in ≤ 1 ms): the codes of the rules the
+    campaign office overrode for it, and its ID number's rows of the laureate registry
+    (every series, in the order they were written; None without an ID number, as
+    :meth:`Evaluator.past_awards` gives).
+
+    Args:
+        nomination: a Nomination (its ``pk``, which may be None for an unsaved one, and
+            its ID number).
+    Returns:
+        (overridden rule codes, registry rows or None).
+    """
+    overrides_sql, registry_sql = _read_person_sql()
+    index = blind_index(nomination.id_number) if nomination.id_number else ""
+    parts, params = [], []
+    if nomination.pk is not None:
+        parts.append(overrides_sql)
+        params.append(nomination.pk)
+    if index:
+        parts.append(registry_sql)
+        params.append(index)
+    rows: list[tuple[Any, ...]] = []
+    if parts:
+        # Raw SQL: the same query through the ORM's union costs about 1 ms of Python
+        # compiling it, five times what the database takes.
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+    overridden = {row[2] for row in rows if row[0] == "o"}
+    if not index:
+        return overridden, None
+    past = [
+        PastAwardee(pk=pk, series=series, title=title, name=name, year=year, id_index=index)
+        for _kind, pk, series, title, name, year in sorted(r for r in rows if r[0] == "p")
+    ]
+    return overridden, past
+
+
+def _columns(model: type[models.Model], *names: str) -> str:
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(n)) for n in names]
+    return ", ".join(connection.ops.quote_name(f.column or f.name) for f in fields)
+
+
+@cache
+def _read_person_sql() -> tuple[str, str]:
+    """The two halves of :func:`read_person`'s query (names from the models' metadata)."""
+    quote = connection.ops.quote_name
+    # Only names from the models' metadata are formatted in; the values are parameters.
+    o_table, p_table = quote(EligibilityOverride._meta.db_table), quote(PastAwardee._meta.db_table)
+    o_columns = _columns(EligibilityOverride, "id", "rule_code")
+    o_where = _columns(EligibilityOverride, "nomination")
+    p_columns = _columns(PastAwardee, "id", "series", "title", "name", "year")
+    p_where = _columns(PastAwardee, "id_index")
+    overrides = f"SELECT 'o', {o_columns}, '', '', 0 FROM {o_table} WHERE {o_where} = %s"  # noqa: S608
+    registry = f"SELECT 'p', {p_columns} FROM {p_table} WHERE {p_where} = %s"  # noqa: S608
+    return overrides, registry
 
 
 def evaluate_many(

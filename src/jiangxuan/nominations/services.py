@@ -39,7 +39,7 @@ from jiangxuan.core.crypto import blind_index
 from jiangxuan.core.permissions import require
 
 from . import validators
-from .eligibility import evaluate_rules
+from .eligibility import evaluate_rules, read_person
 from .enums import NominationAction, NominationState
 from .models import EligibilityOverride, Evidence, Forwarding, LevelClearance, Nomination
 from .penalties import penalties
@@ -197,12 +197,19 @@ def evaluate_eligibility(nomination: Nomination, *, save: bool = True) -> str:
     """Screen a nomination against its award's hard rules and store the results.
 
     Returns the overall status (passed / failed / needs_evidence). Overridden rules count
-    as passed but stay marked in the results.
+    as passed but stay marked in the results. Queries: one (the overrides and the
+    laureate registry, ``eligibility.read_person``), besides the campaign and award when
+    the nomination was read without them, and the organization tree when a rule reads the
+    nominating unit.
     """
     campaign_spec = nomination.campaign.specification
-    overridden = set(nomination.eligibility_overrides.values_list("rule_code", flat=True))
+    overridden, past_awards = read_person(nomination)
     status, results = evaluate_rules(
-        nomination, campaign_spec, campaign_spec.award(nomination.award.code), overridden=overridden
+        nomination,
+        campaign_spec,
+        campaign_spec.award(nomination.award.code),
+        overridden=overridden,
+        past_awards=past_awards,
     )
     nomination.eligibility = [r.as_dict() for r in results]
     nomination.eligibility_status = status

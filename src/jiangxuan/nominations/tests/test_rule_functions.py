@@ -370,3 +370,102 @@ def test_screening_gives_what_each_nomination_stores(many):
         status = services.evaluate_eligibility(nomination, save=False)
         assert screened[nomination.pk][0] == status
         assert [r.as_dict() for r in screened[nomination.pk][1]] == nomination.eligibility
+
+
+# --------------------------------------------------------------------------- one nominee
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("seed", "award", "clerk", "entries"),
+    [
+        ("002", "jiaozuo-gongjiang", "jz-jiefang-union", 0),  # 2 rules, no registry
+        ("001", "jineng-dajiang", "cc-chaoyang-hrss", 40),  # 6 rules, 40 entries
+    ],
+    ids=["few", "many"],
+)
+def test_one_nominees_check_is_one_query_whatever_its_rules_and_registry(
+    seed, award, clerk, entries, seed_campaign, make_user, nominate, django_assert_num_queries
+):
+    """Issue 12 "Speed": the check a clerk's save or the eligibility panel makes for one
+    nomination reads its overrides and its registry rows in one query, whatever the number
+    of rules (2 or 6) and of registry entries (none, or 40 of other people and series
+    besides its own), with the campaign and award read along with the nomination."""
+    campaign = seed_campaign(seed)
+    nomination = nominate(
+        campaign, award, make_user(clerk),
+        id_number=make_id_number("220104", "19860101"), extra={"post_kind": "生产操作岗位"},
+    )  # fmt: skip
+    series = nomination.award.series
+    for i in range(entries):
+        PastAwardee.objects.create(
+            series=series if i % 2 else "another-series", title="往届", name=f"他人{i}",
+            id_index=blind_index(f"someone-else-{i}"), year=2019,
+        )  # fmt: skip
+    if entries:
+        for other in ("another-series", series):
+            PastAwardee.objects.create(
+                series=other, title=f"{other}称号", name="本人",
+                id_index=nomination.id_index, year=2020,
+            )  # fmt: skip
+    loaded = Nomination.objects.select_related("campaign", "award").get(pk=nomination.pk)
+
+    with django_assert_num_queries(1):
+        status = services.evaluate_eligibility(loaded, save=False)
+
+    assert len(loaded.eligibility) == (2 if seed == "002" else 6)
+    registry = next((r for r in loaded.eligibility if r["code"] == "not-previous-awardee"), {})
+    if entries:
+        assert status == "failed"
+        assert registry["status"] == "failed"
+        assert registry["reason"] == f"已于2020年获得“{series}称号”称号，不再重复参评。"
+    else:
+        assert registry == {}  # seed 002 has no such rule
+
+
+@pytest.mark.django_db
+def test_one_nominees_check_reads_its_overrides_with_its_registry(
+    seed_campaign, make_user, nominate
+):
+    """The overrides and the registry read in one query: an overridden failed rule
+    counts as passed, and the check agrees with the batch's (``screen_nominations``)."""
+    from jiangxuan.accounts.enums import Role
+    from jiangxuan.nominations.models import EligibilityOverride
+
+    campaign = seed_campaign("001")
+    nomination = nominate(
+        campaign, "jineng-dajiang", make_user("cc-chaoyang-hrss"),
+        id_number=make_id_number("220104", "19860101"), extra={"post_kind": "生产操作岗位"},
+    )  # fmt: skip
+    PastAwardee.objects.create(
+        series=nomination.award.series, title="长春市技能大匠", name="本人",
+        id_index=nomination.id_index, year=2020,
+    )  # fmt: skip
+    assert services.evaluate_eligibility(nomination) == "failed"
+    failed = {r["code"] for r in nomination.eligibility if r["status"] == "failed"}
+    office = make_user("cc-union", Role.CAMPAIGN_OFFICE, campaign=campaign)
+    for code in failed:
+        EligibilityOverride.objects.create(
+            nomination=nomination, rule_code=code, reason="特批", decided_by=office
+        )
+
+    status = services.evaluate_eligibility(nomination, save=False)
+
+    assert status != "failed"
+    assert {r["code"] for r in nomination.eligibility if r["overridden"]} == failed
+    screened = selectors.screen_nominations(campaign)[nomination.pk]
+    assert screened[0] == status
+    assert [r.as_dict() for r in screened[1]] == nomination.eligibility
+
+
+def test_a_results_dict_is_what_dataclasses_asdict_gives():
+    """``RuleResult.as_dict`` (written out for speed) stores what ``asdict`` did."""
+    import dataclasses
+
+    from jiangxuan.nominations.eligibility import RuleResult
+
+    inner = RuleResult("a", "甲", "一", "failed", "不符合", alternative=True)
+    outer = RuleResult("b", "乙", "二", "passed", "符合", overridden=True, items=[inner])
+
+    assert outer.as_dict() == dataclasses.asdict(outer)
+    assert list(outer.as_dict()) == list(dataclasses.asdict(outer))
