@@ -132,7 +132,9 @@ def one_check(runs: int) -> None:
                     nominating_unit=unit, workplace=unit, created_by=user, name="王建国",
                     native_place="吉林长春", skill_level="senior_technician", is_retired=False,
                     is_unit_leader=False, years_in_region=5,
-                    honours=[{"code": h.code, "name": h.name, "year": 2019} for h in spec.honours[:2]],
+                    honours=[
+                        {"code": h.code, "name": h.name, "year": 2019} for h in spec.honours[:2]
+                    ],
                     extra={"employment_status": "在职", "post_kind": "生产操作岗位"},
                 )  # fmt: skip
                 n.id_number = _id_number(5000 + 10 * number + k)

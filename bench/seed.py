@@ -42,7 +42,13 @@ from jiangxuan.campaigns.enums import CampaignState  # noqa: E402
 from jiangxuan.campaigns.models import Campaign  # noqa: E402
 from jiangxuan.campaigns.selectors import deadline_for  # noqa: E402
 from jiangxuan.campaigns.services import load_campaign  # noqa: E402
-from jiangxuan.demo.samples import SampleGenerator, region_prefix  # noqa: E402
+from jiangxuan.campaigns.steps import override_step  # noqa: E402
+from jiangxuan.core.media import still_video  # noqa: E402
+from jiangxuan.demo.samples import (  # noqa: E402
+    SAMPLE_VIDEO_SECONDS,
+    SampleGenerator,
+    region_prefix,
+)
 from jiangxuan.nominations import review  # noqa: E402
 from jiangxuan.nominations import services as nominations  # noqa: E402
 from jiangxuan.nominations.chain import bodies_at, level_named  # noqa: E402
@@ -57,9 +63,6 @@ SPEC = ROOT / "specs" / "003-weihai-gongjiang-2023.yaml"
 ORGS = ROOT / "specs" / "orgs" / "weihai.yaml"
 #: The clerks' units (a district union and a district HR bureau, seed 003 二(二)1).
 CLERK_UNITS = ("wh-huancui-union", "wh-wendeng-hrss")
-# The smallest MP4 a sniffer accepts (an ftyp box and an empty free box): the seed's form
-# requires a 事迹介绍视频, and its content does not matter here.
-SAMPLE_VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08free"
 
 
 def account(username: str, unit: OrgUnit, role: str, campaign: Campaign | None = None) -> User:
@@ -71,10 +74,10 @@ def account(username: str, unit: OrgUnit, role: str, campaign: Campaign | None =
     return user
 
 
-def png() -> SimpleUploadedFile:
+def png(name: str = "photo") -> SimpleUploadedFile:
     out = io.BytesIO()
     Image.new("RGB", (295, 413), (67, 142, 219)).save(out, format="PNG")
-    return SimpleUploadedFile("photo.png", out.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(f"{name}.png", out.getvalue(), content_type="image/png")
 
 
 def nominate(campaign: Campaign, count: int) -> list[Nomination]:
@@ -91,6 +94,8 @@ def nominate(campaign: Campaign, count: int) -> list[Nomination]:
             OrgUnit.objects.filter(path__startswith=scope.path, level="workplace").order_by("path")
         )
         clerks.append((account(f"bench_{code}", unit, Role.CLERK), workplaces))
+    # The notice asks a playable video of about five minutes (seed 003 四(三)): a still one.
+    video = still_video(SAMPLE_VIDEO_SECONDS)
     created = []
     for i in range(count):
         clerk, workplaces = clerks[i % len(clerks)]
@@ -115,8 +120,20 @@ def nominate(campaign: Campaign, count: int) -> list[Nomination]:
             nomination, actor=clerk, core=core, extra=extra, publication_consent=True
         )
         nominations.add_evidence(nomination, actor=clerk, material="photo", upload=png())
-        video = SimpleUploadedFile("video.mp4", SAMPLE_VIDEO, content_type="video/mp4")
-        nominations.add_evidence(nomination, actor=clerk, material="video", upload=video)
+        nominations.add_evidence(
+            nomination,
+            actor=clerk,
+            material="video",
+            upload=SimpleUploadedFile("video.mp4", video, content_type="video/mp4"),
+        )
+        # Every other item the checklist requires (申报表, 证明材料, 照片), as a sample scan.
+        for material in nominations.materials_for(nomination):
+            if material.code in ("photo", "video"):
+                continue
+            if material.required and material.upload and material.per == "nomination":
+                nominations.add_evidence(
+                    nomination, actor=clerk, material=material.code, upload=png(material.code)
+                )
         moment = deadline_for(campaign, nomination.nominating_unit) - dt.timedelta(days=1)
         nominations.submit_nomination(nomination, actor=clerk, now=moment)
         created.append(nomination)
@@ -167,6 +184,10 @@ def main(out: Path, count: int) -> None:
         Nomination.objects.filter(campaign=campaign, state=NominationState.APPROVED).order_by("pk")
     )
     stage = next(s.key for s in stages_of(campaign.specification) if s.key.startswith("social"))
+    # The load needs the notice and the vote running at once, which the notice's order
+    # (二(二)2-6) keeps apart: the office lets them start early, with its recorded reason.
+    for step in ("public_vote", stage):
+        override_step(campaign, step, reason="压力测试：公示与网络投票同时进行", actor=office)
     notice = notices.open_public_notice(
         campaign,
         stage=stage,
