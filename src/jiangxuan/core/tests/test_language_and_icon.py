@@ -1,10 +1,16 @@
 """The page's language and icon (issue 15, points 5 and 16): English is not offered while no
-English catalogue exists, so an English browser gets whole Chinese pages; every page has an
-icon, and ``/favicon.ico`` (asked for by pages without an icon link) leads to it."""
+complete English catalogue exists (polib checks any offered language's catalogue), so an
+English browser gets whole Chinese pages; every page has an icon, and ``/favicon.ico``
+(asked for by pages without an icon link) leads to it."""
 
+from pathlib import Path
+
+import polib
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils.translation import to_locale
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +44,31 @@ def test_favicon_ico_redirects_to_the_icon(client):
 
     assert response.status_code == 301
     assert response["Location"] == "/static/core/favicon.svg"
+
+
+def _catalogue(code: str) -> polib.POFile | None:
+    path = Path(settings.LOCALE_PATHS[0]) / to_locale(code) / "LC_MESSAGES" / "django.po"
+    return polib.pofile(str(path)) if path.exists() else None
+
+
+def _complete(catalogue: polib.POFile | None) -> bool:
+    return (
+        catalogue is not None
+        and catalogue.percent_translated() == 100
+        and not catalogue.fuzzy_entries()
+        and not catalogue.obsolete_entries()
+    )
+
+
+def test_a_language_is_offered_only_with_a_complete_catalogue():
+    # Issue 15.5: Chinese is the source language; any other language offered must have
+    # every message translated (polib), English included the day it is added.
+    for code, _name in settings.LANGUAGES:
+        if code.startswith("zh"):
+            continue
+        assert _complete(_catalogue(code)), f"{code} is offered without a complete catalogue"
+
+
+def test_english_is_offered_exactly_when_its_catalogue_is_complete():
+    offered = any(code.startswith("en") for code, _name in settings.LANGUAGES)
+    assert offered == _complete(_catalogue("en"))
