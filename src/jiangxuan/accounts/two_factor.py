@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -110,10 +111,13 @@ def enrol(request: AuthenticatedHttpRequest, token: str) -> TOTPDevice:
     if not device.verify_token(_clean(token)):
         record_audit(actor=user, action="account.2fa_enrol", obj=user, result="refused")
         raise TwoFactorError(gettext("验证码不正确或已使用，请等待验证器显示新的验证码后再试。"))
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    # The confirmation and its audit entry are one write (no enrolment without its record);
+    # the failed attempt above is counted and audited outside it, so it stays.
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        record_audit(actor=user, action="account.2fa_enrol", obj=user)
     otp_login(request, device)
-    record_audit(actor=user, action="account.2fa_enrol", obj=user)
     return device
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jiangxuan.accounts import two_factor
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership, OrgUnit, User
 from jiangxuan.core.models import AuditEntry
@@ -77,6 +78,25 @@ def test_office_sign_in_is_incomplete_until_enrolment_with_a_valid_code(client):
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEntry.objects.filter(action="account.2fa_enrol", result="ok").count() == 1
+
+
+def test_an_enrolment_whose_audit_entry_fails_leaves_no_device_enrolled(client, monkeypatch):
+    # The confirmation and its audit entry are one write: a fault between them (here the
+    # audit entry failing) must not leave an authenticator enrolled with nothing recorded.
+    _user(Role.CAMPAIGN_OFFICE, "office")
+    with time_machine.travel(START, tick=False):
+        _login(client, "office")
+        client.get(reverse("accounts:two_factor_setup"))
+        device = TOTPDevice.objects.get(user__username="office", confirmed=False)
+
+        def audit_down(**kwargs):
+            raise RuntimeError("audit store unavailable")
+
+        monkeypatch.setattr(two_factor, "record_audit", audit_down)
+        with pytest.raises(RuntimeError):
+            client.post(reverse("accounts:two_factor_setup"), {"token": _code(device)})
+    device.refresh_from_db()
+    assert not device.confirmed
 
 
 def test_enrolled_user_must_give_a_fresh_code_at_each_sign_in_and_a_used_code_is_refused(client):
