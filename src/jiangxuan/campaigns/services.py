@@ -240,6 +240,17 @@ def _require_reason(campaign: Campaign, reason: str) -> str:
     return reason
 
 
+def _office_change(campaign: Campaign, actor, reason: str, *, refused: str, missing: str) -> str:
+    """The stripped reason of a change the campaign office makes through a form (window,
+    numbers, texts); ``refused`` (PermissionDenied) when ``actor`` is not the office,
+    ``missing`` (SpecChangeError on ``reason``) when no reason was given."""
+    require(actor, "campaigns.change_campaign", campaign, refused)
+    reason = reason.strip()
+    if not reason:
+        raise SpecChangeError(missing, field="reason")
+    return reason
+
+
 def _replace_text(
     campaign: Campaign, yaml_text: str, *, change: str, reason: str, actor, action: str
 ) -> Campaign:
@@ -325,15 +336,13 @@ def extend_submission_window(
         SpecError: the specification with the new deadline is invalid (phase order).
         CampaignClosed: the campaign is decided or archived.
     """
-    require(
-        actor,
-        "campaigns.change_campaign",
+    reason = _office_change(
         campaign,
-        _("只有本活动的领导小组办公室可以延长申报期限。"),
+        actor,
+        reason,
+        refused=_("只有本活动的领导小组办公室可以延长申报期限。"),
+        missing=_("请填写延期理由。"),
     )
-    reason = reason.strip()
-    if not reason:
-        raise SpecChangeError(_("请填写延期理由。"), field="reason")
     current = campaign.submission_closes_at
     if current is None:
         raise SpecChangeError(
@@ -380,15 +389,13 @@ def adjust_numbers(
         SpecError: the specification with the new numbers is invalid.
         CampaignClosed: the campaign is decided or archived.
     """
-    require(
-        actor,
-        "campaigns.change_campaign",
+    reason = _office_change(
         campaign,
-        _("只有本活动的领导小组办公室可以调整名额。"),
+        actor,
+        reason,
+        refused=_("只有本活动的领导小组办公室可以调整名额。"),
+        missing=_("请填写调整理由。"),
     )
-    reason = reason.strip()
-    if not reason:
-        raise SpecChangeError(_("请填写调整理由。"), field="reason")
     text = campaign.spec_yaml
     for path, value in numbers.items():
         try:
@@ -430,15 +437,13 @@ def edit_notice_texts(campaign: Campaign, *, texts: dict[str, str], reason: str,
         SpecError: the specification with the new texts is invalid.
         CampaignClosed: the campaign is decided or archived.
     """
-    require(
-        actor,
-        "campaigns.change_campaign",
+    reason = _office_change(
         campaign,
-        _("只有本活动的领导小组办公室可以修改通知文字。"),
+        actor,
+        reason,
+        refused=_("只有本活动的领导小组办公室可以修改通知文字。"),
+        missing=_("请填写修改理由。"),
     )
-    reason = reason.strip()
-    if not reason:
-        raise SpecChangeError(_("请填写修改理由。"), field="reason")
     items = {item.key: item for item in notice_texts(campaign.specification)}
     changes = {}
     for key, value in texts.items():
