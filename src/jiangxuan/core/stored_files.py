@@ -71,8 +71,8 @@ class StorageUnsupported(DomainError):
     def __init__(self) -> None:
         super().__init__(
             _(
-                '上传文件的存储（STORAGES["default"]）不是本系统的加密存储（文件夹或 S3 对象存储），'
-                "无法逐一列出或改写其中的文件。"
+                '上传文件的存储（STORAGES["default"]）不是本系统的加密存储'
+                "（文件夹或 S3 对象存储），无法逐一列出或改写其中的文件。"
             )
         )
 
