@@ -49,7 +49,7 @@ class OrphanReport:
     young: int = 0
 
 
-def _storage() -> EncryptedStorageMixin:
+def uploads_storage() -> EncryptedStorageMixin:
     """The uploads' storage, folder or object store (``core/storage.py``).
 
     Raises:
@@ -103,7 +103,7 @@ def encrypt_plain_files(*, dry_run: bool = False) -> EncryptReport:
         actor) records the counts.
     """
     report = EncryptReport()
-    storage = _storage()
+    storage = uploads_storage()
     for stored in storage.stored_files():
         try:
             with storage.open_stored(stored.name) as probe:
@@ -147,7 +147,7 @@ def purge_orphan_files(*, dry_run: bool = False, now: datetime | None = None) ->
         actor) records how many, their size and the grace period.
     """
     cutoff = (now or timezone.now()) - timedelta(hours=settings.JX_ORPHAN_FILE_GRACE_HOURS)
-    storage = _storage()
+    storage = uploads_storage()
     referenced = referenced_names()
     candidates: dict[str, int] = {}
     report = OrphanReport()
