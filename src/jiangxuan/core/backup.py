@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import dj_database_url
 import django
@@ -258,7 +258,8 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
 
 def _storage_label() -> str:
     """The configured uploads' storage, for messages: the folder, or ``s3://bucket/prefix``."""
-    options = settings.STORAGES["default"].get("OPTIONS", {})
+    default = cast(dict[str, Any], settings.STORAGES["default"])
+    options: dict[str, Any] = default.get("OPTIONS", {})
     if "bucket_name" in options:
         return "s3://" + "/".join(
             part for part in (options["bucket_name"], options.get("location", "")) if part

@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.files import File, locks
@@ -167,6 +167,12 @@ class EncryptedStorageMixin:
             file is returned).
         FileNotFoundError: no such file.
     """
+
+    if TYPE_CHECKING:  # given by the Django storage it is mixed into
+
+        def exists(self, name: str) -> bool: ...
+
+        def delete(self, name: str) -> None: ...
 
     # ----------------------------------------------------------------- backend
 

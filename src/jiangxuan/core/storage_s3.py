@@ -96,7 +96,7 @@ class EncryptedS3Storage(EncryptedStorageMixin, S3Storage):
             spool.close()
             raise
         spool.seek(0)
-        return spool  # type: ignore[return-value]
+        return spool
 
     def _stored_start(self, name: str, count: int) -> tuple[bytes, int]:
         client = self.connection.meta.client
