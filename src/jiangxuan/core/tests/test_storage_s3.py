@@ -430,3 +430,19 @@ def test_settings_build_the_s3_storage_from_the_environment():
     assert "('region_name', 'us-east-1')" in s3
     assert "ImproperlyConfigured JX_STORAGE=s3 needs JX_S3_ACCESS_KEY, JX_S3_SECRET_KEY" in missing
     assert default.startswith("jiangxuan.core.storage.EncryptedFileSystemStorage"), default
+
+
+@pytest.mark.django_db
+def test_upkeep_refuses_a_storage_that_is_not_the_projects(settings, tmp_path):
+    from jiangxuan.core.stored_files import StorageUnsupported, purge_orphan_files
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+    with pytest.raises(StorageUnsupported, match="不是本系统的加密存储"):
+        purge_orphan_files()
