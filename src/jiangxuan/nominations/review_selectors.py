@@ -686,7 +686,6 @@ def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nominati
         )
         .select_related(
             "nomination__award",
-            "nomination__campaign",
             "nomination__nominating_unit",
             "nomination__workplace",
         )
@@ -694,6 +693,8 @@ def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nominati
     )
     nominations = []
     for forwarding in forwardings:
+        # The campaign given, not joined: each joined copy would decode its specification.
+        forwarding.nomination.campaign = campaign
         # The stored rank is the one at the latest level; the sheet needs this level's.
         forwarding.nomination.rank = forwarding.rank
         nominations.append(forwarding.nomination)

@@ -14,8 +14,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.tokens import issue_api_token
+from jiangxuan.documents.tests.helpers import xlsx_sheet
 from jiangxuan.nominations import review, views_review
+from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Forwarding, SignOff
 from jiangxuan.nominations.tests.factories import NominationFactory
 
@@ -168,4 +171,37 @@ def test_nomination_list_api_queries_same_for_3_and_30(waiting, weihai_people):
     thirty, response = _queries(api, "/api/v1/nominations?page_size=50")
 
     assert response.json()["count"] == 30
+    assert thirty == three
+
+
+def test_forward_summary_sheet_queries_same_for_3_and_30(client, seed_campaign, make_user, orgs):
+    """The level's summary sheet (汇总表) of what 朝阳区人社局 forwarded to the city."""
+    campaign = seed_campaign("001")
+    county = orgs["cc-chaoyang-hrss"]
+    reviewer = make_user("cc-chaoyang-hrss", Role.REVIEWER)
+    url = reverse("nominations:forward_summary", args=["nominating-unit", county.pk])
+    url += f"?campaign={campaign.code}"
+
+    def forwarded(count):
+        for rank in range(Forwarding.objects.count() + 1, count + 1):
+            n = NominationFactory.create(
+                campaign=campaign,
+                nominating_unit=county,
+                workplace=orgs["cc-huarui-machinery"],
+                state=NominationState.IN_REVIEW,
+                level="city",
+            )
+            Forwarding.objects.create(
+                nomination=n, level="nominating-unit", body=county, rank=rank, forwarded_by=reviewer
+            )
+
+    forwarded(3)
+    client.force_login(reviewer)
+    client.get(url)  # the session's first request saves it
+    three, _response = _queries(client, url)
+    forwarded(30)
+
+    thirty, response = _queries(client, url)
+
+    assert xlsx_sheet(b"".join(response.streaming_content)).max_row >= 30
     assert thirty == three
