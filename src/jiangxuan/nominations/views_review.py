@@ -67,8 +67,9 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     sent with their lists (推荐报告, 汇总表); and the batches ready to forward. The same
     number of queries whatever the number of nominations waiting."""
     scope = review_queue_scope(request.user)
-    waiting = scope.nominations if scope is not None else Nomination.objects.none()
-    page = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(scope.nominations if scope is not None else [], QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     items = scope.items(page.object_list) if scope is not None else []
     groups = review_queue_groups(items)
     received = forward_documents.received_batches(request.user, [i.nomination for i in items])

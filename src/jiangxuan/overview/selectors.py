@@ -391,7 +391,7 @@ def _quota_rows(
 
 
 def _waiting_sign_offs(
-    index: OrgIndex, nominations: list[Nomination], now: dt.datetime
+    index: OrgIndex, nominations: Sequence[Nomination], now: dt.datetime
 ) -> list[WaitingSignOff]:
     """Of ``nominations`` (annotated with ``since``: their submission or latest
     forwarding), those whose current level's bodies have not all approved in the current
