@@ -14,7 +14,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,9 +68,10 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     sent with their lists (推荐报告, 汇总表); and the batches ready to forward. The same
     number of queries whatever the number of nominations waiting."""
     scope = review_queue_scope(request.user)
-    page = Paginator(scope.nominations if scope is not None else [], QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    waiting: QuerySet[Nomination] | list[Nomination] = (
+        scope.nominations if scope is not None else []
     )
+    page: Page[Nomination] = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = scope.items(page.object_list) if scope is not None else []
     groups = review_queue_groups(items)
     received = forward_documents.received_batches(request.user, [i.nomination for i in items])
