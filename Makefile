@@ -20,7 +20,7 @@ DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
 .PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
-  distclean
+  distclean bench-lists
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -40,6 +40,9 @@ help:
 	@echo "make bench-docs nomination form PDF against LibreOffice, the 10,000-row summary sheet"
 	@echo "                against bare XlsxWriter, 50 certificates as a ZIP (ratios; needs"
 	@echo "                DATABASE_URL; installs LibreOffice Writer), see docs/benchmarks.md"
+	@echo "make bench-lists reviewer queue, nomination lists, overview and summary sheet at 10,"
+	@echo "                1,000 and 20,000 nominations: ms and queries per request (part of"
+	@echo "                make bench), see docs/benchmarks.md"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
 	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
@@ -84,6 +87,7 @@ bench:
 	@scripts/ensure-system-packages.sh --postgres
 	@scripts/ensure-venv.sh --group bench
 	@scripts/bench.sh
+	@$(MAKE) --no-print-directory bench-lists
 
 bench-rules: venv
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py
@@ -92,6 +96,11 @@ bench-rules: venv
 bench-docs: venv
 	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES) libreoffice-writer-nogui
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/doc_speed.py
+
+# Lists at scale (issue 17.3): its own throwaway database beside JX_PG_DB's.
+bench-lists: venv
+	@JX_PG_DB=jx_bench_lists DJANGO_SETTINGS_MODULE=jiangxuan.settings \
+	  scripts/with-postgres.sh .venv/bin/python bench/list_speed.py
 
 clean:
 	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \

@@ -50,7 +50,7 @@ from . import services
 from .enums import NominationState
 from .forms import ROW_COLUMNS, NominationForm
 from .models import Evidence, Nomination
-from .selectors import nomination_for, nominations_visible_to
+from .selectors import list_rows, nomination_for, nominations_visible_to
 
 router = Router(tags=["推荐"])
 
@@ -515,7 +515,7 @@ def _award_by_code(campaign: Campaign, code: str) -> Award | None:
 @router.get("/nominations", response={200: NominationPage, codes_4xx: ErrorOut}, summary="推荐列表")
 def list_nominations(request: ApiRequest, filters: Query[NominationFilter]) -> NominationPage:
     """本人有权查看的推荐，新建的在前；个人信息不在列表中返回。"""
-    qs = nominations_visible_to(request.auth)
+    qs = list_rows(nominations_visible_to(request.auth))
     if filters.campaign:
         qs = qs.filter(campaign__code=filters.campaign)
     if filters.state:

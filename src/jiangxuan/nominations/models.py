@@ -130,7 +130,16 @@ class Nomination(BaseModel):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "nominating_unit", "state"])]
+        indexes = [
+            models.Index(fields=["campaign", "nominating_unit", "state"]),
+            # Issue 17.3, the filters and orders of the lists at 20,000 nominations: the
+            # review queue, the batches to forward and the overview (state, level
+            # complete, level), the queue's order (oldest submitted first) and the
+            # nomination list's (latest change first, the index read backwards).
+            models.Index(fields=["state", "level_ready", "level"], name="nomination_review"),
+            models.Index(fields=["submitted_at", "id"], name="nomination_submitted"),
+            models.Index(fields=["updated_at", "id"], name="nomination_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or _('（未填姓名）')} · {self.award_id and self.award.name}"

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.models import OrgUnit, User
@@ -117,21 +117,23 @@ class _Bodies:
         )
 
     @staticmethod
-    def _key(nomination: Nomination, code: str) -> tuple:
+    def _key(nomination: Any, code: str) -> tuple:
+        # The channel too: a channel received at an intake point starts the chain later.
         return (
             nomination.campaign_id,
             nomination.workplace_id,
             nomination.nominating_unit_id,
+            nomination.channel,
             code,
         )
 
-    def level(self, nomination: Nomination, code: str) -> s.ReviewLevel | None:
+    def level(self, nomination: Any, code: str) -> s.ReviewLevel | None:
         key = self._key(nomination, code)
         if key not in self._levels:
             self._levels[key] = level_named(nomination, code, tree=self._tree)
         return self._levels[key]
 
-    def at(self, nomination: Nomination, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
+    def at(self, nomination: Any, level: s.ReviewLevel) -> list[tuple[str, OrgUnit | None]]:
         key = self._key(nomination, level.code)
         if key not in self._bodies:
             self._bodies[key] = bodies_at(nomination, level, tree=self._tree)
@@ -174,42 +176,174 @@ def _seats(nomination: Nomination, level: s.ReviewLevel, bodies: _Bodies) -> lis
     return seats
 
 
-def nominations_to_review(user: User, *, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """Nominations waiting for opinions at a level where ``user`` signs for a body.
+#: What a row of the work queue reads of a nomination (page, API, chain, waiting time):
+#: nothing encrypted, no narrative or JSON, so 20,000 rows are not decoded to list 50.
+QUEUE_ROW_FIELDS = (
+    "id",
+    "campaign",
+    "award",
+    "nominating_unit",
+    "workplace",
+    "created_by",
+    "channel",
+    "name",
+    "state",
+    "level",
+    "level_ready",
+    "review_round",
+    "rank",
+    "submitted_at",
+)
+#: Nominations shown on one page of the work queue.
+QUEUE_PAGE_SIZE = 50
 
-    Input: the signed-in user. Output: one :class:`QueueItem` per nomination (visible to
-    the user, submitted or under review, its current level not yet complete, a body of
-    that level among the user's signing units), oldest waiting first, at most ``limit``.
-    Items where the user's bodies already signed in this round stay listed while other
-    bodies are still waiting (dual seals, seed 000 附件2; seed 003 附件).
+
+@dataclass(frozen=True)
+class _Key:
+    """What decides a nomination's bodies at its current level: nominations sharing it
+    are signed by the same bodies (chain.bodies_at)."""
+
+    campaign: Campaign
+    workplace: OrgUnit | None
+    nominating_unit: OrgUnit | None
+    channel: str
+    level: str
+
+    @property
+    def campaign_id(self) -> int:
+        return self.campaign.pk
+
+    @property
+    def workplace_id(self) -> int | None:
+        return self.workplace.pk if self.workplace else None
+
+    @property
+    def nominating_unit_id(self) -> int | None:
+        return self.nominating_unit.pk if self.nominating_unit else None
+
+
+@dataclass
+class QueueScope:
+    """The reviewer's work queue before it is paged: the nominations waiting at a level
+    where the user signs (``nominations``, oldest waiting first, not yet evaluated), with
+    the campaigns and the organization tree around them read once for all pages."""
+
+    nominations: QuerySet[Nomination]
+    campaigns: dict[int, Campaign]
+    bodies: _Bodies
+    units: set[int]
+
+    def items(self, rows: Iterable[Nomination]) -> list[QueueItem]:
+        """Queue items for ``rows`` (a page of :attr:`nominations`): three queries, the
+        rows, their sign-offs and their last forwardings."""
+        rows = list(rows)
+        items = []
+        for n in rows:
+            n.campaign = self.campaigns[n.campaign_id]  # one parsed specification each
+            level = self.bodies.level(n, n.level)
+            if level is None:
+                continue
+            seats = _seats(n, level, self.bodies)
+            mine = [seat for seat in seats if seat.body.id in self.units]
+            items.append(QueueItem(n, level, seats, mine, None))
+        since = _waiting_since([item.nomination for item in items])
+        for item in items:
+            item.waiting_since = since[item.nomination.pk]
+        return items
+
+
+_KEY_FIELDS = ("campaign_id", "workplace_id", "nominating_unit_id", "channel", "level")
+
+
+def _resolve(combinations: list[tuple]) -> tuple[dict[int, Campaign], list[_Key], _Bodies]:
+    """For rows of :data:`_KEY_FIELDS` (and anything after them): their campaigns by id,
+    a :class:`_Key` per row, and memoised chain reads over the tree around their units.
+    Four queries (none without rows): the campaigns, the units, the tree around them and
+    the specifications' ``within`` roots."""
+    campaign_ids = {row[0] for row in combinations}
+    unit_ids = {u for row in combinations for u in (row[1], row[2]) if u is not None}
+    campaigns = Campaign.objects.in_bulk(campaign_ids) if campaign_ids else {}
+    org = OrgUnit.objects.in_bulk(unit_ids) if unit_ids else {}
+    tree: OrgTree = (
+        OrgIndex.around_all(org.values(), [c.specification for c in campaigns.values()])
+        if org
+        else DATABASE
+    )
+    keys = [
+        _Key(
+            campaigns[row[0]],
+            org[row[1]] if row[1] is not None else None,
+            org[row[2]] if row[2] is not None else None,
+            row[3],
+            row[4],
+        )
+        for row in combinations
+    ]
+    return campaigns, keys, _Bodies(tree)
+
+
+def review_queue_scope(user: User) -> QueueScope | None:
+    """The nominations waiting for opinions at a level where ``user`` signs for a body
+    (see :func:`nominations_to_review`), as a query to page, or None when the user signs
+    for no body.
+
+    The bodies are resolved once per distinct (campaign, workplace, nominating unit,
+    channel, level) of the nominations in the user's scope, not per nomination: one
+    query for those combinations, one for their campaigns and units, two for the
+    organization tree around them (chain.OrgIndex); the combinations where one of the
+    user's bodies signs then filter the query. Five queries whatever the number of
+    nominations.
     """
     units = signing_units(user)
     if not units:
-        return []
-    candidates = list(
-        nominations_visible_to(user)
-        .filter(state__in=UNDER_REVIEW, level_ready=False)
+        return None
+    waiting = nominations_visible_to(user).filter(state__in=UNDER_REVIEW, level_ready=False)
+    combinations = list(waiting.order_by().values_list(*_KEY_FIELDS).distinct())
+    campaigns, keys, bodies = _resolve(combinations)
+    matching: dict[tuple, set[int | None]] = defaultdict(set)
+    for combination, key in zip(combinations, keys, strict=True):
+        campaign_id, workplace_id, unit_id, channel, code = combination
+        level = bodies.level(key, code)
+        if level is None:
+            continue
+        if any(body is not None and body.id in units for _sg, body in bodies.at(key, level)):
+            matching[(campaign_id, unit_id, channel, code)].add(workplace_id)
+    condition = Q(pk__in=[])
+    for (campaign_id, unit_id, channel, code), workplace_ids in matching.items():
+        where = Q(campaign_id=campaign_id, nominating_unit_id=unit_id, channel=channel, level=code)
+        known = [w for w in workplace_ids if w is not None]
+        at = Q(workplace_id__in=known)
+        if None in workplace_ids:
+            at |= Q(workplace_id__isnull=True)
+        condition |= where & at
+    nominations = (
+        waiting.filter(condition)
+        .select_related(None)
+        .select_related("award", "nominating_unit", "workplace")
+        .only(*QUEUE_ROW_FIELDS)
         .prefetch_related(
             Prefetch("sign_offs", queryset=SignOff.objects.select_related("body", "decided_by"))
         )
         .order_by("submitted_at", "id")
     )
-    bodies = _Bodies.around(candidates)
-    items = []
-    for n in candidates:
-        level = bodies.level(n, n.level)
-        if level is None:
-            continue
-        seats = _seats(n, level, bodies)
-        mine = [seat for seat in seats if seat.body.id in units]
-        if mine:
-            items.append(QueueItem(n, level, seats, mine, None))
-        if len(items) >= limit:
-            break
-    since = _waiting_since([item.nomination for item in items])
-    for item in items:
-        item.waiting_since = since[item.nomination.pk]
-    return items
+    return QueueScope(nominations, campaigns, bodies, units)
+
+
+def nominations_to_review(user: User, *, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+    """Nominations waiting for opinions at a level where ``user`` signs for a body.
+
+    Input: the signed-in user. Output: one :class:`QueueItem` per nomination (visible to
+    the user, submitted or under review, its current level not yet complete, a body of
+    that level among the user's signing units), oldest waiting first, at most ``limit``
+    (the page shows them page by page: :func:`review_queue_scope`). Items where the
+    user's bodies already signed in this round stay listed while other bodies are still
+    waiting (dual seals, seed 000 附件2; seed 003 附件). Seven queries, whatever the number
+    of nominations.
+    """
+    scope = review_queue_scope(user)
+    if scope is None:
+        return []
+    return scope.items(scope.nominations[:limit])
 
 
 def review_queue_groups(items: list[QueueItem]) -> list[QueueGroup]:
@@ -239,25 +373,31 @@ class ForwardBatch:
 
 def forward_batches(user: User) -> list[ForwardBatch]:
     """For each (campaign, level, body) where ``user`` signs for the body, how many
-    visible nominations completed the level and wait to be forwarded (排序报送)."""
+    visible nominations completed the level and wait to be forwarded (排序报送). Counted
+    in the database per (campaign, workplace, nominating unit, channel, level), whose
+    bodies are resolved once each: five queries whatever the number of nominations."""
     units = signing_units(user)
     if not units:
         return []
-    ready = list(
+    counted = list(
         nominations_visible_to(user)
         .filter(state=NominationState.IN_REVIEW, level_ready=True)
-        .order_by("campaign_id", "level", "id")
+        .order_by()
+        .values_list(*_KEY_FIELDS)
+        .annotate(count=Count("id"), first=Min("id"))
+        .order_by("campaign_id", "level", "first")
     )
-    bodies = _Bodies.around(ready)
+    _campaigns, keys, bodies = _resolve(counted)
     batches: dict[tuple[int, str, int], list[Any]] = {}
-    for n in ready:
-        level = bodies.level(n, n.level)
+    for row, key in zip(counted, keys, strict=True):
+        level = bodies.level(key, key.level)
         if level is None:
             continue
-        for _signer, body in bodies.at(n, level):
+        for _signer, body in bodies.at(key, level):
             if body is not None and body.id in units:
-                key = (n.campaign_id, level.code, body.id)
-                batches.setdefault(key, [n.campaign, level, body, []])[3].append(n.nominating_unit)
+                group = (key.campaign.pk, level.code, body.id)
+                batch = batches.setdefault(group, [key.campaign, level, body, []])
+                batch[3].extend([key.nominating_unit] * row[5])
     return [
         ForwardBatch(campaign, level, body, len(of), tuple(of))
         for campaign, level, body, of in batches.values()
@@ -546,7 +686,6 @@ def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nominati
         )
         .select_related(
             "nomination__award",
-            "nomination__campaign",
             "nomination__nominating_unit",
             "nomination__workplace",
         )
@@ -554,6 +693,8 @@ def forwarded_by(campaign: Campaign, level: str, body: OrgUnit) -> list[Nominati
     )
     nominations = []
     for forwarding in forwardings:
+        # The campaign given, not joined: each joined copy would decode its specification.
+        forwarding.nomination.campaign = campaign
         # The stored rank is the one at the latest level; the sheet needs this level's.
         forwarding.nomination.rank = forwarding.rank
         nominations.append(forwarding.nomination)

@@ -96,6 +96,45 @@ def nominations_visible_to(user: User) -> QuerySet[Nomination]:
     )
 
 
+#: What a row of a nomination list (the page, the API's list) reads of a nomination:
+#: nothing encrypted, no narrative, no JSON but what the row shows.
+LIST_ROW_FIELDS = (
+    "id",
+    "campaign",
+    "award",
+    "nominating_unit",
+    "workplace",
+    "created_by",
+    "channel",
+    "name",
+    "state",
+    "level",
+    "level_ready",
+    "review_round",
+    "rank",
+    "eligibility_status",
+    "submitted_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def list_rows(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
+    """``nominations`` (from :func:`nominations_visible_to`) loaded for a list page: the
+    :data:`LIST_ROW_FIELDS` only (no decryption), award and units joined, and the
+    campaigns in one query of their own, one object each shared by their rows, instead of
+    joined to every row (each copy decoding the campaign's whole specification: the
+    difference between 60 and 300 ms for 50 rows). One query more than the plain
+    queryset, whatever the number of rows; reading another field costs a query per row.
+    """
+    return (
+        nominations.select_related(None)
+        .select_related("award", "nominating_unit", "workplace")
+        .prefetch_related("campaign")
+        .only(*LIST_ROW_FIELDS)
+    )
+
+
 def nomination_for(user: User, pk: int) -> Nomination | None:
     """One nomination if visible to ``user``, else None (callers answer 404)."""
     return nominations_visible_to(user).filter(pk=pk).first()

@@ -37,6 +37,7 @@ from .review_selectors import latest_return, review_panel
 from .selectors import (
     channels_open_to,
     id_number_warning,
+    list_rows,
     nomination_for,
     nominations_visible_to,
 )
@@ -166,8 +167,9 @@ def _render_edit(
 @login_required
 @require_GET
 def nomination_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Nominations the user may see, filtered by campaign and state (no personal data)."""
-    nominations = nominations_visible_to(request.user).order_by("-updated_at", "-id")
+    """Nominations the user may see, filtered by campaign and state (no personal data),
+    50 a page; the same number of queries whatever the number of rows."""
+    nominations = list_rows(nominations_visible_to(request.user)).order_by("-updated_at", "-id")
     campaign_code = request.GET.get("campaign", "")
     state = request.GET.get("state", "")
     if campaign_code:

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,15 +32,16 @@ from . import forward_documents, review, services
 from .letters import DOCX_TYPE, render_nomination_letter
 from .models import Decision, Nomination
 from .review_selectors import (
+    QUEUE_PAGE_SIZE,
     ForwardRow,
     ensure_turn,
     forward_batches,
     forward_scope,
     forwarded_by,
     nominations_ready_to_forward,
-    nominations_to_review,
     review_panel,
     review_queue_groups,
+    review_queue_scope,
 )
 from .selectors import nomination_for
 from .workflow import NominationError
@@ -59,10 +62,17 @@ def _nomination_or_404(user: User, pk: int) -> Nomination:
 @login_required
 @require_GET
 def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Nominations waiting for the user's opinion, grouped by campaign, level and body,
-    with who signed in this round and who is still waiting, and the documents the bodies
-    below sent with their lists (推荐报告, 汇总表); and the batches ready to forward."""
-    items = nominations_to_review(request.user)
+    """Nominations waiting for the user's opinion, oldest first, a page of
+    ``QUEUE_PAGE_SIZE`` at a time (``?page=``), grouped by campaign, level and body, with
+    who signed in this round and who is still waiting, and the documents the bodies below
+    sent with their lists (推荐报告, 汇总表); and the batches ready to forward. The same
+    number of queries whatever the number of nominations waiting."""
+    scope = review_queue_scope(request.user)
+    waiting: QuerySet[Nomination] | list[Nomination] = (
+        scope.nominations if scope is not None else []
+    )
+    page: Page[Nomination] = Paginator(waiting, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = scope.items(page.object_list) if scope is not None else []
     groups = review_queue_groups(items)
     received = forward_documents.received_batches(request.user, [i.nomination for i in items])
     return render(
@@ -81,6 +91,7 @@ def review_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for group in groups
             ],
             "batches": forward_batches(request.user),
+            "page": page,
         },
     )
 

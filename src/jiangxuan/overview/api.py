@@ -122,7 +122,7 @@ def get_overview(request: ApiRequest, code: str) -> OverviewOut:
             )
             for q in overview.quotas
         ],
-        waiting_sign_offs=len(overview.waiting),
+        waiting_sign_offs=overview.waiting_count,
         notices_running=len(overview.notices),
         open_objections=overview.open_objection_count,
         checks_overdue=len(overview.checks_overdue),

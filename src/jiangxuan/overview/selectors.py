@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +40,8 @@ from jiangxuan.notices.models import BackgroundCheck, Objection, PublicNotice
 OVERVIEW_ROLES = {Role.CAMPAIGN_OFFICE, Role.LEADING_GROUP}
 #: Nominations waiting for opinions at their current level.
 REVIEW_STATES = (NominationState.SUBMITTED, NominationState.IN_REVIEW)
+#: Sign-offs waiting shown on one page of the overview.
+WAITING_PAGE_SIZE = 50
 #: Columns of the nominations table besides the chain's levels.
 DRAFT, RETURNED, APPROVED, ENDED = "draft", "returned", "approved", "ended"
 
@@ -265,6 +269,7 @@ class CampaignOverview:
     awards: list[AwardTally]
     quotas: list[QuotaRow]
     waiting: list[WaitingSignOff]
+    waiting_page: Page
     notices: Sequence[PublicNotice]
     objections: list[Objection]
     checks_requested: int
@@ -275,6 +280,11 @@ class CampaignOverview:
     @property
     def open_objection_count(self) -> int:
         return len(self.objections)
+
+    @property
+    def waiting_count(self) -> int:
+        """Nominations under review at a level not yet complete, on every page."""
+        return self.waiting_page.paginator.count
 
 
 def _columns(spec: s.CampaignSpec) -> list[Column]:
@@ -381,21 +391,16 @@ def _quota_rows(
 
 
 def _waiting_sign_offs(
-    index: OrgIndex, nominations: list[Nomination], now: dt.datetime
+    index: OrgIndex, nominations: Sequence[Nomination], now: dt.datetime
 ) -> list[WaitingSignOff]:
-    """Nominations under review whose current level's bodies have not all approved in the
-    current round (seed 000 附件2; seed 003 附件: 盖章 ×2), oldest wait first: two queries."""
+    """Of ``nominations`` (annotated with ``since``: their submission or latest
+    forwarding), those whose current level's bodies have not all approved in the current
+    round (seed 000 附件2; seed 003 附件: 盖章 ×2), in the given order: one query."""
     approved: dict[tuple[int, str, int], set[int]] = defaultdict(set)
     for so in SignOff.objects.filter(
         nomination__in=[n.pk for n in nominations], decision=Decision.APPROVE
     ).values("nomination_id", "level", "round", "body_id"):
         approved[(so["nomination_id"], so["level"], so["round"])].add(so["body_id"])
-    last_forwarded = dict(
-        Forwarding.objects.filter(nomination__in=[n.pk for n in nominations])
-        .values("nomination_id")
-        .annotate(last=Max("created_at"))
-        .values_list("nomination_id", "last")
-    )
     signer_labels = dict(Signer.choices)
     rows = []
     for n in nominations:
@@ -414,22 +419,22 @@ def _waiting_sign_offs(
             waiting.append(WaitingBody(signer, str(signer_labels.get(signer, signer)), body))
         if not waiting:
             continue
-        since = max(
-            t for t in (n.submitted_at, last_forwarded.get(n.pk)) if t is not None
-        ).astimezone(SHANGHAI)
+        since = n.since.astimezone(SHANGHAI)  # type: ignore[attr-defined]
         rows.append(WaitingSignOff(n, level, waiting, since, now - since))
-    rows.sort(key=lambda row: (row.since, row.nomination.pk))
     return rows
 
 
-def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> CampaignOverview:
+def campaign_overview(
+    campaign: Campaign, *, now: dt.datetime | None = None, waiting_page: Any = 1
+) -> CampaignOverview:
     """Where ``campaign`` stands at ``now`` (default: server time), read in a fixed number
-    of queries (twelve at most, whatever the number of rows).
+    of queries (thirteen at most, whatever the number of rows).
 
     - nominations per award, nominating unit and column (draft, each level of the chain
       for those under review there, returned, approved, ended);
     - each nominating unit's quota fill (min/max from the specification);
-    - sign-offs waiting, oldest first;
+    - sign-offs waiting, oldest first, :data:`WAITING_PAGE_SIZE` a page (``waiting_page``,
+      a page number as Django's ``Paginator.get_page`` takes it), with their number;
     - public notices running (with end date and open objections) and unresolved objections;
     - background checks requested, and those past their due date (``due_on`` before today
       in Asia/Shanghai).
@@ -441,7 +446,10 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
     award_names: dict[str | None, str] = {a.code: a.name for a in awards}
     columns = _columns(spec)
     tallies = _award_tallies(campaign, awards, columns)
-    under_review = list(
+    # Every nomination under review at a level not yet complete waits for some body's
+    # opinion; the oldest waits first, one page of them read (issue 17.3: a campaign of
+    # 20,000 nominations is not listed on one page), the others counted.
+    under_review = (
         Nomination.objects.filter(
             campaign=campaign,
             state__in=REVIEW_STATES,
@@ -449,6 +457,9 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
             submitted_at__isnull=False,
         )
         .exclude(level="")
+        .annotate(
+            since=Greatest("submitted_at", Coalesce(Max("forwardings__created_at"), "submitted_at"))
+        )
         .select_related("award", "nominating_unit", "workplace")
         # The encrypted columns are never needed here: not read, not decrypted.
         .only(
@@ -465,13 +476,14 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
             "nominating_unit",
             "workplace",
         )
+        .order_by("since", "id")
     )
-    for n in under_review:
+    page = Paginator(under_review, WAITING_PAGE_SIZE).get_page(waiting_page)
+    rows = list(page.object_list)
+    for n in rows:
         n.campaign = campaign  # one campaign, its specification parsed once, for the chain
-    index = OrgIndex.around(
-        [u for n in under_review for u in (n.workplace, n.nominating_unit)], spec
-    )
-    waiting = _waiting_sign_offs(index, under_review, now) if under_review else []
+    index = OrgIndex.around([u for n in rows for u in (n.workplace, n.nominating_unit)], spec)
+    waiting = _waiting_sign_offs(index, rows, now) if rows else []
     quotas = _quota_rows(campaign, index, award_names)
     notices = list(
         PublicNotice.objects.filter(campaign=campaign, state=NoticeState.RUNNING)
@@ -529,6 +541,7 @@ def campaign_overview(campaign: Campaign, *, now: dt.datetime | None = None) -> 
         awards=tallies,
         quotas=quotas,
         waiting=waiting,
+        waiting_page=page,
         notices=notices,
         objections=objections,
         checks_requested=len(checks),

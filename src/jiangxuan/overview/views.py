@@ -31,13 +31,14 @@ ECHARTS = "vendor/echarts.min.js"
 @require_GET
 def campaign_overview_page(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Nominations per unit and level, quota fill, the balance of the nominees (sex, age,
-    skill, industry, region, kind of unit), sign-offs waiting, notices running,
-    objections open and background checks overdue, with charts when the chart library
-    is installed (otherwise the tables alone, and a note saying so)."""
+    skill, industry, region, kind of unit), sign-offs waiting (50 a page,
+    ``?waiting_page=``), notices running, objections open and background checks
+    overdue, with charts when the chart library is installed (otherwise the tables
+    alone, and a note saying so)."""
     campaign = overview_campaign(request.user, code)
     if campaign is None:
         raise Http404(_("没有找到该评选活动。"))
-    overview = campaign_overview(campaign)
+    overview = campaign_overview(campaign, waiting_page=request.GET.get("waiting_page"))
     context = {
         "campaign": campaign,
         "overview": overview,

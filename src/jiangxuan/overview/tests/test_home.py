@@ -284,7 +284,7 @@ def test_user_with_several_roles_gets_each_section(client, jilin, orgs, office, 
 #: user, memberships; the clerk's list, its returns and deadlines; the review queue and
 #: the batches with the tree around them and their deadlines; the office's campaigns,
 #: overdue forwards, tallies and outbox; the expert's seats; the nav's unread count.
-QUERIES = 35
+QUERIES = 40
 
 
 @pytest.mark.parametrize("size", [1, 3])

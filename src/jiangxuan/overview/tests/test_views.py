@@ -12,6 +12,7 @@ from django.urls import reverse
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership
 
+from .. import selectors
 from ..selectors import campaign_overview, chart_data
 from .conftest import at, member
 
@@ -118,7 +119,7 @@ def test_json_island_holds_the_chart_data(client, jilin, in_motion, office):
     assert [s["key"] for s in data["nominations"][0]["series"]] == ["draft", "city", "province"]
 
 
-@pytest.mark.parametrize("size", [1, 3])
+@pytest.mark.parametrize("size", [1, 3, 25])
 def test_queries_do_not_grow_with_rows(
     client, jilin, in_motion, office, size, django_assert_num_queries
 ):
@@ -192,3 +193,21 @@ def test_campaign_page_links_the_overview_for_its_office(client, jilin, office, 
     assert link in office_html
     assert link not in clerk_html
     assert Membership.objects.filter(user=clerk, role=Role.CLERK).exists()
+
+
+def test_waiting_sign_offs_are_paged_oldest_first(client, jilin, in_motion, office, monkeypatch):
+    """Issue 17.3: a campaign of 20,000 nominations does not list them on one page; the
+    count covers every page."""
+    motion = in_motion(3)
+    monkeypatch.setattr(selectors, "WAITING_PAGE_SIZE", 2)
+    client.force_login(office)
+
+    with time_machine.travel(NOW, tick=False):
+        pages = [client.get(_url(jilin), {"waiting_page": n}) for n in (1, 2)]
+
+    shown = [[row.nomination.pk for row in p.context["overview"].waiting] for p in pages]
+    assert shown == [[n.pk for n in motion.at_city[:2]], [motion.at_city[2].pk]]
+    assert [p.context["overview"].waiting_count for p in pages] == [3, 3]
+    html = pages[1].content.decode()
+    assert "第 2 / 2 页，共 3 名" in html
+    assert 'href="?waiting_page=1#h-waiting"' in html
