@@ -17,6 +17,8 @@
 #       Stops every process `start` started (their ids are in DIR/run).
 #   deploy/swift.sh status --dir DIR
 #       Exit 0 when every process is running.
+#   deploy/swift.sh install
+#       Installs the Debian packages it needs (scripts/ensure-system-packages.sh), when missing.
 #
 # Defaults: --bind 127.0.0.1, --port 8089. The proxy (S3 and Swift APIs) listens on
 # ADDR:PORT; the object, container and account servers and memcached listen on 127.0.0.1,
@@ -31,6 +33,7 @@ set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
 
 PYTHON=/usr/bin/python3
+PACKAGES=(swift-proxy swift-object swift-container swift-account python3-swift memcached)
 BUCKET=jiangxuan
 REGION=us-east-1
 SERVERS=(memcached account container object proxy)
@@ -43,6 +46,9 @@ usage() {
 command=${1:-}
 [ -n "$command" ] || usage
 shift
+if [ "$command" = install ]; then
+  exec "$JX_ROOT/scripts/ensure-system-packages.sh" "${PACKAGES[@]}"
+fi
 dir='' bind=127.0.0.1 port=8089 backend_port=''
 while [ $# -gt 0 ]; do
   case $1 in
@@ -256,7 +262,7 @@ launch() { # name, command...: in a session of its own, output to DIR/log/name.l
 
 start_all() {
   command -v swift-ring-builder >/dev/null && "$PYTHON" -c 'import swift' 2>/dev/null ||
-    die "OpenStack Swift is not installed: scripts/ensure-system-packages.sh swift-proxy swift-object swift-container swift-account python3-swift memcached"
+    die "OpenStack Swift is not installed: deploy/swift.sh install (Debian: ${PACKAGES[*]})"
   command -v memcached >/dev/null || die "memcached is not installed (apt-get install memcached)"
   write_config
   say "starting swift under $dir (S3 API on $bind:$port, back ends on 127.0.0.1:$backend_port-$((backend_port + 3)))"

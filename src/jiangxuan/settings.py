@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -306,6 +307,35 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads in an S3-compatible object store instead of MEDIA_ROOT (issue 17.6; several
+# application nodes share it): JX_STORAGE=s3 and the JX_S3_* below. Still encrypted, by
+# the same code (core/storage_s3.py). docs/admin/object-storage.md.
+JX_STORAGE = os.environ.get("JX_STORAGE", "filesystem").strip().lower()
+if JX_STORAGE == "s3":
+    _s3_missing = [
+        name
+        for name in ("JX_S3_ENDPOINT_URL", "JX_S3_ACCESS_KEY", "JX_S3_SECRET_KEY", "JX_S3_BUCKET")
+        if not os.environ.get(name)
+    ]
+    if _s3_missing:
+        raise ImproperlyConfigured(
+            "JX_STORAGE=s3 needs " + ", ".join(_s3_missing) + " (docs/admin/object-storage.md)"
+        )
+    STORAGES["default"] = {
+        "BACKEND": "jiangxuan.core.storage_s3.EncryptedS3Storage",
+        "OPTIONS": {
+            "endpoint_url": os.environ["JX_S3_ENDPOINT_URL"],
+            "access_key": os.environ["JX_S3_ACCESS_KEY"],
+            "secret_key": os.environ["JX_S3_SECRET_KEY"],
+            "bucket_name": os.environ["JX_S3_BUCKET"],
+            "region_name": os.environ.get("JX_S3_REGION", "us-east-1"),
+            # Objects under this prefix ("" = the whole bucket), e.g. one per site.
+            "location": os.environ.get("JX_S3_PREFIX", "").strip("/"),
+            "verify": env_bool("JX_S3_VERIFY_TLS", True),
+        },
+    }
+elif JX_STORAGE not in ("filesystem", ""):
+    raise ImproperlyConfigured("JX_STORAGE is filesystem (the default) or s3, not " + JX_STORAGE)
 # Uploads are encrypted at rest (issue 16.8, core/storage.py). Files stored before that are
 # read as they are while this is on; turn it off once `jiangxuan encryptfiles` has encrypted
 # them all, and a plain file put in their place is refused as damaged.

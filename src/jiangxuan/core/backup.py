@@ -5,8 +5,10 @@ A backup is a folder of three parts:
 - ``database.dump``: ``pg_dump --format=custom`` of the database, taken in the snapshot of a
   ``REPEATABLE READ`` transaction (``pg_export_snapshot``) that stays open while the dump
   runs, so the dump and the counts of the manifest are of one moment;
-- ``media/``: a copy of the uploads folder (``MEDIA_ROOT``) as stored, that is encrypted
-  (``core/storage.py``): the copy is no more readable than the folder without the key;
+- ``media/``: a copy of every stored upload as stored, that is encrypted
+  (``core/storage.py``): the copy is no more readable than the store without the key. The
+  files are listed and read through the storage, so the uploads folder (``MEDIA_ROOT``)
+  and an S3 bucket (``JX_STORAGE=s3``, issue 17.6) are backed up alike;
 - ``manifest.json`` (written last: a folder without it is an unfinished backup): the time
   (Asia/Shanghai), the rows of every table, the applied migrations, the audit chain's head,
   the SHA-256 and size of the dump and of every stored file, the referenced files that were
@@ -14,18 +16,19 @@ A backup is a folder of three parts:
   and the versions of the tools.
 
 :func:`restore_backup` checks the folder against its manifest first (dump and files),
-refuses another field key, a target database that is not empty and a media folder that is
-not empty, restores with ``pg_restore --single-transaction --exit-on-error`` into the new
-database, copies the files, compares the result with the manifest
-(:func:`compare_with_manifest`) and only then records the restore in the restored audit
-chain. PostgreSQL only: an SQLite database is one file, copied while the server is stopped.
-Each backup and restore is audited (``backup.create``, ``backup.restore``); the folder
-check (``backupverify``) writes nothing.
+refuses another field key, a target database that is not empty and a media folder (or, with
+``media_root=None``, the configured storage: a new bucket) that is not empty, restores with
+``pg_restore --single-transaction --exit-on-error`` into the new database, copies the
+files, compares the result with the manifest (:func:`compare_with_manifest`) and only then
+records the restore in the restored audit chain. PostgreSQL only: an SQLite database is one
+file, copied while the server is stopped. Each backup and restore is audited
+(``backup.create``, ``backup.restore``); the folder check (``backupverify``) writes nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -33,17 +36,16 @@ import platform
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import dj_database_url
 import django
 import psycopg
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,7 +54,8 @@ from psycopg import sql
 from .audit import record_audit
 from .crypto import file_wrapping_key
 from .errors import DomainError
-from .stored_files import referenced_names
+from .storage import EncryptedStorageMixin, StoredObject
+from .stored_files import StorageUnsupported, referenced_names, uploads_storage
 
 FORMAT = "jiangxuan-backup/1"
 MANIFEST = "manifest.json"
@@ -122,6 +125,58 @@ def _files_under(root: Path) -> Iterator[tuple[str, Path]]:
                     path = Path(entry.path)
                     found.append((path.relative_to(root).as_posix(), path))
     yield from sorted(found)
+
+
+def _copy_stream(reader: IO[bytes], target: Path) -> tuple[str, int]:
+    """Copy ``reader`` to the new file ``target`` (parents created) and return the SHA-256
+    and the size of what was copied, read once."""
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    digest = hashlib.sha256()
+    size = 0
+    with open(target, "xb") as writer:
+        while block := reader.read(_HASH_BLOCK):
+            digest.update(block)
+            writer.write(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def _copy_stored(
+    storage: EncryptedStorageMixin, stored: StoredObject, target: Path
+) -> tuple[str, int]:
+    """Copy the stored file ``stored`` as stored (encrypted) from the uploads' storage to
+    ``target``, its modification time kept; its SHA-256 and size."""
+    with storage.open_stored(stored.name) as reader:
+        result = _copy_stream(reader, target)
+    os.utime(target, (stored.modified, stored.modified))
+    return result
+
+
+def _stored_digests(storage: EncryptedStorageMixin) -> dict[str, Callable[[], str]]:
+    """Every file of the uploads' storage, with how to compute its SHA-256 as stored."""
+
+    def digest(name: str) -> str:
+        hashed = hashlib.sha256()
+        with storage.open_stored(name) as reader:
+            while block := reader.read(_HASH_BLOCK):
+                hashed.update(block)
+        return hashed.hexdigest()
+
+    return {
+        stored.name: functools.partial(digest, stored.name) for stored in storage.stored_files()
+    }
+
+
+def _uploads_storage() -> EncryptedStorageMixin:
+    """The configured uploads' storage (folder or bucket), for listing and copying.
+
+    Raises:
+        BackupError: it is not one of the project's storages (``StorageUnsupported``).
+    """
+    try:
+        return uploads_storage()
+    except StorageUnsupported as exc:
+        raise BackupError(exc.message) from exc
 
 
 def _copy_hashed(source: Path, target: Path) -> tuple[str, int]:
@@ -201,6 +256,17 @@ def _run(command: list[str], env: dict[str, str], what: str) -> None:
         )
 
 
+def _storage_label() -> str:
+    """The configured uploads' storage, for messages: the folder, or ``s3://bucket/prefix``."""
+    default = cast(dict[str, Any], settings.STORAGES["default"])
+    options: dict[str, Any] = default.get("OPTIONS", {})
+    if "bucket_name" in options:
+        return "s3://" + "/".join(
+            part for part in (options["bucket_name"], options.get("location", "")) if part
+        )
+    return str(options.get("location", settings.MEDIA_ROOT))
+
+
 def field_key_id() -> str:
     """The id of the field key in use, in hex: the 4 bytes every stored file records in its
     header (``core/filecrypt.py``); the manifest keeps it so that a restore under another
@@ -278,7 +344,7 @@ def make_backup(out: Path, *, actor: Any | None = None) -> dict[str, Any]:
         server_major = int(cursor.fetchone()[0]) // 10000
     pg_dump, pg_dump_version = _tool("pg_dump", server_major)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    media_root = Path(default_storage.path(""))
+    storage = _uploads_storage()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -299,9 +365,12 @@ def make_backup(out: Path, *, actor: Any | None = None) -> dict[str, Any]:
             )
         os.chmod(out / DUMP, 0o600)
         files: dict[str, dict[str, Any]] = {}
-        for name, path in _files_under(media_root):
-            digest, size = _copy_hashed(path, out / MEDIA / name)
-            files[name] = {"sha256": digest, "bytes": size}
+        for stored in sorted(storage.stored_files(), key=lambda stored: stored.name):
+            try:
+                digest, size = _copy_stored(storage, stored, out / MEDIA / stored.name)
+            except FileNotFoundError:
+                continue  # removed since it was listed (an orphan purged): not in the backup
+            files[stored.name] = {"sha256": digest, "bytes": size}
         (out / MEDIA).mkdir(exist_ok=True, mode=0o700)
         manifest = {
             "format": FORMAT,
@@ -376,14 +445,22 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _compare_files(manifest: dict[str, Any], root: Path, where: str) -> list[str]:
+def _folder_digests(root: Path) -> dict[str, Callable[[], str]]:
+    return {name: functools.partial(_sha256, path) for name, path in _files_under(root)}
+
+
+def _compare_files(
+    manifest: dict[str, Any], found: dict[str, Callable[[], str]], where: str
+) -> list[str]:
+    """The differences between the manifest's files and ``found`` (name: how to compute
+    its SHA-256), in Chinese."""
     problems = []
-    found = dict(_files_under(root))
+    found = dict(found)
     for name, expected in manifest["files"].items():
-        path = found.pop(name, None)
-        if path is None:
+        digest = found.pop(name, None)
+        if digest is None:
             problems.append(_("%(where)s缺少文件 %(name)s") % {"where": where, "name": name})
-        elif _sha256(path) != expected["sha256"]:
+        elif digest() != expected["sha256"]:
             problems.append(
                 _("%(where)s的文件 %(name)s 与清单的 SHA-256 不符") % {"where": where, "name": name}
             )
@@ -425,15 +502,16 @@ def verify_backup(folder: Path, manifest: dict[str, Any] | None = None) -> list[
                 problems.append(
                     _("pg_restore 无法读取数据库导出文件 %(name)s") % {"name": dump.name}
                 )
-    return problems + _compare_files(manifest, folder / MEDIA, _("备份中"))
+    return problems + _compare_files(manifest, _folder_digests(folder / MEDIA), _("备份中"))
 
 
-def compare_with_manifest(manifest: dict[str, Any], media_root: Path) -> list[str]:
+def compare_with_manifest(manifest: dict[str, Any], media_root: Path | None) -> list[str]:
     """Compare the database of the default connection and the uploads folder ``media_root``
-    with a backup's manifest: the same tables with the same rows, the same applied
-    migrations, the audit chain up to the backup's head unchanged, the same files with the
-    same SHA-256. Audit entries after the backup's head (the restore's own) are allowed:
-    the audit table is compared up to that head.
+    (None: the configured uploads' storage, folder or bucket) with a backup's manifest: the
+    same tables with the same rows, the same applied migrations, the audit chain up to the
+    backup's head unchanged, the same files with the same SHA-256. Audit entries after the
+    backup's head (the restore's own) are allowed: the audit table is compared up to that
+    head.
 
     Returns:
         The differences, in Chinese; empty when the copy matches.
@@ -468,7 +546,11 @@ def compare_with_manifest(manifest: dict[str, Any], media_root: Path) -> list[st
         problems.append(_("已应用的迁移与清单不符"))
     if last_id is not None and (row is None or row[0] != manifest["audit"]["last_hash"]):
         problems.append(_("审计链在备份时的最后一条记录 #%(id)d 缺失或已改变") % {"id": last_id})
-    return problems + _compare_files(manifest, media_root, _("上传文件夹中"))
+    if media_root is None:
+        found, where = _stored_digests(_uploads_storage()), _("上传文件存储中")
+    else:
+        found, where = _folder_digests(media_root), _("上传文件夹中")
+    return problems + _compare_files(manifest, found, where)
 
 
 # --------------------------------------------------------------------------- restore
@@ -546,7 +628,7 @@ def restore_backup(
     folder: Path,
     *,
     database_url: str,
-    media_root: Path,
+    media_root: Path | None,
     no_owner: bool = False,
     actor: Any | None = None,
 ) -> RestoreReport:
@@ -557,7 +639,9 @@ def restore_backup(
         folder: a backup folder made by :func:`make_backup`.
         database_url: the target database (``postgres://USER:PASSWORD@HOST:PORT/NAME``);
             created when it does not exist, refused when it holds anything.
-        media_root: the target uploads folder; created, or refused when not empty.
+        media_root: the target uploads folder; created, or refused when not empty. None:
+            the configured uploads' storage (``STORAGES["default"]``: the folder, or the
+            bucket with ``JX_STORAGE=s3``), refused when it holds any file.
         no_owner: restore without the dump's owners and grants (``--no-owner
             --no-privileges``): the connecting role owns everything; run ``auditroles
             --apply`` afterwards.
@@ -588,7 +672,17 @@ def restore_backup(
             )
             % {"want": manifest["field_key_id"], "have": field_key_id()}
         )
-    if media_root.exists() and (not media_root.is_dir() or any(media_root.iterdir())):
+    if media_root is None:
+        storage = _uploads_storage()
+        if next(iter(storage.stored_files()), None) is not None:
+            raise BackupError(
+                _(
+                    "配置的上传文件存储（%(where)s）中已有文件：恢复只写入空的存储，"
+                    "不会覆盖已有文件。请换一个空的存储桶或文件夹。"
+                )
+                % {"where": _storage_label()}
+            )
+    elif media_root.exists() and (not media_root.is_dir() or any(media_root.iterdir())):
         raise BackupError(
             _("上传文件夹 %(dir)s 已存在且不是空的：请指定一个新的文件夹。") % {"dir": media_root}
         )
@@ -605,9 +699,14 @@ def restore_backup(
     if no_owner:
         command += ["--no-owner", "--no-privileges"]
     _run([*command, str(folder / DUMP)], _libpq_env(config), _("pg_restore 恢复数据库"))
-    media_root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name, _path in _files_under(folder / MEDIA):
-        _copy_hashed(folder / MEDIA / name, media_root / name)
+    if media_root is None:
+        for name, path in _files_under(folder / MEDIA):
+            with open(path, "rb") as source:
+                storage.write_stored(name, source)
+    else:
+        media_root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for name, _path in _files_under(folder / MEDIA):
+            _copy_hashed(folder / MEDIA / name, media_root / name)
     use_database(config)
     problems = compare_with_manifest(manifest, media_root)
     if problems:
@@ -619,7 +718,11 @@ def restore_backup(
         actor=actor,
         action="backup.restore",
         object_type="backup",
-        after={**summary, "database": config["NAME"], "media_root": str(media_root)},
+        after={
+            **summary,
+            "database": config["NAME"],
+            "media_root": str(media_root) if media_root is not None else _storage_label(),
+        },
     )
     notes = []
     if manifest["missing_files"]:

@@ -127,7 +127,7 @@ class SealedReader(io.RawIOBase):
         self._key = sm4_gcm_open(
             wrapping_key, wrapped[:WRAP_NONCE_BYTES], wrapped[WRAP_NONCE_BYTES:], head
         )
-        self._chunks, self.size = _layout(os.fstat(raw.fileno()).st_size, self._chunk_bytes)
+        self._chunks, self.size = _layout(_stored_length(raw), self._chunk_bytes)
         self._position = 0
         self._cached: tuple[int, bytes] | None = None
 
@@ -203,6 +203,13 @@ class SealedReader(io.RawIOBase):
         super().close()
 
 
+def _stored_length(raw: IO[bytes]) -> int:
+    """The length of the stored file ``raw``, found by seeking to its end (a file on disk,
+    or an object of the object store spooled to a temporary file: neither needs a
+    descriptor)."""
+    return raw.seek(0, io.SEEK_END)
+
+
 def _layout(stored_bytes: int, chunk_bytes: int) -> tuple[int, int]:
     """(number of chunks, plain size) of an encrypted file of ``stored_bytes`` bytes.
 
@@ -217,18 +224,33 @@ def _layout(stored_bytes: int, chunk_bytes: int) -> tuple[int, int]:
     return chunks, body - chunks * TAG_BYTES
 
 
+#: How many bytes of a stored file :func:`plain_size_of` needs.
+PREFIX_BYTES = _PREFIX.size
+
+
+def plain_size_of(start: bytes, stored_bytes: int) -> int:
+    """The plain size of an encrypted file from its first :data:`PREFIX_BYTES` bytes
+    (``start``, or more) and its stored length alone, without the key: what the object
+    store gives from a ranged read, without fetching the file.
+
+    Raises:
+        DecryptionError: not an encrypted file, or one of an impossible length.
+    """
+    if not is_sealed(start) or len(start) < _PREFIX.size:
+        raise DecryptionError("not an encrypted file")
+    chunk_bytes = _PREFIX.unpack(start[: _PREFIX.size])[1]
+    if chunk_bytes not in _CHUNK_RANGE:
+        raise DecryptionError("damaged header")
+    return _layout(stored_bytes, chunk_bytes)[1]
+
+
 def plain_size(raw: IO[bytes]) -> int:
-    """The plain size of the encrypted file ``raw`` (opened in binary mode), from its header
-    and length alone, without the key.
+    """The plain size of the encrypted file ``raw`` (opened in binary mode, seekable), from
+    its header and length alone, without the key.
 
     Raises:
         DecryptionError: not an encrypted file, or one of an impossible length.
     """
     raw.seek(0)
-    header = raw.read(_PREFIX.size)
-    if not is_sealed(header) or len(header) < _PREFIX.size:
-        raise DecryptionError("not an encrypted file")
-    chunk_bytes = _PREFIX.unpack(header)[1]
-    if chunk_bytes not in _CHUNK_RANGE:
-        raise DecryptionError("damaged header")
-    return _layout(os.fstat(raw.fileno()).st_size, chunk_bytes)[1]
+    start = raw.read(_PREFIX.size)
+    return plain_size_of(start, _stored_length(raw))

@@ -1,7 +1,8 @@
-"""Upkeep of the uploads folder (issue 16.8): encrypting files stored before encryption,
-and removing files no row refers to.
+"""Upkeep of the uploads (issue 16.8): encrypting files stored before encryption, and
+removing files no row refers to.
 
-Both walk the default storage's folder (``MEDIA_ROOT``) and are run by commands
+Both list the default storage through its own methods (``core/storage.py``): the folder
+(``MEDIA_ROOT``) or the S3 bucket (issue 17.6) alike. They are run by commands
 (``jiangxuan encryptfiles``, ``jiangxuan purgeorphanfiles``) or, for the purge, by the
 ``purge_orphan_files`` task; each run that changes something writes one audit entry with
 its counts.
@@ -9,22 +10,21 @@ its counts.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files import locks
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import record_audit
-from .filecrypt import is_sealed, seal_file
+from .errors import DomainError
+from .filecrypt import is_sealed
+from .storage import EncryptedStorageMixin
 
 
 @dataclass
@@ -49,25 +49,32 @@ class OrphanReport:
     young: int = 0
 
 
-def _root() -> Path:
-    return Path(default_storage.path(""))
+def uploads_storage() -> EncryptedStorageMixin:
+    """The uploads' storage, folder or object store (``core/storage.py``).
+
+    Raises:
+        StorageUnsupported: the default storage is not one of the project's.
+    """
+    # default_storage is a lazy proxy: isinstance sees the storage's own class.
+    if not isinstance(default_storage, EncryptedStorageMixin):
+        raise StorageUnsupported()
+    return cast(EncryptedStorageMixin, default_storage)
 
 
-def _stored_files() -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every regular file under the storage's folder, as (storage name, entry); symbolic
-    links are not followed and not listed."""
-    root = _root()
-    if not root.is_dir():
-        return
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    yield Path(entry.path).relative_to(root).as_posix(), entry
+class StorageUnsupported(DomainError):
+    """The configured ``STORAGES["default"]`` is not one of the project's encrypted
+    storages (file system or S3), so the upkeep commands cannot list or rewrite it."""
+
+    code = "conflict"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                '上传文件的存储（STORAGES["default"]）不是本系统的加密存储'
+                "（文件夹或 S3 对象存储），无法逐一列出或改写其中的文件。"
+            )
+        )
 
 
 def referenced_names() -> set[str]:
@@ -84,32 +91,6 @@ def referenced_names() -> set[str]:
     return names
 
 
-def _seal_in_place(path: str) -> bool:
-    """Encrypt the plain file at ``path`` through a sibling temporary file and an atomic
-    rename (mode kept), under an exclusive lock; False when it is locked by a writer (the
-    storage locks a file while writing it), empty or already encrypted."""
-    with open(path, "rb") as source:
-        if not locks.lock(source, locks.LOCK_EX | locks.LOCK_NB):
-            return False
-        start = source.read(8)
-        if not start or is_sealed(start):
-            return False
-        source.seek(0)
-        folder, name = os.path.split(path)
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".sealing")
-        try:
-            with os.fdopen(fd, "wb") as target:
-                seal_file(source, target)
-                target.flush()
-                os.fsync(target.fileno())
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    return True
-
-
 def encrypt_plain_files(*, dry_run: bool = False) -> EncryptReport:
     """Encrypt in place every file of the uploads folder still stored plain (issue 16.8),
     one at a time (a sibling temporary file renamed over it, so a reader sees the plain or
@@ -122,15 +103,19 @@ def encrypt_plain_files(*, dry_run: bool = False) -> EncryptReport:
         actor) records the counts.
     """
     report = EncryptReport()
-    for name, entry in _stored_files():
-        with open(entry.path, "rb") as probe:
-            start = probe.read(8)
+    storage = uploads_storage()
+    for stored in storage.stored_files():
+        try:
+            with storage.open_stored(stored.name) as probe:
+                start = probe.read(8)
+        except FileNotFoundError:
+            continue  # removed since it was listed
         if is_sealed(start):
             report.already += 1
         elif not start:
             report.skipped += 1
-        elif dry_run or _seal_in_place(entry.path):
-            report.encrypted.append(name)
+        elif dry_run or storage.seal_stored(stored.name):
+            report.encrypted.append(stored.name)
         else:
             report.skipped += 1
     if report.encrypted and not dry_run:
@@ -162,26 +147,25 @@ def purge_orphan_files(*, dry_run: bool = False, now: datetime | None = None) ->
         actor) records how many, their size and the grace period.
     """
     cutoff = (now or timezone.now()) - timedelta(hours=settings.JX_ORPHAN_FILE_GRACE_HOURS)
+    storage = uploads_storage()
     referenced = referenced_names()
-    candidates: dict[str, tuple[str, int]] = {}
+    candidates: dict[str, int] = {}
     report = OrphanReport()
-    for name, entry in _stored_files():
-        if name in referenced:
+    for stored in storage.stored_files():
+        if stored.name in referenced:
             continue
-        stat = entry.stat(follow_symlinks=False)
-        if stat.st_mtime > cutoff.timestamp():
+        if stored.modified > cutoff.timestamp():
             report.young += 1
         else:
-            candidates[name] = (entry.path, stat.st_size)
+            candidates[stored.name] = stored.size
     referenced = referenced_names()
-    for name, (path, size) in sorted(candidates.items()):
+    for name, size in sorted(candidates.items()):
         if name in referenced:
             continue
         if not dry_run:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
+            if not storage.exists(name):
                 continue
+            storage.delete(name)
         report.removed.append(name)
         report.removed_bytes += size
     if report.removed and not dry_run:

@@ -27,6 +27,7 @@ from jiangxuan.core.backup import BackupError
 from jiangxuan.core.calendar import UnknownHolidayYear
 from jiangxuan.core.errors import DomainError
 from jiangxuan.core.storage import StoredFileDamaged
+from jiangxuan.core.stored_files import StorageUnsupported
 from jiangxuan.decisions.registry import RegistryImportError
 from jiangxuan.decisions.services import DecisionError
 from jiangxuan.documents.bundles import BundleError
@@ -99,6 +100,7 @@ CASES = [
     (BackupError("目标数据库不是空的。"), 409, "conflict", {}),
     (UnknownHolidayYear(2099), 400, "calendar", {}),
     (StoredFileDamaged("evidence/2026/12/a.pdf", "authentication failed"), 409, "file_damaged", {}),
+    (StorageUnsupported(), 409, "conflict", {}),
     (DomainError("另行规定。", code="conflict", status=423), 423, "conflict", {}),
 ]
 

@@ -1,12 +1,12 @@
 """``jiangxuan backupverify DIR [--restored [--media-root DIR]]``: check a backup folder
 against its manifest (the dump's SHA-256 and readability, every file's SHA-256) without
 restoring it; with ``--restored``, also compare the database of ``DATABASE_URL`` and the
-uploads folder with the manifest (rows of every table, migrations, the audit chain up to
+uploads (the folder given, else the configured storage: ``MEDIA_ROOT`` or the S3 bucket)
+with the manifest (rows of every table, migrations, the audit chain up to
 the backup's head, files). Writes nothing. ``core/backup.py``."""
 
 from pathlib import Path
 
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,10 @@ class Command(BaseCommand):
             help="同时核对 DATABASE_URL 的数据库和上传文件夹（恢复后的副本）",
         )
         parser.add_argument(
-            "--media-root", type=Path, default=None, help="上传文件夹；默认本系统的 MEDIA_ROOT"
+            "--media-root",
+            type=Path,
+            default=None,
+            help="上传文件夹；默认本系统配置的上传文件存储（MEDIA_ROOT 或 S3 存储桶）",
         )
 
     def handle(self, *args, folder: Path, **options) -> None:
@@ -34,8 +37,10 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         problems = verify_backup(folder, manifest)
         if options["restored"]:
-            media_root = options["media_root"] or Path(default_storage.path(""))
-            problems += compare_with_manifest(manifest, media_root)
+            try:
+                problems += compare_with_manifest(manifest, options["media_root"])
+            except BackupError as exc:
+                raise CommandError(exc.message) from exc
         if problems:
             raise CommandError(_("与备份清单不符：") + "\n" + "\n".join(f"  {p}" for p in problems))
         rows = sum(manifest["tables"].values())

@@ -1,8 +1,10 @@
-"""``jiangxuan restore DIR --database-url URL --media-root DIR [--no-owner]``: restore a
-backup made by ``jiangxuan backup`` into a new, empty PostgreSQL database and a new
-uploads folder, after checking the backup against its manifest and the field key against
-the backup's; then compare the copy with the manifest and record the restore in the
-restored audit chain (``backup.restore``). ``core/backup.py``; docs/admin/install.md."""
+"""``jiangxuan restore DIR --database-url URL (--media-root DIR | --to-storage) [--no-owner]``:
+restore a backup made by ``jiangxuan backup`` into a new, empty PostgreSQL database and a
+new uploads folder (or, with ``--to-storage``, the configured uploads' storage, which must
+hold no file: an empty S3 bucket with ``JX_STORAGE=s3``), after checking the backup
+against its manifest and the field key against the backup's; then compare the copy with
+the manifest and record the restore in the restored audit chain (``backup.restore``).
+``core/backup.py``; docs/admin/install.md, docs/admin/object-storage.md."""
 
 from pathlib import Path
 
@@ -22,8 +24,14 @@ class Command(BaseCommand):
             required=True,
             help="目标数据库，如 postgres://USER:PASSWORD@HOST:5432/NAME（不存在则新建，须为空）",
         )
-        parser.add_argument(
-            "--media-root", type=Path, required=True, help="目标上传文件夹（不存在或为空）"
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument(
+            "--media-root", type=Path, default=None, help="目标上传文件夹（不存在或为空）"
+        )
+        target.add_argument(
+            "--to-storage",
+            action="store_true",
+            help="恢复到本系统配置的上传文件存储（如 JX_STORAGE=s3 的存储桶），须为空",
         )
         parser.add_argument(
             "--no-owner",
@@ -51,7 +59,7 @@ class Command(BaseCommand):
                 % {
                     "db": report.database,
                     "how": _("新建") if report.created else _("原为空库"),
-                    "media": options["media_root"],
+                    "media": options["media_root"] or _("配置的上传文件存储"),
                     "tables": report.tables,
                     "rows": report.rows,
                     "files": report.files,
