@@ -13,7 +13,7 @@ of the clerks' nominations is read back, byte for byte (SHA-256), from every nod
 each clerk signed in on that node. Prints what it found; exit 1 when a check fails.
 
 The password is ``JX_CLUSTER_PASSWORD``; ``JX_CLUSTER_ORIGIN`` is nginx's origin, which
-the nodes trust for CSRF (CSRF_TRUSTED_ORIGINS).
+the nodes trust for CSRF (CSRF_TRUSTED_ORIGINS), ``JX_CLUSTER_CA`` its certificate.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import requests
 
 PASSWORD = os.environ.get("JX_CLUSTER_PASSWORD", "")
 ORIGIN = os.environ.get("JX_CLUSTER_ORIGIN", "https://127.0.0.1")
+#: nginx's certificate, made for the run (a CA of its own).
+CA = os.environ.get("JX_CLUSTER_CA") or True
 #: What nginx adds; the nodes trust it from the host's side of their link.
 PROXY = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "X-Forwarded-For": "100.100.0.1"}
 
@@ -44,7 +46,13 @@ class Node:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         response = requests.request(
-            method, self.url + path, headers=headers, allow_redirects=False, timeout=30, **kwargs
+            method,
+            self.url + path,
+            headers=headers,
+            allow_redirects=False,
+            timeout=60,
+            verify=CA,
+            **kwargs,
         )
         self.cookies.update(response.cookies.get_dict())
         return response
