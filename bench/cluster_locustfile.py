@@ -65,13 +65,31 @@ counts = {
 }
 receipts: list[str] = []
 uploads: list[dict] = []
+#: Per request name: [requests, failures, {error: count}] (Locust's CSV is written before
+#: the users still finishing their task have done so).
+requests_seen: dict[str, list] = {}
+
+
+@events.request.add_listener
+def _on_request(request_type, name, exception=None, **_kwargs) -> None:
+    seen = requests_seen.setdefault(f"{request_type} {name}", [0, 0, {}])
+    seen[0] += 1
+    if exception is not None:
+        seen[1] += 1
+        error = str(exception)[:80]
+        seen[2][error] = seen[2].get(error, 0) + 1
 
 
 @events.test_stop.add_listener
 def _on_stop(environment, **_kwargs) -> None:
     out = os.environ.get("JX_CLUSTER_RESULT")
     if out:
-        result = {"counts": counts, "receipts": receipts, "uploads": uploads}
+        result = {
+            "counts": counts,
+            "receipts": receipts,
+            "uploads": uploads,
+            "requests": requests_seen,
+        }
         Path(out).write_text(json.dumps(result), encoding="utf-8")
 
 

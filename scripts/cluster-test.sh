@@ -166,7 +166,7 @@ grep -q '^JX_S3_ENDPOINT_URL=' <<<"$s3_env" || die "deploy/swift.sh printed no J
 
 say "PostgreSQL: fresh database $db (owner: postgres), role $role"
 password=$("$bin/python" -c "import secrets; print(secrets.token_hex(16))")
-psql -q -X -v ON_ERROR_STOP=1 -d "$pg_admin/postgres" \
+psql -q -X -v ON_ERROR_STOP=1 -d "$pg_admin/postgres" -c "SET client_min_messages TO warning" \
   -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP ROLE IF EXISTS $role" \
   -c "CREATE DATABASE $db" -c "CREATE ROLE $role LOGIN PASSWORD '$password'" >/dev/null
 db_made=1
@@ -379,19 +379,19 @@ tail -n 1 "$out/recount.txt"
 [ "$recount_status" = 0 ] || { warn "jiangxuan recount exited $recount_status"; status=1; }
 [ "$session_ok" = 1 ] || { warn "the witness's session did not survive node 1"; status=1; }
 report_status=0
-"$bin/python" - "$out/result.json" "$out/load_stats.csv" "$killed_at" <<'PY' | tee -a "$out/checks.txt" || report_status=1
-import csv, json, sys
+"$bin/python" - "$out/result.json" "$killed_at" <<'PY' | tee -a "$out/checks.txt" || report_status=1
+import json, sys
 
 result = json.load(open(sys.argv[1]))
 c = result["counts"]
-rows = list(csv.DictReader(open(sys.argv[2])))
-total = next((r for r in rows if r["Name"] == "Aggregated"), None)
-print(f"node 1 killed at {sys.argv[3]} UTC")
-if total:
-    print(f"requests: {total['Request Count']}, failed: {total['Failure Count']} (answers lost on the killed node or refused)")
-for r in rows:
-    if r["Name"] != "Aggregated" and int(r["Failure Count"]):
-        print(f"  {r['Type']} {r['Name']}: {r['Failure Count']} failed of {r['Request Count']}")
+seen = result["requests"]
+print(f"node 1 killed at {sys.argv[2]} UTC")
+total, failed = sum(v[0] for v in seen.values()), sum(v[1] for v in seen.values())
+print(f"requests: {total}, failed: {failed} (answers lost with the killed node)")
+for name, (count, failures, errors) in sorted(seen.items()):
+    if failures:
+        why = ", ".join(f"{n}x {e}" for e, n in errors.items())
+        print(f"  {name}: {failures} failed of {count} ({why})")
 print(
     f"GET retried by the client: {c['get_retries']} ({c['get_failed_after_retry']} failed again);"
     f" ballots whose answer was lost: {c['ballots_lost_answer']} (sent again: "
@@ -400,7 +400,7 @@ print(
     f" uploads failed: {c['uploads_failed']}; clerks' sign-ins tried again: {c['login_retries']}"
     f" ({c['logins_failed']} failed 3 times); sessions lost: {c['sessions_lost']}"
 )
-sys.exit(1 if c["sessions_lost"] or c["reads_bad"] else 0)
+sys.exit(1 if c["sessions_lost"] or c["reads_bad"] or c["logins_failed"] else 0)
 PY
 [ "$report_status" = 0 ] || status=1
 if [ "$status" = 0 ]; then
