@@ -12,10 +12,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
+
+import jiangxuan
 
 SHOW = """
 import json, django
@@ -56,6 +59,9 @@ print(json.dumps({"prepared": prepared, "cursors": cursors}))
 
 def _run(code: str, **env: str) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in ("JX_PGBOUNCER", "JX_CONN_MAX_AGE")}
+    # The code under test, also when the interpreter's own install points elsewhere.
+    source = str(Path(jiangxuan.__file__).resolve().parent.parent)
+    clean["PYTHONPATH"] = os.pathsep.join(filter(None, [source, clean.get("PYTHONPATH")]))
     clean.update(DJANGO_SETTINGS_MODULE="jiangxuan.settings", **env)
     out = subprocess.run(  # noqa: S603 (this interpreter, fixed code)
         [sys.executable, "-c", code], env=clean, capture_output=True, text=True, check=True
