@@ -37,6 +37,9 @@ PACKAGES=(swift-proxy swift-object swift-container swift-account python3-swift m
 BUCKET=jiangxuan
 REGION=us-east-1
 SERVERS=(memcached account container object proxy)
+# How long the back ends, then the S3 API, may take to answer (each): Swift's servers take
+# 10-60 s to start on a loaded two-core machine. JX_SWIFT_START_SECONDS overrides it.
+START_SECONDS=${JX_SWIFT_START_SECONDS:-180}
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
@@ -273,7 +276,7 @@ start_all() {
   done
   # The proxy counts refused connections against a back end and stops asking it for a
   # minute: it starts once the back ends listen.
-  local tries=0 ready
+  local deadline=$((SECONDS + START_SECONDS)) ready
   while :; do
     ready=1
     for name in $backend_port $((backend_port + 1)) $((backend_port + 2)) $((backend_port + 3)); do
@@ -281,12 +284,11 @@ start_all() {
     done
     [ $ready = 1 ] && break
     check_alive
-    tries=$((tries + 1))
-    [ $tries -lt 600 ] || {
+    [ $SECONDS -lt "$deadline" ] || {
       stop_all
-      die "the swift back ends did not listen in 60 s (logs: $log)"
+      die "the swift back ends did not listen in $START_SECONDS s (logs: $log)"
     }
-    sleep 0.1
+    sleep 0.2
   done
   launch proxy "$PYTHON" "$etc/run-server.py" "$etc" "$etc/proxy-server.conf" proxy-server
 }
@@ -360,7 +362,7 @@ EOF
 
 # Waits until the bucket answers through the S3 API, creating it when it is missing.
 wait_for_bucket() {
-  local tries=0 status
+  local deadline=$((SECONDS + START_SECONDS)) status
   while :; do
     status=$(s3_request HEAD)
     [ "$status" = 200 ] && return 0
@@ -369,10 +371,9 @@ wait_for_bucket() {
       continue
     fi
     check_alive
-    tries=$((tries + 1))
-    if [ $tries -ge 300 ]; then
+    if [ $SECONDS -ge "$deadline" ]; then
       stop_all
-      die "the S3 API on $bind:$port did not answer for the bucket $BUCKET in 60 s (last status $status; logs: $log)"
+      die "the S3 API on $bind:$port did not answer for the bucket $BUCKET in $START_SECONDS s (last status $status; logs: $log)"
     fi
     sleep 0.2
   done

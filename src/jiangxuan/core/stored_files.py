@@ -92,12 +92,15 @@ def referenced_names() -> set[str]:
 
 
 def encrypt_plain_files(*, dry_run: bool = False) -> EncryptReport:
-    """Encrypt in place every file of the uploads folder still stored plain (issue 16.8),
-    one at a time (a sibling temporary file renamed over it, so a reader sees the plain or
-    the encrypted file, never half of one).
+    """Encrypt in place every stored upload still stored plain (issue 16.8), one at a time
+    (:meth:`~core.storage.EncryptedStorageMixin.seal_stored`: on disk a sibling temporary
+    file renamed over it, in a bucket one upload replacing the object, so a reader sees the
+    plain or the encrypted file, never half of one).
 
     Args:
         dry_run: only report what would be encrypted; write nothing.
+    Raises:
+        StorageUnsupported: the default storage is not one of the project's.
     Returns:
         The report; when files were encrypted, an ``files.encrypt`` audit entry (system
         actor) records the counts.
@@ -133,11 +136,11 @@ def encrypt_plain_files(*, dry_run: bool = False) -> EncryptReport:
 
 
 def purge_orphan_files(*, dry_run: bool = False, now: datetime | None = None) -> OrphanReport:
-    """Remove files of the uploads folder that no ``FileField`` row refers to and that were
-    last written more than ``JX_ORPHAN_FILE_GRACE_HOURS`` ago: uploads whose transaction
-    failed or was interrupted. A referenced file is never removed: the references are read
-    before the folder is walked and again before anything is deleted; a younger file may
-    still be on its way into a row and is kept.
+    """Remove stored uploads (folder or bucket) that no ``FileField`` row refers to and that
+    were last written more than ``JX_ORPHAN_FILE_GRACE_HOURS`` ago: uploads whose
+    transaction failed or was interrupted. A referenced file is never removed: the
+    references are read before the storage is listed and again before anything is deleted;
+    a younger file may still be on its way into a row and is kept.
 
     Args:
         dry_run: only report; remove nothing.

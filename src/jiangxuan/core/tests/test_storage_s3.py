@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -384,3 +385,64 @@ def test_backup_copies_the_bucket_and_restores_into_an_empty_one(swift, prefix, 
     assert report.files == 2
     assert restored == in_store
     assert plain == b"first scan"
+
+
+_SETTINGS_PROBE = """
+import django
+from django.conf import settings
+try:
+    django.setup()
+except Exception as error:
+    print(type(error).__name__, error)
+else:
+    default = settings.STORAGES["default"]
+    print(default["BACKEND"], sorted(default["OPTIONS"].items()))
+"""
+
+
+def _settings_with(**env: str) -> str:
+    """What ``jiangxuan.settings`` (not the tests') makes of the environment ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("JX_S3_", "JX_STORAGE"))}
+    probe = subprocess.run(  # noqa: S603 (this interpreter, no shell)
+        [sys.executable, "-c", _SETTINGS_PROBE],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "jiangxuan.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return probe.stdout + probe.stderr
+
+
+def test_settings_build_the_s3_storage_from_the_environment():
+    s3 = _settings_with(
+        JX_STORAGE="s3",
+        JX_S3_ENDPOINT_URL="http://10.0.0.5:8089",
+        JX_S3_ACCESS_KEY="jiangxuan:jx",
+        JX_S3_SECRET_KEY="secret",
+        JX_S3_BUCKET="uploads",
+    )
+    missing = _settings_with(JX_STORAGE="s3", JX_S3_ENDPOINT_URL="http://10.0.0.5:8089")
+    default = _settings_with()
+
+    assert s3.startswith("jiangxuan.core.storage_s3.EncryptedS3Storage"), s3
+    assert "('bucket_name', 'uploads')" in s3
+    assert "('region_name', 'us-east-1')" in s3
+    assert "ImproperlyConfigured JX_STORAGE=s3 needs JX_S3_ACCESS_KEY, JX_S3_SECRET_KEY" in missing
+    assert default.startswith("jiangxuan.core.storage.EncryptedFileSystemStorage"), default
+
+
+@pytest.mark.django_db
+def test_upkeep_refuses_a_storage_that_is_not_the_projects(settings, tmp_path):
+    from jiangxuan.core.stored_files import StorageUnsupported, purge_orphan_files
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+    with pytest.raises(StorageUnsupported, match="不是本系统的加密存储"):
+        purge_orphan_files()

@@ -1,8 +1,9 @@
-"""``jiangxuan backup --out DIR``: back up the PostgreSQL database and the uploads folder
-into a new folder, with a manifest of row counts, file checksums, the audit chain's head,
-the migrations, the time and the tools' versions (``core/backup.py``; issue 16; docs/
-security.md check 32). Audited (``backup.create``). Keep ``JX_FIELD_KEY`` and the audit
-anchors apart from the backup (docs/admin/install.md, "Backup and restore")."""
+"""``jiangxuan backup --out DIR``: back up the PostgreSQL database and the stored uploads (the
+folder, or the S3 bucket with ``JX_STORAGE=s3``) into a new folder, with a manifest of row
+counts, file checksums, the audit chain's head, the migrations, the time and the tools'
+versions (``core/backup.py``; issue 16; docs/security.md check 32). Audited
+(``backup.create``). Keep ``JX_FIELD_KEY`` and the audit anchors apart from the backup
+(docs/admin/install.md, "Backup and restore")."""
 
 from pathlib import Path
 
