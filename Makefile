@@ -20,7 +20,7 @@ DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
 
 .PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
-  distclean bench-lists
+  distclean bench-lists cluster-test
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -43,6 +43,9 @@ help:
 	@echo "make bench-lists reviewer queue, nomination lists, overview and summary sheet at 10,"
 	@echo "                1,000 and 20,000 nominations: ms and queries per request (part of"
 	@echo "                make bench), see docs/benchmarks.md"
+	@echo "make cluster-test  two application nodes (network namespaces) behind nginx with"
+	@echo "                PgBouncer, Redis and Swift; one killed under load; checks ballots,"
+	@echo "                uploads and sessions (root; docs/admin/multi-node.md)"
 	@echo "make venv       install uv and the Python packages into .venv (uv sync --frozen)"
 	@echo "make clean      delete caches and test leftovers (keeps .venv and var/)"
 	@echo "make distclean  clean, then delete .venv, .tools, var/ (the demo database),"
@@ -88,6 +91,15 @@ bench:
 	@scripts/ensure-venv.sh --group bench
 	@scripts/bench.sh
 	@$(MAKE) --no-print-directory bench-lists
+
+# Two nodes behind nginx, one killed under load (issue 17.6); not part of make test.
+# Swift's packages and memcached for deploy/swift.sh.
+CLUSTER_PACKAGES := nginx pgbouncer redis-server openssl curl swift-proxy swift-object \
+  swift-container swift-account python3-swift memcached
+cluster-test:
+	@scripts/ensure-system-packages.sh --postgres $(CLUSTER_PACKAGES)
+	@scripts/ensure-venv.sh --group bench
+	@scripts/with-postgres.sh scripts/cluster-test.sh
 
 bench-rules: venv
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py

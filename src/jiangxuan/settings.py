@@ -137,6 +137,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
 
+# Behind PgBouncer in transaction pooling (JX_PGBOUNCER=1, docs/admin/multi-node.md): a
+# server connection serves one transaction, then another client's, so nothing may outlive a
+# transaction on it. No server-side cursors (QuerySet.iterator() would DECLARE a cursor in
+# one transaction and FETCH in another), no server-side prepared statements (psycopg
+# prepares a query after 5 runs, on one server connection only). Django's own SET TIME ZONE
+# at connect is a parameter PgBouncer tracks and replays; the code's SET LOCAL and SET
+# TRANSACTION are transaction-scoped. CONN_MAX_AGE stays: it keeps the client connection to
+# PgBouncer, which is cheap; health checks stay on (a restarted PgBouncer drops it).
+JX_PGBOUNCER = env_bool("JX_PGBOUNCER", False)
+if JX_PGBOUNCER and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
