@@ -17,7 +17,10 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 # Debian packages: CJK fonts and HarfBuzz subsetting for WeasyPrint's PDFs, gettext for the
 # translations; the tests also need poppler-utils (PDF checks) and Chromium (browser tests).
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
-TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium
+# Swift and memcached: the uploads' S3 storage is tested against a real server
+# (deploy/swift.sh, core/tests/test_storage_s3.py).
+SWIFT_PACKAGES := swift-proxy swift-object swift-container swift-account python3-swift memcached
+TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium $(SWIFT_PACKAGES)
 
 .PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
   distclean bench-lists cluster-test
@@ -94,8 +97,7 @@ bench:
 
 # Two nodes behind nginx, one killed under load (issue 17.6); not part of make test.
 # Swift's packages and memcached for deploy/swift.sh.
-CLUSTER_PACKAGES := nginx pgbouncer redis-server openssl curl swift-proxy swift-object \
-  swift-container swift-account python3-swift memcached
+CLUSTER_PACKAGES := nginx pgbouncer redis-server openssl curl $(SWIFT_PACKAGES)
 cluster-test:
 	@scripts/ensure-system-packages.sh --postgres $(CLUSTER_PACKAGES)
 	@scripts/ensure-venv.sh --group bench

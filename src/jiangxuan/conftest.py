@@ -55,6 +55,8 @@ SLOW_FIRST = (
     "e2e/test_issue15_demo.py",
     "nominations/tests/test_workflow_state_machine.py",
     "demo/tests/test_demo.py",
+    "core/tests/test_storage_s3.py",
+    "api/tests/test_files_at_rest_s3.py",
     "e2e/",
     "core/tests/test_deploy_settings.py",
     "documents/tests/test_archive.py",
@@ -73,6 +75,9 @@ XDIST_GROUPS = {
     "demo/tests/test_demo.py": "demo-command",
     "core/tests/test_deploy_settings.py": "deploy-settings",
     "core/tests/test_backup.py": "backup-drill",
+    # One Swift for both (its session fixture starts a server in each process that asks).
+    "core/tests/test_storage_s3.py": "swift",
+    "api/tests/test_files_at_rest_s3.py": "swift",
 }
 
 
