@@ -8,13 +8,17 @@ created here, so every cell written from a string is stored as a string cell (is
 OWASP "CSV injection"; docs/security.md, "Hardening after the attack of issue 16").
 """
 
+from __future__ import annotations
+
 import csv
 import io
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.utils.translation import gettext as _
-from xlsxwriter import Workbook
-from xlsxwriter.worksheet import Worksheet
+
+if TYPE_CHECKING:  # XlsxWriter is imported when a workbook is made, not at start-up (17.5)
+    from xlsxwriter import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 #: Characters that make a spreadsheet program read a cell as a formula (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -33,6 +37,8 @@ def new_workbook(out: BinaryIO, *, rows_in_order: bool = False) -> Workbook:
 
     Code that needs a formula must call ``write_formula`` on purpose; none does.
     """
+    from xlsxwriter import Workbook  # loaded with the first workbook (17.5)
+
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     if rows_in_order:
         return Workbook(out, {**options, "constant_memory": True})

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,7 +28,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+if TYPE_CHECKING:  # Pillow is imported when a picture is stamped (issue 17.5)
+    from PIL import Image
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Opacity of the stamp, 0 to 1: legible over the page, the page still readable under it.
@@ -185,6 +188,8 @@ IMAGE_ANGLE = 30
 def _mask(text: str, size: int) -> tuple[Image.Image, int]:
     """The text once, as an opacity mask (mode L) rotated by :data:`IMAGE_ANGLE`, and the
     length of the line in pixels."""
+    from PIL import Image, ImageDraw, ImageFont
+
     path, index = cjk_font_file()
     font = ImageFont.truetype(path, size, index=index)
     left, top, right, bottom = (math.ceil(edge) for edge in font.getbbox(text))
@@ -221,6 +226,8 @@ def watermark_image(data: bytes, text: str) -> bytes:
     lines rising at 30° across the whole picture, so cutting out a part keeps it. Raises
     NotWatermarkable (Chinese) when the bytes are not a JPEG or PNG image Pillow opens.
     """
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(io.BytesIO(data)) as source:
             source.load()

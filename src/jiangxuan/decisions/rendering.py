@@ -5,18 +5,10 @@ import base64
 import io
 import zipfile
 
-import qrcode
-import qrcode.constants
-import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
 
 from jiangxuan.core.masking import PersonalDataKind, mask
 from jiangxuan.core.ofd import OFD_TYPE, pdf_to_ofd
@@ -39,24 +31,30 @@ BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 KAI_FONT = "楷体_GB2312"
 NUMBER_FONT = "宋体"
-RED = RGBColor(0xE6, 0x00, 0x00)
+RED = (0xE6, 0x00, 0x00)  #: red of the masthead, RGB (an RGBColor when drawn)
 #: 3号 = 16 pt; 22 lines in the 225 mm text block (GB/T 9704 5.2.2).
 BODY_PT = 16
 LINE_PT = 28.95
 
 
 def _run_font(run, name: str, size: float, *, bold: bool = False, color=None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
     if color is not None:
-        run.font.color.rgb = color
+        run.font.color.rgb = RGBColor(*color)
     # Word picks the CJK font from w:eastAsia, not from the Latin font name.
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
 def _line(container, text: str, *, font=BODY_FONT, size=BODY_PT, align=None, indent=0.0,
           right_indent=0.0, bold=False, color=None, space_before=0.0):  # fmt: skip
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
     paragraph = container.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -75,6 +73,9 @@ def _line(container, text: str, *, font=BODY_FONT, size=BODY_PT, align=None, ind
 
 def _border(paragraph, side: str, *, color: str = "000000", size: int = 8) -> None:
     """A line on one side of a paragraph (w:pBdr; ``size`` in eighths of a point)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     p_pr = paragraph._p.get_or_add_pPr()
     borders = p_pr.find(qn("w:pBdr"))
     if borders is None:
@@ -88,6 +89,9 @@ def _border(paragraph, side: str, *, color: str = "000000", size: int = 8) -> No
 
 def _page_number(footer, align) -> None:
     """ "— N —" in 4号 宋体 (GB/T 9704 7.5: odd pages right, even pages left)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     paragraph = footer.paragraphs[0]
     paragraph.alignment = align
     _run_font(paragraph.add_run("— "), NUMBER_FONT, 14)
@@ -111,6 +115,10 @@ def render_decision_docx(decision: CommendationDecision) -> bytes:
     发文机关标志 and separator, 发文字号, 标题, 主送机关, 正文 in 仿宋 3号 with award headings in
     黑体, 附件说明, 署名 and 成文日期 (room for the seal over them), 版记, page numbers "— 1 —".
     """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+    from docx.shared import Mm, Pt
+
     doc = build_decision(decision)
     document = Document()
     section = document.sections[0]
@@ -235,6 +243,10 @@ def verification_url(certificate: Certificate) -> str:
 
 def qr_data_uri(text: str) -> str:
     """``text`` as a QR code, an SVG data: URI (qrcode, error correction M)."""
+    import qrcode
+    import qrcode.constants
+    import qrcode.image.svg
+
     image = qrcode.make(
         text,
         image_factory=qrcode.image.svg.SvgPathImage,

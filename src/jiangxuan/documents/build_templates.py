@@ -13,11 +13,6 @@ docxtpl has filled in the rest, in place of the paragraph ``{{ form_grid }}`` re
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
-
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
 NOMINATION_FORM = TEMPLATE_DIR / "nomination_form.docx"
 
@@ -30,6 +25,8 @@ TITLE_EAST_ASIAN_FONT = "黑体"
 
 def set_fonts(style_or_run, *, east_asian: str, latin: str = LATIN_FONT) -> None:
     """Set Latin and East Asian font names on a style or run."""
+    from docx.oxml.ns import qn
+
     style_or_run.font.name = latin
     r_pr = style_or_run.element.get_or_add_rPr()
     r_fonts = r_pr.find(qn("w:rFonts"))
@@ -43,6 +40,10 @@ def set_fonts(style_or_run, *, east_asian: str, latin: str = LATIN_FONT) -> None
 
 def build_nomination_form(path: Path = NOMINATION_FORM) -> Path:
     """Write the nomination form template to ``path`` and return it."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
     doc = Document()
     section = doc.sections[0]
     # python-docx's default document is US Letter; the forms are A4 (A3 set per campaign).

@@ -13,11 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from docx.enum.table import WD_ALIGN_VERTICAL, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm
-from docx.table import _Cell
-from docxtpl import DocxTemplate
 
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.core.audit import record_audit
@@ -66,6 +61,10 @@ def _place(layout: FormLayout) -> list[tuple[int, int, Cell]]:
 
 
 def _docx_cell(docx_cell, cell: Cell) -> None:
+    from docx.enum.table import WD_ALIGN_VERTICAL
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     paragraph = docx_cell.paragraphs[0]
     docx_cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
     if cell.kind == "seal":
@@ -92,6 +91,10 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
 def _docx_grid(document, anchor, layout: FormLayout) -> None:
     """Build the form grid as a Word table in ``document`` and put it where the ``anchor``
     paragraph is (the anchor is removed)."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+    from docx.shared import Mm
+    from docx.table import _Cell
+
     width_mm = PAPER_MM[layout.paper][0] - 2 * SIDE_MARGIN_MM
     table = document.add_table(rows=len(layout.rows), cols=layout.grid)
     anchor._p.addprevious(table._tbl)
@@ -130,6 +133,9 @@ def render_nomination_docx(nomination: Nomination, *, unmasked: bool) -> bytes:
     Returns:
         DOCX bytes on the campaign's paper size (``form.paper``), fonts 宋体/黑体.
     """
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate
+
     layout = form_rows(nomination, unmasked=unmasked)
     template = DocxTemplate(NOMINATION_FORM)
     context: dict[str, Any] = {

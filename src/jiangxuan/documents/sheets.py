@@ -19,12 +19,6 @@ from django.conf import settings
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from jiangxuan.campaigns.enums import HonourLevel, PatentKind, ProfessionalTitle, SkillLevel
 from jiangxuan.campaigns.models import Campaign
@@ -261,6 +255,9 @@ def build_sheet(
 
 
 def _font(run, name: str = BODY_FONT, size: float = 12, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -277,6 +274,8 @@ def _para(container, text: str, *, align=None, size: float = 12, font: str = BOD
 
 
 def _cell_text(cell, text: str, *, center: bool = False, bold: bool = False) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     paragraph = cell.paragraphs[0]
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -301,6 +300,12 @@ def _spans(total: int, weights: list[int]) -> list[int]:
 
 def render_sheet_docx(sheet: Sheet) -> bytes:
     """``sheet`` as DOCX bytes on its paper (A4/A3, portrait or landscape)."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     document = Document()
     section = document.sections[0]
     width, height = PAPER_MM[sheet.paper]

@@ -17,10 +17,6 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.campaigns.models import Campaign
@@ -138,6 +134,9 @@ def background_results(level: str, nominations: list[Nomination]) -> list[str]:
 
 
 def _paragraph(document, text: str, *, size: int = 16, bold: bool = False, align=None, font=FONT):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
@@ -170,6 +169,10 @@ def render_nomination_letter(
         one-line summary), notice and background-check results of the level, the
         contact line, the sender with "（盖章）" and the date.
     """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
     today = today or timezone.localdate()
     headline, subject = letter_heading(campaign, nominations)
     document = Document()

@@ -13,7 +13,6 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
@@ -151,6 +150,9 @@ def _read_capped(upload, cap: int) -> bytes:
 
 
 def _reencode_image(data: bytes, fmt: str) -> bytes:
+    # Pillow is loaded with the first picture, not when a worker starts (issue 17.5).
+    from PIL import Image, UnidentifiedImageError
+
     cap = settings.JX_IMAGE_MAX_PIXELS
     try:
         # Image.open reads the header only; the size is checked before any pixel is decoded.

@@ -5,11 +5,6 @@ import io
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 
 from jiangxuan.core.pdf import pdf_from_html
 
@@ -20,6 +15,9 @@ TITLE_FONT = "方正小标宋简体"
 
 
 def _font(run, name: str = FONT, size: float = 14, bold: bool = False) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -41,6 +39,11 @@ def render_background_check_form(check: BackgroundCheck) -> bytes:
     holding the recorded opinion or blank lines for the department to write in, then
     盖 章 and 年 月 日, and the 经手人 line. Holds no ID number, phone or bank account.
     """
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
+
     nomination = check.nomination
     title = check.form_title or _("%(campaign)s征求意见表") % {
         "campaign": nomination.campaign.title
