@@ -23,7 +23,7 @@ SWIFT_PACKAGES := swift-proxy swift-object swift-container swift-account python3
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium $(SWIFT_PACKAGES)
 
 .PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
-  distclean bench-lists cluster-test
+  distclean bench-lists bench-memory cluster-test
 
 help:
 	@echo "make demo       install, migrate, load the demo data and serve on 127.0.0.1:8000"
@@ -45,6 +45,8 @@ help:
 	@echo "                DATABASE_URL; installs LibreOffice Writer), see docs/benchmarks.md"
 	@echo "make bench-lists reviewer queue, nomination lists, overview and summary sheet at 10,"
 	@echo "                1,000 and 20,000 nominations: ms and queries per request (part of"
+	@echo "                make bench), see docs/benchmarks.md"
+	@echo "make bench-memory one gunicorn worker's RSS after 10,000 mixed requests (part of"
 	@echo "                make bench), see docs/benchmarks.md"
 	@echo "make cluster-test  two application nodes (network namespaces) behind nginx with"
 	@echo "                PgBouncer, Redis and Swift; one killed under load; checks ballots,"
@@ -94,6 +96,7 @@ bench:
 	@scripts/ensure-venv.sh --group bench
 	@scripts/bench.sh
 	@$(MAKE) --no-print-directory bench-lists
+	@$(MAKE) --no-print-directory bench-memory
 
 # Two nodes behind nginx, one killed under load (issue 17.6); not part of make test.
 # Swift's packages and memcached for deploy/swift.sh.
@@ -115,6 +118,11 @@ bench-docs: venv
 bench-lists: venv
 	@JX_PG_DB=jx_bench_lists DJANGO_SETTINGS_MODULE=jiangxuan.settings \
 	  scripts/with-postgres.sh .venv/bin/python bench/list_speed.py
+
+# A worker's memory after 10,000 mixed requests (issue 17.5): its own database and server.
+bench-memory: venv
+	@JX_PG_DB=jx_bench_memory_base DJANGO_SETTINGS_MODULE=jiangxuan.settings \
+	  scripts/with-postgres.sh .venv/bin/python bench/memory.py
 
 clean:
 	rm -rf .tools/apt.log .pytest_cache .ruff_cache .import_linter_cache .mypy_cache var/static \
