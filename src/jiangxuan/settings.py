@@ -124,7 +124,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiangxuan.sqlite3'}"),
         conn_max_age=int(os.environ.get("JX_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # JX_CONN_HEALTH_CHECKS=0: no `SELECT 1` before a persistent connection's first
+        # query of each request (issue 17.1; docs/benchmarks.md, the wrk comparison).
+        conn_health_checks=os.environ.get("JX_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
