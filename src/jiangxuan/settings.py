@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "jiangxuan.core.middleware.HeadAsGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "jiangxuan.core.middleware.NulByteMiddleware",
+    # Anonymous public endpoints skip sessions, auth, messages... (issue 17.1).
+    "jiangxuan.core.middleware.PublicLightMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +100,10 @@ MIDDLEWARE = [
     "jiangxuan.core.middleware.StoredFileDamagedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# JX_PUBLIC_LIGHT=0: anonymous public endpoints take the full middleware chain too
+# (core.middleware.PublicLightMiddleware; measured in docs/benchmarks.md).
+JX_PUBLIC_LIGHT = os.environ.get("JX_PUBLIC_LIGHT", "1") == "1"
 
 ROOT_URLCONF = "jiangxuan.urls"
 WSGI_APPLICATION = "jiangxuan.wsgi.application"
