@@ -105,6 +105,10 @@ class Server:
                     "sync",
                     "--backlog",
                     "2048",
+                    # A worker imports the URLconf on its first request: on a busy
+                    # machine that took more than gunicorn's default 30 s.
+                    "--timeout",
+                    "120",
                     "--log-level",
                     "warning",
                 ],
@@ -113,14 +117,16 @@ class Server:
                 stderr=log,
                 cwd=ROOT,
             )
-        for _ in range(150):
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise SystemExit(f"gunicorn did not start (see {self.log})")
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=60)
                 return self
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.5)
+        self.__exit__()
         raise SystemExit(f"gunicorn did not answer /healthz (see {self.log})")
 
     def __exit__(self, *_exc: object) -> None:
@@ -162,12 +168,13 @@ def wrk(url: str, args: list[str], *, threads: int, connections: int, seconds: i
 
 
 def warm_up(base: str, targets: dict[str, tuple[str, str]]) -> None:
+    """A few GETs of every page, so that both workers have loaded the URLconf."""
     for _mode, path in (t for t in targets.values() if t[0] == "get"):
-        for _ in range(3):
+        for _ in range(4):
             request = urllib.request.Request(  # noqa: S310
                 base + path, headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "100.64.0.1"}
             )
-            urllib.request.urlopen(request, timeout=10).read()  # noqa: S310
+            urllib.request.urlopen(request, timeout=120).read()  # noqa: S310
 
 
 def median(values: list[float]) -> float:

@@ -6,6 +6,7 @@ import ipaddress
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -352,10 +353,10 @@ class _LightHandler(BaseHandler):
     :class:`PublicLightMiddleware` already made instead of resolving again."""
 
     def __init__(self, names: list[str]):
-        self._view_middleware = []
-        self._template_response_middleware = []
-        self._exception_middleware = []
-        handler = convert_exception_to_response(self._get_response)
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
         for name in reversed(names):
             try:
                 mw = import_string(name)(handler)
@@ -401,7 +402,9 @@ class PublicLightMiddleware:
         mine = f"{__name__}.{type(self).__qualname__}"
         after = names[names.index(mine) + 1 :] if mine in names else names
         self.light_names = [name for name in after if name not in LIGHT_SKIPPED]
-        self.light = _LightHandler(self.light_names)._middleware_chain
+        self.light: Callable[[HttpRequest], HttpResponse] = _LightHandler(
+            self.light_names
+        )._middleware_chain  # type: ignore[assignment]
 
     def match(self, request: HttpRequest) -> ResolverMatch | None:
         """The URL match of ``request`` when it may take the short chain, else None."""
