@@ -2,7 +2,7 @@
 running public notice of them and an open public vote.
 
 Run by scripts/bench.sh after ``migrate`` on a fresh database, with the bench settings in
-the environment:  .venv/bin/python bench/seed.py OUT.json [CANDIDATES]
+the environment:  .venv/bin/python bench/seed.py OUT.json [CANDIDATES [VOTERS]]
 
 Everything goes through the services a campaign office and its reviewers use: the org tree
 and the specification are loaded, clerks create, fill and submit sample nominations
@@ -12,7 +12,16 @@ the office opens the social notice (社会公示, seed 003 二(二)6) starting t
 the public vote (网络投票, seed 003 二(二)3), open from now for 7 days. Only the accounts
 (users and their memberships) are created directly, as the demo does.
 
-Writes OUT.json: {"campaign": code, "notice_path": the public notice page, "candidates": n}.
+Writes OUT.json: {"campaign": code, "notice_path": the public notice page, "candidates": n,
+"vote_path": the public vote page, "voters": path of the voters file}.
+
+For the wrk comparison (bench/wrk_compare.py, issue 17) it also makes VOTERS (default 0)
+verified voters of the vote, as ``verify_code`` leaves them (a row per phone, verified now;
+created in bulk, since sending and reading 30,000 codes would measure the SMS folder), and
+writes them to voters.tsv beside OUT.json, one a line: the voter's id, its ``X-Voter-Token``
+(signed with this run's SECRET_KEY, so the server accepts it) and a ballot of 1-3 of the
+candidates' public ids as JSON. It creates the naive view's table ``bench_naive_vote``
+(bench/server/models.py) as the owner, before ``auditroles`` grants the server's role.
 """
 
 from __future__ import annotations
@@ -57,6 +66,9 @@ from jiangxuan.nominations.models import Decision, Nomination  # noqa: E402
 from jiangxuan.notices import services as notices  # noqa: E402
 from jiangxuan.notices.selectors import stages_of  # noqa: E402
 from jiangxuan.voting import services as voting  # noqa: E402
+from jiangxuan.voting.models import Voter  # noqa: E402
+from jiangxuan.voting.selectors import public_view  # noqa: E402
+from jiangxuan.voting.tokens import issue_voter_token  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "003-weihai-gongjiang-2023.yaml"
@@ -175,7 +187,37 @@ def review_chain(campaign: Campaign, pending: list[Nomination]) -> None:
         pending = [n for n in pending if n.state != NominationState.APPROVED]
 
 
-def main(out: Path, count: int) -> None:
+def make_voters(vote, campaign: Campaign, count: int, path: Path) -> None:
+    """``count`` verified voters of ``vote`` and their tokens and ballots in ``path``."""
+    from django.db import connection
+
+    sys.path.insert(0, str(ROOT))
+    from bench.server import NAIVE_TABLE_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(NAIVE_TABLE_SQL)
+    view = public_view(campaign.code)
+    assert view is not None
+    ids = sorted(view.by_public_id())
+    now = timezone.now()
+    lines = []
+    for start in range(0, count, 5000):
+        rows = Voter.objects.bulk_create(
+            [
+                Voter(
+                    public_vote=vote, phone_hash=voting.phone_hash(f"199{n:08d}"), verified_at=now
+                )
+                for n in range(start, min(start + 5000, count))
+            ]
+        )
+        for voter in rows:
+            k = voter.pk % len(ids)
+            ballot = [ids[(k + j) % len(ids)] for j in range(1 + voter.pk % min(3, len(ids)))]
+            lines.append(f"{voter.pk}\t{issue_voter_token(voter)}\t{json.dumps(ballot)}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def main(out: Path, count: int, voters: int = 0) -> None:
     load_org_tree(ORGS)
     campaign = load_campaign(SPEC, state=CampaignState.PUBLISHED)
     office = account("bench_office", campaign.organizer_unit, Role.CAMPAIGN_OFFICE, campaign)
@@ -201,10 +243,14 @@ def main(out: Path, count: int) -> None:
         campaign, actor=office, opens_at=now, closes_at=now + dt.timedelta(days=7)
     )
     voting.open_public_vote(vote, actor=office)
+    voters_path = out.with_name("voters.tsv")
+    make_voters(vote, campaign, voters, voters_path)
     result = {
         "campaign": campaign.code,
         "notice_path": reverse("notices:public_detail", args=[notice.pk]),
+        "vote_path": reverse("voting:vote", args=[campaign.code]),
         "candidates": len(approved),
+        "voters": str(voters_path),
     }
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     print(
@@ -213,4 +259,8 @@ def main(out: Path, count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 12)
+    main(
+        Path(sys.argv[1]),
+        int(sys.argv[2]) if len(sys.argv) > 2 else 12,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 0,
+    )

@@ -19,6 +19,12 @@
 #  5. bench/report.py prints the summary and writes it, with the CSVs, to var/bench/;
 #     `jiangxuan recount` must exit 0 and the stored votes must equal the 201 answers.
 #  6. Stops what it started; the machine's own PostgreSQL and Redis keep running.
+#  7. The wrk comparison (issue 17; bench/wrk_compare.py): after the Locust scenarios, one
+#     gunicorn with 2 sync workers and bench/server/settings.py (the project plus a naive
+#     SELECT + INSERT view and a cached template page), wrk -t2 -c50, JX_BENCH_WRK_ROUNDS (3)
+#     interleaved rounds of JX_BENCH_WRK_SECONDS (10) s per target; JX_BENCH_WRK_VARIANTS
+#     (space-separated NAME:ENV=VALUE,...) adds server variants, e.g. nohc:JX_CONN_HEALTH_CHECKS=0.
+#     JX_BENCH_LOCUST=0 skips the Locust part (4-5), JX_BENCH_WRK=0 the wrk part.
 # Exit status: 0 when the run completed (goals missed are reported, not failed), 1 when
 # the server failed to start, a scenario had errors or the recount did not match.
 set -euo pipefail
@@ -66,17 +72,21 @@ trap 'exit 143' TERM
 # ---------------------------------------------------------------------------- services
 
 pg_base=${DATABASE_URL%/*}
-export DATABASE_URL=$pg_base/jx_bench
-say "PostgreSQL: fresh database jx_bench"
-psql -q -X -d "$pg_base/postgres" -c "DROP DATABASE IF EXISTS jx_bench WITH (FORCE)" -c "CREATE DATABASE jx_bench" >/dev/null 2>&1 ||
-  "$bin/python" - "$pg_base/postgres" <<'PY'
+# JX_BENCH_DB (default jx_bench): the database, and <name>_app the server's role, so two
+# people benchmarking on one machine do not drop each other's database.
+db=${JX_BENCH_DB:-jx_bench}
+[[ $db =~ ^[a-z_][a-z0-9_]*$ ]] || die "JX_BENCH_DB must be a lower-case identifier"
+export DATABASE_URL=$pg_base/$db
+say "PostgreSQL: fresh database $db"
+psql -q -X -d "$pg_base/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null 2>&1 ||
+  "$bin/python" - "$pg_base/postgres" "$db" <<'PY'
 import sys
 
 import psycopg
 
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
-    conn.execute("DROP DATABASE IF EXISTS jx_bench WITH (FORCE)")
-    conn.execute("CREATE DATABASE jx_bench")
+    conn.execute(f"DROP DATABASE IF EXISTS {sys.argv[2]} WITH (FORCE)")
+    conn.execute(f"CREATE DATABASE {sys.argv[2]}")
 PY
 
 redis_ping() {
@@ -115,32 +125,34 @@ export JX_SMS_FILE_ALLOWED=1
 export JX_TRUSTED_PROXIES=127.0.0.1
 mkdir -p "$JX_VAR_DIR" "$JX_SMS_FILE_PATH" "$out"
 
-say "migrating jx_bench and loading seed 003 (bench/seed.py)"
+say "migrating $db and loading seed 003 (bench/seed.py)"
 start=$SECONDS
 "$bin/jiangxuan" migrate --noinput --verbosity 0
-"$bin/python" bench/seed.py "$tmp/seed.json" 12
+"$bin/python" bench/seed.py "$tmp/seed.json" 12 "${JX_BENCH_VOTERS:-30000}"
 say "database ready in $((SECONDS - start)) s"
 
 # As in production (docs/admin/install.md, step 2): migrate and the seed ran as the owner;
 # the server connects as a role that may only append to the audit trail (issue 16.1).
 app_password=$("$bin/python" -c "import secrets; print(secrets.token_hex(16))")
-app_url=$("$bin/python" - "$DATABASE_URL" "$app_password" <<'PY'
+app_url=$("$bin/python" - "$DATABASE_URL" "$app_password" "${db}_app" <<'PY'
 import sys
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
-url, password = urlsplit(sys.argv[1]), sys.argv[2]
+url, password, role = urlsplit(sys.argv[1]), sys.argv[2], sys.argv[3]
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
-    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'jx_bench_app'").fetchone():
-        conn.execute("CREATE ROLE jx_bench_app LOGIN")
-    conn.execute(sql.SQL("ALTER ROLE jx_bench_app PASSWORD {}").format(sql.Literal(password)))
+    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    conn.execute(
+        sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
+    )
 host = url.netloc.rpartition("@")[2]
-print(urlunsplit(url._replace(netloc=f"jx_bench_app:{password}@{host}")))
+print(urlunsplit(url._replace(netloc=f"{role}:{password}@{host}")))
 PY
 )
-"$bin/jiangxuan" auditroles --app-role jx_bench_app --apply
+"$bin/jiangxuan" auditroles --app-role "${db}_app" --apply
 export DATABASE_URL=$app_url
 "$bin/jiangxuan" auditroles --check
 notice_path=$("$bin/python" -c "import json, sys; print(json.load(open(sys.argv[1]))['notice_path'])" "$tmp/seed.json")
@@ -178,6 +190,7 @@ scenario() {
     --csv "$out/$name" --only-summary --loglevel WARNING --exit-code-on-error 0 \
     >"$out/$name.log" 2>&1
 }
+if [ "${JX_BENCH_LOCUST:-1}" = 1 ]; then
 scenario baseline Baseline 130
 scenario notice NoticeReader 131
 scenario vote Voter 138
@@ -195,5 +208,30 @@ print(json.dumps({
     'receipts': Receipt.objects.count(),
     'valid_votes': Vote.objects.filter(invalidation__isnull=True).count(),
 }))" >"$out/stored.json"
+bench_status=0
 "$bin/python" bench/report.py "$out" --recount-status "$recount_status" \
-  --workers "$workers" --threads "$threads" --users "$users" --seconds "$seconds"
+  --workers "$workers" --threads "$threads" --users "$users" --seconds "$seconds" || bench_status=$?
+fi
+
+# ---------------------------------------------------------------------------- wrk (issue 17)
+
+# The issue's comparison: its own server (2 sync workers, bench settings), so the Locust
+# server stops first; wrk's ballots come after the recount above, and the recount is run
+# again after them.
+if [ "${JX_BENCH_WRK:-1}" = 1 ]; then
+  command -v wrk >/dev/null 2>&1 || "$JX_ROOT/scripts/ensure-system-packages.sh" wrk
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=""
+  wrk_variants=()
+  for variant in production ${JX_BENCH_WRK_VARIANTS:-}; do wrk_variants+=(--variant "$variant"); done
+  say "wrk comparison: ${JX_BENCH_WRK_ROUNDS:-3} rounds x 6 targets x ${JX_BENCH_WRK_SECONDS:-10} s"
+  "$bin/python" bench/wrk_compare.py "$out" "$tmp/seed.json" --port "$((port + 1))" \
+    --rounds "${JX_BENCH_WRK_ROUNDS:-3}" --seconds "${JX_BENCH_WRK_SECONDS:-10}" \
+    "${wrk_variants[@]}" || bench_status=1
+  if ! "$bin/jiangxuan" recount "$campaign" >"$out/recount-wrk.txt" 2>&1; then
+    warn "recount after the wrk ballots did not match (var/bench/recount-wrk.txt)"
+    bench_status=1
+  fi
+fi
+[ "${bench_status:-0}" = 0 ]

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "jiangxuan.core.middleware.HeadAsGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "jiangxuan.core.middleware.NulByteMiddleware",
+    # Anonymous public endpoints skip sessions, auth, messages... (issue 17.1).
+    "jiangxuan.core.middleware.PublicLightMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +101,10 @@ MIDDLEWARE = [
     "jiangxuan.core.middleware.StoredFileDamagedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# JX_PUBLIC_LIGHT=0: anonymous public endpoints take the full middleware chain too
+# (core.middleware.PublicLightMiddleware; measured in docs/benchmarks.md).
+JX_PUBLIC_LIGHT = os.environ.get("JX_PUBLIC_LIGHT", "1") == "1"
 
 ROOT_URLCONF = "jiangxuan.urls"
 WSGI_APPLICATION = "jiangxuan.wsgi.application"
@@ -125,7 +131,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiangxuan.sqlite3'}"),
         conn_max_age=int(os.environ.get("JX_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # JX_CONN_HEALTH_CHECKS=0: no `SELECT 1` before a persistent connection's first
+        # query of each request (issue 17.1; docs/benchmarks.md, the wrk comparison).
+        conn_health_checks=os.environ.get("JX_CONN_HEALTH_CHECKS", "1") == "1",
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

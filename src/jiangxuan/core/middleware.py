@@ -6,20 +6,26 @@ import ipaddress
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, MiddlewareNotUsed
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.exception import convert_exception_to_response
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render, resolve_url
+from django.urls import Resolver404, ResolverMatch, get_resolver
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .audit import current_ip
@@ -299,3 +305,130 @@ class StoredFileDamagedMiddleware:
             return None
         report_damaged_file(request, exception)
         return render(request, "core/file_damaged.html", {"message": exception.message}, status=409)
+
+
+#: The anonymous public endpoints that :class:`PublicLightMiddleware` serves through the
+#: light chain (URL names): the vote's API (read, code, verify, ballot), the vote and
+#: candidate pages and the public notice page. None of them reads or writes a session, a
+#: message or a user; a page with a form (verify, cast, objection) is not among them.
+PUBLIC_LIGHT_VIEWS = frozenset(
+    {
+        "api:get_vote",
+        "api:request_vote_code",
+        "api:verify_vote_code",
+        "api:cast_vote",
+        "api:cast_vote_deprecated_path",
+        "voting:vote",
+        "voting:candidate",
+        "notices:public_detail",
+    }
+)
+_LIGHT_PREFIXES = ("/api/v1/votes/", "/vote/", "/notices/")
+#: What those endpoints skip: sessions, authentication and what builds on a signed-in
+#: user (OTP, session timeout, password expiry, two-factor, the htmx login answer),
+#: messages, django-htmx's request attribute, and axes (login lockout). Everything else
+#: in ``MIDDLEWARE`` after :class:`PublicLightMiddleware` still runs, in order: locale,
+#: CommonMiddleware, CSRF, X-Frame-Options, no-store, the damaged-file page, and any
+#: middleware added later (the default is to keep, not to skip).
+LIGHT_SKIPPED = frozenset(
+    {
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django_otp.middleware.OTPMiddleware",
+        "jiangxuan.core.middleware.SessionTimeoutMiddleware",
+        "jiangxuan.core.middleware.HtmxLoginRequiredMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "jiangxuan.accounts.security.PasswordExpiryMiddleware",
+        "jiangxuan.accounts.two_factor.TwoFactorMiddleware",
+        "django_htmx.middleware.HtmxMiddleware",
+        "axes.middleware.AxesMiddleware",
+    }
+)
+_ANONYMOUS = AnonymousUser()
+
+
+class _LightHandler(BaseHandler):
+    """A handler whose chain is ``names`` (synchronous, as under gunicorn's WSGI workers),
+    built as ``BaseHandler.load_middleware`` builds the full one; it reuses the URL match
+    :class:`PublicLightMiddleware` already made instead of resolving again."""
+
+    def __init__(self, names: list[str]):
+        self._view_middleware: list[Any] = []
+        self._template_response_middleware: list[Any] = []
+        self._exception_middleware: list[Any] = []
+        handler = convert_exception_to_response(self._get_response)  # type: ignore[attr-defined]
+        for name in reversed(names):
+            try:
+                mw = import_string(name)(handler)
+            except MiddlewareNotUsed:
+                continue
+            if hasattr(mw, "process_view"):
+                self._view_middleware.insert(0, mw.process_view)
+            if hasattr(mw, "process_template_response"):
+                self._template_response_middleware.append(mw.process_template_response)
+            if hasattr(mw, "process_exception"):
+                self._exception_middleware.append(mw.process_exception)
+            handler = convert_exception_to_response(mw)
+        self._middleware_chain = handler
+
+    def resolve_request(self, request: HttpRequest) -> ResolverMatch:
+        match = getattr(request, "_jx_light_match", None)
+        if match is None:
+            return super().resolve_request(request)
+        request.resolver_match = match
+        return match
+
+
+class PublicLightMiddleware:
+    """Serve the anonymous public endpoints (:data:`PUBLIC_LIGHT_VIEWS`) through a shorter
+    chain that skips the middleware they do not need (:data:`LIGHT_SKIPPED`; issue 17.1:
+    in the wrk comparison of docs/benchmarks.md they cost about a third of a cached page's
+    server time). Listed right after ``NulByteMiddleware``, so the security headers, CSP,
+    the ETag, HEAD and the NUL-byte guard apply as before; the rest of ``MIDDLEWARE``
+    minus the skipped ones runs after it.
+
+    A request takes the short chain only when it carries no session cookie (a signed-in
+    user or a voter of the web form keeps the full chain) and no ``Authorization`` header,
+    and its path resolves to one of those endpoints. It then gets ``request.user`` =
+    ``AnonymousUser`` and the client address for the audit trail (``current_ip``), as
+    ``AuthenticationMiddleware`` and ``SessionTimeoutMiddleware`` would give it; it has
+    no ``request.session``. ``JX_PUBLIC_LIGHT = False`` turns the short chain off."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        if not getattr(settings, "JX_PUBLIC_LIGHT", True):
+            raise MiddlewareNotUsed
+        names = list(settings.MIDDLEWARE)
+        mine = f"{__name__}.{type(self).__qualname__}"
+        after = names[names.index(mine) + 1 :] if mine in names else names
+        self.light_names = [name for name in after if name not in LIGHT_SKIPPED]
+        self.light: Callable[[HttpRequest], HttpResponse] = _LightHandler(
+            self.light_names
+        )._middleware_chain  # type: ignore[assignment]
+
+    def match(self, request: HttpRequest) -> ResolverMatch | None:
+        """The URL match of ``request`` when it may take the short chain, else None."""
+        if (
+            not request.path_info.startswith(_LIGHT_PREFIXES)
+            or request.method not in ("GET", "HEAD", "POST")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return None
+        try:
+            found = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+        except Resolver404:
+            return None
+        return found if found.view_name in PUBLIC_LIGHT_VIEWS else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = self.match(request)
+        if found is None:
+            return self.get_response(request)
+        request._jx_light_match = found  # type: ignore[attr-defined]
+        request.user = _ANONYMOUS
+        token = current_ip.set(client_ip(request))
+        try:
+            return self.light(request)
+        finally:
+            current_ip.reset(token)
