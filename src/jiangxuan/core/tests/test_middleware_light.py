@@ -2,13 +2,18 @@
 it keeps and skips, and which requests may take it."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from jiangxuan.core.middleware import LIGHT_SKIPPED, PublicLightMiddleware
 
 
+def _answer(request: HttpRequest) -> HttpResponse:
+    return HttpResponse()
+
+
 def chain() -> PublicLightMiddleware:
-    return PublicLightMiddleware(lambda request: None)
+    return PublicLightMiddleware(_answer)
 
 
 def test_the_short_chain_keeps_every_security_middleware_after_it():
