@@ -180,9 +180,10 @@ def main() -> int:
         url = f"http://127.0.0.1:{args.port}"
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=5).read()  # noqa: S310
+                # The first request loads every URL: slow on a busy machine.
+                urllib.request.urlopen(f"{url}/healthz", timeout=90).read()  # noqa: S310
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:
                 time.sleep(0.2)
         else:
             print("gunicorn did not answer")
