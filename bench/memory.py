@@ -37,6 +37,13 @@ PY = sys.executable
 GOAL_MB = 150
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is counted, not followed: every request of the mix must answer 200."""
+
+    def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+        return None
+
+
 def rss_kb(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -181,7 +188,10 @@ def main() -> int:
         for _ in range(300):
             try:
                 # The first request loads every URL: slow on a busy machine.
-                urllib.request.urlopen(f"{url}/healthz", timeout=90).read()  # noqa: S310
+                probe = urllib.request.Request(  # noqa: S310 (http on loopback)
+                    f"{url}/healthz", headers={"X-Forwarded-Proto": "https"}
+                )
+                urllib.request.urlopen(probe, timeout=90).read()  # noqa: S310
                 break
             except OSError:
                 time.sleep(0.2)
@@ -194,6 +204,7 @@ def main() -> int:
         pk = sessions["nomination"]
         office = {"Cookie": f"{cookie}={sessions['bench_office']}"}
         clerk = {"Cookie": f"{cookie}={sessions['clerk']}"}
+        opener = urllib.request.build_opener(_NoRedirect)
         mix = [
             (seed["notice_path"], {}),
             (f"/vote/{code}/", {}),
@@ -210,10 +221,17 @@ def main() -> int:
         counts: dict[str, int] = {}
         after_first = 0
         started = time.monotonic()
+        samples: list[tuple[int, float]] = []
         for n, (path, headers) in enumerate(plan):
-            request = urllib.request.Request(url + path, headers=headers)  # noqa: S310
+            # As behind the trusted proxy (nginx): HTTPS, and a client address per request
+            # as a crowd's. Without them every request is redirected to HTTPS.
+            proxy = {
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": f"100.{64 + (n >> 16) % 64}.{(n >> 8) % 256}.{n % 256}",
+            }
+            request = urllib.request.Request(url + path, headers={**headers, **proxy})  # noqa: S310
             try:
-                with urllib.request.urlopen(request, timeout=150) as response:  # noqa: S310
+                with opener.open(request, timeout=150) as response:
                     response.read()
                     status = response.status
             except urllib.error.HTTPError as exc:
@@ -221,6 +239,8 @@ def main() -> int:
             counts[f"{status} {path}"] = counts.get(f"{status} {path}", 0) + 1
             if n == 0:
                 after_first = rss_kb(worker)
+            if (n + 1) % 1000 == 0:
+                samples.append((n + 1, round(rss_kb(worker) / 1024, 1)))
         elapsed = time.monotonic() - started
         at_end = rss_kb(worker)
         if worker_of(server.pid) != worker:
@@ -229,6 +249,7 @@ def main() -> int:
         for key, count in sorted(counts.items()):
             print(f"  {count:6d} × {key}")
         print(f"{args.requests} requests in {elapsed:.0f} s")
+        print("worker VmRSS every 1,000 requests (MB):", ", ".join(f"{mb}" for _, mb in samples))
         print(f"worker VmRSS after start-up:        {at_start / 1024:6.1f} MB")
         print(f"worker VmRSS after the 1st request: {after_first / 1024:6.1f} MB")
         print(f"worker VmRSS after {args.requests} requests:  {at_end / 1024:6.1f} MB")
