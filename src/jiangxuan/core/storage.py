@@ -23,6 +23,7 @@ A file that fails its check raises :class:`StoredFileDamaged`; the API's handler
 
 from __future__ import annotations
 
+import abc
 import io
 import logging
 import os
@@ -155,7 +156,7 @@ class DecryptedFile(File):
         return self
 
 
-class EncryptedStorageMixin:
+class EncryptedStorageMixin(abc.ABC):
     """What both uploads' storages share: writes are encrypted (SM4-GCM in chunks under a
     per-file key wrapped with the field key, ``core/filecrypt.py``), opens decrypt and are
     for reading only, in binary mode; the size is the plain size. Put it before the
@@ -176,6 +177,7 @@ class EncryptedStorageMixin:
 
     # ----------------------------------------------------------------- backend
 
+    @abc.abstractmethod
     def open_stored(self, name: str) -> IO[bytes]:
         """Backend: the file ``name`` as stored (encrypted, or plain from before), opened
         for reading in binary mode, seekable; the caller closes it.
@@ -185,20 +187,24 @@ class EncryptedStorageMixin:
         """
         raise NotImplementedError
 
+    @abc.abstractmethod
     def _stored_start(self, name: str, count: int) -> tuple[bytes, int]:
         """Backend: the first ``count`` bytes of the stored file and its stored length."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def stored_files(self) -> Iterator[StoredObject]:
         """Backend: every stored file (as stored: sizes are encrypted sizes), in no order."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def write_stored(self, name: str, source: IO[bytes]) -> None:
         """Backend: write ``source`` (read from where it stands to its end) as the stored
         file ``name``, byte for byte, without encrypting: a restore puts back what a backup
         copied. Refuses (``FileExistsError``) a name that exists."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def seal_stored(self, name: str) -> bool:
         """Backend: encrypt in place the file ``name`` stored plain, so that a reader sees
         the plain file or the encrypted one, never half of one; False when it is empty,
