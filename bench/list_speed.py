@@ -22,7 +22,8 @@ nominations all belong to 朝阳区 (the jurisdiction of 朝阳区人社局, who
 sees every one of them (the largest scope a county reviewer has) and the campaign office
 sees them all in the overview and the summary sheet.
 
-- The first ``--services`` nominations (default 200) are made as a clerk makes them:
+- The first ``--services`` nominations (default 200; at most half of a size, so that the
+  reviewer's queue is never empty) are made as a clerk makes them:
   ``nominations.services.create_nomination``, ``save_nomination`` (a sample person from
   ``demo.samples``), ``add_evidence`` for each required upload, ``submit_nomination``
   inside the submission window. They wait at the first level (所在单位推荐).
@@ -233,7 +234,10 @@ class Data:
 
     def grow(self, size: int, services_max: int) -> float:
         start = time.perf_counter()
-        wanted = max(0, min(size, services_max) - self.by_services)
+        # At most half of any size through the services, so that the reviewer's queue holds
+        # nominations at every size (the services' ones wait at the first level) and the
+        # query counts compare the same page.
+        wanted = max(0, min(size // 2, services_max) - self.by_services)
         self.through_services(wanted)
         self.in_bulk(size - self.count)
         return time.perf_counter() - start
