@@ -361,6 +361,9 @@ JX_VIDEO_MAX_BYTES = int(os.environ.get("JX_VIDEO_MAX_BYTES", str(200 * 1024 * 1
 # (a 6000×4000 phone photo, an A4 page scanned at 400 dpi) decode to at most ~100 MB. A
 # 7000×7000 PNG of 143 KB took a worker to 342 MiB (issue 16.11).
 JX_IMAGE_MAX_PIXELS = int(os.environ.get("JX_IMAGE_MAX_PIXELS", str(25_000_000)))
+# The office's summary sheet (汇总表) of more nominations than this is made by a background
+# task with its progress shown (issue 17.4: 10,000 rows take seconds of a web worker).
+JX_SUMMARY_BACKGROUND_ROWS = int(os.environ.get("JX_SUMMARY_BACKGROUND_ROWS", "2000"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 20

@@ -20,6 +20,7 @@ from .downloads import (
     CONTENT_TYPES,
     DocumentFile,
     attachment,
+    bundle_content_type,
     bundle_filename,
     nomination_form_file,
     safe_filename,
@@ -33,7 +34,10 @@ router = Router(tags=["文书"])
 
 
 class BundleIn(Schema):
-    kind: BundleKind = Field(description="certificates 全部荣誉证书；archive 活动归档（全部文书）")
+    kind: BundleKind = Field(
+        description="certificates 全部荣誉证书；archive 活动归档（全部文书）；"
+        "summary 汇总表（全部推荐单位，XLSX）"
+    )
 
 
 class BundleOut(Schema):
@@ -45,14 +49,21 @@ class BundleOut(Schema):
     done: int = Field(description="已完成的步骤数（证书为张数）")
     total: int = Field(description="步骤总数；归档开始生成前为 0")
     error: str = Field(description="失败原因；未失败为空")
-    download_url: str | None = Field(description="ZIP 下载地址；生成完毕前为 null")
+    download_url: str | None = Field(
+        description="文件下载地址（汇总表为 XLSX，其余为 ZIP）；生成完毕前为 null"
+    )
 
 
 def _bundle_out(bundle: DocumentBundle) -> BundleOut:
     bundle = bundles.as_seen(bundle)  # an abandoned bundle reads as failed
     url = None
     if bundle.state == BundleState.DONE and bundle.file:
-        url = reverse("api:download_document_bundle", args=[bundle.campaign.code, bundle.pk])
+        name = (
+            "api:download_document_bundle_sheet"
+            if bundle.kind == BundleKind.SUMMARY
+            else "api:download_document_bundle"
+        )
+        url = reverse(name, args=[bundle.campaign.code, bundle.pk])
     return BundleOut(
         id=bundle.pk,
         kind=BundleKind(bundle.kind),
@@ -87,8 +98,9 @@ def _bundle(request: ApiRequest, code: str, bundle_id: int) -> DocumentBundle:
 )
 def request_document_bundle(request: ApiRequest, code: str, payload: BundleIn) -> Status:
     """在后台把全部荣誉证书（certificates）或本活动全部文书（archive，按层级、单位和推荐
-    对象分文件夹，附 manifest.json）打包为一个 ZIP（活动办公室）；返回其进度，完成后
-    ``download_url`` 为下载地址。内容未变时返回已有的文书包。"""
+    对象分文件夹，附 manifest.json）打包为一个 ZIP，或生成全部推荐单位的汇总表（summary，
+    XLSX，个人信息不脱敏）（活动办公室）；返回其进度，完成后 ``download_url`` 为下载地址。
+    内容未变时返回已有的文书包。"""
     bundle = bundles.request_bundle(
         _office_campaign(request, code), payload.kind, actor=request.auth
     )
@@ -105,17 +117,33 @@ def document_bundle(request: ApiRequest, code: str, bundle_id: int) -> BundleOut
     return _bundle_out(_bundle(request, code, bundle_id))
 
 
+def _bundle_download(request: ApiRequest, code: str, bundle_id: int, kind_format: str):
+    found = _bundle(request, code, bundle_id)
+    if BundleKind(found.kind).file_format != kind_format:
+        raise not_found()
+    if not found.file:
+        raise ApiError(404, _("该文书包尚未生成完毕。"), code="not_found")
+    return download(found.file.open("rb"), bundle_filename(found), bundle_content_type(found))
+
+
 @router.get(
     "/campaigns/{code}/document-bundles/{bundle_id}/file.zip",
     response={200: None, codes_4xx: ErrorOut},
     summary="下载文书包",
 )
 def download_document_bundle(request: ApiRequest, code: str, bundle_id: int) -> FileResponse:
-    """生成完毕的文书包 ZIP（活动办公室）；未生成完毕为 404。"""
-    found = _bundle(request, code, bundle_id)
-    if not found.file:
-        raise ApiError(404, _("该文书包尚未生成完毕。"), code="not_found")
-    return download(found.file.open("rb"), bundle_filename(found), "application/zip")
+    """生成完毕的文书包 ZIP（证书、归档；活动办公室）；未生成完毕或为汇总表时为 404。"""
+    return _bundle_download(request, code, bundle_id, "zip")
+
+
+@router.get(
+    "/campaigns/{code}/document-bundles/{bundle_id}/file.xlsx",
+    response={200: None, codes_4xx: ErrorOut},
+    summary="下载后台生成的汇总表",
+)
+def download_document_bundle_sheet(request: ApiRequest, code: str, bundle_id: int) -> FileResponse:
+    """后台生成完毕的汇总表 XLSX（活动办公室）；未生成完毕或不是汇总表时为 404。"""
+    return _bundle_download(request, code, bundle_id, "xlsx")
 
 
 @router.get(
@@ -139,7 +167,8 @@ def download_nomination_form(
     summary="下载汇总表",
 )
 def download_summary_sheet(request: ApiRequest, code: str) -> FileResponse:
-    """活动汇总表（XLSX）：活动办公室为全部推荐单位，经办人为本单位。"""
+    """活动汇总表（XLSX）：活动办公室为全部推荐单位，经办人为本单位。行数多时可改用
+    ``POST /campaigns/{code}/document-bundles``（kind=summary）在后台生成并查看进度。"""
     document = summary_file(request.auth, code)
     if document is None:
         raise not_found()

@@ -2,7 +2,8 @@
 certificate of the decision (issue 14 三: "batch generation of all certificates shows
 progress and runs as a background task") and the campaign's whole file (归档, issue 14.7:
 "and a download for the office"). Issue 15.15: 50 certificates took six seconds with no
-feedback.
+feedback. The office's summary sheet (汇总表) of every unit is made the same way, as one
+XLSX, when it holds more than ``JX_SUMMARY_BACKGROUND_ROWS`` nominations (issue 17.4).
 
 The office asks for a bundle (:func:`request_bundle`); the task :func:`pack_bundle` builds
 it, counting its steps in the bundle's row, which the progress page reads; the finished
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,10 +37,13 @@ from jiangxuan.core.permissions import require
 from jiangxuan.decisions.models import CommendationDecision
 from jiangxuan.decisions.rendering import render_certificate_pdf
 from jiangxuan.decisions.selectors import certificates_of
+from jiangxuan.nominations.selectors import summary_sheet_count
 
+from . import services
 from .archive import write_archive
 from .enums import BundleKind, BundleState
 from .models import DocumentBundle
+from .selectors import summary_scope_for
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +79,15 @@ def _fingerprint(campaign: Campaign, kind: str) -> tuple[str, int]:
     # Every write leaves an audit entry: nothing changed since the newest one (the
     # documents' own entries, packing and exports, change nothing the file holds).
     newest = (
-        AuditEntry.objects.exclude(action__startswith="documents.")
+        AuditEntry.objects.exclude(
+            Q(action__startswith="documents.") | Q(action=services.UNMASKED_EXPORT)
+        )
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
     )
-    return f"audit:{newest}", 0
+    total = summary_sheet_count(campaign) if kind == BundleKind.SUMMARY else 0
+    return f"audit:{newest}", total
 
 
 @transaction.atomic
@@ -186,12 +194,38 @@ def _pack_archive(bundle: DocumentBundle, archive: zipfile.ZipFile) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _write_summary(bundle: DocumentBundle, out) -> None:
+    # Every unit, personal data in full: the office's sheet (request_bundle checked the
+    # office); the export is audited as the direct download's is.
+    campaign, actor = bundle.campaign, bundle.requested_by
+    scope = summary_scope_for(actor, campaign)
+    out.write(
+        services.render_summary_xlsx(
+            campaign,
+            scope.nominations,
+            unmasked_ids=scope.unmasked_ids,
+            unit_name=scope.unit_name,
+            progress=_count(bundle.pk),
+        )
+    )
+    if scope.unmasked_ids:
+        services.record_unmasked_export(
+            actor=actor, obj=campaign, file_format="xlsx", nomination_ids=sorted(scope.unmasked_ids)
+        )
+
+
+def _write_zip(bundle: DocumentBundle, out) -> None:
+    pack = _pack_certificates if bundle.kind == BundleKind.CERTIFICATES else _pack_archive
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        pack(bundle, archive)
+
+
 def build_bundle(bundle_id: int) -> DocumentBundle:
-    """Pack bundle ``bundle_id`` into one ZIP, counting its steps as it goes, and store
-    the file; older bundles of the same campaign and kind lose their files. A bundle not
-    queued (finished, or taken by another worker) is left alone. A failure marks the
-    bundle failed with a Chinese reason (the details go to the log), so the office may
-    ask again.
+    """Pack bundle ``bundle_id`` into its file (a ZIP; the summary sheet's XLSX), counting
+    its steps as it goes, and store the file; older bundles of the same campaign and kind
+    lose their files. A bundle not queued (finished, or taken by another worker) is left
+    alone. A failure marks the bundle failed with a Chinese reason (the details go to the
+    log), so the office may ask again.
     """
     taken = DocumentBundle.objects.filter(pk=bundle_id, state=BundleState.QUEUED).update(
         state=BundleState.RUNNING, done=0, updated_at=timezone.now()
@@ -199,13 +233,14 @@ def build_bundle(bundle_id: int) -> DocumentBundle:
     bundle = DocumentBundle.objects.select_related("campaign", "requested_by").get(pk=bundle_id)
     if not taken:
         return bundle
-    pack = _pack_certificates if bundle.kind == BundleKind.CERTIFICATES else _pack_archive
+    kind = BundleKind(bundle.kind)
+    write = _write_summary if kind == BundleKind.SUMMARY else _write_zip
     try:
         with tempfile.TemporaryFile() as out:
-            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-                pack(bundle, archive)
+            write(bundle, out)
             out.seek(0)
-            bundle.file.save(f"{bundle.kind}-{bundle.campaign_id}.zip", File(out), save=False)
+            name = f"{kind}-{bundle.campaign_id}.{kind.file_format}"
+            bundle.file.save(name, File(out), save=False)
     except Exception:
         logger.exception("document bundle %s failed", bundle_id)
         DocumentBundle.objects.filter(pk=bundle_id).update(

@@ -143,7 +143,15 @@ def attachment(document: DocumentFile) -> FileResponse:
 
 
 def bundle_filename(bundle: DocumentBundle) -> str:
-    """A bundle's ZIP as people name it: the campaign's title and what it holds
-    (第四届吉林工匠评选表彰-全部荣誉证书.zip)."""
-    label = BundleKind(bundle.kind).label
-    return f"{safe_filename(f'{bundle.campaign.title}-{label}')}.zip"
+    """A bundle's file as people name it: the campaign's title and what it holds
+    (第四届吉林工匠评选表彰-全部荣誉证书.zip); the summary sheet as its direct download is
+    named (its title from the specification, .xlsx)."""
+    kind = BundleKind(bundle.kind)
+    if kind == BundleKind.SUMMARY:
+        return f"{safe_filename(bundle.campaign.specification.summary_sheet.title)}.xlsx"
+    return f"{safe_filename(f'{bundle.campaign.title}-{kind.label}')}.{kind.file_format}"
+
+
+def bundle_content_type(bundle: DocumentBundle) -> str:
+    """The MIME type of a bundle's file (ZIP, or XLSX for the summary sheet)."""
+    return services.XLSX_TYPE if bundle.kind == BundleKind.SUMMARY else "application/zip"

@@ -2,12 +2,18 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from jiangxuan.accounts.models import User
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.rules import office_of
 from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.nominations.models import Nomination
-from jiangxuan.nominations.selectors import nominations_visible_to, summary_sheet_rows
+from jiangxuan.nominations.selectors import (
+    nominations_visible_to,
+    summary_sheet_count,
+    summary_sheet_rows,
+)
 
 from .layout import summary_fields
 from .models import DocumentBundle
@@ -61,6 +67,17 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
     only = next(iter(units)) if len(units) == 1 else None
     unit_name = only.name if only is not None else ""
     return SummaryScope(rows, unmasked, unit_name)
+
+
+def summary_in_background(user: User, campaign: Campaign) -> int:
+    """The number of rows of ``campaign``'s summary sheet when ``user`` is its office and
+    the sheet holds more than ``JX_SUMMARY_BACKGROUND_ROWS`` nominations, so that it is made
+    by a background task with its progress shown (issue 17.4; ``bundles.request_bundle``);
+    0 when it is downloaded at once (a unit's sheet always is). One or two queries."""
+    if not user.has_perm("campaigns.change_campaign", campaign):
+        return 0
+    rows = summary_sheet_count(campaign)
+    return rows if rows > settings.JX_SUMMARY_BACKGROUND_ROWS else 0
 
 
 def office_campaign(user: User, code: str) -> Campaign | None:

@@ -7,6 +7,7 @@ content comes from :func:`jiangxuan.documents.layout.form_rows`, shared by DOCX 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -25,6 +26,10 @@ from .layout import Cell, FormLayout, form_rows, spans, summary_column
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_TYPE = "application/pdf"
+#: The audit action of an export that shows personal data in full.
+UNMASKED_EXPORT = "nomination.export_unmasked"
+#: Rows of the summary sheet between two progress reports.
+PROGRESS_EVERY = 500
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Page size (width, height) in mm and the side margin the form's grid sits between.
@@ -228,6 +233,7 @@ def render_summary_xlsx(
     *,
     unmasked_ids: set[int],
     unit_name: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """The summary sheet (汇总表) of ``campaign`` as XLSX bytes (XlsxWriter).
 
@@ -241,6 +247,8 @@ def render_summary_xlsx(
             the others are masked.
         unit_name: printed after the sheet's ``unit_label`` (填报单位（公章）, seed 001
             推荐单位); empty leaves the line to fill by hand.
+        progress: called with (rows written, rows in all) every
+            :data:`PROGRESS_EVERY` rows and at the end (the background task's progress).
     Returns:
         XLSX bytes: title, unit and date line, the notice's header, one row per nomination
         (grouped by award with a merged award cell when ``group_by_award``; seed 001
@@ -310,6 +318,7 @@ def render_summary_xlsx(
         if sheet_spec.group_by_award
         else [(None, nominations)]
     )
+    written = 0
     for _award_id, members in groups:
         if sheet_spec.group_by_award and award_col is None:
             _write_span(sheet, row, 0, last_col, members[0].award.name, head_fmt)
@@ -324,6 +333,9 @@ def render_summary_xlsx(
             for c, cell, fmt in cells:
                 _write_value(sheet, row, c, cell(nomination, seq, unmasked), fmt)
             row += 1
+            written += 1
+            if progress is not None and written % PROGRESS_EVERY == 0:
+                progress(written, len(nominations))
         if merge_col is not None:
             merge_rows_written(sheet, first, merge_col, row - 1)
 
@@ -349,6 +361,8 @@ def render_summary_xlsx(
     sheet.freeze_panes(header_row + 1, 0)
     sheet.center_horizontally()
     workbook.close()
+    if progress is not None:
+        progress(len(nominations), len(nominations))
     return out.getvalue()
 
 
@@ -364,7 +378,7 @@ def record_unmasked_export(
     """
     record_audit(
         actor=actor,
-        action="nomination.export_unmasked",
+        action=UNMASKED_EXPORT,
         obj=obj,
         after={"format": file_format, "nominations": nomination_ids},
     )

@@ -20,7 +20,18 @@ urlpatterns = [
         views.bundle_request,
         name="bundle_request",
     ),
-    path("campaigns/<slug:code>/bundles/<int:pk>/file.zip", views.bundle_file, name="bundle_file"),
+    path(
+        "campaigns/<slug:code>/bundles/<int:pk>/file.zip",
+        views.bundle_file,
+        {"file_format": "zip"},
+        name="bundle_file",
+    ),
+    path(
+        "campaigns/<slug:code>/bundles/<int:pk>/file.xlsx",
+        views.bundle_file,
+        {"file_format": "xlsx"},
+        name="bundle_sheet",
+    ),
 ]
 
 #: Documents of the level-by-level review, served in the ``nominations`` namespace beside

@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +17,7 @@ from . import bundles, selectors
 from .downloads import (
     DocumentFile,
     attachment,
+    bundle_content_type,
     bundle_filename,
     forwarded_summary_file,
     nomination_form_file,
@@ -55,9 +57,15 @@ def nomination_ofd(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
 
 @require_GET
 @login_required
-def summary_xlsx(request: AuthenticatedHttpRequest, code: str) -> FileResponse:
+def summary_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:
     """The campaign's summary sheet (汇总表) as XLSX: the office gets every unit, a clerk
-    her own."""
+    her own. The office's sheet of more than ``JX_SUMMARY_BACKGROUND_ROWS`` rows is made
+    in the background: this page says so and asks for it (issue 17.4)."""
+    campaign = selectors.office_campaign(request.user, code)
+    rows = selectors.summary_in_background(request.user, campaign) if campaign else 0
+    if campaign is not None and rows:
+        context = {"campaign": campaign, "rows": rows, "kind": BundleKind.SUMMARY}
+        return render(request, "documents/summary_background.html", context)
     return _respond(summary_file(request.user, code))
 
 
@@ -105,8 +113,9 @@ def _bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> DocumentBu
 @require_POST
 @login_required
 def bundle_request(request: AuthenticatedHttpRequest, code: str, kind: str) -> HttpResponse:
-    """Ask for a bundle (every certificate, or the campaign's file) as one ZIP (office
-    only): packed in the background; the progress page follows it."""
+    """Ask for a bundle (every certificate or the campaign's file as one ZIP, or the
+    summary sheet of every unit; office only): made in the background; the progress page
+    follows it."""
     campaign = _office_campaign(request, code)
     if kind not in BundleKind.values:
         raise Http404(_("没有这种文书包。"))
@@ -131,9 +140,14 @@ def bundle(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpRespons
 
 @require_GET
 @login_required
-def bundle_file(request: AuthenticatedHttpRequest, code: str, pk: int) -> FileResponse:
-    """A finished bundle's ZIP."""
+def bundle_file(
+    request: AuthenticatedHttpRequest, code: str, pk: int, file_format: str
+) -> FileResponse:
+    """A finished bundle's file: the ZIP, or the summary sheet's XLSX (``file_format``
+    comes from the URL and must be the bundle's)."""
     found = _bundle(request, code, pk)
+    if BundleKind(found.kind).file_format != file_format:
+        raise Http404(_("没有找到该文书包。"))
     if not found.file:
         raise Http404(_("该文书包尚未生成完毕。"))
-    return download(found.file.open("rb"), bundle_filename(found), "application/zip")
+    return download(found.file.open("rb"), bundle_filename(found), bundle_content_type(found))

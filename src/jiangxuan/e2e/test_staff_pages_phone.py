@@ -54,6 +54,7 @@ NOT_PAGES = {
     "documents:summary_xlsx",
     "documents:sheet",
     "documents:bundle_file",
+    "documents:bundle_sheet",
 }
 
 #: The document's overflow, and the innermost elements reaching past the right edge outside

@@ -206,6 +206,18 @@ def screen_nominations(
 SUMMARY_ROW_FIELDS = ("campaign", "award", "nominating_unit", "workplace", "created_by")
 
 
+def _summary_sheet_scope(campaign: Campaign, unit_ids: list[int] | None) -> QuerySet[Nomination]:
+    qs = Nomination.objects.filter(campaign=campaign).exclude(
+        state__in=[NominationState.DRAFT, *NominationState.FINAL]
+    )
+    return qs if unit_ids is None else qs.filter(nominating_unit_id__in=unit_ids)
+
+
+def summary_sheet_count(campaign: Campaign, *, unit_ids: list[int] | None = None) -> int:
+    """How many rows :func:`summary_sheet_rows` gives for the same arguments (one query)."""
+    return _summary_sheet_scope(campaign, unit_ids).count()
+
+
 def summary_sheet_rows(
     campaign: Campaign,
     *,
@@ -224,13 +236,10 @@ def summary_sheet_rows(
     fetches every field, with the awards and units joined (one query; the campaign's file
     renders each nomination's form from these rows)."""
     qs = (
-        Nomination.objects.filter(campaign=campaign)
-        .exclude(state__in=[NominationState.DRAFT, *NominationState.FINAL])
+        _summary_sheet_scope(campaign, unit_ids)
         .select_related("award", "nominating_unit", "workplace")
         .order_by("nominating_unit__path", "award__position", "rank", "submitted_at", "id")
     )
-    if unit_ids is not None:
-        qs = qs.filter(nominating_unit_id__in=unit_ids)
     if fields is not None:
         # Thousands of rows share a few awards and units: one query each, one object each,
         # instead of three objects built per row.

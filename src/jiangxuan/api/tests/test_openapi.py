@@ -67,6 +67,9 @@ ENDPOINTS = {
     ("get", "/api/v1/campaigns/{code}/similar-narratives"),
     # An expert opens a watermarked copy of the evidence they score (issue 15.8).
     ("get", "/api/v1/expert/assignments/{assignment_id}/evidence/{evidence_id}"),
+    # The office's large summary sheet, made in the background (issue 17.4).
+    ("post", "/api/v1/campaigns/{code}/document-bundles"),
+    ("get", "/api/v1/campaigns/{code}/document-bundles/{bundle_id}/file.xlsx"),
 }
 #: Open to anyone: the public notice and objections to it (issue 3; PUBLIC allowlist).
 PUBLIC_ENDPOINTS = {

@@ -50,6 +50,15 @@ def build_world() -> dict:
         state=BundleState.DONE,
     )
     bundle.file.save("sweep.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    # And a summary sheet made in the background (the demo's sheets are small).
+    sheet = DocumentBundle.objects.create(
+        campaign=decision.campaign,
+        kind=BundleKind.SUMMARY,
+        requested_by=bundle.requested_by,
+        fingerprint="sweep",
+        state=BundleState.DONE,
+    )
+    sheet.file.save("sweep.xlsx", ContentFile(b"PK\x05\x06" + bytes(18)))
 
     def first_pk(queryset):
         row = queryset.order_by("id").values_list("id", flat=True).first()
@@ -85,6 +94,7 @@ def build_world() -> dict:
             "level": forwarding.level,
             "body": forwarding.body_id,
             "bundle": bundle.pk,
+            "summary_bundle": sheet.pk,
         },
     }
 
@@ -124,6 +134,7 @@ def url_kwargs(name: str, ids: dict) -> dict | None:
         "decisions:revise": "approval",
         "documents:bundle": "bundle",
         "documents:bundle_file": "bundle",
+        "documents:bundle_sheet": "summary_bundle",
     }
     route = dict(ROUTES)[name]
     values: dict = {}

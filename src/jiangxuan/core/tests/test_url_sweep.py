@@ -154,6 +154,7 @@ SIGNED_IN = {
     "documents:bundle_request",
     "documents:bundle",
     "documents:bundle_file",
+    "documents:bundle_sheet",
     "overview:home",
     "overview:campaign",
     "overview:similar",

@@ -73,6 +73,7 @@ OFFICE_ONLY = {
     "documents:bundle_request",
     "documents:bundle",
     "documents:bundle_file",
+    "documents:bundle_sheet",
     "overview:campaign",
     "overview:similar",
 }
