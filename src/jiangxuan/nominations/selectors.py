@@ -11,11 +11,11 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.enums import Role
-from jiangxuan.accounts.models import User
+from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.accounts.selectors import memberships_of, scope_paths
 from jiangxuan.campaigns import spec as s
 from jiangxuan.campaigns.enums import CampaignState
-from jiangxuan.campaigns.models import Campaign, PastAwardee
+from jiangxuan.campaigns.models import Award, Campaign, PastAwardee
 from jiangxuan.campaigns.selectors import office_campaign_ids
 from jiangxuan.core.fields import Undecryptable
 
@@ -231,8 +231,8 @@ def summary_sheet_rows(
     ``fields`` limits what is fetched of each nomination to those fields, besides the ones
     the order, the award grouping and the permission predicates read (issue 17.4: the
     summary sheet of 10,000 nominations need not decrypt or decode what it does not
-    print), and loads the awards and units in a query each, shared by the rows (four
-    queries in all); reading another field then costs a query per nomination. None
+    print), and loads the awards and the units (nominating units and workplaces) in a
+    query each, shared by the rows (three queries in all); reading another field then costs a query per nomination. None
     fetches every field, with the awards and units joined (one query; the campaign's file
     renders each nomination's form from these rows)."""
     qs = (
@@ -240,15 +240,25 @@ def summary_sheet_rows(
         .select_related("award", "nominating_unit", "workplace")
         .order_by("nominating_unit__path", "award__position", "rank", "submitted_at", "id")
     )
-    if fields is not None:
-        # Thousands of rows share a few awards and units: one query each, one object each,
-        # instead of three objects built per row.
-        qs = (
-            qs.only(*SUMMARY_ROW_FIELDS, *fields)
-            .select_related(None)
-            .prefetch_related("award", "nominating_unit", "workplace")
-        )
-    return list(qs)
+    if fields is None:
+        return list(qs)
+    # Thousands of rows share a few awards and units: one query each, one object each,
+    # instead of three objects built per row; set on the rows directly (what
+    # prefetch_related does, without its per-row bookkeeping: 5% of a 10,000-row sheet).
+    rows = list(qs.only(*SUMMARY_ROW_FIELDS, *fields).select_related(None))
+    awards = Award.objects.in_bulk({row.award_id for row in rows})
+    units = OrgUnit.objects.in_bulk(
+        {unit for row in rows for unit in (row.nominating_unit_id, row.workplace_id)} - {None}
+    )
+    relations = (
+        (Nomination.award.field, awards),
+        (Nomination.nominating_unit.field, units),
+        (Nomination.workplace.field, units),
+    )
+    for row in rows:
+        for field, pool in relations:
+            field.set_cached_value(row, pool.get(getattr(row, field.attname)))
+    return rows
 
 
 def id_number_warning(nomination: Nomination) -> str:

@@ -177,12 +177,12 @@ def test_summary_scope_for_office_queries_do_not_grow(
     office, campaign, make_nomination, django_assert_num_queries
 ):
     make_nomination(rank=1)
-    with django_assert_num_queries(5):  # memberships, rows, their awards and two kinds of unit
+    with django_assert_num_queries(4):  # memberships, rows, their awards and their units
         one = summary_scope_for(office, campaign)
     make_nomination(rank=2)
     make_nomination("expert", rank=1, unit="cc-nanguan-hrss", workplace="cc-yatai-heat")
     office.__dict__.pop("_jx_memberships", None)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         three = summary_scope_for(office, campaign)
 
     with django_assert_num_queries(0):  # everything the sheet shows came with the rows
