@@ -44,17 +44,12 @@ def bump(key: str, window: int) -> int:
 
 
 def _redis_client() -> Any | None:
-    """The redis-py client of the default cache when it is Redis, else None. One client
-    per cache instance (Django's backend builds a new one on every call; its pool is kept
-    per process and thread either way)."""
+    """The redis-py client of the default cache when it is Redis, else None (the project's
+    backend, ``core.redis_cache``, hands out the same client on every call)."""
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
-    client = backend.__dict__.get("_jx_client")
-    if client is None:
-        client = backend._cache.get_client(write=True)
-        backend.__dict__["_jx_client"] = client
-    return client
+    return backend._cache.get_client(write=True)
 
 
 def bump_many(counters: list[tuple[str, int]]) -> list[int]:

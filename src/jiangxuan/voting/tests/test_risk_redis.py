@@ -20,7 +20,7 @@ def redis_cache(settings):
         pytest.skip("no Redis on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "jiangxuan.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"jxtest-{uuid.uuid4().hex}",
         }
