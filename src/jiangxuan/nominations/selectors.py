@@ -232,9 +232,10 @@ def summary_sheet_rows(
     the order, the award grouping and the permission predicates read (issue 17.4: the
     summary sheet of 10,000 nominations need not decrypt or decode what it does not
     print), and loads the awards and the units (nominating units and workplaces) in a
-    query each, shared by the rows (three queries in all); reading another field then costs a query per nomination. None
-    fetches every field, with the awards and units joined (one query; the campaign's file
-    renders each nomination's form from these rows)."""
+    query each, shared by the rows (three queries in all); reading another field then
+    costs a query per nomination. None fetches every field, with the awards and units
+    joined (one query; the campaign's file renders each nomination's form from these
+    rows)."""
     qs = (
         _summary_sheet_scope(campaign, unit_ids)
         .select_related("award", "nominating_unit", "workplace")
