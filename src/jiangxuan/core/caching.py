@@ -30,10 +30,11 @@ PUBLIC_CACHE_CONTROL = f"public, max-age={PUBLIC_MAX_AGE}"
 VERSION_SECONDS = 10
 
 
-def mark_public[R: HttpResponseBase](response: R) -> R:
-    """Let browsers and shared caches keep ``response`` for :data:`PUBLIC_MAX_AGE`
-    seconds. Only for responses with no personal data and no per-visitor content."""
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+def mark_public[R: HttpResponseBase](response: R, max_age: int = PUBLIC_MAX_AGE) -> R:
+    """Let browsers and shared caches keep ``response`` for ``max_age`` seconds (default
+    :data:`PUBLIC_MAX_AGE`). Only for responses with no personal data and no per-visitor
+    content."""
+    response["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
@@ -44,17 +45,20 @@ def public_page(
     context: Callable[[], dict[str, Any]],
     *,
     missing: str,
+    check_every: int = VERSION_SECONDS,
+    max_age: int = PUBLIC_MAX_AGE,
 ) -> HttpResponse:
     """A public page, from the cache in one read while it is fresh (issue 17.2).
 
     The cache holds, under ``name`` and the active language, the rendered page with the
-    version it was rendered for and two times. Within :data:`VERSION_SECONDS` of the last
-    check the page is served as it is: one cache read, no query. After that ``version``
-    is asked (one small query, None when the page is not public): the same version keeps
-    the page, another renders it again (``context`` is called only then). A page is never
-    older than :data:`PUBLIC_MAX_AGE` seconds, so changes no version tracks (a window
-    opening at its set time) appear too. The template is rendered without the request,
-    so nothing per-visitor can be cached.
+    version it was rendered for and two times. Within ``check_every`` seconds (default
+    :data:`VERSION_SECONDS`) of the last check the page is served as it is: one cache
+    read, no query. After that ``version`` is asked (one small query, None when the page
+    is not public): the same version keeps the page, another renders it again
+    (``context`` is called only then). A page is never older than ``max_age`` seconds
+    (default :data:`PUBLIC_MAX_AGE`, also the ``Cache-Control`` max-age it is sent with),
+    so changes no version tracks (a window opening at its set time) appear too. The
+    template is rendered without the request, so nothing per-visitor can be cached.
 
     Raises:
         Http404: with ``missing`` (Chinese), when ``version`` says the page is not public
@@ -67,16 +71,16 @@ def public_page(
     held = cache.get(key)
     checked, rendered, held_version, html = held or (0.0, 0.0, None, None)
     # A clock that went back (another node's, a test's time travel) makes an entry stale.
-    fresh = 0 <= now - rendered < PUBLIC_MAX_AGE
-    if held is not None and fresh and 0 <= now - checked < VERSION_SECONDS:
+    fresh = 0 <= now - rendered < max_age
+    if held is not None and fresh and 0 <= now - checked < check_every:
         if html is None:
             raise Http404(missing)
-        return mark_public(HttpResponse(html))
+        return mark_public(HttpResponse(html), max_age)
     current = version()
     if current is None:
-        cache.set(key, (now, now, None, None), VERSION_SECONDS)
+        cache.set(key, (now, now, None, None), check_every)
         raise Http404(missing)
     if not (fresh and held_version == current and html is not None):
         rendered, html = now, render_to_string(template_name, context())
-    cache.set(key, (now, rendered, current, html), PUBLIC_MAX_AGE)
-    return mark_public(HttpResponse(html))
+    cache.set(key, (now, rendered, current, html), max_age)
+    return mark_public(HttpResponse(html), max_age)

@@ -8,6 +8,7 @@ Times are server time; days and the "night" run in Asia/Shanghai (``TIME_ZONE``)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
 import re
 import secrets
@@ -66,10 +67,12 @@ def rule_of(public_vote: PublicVote) -> PublicVoteRule:
 
 @dataclass(frozen=True)
 class PublicView:
-    """What the public sees of a vote: the row and its candidates in the voting form's order."""
+    """What the public sees of a vote: the row and its candidates in the voting form's
+    order; ``version`` names this copy (a new one after any change to them)."""
 
     vote: PublicVote
     candidates: list[Candidate]
+    version: str = ""
 
     def by_public_id(self) -> dict[str, Candidate]:
         return {c.public_id: c for c in self.candidates}
@@ -120,9 +123,21 @@ def public_view(code: str) -> PublicView | None:
         if added:
             cache.delete(key)
         return None
-    view = PublicView(vote, list(vote.candidates.order_by("position")))
+    view = PublicView(vote, list(vote.candidates.order_by("position")), version)
     _LOCAL_VIEWS[code] = (version, view)
     return view
+
+
+def page_version(view: PublicView, now: dt.datetime) -> str:
+    """A token that changes whenever the vote page would show something else at ``now``
+    (server time): the view's copy, the window's state, the tally shown (its counts, the
+    minute it stands at, final or not). For the cached page (``core.caching.public_page``,
+    issue 17.2)."""
+    shown = visible_tally(view.vote, now)
+    counts = sorted(shown.counts.items()) if shown.counts is not None else None
+    as_of = f"{timezone.localtime(shown.as_of):%Y%m%d%H%M}" if shown.as_of else ""
+    parts = (view.version, window_state(view.vote, now), as_of, shown.final, counts)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def forget_public_view(vote: PublicVote) -> None:

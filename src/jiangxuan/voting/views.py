@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiangxuan.accounts.http import AuthenticatedHttpRequest
 from jiangxuan.campaigns.models import Campaign
+from jiangxuan.core.caching import public_page
 from jiangxuan.core.forms import apply_error, submit_form
 from jiangxuan.core.middleware import client_ip
 
@@ -29,13 +30,14 @@ from .selectors import PublicView
 from .services import VoteError
 from .tokens import issue_voter_token, read_voter_token
 
-PUBLIC_CACHE = "public, max-age=30"
+#: Seconds browsers and shared caches may keep the vote's public pages: they carry no
+#: per-user content (no CSRF token, no user box); the tally follows its rule.
+PUBLIC_MAX_AGE = 30
+PUBLIC_CACHE = f"public, max-age={PUBLIC_MAX_AGE}"
 DEVICE_COOKIE = "jx_device"
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    # The vote page and candidate pages carry no per-user content (no CSRF token, no
-    # user box), so shared caches may keep them briefly; the tally follows its rule.
     response["Cache-Control"] = PUBLIC_CACHE
     return response
 
@@ -66,32 +68,63 @@ def vote_index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def vote_page(request: HttpRequest, code: str) -> HttpResponse:
-    """The vote: its window, rules, candidates and the tally when its rule shows it."""
-    view = _view_or_404(code)
+    """The vote: its window, rules, candidates and the tally when its rule shows it. Served
+    from the cache in one read (issue 17.2), checked every few seconds: the tally at most
+    ``LIVE_TALLY_SECONDS`` late, as before."""
     now = timezone.now()
-    shown = selectors.visible_tally(view.vote, now)
-    context = {
-        "vote": view.vote,
-        "rule": selectors.rule_of(view.vote),
-        "state": selectors.window_state(view.vote, now),
-        "rows": [
-            (c, shown.counts.get(c.pk, 0) if shown.counts is not None else None)
-            for c in view.candidates
-        ],
-        "shown": shown,
-    }
-    return _public(render(request, "voting/vote_page.html", context))
+
+    def version() -> str | None:
+        view = selectors.public_view(code)
+        return selectors.page_version(view, now) if view is not None else None
+
+    def context() -> dict:
+        view = _view_or_404(code)
+        shown = selectors.visible_tally(view.vote, now)
+        return {
+            "vote": view.vote,
+            "rule": selectors.rule_of(view.vote),
+            "state": selectors.window_state(view.vote, now),
+            "rows": [
+                (c, shown.counts.get(c.pk, 0) if shown.counts is not None else None)
+                for c in view.candidates
+            ],
+            "shown": shown,
+        }
+
+    return public_page(
+        ("vote", code),
+        version,
+        "voting/vote_page.html",
+        context,
+        missing=_("没有找到该投票。"),
+        check_every=selectors.LIVE_TALLY_SECONDS,
+        max_age=PUBLIC_MAX_AGE,
+    )
 
 
 @require_GET
 def candidate_page(request: HttpRequest, code: str, public_id: str) -> HttpResponse:
-    """One candidate's published fields."""
-    view = _view_or_404(code)
-    candidate = view.by_public_id().get(public_id)
-    if candidate is None:
-        raise Http404(_("没有找到该候选对象。"))
-    context = {"vote": view.vote, "candidate": candidate}
-    return _public(render(request, "voting/candidate_page.html", context))
+    """One candidate's published fields, served from the cache like the vote page."""
+
+    def version() -> str | None:
+        view = selectors.public_view(code)
+        if view is None or public_id not in view.by_public_id():
+            return None
+        return view.version
+
+    def context() -> dict:
+        view = _view_or_404(code)
+        return {"vote": view.vote, "candidate": view.by_public_id()[public_id]}
+
+    return public_page(
+        ("vote-candidate", code, public_id),
+        version,
+        "voting/candidate_page.html",
+        context,
+        missing=_("没有找到该投票或候选对象。"),
+        check_every=selectors.LIVE_TALLY_SECONDS,
+        max_age=PUBLIC_MAX_AGE,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 """The public vote pages (no login; cacheable list and candidate pages; verification,
 voting form with captcha escalation, receipt) and the office's pages."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,9 +9,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from jiangxuan.voting import selectors, services
 from jiangxuan.voting.models import Vote
 
-from .conftest import DURING, last_code
+from .conftest import DURING, at, cast, last_code, verify
 
 pytestmark = pytest.mark.django_db
 CODE = "weihai-gongjiang-2023"
@@ -164,3 +166,59 @@ def test_a_warm_vote_page_costs_no_query(vote, url, django_assert_num_queries):
         with django_assert_num_queries(0):
             response = Client().get(url)
     assert response.status_code == 200
+
+
+def test_the_cached_vote_page_shows_the_close_within_the_live_tally_seconds(
+    vote, office, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Served from the cache in one read (issue 17.2); a change shows once the page's
+    version is checked again, at most ``LIVE_TALLY_SECONDS`` later."""
+    url = reverse("voting:vote", args=[CODE])
+    with time_machine.travel(DURING, tick=False):
+        open_page = Client().get(url).content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.close_public_vote(vote, actor=office)
+    with time_machine.travel(DURING + dt.timedelta(seconds=1), tick=False):
+        with django_assert_num_queries(0):
+            still = Client().get(url).content.decode()
+    later = DURING + dt.timedelta(seconds=selectors.LIVE_TALLY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        closed = Client().get(url).content.decode()
+    assert "验证手机号并投票" in open_page
+    assert still == open_page
+    assert "投票已经结束" in closed
+    assert "最终得票" in closed
+    assert "验证手机号并投票" not in closed
+
+
+def test_the_cached_vote_page_shows_the_scheduled_tally_at_18_oclock(vote):
+    url = reverse("voting:vote", args=[CODE])
+    with time_machine.travel(at(2023, 7, 3, 12), tick=False):
+        cast(vote, verify(vote, "13912345678"), ["刘海峰"])
+    with time_machine.travel(at(2023, 7, 3, 17, 59, 58), tick=False):
+        hidden = Client().get(url).content.decode()
+    with time_machine.travel(at(2023, 7, 3, 18, 0, 6), tick=False):
+        published = Client().get(url).content.decode()
+    assert "票</p>" not in hidden
+    assert "得票统计截至7月3日 18:00" in published
+    assert "1 票" in published
+
+
+def test_a_phones_reload_of_the_vote_page_is_a_304(vote):
+    url = reverse("voting:vote", args=[CODE])
+    candidate = reverse("voting:candidate", args=[CODE, vote.candidates.first().public_id])
+    with time_machine.travel(DURING, tick=False):
+        for path in (url, candidate):
+            first = Client().get(path)
+            again = Client().get(path, headers={"If-None-Match": first["ETag"]})
+            assert (first.status_code, again.status_code) == (200, 304)
+            assert again["Cache-Control"] == "public, max-age=30"
+
+
+def test_an_unknown_candidate_or_vote_is_a_404(vote):
+    known = reverse("voting:candidate", args=[CODE, vote.candidates.first().public_id])
+    with time_machine.travel(DURING, tick=False):
+        assert Client().get(known).status_code == 200
+        candidate = Client().get(reverse("voting:candidate", args=[CODE, "nobody"]))
+        vote_page = Client().get(reverse("voting:vote", args=["no-such-vote"]))
+    assert (candidate.status_code, vote_page.status_code) == (404, 404)
