@@ -27,11 +27,12 @@ class PooledRedisCacheClient(RedisCacheClient):
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         """The redis-py client of the pool ``write`` selects (``key`` is unused, as in
         Django's)."""
-        index = self._get_connection_pool_index(write)
+        # django-stubs leave out RedisCacheClient's private helpers used here.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
         client = self._clients.get(index)
         if client is None:
-            pool = self._get_connection_pool(write)
-            client = self._clients[index] = self._client(connection_pool=pool)
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
 

@@ -178,9 +178,11 @@ def test_the_cached_vote_page_shows_the_close_within_the_live_tally_seconds(
         open_page = Client().get(url).content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             services.close_public_vote(vote, actor=office)
-    with time_machine.travel(DURING + dt.timedelta(seconds=1), tick=False):
-        with django_assert_num_queries(0):
-            still = Client().get(url).content.decode()
+    with (
+        time_machine.travel(DURING + dt.timedelta(seconds=1), tick=False),
+        django_assert_num_queries(0),
+    ):
+        still = Client().get(url).content.decode()
     later = DURING + dt.timedelta(seconds=selectors.LIVE_TALLY_SECONDS + 1)
     with time_machine.travel(later, tick=False):
         closed = Client().get(url).content.decode()
