@@ -22,7 +22,7 @@ DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 SWIFT_PACKAGES := swift-proxy swift-object swift-container swift-account python3-swift memcached
 TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium $(SWIFT_PACKAGES)
 
-.PHONY: help venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
+.PHONY: help venv bench-venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
   distclean bench-lists bench-memory cluster-test
 
 help:
@@ -59,6 +59,11 @@ help:
 venv:
 	@scripts/ensure-venv.sh
 
+# The benchmarks' environment: the project plus the bench group (Locust). Every bench
+# target uses it, since uv's sync without the group would remove Locust again.
+bench-venv:
+	@scripts/ensure-venv.sh --group bench
+
 demo:
 	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES)
 	@scripts/ensure-venv.sh
@@ -91,9 +96,8 @@ drill: venv
 	@scripts/ensure-system-packages.sh --postgres postgresql-client
 	@scripts/drill.sh
 
-bench:
+bench: bench-venv
 	@scripts/ensure-system-packages.sh --postgres
-	@scripts/ensure-venv.sh --group bench
 	@scripts/bench.sh
 	@$(MAKE) --no-print-directory bench-lists
 	@$(MAKE) --no-print-directory bench-memory
@@ -106,21 +110,21 @@ cluster-test:
 	@scripts/ensure-venv.sh --group bench
 	@scripts/with-postgres.sh scripts/cluster-test.sh
 
-bench-rules: venv
+bench-rules: bench-venv
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/rule_speed.py
 
 # LibreOffice only for this comparison: never part of make test or make demo.
-bench-docs: venv
+bench-docs: bench-venv
 	@scripts/ensure-system-packages.sh --optional $(DEMO_PACKAGES) libreoffice-writer-nogui
 	@DJANGO_SETTINGS_MODULE=jiangxuan.settings .venv/bin/python bench/doc_speed.py
 
 # Lists at scale (issue 17.3): its own throwaway database beside JX_PG_DB's.
-bench-lists: venv
+bench-lists: bench-venv
 	@JX_PG_DB=jx_bench_lists DJANGO_SETTINGS_MODULE=jiangxuan.settings \
 	  scripts/with-postgres.sh .venv/bin/python bench/list_speed.py
 
 # A worker's memory after 10,000 mixed requests (issue 17.5): its own database and server.
-bench-memory: venv
+bench-memory: bench-venv
 	@JX_PG_DB=jx_bench_memory_base DJANGO_SETTINGS_MODULE=jiangxuan.settings \
 	  scripts/with-postgres.sh .venv/bin/python bench/memory.py
 
