@@ -7,20 +7,18 @@ CSRF (api.auth); errors share one shape (core.api_errors). The OpenAPI schema is
 scripts, which neither the network nor the nonce-only CSP allows.
 """
 
-import datetime as dt
 from typing import Any
 
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
 from jiangxuan.accounts.api import router as accounts_router
 from jiangxuan.campaigns.api import router as campaigns_router
 from jiangxuan.core.api_audit import router as audit_router
 from jiangxuan.core.api_errors import JsonBodyParser, install_error_handlers
+from jiangxuan.core.api_json import Renderer
 from jiangxuan.decisions.api import router as decisions_router
 from jiangxuan.documents.api import router as documents_router
 from jiangxuan.experts.api import router as experts_router
@@ -51,22 +49,6 @@ TOO_LARGE_RESPONSE = {
     "description": "请求正文过大",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
 }
-
-
-class LocalTimeEncoder(NinjaJSONEncoder):
-    """Aware datetimes in Asia/Shanghai (``+08:00``), the time the notices are written in."""
-
-    def default(self, o: Any) -> Any:
-        if isinstance(o, dt.datetime) and timezone.is_aware(o):
-            return timezone.localtime(o).isoformat()
-        return super().default(o)
-
-
-class Renderer(JSONRenderer):
-    """JSON with Chinese characters as they are (UTF-8), not ``\\uXXXX`` escapes."""
-
-    encoder_class = LocalTimeEncoder
-    json_dumps_params = {"ensure_ascii": False}
 
 
 class JiangxuanAPI(NinjaAPI):

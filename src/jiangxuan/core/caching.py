@@ -48,39 +48,67 @@ def public_page(
     check_every: int = VERSION_SECONDS,
     max_age: int = PUBLIC_MAX_AGE,
 ) -> HttpResponse:
-    """A public page, from the cache in one read while it is fresh (issue 17.2).
+    """A public page, from the cache in one read while it is fresh (issue 17.2): the
+    template rendered with ``context()`` without the request, so nothing per-visitor can
+    be cached, kept as :func:`public_content` keeps it and sent with ``Cache-Control:
+    public, max-age=<max_age>``.
 
-    The cache holds, under ``name`` and the active language, the rendered page with the
-    version it was rendered for and two times. Within ``check_every`` seconds (default
-    :data:`VERSION_SECONDS`) of the last check the page is served as it is: one cache
+    Raises:
+        Http404: with ``missing`` (Chinese), when ``version`` says the page is not public.
+    """
+    html = public_content(
+        name,
+        version,
+        lambda: render_to_string(template_name, context()),
+        missing=missing,
+        check_every=check_every,
+        max_age=max_age,
+    )
+    return mark_public(HttpResponse(html), max_age)
+
+
+def public_content(
+    name: Iterable[Any],
+    version: Callable[[], str | None],
+    produce: Callable[[], str | bytes],
+    *,
+    missing: str,
+    check_every: int = VERSION_SECONDS,
+    max_age: int = PUBLIC_MAX_AGE,
+) -> str | bytes:
+    """The body of a public page or public JSON (``produce()``), from the cache in one
+    read while it is fresh.
+
+    The cache holds, under ``name`` and the active language, the body with the version
+    it was produced for and two times. Within ``check_every`` seconds (default
+    :data:`VERSION_SECONDS`) of the last check the body is served as it is: one cache
     read, no query. After that ``version`` is asked (one small query, None when the page
-    is not public): the same version keeps the page, another renders it again
-    (``context`` is called only then). A page is never older than ``max_age`` seconds
-    (default :data:`PUBLIC_MAX_AGE`, also the ``Cache-Control`` max-age it is sent with),
-    so changes no version tracks (a window opening at its set time) appear too. The
-    template is rendered without the request, so nothing per-visitor can be cached.
+    is not public): the same version keeps the body, another produces it again
+    (``produce`` is called only then). A body is never older than ``max_age`` seconds
+    (default :data:`PUBLIC_MAX_AGE`), so changes no version tracks (a window opening at
+    its set time) appear too.
 
     Raises:
         Http404: with ``missing`` (Chinese), when ``version`` says the page is not public
-            (remembered like a page).
+            (remembered like a body).
     """
     # Hashed: the parts may hold spaces or non-ASCII text, which memcached refuses.
     raw = "|".join([*(str(part) for part in name), get_language() or ""])
     key = "jx-public:" + hashlib.sha256(raw.encode()).hexdigest()
     now = time.time()
     held = cache.get(key)
-    checked, rendered, held_version, html = held or (0.0, 0.0, None, None)
+    checked, produced, held_version, body = held or (0.0, 0.0, None, None)
     # A clock that went back (another node's, a test's time travel) makes an entry stale.
-    fresh = 0 <= now - rendered < max_age
+    fresh = 0 <= now - produced < max_age
     if held is not None and fresh and 0 <= now - checked < check_every:
-        if html is None:
+        if body is None:
             raise Http404(missing)
-        return mark_public(HttpResponse(html), max_age)
+        return body
     current = version()
     if current is None:
         cache.set(key, (now, now, None, None), check_every)
         raise Http404(missing)
-    if not (fresh and held_version == current and html is not None):
-        rendered, html = now, render_to_string(template_name, context())
-    cache.set(key, (now, rendered, current, html), max_age)
-    return mark_public(HttpResponse(html), max_age)
+    if not (fresh and held_version == current and body is not None):
+        produced, body = now, produce()
+    cache.set(key, (now, produced, current, body), max_age)
+    return body

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Literal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
@@ -29,6 +29,8 @@ from pydantic import Field
 
 from jiangxuan.accounts.http import ApiRequest
 from jiangxuan.core.api_errors import ApiError, ErrorOut
+from jiangxuan.core.api_json import Renderer
+from jiangxuan.core.caching import mark_public, public_content
 from jiangxuan.core.middleware import client_ip
 
 from . import risk, selectors, services
@@ -38,7 +40,10 @@ from .tokens import issue_voter_token, read_voter_token
 
 router = Router(tags=["网络投票"])
 
-PUBLIC_CACHE = "public, max-age=10"
+#: Seconds browsers and shared caches may keep the public vote's JSON.
+PUBLIC_MAX_AGE = 10
+#: The API's renderer (jiangxuan.api.main uses the same), for the cached JSON.
+JSON = Renderer()
 
 
 class CandidateOut(Schema):
@@ -146,27 +151,47 @@ def _candidate_out(candidate, counts) -> dict:
     response={200: VoteOut, codes_4xx: ErrorOut},
     summary="投票信息与候选对象",
 )
-def get_vote(request: HttpRequest, response: HttpResponse, campaign_code: str):
+def get_vote(request: HttpRequest, campaign_code: str):
     """投票时间、规则和候选对象（只含本人同意公开的字段）；按规则公开得票时附得票
     （实时、最近一次定时公布或投票结束后）。可缓存 10 秒。"""
-    view = selectors.public_view(campaign_code)
-    if view is None:
-        raise _not_found()
     now = timezone.now()
-    shown = selectors.visible_tally(view.vote, now)
-    rule = selectors.rule_of(view.vote)
-    response["Cache-Control"] = PUBLIC_CACHE
-    return {
-        "campaign": view.vote.campaign.code,
-        "title": view.vote.title,
-        "state": selectors.window_state(view.vote, now),
-        "opens_at": view.vote.opens_at,
-        "closes_at": view.vote.closes_at,
-        "rules": rule.model_dump(),
-        "tally_as_of": shown.as_of,
-        "tally_final": shown.final,
-        "candidates": [_candidate_out(c, shown.counts) for c in view.candidates],
-    }
+
+    def version() -> str | None:
+        view = selectors.public_view(campaign_code)
+        return selectors.page_version(view, now) if view is not None else None
+
+    def produce() -> bytes:
+        view = selectors.public_view(campaign_code)
+        assert view is not None  # version() found it a moment ago
+        shown = selectors.visible_tally(view.vote, now)
+        out = VoteOut.model_validate(
+            {
+                "campaign": view.vote.campaign.code,
+                "title": view.vote.title,
+                "state": selectors.window_state(view.vote, now),
+                "opens_at": view.vote.opens_at,
+                "closes_at": view.vote.closes_at,
+                "rules": selectors.rule_of(view.vote).model_dump(),
+                "tally_as_of": shown.as_of,
+                "tally_final": shown.final,
+                "candidates": [_candidate_out(c, shown.counts) for c in view.candidates],
+            }
+        )
+        return JSON.render(request, out.model_dump(), response_status=200).encode()
+
+    # The JSON from the cache in one read, as the vote page (issue 17.2).
+    try:
+        body = public_content(
+            ("api-vote", campaign_code),
+            version,
+            produce,
+            missing="",
+            check_every=selectors.LIVE_TALLY_SECONDS,
+            max_age=PUBLIC_MAX_AGE,
+        )
+    except Http404:
+        raise _not_found() from None
+    return mark_public(HttpResponse(body, content_type=JSON.content_type()), PUBLIC_MAX_AGE)
 
 
 @router.post(

@@ -4,8 +4,8 @@ on its own NinjaAPI (the project's API registers it in api/main.py)."""
 from django.urls import path
 from ninja import NinjaAPI
 
-from jiangxuan.api.main import Renderer
 from jiangxuan.core.api_errors import install_error_handlers
+from jiangxuan.core.api_json import Renderer
 from jiangxuan.urls import urlpatterns as site_urlpatterns
 
 from ..api import router

@@ -1,6 +1,7 @@
 """The vote's JSON API: public endpoints without auth or CSRF (the shapes the load
 benchmark relies on) and the office's endpoints; no personal data in the JSON."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -9,6 +10,7 @@ from captcha.models import CaptchaStore
 from django.test import Client
 
 from jiangxuan.accounts.tokens import issue_api_token
+from jiangxuan.voting import selectors, services
 from jiangxuan.voting.models import Vote
 
 from .conftest import DURING, at, clear_opinions, last_code
@@ -233,3 +235,23 @@ def test_office_endpoints_hide_other_campaigns(vote, seed_campaign):
     anonymous = Client().get(f"{API}/votes/{CODE}/anomalies")
     assert response.status_code == 404
     assert anonymous.status_code == 401
+
+
+def test_the_cached_vote_json_follows_the_close_and_answers_304(
+    vote, office, django_capture_on_commit_callbacks
+):
+    """Served from the cache in one read like the vote page (issue 17.2): a change shows
+    once its version is checked again, at most ``LIVE_TALLY_SECONDS`` later."""
+    url = f"{API}/votes/{CODE}"
+    with time_machine.travel(DURING, tick=False):
+        first = Client().get(url)
+        again = Client().get(url, headers={"If-None-Match": first["ETag"]})
+        with django_capture_on_commit_callbacks(execute=True):
+            services.close_public_vote(vote, actor=office)
+    later = DURING + dt.timedelta(seconds=selectors.LIVE_TALLY_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        closed = Client().get(url).json()
+        missing = Client().get(f"{API}/votes/no-such-vote")
+    assert (first.json()["state"], again.status_code) == ("open", 304)
+    assert (closed["state"], closed["tally_final"]) == ("after", True)
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
