@@ -48,7 +48,7 @@ from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.core.media import still_video
 from jiangxuan.nominations import forward_documents, review
 from jiangxuan.nominations import services as nomination_services
-from jiangxuan.nominations.chain import bodies_at, level_named
+from jiangxuan.nominations.chain import bodies_at, level_named, tree_snapshot
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Decision, Nomination
 from jiangxuan.nominations.workflow import NominationError
@@ -228,33 +228,36 @@ def build_demo(
     unknown = sorted(set(only) - {c.code for c in seeds})
     if unknown:
         summary.notes.append(f"没有这些种子活动，已忽略：{'、'.join(unknown)}")
-    for index, campaign in enumerate(campaigns):
-        if Nomination.objects.filter(campaign=campaign, is_sample=True).exists():
-            say(f"{campaign.title}：已有示例推荐，跳过")
-            continue
-        _sample_nominations(campaign, clerks, seed + index, summary, full=campaign in deciding)
-        say(f"{campaign.title}：示例推荐已生成")
-    for campaign in seeds:
-        if campaign not in deciding and vote_selectors.vote_rule(campaign) is not None:
-            _open_demo_vote(campaign, summary)
-    if deciding:
-        summary.notes.append(
-            "评审专家演示账号：expert01 至 expert40（取自示例专家库的邮箱），密码同上。"
-        )
-    for campaign in deciding:
-        office = _office(campaign)
-        if office is None:
-            summary.notes.append(f"{campaign.title}：没有活动办公室账号，未发布表彰决定")
-            continue
-        say(f"{campaign.title}：专家评审、审定、公示、发布表彰决定……")
-        summary.decisions += run_to_decision(
-            campaign,
-            office=office,
-            pool_file=specs_dir / "experts" / "sample-pool.yaml",
-            password=DEMO_PASSWORD,
-            note=summary.notes.append,
-            refused=summary.refusals.append,
-        )
+    # The org trees are loaded: from here on the chains of hundreds of nominations read
+    # each unit of the tree once (nominations.chain.tree_snapshot).
+    with tree_snapshot():
+        for index, campaign in enumerate(campaigns):
+            if Nomination.objects.filter(campaign=campaign, is_sample=True).exists():
+                say(f"{campaign.title}：已有示例推荐，跳过")
+                continue
+            _sample_nominations(campaign, clerks, seed + index, summary, full=campaign in deciding)
+            say(f"{campaign.title}：示例推荐已生成")
+        for campaign in seeds:
+            if campaign not in deciding and vote_selectors.vote_rule(campaign) is not None:
+                _open_demo_vote(campaign, summary)
+        if deciding:
+            summary.notes.append(
+                "评审专家演示账号：expert01 至 expert40（取自示例专家库的邮箱），密码同上。"
+            )
+        for campaign in deciding:
+            office = _office(campaign)
+            if office is None:
+                summary.notes.append(f"{campaign.title}：没有活动办公室账号，未发布表彰决定")
+                continue
+            say(f"{campaign.title}：专家评审、审定、公示、发布表彰决定……")
+            summary.decisions += run_to_decision(
+                campaign,
+                office=office,
+                pool_file=specs_dir / "experts" / "sample-pool.yaml",
+                password=DEMO_PASSWORD,
+                note=summary.notes.append,
+                refused=summary.refusals.append,
+            )
     summary.accounts = _account_rows(names)
     now = timezone.now()
     for campaign in campaigns:

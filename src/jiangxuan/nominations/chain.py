@@ -29,11 +29,15 @@ around them in memory (two queries in all), so a page listing them stays N+1-saf
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from django.db.models import F, Q
 from django.db.models.functions import Substr
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit
@@ -74,25 +78,75 @@ class OrgTree(Protocol):
         ...
 
 
+#: Reads of the tree remembered inside :func:`tree_snapshot`, else None.
+_SNAPSHOT: ContextVar[dict[tuple, Any] | None] = ContextVar("jx_tree_snapshot", default=None)
+
+
+@contextmanager
+def tree_snapshot() -> Iterator[None]:
+    """Within the block, :data:`DATABASE` remembers what it reads of the organization tree
+    (ancestors, parents, children, the ``within`` roots of a specification), so that a
+    service working through many nominations — forwarding a batch, the demo taking five
+    campaigns to their decisions — asks the database once per unit instead of once per
+    nomination and signer. Saving or deleting an organization unit in the block forgets
+    everything remembered; leaving the block too. Nested blocks share the outer one's."""
+    if _SNAPSHOT.get() is not None:
+        yield
+        return
+    token = _SNAPSHOT.set({})
+    try:
+        yield
+    finally:
+        _SNAPSHOT.reset(token)
+
+
+@receiver([post_save, post_delete], sender=OrgUnit)
+def _forget_tree(**_kwargs: Any) -> None:
+    memo = _SNAPSHOT.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _remembered[T](key: tuple, read: Callable[[], T]) -> T:
+    memo = _SNAPSHOT.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
+
 class DatabaseTree:
-    """The tree read from the database at each call."""
+    """The tree read from the database at each call (once per unit inside
+    :func:`tree_snapshot`)."""
 
     def ancestors(self, unit: OrgUnit) -> list[OrgUnit]:
         """The unit's ancestors, root first (one query)."""
-        return list(OrgUnit.objects.get_ancestors(unit))
+        return _remembered(
+            ("ancestors", unit.path), lambda: list(OrgUnit.objects.get_ancestors(unit))
+        )
 
     def parent(self, unit: OrgUnit) -> OrgUnit | None:
         """The unit's parent, or None for a root."""
-        return OrgUnit.objects.get_parent(unit)
+        return _remembered(("parent", unit.path), lambda: OrgUnit.objects.get_parent(unit))
 
     def child(self, unit: OrgUnit, kind: str, *, area_body: bool = False) -> OrgUnit | None:
         """The first child of ``kind`` (an area body when asked; one query)."""
-        children = OrgUnit.objects.get_children(unit).filter(kind=kind)
-        return (children.filter(governs_region=True) if area_body else children).first()
+
+        def read() -> OrgUnit | None:
+            children = OrgUnit.objects.get_children(unit).filter(kind=kind)
+            return (children.filter(governs_region=True) if area_body else children).first()
+
+        return _remembered(("child", unit.path, kind, area_body), read)
 
     def category_of(self, unit: OrgUnit, spec: s.CampaignSpec) -> s.UnitCategory | None:
-        """The unit's nominating-unit category (a query per ``within`` match)."""
-        return category_of(unit, spec)
+        """The unit's nominating-unit category (a query per ``within`` match; inside a
+        snapshot one query per specification for its ``within`` roots)."""
+        if _SNAPSHOT.get() is None:
+            return category_of(unit, spec)
+        codes = tuple(sorted({c for cat in spec.unit_categories for c in cat.match.within}))
+        roots = _remembered(("within", codes), lambda: within_roots_of([spec]))
+        return category_of(unit, spec, roots=roots)
 
 
 #: The default tree of the rules below.

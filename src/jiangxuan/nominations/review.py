@@ -43,6 +43,7 @@ from .chain import (
     other_level_of,
     required_bodies,
     signers_for_user,
+    tree_snapshot,
 )
 from .enums import NominationAction, NominationState
 from .forward_documents import check_forward_documents
@@ -358,6 +359,7 @@ def forward_preview(
 
 
 @transaction.atomic
+@tree_snapshot()
 def forward_nominations(
     campaign: Campaign,
     *,
@@ -380,7 +382,8 @@ def forward_nominations(
     has no deadline. With ``final`` the body says this batch completes its list at the
     level (报送完毕): only then is the quota minimum checked. The body must have uploaded
     the level's required documents (推荐报告, 汇总表; specification
-    ``review_chain.forward_documents``, forward_documents.check_forward_documents).
+    ``review_chain.forward_documents``, forward_documents.check_forward_documents). The
+    batch's chains read the organization tree once per unit (chain.tree_snapshot).
 
     Raises:
         PermissionDenied: the actor does not act for ``body``.

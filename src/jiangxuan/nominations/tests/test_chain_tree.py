@@ -6,7 +6,7 @@ import pytest
 
 from jiangxuan.accounts.models import OrgUnit
 from jiangxuan.campaigns.selectors import category_of, within_roots
-from jiangxuan.nominations.chain import AREA_BODY_KINDS, DATABASE, OrgIndex
+from jiangxuan.nominations.chain import AREA_BODY_KINDS, DATABASE, OrgIndex, tree_snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,36 @@ def test_category_of_with_the_within_roots_read_once(all_seed_campaigns):
             assert category_of(unit, spec, roots=roots) == category, (campaign.code, unit.code)
             matched += category is not None
     assert matched > 50
+
+
+def test_a_tree_snapshot_reads_each_unit_once_and_sees_a_new_unit(
+    all_seed_campaigns, django_assert_num_queries
+):
+    """Inside chain.tree_snapshot the database tree answers as outside it, a repeated read
+    costs no query, and a unit saved inside the block is seen by the next read."""
+    spec = all_seed_campaigns["001"].specification
+    units = list(OrgUnit.objects.order_by("path")[:40])
+
+    def reads():
+        return [
+            (
+                DATABASE.ancestors(unit),
+                DATABASE.parent(unit),
+                DATABASE.child(unit, "union"),
+                DATABASE.child(unit, "union", area_body=True),
+                DATABASE.category_of(unit, spec),
+            )
+            for unit in units
+        ]
+
+    outside = reads()
+    with tree_snapshot():
+        assert reads() == outside
+        with django_assert_num_queries(0):
+            assert reads() == outside
+        bare = next(u for u in units if DATABASE.child(u, "union") is None)
+        union = OrgUnit.objects.add_child(
+            bare, {"code": "snap-union", "name": "新工会", "kind": "union"}
+        )
+        assert DATABASE.child(bare, "union") == union
+    assert DATABASE.child(bare, "union") == union
