@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
+from jiangxuan.core.tests.swift_server import run_swift
+
 # Playwright's sync API runs an event loop; Django's ORM must still be callable from it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -241,6 +243,14 @@ def seed_campaign(orgs):
 def all_seed_campaigns(seed_campaign):
     """All five seed campaigns, published: ``{"000": Campaign, ..., "004": Campaign}``."""
     return {number: seed_campaign(number) for number in SEED_NUMBERS}
+
+
+@pytest.fixture(scope="session")
+def swift(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """A running single-node Swift with its bucket (core/tests/swift_server.py): the
+    JX_S3_* settings. Once per process for every module that asks (the S3 storage tests
+    and the API's files at rest), which share an xdist group for that reason."""
+    yield from run_swift(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Evidence uploaded and downloaded through the API with the uploads in the object store
-(``JX_STORAGE=s3``, issue 17.6): a real Swift (the ``swift`` fixture of
-core/tests/test_storage_s3.py, skipped only when Swift cannot be installed). What the store
+(``JX_STORAGE=s3``, issue 17.6): a real Swift (the root conftest's ``swift`` fixture,
+started once per process, skipped only when Swift cannot be installed). What the store
 holds is sealed; the download is plain; another node (another storage instance on the same
 bucket) reads the same file; a damaged object is refused in Chinese."""
 
@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jiangxuan.core.filecrypt import HEADER_BYTES, MAGIC
-from jiangxuan.core.tests.test_storage_s3 import _object, _options, _put, swift  # noqa: F401
+from jiangxuan.core.tests.test_storage_s3 import _object, _options, _put
 from jiangxuan.nominations.models import Evidence
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ DAMAGED = "该文件未通过完整性校验（可能已损坏或被篡改），
 
 
 @pytest.fixture
-def bucket(swift, settings, monkeypatch):  # noqa: F811 (the fixture imported above)
+def bucket(swift, settings, monkeypatch):
     """The default storage is the object store, under a prefix of this test's own. The
     requests to it are signed with the real time: the campaign's window freezes the
     clock (``in_window``), and the server refuses a signature 15 minutes off."""
