@@ -18,6 +18,7 @@ def redis_cache(settings):
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         pytest.skip("no Redis on 127.0.0.1:6379")
+    previous = settings.CACHES
     settings.CACHES = {
         "default": {
             "BACKEND": "jiangxuan.core.redis_cache.RedisCache",
@@ -31,6 +32,9 @@ def redis_cache(settings):
     keys = list(client.scan_iter(match=backend.make_key("*")))
     if keys:
         client.delete(*keys)
+    # Back to the local cache before the autouse fixtures empty "the" cache: a clear() on
+    # Redis is a FLUSHDB, which took another xdist process's counters mid-test.
+    settings.CACHES = previous
 
 
 def test_counters_move_in_one_pipeline_with_their_window(redis_cache, settings):
