@@ -8,6 +8,7 @@ written anew in each test, inside its transaction.
 
 import io
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -243,6 +244,40 @@ def seed_campaign(orgs):
 def all_seed_campaigns(seed_campaign):
     """All five seed campaigns, published: ``{"000": Campaign, ..., "004": Campaign}``."""
     return {number: seed_campaign(number) for number in SEED_NUMBERS}
+
+
+#: The Redis database the tests that need a real Redis use, each under a key prefix of its own.
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The default cache on the machine's Redis (the project's backend, a key prefix of
+    this test's own), skipped without a Redis; the test's keys are deleted afterwards."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from django.core.cache import caches
+
+    previous = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "jiangxuan.core.redis_cache.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"jxtest-{uuid.uuid4().hex}",
+        }
+    }
+    backend = caches["default"]
+    yield backend
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=backend.make_key("*")))
+    if keys:
+        client.delete(*keys)
+    # Back to the local cache before other fixtures empty "the" cache: a clear() on Redis
+    # is a FLUSHDB, which took another xdist process's counters mid-test.
+    settings.CACHES = previous
 
 
 @pytest.fixture(scope="session")

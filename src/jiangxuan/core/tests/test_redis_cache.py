@@ -1,37 +1,9 @@
 """The Redis cache backend (core.redis_cache) against the machine's Redis: Django's
 behaviour, with one redis-py client per pool instead of one per call (issue 17.1)."""
 
-import uuid
 
-import pytest
-from django.core.cache import caches
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-@pytest.fixture
-def cache(settings):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "jiangxuan.core.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"jxtest-{uuid.uuid4().hex}",
-        }
-    }
-    backend = caches["default"]
-    yield backend
-    client = backend._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=backend.make_key("*")))
-    if keys:
-        client.delete(*keys)
-
-
-def test_values_round_trip_as_with_djangos_backend(cache):
+def test_values_round_trip_as_with_djangos_backend(redis_cache):
+    cache = redis_cache
     value = {"名单": ["王建国", "李明"], "n": 3}
     cache.set("a", value, 30)
     assert cache.get("a") == value
@@ -46,7 +18,8 @@ def test_values_round_trip_as_with_djangos_backend(cache):
     assert 0 < client.ttl(cache.make_key("short")) <= 1
 
 
-def test_one_client_serves_every_call(cache, monkeypatch):
+def test_one_client_serves_every_call(redis_cache, monkeypatch):
+    cache = redis_cache
     import redis
 
     built = []

@@ -1,40 +1,9 @@
 """The risk and code-request counters on Redis (issue 17.2): all counters of a submission
 in one pipeline, each with its window set once, readable by ``peek_vote_risk``."""
 
-import uuid
-
 import pytest
-from django.core.cache import caches
 
 from jiangxuan.voting import risk
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
-@pytest.fixture
-def redis_cache(settings):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    previous = settings.CACHES
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "jiangxuan.core.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"jxtest-{uuid.uuid4().hex}",
-        }
-    }
-    backend = caches["default"]
-    yield backend
-    client = backend._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=backend.make_key("*")))
-    if keys:
-        client.delete(*keys)
-    # Back to the local cache before the autouse fixtures empty "the" cache: a clear() on
-    # Redis is a FLUSHDB, which took another xdist process's counters mid-test.
-    settings.CACHES = previous
 
 
 def test_counters_move_in_one_pipeline_with_their_window(redis_cache, settings):
