@@ -95,6 +95,7 @@ CONTENT_TYPES = {
     "pdf": services.PDF_TYPE,
     "xlsx": services.XLSX_TYPE,
     "ofd": OFD_TYPE,
+    "zip": "application/zip",
 }
 
 
@@ -154,4 +155,4 @@ def bundle_filename(bundle: DocumentBundle) -> str:
 
 def bundle_content_type(bundle: DocumentBundle) -> str:
     """The MIME type of a bundle's file (ZIP, or XLSX for the summary sheet)."""
-    return services.XLSX_TYPE if bundle.kind == BundleKind.SUMMARY else "application/zip"
+    return CONTENT_TYPES[BundleKind(bundle.kind).file_format]

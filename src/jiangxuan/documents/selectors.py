@@ -69,13 +69,12 @@ def summary_scope_for(user: User, campaign: Campaign) -> SummaryScope:
     return SummaryScope(rows, unmasked, unit_name)
 
 
-def summary_in_background(user: User, campaign: Campaign) -> int:
-    """The number of rows of ``campaign``'s summary sheet when ``user`` is its office and
-    the sheet holds more than ``JX_SUMMARY_BACKGROUND_ROWS`` nominations, so that it is made
-    by a background task with its progress shown (issue 17.4; ``bundles.request_bundle``);
-    0 when it is downloaded at once (a unit's sheet always is). One or two queries."""
-    if not user.has_perm("campaigns.change_campaign", campaign):
-        return 0
+def summary_rows_in_background(campaign: Campaign) -> int:
+    """The number of rows of ``campaign``'s summary sheet for its office when it holds more
+    than ``JX_SUMMARY_BACKGROUND_ROWS`` nominations, so that it is made by a background task
+    with its progress shown (issue 17.4; ``bundles.request_bundle``); 0 when it is
+    downloaded at once. The caller has checked that the user is the office (a unit's sheet
+    is always downloaded at once). One query."""
     rows = summary_sheet_count(campaign)
     return rows if rows > settings.JX_SUMMARY_BACKGROUND_ROWS else 0
 

@@ -62,7 +62,7 @@ def summary_xlsx(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBa
     her own. The office's sheet of more than ``JX_SUMMARY_BACKGROUND_ROWS`` rows is made
     in the background: this page says so and asks for it (issue 17.4)."""
     campaign = selectors.office_campaign(request.user, code)
-    rows = selectors.summary_in_background(request.user, campaign) if campaign else 0
+    rows = selectors.summary_rows_in_background(campaign) if campaign else 0
     if campaign is not None and rows:
         context = {"campaign": campaign, "rows": rows, "kind": BundleKind.SUMMARY}
         return render(request, "documents/summary_background.html", context)

@@ -156,13 +156,9 @@ def get_vote(request: HttpRequest, campaign_code: str):
     （实时、最近一次定时公布或投票结束后）。可缓存 10 秒。"""
     now = timezone.now()
 
-    def version() -> str | None:
-        view = selectors.public_view(campaign_code)
-        return selectors.page_version(view, now) if view is not None else None
-
     def produce() -> bytes:
         view = selectors.public_view(campaign_code)
-        assert view is not None  # version() found it a moment ago
+        assert view is not None  # page_version() found it a moment ago
         shown = selectors.visible_tally(view.vote, now)
         out = VoteOut.model_validate(
             {
@@ -183,7 +179,7 @@ def get_vote(request: HttpRequest, campaign_code: str):
     try:
         body = public_content(
             ("api-vote", campaign_code),
-            version,
+            lambda: selectors.page_version(campaign_code, now),
             produce,
             missing="",
             check_every=selectors.LIVE_TALLY_SECONDS,

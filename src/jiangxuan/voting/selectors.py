@@ -128,11 +128,15 @@ def public_view(code: str) -> PublicView | None:
     return view
 
 
-def page_version(view: PublicView, now: dt.datetime) -> str:
-    """A token that changes whenever the vote page would show something else at ``now``
-    (server time): the view's copy, the window's state, the tally shown (its counts, the
-    minute it stands at, final or not). For the cached page (``core.caching.public_page``,
+def page_version(code: str, now: dt.datetime) -> str | None:
+    """A token that changes whenever the vote page of the campaign ``code`` (and its JSON)
+    would show something else at ``now`` (server time): the view's copy, the window's
+    state, the tally shown (its counts, the minute it stands at, final or not); None when
+    :func:`public_view` finds no vote. For the cached page (``core.caching.public_page``,
     issue 17.2)."""
+    view = public_view(code)
+    if view is None:
+        return None
     shown = visible_tally(view.vote, now)
     counts = sorted(shown.counts.items()) if shown.counts is not None else None
     as_of = f"{timezone.localtime(shown.as_of):%Y%m%d%H%M}" if shown.as_of else ""

@@ -73,10 +73,6 @@ def vote_page(request: HttpRequest, code: str) -> HttpResponse:
     ``LIVE_TALLY_SECONDS`` late, as before."""
     now = timezone.now()
 
-    def version() -> str | None:
-        view = selectors.public_view(code)
-        return selectors.page_version(view, now) if view is not None else None
-
     def context() -> dict:
         view = _view_or_404(code)
         shown = selectors.visible_tally(view.vote, now)
@@ -93,7 +89,7 @@ def vote_page(request: HttpRequest, code: str) -> HttpResponse:
 
     return public_page(
         ("vote", code),
-        version,
+        lambda: selectors.page_version(code, now),
         "voting/vote_page.html",
         context,
         missing=_("没有找到该投票。"),
