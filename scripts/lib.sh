@@ -4,6 +4,8 @@
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 JX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Compiled modules are kept (__pycache__) as under make (the Makefile says why).
+unset PYTHONDONTWRITEBYTECODE
 
 say() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
