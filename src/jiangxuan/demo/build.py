@@ -1005,7 +1005,9 @@ def _reviewer(body: OrgUnit, summary: DemoSummary) -> User:
     account named after the body's code (listed with the demo accounts)."""
     existing = (
         Membership.objects.filter(
-            org_unit=body, role__in=[Role.CLERK, Role.REVIEWER], user__username__in=_demo_names()
+            org_unit=body,
+            role__in=[Role.CLERK, Role.REVIEWER],
+            user__username__in=_demo_names(body),
         )
         .select_related("user")
         .order_by("id")
@@ -1021,10 +1023,10 @@ def _reviewer(body: OrgUnit, summary: DemoSummary) -> User:
     return User.objects.get(pk=user.pk)
 
 
-def _demo_names() -> list[str]:
-    names = [a.username for a in STANDING_ACCOUNTS]
-    names += [_reviewer_name(u) for u in OrgUnit.objects.all()]
-    return names
+def _demo_names(body: OrgUnit) -> list[str]:
+    # The demo's accounts that can hold a role at ``body``: the standing ones and the
+    # reviewer named after it (one named after another unit holds its role there).
+    return [*(a.username for a in STANDING_ACCOUNTS), _reviewer_name(body)]
 
 
 # --------------------------------------------------------------------------- images
