@@ -58,6 +58,7 @@ from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as vote_services
 
 from .decision import AwardResult, run_to_decision
+from .passwords import demo_password_hash
 from .samples import (
     SAMPLE_VIDEO_SECONDS,
     SHORT_VIDEO_SECONDS,
@@ -411,7 +412,7 @@ def _ensure_user(account: DemoAccount, summary: DemoSummary) -> User:
         is_superuser=account.superuser,
     )
     validate_password(DEMO_PASSWORD, user)
-    user.set_password(DEMO_PASSWORD)
+    user.password = demo_password_hash(DEMO_PASSWORD)
     user.save()
     summary.users_created += 1
     return user

@@ -80,6 +80,8 @@ from jiangxuan.voting import selectors as vote_selectors
 from jiangxuan.voting import services as voting
 from jiangxuan.voting import sms
 
+from .passwords import demo_password_hash
+
 PANEL_SIZE = 5
 PANEL_RESERVES = 2
 #: The leading group members named in the demo meetings (fictitious, marked as samples).
@@ -443,7 +445,7 @@ def _expert_user(username: str, name: str, password: str) -> User:
     if user is None:
         user = User(username=username, display_name=f"{name}（示例专家）")
         validate_password(password, user)
-        user.set_password(password)
+        user.password = demo_password_hash(password)
         user.save()
     return user
 
