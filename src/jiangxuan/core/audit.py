@@ -57,8 +57,8 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any]:
 
 
 # No savepoint of its own: an audit entry that fails must take the caller's change with it
-# anyway, and two round trips fewer per entry count for every write (issue 11, the demo
-# writes ~3,700 entries).
+# anyway, and the savepoint's two round trips per entry count for every write (issue 11,
+# the demo writes ~3,700 entries).
 @transaction.atomic(savepoint=False)
 def record_audit(
     *,
@@ -83,11 +83,9 @@ def record_audit(
     Returns:
         The saved entry, chained to the previous one.
     """
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head, _ = AuditHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"last_hash": GENESIS}
-        )
+    head, _ = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"last_hash": GENESIS}
+    )
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
