@@ -427,6 +427,10 @@ JX_VOTE_RISK_WINDOW = int(os.environ.get("JX_VOTE_RISK_WINDOW", "600"))
 JX_VOTE_CAPTCHA_AFTER = int(os.environ.get("JX_VOTE_CAPTCHA_AFTER", "20"))
 JX_VOTE_REVERIFY_AFTER = int(os.environ.get("JX_VOTE_REVERIFY_AFTER", "60"))
 JX_VOTE_REVERIFY_SECONDS = int(os.environ.get("JX_VOTE_REVERIFY_SECONDS", "300"))
+# Seconds a process uses its copy of a public vote (window, rules, candidates) without
+# asking the cache whether it changed (voting.selectors.public_view): another process's
+# change shows that much later; ballots check in the database that the vote is open.
+JX_PUBLIC_VIEW_TRUST_SECONDS = float(os.environ.get("JX_PUBLIC_VIEW_TRUST_SECONDS", "1"))
 # The API voter token (X-Voter-Token) and the web session's voter expire after this.
 JX_VOTER_TOKEN_MAX_AGE = int(os.environ.get("JX_VOTER_TOKEN_MAX_AGE", str(2 * 3600)))
 CAPTCHA_TIMEOUT = 5

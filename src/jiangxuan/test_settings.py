@@ -14,6 +14,10 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 # (voting.checks); tests read codes from the in-memory outbox.
 JX_SMS_BACKEND = "jiangxuan.voting.sms.LocmemBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each test empties the cache and may reuse a campaign code: a process-wide copy of a
+# public vote trusted without asking the cache would outlive it (the tests that measure
+# the trusted copy turn it on).
+JX_PUBLIC_VIEW_TRUST_SECONDS = 0
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # pytest-xdist runs the suite in several processes (gw0, gw1, ...): each keeps its uploads
 # in its own folder, as it has its own test database, so no test sees another's files.

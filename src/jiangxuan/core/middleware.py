@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.http import ConditionalGetMiddleware
@@ -62,7 +63,18 @@ def client_ip(request: HttpRequest) -> str | None:
     ``X-Forwarded-For`` is read from the right, skipping hops that are trusted proxies,
     and the first other address is the client; anything before it was written by the
     client and is ignored, so a client cannot choose its address (ASVS 16.2.1). A
-    malformed hop ends the walk at the last address a trusted proxy vouched for."""
+    malformed hop ends the walk at the last address a trusted proxy vouched for.
+    Worked out once per request (the audit trail, the vote's limits and risk counters
+    all ask)."""
+    try:
+        return request._jx_client_ip  # type: ignore[attr-defined]
+    except AttributeError:
+        found = _client_ip(request)
+    request._jx_client_ip = found  # type: ignore[attr-defined]
+    return found
+
+
+def _client_ip(request: HttpRequest) -> str | None:
     remote = request.META.get("REMOTE_ADDR") or None
     if remote is None or not _trusted(remote):
         if remote is not None and request.META.get("HTTP_X_FORWARDED_FOR"):
@@ -407,7 +419,8 @@ class PublicLightMiddleware:
     and its path resolves to one of those endpoints. It then gets ``request.user`` =
     ``AnonymousUser`` and the client address for the audit trail (``current_ip``), as
     ``AuthenticationMiddleware`` and ``SessionTimeoutMiddleware`` would give it; it has
-    no ``request.session``. ``JX_PUBLIC_LIGHT = False`` turns the short chain off."""
+    no ``request.session``. Its database queries skip the connection's health check
+    (``CONN_HEALTH_CHECKS``). ``JX_PUBLIC_LIGHT = False`` turns the short chain off."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -439,6 +452,12 @@ class PublicLightMiddleware:
             return self.get_response(request)
         request._jx_light_match = found  # type: ignore[attr-defined]
         request.user = _ANONYMOUS
+        # No `SELECT 1` health check before the first query (CONN_HEALTH_CHECKS): a round
+        # trip per ballot (issue 17.1). A connection lost since the last request fails
+        # this one with the 503 page (core.errors), and Django closes it at the
+        # request's end, so the next request connects anew.
+        for conn in connections.all(initialized_only=True):
+            conn.health_check_done = True  # type: ignore[attr-defined]
         token = current_ip.set(client_ip(request))
         try:
             return self.light(request)

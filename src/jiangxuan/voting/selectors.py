@@ -12,9 +12,11 @@ import hashlib
 import ipaddress
 import re
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -78,8 +80,9 @@ class PublicView:
         return {c.public_id: c for c in self.candidates}
 
 
-#: This process's copies of public views: campaign code -> (version token, view).
-_LOCAL_VIEWS: dict[str, tuple[str, PublicView]] = {}
+#: This process's copies of public views: campaign code -> (version token, view, the
+#: ``time.monotonic()`` its token was last confirmed against the cache).
+_LOCAL_VIEWS: dict[str, tuple[str, PublicView, float]] = {}
 
 
 def public_view(code: str) -> PublicView | None:
@@ -91,7 +94,12 @@ def public_view(code: str) -> PublicView | None:
     for :data:`PUBLIC_CACHE_SECONDS`), which :func:`forget_public_view` drops after any
     change. A request reads the token (one small cache read instead of reading and
     unpickling the whole view, issue 17.2) and loads the view from the database only
-    when the token is new to this process.
+    when the token is new to this process. For ``JX_PUBLIC_VIEW_TRUST_SECONDS`` after a
+    read confirmed it, this process uses its copy without asking (issue 17.1: no cache
+    round trip for most ballots): a change made in another process shows here that much
+    later, which the ballot does not depend on (its statement checks in the database that
+    the vote is still open, :func:`..services.cast_vote`); a change made in this process
+    shows at once.
 
     A ``code`` that cannot be a campaign's (not a slug of at most 60 characters, e.g. with
     spaces or control characters, as a fuzzer sends) is None without reaching the cache,
@@ -99,10 +107,14 @@ def public_view(code: str) -> PublicView | None:
     """
     if not CAMPAIGN_CODE.fullmatch(code):
         return None
+    local = _LOCAL_VIEWS.get(code)
+    checked = time.monotonic()
+    if local is not None and checked - local[2] < settings.JX_PUBLIC_VIEW_TRUST_SECONDS:
+        return local[1]
     key = _cache_key(code)
     version = cache.get(key)
-    local = _LOCAL_VIEWS.get(code)
     if version is not None and local is not None and local[0] == version:
+        _LOCAL_VIEWS[code] = (version, local[1], checked)
         return local[1]
     added = False
     if version is None:
@@ -124,7 +136,7 @@ def public_view(code: str) -> PublicView | None:
             cache.delete(key)
         return None
     view = PublicView(vote, list(vote.candidates.order_by("position")), version)
-    _LOCAL_VIEWS[code] = (version, view)
+    _LOCAL_VIEWS[code] = (version, view, checked)
     return view
 
 
@@ -146,7 +158,9 @@ def page_version(code: str, now: dt.datetime) -> str | None:
 
 def forget_public_view(vote: PublicVote) -> None:
     """Drop the cached public copy and final tally (after any change to the vote, its
-    candidates or its votes' validity)."""
+    candidates or its votes' validity). This process forgets its own copy at once; the
+    others within ``JX_PUBLIC_VIEW_TRUST_SECONDS`` (:func:`public_view`)."""
+    _LOCAL_VIEWS.pop(vote.campaign.code, None)
     cache.delete_many([_cache_key(vote.campaign.code), f"jx:tally:{vote.pk}:final"])
 
 

@@ -526,6 +526,11 @@ def cast_vote(
     slot even from concurrent requests (docs/security.md check 25; CONSUL #2415). On
     PostgreSQL with one vote per slot, those writes are one statement in autocommit
     (:func:`_cast_in_one_statement`, issue 17.1); the outcome and errors are the same.
+    Either way the write first checks in the database that the vote is still open and
+    holds its row (``FOR KEY SHARE`` on PostgreSQL) until it commits, so a ballot cast
+    while the office closes the vote is either in the final tally or refused as
+    ``closed`` (seed 003 二(二)3: votes count within the window), even when this
+    process's copy of the vote is a second old (``selectors.public_view``).
 
     ``candidates`` maps public ids to candidates (``selectors.public_view``).
 
@@ -574,6 +579,7 @@ def cast_vote(
         )
     try:
         with transaction.atomic():
+            _hold_open_vote(vote, now)
             _count_against_limits(rule, voter_id, len(chosen), today)
             receipt = Receipt.objects.create(
                 public_vote=vote, voter_id=voter_id, code=_receipt_code(), created_at=now
@@ -640,20 +646,24 @@ def _cast_in_one_statement(
     Only for one vote per slot (``period`` is the day, ``all``, or empty: one slot per
     receipt, ``r<receipt id>``); several votes per slot take the general path.
 
+    The statement starts by holding the vote's row if it is open at ``now``
+    (:func:`_open_vote_sql`); when it is not, nothing is written.
+
     Raises:
-        VoteError: ``limit`` (the UPDATE matched no row), ``already_voted`` (a unique
-            constraint refused).
+        VoteError: ``closed``/``not_open`` (the vote is no longer open in the database),
+            ``limit`` (the UPDATE matched no row), ``already_voted`` (a unique constraint
+            refused).
     """
     voter_t = Voter._meta.db_table
     receipt_t = Receipt._meta.db_table
     vote_t = Vote._meta.db_table
-    params: list[Any] = []
+    open_sql, params = _open_vote_sql(vote, now)
     if rule.per_day is None and rule.per_campaign is None:
-        checked = "SELECT %s::bigint AS id"
+        checked = "SELECT %s::bigint AS id FROM open_vote"
         params.append(voter_id)
     else:
         n = len(chosen)
-        conditions = ["id = %s"]
+        conditions = ["id = %s", "EXISTS (SELECT 1 FROM open_vote)"]
         params += [today, today, n, n, n, voter_id]
         if rule.per_day is not None:
             conditions.append("(day IS DISTINCT FROM %s OR day_votes <= %s)")
@@ -669,7 +679,7 @@ def _cast_in_one_statement(
         )
     code = _receipt_code()
     sql = (
-        f"WITH checked AS ({checked}), "  # noqa: S608 - table names from the models, values as parameters
+        f"WITH open_vote AS ({open_sql}), checked AS ({checked}), "  # noqa: S608 - table names from the models, values as parameters
         f"receipt AS (INSERT INTO {receipt_t} (public_vote_id, voter_id, code, created_at) "
         "SELECT %s, id, %s, %s FROM checked RETURNING id, voter_id), "
         f"cast_votes AS (INSERT INTO {vote_t} (public_vote_id, voter_id, candidate_id, slot, "
@@ -693,8 +703,39 @@ def _cast_in_one_statement(
     except IntegrityError as exc:
         raise _already_voted(rule) from exc
     if row is None:
+        _require_open(PublicVote.objects.get(pk=vote.pk), now)
         raise _over_limit(rule)
     return Receipt(pk=row[0], public_vote=vote, voter_id=voter_id, code=code, created_at=now)
+
+
+def _open_vote_sql(vote: PublicVote, now: dt.datetime) -> tuple[str, list[Any]]:
+    """A SELECT of the vote's id if it is open at ``now`` (the database's state and window,
+    as :func:`selectors.window_state`), holding its row until the transaction ends on
+    PostgreSQL: ``FOR KEY SHARE`` lets ballots pass each other and waits only for
+    :func:`close_public_vote`'s ``FOR UPDATE``, which in turn waits for them."""
+    sql = (
+        f"SELECT id FROM {PublicVote._meta.db_table} "  # noqa: S608 - the model's table, values as parameters
+        "WHERE id = %s AND state = %s AND opens_at <= %s AND (closes_at IS NULL OR closes_at > %s)"
+    )
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE"
+    return sql, [vote.pk, VoteState.OPEN.value, now, now]
+
+
+def _hold_open_vote(vote: PublicVote, now: dt.datetime) -> None:
+    """Inside the caller's transaction: hold the vote's row while it is open at ``now``
+    (:func:`_open_vote_sql`).
+
+    Raises:
+        VoteError: ``closed``/``not_open`` (the vote in the database is not open).
+    """
+    sql, params = _open_vote_sql(vote, now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.fetchone() is not None:
+            return
+    _require_open(PublicVote.objects.get(pk=vote.pk), now)
+    raise VoteError(_("投票已经结束。"), code="closed")
 
 
 def _insert_in_free_slots(rows: list[Vote], period: str, per_slot: int) -> None:

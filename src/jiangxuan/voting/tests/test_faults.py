@@ -124,3 +124,45 @@ def test_a_single_statement_ballot_ended_mid_statement_writes_nothing(vote, medi
     assert refused.value.code == "already_voted"
     assert Vote.objects.count() == 1
     assert_audit_chain_verifies()
+
+
+def test_an_api_ballot_on_a_connection_lost_since_the_last_request_answers_503_then_counts(
+    vote, media, settings
+):
+    """The anonymous endpoints skip the connection's health check (issue 17.1), so a
+    ballot on a connection the server ended since the last request fails: 503 with the
+    Chinese retry text, nothing written. The request's end closes that connection (what
+    ``request_finished`` does under a real server), and the voter's retry counts once."""
+    import json
+
+    from django.test import Client
+
+    from jiangxuan.core.errors import DATABASE_UNAVAILABLE
+    from jiangxuan.core.tests.faults import terminate_own_session
+
+    from .conftest import last_code
+
+    settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    api, code, phone = "/api/v1", vote.campaign.code, "13912345678"
+    client = Client(raise_request_exception=False)
+
+    def post(url, data, **headers):
+        return client.post(url, json.dumps(data), content_type="application/json", headers=headers)
+
+    with time_machine.travel(DURING, tick=False):
+        assert post(f"{api}/votes/{code}/codes", {"phone": phone}).status_code == 202
+        token = post(
+            f"{api}/votes/{code}/verify", {"phone": phone, "code": last_code(phone)}
+        ).json()["voter_token"]
+        ids = [c["id"] for c in client.get(f"{api}/votes/{code}").json()["candidates"]]
+        before = snapshot()
+        terminate_own_session()
+        connection.close_if_unusable_or_obsolete()  # a new request: a health check is due
+        lost = post(f"{api}/votes/{code}/cast", {"candidates": ids[:1]}, X_Voter_Token=token)
+        assert lost.status_code == 503, lost.content
+        assert lost.json()["detail"] == str(DATABASE_UNAVAILABLE)
+        connection.close_if_unusable_or_obsolete()  # the request's end
+        assert snapshot() == before
+        retry = post(f"{api}/votes/{code}/cast", {"candidates": ids[:1]}, X_Voter_Token=token)
+    assert retry.status_code == 201, retry.content
+    assert (Receipt.objects.count(), Vote.objects.count()) == (1, 1)

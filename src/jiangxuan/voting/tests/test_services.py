@@ -14,7 +14,7 @@ from django.db import connection
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.voting import selectors, services
 from jiangxuan.voting.enums import InvalidationRule, VoteState
-from jiangxuan.voting.models import Candidate, Receipt, Vote, Voter
+from jiangxuan.voting.models import Candidate, PublicVote, Receipt, Vote, Voter
 from jiangxuan.voting.services import VoteError
 
 from .conftest import CLOSES, DURING, OPENS, at, cast, last_code, office_of, verify
@@ -85,6 +85,29 @@ def test_vote_after_the_office_closed_it_is_refused(
             cast(vote, voter, ["陈秀兰"])
     assert excinfo.value.code == "closed"
     assert Candidate.objects.get(published__name="刘海峰").final_votes == 1
+
+
+@pytest.mark.parametrize(
+    "rules", [{}, {"per_candidate_per_day": 2}], ids=["one statement", "several per slot"]
+)
+def test_a_vote_closed_elsewhere_refuses_ballots_while_the_copy_is_trusted(vote, settings, rules):
+    """Another process's close reaches this process's copy of the vote up to
+    ``JX_PUBLIC_VIEW_TRUST_SECONDS`` later; the ballot's own check in the database refuses
+    at once, and nothing is written."""
+    settings.JX_PUBLIC_VIEW_TRUST_SECONDS = 60
+    selectors.forget_public_view(vote)
+    vote.rules = {**vote.rules, **rules}
+    vote.save(update_fields=["rules"])
+    with time_machine.travel(DURING, tick=False):
+        voter = verify(vote, "13912345678")
+        cast(vote, voter, ["刘海峰"])
+        PublicVote.objects.filter(pk=vote.pk).update(state=VoteState.CLOSED, closes_at=DURING)
+        assert selectors.public_view(vote.campaign.code).vote.state == VoteState.OPEN
+        with pytest.raises(VoteError) as excinfo:
+            cast(vote, voter, ["陈秀兰"])
+    assert (excinfo.value.code, excinfo.value.message) == ("closed", "投票已经结束。")
+    assert Vote.objects.count() == Receipt.objects.count() == 1
+    assert Voter.objects.get(pk=voter.pk).day_votes == 1
 
 
 # --------------------------------------------------------------------------- codes
@@ -378,15 +401,15 @@ def test_result_for_expert_review_only_after_the_close(
 @pytest.mark.parametrize("names", [["陈秀兰"], ["陈秀兰", "张国强"]])
 def test_cast_write_path_is_one_statement_whatever_its_size(vote, names, django_assert_num_queries):
     """Round trips are the cost (docs/benchmarks.md, issue 17.1). On PostgreSQL one
-    statement (a CTE: the counters' UPDATE, the receipt's and the votes' INSERT); on SQLite
-    the three statements. The savepoint pair is the test's transaction."""
+    statement (a CTE: the vote still open, the counters' UPDATE, the receipt's and the votes'
+    INSERT); on SQLite the four statements. The savepoint pair is the test's transaction."""
     with time_machine.travel(DURING, tick=False):
         voter = verify(vote, "13912345678")
         cast(vote, voter, ["刘海峰"])  # warms the public view cache
         expected = (
             ["SAVEPOINT", "WITH", "RELEASE"]
             if connection.vendor == "postgresql"
-            else ["SAVEPOINT", "UPDATE", "INSERT", "INSERT", "RELEASE"]
+            else ["SAVEPOINT", "SELECT", "UPDATE", "INSERT", "INSERT", "RELEASE"]
         )
         with django_assert_num_queries(len(expected)) as queries:
             receipt = cast(vote, voter, names)
