@@ -44,11 +44,14 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def rss_kb(pid: int) -> int:
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    """A memory figure of ``/proc/<pid>/status`` in kB: ``VmRSS`` (the goal's), or its
+    parts ``RssAnon`` (the worker's own) and ``RssFile`` (files mapped: libraries and the
+    CJK fonts, shared with every process that maps them)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
+    raise RuntimeError(f"no {field} for {pid}")
 
 
 def worker_of(master: int) -> int:
@@ -253,6 +256,8 @@ def main() -> int:
         print(f"worker VmRSS after start-up:        {at_start / 1024:6.1f} MB")
         print(f"worker VmRSS after the 1st request: {after_first / 1024:6.1f} MB")
         print(f"worker VmRSS after {args.requests} requests:  {at_end / 1024:6.1f} MB")
+        parts = {field: rss_kb(worker, field) / 1024 for field in ("RssAnon", "RssFile")}
+        print("  of it " + ", ".join(f"{k} {v:.1f} MB" for k, v in parts.items()))
         met = at_end / 1024 <= GOAL_MB
         print(f"goal ≤ {GOAL_MB} MB: {'met' if met else 'missed'}")
         bad = {k: v for k, v in counts.items() if not k.startswith("200 ")}
