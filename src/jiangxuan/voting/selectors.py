@@ -98,7 +98,7 @@ def public_view(code: str) -> PublicView | None:
     read confirmed it, this process uses its copy without asking (issue 17.1: no cache
     round trip for most ballots): a change made in another process shows here that much
     later, which the ballot does not depend on (its statement checks in the database that
-    the vote is still open, :func:`..services.cast_vote`); a change made in this process
+    the vote is still open, ``services.cast_vote``); a change made in this process
     shows at once.
 
     A ``code`` that cannot be a campaign's (not a slug of at most 60 characters, e.g. with
