@@ -21,6 +21,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import OrgUnit, User
@@ -173,16 +174,14 @@ class BalanceTable:
 
 
 #: Age bands the organizers report on (upper bounds, exclusive), by age on the reference day.
-AGE_BANDS = ((35, _("35岁以下")), (45, _("35—44岁")), (55, _("45—54岁")), (200, _("55岁及以上")))
+AGE_BANDS = (
+    (35, gettext_lazy("35岁以下")),
+    (45, gettext_lazy("35—44岁")),
+    (55, gettext_lazy("45—54岁")),
+    (200, gettext_lazy("55岁及以上")),
+)
 #: A value not given, in every dimension.
-NOT_GIVEN = _("未填写")
-
-
-def _age_band(birth: dt.date | None, on: dt.date) -> str:
-    if birth is None:
-        return str(NOT_GIVEN)
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return str(next(label for upper, label in AGE_BANDS if age < upper))
+NOT_GIVEN = gettext_lazy("未填写")
 
 
 def _regions(paths: set[str]) -> dict[str, str]:
@@ -213,36 +212,51 @@ def campaign_balance(campaign: Campaign, *, on: dt.date | None = None) -> list[B
     (drafts and those withdrawn, revoked or not recommended left out): by sex, age band on
     ``on`` (default: the submission deadline, else today, Asia/Shanghai), skill level,
     industry, region of the workplace (its county, else its city) and the workplace's kind
-    of ownership (单位性质). Two queries, whatever the number of nominees; no personal data
-    beyond counts.
+    of ownership (单位性质). Seven queries (a count per dimension, the regions), whatever
+    the number of nominees; no personal data beyond counts.
     """
     closes = campaign.submission_closes_at
     on = on or (closes.astimezone(SHANGHAI).date() if closes else timezone.localdate())
     live = [state for state in NominationState.LIVE if state != NominationState.DRAFT]
-    rows = list(
-        Nomination.objects.filter(campaign=campaign, state__in=live).values(
-            "sex", "birth_date", "skill_level", "industry", "ownership_type", "workplace__path"
-        )
-    )
-    regions = _regions({r["workplace__path"] for r in rows if r["workplace__path"]})
-    sexes = dict(Sex.choices)
-    skills = dict(SkillLevel.choices)
-    dimensions: list[tuple[str, str, Any]] = [
-        ("sex", _("性别"), lambda r: sexes.get(r["sex"], "")),
-        ("age", _("年龄段"), lambda r: _age_band(r["birth_date"], on)),
-        ("skill_level", _("技能等级"), lambda r: skills.get(r["skill_level"], "")),
-        ("industry", _("所属行业"), lambda r: r["industry"]),
-        ("region", _("所在地区"), lambda r: regions.get(r["workplace__path"] or "", "")),
-        ("ownership", _("单位性质"), lambda r: r["ownership_type"]),
+    nominees = Nomination.objects.filter(campaign=campaign, state__in=live).order_by()
+    # Each dimension's stored values are counted by the database and each distinct value
+    # labelled once (a campaign of 20,000 nominees has a few dozen, and some thousands of
+    # birth dates; reading and labelling every row took most of the overview's time at
+    # that size, issue 17.3).
+    columns = ("sex", "birth_date", "skill_level", "industry", "ownership_type", "workplace__path")
+    stored = {
+        column: dict(nominees.values_list(column).annotate(n=Count("id")).values_list(column, "n"))
+        for column in columns
+    }
+    total = sum(stored["sex"].values())
+    not_given = str(NOT_GIVEN)
+    sexes = {key: str(label) for key, label in Sex.choices}
+    skills = {key: str(label) for key, label in SkillLevel.choices}
+    bands = [(upper, str(label)) for upper, label in AGE_BANDS]
+
+    def age_band(birth: dt.date | None) -> str:
+        if birth is None:
+            return not_given
+        age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+        return next(label for upper, label in bands if age < upper)
+
+    regions = _regions({path for path in stored["workplace__path"] if path})
+    dimensions: list[tuple[str, str, str, Any]] = [
+        ("sex", _("性别"), "sex", lambda v: sexes.get(v, "")),
+        ("age", _("年龄段"), "birth_date", age_band),
+        ("skill_level", _("技能等级"), "skill_level", lambda v: skills.get(v, "")),
+        ("industry", _("所属行业"), "industry", lambda v: v),
+        ("region", _("所在地区"), "workplace__path", lambda v: regions.get(v or "", "")),
+        ("ownership", _("单位性质"), "ownership_type", lambda v: v),
     ]
     tables = []
-    for key, title, value_of in dimensions:
+    for key, title, column, label_of in dimensions:
         counts: dict[str, int] = defaultdict(int)
-        for row in rows:
-            counts[str(value_of(row) or NOT_GIVEN)] += 1
+        for value, count in stored[column].items():
+            counts[str(label_of(value) or not_given)] += count
         if key == "age":  # age bands in their own order, the rest the most frequent first
-            bands = [str(label) for _upper, label in AGE_BANDS] + [str(NOT_GIVEN)]
-            ordered = sorted(counts.items(), key=lambda item: bands.index(item[0]))
+            order = [label for _upper, label in bands] + [not_given]
+            ordered = sorted(counts.items(), key=lambda item: order.index(item[0]))
         else:
             ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         tables.append(
@@ -250,7 +264,7 @@ def campaign_balance(campaign: Campaign, *, on: dt.date | None = None) -> list[B
                 key=key,
                 title=str(title),
                 rows=[
-                    BalanceRow(label, count, round(100 * count / len(rows), 1))
+                    BalanceRow(label, count, round(100 * count / total, 1))
                     for label, count in ordered
                 ],
             )
