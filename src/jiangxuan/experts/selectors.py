@@ -213,7 +213,9 @@ def membership_for_expert(user: User, pk: int) -> PanelMember | None:
 def assignments_for_expert(user: User) -> QuerySet[Assignment]:
     """The active assignments of the signed-in expert, only on panels where the expert has
     confirmed confidentiality (保密承诺): the one door through which nominations reach an
-    expert (issue 4: experts confirm confidentiality before they see anything)."""
+    expert (issue 4: experts confirm confidentiality before they see anything). The
+    campaign comes in a query of its own, one object for all rows: joined, each row would
+    decode the campaign's specification (≈ 25 KB of JSON) again."""
     if not user.is_authenticated:
         return Assignment.objects.none()
     return (
@@ -222,7 +224,8 @@ def assignments_for_expert(user: User) -> QuerySet[Assignment]:
             member__expert__user=user,
             member__confidentiality_confirmed_at__isnull=False,
         )
-        .select_related("member__panel__campaign", "member__expert", "nomination__award")
+        .select_related("member__panel", "member__expert", "nomination__award")
+        .prefetch_related("member__panel__campaign")
         .order_by("member__panel_id", "nomination_id")
     )
 
