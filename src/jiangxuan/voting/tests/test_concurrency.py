@@ -5,9 +5,10 @@ import threading
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, transaction
 
-from jiangxuan.voting.models import Receipt, Vote
+from jiangxuan.voting import services
+from jiangxuan.voting.models import Candidate, Receipt, Vote
 from jiangxuan.voting.services import VoteError
 
 from .conftest import DURING, cast, verify
@@ -71,77 +72,64 @@ def _in_thread(target, *args):
     return thread, outcome
 
 
-def test_a_close_waits_for_the_ballot_in_flight_and_counts_it(vote, office):
-    """A ballot whose statement holds the open vote (FOR KEY SHARE) delays the office's
-    close (FOR UPDATE) until it commits, and the final tally counts it: recount = tally."""
-    from django.db import transaction
-
-    from jiangxuan.voting import services
-    from jiangxuan.voting.models import Candidate
-
+@pytest.fixture
+def during():
+    """PostgreSQL's row locks, with the clock of every thread stopped inside the window."""
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
-    traveller = time_machine.travel(DURING, tick=False)
-    traveller.start()
-    try:
-        voter = verify(vote, "13912345678")
-        cast_done, commit_now = threading.Event(), threading.Event()
+    with time_machine.travel(DURING, tick=False):
+        yield
 
-        def ballot_then_wait():
-            with transaction.atomic():
-                receipt = cast(vote, voter, ["刘海峰"])
-                cast_done.set()
-                commit_now.wait(10)
-            return receipt
 
-        ballot, ballot_outcome = _in_thread(ballot_then_wait)
-        assert cast_done.wait(10)
-        closing, close_outcome = _in_thread(lambda: services.close_public_vote(vote, actor=office))
-        closing.join(0.5)
-        assert closing.is_alive(), "the close must wait for the ballot in flight"
-        commit_now.set()
-        ballot.join(10)
-        closing.join(10)
-    finally:
-        traveller.stop()
+def test_a_close_waits_for_the_ballot_in_flight_and_counts_it(vote, office, during):
+    """A ballot whose statement holds the open vote (FOR KEY SHARE) delays the office's
+    close (FOR UPDATE) until it commits, and the final tally counts it: recount = tally."""
+    voter = verify(vote, "13912345678")
+    cast_done, commit_now = threading.Event(), threading.Event()
+
+    def ballot_then_wait():
+        with transaction.atomic():
+            receipt = cast(vote, voter, ["刘海峰"])
+            cast_done.set()
+            commit_now.wait(10)
+        return receipt
+
+    ballot, ballot_outcome = _in_thread(ballot_then_wait)
+    assert cast_done.wait(10)
+    closing, close_outcome = _in_thread(lambda: services.close_public_vote(vote, actor=office))
+    closing.join(0.5)
+    assert closing.is_alive(), "the close must wait for the ballot in flight"
+    commit_now.set()
+    ballot.join(10)
+    closing.join(10)
+
     assert isinstance(ballot_outcome[0], Receipt), ballot_outcome
     assert not isinstance(close_outcome[0], Exception), close_outcome
     assert Candidate.objects.get(published__name="刘海峰").final_votes == 1
 
 
-def test_a_ballot_waiting_for_a_close_is_refused_after_it(vote, office):
+def test_a_ballot_waiting_for_a_close_is_refused_after_it(vote, office, during):
     """A ballot that reaches the vote's row while the office's close holds it waits, then
     finds the vote closed: refused, nothing written, the final tally unchanged."""
-    from django.db import transaction
+    voter = verify(vote, "13912345678")
+    cast(vote, voter, ["陈秀兰"])  # this process's copy of the vote, still open
+    closed, commit_now = threading.Event(), threading.Event()
 
-    from jiangxuan.voting import services
-    from jiangxuan.voting.models import Candidate
+    def close_then_wait():
+        with transaction.atomic():
+            services.close_public_vote(vote, actor=office)
+            closed.set()
+            commit_now.wait(10)
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's")
-    traveller = time_machine.travel(DURING, tick=False)
-    traveller.start()
-    try:
-        voter = verify(vote, "13912345678")
-        cast(vote, voter, ["陈秀兰"])  # this process's copy of the vote, still open
-        closed, commit_now = threading.Event(), threading.Event()
+    closing, close_outcome = _in_thread(close_then_wait)
+    assert closed.wait(10)
+    ballot, ballot_outcome = _in_thread(cast, vote, voter, ["刘海峰"])
+    ballot.join(0.5)
+    assert ballot.is_alive(), "the ballot must wait for the close"
+    commit_now.set()
+    closing.join(10)
+    ballot.join(10)
 
-        def close_then_wait():
-            with transaction.atomic():
-                services.close_public_vote(vote, actor=office)
-                closed.set()
-                commit_now.wait(10)
-
-        closing, close_outcome = _in_thread(close_then_wait)
-        assert closed.wait(10)
-        ballot, ballot_outcome = _in_thread(cast, vote, voter, ["刘海峰"])
-        ballot.join(0.5)
-        assert ballot.is_alive(), "the ballot must wait for the close"
-        commit_now.set()
-        closing.join(10)
-        ballot.join(10)
-    finally:
-        traveller.stop()
     assert close_outcome == [None]
     refused = ballot_outcome[0]
     assert isinstance(refused, VoteError), ballot_outcome
