@@ -93,6 +93,28 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
         run.bold = True
 
 
+def _span(grid: list[list[Any]], r: int, c: int, rowspan: int, colspan: int) -> None:
+    """Make the empty grid slots of rows ``r``.. and columns ``c``.. one cell, with the
+    same XML as python-docx's ``_Cell.merge``: in each row the first slot's ``w:tc`` takes
+    the others' grid span and width and they are removed; over several rows the first
+    row's cell restarts a vertical merge and the ones below continue it. ``merge`` finds
+    the region's corners by walking the whole table on every call (about 2 ms each, three
+    quarters of a form's DOCX); the form's placement already knows them."""
+    from docx.oxml.simpletypes import ST_Merge
+    from docx.shared import Length
+
+    for rr in range(r, r + rowspan):
+        first = grid[rr][c]._tc
+        for cc in range(c + 1, c + colspan):
+            other = grid[rr][cc]._tc
+            if first.width is not None and other.width is not None:
+                first.width = Length(first.width + other.width)
+            first.grid_span += other.grid_span
+            other.getparent().remove(other)
+        if rowspan > 1:
+            first.vMerge = ST_Merge.RESTART if rr == r else ST_Merge.CONTINUE
+
+
 def _docx_grid(document, anchor, layout: FormLayout) -> None:
     """Build the form grid as a Word table in ``document`` and put it where the ``anchor``
     paragraph is (the anchor is removed)."""
@@ -113,16 +135,15 @@ def _docx_grid(document, anchor, layout: FormLayout) -> None:
     for docx_row in table.rows:
         docx_row.height = Mm(ROW_MM)
         docx_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    # Fetch every cell once before merging: table.cell() rebuilds the whole cell list on
-    # each call (quadratic), and merges keep each region's top-left element in place.
+    # Every cell fetched once before spanning: table.cell() rebuilds the whole cell list
+    # on each call (quadratic), and a span keeps its region's top-left element in place.
     grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for row in grid:
         for docx_cell in row:
             docx_cell.width = column_width
     for r, c, cell in _place(layout):
+        _span(grid, r, c, cell.rowspan, cell.colspan)
         target = grid[r][c]
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
         _docx_cell(target, cell)
         if cell.tall:
             table.rows[r].height = Mm(TALL_ROW_MM.get(cell.kind, TALL_ROW_MM["value"]))

@@ -99,3 +99,46 @@ def test_seed_001_form_has_award_choice_and_skips_unprinted(seed_campaign, make_
         "县级人社部门推荐意见",
         "市级人社部门推荐意见",
     ]
+
+
+def _spans(table) -> list[list[tuple[int, str | None, int | None]]]:
+    """Each row's cells as (grid span, vertical merge, width): the table's shape."""
+    return [[(tc.grid_span, tc.vMerge, tc.width) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
+@pytest.mark.parametrize("number", SEED_NUMBERS)
+def test_seed_form_grid_is_the_one_python_docx_merges(seed_campaign, make_user, number):
+    """The form's DOCX table spans its cells without python-docx's ``merge`` (issue 11:
+    three quarters of a form's time); the shape must be exactly what ``merge`` makes of
+    the same layout, cell for cell: grid spans, vertical merges, widths."""
+    import io
+
+    import docx
+    from docx.table import _Cell
+
+    from jiangxuan.documents.layout import form_rows
+
+    campaign = seed_campaign(number)
+    nomination = seed_nomination(campaign, make_user("cc-chaoyang-hrss"), name="韩立新")
+    rendered = docx.Document(io.BytesIO(render_nomination_docx(nomination, unmasked=True)))
+    actual = rendered.tables[0]
+
+    layout = form_rows(nomination, unmasked=True)
+    reference = docx.Document().add_table(rows=len(layout.rows), cols=layout.grid)
+    grid = [[_Cell(tc, reference) for tc in tr.tc_lst] for tr in reference._tbl.tr_lst]
+    width = actual._tbl.tr_lst[0].tc_lst[0].width // actual._tbl.tr_lst[0].tc_lst[0].grid_span
+    for row in grid:
+        for cell in row:
+            cell.width = width
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(layout.rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            if cell.rowspan > 1 or cell.colspan > 1:
+                grid[r][c].merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
+            taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
+            c += cell.colspan
+
+    assert _spans(actual) == _spans(reference)
