@@ -22,6 +22,7 @@ from jiangxuan.core.spreadsheets import merge_rows_written, new_workbook
 from jiangxuan.nominations.models import Nomination
 
 from .build_templates import NOMINATION_FORM
+from .docx_tables import cell_grid, span
 from .layout import Cell, FormLayout, form_rows, spans, summary_column
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -93,34 +94,11 @@ def _docx_cell(docx_cell, cell: Cell) -> None:
         run.bold = True
 
 
-def _span(grid: list[list[Any]], r: int, c: int, rowspan: int, colspan: int) -> None:
-    """Make the empty grid slots of rows ``r``.. and columns ``c``.. one cell, with the
-    same XML as python-docx's ``_Cell.merge``: in each row the first slot's ``w:tc`` takes
-    the others' grid span and width and they are removed; over several rows the first
-    row's cell restarts a vertical merge and the ones below continue it. ``merge`` finds
-    the region's corners by walking the whole table on every call (about 2 ms each, three
-    quarters of a form's DOCX); the form's placement already knows them."""
-    from docx.oxml.simpletypes import ST_Merge
-    from docx.shared import Length
-
-    for rr in range(r, r + rowspan):
-        first = grid[rr][c]._tc
-        for cc in range(c + 1, c + colspan):
-            other = grid[rr][cc]._tc
-            if first.width is not None and other.width is not None:
-                first.width = Length(first.width + other.width)
-            first.grid_span += other.grid_span
-            other.getparent().remove(other)
-        if rowspan > 1:
-            first.vMerge = ST_Merge.RESTART if rr == r else ST_Merge.CONTINUE
-
-
 def _docx_grid(document, anchor, layout: FormLayout) -> None:
     """Build the form grid as a Word table in ``document`` and put it where the ``anchor``
     paragraph is (the anchor is removed)."""
     from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
     from docx.shared import Mm
-    from docx.table import _Cell
 
     width_mm = PAPER_MM[layout.paper][0] - 2 * SIDE_MARGIN_MM
     table = document.add_table(rows=len(layout.rows), cols=layout.grid)
@@ -135,15 +113,12 @@ def _docx_grid(document, anchor, layout: FormLayout) -> None:
     for docx_row in table.rows:
         docx_row.height = Mm(ROW_MM)
         docx_row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    # Every cell fetched once before spanning: table.cell() rebuilds the whole cell list
-    # on each call (quadratic), and a span keeps its region's top-left element in place.
-    grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+    grid = cell_grid(table)
     for row in grid:
         for docx_cell in row:
             docx_cell.width = column_width
     for r, c, cell in _place(layout):
-        _span(grid, r, c, cell.rowspan, cell.colspan)
-        target = grid[r][c]
+        target = span(grid, r, c, cell.rowspan, cell.colspan)
         _docx_cell(target, cell)
         if cell.tall:
             table.rows[r].height = Mm(TALL_ROW_MM.get(cell.kind, TALL_ROW_MM["value"]))
@@ -367,9 +342,9 @@ def render_summary_xlsx(
         if len(footer) > last_col + 1:
             footer = ["    ".join(footer)]
         first = 0
-        for text, span in zip(footer, spans(len(footer), last_col + 1), strict=True):
-            _write_span(sheet, row, first, first + span - 1, text, line_fmt)
-            first += span
+        for text, width in zip(footer, spans(len(footer), last_col + 1), strict=True):
+            _write_span(sheet, row, first, first + width - 1, text, line_fmt)
+            first += width
         row += 1
     if sheet_spec.note:
         _write_span(sheet, row, 0, last_col, sheet_spec.note, line_fmt)

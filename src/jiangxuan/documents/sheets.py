@@ -30,6 +30,7 @@ from jiangxuan.core.spreadsheets import new_workbook
 from jiangxuan.nominations.enums import Education, PoliticalStatus, Sex
 from jiangxuan.nominations.models import Nomination
 
+from .docx_tables import cell_grid, span
 from .layout import CHECKED, UNCHECKED, format_date, row_cell_text
 
 PAPER_MM = {"A4": (210, 297), "A3": (297, 420)}
@@ -327,19 +328,18 @@ def render_sheet_docx(sheet: Sheet) -> bytes:
         table = document.add_table(rows=table_rows, cols=grid)
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        cells = cell_grid(table)
         r = 0
         for pairs in sheet.fields:
             spans = _spans(grid, [1, 2] * len(pairs))
             c = 0
             for i, text in enumerate(t for pair in pairs for t in pair):
-                cell = table.cell(r, c)
-                if spans[i] > 1:
-                    cell = cell.merge(table.cell(r, c + spans[i] - 1))
+                cell = span(cells, r, c, colspan=spans[i])
                 _cell_text(cell, text, center=i % 2 == 0)
                 c += spans[i]
             r += 1
         if sheet.table_title:
-            cell = table.cell(r, 0).merge(table.cell(r, grid - 1))
+            cell = span(cells, r, 0, colspan=grid)
             _cell_text(cell, sheet.table_title, center=True, bold=True)
             r += 1
         if sheet.columns:
@@ -347,12 +347,10 @@ def render_sheet_docx(sheet: Sheet) -> bytes:
             head = [([label for label, _w in sheet.columns], True)] if sheet.has_head else []
             for values, bold in head + [(row, False) for row in sheet.rows]:
                 c = 0
-                for span, text in zip(spans, values, strict=False):
-                    cell = table.cell(r, c)
-                    if span > 1:
-                        cell = cell.merge(table.cell(r, c + span - 1))
+                for width, text in zip(spans, values, strict=False):
+                    cell = span(cells, r, c, colspan=width)
                     _cell_text(cell, text, center=bold, bold=bold)
-                    c += span
+                    c += width
                 r += 1
     for line in sheet.footer:
         _para(document, line)

@@ -24,6 +24,11 @@ def docx_cells(data: bytes) -> list[str]:
     ]
 
 
+def docx_table_shape(table) -> list[list[tuple]]:
+    """Each row's cells of a python-docx ``table`` as (grid span, vertical merge, width)."""
+    return [[(tc.grid_span, tc.vMerge, tc.width) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+
+
 def docx_text(data: bytes) -> str:
     """All paragraph and table text of a DOCX."""
     document = docx.Document(io.BytesIO(data))

@@ -15,7 +15,7 @@ from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination
 
 from .conftest import id_number
-from .helpers import ID_NUMBER_RE, docx_cells, docx_text, xlsx_sheet
+from .helpers import ID_NUMBER_RE, docx_cells, docx_table_shape, docx_text, xlsx_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -101,11 +101,6 @@ def test_seed_001_form_has_award_choice_and_skips_unprinted(seed_campaign, make_
     ]
 
 
-def _spans(table) -> list[list[tuple[int, str | None, int | None]]]:
-    """Each row's cells as (grid span, vertical merge, width): the table's shape."""
-    return [[(tc.grid_span, tc.vMerge, tc.width) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
-
-
 @pytest.mark.parametrize("number", SEED_NUMBERS)
 def test_seed_form_grid_is_the_one_python_docx_merges(seed_campaign, make_user, number):
     """The form's DOCX table spans its cells without python-docx's ``merge`` (issue 11:
@@ -141,4 +136,4 @@ def test_seed_form_grid_is_the_one_python_docx_merges(seed_campaign, make_user, 
             taken |= {(r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)}
             c += cell.colspan
 
-    assert _spans(actual) == _spans(reference)
+    assert docx_table_shape(actual) == docx_table_shape(reference)
