@@ -91,7 +91,13 @@ def sign_off(
             JPG, PNG or PDF (the bytes decide, as for evidence).
     """
     checked = _checked_scan(scan) if scan is not None else None
-    locked = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    # The chain reads the campaign and both units: joined, not three more queries; only
+    # the nomination's row is locked.
+    locked = (
+        Nomination.objects.select_for_update(of=("self",))
+        .select_related("campaign", "nominating_unit", "workplace")
+        .get(pk=nomination.pk)
+    )
     if locked.state not in (NominationState.SUBMITTED, NominationState.IN_REVIEW):
         raise InvalidTransition(
             _("当前状态为“%(state)s”，不能签署审核意见。") % {"state": locked.get_state_display()}
