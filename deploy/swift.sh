@@ -86,22 +86,32 @@ all_running() {
 }
 
 stop_all() {
+  # All are asked at once and then waited for: each takes about 2 s to finish its
+  # requests, so one after the other took 10 s.
   local name pid waited
+  local -A asked=()
   for name in proxy object container account memcached; do
     if pid=$(pid_of "$name"); then
       # Each server was started in a session of its own: its id is that of its group.
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      waited=0
-      while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do
-        sleep 0.1
-        waited=$((waited + 1))
-      done
-      if kill -0 "$pid" 2>/dev/null; then
-        warn "swift $name ($pid) did not stop in 10 s: killing it"
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      fi
-      say "stopped swift $name ($pid)"
+      asked[$name]=$pid
     fi
+  done
+  waited=0
+  for name in proxy object container account memcached; do
+    [ -n "${asked[$name]:-}" ] || continue
+    pid=${asked[$name]}
+    while kill -0 "$pid" 2>/dev/null && [ $waited -lt 100 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      warn "swift $name ($pid) did not stop in 10 s: killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    say "stopped swift $name ($pid)"
+  done
+  for name in proxy object container account memcached; do
     rm -f "$run/$name.pid"
   done
 }

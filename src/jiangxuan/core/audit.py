@@ -8,6 +8,7 @@ import contextvars
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -83,9 +84,7 @@ def record_audit(
     Returns:
         The saved entry, chained to the previous one.
     """
-    head, _ = AuditHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS}
-    )
+    prev_hash = _locked_head_hash()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -102,13 +101,81 @@ def record_audit(
         before=_jsonable(before),
         after=_jsonable(after),
         source_ip=current_ip.get(),
-        prev_hash=head.last_hash,
+        prev_hash=prev_hash,
     )
     entry.entry_hash = compute_hash(entry)
-    entry.save(force_insert=True)
-    head.last_hash = entry.entry_hash
-    head.save(update_fields=["last_hash"])
+    if connection.vendor == "postgresql":
+        _append_and_move_head(entry)
+    else:
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(pk=1).update(last_hash=entry.entry_hash)
     return entry
+
+
+def _locked_head_hash() -> str:
+    """The chain's newest hash, its head row locked until the transaction ends (so appends
+    are serialised); the row is made on the first append of a database."""
+    if connection.vendor == "postgresql":
+        # Raw: the ORM's compiling of this one-row read cost more than the read (issue 11).
+        with connection.cursor() as cursor:
+            cursor.execute(_POSTGRES_SQL.lock_head)
+            row = cursor.fetchone()
+        last_hash = row[0] if row else None
+    else:
+        locked = AuditHead.objects.select_for_update().filter(pk=1)
+        last_hash = locked.values_list("last_hash", flat=True).first()
+    if last_hash is None:
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS}
+        )
+        last_hash = head.last_hash
+    return last_hash
+
+
+class _PostgresSQL:
+    """The two statements of an append on PostgreSQL, built once from the models' names."""
+
+    @cached_property
+    def fields(self) -> list[models.Field]:
+        return [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+
+    @cached_property
+    def columns(self) -> str:
+        return ", ".join(connection.ops.quote_name(field.column or "") for field in self.fields)
+
+    @cached_property
+    def lock_head(self) -> str:
+        table = connection.ops.quote_name(AuditHead._meta.db_table)
+        return f"SELECT last_hash FROM {table} WHERE id = 1 FOR UPDATE"  # noqa: S608 - model names
+
+    @cached_property
+    def append(self) -> str:
+        quote = connection.ops.quote_name
+        placeholders = ", ".join(["%s"] * len(self.fields))
+        return (
+            f"WITH entry AS (INSERT INTO {quote(AuditEntry._meta.db_table)} ({self.columns})"  # noqa: S608 - model names
+            f" VALUES ({placeholders}) RETURNING id)"
+            f" UPDATE {quote(AuditHead._meta.db_table)} SET last_hash = %s WHERE id = 1"
+            " RETURNING (SELECT id FROM entry)"
+        )
+
+
+_POSTGRES_SQL = _PostgresSQL()
+
+
+def _append_and_move_head(entry: AuditEntry) -> None:
+    """PostgreSQL: insert ``entry`` and point the head at it in one statement (one round
+    trip instead of two: every write of every service audits, and the decided demo writes
+    ≈ 3,700 entries, issue 11). The columns and values are the model's own."""
+    values = [
+        field.get_db_prep_save(getattr(entry, field.attname), connection)
+        for field in _POSTGRES_SQL.fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_POSTGRES_SQL.append, [*values, entry.entry_hash])
+        (entry.pk,) = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
 
 
 @dataclass(frozen=True)
