@@ -1,6 +1,6 @@
 """A document's PDF fetches nothing but ``data:`` URIs (core.pdf): neither its HTML nor its
-stylesheet can make the server ask another host or read a local file (SSRF, SECURITY.md
-V12.6), while a form's photo, given as a ``data:`` URI, is still drawn."""
+stylesheet can make the server ask another host or read a local file (no server-side
+request forgery), while a form's photo, given as a ``data:`` URI, is still drawn."""
 
 import base64
 import io
