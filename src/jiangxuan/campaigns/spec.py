@@ -1852,6 +1852,30 @@ def _checked(text: str, path: tuple[str | int, ...], value: Any, where: str) -> 
     raise KeyError(where)
 
 
+#: What libyaml says of the syntax errors people make, said in Chinese with what to fix.
+_YAML_PROBLEMS = {
+    "mapping values are not allowed in this context": (
+        "这里不能出现“键: 值”：检查冒号后是否有空格、这一行的缩进是否对齐，文字中的冒号请加引号"
+    ),
+    "found character that cannot start any token": (
+        "有不能出现在这里的字符：缩进请用空格而不是 Tab，以 @、%、` 开头的文字请加引号"
+    ),
+    "did not find expected key": "缩进没有对齐，或上一行的引号没有闭合",
+    "found unexpected end of stream": "引号或括号没有闭合，文件就结束了",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有闭合，或其中的各项之间缺少逗号",
+    "did not find expected ',' or '}'": "花括号 { } 没有闭合，或其中的各项之间缺少逗号",
+    "found unknown escape character": "双引号中的反斜杠 \\ 无法识别：去掉它，或改用单引号",
+    "found undefined alias": "引用了没有定义的锚点（* 开头的名称）",
+    "did not find expected '-' indicator": "列表的各项应以“-”开头并对齐",
+}
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What is wrong at a YAML syntax error, in Chinese (a general phrase for what the table
+    above does not know): PyYAML's own description is English."""
+    return _YAML_PROBLEMS.get(str(getattr(exc, "problem", "")), "不符合 YAML 的写法")
+
+
 def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
     """Parse and validate a specification's YAML text.
 
@@ -1871,7 +1895,7 @@ def parse_spec(text: str, source: str = "<spec>") -> CampaignSpec:
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else ""
         raise SpecError(
             source,
-            [f"YAML 语法错误 {where}：{getattr(exc, 'problem', exc)}"],
+            [f"YAML 语法错误 {where}：{yaml_problem(exc)}"],
             [mark.line + 1 if mark else None],
         ) from exc
     if not isinstance(data, dict):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from jiangxuan.accounts.models import OrgUnit, User
 from jiangxuan.campaigns.models import Award, Campaign
+from jiangxuan.campaigns.spec import yaml_problem
 from jiangxuan.campaigns.steps import StepOutOfOrder, check_step
 from jiangxuan.core.audit import record_audit
 from jiangxuan.core.crypto import blind_index
@@ -180,7 +181,11 @@ def load_pool_file(path: Path | str, *, actor: User | None = None) -> ImportResu
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise ExpertError(_("专家库文件不是有效的 YAML：%(error)s") % {"error": exc}) from exc
+        mark = getattr(exc, "problem_mark", None)
+        raise ExpertError(
+            _("专家库文件第 %(line)s 行不是有效的 YAML：%(problem)s")
+            % {"line": mark.line + 1 if mark else "?", "problem": yaml_problem(exc)}
+        ) from exc
     rows = data.get("experts") if isinstance(data, dict) else None
     if not isinstance(rows, list):
         raise ExpertError(_("专家库文件须包含 experts 列表。"))

@@ -2,6 +2,7 @@
 
 import copy
 import functools
+import re
 
 import pytest
 import yaml
@@ -143,6 +144,26 @@ def test_spec_yaml_syntax_error_gives_line_and_column():
         parse_spec("code: x\ntitle: [未闭合\n", SOURCE)
     (message,) = excinfo.value.messages
     assert message.startswith("YAML 语法错误 第 3 行第 1 列")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("code: x\ntitle: 名称: 第二届\n", "冒号后是否有空格"),
+        ("code: x\ntitle:\n\tname: y\n", "Tab"),
+        ("code: x\ntitle:\n  a: 1\n b: 2\n", "缩进没有对齐"),
+        ('code: x\ntitle: "未闭合\n', "没有闭合"),
+        ("code: x\nawards:\n  - a\n  b: 1\n", "以“-”开头"),
+        ("code: x\ntitle: !!python/name:os.system\n", "不符合 YAML 的写法"),
+    ],
+)
+def test_spec_yaml_syntax_error_says_what_to_fix_in_chinese(text, says):
+    with pytest.raises(SpecError) as excinfo:
+        parse_spec(text, SOURCE)
+    (message,) = excinfo.value.messages
+    assert says in message
+    # No English from the YAML library reaches the page (only the name "YAML" itself).
+    assert not re.search(r"[A-Za-z]{2,}", message.replace("YAML", "").replace("Tab", ""))
 
 
 def test_spec_file_that_cannot_be_read(tmp_path):

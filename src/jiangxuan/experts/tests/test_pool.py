@@ -1,6 +1,7 @@
 """The expert pool: importing, encrypted contacts, declared relationships, filters."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -112,9 +113,13 @@ def test_importexperts_command(orgs):
 
     call_command("importexperts", str(SAMPLE), stdout=out)
 
-    assert "created 40, updated 0, relationships 2" in out.getvalue()
-    with pytest.raises(CommandError, match="YAML"):
+    assert "新增专家 40 位，更新 0 位，回避关系 2 条" in out.getvalue()
+    with pytest.raises(CommandError, match="YAML") as refused:
         call_command("importexperts", str(Path(__file__)), stdout=io.StringIO())
+    # Where, and what is wrong, in Chinese: none of the YAML library's English.
+    message = str(refused.value)
+    assert re.match(r"专家库文件第 \d+ 行不是有效的 YAML：", message)
+    assert not re.search(r"[A-Za-z]{2,}", message.replace("YAML", ""))
 
 
 def test_declare_relationship_by_office(office, orgs):

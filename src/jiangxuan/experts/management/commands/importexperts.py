@@ -1,6 +1,7 @@
 """``jiangxuan importexperts FILE``: import the expert pool from a YAML file (idempotent)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from jiangxuan.experts.services import ExpertError, load_pool_file
 
@@ -17,6 +18,14 @@ class Command(BaseCommand):
         except (ExpertError, OSError) as exc:
             raise CommandError(getattr(exc, "message", str(exc))) from exc
         self.stdout.write(
-            f"OK {file}: created {result.created}, updated {result.updated}, "
-            f"relationships {result.relationships}"
+            _(
+                "已导入 %(file)s：新增专家 %(created)d 位，更新 %(updated)d 位，"
+                "回避关系 %(relationships)d 条"
+            )
+            % {
+                "file": file,
+                "created": result.created,
+                "updated": result.updated,
+                "relationships": result.relationships,
+            }
         )
