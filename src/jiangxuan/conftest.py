@@ -184,7 +184,7 @@ def _load_orgs() -> None:
 def _insert_recorded_units() -> None:
     """Insert the recorded OrgUnit rows. On PostgreSQL the statement ``bulk_create`` sent the
     first time (as sent, values bound) is kept and sent again as it is: building the 157
-    rows' INSERT through the ORM cost each test ≈ 20 ms, a minute of a CI run (issue 11)."""
+    rows' INSERT through the ORM cost each test ≈ 10 ms, half a minute of the suite (issue 11)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
