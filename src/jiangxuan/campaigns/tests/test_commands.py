@@ -22,8 +22,8 @@ def _run(*args) -> tuple[str, str]:
 def test_checkcampaign_accepts_every_seed_file():
     paths = [str(seed_spec_path(n)) for n in SEED_NUMBERS]
     out, err = _run("checkcampaign", *paths)
-    assert out.splitlines()[0] == f"OK {paths[0]}: 第四届吉林工匠评选表彰"
-    assert [line.split(":")[0] for line in out.splitlines()] == [f"OK {p}" for p in paths]
+    assert out.splitlines()[0] == f"检查通过 {paths[0]}：第四届吉林工匠评选表彰"
+    assert [line.split("：")[0] for line in out.splitlines()] == [f"检查通过 {p}" for p in paths]
     assert err == ""
 
 
@@ -38,7 +38,7 @@ def test_checkcampaign_reports_errors_with_path_and_exits_1(tmp_path):
     with pytest.raises(SystemExit) as excinfo:
         call_command("checkcampaign", good, str(broken), stdout=out, stderr=err)
     assert excinfo.value.code == 1
-    assert out.getvalue().startswith(f"OK {good}: ")
+    assert out.getvalue().startswith(f"检查通过 {good}：")
     assert sorted(err.getvalue().splitlines()) == sorted(
         [
             f"{broken}: 第 37 行 awards[0].count：应为整数",
@@ -51,7 +51,10 @@ def test_checkcampaign_reports_errors_with_path_and_exits_1(tmp_path):
 @pytest.mark.django_db
 def test_loadorgs_command_loads_every_file():
     out, _ = _run("loadorgs", *map(str, ORG_FILES))
-    assert len(out.splitlines()) == 4
+    assert [line.split("：")[0] for line in out.splitlines()] == [
+        f"已导入 {path}" for path in ORG_FILES
+    ]
+    assert all(line.endswith("个单位") for line in out.splitlines())
     assert (
         OrgUnit.objects.filter(code__in=["jilin", "henan", "shandong", "heilongjiang"]).count() == 4
     )
@@ -61,7 +64,7 @@ def test_loadorgs_command_loads_every_file():
 def test_loadcampaign_is_idempotent(orgs):
     path = str(seed_spec_path("001"))
     out, _ = _run("loadcampaign", path, "--publish")
-    assert out.strip() == f"OK {path}: 第三届长春技能大奖和长春技术能手评选 (已发布)"
+    assert out.strip() == f"已导入 {path}：第三届长春技能大奖和长春技术能手评选（已发布）"
     campaign = Campaign.objects.get()
     awards = list(Award.objects.values_list("id", "code", "position"))
     audits = AuditEntry.objects.filter(action="campaign.load").count()

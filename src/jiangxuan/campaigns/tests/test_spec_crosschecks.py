@@ -141,9 +141,9 @@ def test_checkcampaign_reads_gbk_and_goes_on_after_a_bad_file(tmp_path):
     code, out, err = _check(str(gbk), str(bad), good)
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith(f"OK {gbk}: ")
+    assert lines[0].startswith(f"检查通过 {gbk}：")
     assert "GB 18030" in lines[0]
-    assert lines[1].startswith(f"OK {good}: ")
+    assert lines[1].startswith(f"检查通过 {good}：")
     assert err.splitlines() == [f"{bad}: 第 1 行 {SAVE_AS_UTF8}"]
 
 

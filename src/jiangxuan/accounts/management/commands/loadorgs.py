@@ -1,6 +1,7 @@
 """``jiangxuan loadorgs FILE...``: load organization trees from YAML files (idempotent)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from jiangxuan.accounts.services import OrgTreeError, load_org_tree
 
@@ -17,4 +18,6 @@ class Command(BaseCommand):
                 count = load_org_tree(name)
             except OrgTreeError as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"OK {name}: {count}")
+            self.stdout.write(
+                _("已导入 %(file)s：%(count)d 个单位") % {"file": name, "count": count}
+            )

@@ -1,6 +1,6 @@
 """``jiangxuan checkcampaign FILE... [--db]``: validate specification files without loading them.
 
-Prints ``OK <file>: <title>`` per valid file, or one line per problem naming the file,
+Prints ``检查通过 <file>：<title>`` per valid file, or one line per problem naming the file,
 the line and the field; goes on with the remaining files and exits 1 if any file has a
 problem. With ``--db`` it also checks every org code against the organization tree in
 the database, as ``loadcampaign`` does, so the two agree.
@@ -9,6 +9,7 @@ the database, as ``loadcampaign`` does, so the two agree.
 import sys
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.services import unknown_org_codes
 from jiangxuan.campaigns.spec import SpecError, located_error, parse_spec, read_spec_text
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 for line in exc.located():
                     self.stderr.write(line)
                 continue
-            self.stdout.write(f"OK {name}: {spec.title}" + (f"（{note}）" if note else ""))
+            line = _("检查通过 %(file)s：%(title)s") % {"file": name, "title": spec.title}
+            self.stdout.write(line + (f"（{note}）" if note else ""))
         if failed:
             sys.exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.services import load_campaign
@@ -37,10 +38,17 @@ class Command(BaseCommand):
                     except SpecError as exc:
                         problems += exc.located()
                         continue
-                    done.append(f"OK {name}: {campaign.title} ({campaign.get_state_display()})")
+                    done.append(
+                        _("已导入 %(file)s：%(title)s（%(state)s）")
+                        % {
+                            "file": name,
+                            "title": campaign.title,
+                            "state": campaign.get_state_display(),
+                        }
+                    )
                 if problems:
                     raise _Refused
         except _Refused:
-            raise CommandError("\n".join([*problems, "有错误，未导入任何文件。"])) from None
+            raise CommandError("\n".join([*problems, _("有错误，未导入任何文件。")])) from None
         for line in done:
             self.stdout.write(line)
