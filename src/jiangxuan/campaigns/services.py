@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Collection
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -70,6 +71,14 @@ def unknown_org_codes(spec: CampaignSpec) -> list[str]:
     channels' intake units, unit categories' ``orgs`` and ``within``) that the organization
     tree lacks, one Chinese message per reference naming its path. ``checkcampaign --db`` and
     :func:`load_campaign` both use it, so they agree."""
+    refs = _org_references(spec)
+    known = set(
+        OrgUnit.objects.filter(code__in={code for _, code in refs}).values_list("code", flat=True)
+    )
+    return _missing_codes(refs, known)
+
+
+def _org_references(spec: CampaignSpec) -> list[tuple[str, str]]:
     refs: list[tuple[str, str]] = [
         (f"organizers[{i}].org", o.org) for i, o in enumerate(spec.organizers) if o.org
     ]
@@ -85,9 +94,10 @@ def unknown_org_codes(spec: CampaignSpec) -> list[str]:
     for i, category in enumerate(spec.unit_categories):
         refs += [(f"unit_categories[{i}].match.orgs", code) for code in category.match.orgs]
         refs += [(f"unit_categories[{i}].match.within", code) for code in category.match.within]
-    known = set(
-        OrgUnit.objects.filter(code__in={code for _, code in refs}).values_list("code", flat=True)
-    )
+    return refs
+
+
+def _missing_codes(refs: list[tuple[str, str]], known: Collection[str]) -> list[str]:
     return [
         f"{where}：组织树中没有代码为 {code} 的单位" for where, code in refs if code not in known
     ]
@@ -95,18 +105,23 @@ def unknown_org_codes(spec: CampaignSpec) -> list[str]:
 
 def _organizer_unit(spec: CampaignSpec, text: str, source: str) -> OrgUnit | None:
     """The organizer unit (first organizer with an org code); refuses a specification
-    that references an org code missing from the tree."""
-    missing = unknown_org_codes(spec)
+    that references an org code missing from the tree (as :func:`unknown_org_codes`, in
+    the same query that reads the organizer)."""
+    refs = _org_references(spec)
+    units = {unit.code: unit for unit in OrgUnit.objects.filter(code__in={c for _, c in refs})}
+    missing = _missing_codes(refs, units)
     if missing:
         raise located_error(source, text, missing)
     first = next((o.org for o in spec.organizers if o.org), None)
-    return OrgUnit.objects.get(code=first) if first else None
+    return units[first] if first else None
 
 
-def _sync_awards(campaign: Campaign, spec: CampaignSpec, source: str) -> None:
-    """Upsert the campaign's Award rows in spec order; delete those the spec dropped
-    unless a nomination references them."""
-    current = {a.code: a for a in campaign.awards.all()}
+def _sync_awards(campaign: Campaign, spec: CampaignSpec, source: str, *, created: bool) -> None:
+    """Upsert the campaign's Award rows in spec order (a ``created`` campaign has none yet:
+    they are inserted in one statement); delete those the spec dropped unless a nomination
+    references them."""
+    current = {a.code: a for a in campaign.awards.all()} if not created else {}
+    new: list[Award] = []
     for position, award in enumerate(spec.awards):
         values = {
             "name": award.name,
@@ -118,13 +133,14 @@ def _sync_awards(campaign: Campaign, spec: CampaignSpec, source: str) -> None:
         }
         row = current.pop(award.code, None)
         if row is None:
-            Award.objects.create(campaign=campaign, code=award.code, **values)
+            new.append(Award(campaign=campaign, code=award.code, **values))
             continue
         changed = [k for k, v in values.items() if getattr(row, k) != v]
         if changed:
             for key in changed:
                 setattr(row, key, values[key])
             row.save(update_fields=[*changed, "updated_at"])
+    Award.objects.bulk_create(new)
     for row in current.values():
         try:
             with transaction.atomic():
@@ -157,8 +173,9 @@ def _apply(
         campaign = Campaign.objects.create(
             code=spec.code, state=state or CampaignState.DRAFT, **values
         )
-        changed = True
+        changed = created = True
     else:
+        created = False
         if state:
             values["state"] = state
         fields = [k for k, v in values.items() if getattr(campaign, k) != v]
@@ -168,7 +185,7 @@ def _apply(
             campaign.save(update_fields=[*fields, "updated_at"])
         campaign.__dict__.pop("specification", None)
         changed = bool(fields)
-    _sync_awards(campaign, spec, source)
+    _sync_awards(campaign, spec, source, created=created)
     return campaign, changed
 
 
@@ -201,7 +218,9 @@ def load_campaign(
     before_state = campaign.state if campaign else ""
     campaign, changed = _apply(campaign, spec, text, name, state)
     if changed and campaign.spec_digest != before:
-        _add_version(campaign, text, change=SpecChange.LOAD, reason="", actor=actor)
+        _add_version(
+            campaign, text, change=SpecChange.LOAD, reason="", actor=actor, first=not before
+        )
     if changed:
         record_audit(
             actor=actor,
@@ -219,8 +238,16 @@ class SpecChangeError(DomainError):
     at fault."""
 
 
-def _add_version(campaign: Campaign, text: str, *, change: str, reason: str, actor) -> SpecVersion:
-    last = campaign.versions.order_by("-number").values_list("number", flat=True).first()
+def _add_version(
+    campaign: Campaign, text: str, *, change: str, reason: str, actor, first: bool = False
+) -> SpecVersion:
+    """The campaign's next SpecVersion; ``first`` for a campaign created just now (no
+    versions to count)."""
+    last = (
+        None
+        if first
+        else campaign.versions.order_by("-number").values_list("number", flat=True).first()
+    )
     return SpecVersion.objects.create(
         campaign=campaign,
         number=(last or 0) + 1,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Award
@@ -50,6 +51,26 @@ def test_load_campaign_keeps_state_unless_given(orgs):
     load_campaign(seed_spec_path("004"), state=CampaignState.PUBLISHED)
     assert load_campaign(seed_spec_path("004")).state == CampaignState.PUBLISHED
     assert load_campaign(seed_spec_path("004"), state=CampaignState.CLOSED).state == "closed"
+
+
+def test_a_new_campaign_loads_in_as_many_queries_whatever_its_awards(
+    orgs, django_assert_num_queries
+):
+    # Seed 001 has two awards, 004 one: the awards go in one INSERT, and a new campaign
+    # has no awards or versions to read first. Savepoint and release, the campaign's
+    # lookup, the org units, the campaign, its awards, its first version, the audit
+    # head and entry: 9 (SQLite moves the audit head in a statement of its own).
+    queries = 9 if connection.vendor == "postgresql" else 10
+    with django_assert_num_queries(queries):
+        changchun = load_campaign(seed_spec_path("001"))
+    with django_assert_num_queries(queries):
+        load_campaign(seed_spec_path("004"))
+    assert list(changchun.awards.values_list("code", "position")) == [
+        ("jineng-dajiang", 0),
+        ("jishu-nengshou", 1),
+    ]
+    assert changchun.versions.get().number == 1
+    assert changchun.organizer_unit.code == "cc-hrss"
 
 
 def test_load_campaign_refuses_unknown_org_code(orgs):
