@@ -114,7 +114,8 @@ def record_audit(
 
 def _locked_head_hash() -> str:
     """The chain's newest hash, its head row locked until the transaction ends (so appends
-    are serialised); the row is made on the first append of a database."""
+    are serialised). Migration core 0005 makes the row; it is made again here where a
+    flush removed it (the test runner's transactional tests)."""
     if connection.vendor == "postgresql":
         # Raw: the ORM's compiling of this one-row read cost more than the read (issue 11).
         with connection.cursor() as cursor:
