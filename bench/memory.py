@@ -258,6 +258,11 @@ def main() -> int:
         print(f"worker VmRSS after {args.requests} requests:  {at_end / 1024:6.1f} MB")
         parts = {field: rss_kb(worker, field) / 1024 for field in ("RssAnon", "RssFile")}
         print("  of it " + ", ".join(f"{k} {v:.1f} MB" for k, v in parts.items()))
+        # The PDF renderer (core.pdf) is the worker's child while it runs; it ends after
+        # JX_PDF_RENDERER_IDLE_SECONDS without a PDF.
+        for child in Path(f"/proc/{worker}/task/{worker}/children").read_text().split():
+            renderer_mb = rss_kb(int(child)) / 1024
+            print(f"the worker's PDF renderer (pid {child}) VmRSS: {renderer_mb:.1f} MB")
         met = at_end / 1024 <= GOAL_MB
         print(f"goal ≤ {GOAL_MB} MB: {'met' if met else 'missed'}")
         bad = {k: v for k, v in counts.items() if not k.startswith("200 ")}

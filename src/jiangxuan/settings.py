@@ -362,6 +362,13 @@ JX_VIDEO_MAX_BYTES = int(os.environ.get("JX_VIDEO_MAX_BYTES", str(200 * 1024 * 1
 # (a 6000×4000 phone photo, an A4 page scanned at 400 dpi) decode to at most ~100 MB. A
 # 7000×7000 PNG of 143 KB took a worker to 342 MiB (issue 16.11).
 JX_IMAGE_MAX_PIXELS = int(os.environ.get("JX_IMAGE_MAX_PIXELS", str(25_000_000)))
+# PDFs are drawn by a renderer process of each server process ("process"), which ends after
+# this many seconds without a PDF and so hands WeasyPrint's memory back (issue 17.5);
+# "inline" draws them in the server process itself.
+JX_PDF_RENDERER = os.environ.get("JX_PDF_RENDERER", "process")
+if JX_PDF_RENDERER not in ("process", "inline"):
+    raise ImproperlyConfigured("JX_PDF_RENDERER must be 'process' or 'inline'")
+JX_PDF_RENDERER_IDLE_SECONDS = float(os.environ.get("JX_PDF_RENDERER_IDLE_SECONDS", "300"))
 # The office's summary sheet (汇总表) of more nominations than this is made by a background
 # task with its progress shown (issue 17.4: 10,000 rows take seconds of a web worker).
 JX_SUMMARY_BACKGROUND_ROWS = int(os.environ.get("JX_SUMMARY_BACKGROUND_ROWS", "2000"))
