@@ -48,6 +48,12 @@ def test_inline_draws_in_the_process_itself(tmp_path):
     assert _probe(tmp_path, "inline") == {"pdf": "%PDF-", "weasyprint": True, "renderer": False}
 
 
+@pytest.fixture(autouse=True)
+def _renderer_process(settings):
+    # The tests below are about the renderer process, whatever JX_PDF_RENDERER the run has.
+    settings.JX_PDF_RENDERER = "process"
+
+
 def _end_renderer() -> None:
     pid = renderer_pid()
     if pid is not None:
