@@ -17,9 +17,8 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import IO
 
-from .pdf_renderer import ANSWER, OK, REQUEST, draw_pdf
+from .pdf_renderer import ANSWER, OK, REQUEST, draw_pdf, read_exact
 
 
 class PdfRenderError(RuntimeError):
@@ -72,8 +71,9 @@ class _Renderer:
             raise OSError("the PDF renderer has no pipes")
         process.stdin.write(request)
         process.stdin.flush()
-        status, size = ANSWER.unpack(_read(process.stdout, ANSWER.size))
-        data = _read(process.stdout, size)
+        answers = process.stdout.fileno()
+        status, size = ANSWER.unpack(_read(answers, ANSWER.size))
+        data = _read(answers, size)
         if status != OK:
             raise PdfRenderError(data.decode(errors="replace"))
         return data
@@ -81,15 +81,19 @@ class _Renderer:
     @property
     def pid(self) -> int | None:
         """The renderer's process id while one runs for this process, else None."""
-        process = self._process
-        if process is None or self._owner != os.getpid() or process.poll() is not None:
-            return None
-        return process.pid
+        process = self._alive()
+        return process.pid if process is not None else None
 
-    def _running(self, idle_seconds: float) -> subprocess.Popen[bytes]:
+    def _alive(self) -> subprocess.Popen[bytes] | None:
         process = self._process
         # A forked child (a server's worker) must not share its parent's pipes.
         if process is None or self._owner != os.getpid() or process.poll() is not None:
+            return None
+        return process
+
+    def _running(self, idle_seconds: float) -> subprocess.Popen[bytes]:
+        process = self._alive()
+        if process is None:
             self.stop()
             package_root = str(Path(__file__).resolve().parents[2])
             path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
@@ -118,9 +122,9 @@ class _Renderer:
             process.wait()
 
 
-def _read(stream: IO[bytes], size: int) -> bytes:
-    data = stream.read(size)
-    if len(data) != size:
+def _read(fd: int, size: int) -> bytes:
+    data = read_exact(fd, size)
+    if data is None:
         raise EOFError("the PDF renderer ended")
     return data
 
