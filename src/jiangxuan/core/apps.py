@@ -14,6 +14,9 @@ class CoreConfig(AppConfig):
 
         from . import checks  # noqa: F401  (registers the crypto self-test)
         from .admin_audit import audit_admin_log_entry
+        from .api_json import share_response_models
+
+        share_response_models()
 
         # Admin writes enter the audit chain; bulk deletion would bypass it (admin_audit).
         post_save.connect(audit_admin_log_entry, sender=LogEntry, dispatch_uid="jx-admin-audit")
