@@ -25,6 +25,8 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
+from jiangxuan.core.memory import release_freed_memory
+
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
@@ -105,6 +107,9 @@ def serve(idle_seconds: float) -> None:
             status, data = FAILED, f"{type(exc).__name__}: {exc}".encode()
         answers.write(ANSWER.pack(status, len(data)) + data)
         answers.flush()
+        # The layout's pages are free now; without this the renderer keeps the peak of
+        # its largest document until it ends (core.memory).
+        release_freed_memory()
 
 
 if __name__ == "__main__":
