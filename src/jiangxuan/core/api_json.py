@@ -1,6 +1,7 @@
 """How the JSON API writes its answers: UTF-8 Chinese, aware times in Asia/Shanghai. In
 core, below the domain apps, so that an endpoint that caches its answer's bytes (the
-public vote, voting.api) renders them as the API does (issue 17.2)."""
+public vote, voting.api) renders them as the API does (issue 17.2). Also how ninja wraps
+the answers' types in models: one per type (:func:`share_response_models`, issue 17.5)."""
 
 import datetime as dt
 from typing import Any
