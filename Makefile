@@ -21,12 +21,13 @@ export UV_CACHE_DIR ?= $(CURDIR)/.tools/uv-cache
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 
 # Debian packages: CJK fonts and HarfBuzz subsetting for WeasyPrint's PDFs, gettext for the
-# translations; the tests also need poppler-utils (PDF checks) and Chromium (browser tests).
+# translations; the tests also need poppler-utils (PDF checks) and Chromium's headless build
+# (browser tests).
 DEMO_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 gettext
 # Swift and memcached: the uploads' S3 storage is tested against a real server
 # (deploy/swift.sh, core/tests/test_storage_s3.py).
 SWIFT_PACKAGES := swift-proxy swift-object swift-container swift-account python3-swift memcached
-TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium $(SWIFT_PACKAGES)
+TEST_PACKAGES := $(DEMO_PACKAGES) poppler-utils chromium-headless-shell $(SWIFT_PACKAGES)
 
 .PHONY: help venv bench-venv demo run migrate test test-deep lint drill bench bench-rules bench-docs clean \
   distclean bench-lists bench-memory cluster-test

@@ -144,7 +144,7 @@ else
   say "lint, mypy and the demo smoke test run beside pytest (their output follows pytest's)"
   beside_pytest >"$tmp/beside.log" 2>&1 &
   beside=$!
-  stage "pytest (PostgreSQL, browser tests in /usr/bin/chromium)" run_pytest
+  stage "pytest (PostgreSQL, browser tests in /usr/bin/chromium-headless-shell)" run_pytest
   wait "$beside"
   beside=
   say "output of the stages run beside pytest"

@@ -1,6 +1,7 @@
 """Screenshots of the campaign office's forms for docs/user/office-forms.md (issue 15.4).
 
-Takes them with Playwright and Debian's Chromium (/usr/bin/chromium) from a server running
+Takes them with Playwright and Debian's headless Chromium (/usr/bin/chromium-headless-shell,
+which make test installs) from a server running
 the demo with seed 001 taken to its decision (the other seeds stay at the review chain):
 
     jiangxuan demo --through decision --campaign changchun-jineng-2022 --addr 127.0.0.1:8154
@@ -51,7 +52,8 @@ def main(url: str, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+            executable_path="/usr/bin/chromium-headless-shell",
+            args=["--no-sandbox", "--disable-gpu"],
         )
         page = browser.new_page(
             viewport={"width": 1100, "height": 760}, locale="zh-CN", timezone_id="Asia/Shanghai"
