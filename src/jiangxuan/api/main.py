@@ -78,7 +78,8 @@ class SharedModelSchema(OpenAPISchema):
                 model, by_alias=by_alias, remove_level=remove_level, mode=mode
             )
         schema, required = self._made[key]
-        # A copy: the caller may add to the dict it gets (ninja sets a response's details).
+        # A copy for each place it goes: an edit of one operation's part of the schema
+        # (as _build_schema makes to responses) must not change another's.
         return copy.deepcopy(schema), required
 
 
@@ -111,8 +112,8 @@ class JiangxuanAPI(NinjaAPI):
     def openapi_json(self) -> bytes:
         """The schema of /api/v1/openapi.json in the current language, as UTF-8 JSON bytes
         (Chinese as it is, not ``\\uXXXX``), made once per process and language like the
-        schema itself: the URL is public, and writing 0.5 MB of JSON for each request
-        took tens of milliseconds of CPU."""
+        schema itself: the URL is public, and ninja's view wrote the 0.6 MB for each request
+        (13-15 ms of CPU)."""
         key = translation.get_language()
         cache = self.__dict__.setdefault("_schema_json", {})
         if key not in cache:
