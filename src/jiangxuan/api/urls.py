@@ -8,7 +8,7 @@ from .main import api
 @require_safe
 def openapi_json(request: HttpRequest) -> HttpResponse:
     """GET /api/v1/openapi.json: the API's OpenAPI schema in the caller's language (public)."""
-    return HttpResponse(api.openapi_json(), content_type="application/json; charset=utf-8")
+    return HttpResponse(api.openapi_json(request), content_type="application/json; charset=utf-8")
 
 
 # The schema's URL joins the API's own, under the name ninja gave it (api:openapi-json).
