@@ -4,6 +4,7 @@ from urllib.parse import quote
 import ofdkit
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init, pre_init
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.documents.selectors import summary_scope_for
 from jiangxuan.documents.services import render_summary_xlsx
+from jiangxuan.nominations.models import Nomination
 
 from .helpers import ID_NUMBER_RE, docx_text, xlsx_sheet
 
@@ -190,6 +192,31 @@ def test_summary_scope_for_office_queries_do_not_grow(
 
     assert (len(one.nominations), len(three.nominations)) == (1, 3)
     assert three.unmasked_ids == {n.id for n in three.nominations}
+
+
+def test_summary_rows_hold_their_columns_and_defer_the_rest(
+    office, campaign, make_nomination, django_assert_num_queries
+):
+    """The sheet's rows are built from one ``values_list`` (issue 17.4): each is the
+    nomination, with what it fetched equal to a full read and the rest read on demand."""
+    made = make_nomination(rank=1, achievement_narrative="三十年扎根一线。")
+    (row,) = summary_scope_for(office, campaign).nominations
+    full = Nomination.objects.get(pk=made.pk)
+
+    deferred = row.get_deferred_fields()
+    fetched = {f.attname for f in Nomination._meta.concrete_fields} - deferred
+    assert row == full
+    assert {"id_number", "bank_account", "phone", "rank", "award_id"} <= fetched
+    assert {name: getattr(row, name) for name in fetched} == {
+        name: getattr(full, name) for name in fetched
+    }
+    assert row.id_number == made.id_number  # decrypted as with a model read
+    with django_assert_num_queries(1):
+        assert row.achievement_narrative == "三十年扎根一线。"
+    row.refresh_from_db()
+    assert row.get_deferred_fields() == deferred - {"achievement_narrative"}
+    # The rows skip Model.__init__, so a receiver of these signals would not see them.
+    assert not pre_init.has_listeners(Nomination) and not post_init.has_listeners(Nomination)
 
 
 @pytest.mark.parametrize("role", [Role.CAMPAIGN_OFFICE, Role.CLERK])
