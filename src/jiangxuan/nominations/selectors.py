@@ -269,10 +269,11 @@ def _loaded_as_only(qs: QuerySet[Nomination], fields: set[str]) -> list[Nominati
 
     Why: Django's ``from_db`` passes a deferred instance's 61 columns through
     ``Model.__init__``; without that the fetch of a 10,000-row summary sheet took 0.32 s
-    instead of 0.50 s (issue 17.4, docs/benchmarks.md). Each instance is made as Django's unpickling makes one (``Model.__new__`` and its
-    ``__dict__``, ``_state`` marking it as loaded from the database); Nomination has no
-    ``pre_init``/``post_init`` receivers to miss. Reading a field not fetched costs a
-    query, as with ``only``."""
+    instead of 0.50 s (issue 17.4, docs/benchmarks.md). Each instance is made as Django's
+    unpickling makes one (``Model.__new__``, then its ``__dict__``, with a ``_state``
+    marking it as loaded from the database); Nomination has no ``pre_init`` or
+    ``post_init`` receivers to miss (the test asserts it). Reading a field not fetched
+    costs a query, as with ``only``."""
     names = [
         f.attname for f in Nomination._meta.concrete_fields if f.name in fields or f.primary_key
     ]
@@ -282,7 +283,7 @@ def _loaded_as_only(qs: QuerySet[Nomination], fields: set[str]) -> list[Nominati
         row = Nomination.__new__(Nomination)
         state = ModelState()
         state.adding, state.db = False, db
-        row.__dict__.update(zip(names, values), _state=state)
+        row.__dict__.update(zip(names, values, strict=True), _state=state)
         rows.append(row)
     return rows
 

@@ -216,7 +216,8 @@ def test_summary_rows_hold_their_columns_and_defer_the_rest(
     row.refresh_from_db()
     assert row.get_deferred_fields() == deferred - {"achievement_narrative"}
     # The rows skip Model.__init__, so a receiver of these signals would not see them.
-    assert not pre_init.has_listeners(Nomination) and not post_init.has_listeners(Nomination)
+    assert not pre_init.has_listeners(Nomination)
+    assert not post_init.has_listeners(Nomination)
 
 
 @pytest.mark.parametrize("role", [Role.CAMPAIGN_OFFICE, Role.CLERK])
