@@ -153,10 +153,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # at connect is a parameter PgBouncer tracks and replays; the code's SET LOCAL and SET
 # TRANSACTION are transaction-scoped. CONN_MAX_AGE stays: it keeps the client connection to
 # PgBouncer, which is cheap; health checks stay on (a restarted PgBouncer drops it).
+# Without PgBouncer, a statement run with server-side binding is prepared on its connection
+# after 5 runs (Django's default is never); only the public ballot's statement is run that
+# way (voting.services._preparing_cursor).
 JX_PGBOUNCER = env_bool("JX_PGBOUNCER", False)
-if JX_PGBOUNCER and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        None if JX_PGBOUNCER else 5
+    )
+    if JX_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -697,7 +698,7 @@ def _cast_in_one_statement(
     # a refusal; otherwise the statement runs alone in autocommit.
     guard = transaction.atomic() if connection.in_atomic_block else nullcontext()
     try:
-        with guard, connection.cursor() as cursor:
+        with guard, _preparing_cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
     except IntegrityError as exc:
@@ -706,6 +707,19 @@ def _cast_in_one_statement(
         _require_open(PublicVote.objects.get(pk=vote.pk), now)
         raise _over_limit(rule)
     return Receipt(pk=row[0], public_vote=vote, voter_id=voter_id, code=code, created_at=now)
+
+
+def _preparing_cursor() -> Any:
+    """A Django cursor (PostgreSQL) that binds its parameters on the server, so that psycopg
+    prepares a statement once this connection has run it ``prepare_threshold`` times
+    (settings: 5; None behind PgBouncer, where nothing is prepared). The ballot's statement
+    has the same text for every ballot of a vote, and planning it was more than half of
+    what PostgreSQL spent on a ballot (docs/benchmarks.md, "the ballot's statement
+    prepared"). Every other query keeps Django's client-side binding, which never prepares."""
+    connection.ensure_connection()
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    # django-stubs types the argument as Django's own wrapper; it is the driver's cursor.
+    return wrap(psycopg.Cursor(connection.connection))  # type: ignore[arg-type]
 
 
 def _open_vote_sql(vote: PublicVote, now: dt.datetime) -> tuple[str, list[Any]]:

@@ -1,6 +1,7 @@
 """The PgBouncer switch (JX_PGBOUNCER=1, settings.py; docs/admin/multi-node.md): with
 transaction pooling nothing may outlive a transaction on a server connection, so the
-settings turn off server-side cursors and psycopg's server-side prepared statements.
+settings turn off server-side cursors and psycopg's server-side prepared statements (without
+it, a statement bound on the server is prepared after 5 runs).
 
 Settings are read once per process: each case runs in a subprocess. The last case connects
 to the test run's PostgreSQL database and shows the difference on the server: without
@@ -32,9 +33,9 @@ print(json.dumps({
 }))
 """
 
-# Django binds parameters on the client by default, which prepares nothing, and passes
-# psycopg prepare_threshold None unless told otherwise; the switch states it, so that a
-# deployment turning server-side binding on still prepares nothing (checked on the server).
+# Django binds parameters on the client by default, which prepares nothing. A cursor binding
+# on the server (the public ballot's, voting.services) has its statement prepared after 5
+# runs without the switch, never with it (checked on the server).
 # The cursors: a QuerySet.iterator() inside a transaction, pg_cursors read while it runs.
 SERVER = """
 import json, django
@@ -77,10 +78,10 @@ def test_switch_on_turns_off_server_side_cursors_and_prepared_statements():
     assert shown == {"cursors_off": True, "prepare_threshold": None, "conn_max_age": 60}
 
 
-def test_switch_off_keeps_the_defaults():
+def test_switch_off_keeps_server_side_cursors_and_prepares_after_five_runs():
     shown = _run(SHOW, DATABASE_URL=PG_URL)
     assert shown["cursors_off"] is False
-    assert shown["prepare_threshold"] == "unset"
+    assert shown["prepare_threshold"] == 5
 
 
 def test_switch_ignored_on_sqlite(tmp_path):
@@ -98,5 +99,7 @@ def test_nothing_outlives_the_statement_on_the_server_with_the_switch():
         f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
     )
     url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    assert _run(SERVER, DATABASE_URL=url)["cursors"] >= 1
+    without = _run(SERVER, DATABASE_URL=url)
+    assert without["cursors"] >= 1
+    assert without["prepared"] == 1
     assert _run(SERVER, DATABASE_URL=url, JX_PGBOUNCER="1") == {"prepared": 0, "cursors": 0}

@@ -439,3 +439,30 @@ def test_cast_outside_a_transaction_is_one_round_trip(vote, django_assert_num_qu
     assert Receipt.objects.filter(voter_id=voter.pk).count() == 2
     assert Vote.objects.filter(receipt_id=receipt.pk).count() == 2
     assert Voter.objects.get(pk=voter.pk).day_votes == 3
+
+
+@pytest.mark.postgres
+def test_the_ballot_statement_is_prepared_after_five_ballots_on_one_connection(vote):
+    """Issue 17.1: the one-statement ballot binds its parameters on the server, so its
+    connection prepares it after five runs and plans it no more (docs/benchmarks.md, "the
+    ballot's statement prepared"); every ballot still counts."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement ballot is PostgreSQL's")
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%INSERT INTO voting_vote%"],
+            )
+            return cursor.fetchone()[0]
+
+    receipts = []
+    with time_machine.travel(DURING, tick=False):
+        for i in range(7):
+            voter = verify(vote, f"1391234567{i}", ip=f"10.0.1.{i}")
+            receipts.append(cast(vote, voter, ["刘海峰"], ip=f"10.0.1.{i}"))
+            if i == 3:
+                assert prepared() == 0
+    assert prepared() == 1
+    assert Vote.objects.filter(receipt__in=receipts).count() == 7
