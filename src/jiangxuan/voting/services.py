@@ -22,6 +22,7 @@ import psycopg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -709,7 +710,7 @@ def _cast_in_one_statement(
     return Receipt(pk=row[0], public_vote=vote, voter_id=voter_id, code=code, created_at=now)
 
 
-def _preparing_cursor() -> Any:
+def _preparing_cursor() -> CursorWrapper:
     """A Django cursor (PostgreSQL) that binds its parameters on the server, so that psycopg
     prepares a statement once this connection has run it ``prepare_threshold`` times
     (settings: 5; None behind PgBouncer, where nothing is prepared). The ballot's statement
