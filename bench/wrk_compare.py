@@ -187,7 +187,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("seed", type=Path)
-    parser.add_argument("--port", type=int, default=58001)
+    parser.add_argument("--port", type=int, default=62001)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)

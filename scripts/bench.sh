@@ -4,14 +4,14 @@
 #  1. PostgreSQL: the server on 127.0.0.1:5432, else a throwaway cluster
 #     (scripts/with-postgres.sh); Redis: the server on 127.0.0.1:6379 (database
 #     JX_BENCH_REDIS_DB, default 13, emptied before and after), else a throwaway
-#     redis-server on 56379 (installed through apt when missing).
+#     redis-server on 62379 (installed through apt when missing).
 #     JX_FORCE_THROWAWAY_PG=1 / JX_FORCE_THROWAWAY_REDIS=1 use the throwaway ones anyway.
 #  2. A fresh database jx_bench: migrate, then bench/seed.py (seed 003 with approved
 #     candidates, a running social notice, an open public vote), as the owner; then
 #     `jiangxuan auditroles` lets the role jx_bench_app only append to the audit trail,
 #     and everything after this step connects as jx_bench_app (docs/admin/install.md).
 #  3. gunicorn (JX_BENCH_WORKERS=4 gthread workers x JX_BENCH_THREADS=4 threads) on
-#     127.0.0.1:JX_BENCH_PORT (58000), DEBUG off, CONN_MAX_AGE 60, Redis for cache,
+#     127.0.0.1:JX_BENCH_PORT (62000), DEBUG off, CONN_MAX_AGE 60, Redis for cache,
 #     sessions and rate limits, behind a simulated proxy (JX_TRUSTED_PROXIES=127.0.0.1).
 #  4. Locust headless, one run per scenario, JX_BENCH_USERS (100) users each, for
 #     JX_BENCH_SECONDS (20) + 5 s, statistics reset once all users started: baseline
@@ -44,7 +44,11 @@ fi
 
 users=${JX_BENCH_USERS:-100}
 seconds=${JX_BENCH_SECONDS:-20}
-port=${JX_BENCH_PORT:-58000}
+# The ports lie above Linux's default range for outgoing connections (32768-60999,
+# net.ipv4.ip_local_port_range): wrk's thousands of short connections to the last server
+# took ports of that range, and a server started on one of them failed with "Address
+# already in use".
+port=${JX_BENCH_PORT:-62000}
 workers=${JX_BENCH_WORKERS:-4}
 threads=${JX_BENCH_THREADS:-4}
 out=$JX_ROOT/var/bench
@@ -99,7 +103,7 @@ if [ "${JX_FORCE_THROWAWAY_REDIS:-0}" != 1 ] && redis_ping "redis://127.0.0.1:63
   "$bin/python" -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS_URL"
 else
   command -v redis-server >/dev/null 2>&1 || "$JX_ROOT/scripts/ensure-system-packages.sh" redis-server
-  redis_port=${JX_BENCH_REDIS_PORT:-56379}
+  redis_port=${JX_BENCH_REDIS_PORT:-62379}
   say "Redis: starting a throwaway server on 127.0.0.1:$redis_port"
   redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
     --dir "$tmp" --pidfile "$tmp/redis.pid" --logfile "$tmp/redis.log"
