@@ -132,7 +132,13 @@ mkdir -p "$JX_VAR_DIR" "$JX_SMS_FILE_PATH" "$out"
 say "migrating $db and loading seed 003 (bench/seed.py)"
 start=$SECONDS
 "$bin/jiangxuan" migrate --noinput --verbosity 0
-"$bin/python" bench/seed.py "$tmp/seed.json" 12 "${JX_BENCH_VOTERS:-30000}"
+# A voter of its own for every ballot of the wrk comparison (bench/wrk_compare.py takes a
+# slice of the voters per round and server variant; past its slice a ballot is refused as
+# a second vote and counted as an error): by default 1,000 per second of each slice, which
+# is 30,000 for 3 rounds of 10 s.
+wrk_slices=$((${JX_BENCH_WRK_ROUNDS:-3} * (1 + $(wc -w <<<"${JX_BENCH_WRK_VARIANTS:-}"))))
+voters=${JX_BENCH_VOTERS:-$((wrk_slices * 1000 * ${JX_BENCH_WRK_SECONDS:-10}))}
+"$bin/python" bench/seed.py "$tmp/seed.json" 12 "$voters"
 say "database ready in $((SECONDS - start)) s"
 
 # As in production (docs/admin/install.md, step 2): migrate and the seed ran as the owner;

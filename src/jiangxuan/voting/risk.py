@@ -52,38 +52,19 @@ def _redis_client() -> Any | None:
     return backend._cache.get_client(write=True)
 
 
-#: INCR each key, and give it its window (ARGV, seconds) when it has none yet
-#: (``EXPIRE ... NX``, Redis 7); the new values in the keys' order.
-_BUMP_LUA = """
-local counts = {}
-for i, key in ipairs(KEYS) do
-  counts[i] = redis.call('INCR', key)
-  redis.call('EXPIRE', key, ARGV[i], 'NX')
-end
-return counts
-"""
-_bump_script: Any = None
-
-
 def bump_many(counters: list[tuple[str, int]]) -> list[int]:
     """Increment each counter ``(key, window)`` (created with a ``window``-second lifetime)
-    and return the new values. On Redis all of them in one command, a server-side script
-    (``INCR`` and ``EXPIRE NX`` per key; issue 17.1: one round trip, and one command to
-    pack and one reply to parse, where a pipeline had two per key); on other caches one
-    by one. The keys may lie in different hash slots only because the project's Redis is
-    one server (docs/admin/multi-node.md), not a Redis Cluster."""
-    global _bump_script
+    and return the new values. On Redis all of them in one pipeline (``INCR`` and
+    ``EXPIRE NX`` per key: one round trip; issue 17.2); on other caches one by one."""
     client = _redis_client()
     if client is None:
         return [bump(key, window) for key, window in counters]
-    if not counters:
-        return []
-    if _bump_script is None:
-        _bump_script = client.register_script(_BUMP_LUA)
-    keys = [cache.make_and_validate_key(key) for key, _window in counters]
-    windows = [window for _key, window in counters]
-    # EVALSHA; redis-py loads the script on a server's first NOSCRIPT and sends it again.
-    return [int(n) for n in _bump_script(keys=keys, args=windows, client=client)]
+    pipe = client.pipeline(transaction=False)
+    for key, window in counters:
+        full = cache.make_and_validate_key(key)
+        pipe.incr(full)
+        pipe.expire(full, window, nx=True)
+    return [int(n) for n in pipe.execute()[0::2]]
 
 
 def device_hash(request: HttpRequest) -> str:
