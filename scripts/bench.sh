@@ -134,10 +134,11 @@ start=$SECONDS
 "$bin/jiangxuan" migrate --noinput --verbosity 0
 # A voter of its own for every ballot of the wrk comparison (bench/wrk_compare.py takes a
 # slice of the voters per round and server variant; past its slice a ballot is refused as
-# a second vote and counted as an error): by default 1,000 per second of each slice, which
-# is 30,000 for 3 rounds of 10 s.
+# a second vote and counted as an error): by default 2,000 per second of each slice, which
+# is 60,000 for 3 rounds of 10 s (1,000 a second was short by 195 in a round at 1,010
+# ballots a second).
 wrk_slices=$((${JX_BENCH_WRK_ROUNDS:-3} * (1 + $(wc -w <<<"${JX_BENCH_WRK_VARIANTS:-}"))))
-voters=${JX_BENCH_VOTERS:-$((wrk_slices * 1000 * ${JX_BENCH_WRK_SECONDS:-10}))}
+voters=${JX_BENCH_VOTERS:-$((wrk_slices * 2000 * ${JX_BENCH_WRK_SECONDS:-10}))}
 "$bin/python" bench/seed.py "$tmp/seed.json" 12 "$voters"
 say "database ready in $((SECONDS - start)) s"
 
