@@ -159,6 +159,10 @@ def test_api_packs_the_summary_and_serves_it_as_xlsx(
     download = client.get(f"/campaigns/{campaign.code}/document-bundles/{bundle.pk}/file.xlsx")
     assert download.status_code == 200
     assert download["Content-Type"] == XLSX
+    # Read to the end, which also closes the stored file (the test client closes a
+    # streamed answer only then).
+    names = {row[2] for row in _cells(b"".join(download.streaming_content))}
+    assert {"朝阳一", "朝阳二", "南关一"} <= names
     zipped = client.get(f"/campaigns/{campaign.code}/document-bundles/{bundle.pk}/file.zip")
     assert zipped.status_code == 404
 
