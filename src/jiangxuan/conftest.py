@@ -325,6 +325,24 @@ def openapi_schema() -> dict:
 DECIDED_DEMO_COMMAND = ("demo", "--no-serve", "--through", "decision", "--seed", "7")
 
 
+def register_holiday_years() -> None:
+    """Register this year and the next (Asia/Shanghai) as years whose holiday schedule an
+    admin has entered (core.models.HolidayYear, no days listed: weekdays are working
+    days), the step the platform asks of an admin for a year the ``chinesecalendar``
+    package does not know yet. For the tests that open notices from today (the demo, its
+    practice campaign): from about 25 December until the package holds the next year, a
+    five-working-day notice reaches that year and is refused (core.calendar), as it would
+    be for any user before the admin's step. For a year the package knows, the row
+    changes nothing: the package comes first."""
+    from django.utils import timezone
+
+    from jiangxuan.core.models import HolidayYear
+
+    year = timezone.localdate().year
+    for known in (year, year + 1):
+        HolidayYear.objects.get_or_create(year=known, defaults={"source": "测试数据"})
+
+
 def _run_decided_demo(*, in_transaction: bool) -> str:
     """Run ``jiangxuan demo --through decision --seed 7``; returns what it printed.
 
@@ -339,9 +357,11 @@ def _run_decided_demo(*, in_transaction: bool) -> str:
 
     out = io.StringIO()
     if not in_transaction:
+        register_holiday_years()
         call_command(*DECIDED_DEMO_COMMAND, stdout=out)
         return out.getvalue()
     with transaction.atomic():
+        register_holiday_years()
         call_command(*DECIDED_DEMO_COMMAND, stdout=out)
         connection.run_on_commit.clear()
     return out.getvalue()

@@ -2,15 +2,15 @@
 page, the notice list, a notice and a candidate page. No page scrolls sideways, and every
 link or button meant to be tapped is at least 44 px tall (WCAG 2.5.5)."""
 
-import datetime as dt
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from jiangxuan.accounts.enums import Role
 from jiangxuan.accounts.models import Membership
+from jiangxuan.conftest import register_holiday_years
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.tests.factories import NominationFactory, UserFactory
 from jiangxuan.notices.services import open_public_notice
@@ -28,6 +28,7 @@ TAP_TARGETS = ".btn, button, .public-nav a, .staff-login, .brand, .breadcrumb a,
 @pytest.fixture
 def notice(seed_campaign, orgs):
     """Seed 000 with a running workplace notice of two consenting nominees."""
+    register_holiday_years()  # the notice starts today (conftest: why)
     campaign = seed_campaign("000")
     office = UserFactory()
     Membership.objects.create(
@@ -49,7 +50,7 @@ def notice(seed_campaign, orgs):
         stage="workplace",
         body=orgs["cc-union"],
         nominations=nominees,
-        starts_on=dt.date.today(),
+        starts_on=timezone.localdate(),
         actor=office,
     )
 

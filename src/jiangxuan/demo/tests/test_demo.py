@@ -22,7 +22,7 @@ from jiangxuan.campaigns.enums import CampaignState
 from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import window_state
 from jiangxuan.campaigns.spec import parse_spec
-from jiangxuan.conftest import seed_spec_path
+from jiangxuan.conftest import register_holiday_years, seed_spec_path
 from jiangxuan.demo.build import DEMO_PASSWORD, PRACTICE_CODE, PRACTICE_TITLE, practice_spec_text
 from jiangxuan.demo.samples import SAMPLE_MARK
 from jiangxuan.nominations.enums import NominationState
@@ -41,6 +41,7 @@ SEED_CODES = {
 
 
 def _run_demo() -> str:
+    register_holiday_years()  # its notices start today (conftest: why)
     out = io.StringIO()
     call_command("demo", "--no-serve", "--seed", "7", stdout=out)
     return out.getvalue()
