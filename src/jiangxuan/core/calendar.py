@@ -50,6 +50,25 @@ def is_workday(day: dt.date) -> bool:
         raise UnknownHolidayYear(day.year) from None
 
 
+def unknown_years(today: dt.date) -> list[int]:
+    """The years among ``today``'s and, from 1 November on, the next one (the State Council
+    usually publishes the next year's schedule in November) whose holiday schedule neither
+    the ``chinesecalendar`` package nor the admin's tables (:class:`HolidayYear`) hold, in
+    ascending order: a period of working days reaching into one of them is refused
+    (:class:`UnknownHolidayYear`) until the admin enters it. One query."""
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    registered = set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return [year for year in years if year not in registered and not _package_knows(year)]
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 def add_working_days(start: dt.date, count: int) -> dt.date:
     """The last day of a period of ``count`` working days beginning on ``start``.
 

@@ -24,6 +24,7 @@ from jiangxuan.campaigns.models import Campaign
 from jiangxuan.campaigns.selectors import DeadlineBook
 from jiangxuan.campaigns.spec import SHANGHAI
 from jiangxuan.core.audit_trail import can_read_audit_trail
+from jiangxuan.core.calendar import unknown_years
 from jiangxuan.experts.selectors_scoring import PanelWork, panel_work_of
 from jiangxuan.nominations.enums import NominationState
 from jiangxuan.nominations.models import Nomination, SignOff
@@ -123,6 +124,7 @@ class Workbench:
     expert: list[PanelWork] | None = None
     audit: bool = False
     other_roles: list[str] = field(default_factory=list)
+    unknown_holiday_years: list[int] = field(default_factory=list)
 
 
 def _clerk_items(user: User, now: dt.datetime) -> list[ClerkItem]:
@@ -210,7 +212,10 @@ def workbench_of(user: User, *, now: dt.datetime | None = None) -> Workbench:
       review;
     - expert (the role, or any panel seat): each seat with assignments left to score and
       the scoring deadline;
-    - auditor: whether to link the audit trail.
+    - auditor: whether to link the audit trail;
+    - campaign office, platform administrator and staff: the years whose holiday schedule
+      the platform lacks (core.calendar.unknown_years), so that it is entered before a
+      public notice reaches into them.
 
     Other roles (leading group, finance, platform administrator) are named in
     ``other_roles``; their pages are reached from the navigation.
@@ -238,4 +243,6 @@ def workbench_of(user: User, *, now: dt.datetime | None = None) -> Workbench:
             # not someone "without a role" (issue 15.13).
             bench.role_labels.append(str(Role.EXPERT.label))
     bench.audit = can_read_audit_trail(user)
+    if roles & {Role.CAMPAIGN_OFFICE, Role.PLATFORM_ADMIN} or user.is_staff:
+        bench.unknown_holiday_years = unknown_years(timezone.localdate(now))
     return bench

@@ -11,6 +11,7 @@ from jiangxuan.core.calendar import (
     add_calendar_days,
     add_working_days,
     is_workday,
+    unknown_years,
 )
 from jiangxuan.core.models import HolidayYear, WorkdayOverride
 
@@ -89,3 +90,12 @@ def test_workdays_command_errors(args, message):
     with pytest.raises(CommandError) as excinfo:
         call_command("workdays", *args)
     assert message in str(excinfo.value)
+
+
+def test_unknown_years_are_this_years_and_from_november_the_next_ones_nobody_holds():
+    # chinesecalendar knows 2026; 2099 and 2100 are known to no release.
+    assert unknown_years(dt.date(2026, 6, 1)) == []
+    assert unknown_years(dt.date(2099, 10, 31)) == [2099]
+    assert unknown_years(dt.date(2099, 11, 1)) == [2099, 2100]
+    HolidayYear.objects.create(year=2100, source="国办发明电〔2099〕1号")
+    assert unknown_years(dt.date(2099, 11, 1)) == [2099]

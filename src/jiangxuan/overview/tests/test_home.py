@@ -15,6 +15,7 @@ from jiangxuan.campaigns.models import DeadlineKind, UnitDeadline
 from jiangxuan.campaigns.selectors import DeadlineBook, deadline_for, forward_deadline
 from jiangxuan.campaigns.services import load_campaign
 from jiangxuan.conftest import seed_spec_path
+from jiangxuan.core.models import HolidayYear
 from jiangxuan.experts.models import ScoreSheet
 from jiangxuan.experts.tests.scoring_setup import approved_nominations, assign_all, drawn_panel
 from jiangxuan.nominations.enums import NominationState
@@ -283,8 +284,9 @@ def test_user_with_several_roles_gets_each_section(client, jilin, orgs, office, 
 #: one or three campaigns, whatever the number of campaigns and nominations: session,
 #: user, memberships; the clerk's list, its returns and deadlines; the review queue and
 #: the batches with the tree around them and their deadlines; the office's campaigns,
-#: overdue forwards, tallies and outbox; the expert's seats; the nav's unread count.
-QUERIES = 40
+#: overdue forwards, tallies and outbox; the expert's seats; the years the holiday
+#: calendar lacks; the nav's unread count.
+QUERIES = 41
 
 
 @pytest.mark.parametrize("size", [1, 3])
@@ -326,3 +328,31 @@ def test_queries_do_not_grow(
     assert overdue == (
         {("长春市总工会", 1)} if size == 1 else {("长春市总工会", 2), ("吉林市总工会", 1)}
     )
+
+
+def test_office_and_admin_are_told_which_holiday_years_are_missing(client, jilin, orgs):
+    def page(user) -> str:
+        client.force_login(user)
+        return client.get(HOME).content.decode()
+
+    # From 1 November the next year counts too; 2099 and 2100 are known to no package.
+    # The accounts are made then too: a password set in 2026 would have expired.
+    with time_machine.travel(at(2099, 11, 5, 9, 0), tick=False):
+        office = member(jilin.organizer_unit, Role.CAMPAIGN_OFFICE, campaign=jilin)
+        clerk = member(orgs["cc-union"], Role.CLERK)
+        admin = member(orgs["cc-union"], Role.PLATFORM_ADMIN)
+        admin.is_staff = True
+        admin.save(update_fields=["is_staff"])
+
+        office_page = page(office)
+        admin_page = page(admin)
+        clerk_page = page(clerk)
+        HolidayYear.objects.create(year=2099, source="国办发明电〔2098〕1号")
+        after_entry = page(office)
+
+    assert "系统尚未收录2099、2100年的法定节假日和调休安排" in office_page
+    assert "请联系平台管理员在“工作日调整”中登记" in office_page
+    assert reverse("admin:core_holidayyear_changelist") in admin_page
+    assert "我的工作台" in clerk_page
+    assert "系统尚未收录" not in clerk_page
+    assert "系统尚未收录2100年的法定节假日和调休安排" in after_entry
