@@ -42,12 +42,12 @@ def is_workday(day: dt.date) -> bool:
     override = WorkdayOverride.objects.filter(day=day).values_list("is_workday", flat=True).first()
     if override is not None:
         return override
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        if HolidayYear.objects.filter(year=day.year).exists():
-            return day.weekday() < 5
-        raise UnknownHolidayYear(day.year) from None
+    official = _package_workday(day)
+    if official is not None:
+        return official
+    if HolidayYear.objects.filter(year=day.year).exists():
+        return day.weekday() < 5
+    raise UnknownHolidayYear(day.year)
 
 
 def unknown_years(today: dt.date) -> list[int]:
@@ -58,15 +58,20 @@ def unknown_years(today: dt.date) -> list[int]:
     (:class:`UnknownHolidayYear`) until the admin enters it. One query."""
     years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
     registered = set(HolidayYear.objects.filter(year__in=years).values_list("year", flat=True))
-    return [year for year in years if year not in registered and not _package_knows(year)]
+    return [
+        year
+        for year in years
+        if year not in registered and _package_workday(dt.date(year, 1, 1)) is None
+    ]
 
 
-def _package_knows(year: int) -> bool:
+def _package_workday(day: dt.date) -> bool | None:
+    """Whether ``day`` is a working day by the ``chinesecalendar`` package, or None for a
+    year outside its data (the package raises NotImplementedError then)."""
     try:
-        chinese_calendar.is_workday(dt.date(year, 1, 1))
+        return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        return False
-    return True
+        return None
 
 
 def add_working_days(start: dt.date, count: int) -> dt.date:
