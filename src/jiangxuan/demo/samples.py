@@ -118,9 +118,12 @@ def areas() -> tuple[Area, ...]:
     return tuple(found)
 
 
-def areas_for(prefix: str, year: int) -> list[Area]:
-    """Areas whose code starts with ``prefix`` and that existed in ``year``."""
-    return [a for a in areas() if a.code.startswith(prefix) and a.valid_in(year)]
+@functools.cache
+def areas_for(prefix: str, year: int) -> tuple[Area, ...]:
+    """Areas whose code starts with ``prefix`` and that existed in ``year``. Kept per
+    process: each sample person asks for one to three, and a scan of all 6,080 takes
+    0.4 ms, ≈ 2.5 s over the ≈ 5,600 asks of a test run (issue 11)."""
+    return tuple(a for a in areas() if a.code.startswith(prefix) and a.valid_in(year))
 
 
 def region_prefix(unit: Any) -> str:

@@ -107,8 +107,11 @@ def submit_scores(
             )
         cleaned[criterion.code] = str(value)
         total += value * Decimal(str(criterion.weight))
-    sheet, created = ScoreSheet.objects.select_for_update().get_or_create(assignment=assignment)
-    before = {} if created else {"scores": sheet.scores, "total": str(sheet.total)}
+    # The assignment's row lock above serialises the sheet's writers, so a plain read and
+    # one write do what get_or_create's savepoint and second write did (issue 11).
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    before = {} if sheet is None else {"scores": sheet.scores, "total": str(sheet.total)}
+    sheet = sheet or ScoreSheet(assignment=assignment)
     sheet.scores = cleaned
     sheet.total = total.quantize(CENT)
     sheet.comment = comment.strip()

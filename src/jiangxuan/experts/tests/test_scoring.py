@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied
 from jiangxuan.accounts.enums import Role
 from jiangxuan.core.models import AuditEntry
 from jiangxuan.experts import selectors_scoring, services_scoring
+from jiangxuan.experts.models import ScoreSheet
 from jiangxuan.experts.services import ExpertError
 from jiangxuan.notifications.models import Notification
 
 from .scoring_setup import approved_nominations, assign_all, drawn_panel, user_with_role
 
 FULL = {"political": 20, "skill": "22.5", "performance": 18, "peer-opinion": 24}
+#: FULL as the sheet stores it (each score a string).
+FULL_STORED = {code: str(score) for code, score in FULL.items()}
 
 
 @pytest.fixture
@@ -104,6 +107,11 @@ def test_submit_scores_editable_until_panel_closes(scoring):
         assignments[0], actor=actor, scores={**FULL, "political": 25}
     )
     assert sheet.total == Decimal("89.50")
+    # The revision rewrites the one sheet, and its audit entry keeps what it replaced.
+    assert ScoreSheet.objects.filter(assignment=assignments[0]).get().pk == sheet.pk
+    entry = AuditEntry.objects.filter(action="experts.submit_scores").latest("id")
+    assert entry.before == {"scores": FULL_STORED, "total": "84.50"}
+    assert entry.after["scores"]["political"] == "25"
     services_scoring.close_scoring(panel, actor=office)
     with pytest.raises(ExpertError) as excinfo:
         services_scoring.submit_scores(assignments[0], actor=actor, scores=FULL)
